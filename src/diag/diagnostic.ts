@@ -1,0 +1,29 @@
+/** A located problem in an inventory, reported compiler style. */
+export interface Diagnostic {
+  file: string;
+  line: number; // 1-based
+  col: number; // 1-based
+  length: number; // characters to underline, at least 1
+  code: string; // stable kebab-case rule id, e.g. gateway-outside-subnet
+  object: string; // the model object, e.g. "network provider-vip"
+  message: string;
+  help?: string; // what to do about it
+}
+
+/** Render one diagnostic as `file:line:col: error[code]: object: message`, the source line and a caret. */
+export function formatDiagnostic(d: Diagnostic, source: string): string {
+  const head = `${d.file}:${d.line}:${d.col}: error[${d.code}]: ${d.object ? `${d.object}: ` : ""}${d.message}`;
+  const text = source.split(/\r?\n/)[d.line - 1] ?? "";
+  const num = String(d.line);
+  const pad = " ".repeat(num.length);
+  const width = Math.max(1, Math.min(d.length, Math.max(1, text.length - d.col + 1)));
+  const lines = [head, ` ${num} | ${text}`, ` ${pad} | ${" ".repeat(d.col - 1)}^${"~".repeat(width - 1)}`];
+  if (d.help) lines.push(` ${pad} = help: ${d.help}`);
+  return lines.join("\n");
+}
+
+export function formatDiagnostics(ds: Diagnostic[], source: string): string {
+  const sorted = [...ds].sort((a, b) => a.line - b.line || a.col - b.col || a.code.localeCompare(b.code));
+  const n = sorted.length;
+  return `${sorted.map((d) => formatDiagnostic(d, source)).join("\n\n")}\n\n${n} error${n === 1 ? "" : "s"}; nothing was written\n`;
+}

@@ -1,0 +1,68 @@
+// TypeScript view of src/model/site.schema.json (the document as written, before resolution).
+// Keep the two in step: test/schema-types.test.ts compares their property names.
+
+export type BridgeOwner = "libvirt" | "netplan" | "systemd-networkd" | "unmanaged";
+export type Persistence = "auto" | "systemd" | "netplan";
+export type GatewayPlacement = "host" | "bridge-owner" | "router";
+export type RangePurpose = "snat" | "vip" | "dhcp" | "reserved";
+
+export interface SiteDoc {
+  site: string;
+  description?: string;
+  decision?: string;
+  hosts: HostDoc[];
+  networks: NetworkDoc[];
+}
+
+export interface HostDoc {
+  name: string;
+  management: string;
+  forwarding?: { ipv4?: boolean; ipv6?: boolean };
+  bridges?: BridgeDoc[];
+}
+
+export interface BridgeDoc {
+  name: string;
+  owner: BridgeOwner;
+  libvirt_network?: string;
+  vlan_filtering?: boolean;
+}
+
+export interface AttachmentDoc {
+  host: string;
+  bridge: string;
+  address?: string;
+}
+
+export interface RangeDoc {
+  name: string;
+  from: string;
+  to: string;
+  purpose?: RangePurpose;
+}
+
+export interface StaticDoc {
+  name: string;
+  address: string;
+  description?: string;
+}
+
+export interface GatewayDoc {
+  address: string;
+  on: GatewayPlacement;
+  host?: string;
+  router?: string;
+  persistence?: Persistence;
+  unit?: string;
+}
+
+export interface NetworkDoc {
+  name: string;
+  description?: string;
+  cidr: string;
+  vlan?: number;
+  attach?: AttachmentDoc[];
+  gateway?: GatewayDoc;
+  ranges?: RangeDoc[];
+  statics?: StaticDoc[];
+}

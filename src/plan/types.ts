@@ -1,0 +1,57 @@
+// The plan: what every target contributes, before any bundle renders it.
+
+export type Phase = "audit" | "runtime" | "persist" | "verify";
+export const PHASES: Phase[] = ["audit", "runtime", "persist", "verify"];
+
+/** A command as argv, optionally guarded so that running it twice is safe. */
+export interface Run { kind: "run"; argv: string[]; unless?: string[]; onlyIf?: string[]; mayFail?: boolean }
+/** Copy hosts/<host>/files<dest> to dest (under $SITEGEN_ROOT). */
+export interface Install { kind: "install"; dest: string; mode: string }
+export interface Remove { kind: "remove"; dest: string }
+export type Action = Run | Install | Remove;
+
+/** A call to one of the check_* functions of templates/shell/lib.sh.hbs. */
+export interface Check { fn: CheckFn; args: string[] }
+export type CheckFn =
+  | "check_vlan" | "check_addr" | "check_admin_up" | "check_route" | "check_sysctl" | "check_unit"
+  | "check_link_absent" | "check_file_absent" | "check_reachable" | "check_route_to";
+
+/** A read-only audit gate; its kind names a partial in templates/shell/gates/. */
+export interface Gate {
+  id: string; // G1..G7, as in the seed
+  kind: string;
+  subject: string; // what it looks at, e.g. virbr1
+  title: string;
+  params: Record<string, string | string[]>;
+}
+
+/** A consequential change with its verification and inverse written side by side. */
+export interface Step {
+  id: string;
+  host: string;
+  phase: Phase;
+  title: string; // what it changes, for REVIEW.md
+  apply: Action[];
+  verify: Check[];
+  inverse: Action[];
+}
+
+export interface Artifact { path: string; content: string; mode: number }
+
+export interface Decision { host: string; key: string; value: string; subject: string; reason: string }
+
+export interface Contribution {
+  gates?: Array<Gate & { host: string }>;
+  steps?: Step[];
+  checks?: Array<Check & { host: string; title: string }>;
+  artifacts?: Artifact[];
+  decisions?: Decision[];
+}
+
+export interface Plan {
+  gates: Array<Gate & { host: string }>;
+  steps: Step[];
+  checks: Array<Check & { host: string; title: string }>;
+  artifacts: Artifact[];
+  decisions: Decision[];
+}

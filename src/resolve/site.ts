@@ -1,0 +1,118 @@
+// The typed, resolved Site every target reads. Built only from a document that passed validation.
+import type { BridgeOwner, SiteDoc } from "../model/types.js";
+import { parseAddress, parseCidr, type Cidr } from "../validate/cidr.js";
+
+export interface Bridge { name: string; owner: BridgeOwner; libvirtNetwork?: string; vlanFiltering: boolean }
+
+/** A gateway sitegen creates: a VLAN sub-interface of a host bridge holding the gateway address. */
+export interface HostGateway {
+  network: string;
+  cidr: string; // 10.12.8.0/22
+  family: 4 | 6;
+  address: string; // 10.12.8.1
+  prefix: number;
+  bridge: Bridge;
+  vid: number;
+  ifname: string; // virbr1.104
+  persistence: "systemd" | "netplan";
+  persistenceReason: string;
+  unit: string; // provider-vip-gw.service
+  /** Other addresses on the network, for REVIEW.md's suggested tests (statics first). */
+  testTargets: string[];
+}
+
+/** A gateway someone else holds: the bridge's owner on this host, or an external router. */
+export interface CheckedGateway {
+  network: string; cidr: string; family: 4 | 6; address: string; prefix: number;
+  on: "bridge-owner" | "router"; router?: string; bridge?: string;
+}
+
+export interface Host {
+  name: string;
+  management: string;
+  forwarding: { ipv4: boolean; ipv6: boolean };
+  bridges: Bridge[];
+  gateways: HostGateway[];
+  checked: CheckedGateway[];
+}
+
+export interface Network {
+  name: string; cidr: string; family: 4 | 6; vlan?: number; description?: string;
+  gateway?: { address: string; on: string; host?: string; router?: string };
+  ranges: Array<{ name: string; from: string; to: string; purpose?: string }>;
+  statics: Array<{ name: string; address: string; description?: string }>;
+  attach: Array<{ host: string; bridge: string; address?: string }>;
+}
+
+export interface Site {
+  name: string;
+  source: string; // inventories/jumphost.yaml, for headers
+  decision?: string;
+  description?: string;
+  hosts: Host[];
+  networks: Network[];
+}
+
+const canon = (s: string) => parseAddress(s)!.text;
+const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+export function resolve(doc: SiteDoc, source: string): Site {
+  const networks: Network[] = doc.networks.map((n) => {
+    const c = (parseCidr(n.cidr) as { ok: Cidr }).ok;
+    return {
+      name: n.name, cidr: c.text, family: c.family, ...(n.vlan !== undefined ? { vlan: n.vlan } : {}),
+      ...(n.description ? { description: n.description } : {}),
+      ...(n.gateway ? { gateway: { address: canon(n.gateway.address), on: n.gateway.on, ...(n.gateway.host ? { host: n.gateway.host } : {}), ...(n.gateway.router ? { router: n.gateway.router } : {}) } } : {}),
+      ranges: (n.ranges ?? []).map((r) => ({ name: r.name, from: canon(r.from), to: canon(r.to), ...(r.purpose ? { purpose: r.purpose } : {}) })),
+      statics: (n.statics ?? []).map((s) => ({ name: s.name, address: canon(s.address), ...(s.description ? { description: s.description } : {}) })),
+      attach: (n.attach ?? []).map((a) => ({ host: a.host, bridge: a.bridge, ...(a.address ? { address: canon(a.address) } : {}) })),
+    };
+  });
+  const hosts = doc.hosts.map((h): Host => {
+    const bridges = (h.bridges ?? []).map((b): Bridge => ({
+      name: b.name, owner: b.owner, ...(b.libvirt_network ? { libvirtNetwork: b.libvirt_network } : {}), vlanFiltering: b.vlan_filtering ?? false,
+    })).sort(byName);
+    const gateways: HostGateway[] = [];
+    const checked: CheckedGateway[] = [];
+    doc.networks.forEach((n, i) => {
+      const net = networks[i]!;
+      const att = net.attach.find((a) => a.host === h.name);
+      const g = n.gateway;
+      if (!g || !att) return;
+      const prefix = Number(net.cidr.split("/")[1]);
+      const base = { network: net.name, cidr: net.cidr, family: net.family, address: canon(g.address), prefix };
+      if (g.on === "host" && g.host === h.name) {
+        const bridge = bridges.find((b) => b.name === att.bridge)!;
+        const vid = n.vlan!;
+        const chosen = g.persistence ?? "auto";
+        const persistence = chosen === "auto" ? (bridge.owner === "netplan" ? "netplan" : "systemd") : chosen;
+        gateways.push({
+          ...base, bridge, vid, ifname: `${bridge.name}.${vid}`, persistence,
+          persistenceReason: reason(chosen, bridge),
+          unit: g.unit ?? `${net.name}-gw.service`,
+          testTargets: [...net.statics.map((s) => s.address), ...net.attach.filter((a) => a.address).map((a) => a.address!)],
+        });
+      } else if (g.on === "router" || (g.on === "bridge-owner" && g.host === h.name)) {
+        checked.push({ ...base, on: g.on, ...(g.router ? { router: g.router } : {}), ...(g.on === "bridge-owner" ? { bridge: att.bridge } : {}) });
+      }
+    });
+    const has = (f: 4 | 6) => gateways.some((g) => g.family === f);
+    return {
+      name: h.name, management: canon(h.management), bridges,
+      forwarding: { ipv4: h.forwarding?.ipv4 ?? has(4), ipv6: h.forwarding?.ipv6 ?? has(6) },
+      gateways: gateways.sort((a, b) => (a.ifname < b.ifname ? -1 : 1)),
+      checked: checked.sort((a, b) => (a.network < b.network ? -1 : 1)),
+    };
+  }).sort(byName);
+  return {
+    name: doc.site, source, ...(doc.decision ? { decision: doc.decision } : {}), ...(doc.description ? { description: doc.description } : {}),
+    hosts, networks: networks.sort(byName),
+  };
+}
+
+function reason(chosen: string, b: Bridge): string {
+  const owner = b.owner === "libvirt" ? `libvirt (network ${b.libvirtNetwork})` : b.owner;
+  if (chosen === "auto" && b.owner === "netplan") return `auto: netplan owns ${b.name}, so the VLAN joins netplan's own definition and one manager stays in charge (seed Phase 3B)`;
+  if (chosen === "auto") return `auto: ${b.name} is owned by ${owner}, not netplan; netplan cannot define a VLAN on a link it does not define, so a systemd oneshot ordered after the owner creates it (seed Phase 3A)`;
+  return `set explicitly to ${chosen} in the inventory (bridge ${b.name} is owned by ${owner})`;
+}

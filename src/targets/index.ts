@@ -1,0 +1,9 @@
+// The registry: every target is one row. Order is the order their contributions are merged.
+import { audit } from "./audit/index.js";
+import { netplan } from "./netplan/index.js";
+import { systemd } from "./systemd/index.js";
+import type { Target } from "./target.js";
+import { verify } from "./verify/index.js";
+import { vlanGateway } from "./vlan-gateway/index.js";
+
+export const TARGETS: readonly Target[] = [audit, vlanGateway, systemd, netplan, verify];

@@ -1,0 +1,46 @@
+// Seed Phase 3B: a netplan drop-in with the vlans stanza, for bridges netplan already owns.
+import type { Artifact, Step } from "../../plan/types.js";
+import { hashHeader } from "../../render/header.js";
+import { toYaml } from "../../render/yaml.js";
+import type { Host, HostGateway, Site } from "../../resolve/site.js";
+import type { Target } from "../target.js";
+import { deleteLink, gatewayChecks } from "../vlan-gateway/index.js";
+
+/** 60- sorts after the usual 50-cloud-init.yaml / 01-netcfg.yaml that define the bridge. */
+export const dropInPath = (g: HostGateway) => `/etc/netplan/60-sitegen-${g.ifname.replace(/\./g, "-")}.yaml`;
+
+function dropIn(site: Site, g: HostGateway): string {
+  const doc = { network: { version: 2, vlans: { [g.ifname]: { id: g.vid, link: g.bridge.name, addresses: [`${g.address}/${g.prefix}`] } } } };
+  return `${hashHeader(site)}# persistence: ${g.persistenceReason}\n${toYaml(doc)}`;
+}
+
+export function netplanStep(host: string, g: HostGateway): Step {
+  return {
+    id: `persist-netplan-${g.ifname}`, host, phase: "persist",
+    title: `add the vlans stanza for ${g.ifname} to netplan (${dropInPath(g)}) and apply it`,
+    apply: [
+      { kind: "install", dest: dropInPath(g), mode: "0600" },
+      { kind: "run", argv: ["netplan", "generate"] },
+      { kind: "run", argv: ["netplan", "apply"] },
+    ],
+    verify: gatewayChecks(g),
+    inverse: [
+      { kind: "remove", dest: dropInPath(g) },
+      { kind: "run", argv: ["netplan", "apply"] },
+      // netplan apply leaves virtual links it no longer defines in place
+      deleteLink(g.ifname),
+    ],
+  };
+}
+
+const mine = (h: Host) => h.gateways.filter((g) => g.persistence === "netplan");
+
+export const netplan: Target = {
+  name: "netplan",
+  summary: "persistence 3B: a netplan drop-in per gateway on a netplan-owned bridge",
+  plan: (site) => ({
+    steps: site.hosts.flatMap((h) => mine(h).map((g) => netplanStep(h.name, g))),
+    artifacts: site.hosts.flatMap((h) => mine(h).map((g): Artifact => ({ path: `hosts/${h.name}/files${dropInPath(g)}`, content: dropIn(site, g), mode: 0o600 }))),
+    decisions: site.hosts.flatMap((h) => mine(h).map((g) => ({ host: h.name, key: "persistence", value: "netplan", subject: g.ifname, reason: g.persistenceReason }))),
+  }),
+};

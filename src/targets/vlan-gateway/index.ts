@@ -1,0 +1,35 @@
+// Phase 2 of the seed: the gateway as a VLAN sub-interface, brought up at runtime (lost on reboot).
+import type { Check, Step } from "../../plan/types.js";
+import type { HostGateway } from "../../resolve/site.js";
+import type { Target } from "../target.js";
+
+export const gatewayChecks = (g: HostGateway): Check[] => [
+  { fn: "check_vlan", args: [g.ifname, g.bridge.name, String(g.vid)] },
+  { fn: "check_addr", args: [g.ifname, `${g.address}/${g.prefix}`] },
+  { fn: "check_admin_up", args: [g.ifname] },
+  { fn: "check_route", args: [g.cidr, g.ifname] },
+];
+
+/** Delete the sub-interface if present: the inverse of creating it, shared by every phase that creates it. */
+export const deleteLink = (ifname: string) => ({ kind: "run" as const, argv: ["ip", "link", "del", "dev", ifname], onlyIf: ["ip", "link", "show", "dev", ifname] });
+
+export function runtimeStep(host: string, g: HostGateway): Step {
+  const ip = g.family === 6 ? ["ip", "-6"] : ["ip"];
+  return {
+    id: `runtime-${g.ifname}`, host, phase: "runtime",
+    title: `create ${g.ifname} (VLAN ${g.vid} on ${g.bridge.name}) with ${g.address}/${g.prefix} and bring it up`,
+    apply: [
+      { kind: "run", argv: ["ip", "link", "add", "link", g.bridge.name, "name", g.ifname, "type", "vlan", "id", String(g.vid)], unless: ["ip", "link", "show", "dev", g.ifname] },
+      { kind: "run", argv: [...ip, "addr", "replace", `${g.address}/${g.prefix}`, "dev", g.ifname] },
+      { kind: "run", argv: ["ip", "link", "set", "dev", g.ifname, "up"] },
+    ],
+    verify: gatewayChecks(g),
+    inverse: [deleteLink(g.ifname)],
+  };
+}
+
+export const vlanGateway: Target = {
+  name: "vlan-gateway",
+  summary: "runtime VLAN sub-interface gateways (seed Phase 2), reversible with ip link del",
+  plan: (site) => ({ steps: site.hosts.flatMap((h) => h.gateways.map((g) => runtimeStep(h.name, g))) }),
+};

@@ -1,0 +1,62 @@
+// All address math lives here: the only module that imports ip-address.
+import { Address4, Address6 } from "ip-address";
+
+export type Family = 4 | 6;
+export interface Addr { family: Family; value: bigint; text: string }
+export interface Cidr { family: Family; prefix: number; first: bigint; last: bigint; text: string }
+
+const BITS: Record<Family, number> = { 4: 32, 6: 128 };
+
+/** A plain address (no prefix). Returns undefined when it is not one. */
+export function parseAddress(s: string): Addr | undefined {
+  if (s.includes("/")) return undefined;
+  if (Address4.isValid(s)) {
+    const a = new Address4(s);
+    return { family: 4, value: a.bigInt(), text: a.correctForm() };
+  }
+  if (Address6.isValid(s)) {
+    const a = new Address6(s);
+    return { family: 6, value: a.bigInt(), text: a.correctForm() };
+  }
+  return undefined;
+}
+
+export type CidrResult = { ok: Cidr } | { error: "invalid" } | { error: "host-bits"; suggestion: string };
+
+/** A network in CIDR form. Host bits must be zero; otherwise the network it belongs to is suggested. */
+export function parseCidr(s: string): CidrResult {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(s);
+  if (!m) return { error: "invalid" };
+  const addr = parseAddress(m[1]!);
+  const prefix = Number(m[2]);
+  if (!addr || prefix > BITS[addr.family]) return { error: "invalid" };
+  const size = 1n << BigInt(BITS[addr.family] - prefix);
+  const first = addr.value - (addr.value % size);
+  const text = `${format(addr.family, first)}/${prefix}`;
+  if (first !== addr.value) return { error: "host-bits", suggestion: text };
+  return { ok: { family: addr.family, prefix, first, last: first + size - 1n, text } };
+}
+
+export function format(family: Family, value: bigint): string {
+  return family === 4 ? Address4.fromBigInt(value).correctForm() : Address6.fromBigInt(value).correctForm();
+}
+
+export function contains(net: Cidr, a: Addr): boolean {
+  return a.family === net.family && a.value >= net.first && a.value <= net.last;
+}
+
+/** Why an address inside net cannot be assigned to a host, or undefined if it can. */
+export function reservedRole(net: Cidr, a: Addr): string | undefined {
+  if (net.family === 4 && net.prefix >= 31) return undefined; // RFC 3021 point-to-point
+  if (net.family === 6 && net.prefix >= 127) return undefined; // RFC 6164
+  if (a.value === net.first) return net.family === 4 ? "the network address" : "the subnet-router anycast address";
+  if (net.family === 4 && a.value === net.last) return "the broadcast address";
+  return undefined;
+}
+
+/** First and last assignable host addresses, for hints. */
+export function hostSpan(net: Cidr): string {
+  const lo = net.family === 4 && net.prefix >= 31 ? net.first : net.first + 1n;
+  const hi = net.family === 4 && net.prefix < 31 ? net.last - 1n : net.last;
+  return `${format(net.family, lo)} and ${format(net.family, hi)}`;
+}

@@ -1,0 +1,28 @@
+import type { Diagnostic } from "../diag/diagnostic.js";
+import type { Path, Source } from "../model/source.js";
+import type { SiteDoc } from "../model/types.js";
+import { parseCidr, type Cidr } from "./cidr.js";
+import { objectName } from "./names.js";
+
+/** What every semantic rule sees: the document, parsed CIDRs, and a way to report. */
+export interface RuleContext {
+  doc: SiteDoc;
+  /** Parsed network CIDR by network index; undefined when it did not parse (reported by the cidr rule). */
+  nets: Array<Cidr | undefined>;
+  /** The site name the caller expects (from the file name). */
+  expectedSite: string;
+  report(path: Path, code: string, message: string, help?: string, onKey?: boolean): void;
+}
+
+export type Rule = (ctx: RuleContext) => void;
+
+export function makeContext(src: Source, expectedSite: string, out: Diagnostic[]): RuleContext {
+  const doc = src.data as SiteDoc;
+  return {
+    doc, expectedSite,
+    nets: doc.networks.map((n) => { const r = parseCidr(n.cidr); return "ok" in r ? r.ok : undefined; }),
+    report(path, code, message, help, onKey = false) {
+      out.push({ file: src.file, ...src.at(path, onKey), code, object: objectName(doc, path), message, ...(help ? { help } : {}) });
+    },
+  };
+}

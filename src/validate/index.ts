@@ -1,0 +1,31 @@
+import type { Diagnostic } from "../diag/diagnostic.js";
+import type { Source } from "../model/source.js";
+import { makeContext, type Rule } from "./context.js";
+import { onlyUnknownKeys, schemaDiagnostics } from "./schema.js";
+import { addressCollision } from "./rules/address-collision.js";
+import { cidrForm } from "./rules/cidr-form.js";
+import { gatewayPlacement } from "./rules/gateway-placement.js";
+import { membership } from "./rules/membership.js";
+import { rangeOrder } from "./rules/range-order.js";
+import { references } from "./rules/references.js";
+import { siteName } from "./rules/site-name.js";
+import { subnetOverlap } from "./rules/subnet-overlap.js";
+import { uniqueNames } from "./rules/unique-names.js";
+import { vlans } from "./rules/vlans.js";
+
+/** Semantic rules, each in its own file; all run, and all their findings are reported together. */
+export const RULES: Rule[] = [
+  siteName, uniqueNames, cidrForm, membership, rangeOrder, subnetOverlap, addressCollision, vlans, references, gatewayPlacement,
+];
+
+/**
+ * Schema first; semantic rules run when the shape is sound (unknown keys alone do not stop them),
+ * so one run reports everything that can be known.
+ */
+export function validate(src: Source, expectedSite: string): Diagnostic[] {
+  const out = schemaDiagnostics(src);
+  if (!onlyUnknownKeys(out)) return out;
+  const ctx = makeContext(src, expectedSite, out);
+  for (const rule of RULES) rule(ctx);
+  return out;
+}

@@ -1,0 +1,53 @@
+/** Closest candidate by edit distance, for did-you-mean hints (undefined if nothing is close). */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = distance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) { best = c; bestD = d; }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
+  const c = closest(word, candidates);
+  return c ? `did you mean '${c}'?` : undefined;
+}
+
+const SINGULAR: Record<string, string> = {
+  hosts: "host", networks: "network", bridges: "bridge", attach: "attachment",
+  ranges: "range", statics: "static",
+};
+
+/** Name the model object a data path is inside, e.g. "network provider-vip" or "host jumphost bridge virbr1". */
+export function objectName(data: unknown, path: ReadonlyArray<string | number>): string {
+  const parts: string[] = [];
+  let node: unknown = data;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    const parent = node;
+    node = (node as Record<string | number, unknown> | undefined)?.[seg];
+    if (typeof seg === "number" && Array.isArray(parent)) {
+      const kind = SINGULAR[String(path[i - 1])] ?? String(path[i - 1]);
+      const el = node as Record<string, unknown> | undefined;
+      const label = typeof el?.name === "string" ? el.name
+        : typeof el?.host === "string" ? `${el.host}/${String(el.bridge ?? "?")}` : `#${seg + 1}`;
+      parts.push(`${kind} ${label}`);
+    } else if (seg === "gateway") {
+      parts.push("gateway");
+    }
+  }
+  return parts.join(" ") || "site";
+}

@@ -1,0 +1,32 @@
+import { contains, hostSpan, parseAddress, reservedRole } from "../cidr.js";
+import type { Rule } from "../context.js";
+import { rawAddresses } from "../items.js";
+
+/** Gateway, statics, host addresses and range ends are valid addresses inside their subnet, and assignable. */
+export const membership: Rule = (ctx) => {
+  ctx.doc.networks.forEach((n, i) => {
+    const net = ctx.nets[i];
+    for (const r of rawAddresses(n, i)) {
+      const a = parseAddress(r.text);
+      if (!a) {
+        ctx.report(r.path, "invalid-address", `${r.label} '${r.text}' is not an IPv4 or IPv6 address`,
+          r.text.includes("/") ? "write the address without a prefix length; the network's cidr gives it" : "write a dotted-quad IPv4 or an IPv6 address");
+        continue;
+      }
+      if (!net) continue;
+      if (!contains(net, a)) {
+        ctx.report(r.path, `${r.role}-outside-subnet`, `${r.label} ${a.text} is not inside ${net.text}`,
+          `pick an address between ${hostSpan(net)}`);
+        continue;
+      }
+      const why = reservedRole(net, a);
+      if (why) ctx.report(r.path, "reserved-address", `${r.label} ${a.text} is ${why} of ${net.text}`, `pick an address between ${hostSpan(net)}`);
+    }
+  });
+  ctx.doc.hosts.forEach((h, i) => {
+    if (!parseAddress(h.management)) {
+      ctx.report(["hosts", i, "management"], "invalid-address", `management address '${h.management}' is not an IPv4 or IPv6 address`,
+        "write the address operators and Ansible reach the host on, without a prefix length");
+    }
+  });
+};

@@ -1,0 +1,85 @@
+import type { ErrorObject } from "ajv";
+import validate from "../generated/schema-validator.js";
+import schema from "../model/site.schema.json" with { type: "json" };
+import type { Diagnostic } from "../diag/diagnostic.js";
+import type { Path, Source } from "../model/source.js";
+import { didYouMean, objectName } from "./names.js";
+
+type Json = Record<string, unknown>;
+
+/** Run the precompiled JSON Schema and turn every error into a located diagnostic. */
+export function schemaDiagnostics(src: Source): Diagnostic[] {
+  if (validate(src.data)) return [];
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const e of (validate.errors ?? []) as ErrorObject[]) {
+    if (e.keyword === "if") continue; // its "then" branch already produced the useful error
+    const d = toDiagnostic(src, e);
+    const key = `${d.line}:${d.col}:${d.code}:${d.message}`;
+    if (!seen.has(key)) { seen.add(key); out.push(d); }
+  }
+  return out;
+}
+
+/** True when every schema error leaves the data's shape intact (only unknown keys), so semantic rules can still run. */
+export function onlyUnknownKeys(ds: Diagnostic[]): boolean {
+  return ds.every((d) => d.code === "unknown-key");
+}
+
+function toDiagnostic(src: Source, e: ErrorObject): Diagnostic {
+  const path: Path = e.instancePath.split("/").slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, "/").replace(/~0/g, "~")));
+  const object = objectName(src.data, path);
+  const field = path.length ? String(path[path.length - 1]) : "document";
+  const at = (p: Path, key = false) => ({ file: src.file, ...src.at(p, key), object });
+  const p = e.params as Json;
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const k = String(p.additionalProperty);
+      const allowed = Object.keys((schemaAt(e.schemaPath) as Json | undefined)?.properties as Json ?? {});
+      return { ...at([...path, k], true), code: "unknown-key", message: `unknown key '${k}'`,
+        help: didYouMean(k, allowed) ?? `allowed keys here: ${allowed.join(", ")}` };
+    }
+    case "required":
+      return { ...at(path, true), code: "missing-key", message: `missing required key '${String(p.missingProperty)}'`,
+        help: `add '${String(p.missingProperty)}:' to this ${object === "site" ? "document" : object}` };
+    case "type":
+      return { ...at(path), code: "wrong-type", message: `'${field}' must be ${article(String(p.type))}`,
+        help: typeHelp(String(p.type)) };
+    case "enum":
+      return { ...at(path), code: "bad-value", message: `'${field}' must be one of: ${(p.allowedValues as unknown[]).join(", ")}`,
+        help: didYouMean(String(valueAt(src.data, path)), (p.allowedValues as unknown[]).map(String)) ?? "use one of the listed values" };
+    case "pattern": case "maxLength": case "minLength":
+      return { ...at(path), code: "bad-format", message: `'${field}' ${JSON.stringify(valueAt(src.data, path))} is not valid`,
+        help: (schemaDescription(e.schemaPath) ?? `must match ${String(p.pattern ?? "the schema")}`) };
+    case "minItems":
+      return { ...at(path), code: "missing-key", message: `'${field}' must list at least ${String(p.limit)} item(s)`, help: `add an entry under '${field}:'` };
+    default:
+      return { ...at(path), code: "schema", message: `'${field}' ${e.message ?? "is invalid"}` };
+  }
+}
+
+function article(t: string): string {
+  return t === "object" ? "a mapping" : t === "array" ? "a list" : /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
+}
+
+function typeHelp(t: string): string {
+  if (t === "string") return "quote the value if YAML reads it as a number or boolean";
+  if (t === "array") return "write a YAML list ('- item' lines) here";
+  if (t === "object") return "write a YAML mapping ('key: value' lines) here";
+  return `write ${article(t)} here`;
+}
+
+function valueAt(data: unknown, path: Path): unknown {
+  return path.reduce<unknown>((n, s) => (n as Json | undefined)?.[s as string], data);
+}
+
+/** The schema object an error's schemaPath ends in (minus the keyword itself), following $refs one hop. */
+function schemaAt(schemaPath: string): unknown {
+  const segs = schemaPath.replace(/^#\//, "").split("/").slice(0, -1);
+  return segs.reduce<unknown>((n, s) => (n as Json | undefined)?.[s.replace(/~1/g, "/").replace(/~0/g, "~")], schema);
+}
+
+function schemaDescription(schemaPath: string): string | undefined {
+  const d = (schemaAt(schemaPath) as Json | undefined)?.description;
+  return typeof d === "string" ? d : undefined;
+}
