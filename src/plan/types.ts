@@ -1,7 +1,8 @@
 // The plan: what every target contributes, before any bundle renders it.
 
-export type Phase = "audit" | "runtime" | "persist" | "verify";
-export const PHASES: Phase[] = ["audit", "runtime", "persist", "verify"];
+/** Apply order. services: daemons and their configs; nodes: configs handed to other machines. */
+export type Phase = "audit" | "runtime" | "persist" | "services" | "nodes" | "verify";
+export const PHASES: Phase[] = ["audit", "runtime", "persist", "services", "nodes", "verify"];
 
 /** A command as argv, optionally guarded so that running it twice is safe. */
 export interface Run { kind: "run"; argv: string[]; unless?: string[]; onlyIf?: string[]; mayFail?: boolean }

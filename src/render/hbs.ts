@@ -1,17 +1,23 @@
 // One isolated handlebars instance over the templates precompiled by scripts/build.mjs
 // (strict: a missing field is an error, noEscape: output is not HTML).
-import Handlebars from "handlebars/runtime.js";
+import type HandlebarsFull from "handlebars";
+import runtime from "handlebars/runtime.js";
 import { specs } from "../generated/templates.js";
 import { shq, shWords } from "./shell-quote.js";
 
+// The runtime build has the same API as the full one, minus the template compiler.
+const Handlebars = runtime as unknown as typeof HandlebarsFull;
 const hb = Handlebars.create();
 hb.registerHelper("shq", (s: unknown) => shq(String(s)));
 hb.registerHelper("words", (a: unknown) => shWords(a as string[]));
 hb.registerHelper("eq", (a: unknown, b: unknown) => a === b);
+hb.registerHelper("inc", (n: unknown) => Number(n) + 1);
+// concat(a, b, ..., options): handlebars passes its options object last
+hb.registerHelper("concat", (...args: unknown[]) => args.slice(0, -1).map(String).join(""));
 
-const compiled = new Map<string, Handlebars.TemplateDelegate>();
+const compiled = new Map<string, HandlebarsFull.TemplateDelegate>();
 for (const [name, spec] of Object.entries(specs)) {
-  const t = hb.template(spec as Handlebars.TemplateSpecification);
+  const t = hb.template(spec as unknown as Parameters<typeof hb.template>[0]);
   compiled.set(name, t);
   hb.registerPartial(name, t);
 }

@@ -1,0 +1,12 @@
+// Bundles render the whole plan into a hand-off format (scripts, runbook, ...). One row each.
+import type { Artifact, Plan } from "../plan/types.js";
+import type { Site } from "../resolve/site.js";
+import { review } from "./review.js";
+import { hostScripts } from "./shell.js";
+
+export interface Bundle { name: string; render(site: Site, plan: Plan): Artifact[] }
+
+export const BUNDLES: readonly Bundle[] = [
+  { name: "shell", render: (site, plan) => site.hosts.flatMap((h) => hostScripts(site, plan, h.name)) },
+  { name: "review", render: (site, plan) => [review(site, plan)] },
+];

@@ -1,0 +1,31 @@
+import { join } from "node:path";
+import { compile } from "../compile.js";
+import { formatDiagnostics } from "../diag/diagnostic.js";
+import { drift } from "../emit/drift.js";
+import { writeSite } from "../emit/write.js";
+import { readSite } from "./load.js";
+
+export interface GenOptions { site: string; inventory: string; out: string; check?: boolean; quiet?: boolean }
+
+/** gen --site NAME [--check]: compile one site into out/NAME, or report how out/NAME differs. */
+export function runGen(o: GenOptions): number {
+  const { paths, text } = readSite(o.inventory, o.site);
+  const r = compile(text, paths.display, { site: o.site, source: paths.source });
+  if (!r.ok) {
+    process.stderr.write(formatDiagnostics(r.diagnostics, text));
+    return 1;
+  }
+  const dir = join(o.out, o.site);
+  if (o.check) {
+    const d = drift(dir, r.build.files);
+    if (d.length) {
+      process.stderr.write(`${dir} is not what ${paths.display} produces:\n${d.map((l) => `  ${l}`).join("\n")}\nrun: gen --site ${o.site}\n`);
+      return 1;
+    }
+    if (!o.quiet) process.stdout.write(`${dir}: up to date (${r.build.files.length} files)\n`);
+    return 0;
+  }
+  const wrote = writeSite(o.out, o.site, r.build.files);
+  if (!o.quiet) process.stdout.write(`${dir}: ${wrote ? "wrote" : "unchanged,"} ${r.build.files.length} files; review ${join(dir, "REVIEW.md")}\n`);
+  return 0;
+}

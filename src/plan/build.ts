@@ -1,0 +1,26 @@
+import type { Site } from "../resolve/site.js";
+import type { Target } from "../targets/target.js";
+import { PHASES, type Plan } from "./types.js";
+
+/** A step that changes something but cannot be undone is refused: every change ships with its inverse. */
+export class PlanError extends Error {}
+
+export function buildPlan(site: Site, targets: readonly Target[]): Plan {
+  const plan: Plan = { gates: [], steps: [], checks: [], artifacts: [], decisions: [] };
+  for (const t of targets) {
+    const c = t.plan(site);
+    plan.gates.push(...(c.gates ?? []));
+    plan.steps.push(...(c.steps ?? []));
+    plan.checks.push(...(c.checks ?? []));
+    plan.artifacts.push(...(c.artifacts ?? []));
+    plan.decisions.push(...(c.decisions ?? []));
+  }
+  for (const s of plan.steps) {
+    if (s.apply.length && !s.inverse.length) throw new PlanError(`step ${s.id} (${s.title}) has no inverse`);
+    if (!s.verify.length) throw new PlanError(`step ${s.id} (${s.title}) has no verification`);
+  }
+  // Stable order: phase, then the order targets produced them (which follows the sorted Site).
+  const rank = (p: string) => PHASES.indexOf(p as (typeof PHASES)[number]);
+  plan.steps = plan.steps.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s.phase) - rank(b.s.phase) || a.i - b.i).map((x) => x.s);
+  return plan;
+}
