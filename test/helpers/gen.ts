@@ -1,0 +1,10 @@
+// Run the built CLI as a user would.
+import { join } from "node:path";
+import { run, type RunResult } from "./tools.js";
+
+export const ROOT = join(import.meta.dirname, "../..");
+export const CLI = join(ROOT, "dist/cli/main.js");
+
+export function gen(args: string[], cwd = ROOT): RunResult {
+  return run(process.execPath, [CLI, ...args], { cwd });
+}
