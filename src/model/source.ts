@@ -22,7 +22,10 @@ export function parseSource(text: string, file: string): { source: Source; error
     const p = lc.linePos(offset);
     return { line: p.line, col: p.col, length: Math.max(1, end - offset) };
   };
-  const errors: Diagnostic[] = doc.errors.map((e) => {
+  // After the first syntax error the parser's later complaints are mostly echoes of it; duplicate keys are each real.
+  const firstSyntax = doc.errors.find((e) => !(e.code in YAML_CODES));
+  const kept = doc.errors.filter((e) => e.code in YAML_CODES || e === firstSyntax);
+  const errors: Diagnostic[] = kept.map((e) => {
     const [start, end] = e.pos;
     const code = YAML_CODES[e.code] ?? "yaml-syntax";
     const message = e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");

@@ -1,6 +1,5 @@
 import type { ErrorObject } from "ajv";
 import validate from "../generated/schema-validator.js";
-import schema from "../model/site.schema.json" with { type: "json" };
 import type { Diagnostic } from "../diag/diagnostic.js";
 import type { Path, Source } from "../model/source.js";
 import { didYouMean, objectName } from "./names.js";
@@ -35,7 +34,7 @@ function toDiagnostic(src: Source, e: ErrorObject): Diagnostic {
   switch (e.keyword) {
     case "additionalProperties": {
       const k = String(p.additionalProperty);
-      const allowed = Object.keys((schemaAt(e.schemaPath) as Json | undefined)?.properties as Json ?? {});
+      const allowed = Object.keys((e.parentSchema as Json | undefined)?.properties as Json ?? {});
       return { ...at([...path, k], true), code: "unknown-key", message: `unknown key '${k}'`,
         help: didYouMean(k, allowed) ?? `allowed keys here: ${allowed.join(", ")}` };
     }
@@ -50,7 +49,7 @@ function toDiagnostic(src: Source, e: ErrorObject): Diagnostic {
         help: didYouMean(String(valueAt(src.data, path)), (p.allowedValues as unknown[]).map(String)) ?? "use one of the listed values" };
     case "pattern": case "maxLength": case "minLength":
       return { ...at(path), code: "bad-format", message: `'${field}' ${JSON.stringify(valueAt(src.data, path))} is not valid`,
-        help: (schemaDescription(e.schemaPath) ?? `must match ${String(p.pattern ?? "the schema")}`) };
+        help: (schemaDescription(e.parentSchema) ?? `must match ${String(p.pattern ?? "the schema")}`) };
     case "minItems":
       return { ...at(path), code: "missing-key", message: `'${field}' must list at least ${String(p.limit)} item(s)`, help: `add an entry under '${field}:'` };
     default:
@@ -73,13 +72,7 @@ function valueAt(data: unknown, path: Path): unknown {
   return path.reduce<unknown>((n, s) => (n as Json | undefined)?.[s as string], data);
 }
 
-/** The schema object an error's schemaPath ends in (minus the keyword itself), following $refs one hop. */
-function schemaAt(schemaPath: string): unknown {
-  const segs = schemaPath.replace(/^#\//, "").split("/").slice(0, -1);
-  return segs.reduce<unknown>((n, s) => (n as Json | undefined)?.[s.replace(/~1/g, "/").replace(/~0/g, "~")], schema);
-}
-
-function schemaDescription(schemaPath: string): string | undefined {
-  const d = (schemaAt(schemaPath) as Json | undefined)?.description;
+function schemaDescription(parent: unknown): string | undefined {
+  const d = (parent as Json | undefined)?.description;
   return typeof d === "string" ? d : undefined;
 }

@@ -31,7 +31,7 @@ export function hostGates(h: Host): HostGate[] {
   const fwd: Array<[4 | 6, string]> = [[4, "net.ipv4.ip_forward"], [6, "net.ipv6.conf.all.forwarding"]];
   for (const [f, key] of fwd) {
     if (h.forwarding[f === 4 ? "ipv4" : "ipv6"]) {
-      gates.push({ host: h.name, id: "G2", kind: "sysctl", subject: key, title: `${key} must be 1 (the host routes between its planes)`, params: { key, expected: "1" } });
+      gates.push({ host: h.name, id: "G2", kind: "sysctl", subject: key, title: `${key} must be 1 (the host routes between its planes)`, params: { key, path: `/proc/sys/${key.replace(/\./g, "/")}`, expected: "1" } });
     }
   }
   for (const b of h.bridges) {

@@ -1,0 +1,48 @@
+// Invalid cases: test/cases/invalid/<case>.yaml must print exactly <case>.expected, exit 1, and write nothing.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { gen, ROOT } from "./helpers/gen.js";
+import { snapshotTree, tempDir } from "./helpers/tree.js";
+
+const DIR = join(ROOT, "test/cases/invalid");
+const out = tempDir("invalid");
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/** Every rule code the validator can emit; each must have at least one case here. */
+const RULE_CODES = [
+  "yaml-syntax", "duplicate-key", "unknown-key", "wrong-type", "missing-key", "bad-value", "bad-format",
+  "cidr-host-bits", "invalid-cidr", "invalid-address", "gateway-outside-subnet", "static-outside-subnet", "range-outside-subnet",
+  "reserved-address", "range-reversed", "subnet-overlap", "address-collision", "vid-out-of-range", "vid-duplicate",
+  "ifname-too-long", "unknown-host", "unknown-bridge", "gateway-not-attached", "persistence-netplan-unowned",
+  "gateway-needs-vlan", "duplicate-name", "site-name-mismatch", "gateway-not-ours",
+];
+
+const cases = readdirSync(DIR).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5)).sort();
+
+describe("invalid inventories", () => {
+  it("cover every rule", () => {
+    const seen = new Set(cases.flatMap((c) => [...readFileSync(join(DIR, `${c}.expected`), "utf8").matchAll(/error\[([a-z-]+)\]/g)].map((m) => m[1])));
+    expect(RULE_CODES.filter((c) => !seen.has(c))).toEqual([]);
+  });
+  for (const c of cases) {
+    it(c, () => {
+      // A previous good tree for this site must survive untouched.
+      const prev = join(out, c);
+      mkdirSync(prev, { recursive: true });
+      writeFileSync(join(prev, "sentinel.txt"), "previous output\n");
+      const before = snapshotTree(out);
+      const r = gen(["--site", c, "--inventory", "test/cases/invalid", "--out", out]);
+      expect(r.stderr).toBe(readFileSync(join(DIR, `${c}.expected`), "utf8"));
+      expect(r.stderr).not.toMatch(/\n\s+at /); // never a stack trace
+      expect(r.code).toBe(1);
+      expect(snapshotTree(out)).toEqual(before);
+    });
+  }
+  it("validate reports every file's problems and exits 1", () => {
+    const r = gen(["validate", "--inventory", "test/cases/invalid"]);
+    expect(r.code).toBe(1);
+    for (const c of cases) expect(r.stderr).toContain(`test/cases/invalid/${c}.yaml:`);
+    expect(existsSync(join(ROOT, "out", cases[0]!))).toBe(false);
+  });
+});
