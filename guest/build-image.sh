@@ -231,11 +231,16 @@ printf "[Service]\nExecStart=\nExecStart=/lib/systemd/systemd-networkd-wait-onli
 # the bookworm ssh.socket is not used: it was seen to hang connections).
 for u in serial-getty@ttyS0.service getty@tty1.service apt-daily.timer apt-daily-upgrade.timer \
          e2scrub_all.timer e2scrub_reap.service fstrim.timer man-db.timer dpkg-db-backup.timer \
-         ssh.socket; do
+         ssh.socket libvirt-guests.service; do
   ln -sf /dev/null "$r/etc/systemd/system/$u"
 done
 systemctl --root="$r" disable ssh.service >/dev/null 2>&1 || true
 mkdir -p "$r/root/.ssh" && chmod 700 "$r/root/.ssh"
+# No resolver: the guest has no network (mmdebstrap copied the host file).
+: >"$r/etc/resolv.conf"
+# libvirt: the packaged "default" network (virbr0) stays defined but is not autostarted;
+# tests define the site network (1_provider on virbr1) themselves.
+rm -f "$r/etc/libvirt/qemu/networks/autostart/default.xml"
 # A fixed machine-id (the guest is disposable; an empty one would mean "first boot").
 rm -f "$r/etc/machine-id" && chroot "$r" systemd-machine-id-setup >/dev/null
 chroot "$r" ls /lib/modules >"$HOOKS/kver"

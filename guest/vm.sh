@@ -72,8 +72,10 @@ kill_qemu() {
   qpid=
   rm -f "$share/qemu.pid"
 }
-on_exit() { kill_qemu; rm -f "$overlay"; }
-overlay=$share/run.qcow2
+# The per-run overlay lives outside the share, so the guest cannot see it.
+ovdir=$(mktemp -d "${TMPDIR:-/tmp}/sitegen-guest-overlay.XXXXXX")
+overlay=$ovdir/run.qcow2
+on_exit() { kill_qemu; rm -rf "$ovdir"; }
 trap on_exit EXIT
 trap 'log "interrupted"; exit 130' INT TERM HUP
 
