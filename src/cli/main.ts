@@ -28,6 +28,7 @@ function main(argv: string[]): number {
     .option("-c, --check", "write nothing; exit 1 and list differences if out/<site>/ is not what the inventory produces")
     .option("-q, --quiet", "print only errors")
     .addHelpText("after", EXAMPLES)
+    .enablePositionalOptions() // `gen validate --inventory X` belongs to validate, not to gen
     .exitOverride()
     .action((o: { site?: string; inventory: string; out: string; check?: boolean; quiet?: boolean }) => {
       if (!o.site) throw new UserError("missing --site <name> (see gen --help)");

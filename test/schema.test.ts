@@ -1,0 +1,42 @@
+// The published JSON Schema is valid, editors can find it from every inventory, and the TypeScript
+// types in src/model/types.ts name the same properties.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import Ajv from "ajv";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "./helpers/gen.js";
+
+const schema = JSON.parse(readFileSync(join(ROOT, "src/model/site.schema.json"), "utf8"));
+const types = readFileSync(join(ROOT, "src/model/types.ts"), "utf8");
+
+const INTERFACE: Record<string, string> = {
+  "#": "SiteDoc", host: "HostDoc", bridge: "BridgeDoc", attachment: "AttachmentDoc", range: "RangeDoc",
+  static: "StaticDoc", gateway: "GatewayDoc", network: "NetworkDoc",
+};
+
+function interfaceProps(name: string): string[] {
+  const body = new RegExp(`export interface ${name} \\{([\\s\\S]*?)\\n\\}`).exec(types)?.[1] ?? "";
+  return [...body.matchAll(/^ {2}([a-z_]+)\??:/gm)].map((m) => m[1]!).sort();
+}
+
+describe("site.schema.json", () => {
+  it("compiles under ajv's strict mode", () => {
+    const ajv = new Ajv({ strict: true, strictRequired: false, allErrors: true });
+    expect(() => ajv.compile(schema)).not.toThrow();
+  });
+  it.each(Object.entries(INTERFACE))("$defs %s matches interface %s", (def, iface) => {
+    const props = Object.keys((def === "#" ? schema : schema.$defs[def]).properties).sort();
+    expect(interfaceProps(iface)).toEqual(props);
+  });
+  it("every inventory points editors at the schema", () => {
+    const dirs = [join(ROOT, "inventories"), ...readdirSync(join(ROOT, "test/cases/golden")).map((c) => join(ROOT, "test/cases/golden", c))];
+    for (const d of dirs) {
+      for (const f of readdirSync(d).filter((x) => x.endsWith(".yaml"))) {
+        const first = readFileSync(join(d, f), "utf8").split("\n")[0]!;
+        const m = /^# yaml-language-server: \$schema=(.+)$/.exec(first);
+        expect(m, `${d}/${f}`).not.toBeNull();
+        expect(existsSync(resolve(dirname(join(d, f)), m![1]!)), `${d}/${f}`).toBe(true);
+      }
+    }
+  });
+});
