@@ -12,7 +12,8 @@
 # A job asks for a real reboot after it ends by creating the file named by $GUEST_REBOOT.
 # Results come back in SHARE/results/: NAME.out, NAME.err, NAME.rc (exit code; 124 = timed out,
 # 255 = interrupted), NAME.boot_id, and `boots` (one boot_id per boot). Each boot's serial
-# console is SHARE/console-N.log, and vm.sh's own log is SHARE/vm.log.
+# console is SHARE/console-N.log (host epoch times of qemu start/exit in boot-N.start/.end),
+# and vm.sh's own log is SHARE/vm.log.
 #
 # Reboots are real: qemu runs with -no-reboot, so a guest reboot ends qemu and vm.sh starts it
 # again on the same per-run qcow2 overlay (the base image stays read-only and shared).
@@ -113,6 +114,7 @@ while [ "$(pending)" -gt 0 ]; do
   console=$share/console-$boot.log
   log "boot $boot: starting qemu ($before job(s) pending)"
   t0=$(date +%s)
+  date +%s.%N >"$share/boot-$boot.start"
   qemu-system-x86_64 -name "sitegen-guest,process=sitegen-guest" \
     "${accel[@]}" -m 1024 -machine q35 \
     -nodefaults -no-user-config -display none -vga none -no-reboot \
@@ -137,6 +139,7 @@ while [ "$(pending)" -gt 0 ]; do
   done
   qrc=0; wait "$qpid" || qrc=$?
   qpid=; rm -f "$share/qemu.pid"
+  date +%s.%N >"$share/boot-$boot.end"
   after=$(pending)
   log "boot $boot: qemu exited rc=$qrc after $(( $(date +%s) - t0 ))s; $((before - after)) job(s) done, $after pending"
   if [ "$qrc" != 0 ]; then

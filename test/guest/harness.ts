@@ -1,0 +1,313 @@
+// Guest-kernel test harness: builds (or reuses) the Debian guest image and runs job scripts in a
+// disposable qemu guest through guest/vm.sh, across real reboots. See guest/vm.sh for the protocol.
+//
+// Availability: in CI (CI=true) the guest tests always run; a missing qemu or mmdebstrap is
+// installed by guest/build-image.sh, and anything that still fails makes the tests FAIL. Locally
+// (CI unset) they skip, with the reason printed, when qemu is missing or no image can be built.
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const ROOT = join(import.meta.dirname, "../..");
+export const BUILD_IMAGE = join(ROOT, "guest/build-image.sh");
+export const VM_SH = join(ROOT, "guest/vm.sh");
+export const IN_CI = process.env.CI === "true" || process.env.CI === "1";
+
+/** Per-test timeout for guest tests: TCG is slow; a three-boot flow takes ~1.5-3 min here. */
+export const GUEST_TEST_TIMEOUT_MS = 10 * 60_000;
+/** beforeAll that may build the image from nothing (cold build ~1 min, plus apt for host tools). */
+export const IMAGE_BUILD_TIMEOUT_MS = 15 * 60_000;
+
+function has(cmd: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+}
+
+function cachedImage(): string | null {
+  const r = spawnSync("bash", [BUILD_IMAGE, "--print"], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+export interface GuestAvailability { run: boolean; reason: string }
+
+/**
+ * Decides, synchronously at collection time, whether guest tests run. In CI they always run
+ * (and fail loudly if the guest cannot be built or booted).
+ */
+export function guestAvailability(): GuestAvailability {
+  if (IN_CI) return { run: true, reason: "CI: guest tests are mandatory" };
+  const missing = ["qemu-system-x86_64", "qemu-img"].filter((c) => !has(c));
+  if (missing.length > 0) {
+    return { run: false, reason: `${missing.join(", ")} not installed: run 'guest/build-image.sh' as root (installs qemu and mmdebstrap from Debian, builds the image)` };
+  }
+  if (cachedImage()) return { run: true, reason: "image cached" };
+  if (!has("mmdebstrap")) return { run: false, reason: "no cached guest image and mmdebstrap is not installed: run 'guest/build-image.sh' as root" };
+  if (process.getuid?.() !== 0) return { run: false, reason: "no cached guest image, and building one needs root: run 'guest/build-image.sh' as root" };
+  return { run: true, reason: "image will be built" };
+}
+
+/** Builds the image if needed (installing host tools when missing) and returns its directory. */
+export function ensureImage(): string {
+  const t0 = Date.now();
+  const r = spawnSync("bash", [BUILD_IMAGE], { encoding: "utf8", timeout: IMAGE_BUILD_TIMEOUT_MS - 30_000, maxBuffer: 64 << 20 });
+  if (r.status !== 0) {
+    throw new Error(`guest/build-image.sh failed (status ${r.status}, signal ${r.signal}):\n${(r.stderr ?? "").split("\n").slice(-40).join("\n")}`);
+  }
+  for (const c of ["qemu-system-x86_64", "qemu-img"]) {
+    if (!has(c)) throw new Error(`${c} is still missing after guest/build-image.sh`);
+  }
+  const dir = r.stdout.trim();
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  process.stderr.write(`[guest] image ${dir} ready in ${secs}s\n`);
+  return dir;
+}
+
+export interface GuestJob {
+  /** Sorts the jobs: use a numeric prefix ("010-audit"). [A-Za-z0-9_.-] only. */
+  name: string;
+  /** bash script body; lib.sh (snap, wait_for, ...) is already sourced. */
+  script: string;
+  /** Seconds, enforced inside the guest (default 300). */
+  timeoutSec?: number;
+  /** Ask for a real reboot after this job. */
+  reboot?: boolean;
+}
+
+export interface JobResult { name: string; rc: number | null; stdout: string; stderr: string; bootId: string }
+
+export interface GuestRun {
+  /** Exit status of guest/vm.sh: 0 when every job produced an exit code. */
+  vmExit: number | null;
+  jobs: Record<string, JobResult>;
+  /** One boot_id per guest boot, in order. */
+  boots: string[];
+  /** Host epoch seconds at which each qemu process started and exited, in boot order. */
+  bootWindows: Array<{ start: number; end: number }>;
+  /** Epoch seconds recorded in the guest by the job helper `mark NAME` (the guest RTC is the host clock). */
+  marks: Record<string, number>;
+  seconds: number;
+  share: string;
+  /** vm.sh log plus the last console lines: for failure messages. */
+  log: string;
+  /** Reads SHARE/snap/NAME.{link,addr,route}.json written by the job helper `snap NAME`. */
+  snapshot(name: string): Snapshot;
+}
+
+export interface Snapshot { link: IpLink[]; addr: IpLink[]; route: IpRoute[] }
+export type IpLink = Record<string, unknown> & { ifname: string };
+export type IpRoute = Record<string, unknown>;
+
+/**
+ * Shell helpers available to every job (sourced before the job body). `snap NAME` records
+ * `ip -j link`, `ip -j addr`, `ip -j route` for the host-side comparison.
+ */
+const LIB_SH = String.raw`
+set -uo pipefail
+snap() { # NAME: record link/addr/route state after IPv6 duplicate address detection settles
+  local n=$1 i
+  for i in $(seq 1 50); do ip -6 addr show tentative | grep -q . || break; sleep 0.2; done
+  mkdir -p "$GUEST_SHARE/snap"
+  ip -j link show >"$GUEST_SHARE/snap/$n.link.json"
+  ip -j addr show >"$GUEST_SHARE/snap/$n.addr.json"
+  ip -j route show >"$GUEST_SHARE/snap/$n.route.json"
+}
+wait_for() { # SECONDS DESCRIPTION COMMAND...: poll until the command succeeds
+  local t=$1 what=$2 i; shift 2
+  for ((i = 0; i < t * 5; i++)); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  echo "timed out after $t s waiting for: $what" >&2; return 1
+}
+reboot_after() { : >"$GUEST_REBOOT"; }
+mark() { mkdir -p "$GUEST_SHARE/marks"; date +%s.%N >"$GUEST_SHARE/marks/$1"; } # NAME: host-comparable time
+`;
+
+export interface RunOptions {
+  /** Directories to copy into the share (guest path /mnt/host/<to>). */
+  copy?: Array<{ from: string; to: string }>;
+  /** Extra files written into the share: relative path -> content. */
+  files?: Record<string, string>;
+  /** Seconds for the whole run (default 600). */
+  totalTimeoutSec?: number;
+  /** Seconds for one qemu boot (default 300). */
+  bootTimeoutSec?: number;
+  /** Keep the share directory even on success (also: env GUEST_KEEP=1). */
+  keep?: boolean;
+}
+
+const NAME_RE = /^[A-Za-z0-9_.-]+$/;
+
+export async function runGuest(jobs: GuestJob[], opts: RunOptions = {}): Promise<GuestRun> {
+  const share = mkdtempSync(join(tmpdir(), "sitegen-guest-"));
+  mkdirSync(join(share, "jobs"));
+  writeFileSync(join(share, "lib.sh"), LIB_SH);
+  for (const c of opts.copy ?? []) cpSync(c.from, join(share, c.to), { recursive: true });
+  for (const [rel, content] of Object.entries(opts.files ?? {})) {
+    mkdirSync(join(share, rel, ".."), { recursive: true });
+    writeFileSync(join(share, rel), content);
+  }
+  const names = new Set<string>();
+  for (const j of jobs) {
+    if (!NAME_RE.test(j.name) || names.has(j.name)) throw new Error(`bad or duplicate job name: ${j.name}`);
+    names.add(j.name);
+    const body = `. "$GUEST_SHARE/lib.sh"\n${j.script}\n${j.reboot ? "reboot_after\n" : ""}`;
+    writeFileSync(join(share, "jobs", `${j.name}.sh`), body);
+    if (j.timeoutSec) writeFileSync(join(share, "jobs", `${j.name}.timeout`), String(j.timeoutSec));
+  }
+  const total = opts.totalTimeoutSec ?? 600;
+  const t0 = Date.now();
+  const vmExit = await runVm(share, total, opts.bootTimeoutSec ?? 300);
+  const seconds = (Date.now() - t0) / 1000;
+  const res = join(share, "results");
+  const read = (f: string): string => (existsSync(join(res, f)) ? readFileSync(join(res, f), "utf8") : "");
+  const results: Record<string, JobResult> = {};
+  for (const j of jobs) {
+    const rcText = read(`${j.name}.rc`).trim();
+    results[j.name] = {
+      name: j.name,
+      rc: rcText === "" ? null : Number(rcText),
+      stdout: read(`${j.name}.out`),
+      stderr: read(`${j.name}.err`),
+      bootId: read(`${j.name}.boot_id`).trim(),
+    };
+  }
+  const boots = read("boots").split("\n").map((s) => s.trim()).filter(Boolean);
+  const bootWindows: Array<{ start: number; end: number }> = [];
+  for (let i = 1; existsSync(join(share, `boot-${i}.start`)); i++) {
+    const num = (f: string): number => (existsSync(join(share, f)) ? Number(readFileSync(join(share, f), "utf8")) : NaN);
+    bootWindows.push({ start: num(`boot-${i}.start`), end: num(`boot-${i}.end`) });
+  }
+  const marks: Record<string, number> = {};
+  const markDir = join(share, "marks");
+  if (existsSync(markDir)) for (const f of readdirSync(markDir)) marks[f] = Number(readFileSync(join(markDir, f), "utf8"));
+  const log = describeRun(share);
+  const keep = opts.keep || process.env.GUEST_KEEP === "1" || vmExit !== 0;
+  if (!keep) {
+    // Read snapshots eagerly, then drop the share.
+    const snaps = loadSnapshots(share);
+    rmSync(share, { recursive: true, force: true });
+    return { vmExit, jobs: results, boots, bootWindows, marks, seconds, share, log, snapshot: (n) => pick(snaps, n) };
+  }
+  process.stderr.write(`[guest] share kept at ${share}\n`);
+  const snaps = loadSnapshots(share);
+  return { vmExit, jobs: results, boots, bootWindows, marks, seconds, share, log, snapshot: (n) => pick(snaps, n) };
+}
+
+function pick(snaps: Map<string, Snapshot>, n: string): Snapshot {
+  const s = snaps.get(n);
+  if (!s) throw new Error(`no snapshot named ${n} (have: ${[...snaps.keys()].join(", ") || "none"})`);
+  return s;
+}
+
+function loadSnapshots(share: string): Map<string, Snapshot> {
+  const dir = join(share, "snap");
+  const out = new Map<string, Snapshot>();
+  if (!existsSync(dir)) return out;
+  const names = new Set(readdirSync(dir).map((f) => f.replace(/\.(link|addr|route)\.json$/, "")));
+  for (const n of names) {
+    const j = (k: string): unknown => JSON.parse(readFileSync(join(dir, `${n}.${k}.json`), "utf8"));
+    out.set(n, { link: j("link") as IpLink[], addr: j("addr") as IpLink[], route: j("route") as IpRoute[] });
+  }
+  return out;
+}
+
+function describeRun(share: string): string {
+  const parts: string[] = [];
+  const vmlog = join(share, "vm.log");
+  if (existsSync(vmlog)) parts.push(readFileSync(vmlog, "utf8"));
+  const consoles = readdirSync(share).filter((f) => /^console-\d+\.log$/.test(f)).sort();
+  const last = consoles.at(-1);
+  if (last) {
+    const lines = readFileSync(join(share, last), "utf8").split("\n");
+    parts.push(`--- ${last} (last 25 lines)\n${lines.slice(-25).join("\n")}`);
+  }
+  return parts.join("\n");
+}
+
+/**
+ * Runs guest/vm.sh with a hard JS-side deadline. On the deadline, vm.sh gets SIGTERM (its trap
+ * kills its qemu by PID), then SIGKILL; finally, if the qemu PID vm.sh recorded is still alive
+ * and really is our qemu (its command line names this share), it is killed too. Nothing else.
+ */
+function runVm(share: string, totalSec: number, bootSec: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    const env = { ...process.env, GUEST_TOTAL_TIMEOUT: String(totalSec), GUEST_BOOT_TIMEOUT: String(bootSec) };
+    const child = spawn("bash", [VM_SH, "run", share], { env, stdio: ["ignore", "ignore", "pipe"] });
+    child.stderr.on("data", (d: Buffer) => process.stderr.write(`[guest] ${d.toString()}`));
+    let killTimer: NodeJS.Timeout | undefined;
+    const deadline = setTimeout(() => {
+      child.kill("SIGTERM");
+      killTimer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    }, (totalSec + 30) * 1000);
+    child.on("exit", (code) => {
+      clearTimeout(deadline);
+      if (killTimer) clearTimeout(killTimer);
+      killOwnQemu(share);
+      resolve(code);
+    });
+  });
+}
+
+function killOwnQemu(share: string): void {
+  const pidFile = join(share, "qemu.pid");
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").trim());
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    if (cmdline.includes("qemu-system") && cmdline.includes(share)) {
+      process.kill(pid, "SIGKILL");
+      process.stderr.write(`[guest] killed leftover qemu pid ${pid}\n`);
+    }
+  } catch {
+    // already gone
+  }
+}
+
+/** A readable failure message for one job. */
+export function jobReport(run: GuestRun, name: string): string {
+  const j = run.jobs[name];
+  if (!j) return `no job ${name}`;
+  return `job ${name}: rc=${j.rc} boot=${j.bootId}\n--- stdout\n${j.stdout}\n--- stderr\n${j.stderr}\n--- run log\n${run.log}`;
+}
+
+/** Asserts that vm.sh completed, i.e. every job ran to an exit code. */
+export function assertCompleted(run: GuestRun): void {
+  if (run.vmExit !== 0) throw new Error(`guest/vm.sh exited ${run.vmExit}\n${run.log}`);
+}
+
+// ---- state snapshots ----------------------------------------------------------------------
+
+/**
+ * Normalizes `ip -j link` / `ip -j addr` / `ip -j route` output for comparison:
+ * - `ifindex` and `link_index` are dropped when `acrossBoots`: interface indexes are handed out in
+ *   creation order, which differs from boot to boot (libvirt, udev and the test's port unit race),
+ *   and they are identities, not state. Within one boot they are kept (a stronger check).
+ * - `valid_life_time` / `preferred_life_time` are dropped: for permanent addresses they are the
+ *   constant "forever", but for any dynamic address they count down between two snapshots.
+ * - entries are sorted by interface name (and routes by their text), since `ip` lists them in
+ *   ifindex order.
+ */
+export function normalizeSnapshot(s: Snapshot, acrossBoots: boolean): Snapshot {
+  const dropLink = new Set(acrossBoots ? ["ifindex", "link_index"] : []);
+  const dropAddr = new Set(["valid_life_time", "preferred_life_time"]);
+  const clean = (o: Record<string, unknown>, drop: Set<string>): Record<string, unknown> => {
+    const r: Record<string, unknown> = {};
+    for (const k of Object.keys(o).sort()) if (!drop.has(k)) r[k] = o[k];
+    return r;
+  };
+  const byName = (a: IpLink, b: IpLink) => a.ifname.localeCompare(b.ifname);
+  const link = s.link.map((l) => clean(l, dropLink) as IpLink).sort(byName);
+  const addr = s.addr
+    .map((l) => {
+      const c = clean(l, dropLink) as IpLink;
+      const ai = (l["addr_info"] as Array<Record<string, unknown>> | undefined) ?? [];
+      c["addr_info"] = ai.map((a) => clean(a, dropAddr));
+      return c;
+    })
+    .sort(byName);
+  const route = s.route.map((r) => clean(r, new Set())).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  return { link, addr, route };
+}
+
+export function linkOf(s: Snapshot, ifname: string): IpLink | undefined {
+  return s.link.find((l) => l.ifname === ifname);
+}
