@@ -5,6 +5,9 @@ export type BridgeOwner = "libvirt" | "netplan" | "systemd-networkd" | "unmanage
 export type Persistence = "auto" | "systemd" | "netplan";
 export type GatewayPlacement = "host" | "bridge-owner" | "router";
 export type RangePurpose = "snat" | "vip" | "dhcp" | "reserved";
+export type BridgeType = "linux" | "ovs";
+export type NatBackend = "nftables" | "iptables";
+export type NtpDaemon = "chrony" | "ntpd";
 
 export interface SiteDoc {
   site: string;
@@ -12,6 +15,7 @@ export interface SiteDoc {
   decision?: string;
   hosts: HostDoc[];
   networks: NetworkDoc[];
+  vrouters?: VrouterDoc[];
 }
 
 export interface HostDoc {
@@ -26,6 +30,8 @@ export interface BridgeDoc {
   owner: BridgeOwner;
   libvirt_network?: string;
   vlan_filtering?: boolean;
+  type?: BridgeType;
+  ports?: string[];
 }
 
 export interface AttachmentDoc {
@@ -65,4 +71,29 @@ export interface NetworkDoc {
   gateway?: GatewayDoc;
   ranges?: RangeDoc[];
   statics?: StaticDoc[];
+}
+
+export interface VrouterLegDoc {
+  network: string;
+  vip: string;
+  link?: string;
+  peer?: string;
+}
+
+export interface VrouterMemberDoc {
+  host: string;
+  address?: string;
+}
+
+export interface VrouterDoc {
+  name: string;
+  namespace?: string;
+  members: VrouterMemberDoc[];
+  primary?: string;
+  management: VrouterLegDoc;
+  public: VrouterLegDoc;
+  gateway?: string;
+  nat?: { masquerade?: boolean; backend?: NatBackend };
+  dns?: { upstreams: string[]; domain?: string };
+  ntp?: { upstreams: string[]; daemon?: NtpDaemon };
 }

@@ -1,6 +1,7 @@
 // The typed, resolved Site every target reads. Built only from a document that passed validation.
 import type { BridgeOwner, SiteDoc } from "../model/types.js";
 import { parseAddress, parseCidr, type Cidr } from "../validate/cidr.js";
+import { resolveVrouters, type Vrouter } from "./vrouter.js";
 
 export interface Bridge { name: string; owner: BridgeOwner; libvirtNetwork?: string; vlanFiltering: boolean }
 
@@ -51,6 +52,8 @@ export interface Site {
   description?: string;
   hosts: Host[];
   networks: Network[];
+  /** Virtual routers (src/resolve/vrouter.ts); empty for sites without any. */
+  vrouters: Vrouter[];
 }
 
 const canon = (s: string) => parseAddress(s)!.text;
@@ -106,7 +109,7 @@ export function resolve(doc: SiteDoc, source: string): Site {
   }).sort(byName);
   return {
     name: doc.site, source, ...(doc.decision ? { decision: doc.decision } : {}), ...(doc.description ? { description: doc.description } : {}),
-    hosts, networks: networks.sort(byName),
+    hosts, networks: networks.sort(byName), vrouters: resolveVrouters(doc),
   };
 }
 

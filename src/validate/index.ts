@@ -12,10 +12,16 @@ import { siteName } from "./rules/site-name.js";
 import { subnetOverlap } from "./rules/subnet-overlap.js";
 import { uniqueNames } from "./rules/unique-names.js";
 import { vlans } from "./rules/vlans.js";
+import { vrouterAddresses } from "./rules/vrouter-addresses.js";
+import { vrouterLegs } from "./rules/vrouter-legs.js";
+import { vrouterNames } from "./rules/vrouter-names.js";
+import { vrouterReferences } from "./rules/vrouter-references.js";
+import { vrouterUpstreams } from "./rules/vrouter-upstreams.js";
 
 /** Semantic rules, each in its own file; all run, and all their findings are reported together. */
 export const RULES: Rule[] = [
   siteName, uniqueNames, cidrForm, membership, rangeOrder, subnetOverlap, addressCollision, vlans, references, gatewayPlacement,
+  vrouterReferences, vrouterAddresses, vrouterNames, vrouterLegs, vrouterUpstreams,
 ];
 
 /**

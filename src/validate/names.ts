@@ -28,7 +28,7 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
 
 const SINGULAR: Record<string, string> = {
   hosts: "host", networks: "network", bridges: "bridge", attach: "attachment",
-  ranges: "range", statics: "static",
+  ranges: "range", statics: "static", vrouters: "vrouter", members: "member", upstreams: "upstream",
 };
 
 /** Name the model object a data path is inside, e.g. "network provider-vip" or "host jumphost bridge virbr1". */
@@ -43,11 +43,32 @@ export function objectName(data: unknown, path: ReadonlyArray<string | number>):
       const kind = SINGULAR[String(path[i - 1])] ?? String(path[i - 1]);
       const el = node as Record<string, unknown> | undefined;
       const label = typeof el?.name === "string" ? el.name
-        : typeof el?.host === "string" ? `${el.host}/${String(el.bridge ?? "?")}` : `#${seg + 1}`;
+        : typeof el?.host === "string" ? (el.bridge === undefined && kind === "member" ? el.host : `${el.host}/${String(el.bridge ?? "?")}`) : `#${seg + 1}`;
       parts.push(`${kind} ${label}`);
     } else if (seg === "gateway") {
       parts.push("gateway");
     }
   }
   return parts.join(" ") || "site";
+}
+
+/**
+ * A shorter name that fits in max characters, as a suggestion only (sitegen never renames silently):
+ * vowels after a word's first letter go first, longest word first, then letters from the end of the
+ * longest word. Fuel cut names past 13 characters and appended a hash; a reader cannot tell those apart.
+ */
+export function shorten(name: string, max: number): string {
+  const parts = name.split(/([-_])/);
+  const isWord = (s: string) => s !== "-" && s !== "_" && s.length > 0;
+  const len = () => parts.join("").length;
+  const longest = (ok: (w: string) => boolean) => {
+    let best = -1;
+    parts.forEach((w, i) => { if (isWord(w) && ok(w) && (best < 0 || w.length > parts[best]!.length)) best = i; });
+    return best;
+  };
+  for (let i = longest((w) => /.[aeiou]/.test(w)); len() > max && i >= 0; i = longest((w) => /.[aeiou]/.test(w))) {
+    parts[i] = parts[i]![0] + parts[i]!.slice(1).replace(/[aeiou]/g, "");
+  }
+  for (let i = longest((w) => w.length > 1); len() > max && i >= 0; i = longest((w) => w.length > 1)) parts[i] = parts[i]!.slice(0, -1);
+  return parts.join("").slice(0, max);
 }
