@@ -1,5 +1,5 @@
 // Per-host shell scripts: audit, one apply/rollback pair per phase, verify, and the whole apply/rollback.
-import type { Artifact, Phase, Plan, Step } from "../plan/types.js";
+import type { Artifact, Check, CheckFn, Phase, Plan, Step } from "../plan/types.js";
 import { headerText } from "../render/header.js";
 import { render } from "../render/hbs.js";
 import type { Site } from "../resolve/site.js";
@@ -9,11 +9,18 @@ const stepVm = (s: Step) => ({
   title: s.title, apply: s.apply.map(actionLine), verify: s.verify.map(checkLine), inverse: s.inverse.map(actionLine),
 });
 
+/** Checks defined in templates/shell/lib-netns.hbs: scripts that use none of them do not carry it. */
+const NETNS_FNS = new Set<CheckFn>([
+  "check_netns", "check_ns_sysctl", "check_ns_up", "check_ns_addr", "check_bridge_port", "check_ovs_port",
+  "check_ns_route", "check_ns_nft", "check_ns_iptables", "check_ns_reachable", "check_default_via",
+]);
+const usesNetns = (cs: Check[]) => cs.some((c) => NETNS_FNS.has(c.fn));
+
 const script = (path: string, content: string): Artifact => ({ path, content, mode: 0o755 });
 
 /** An apply script (checkpoint semantics) and its rollback, over the same steps. */
 function pair(site: Site, paths: [string, string], what: string, steps: Step[], whole: boolean): Artifact[] {
-  const vm = { header: headerText(site), steps: steps.map(stepVm) };
+  const vm = { header: headerText(site), steps: steps.map(stepVm), netns: usesNetns(steps.flatMap((s) => s.verify)) };
   return [
     script(paths[0], render("shell/steps-apply.sh", { ...vm, purpose: `Apply: ${what}.`, auditFirst: whole, verifyLast: whole })),
     script(paths[1], render("shell/steps-rollback.sh", { ...vm, purpose: `Rollback: ${what}.` })),
@@ -44,7 +51,7 @@ export function hostScripts(site: Site, plan: Plan, host: string): Artifact[] {
   const checks = plan.checks.filter((c) => c.host === host);
   const titles = [...new Set(checks.map((c) => c.title))];
   out.push(script(`${dir}/verify.sh`, render("shell/verify.sh", {
-    header, host, groups: titles.map((t) => ({ title: t, checks: checks.filter((c) => c.title === t).map(checkLine) })),
+    header, host, netns: usesNetns(checks), groups: titles.map((t) => ({ title: t, checks: checks.filter((c) => c.title === t).map(checkLine) })),
   })));
   out.push(...pair(site, [`${dir}/apply.sh`, `${dir}/rollback.sh`], "the whole change for this host (audit gate, every step, final verify)", steps, true));
   return out;

@@ -15,7 +15,10 @@ export type Action = Run | Install | Remove;
 export interface Check { fn: CheckFn; args: string[] }
 export type CheckFn =
   | "check_vlan" | "check_addr" | "check_admin_up" | "check_route" | "check_sysctl" | "check_unit"
-  | "check_link_absent" | "check_file_absent" | "check_reachable" | "check_route_to";
+  | "check_link_absent" | "check_file_absent" | "check_reachable" | "check_route_to"
+  // namespace checks (templates/shell/lib-netns.hbs), included only in scripts that use them
+  | "check_netns" | "check_ns_sysctl" | "check_ns_up" | "check_ns_addr" | "check_bridge_port" | "check_ovs_port"
+  | "check_ns_route" | "check_ns_nft" | "check_ns_iptables" | "check_ns_reachable" | "check_default_via";
 
 /** A read-only audit gate; its kind names a partial in templates/shell/gates/. */
 export interface Gate {

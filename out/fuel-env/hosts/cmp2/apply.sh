@@ -80,6 +80,66 @@ check_reachable() { # ADDR: two pings, two seconds each at most
   ping -c2 -W2 -q "$1" >/dev/null 2>&1 || { bad "$1 does not answer ping"; return 1; }
   ok "$1 answers ping"
 }
+# Namespace checks (virtual routers): the same "ok"/"FAIL" contract as the checks above.
+check_netns() { # NS
+  ip netns exec "$1" true 2>/dev/null || { bad "network namespace $1 does not exist"; return 1; }
+  ok "network namespace $1 exists"
+}
+check_ns_sysctl() { # NS KEY VALUE: read inside the namespace (net.* sysctls are per namespace)
+  local v
+  v=$(ip netns exec "$1" cat "/proc/sys/${2//.//}" 2>/dev/null) || { bad "$2 is not readable in $1"; return 1; }
+  [ "$v" = "$3" ] || { bad "$2 is $v in $1, expected $3"; return 1; }
+  ok "$2 = $3 in $1"
+}
+check_ns_up() { # NS DEV
+  local l
+  l=$(ip -n "$1" -o link show dev "$2" 2>/dev/null) || { bad "$2 does not exist in $1"; return 1; }
+  [[ "$l" =~ [\<,]UP[,\>] ]] || { bad "$2 is down in $1"; return 1; }
+  ok "$2 is up in $1"
+}
+check_ns_addr() { # NS DEV CIDR
+  local a
+  a=$(ip -n "$1" -br addr show dev "$2" 2>/dev/null) || { bad "$2 does not exist in $1"; return 1; }
+  [[ " $a " == *" $3 "* ]] || { bad "$2 in $1 does not hold $3 (has: ${a})"; return 1; }
+  ok "$2 in $1 holds $3"
+}
+check_bridge_port() { # DEV BRIDGE: a port of the Linux bridge
+  local m
+  m=$(readlink "/sys/class/net/$1/master" 2>/dev/null || true)
+  m=${m##*/}
+  [ "$m" = "$2" ] || { bad "$1 is not a port of $2 (master: ${m:-none})"; return 1; }
+  ok "$1 is a port of $2"
+}
+check_ovs_port() { # BRIDGE PORT
+  [ "$(ovs-vsctl port-to-br "$2" 2>/dev/null)" = "$1" ] || { bad "$2 is not a port of Open vSwitch bridge $1"; return 1; }
+  ok "$2 is a port of Open vSwitch bridge $1"
+}
+check_ns_route() { # NS DEST VIA
+  local r
+  r=$(ip -n "$1" route show exact "$2" 2>/dev/null)
+  [[ "$r" == *"via $3 "* ]] || { bad "no route $2 via $3 in $1 (have: ${r:-none})"; return 1; }
+  ok "route $2 via $3 in $1"
+}
+check_ns_nft() { # NS FAMILY TABLE
+  ip netns exec "$1" nft list table "$2" "$3" >/dev/null 2>&1 || { bad "nftables table $2 $3 is not loaded in $1"; return 1; }
+  ok "nftables table $2 $3 is loaded in $1"
+}
+check_ns_iptables() { # NS TABLE CHAIN RULE...
+  local ns=$1 table=$2 chain=$3
+  shift 3
+  ip netns exec "$ns" iptables -w -t "$table" -C "$chain" "$@" 2>/dev/null || { bad "no $table/$chain rule '$*' in $ns"; return 1; }
+  ok "$table/$chain has '$*' in $ns"
+}
+check_ns_reachable() { # NS ADDR: two pings from inside the namespace, two seconds each at most
+  ip netns exec "$1" ping -c2 -W2 -q "$2" >/dev/null 2>&1 || { bad "$2 does not answer ping from $1"; return 1; }
+  ok "$2 answers ping from $1"
+}
+check_default_via() { # VIA: this host's default route goes through VIA
+  local r
+  r=$(ip -4 route show default 2>/dev/null)
+  [[ "$r" == *"via $1 "* ]] || { bad "the default route is not via $1 (have: ${r:-none})"; return 1; }
+  ok "default route via $1"
+}
 need_root
 
 say "== audit (read-only gate)"
@@ -87,7 +147,28 @@ if ! bash "$here/audit.sh"; then
   say "!! audit stopped: nothing was changed"
   exit 1
 fi
+
+# step 1: route, resolve and sync time through vrouter's management VIP 192.168.0.2 (netplan drop-in on br-mgmt, chrony source)
+apply_0() {
+  install_file /etc/netplan/60-sitegen-vrouter.yaml 0600 || return 1
+  run netplan generate || return 1
+  run netplan apply || return 1
+  install_file /etc/chrony/sources.d/sitegen-vrouter.sources 0644 || return 1
+  if quiet pidof chronyd; then run chronyc reload sources; fi || return 1
+}
+verify_0() {
+  local rc=0
+  check_default_via 192.168.0.2 || rc=1
+  return "$rc"
+}
+inverse_0() {
+  remove_file /etc/chrony/sources.d/sitegen-vrouter.sources || return 1
+  if quiet pidof chronyd; then run chronyc reload sources; fi || return 1
+  remove_file /etc/netplan/60-sitegen-vrouter.yaml || return 1
+  run netplan apply || return 1
+}
 titles=(
+  'route, resolve and sync time through vrouter'\''s management VIP 192.168.0.2 (netplan drop-in on br-mgmt, chrony source)'
 )
 
 completed=()

@@ -27,6 +27,28 @@ pass() { printf 'PASS %s\n' "$*"; }
 warn() { printf 'WARN %s\n' "$*"; warns=$((warns + 1)); }
 stop() { printf 'STOP %s\n' "$*"; stops=$((stops + 1)); }
 
+say '=== N1: netplan defines br-mgmt (the drop-in merges into it) ==='
+ls -1 "$root/etc/netplan/" 2>/dev/null || say "(no $root/etc/netplan)"
+refs=$(grep -RnE -- br-mgmt "$root/etc/netplan/" 2>/dev/null || true)
+if [ -n "$refs" ]; then printf '%s\n' "$refs"; fi
+if [ -n "$refs" ]; then
+  pass 'N1 br-mgmt: netplan defines it, as the inventory says (persistence via netplan)'
+else
+  stop 'N1 br-mgmt: the inventory says netplan owns it, but nothing in /etc/netplan mentions it: correct the bridge'\''s owner and regenerate'
+fi
+
+say '=== N2: the current default route (netplan refuses two default routes: remove the old one first) ==='
+current=$(ip -4 route show default 2>/dev/null | head -n1)
+if [ -z "$current" ]; then
+  pass 'N2: no default route yet'
+elif [[ "$current" == *'via 192.168.0.2 '* ]]; then
+  pass 'N2: already via 192.168.0.2 (apply is idempotent)'
+elif grep -RqsE '(to: *(default|0\.0\.0\.0/0)|gateway4:)' "$root/etc/netplan/"; then
+  stop 'N2: netplan already declares a default route ('"$current"'); remove it from its file first, or netplan refuses a second one via 192.168.0.2'
+else
+  warn 'N2: current default' "'$current' is not netplan's: it is replaced by the route via 192.168.0.2 only after the next netplan apply clears it"
+fi
+
 say "audit cmp2: $stops STOP, $warns WARN"
 if [ "$stops" -gt 0 ]; then
   say "decision: stop"

@@ -23,7 +23,28 @@ need_root() {
   if [ "$(id -u)" -ne 0 ] && [ -z "$root" ]; then say "run as root (it changes host networking)"; exit 2; fi
 }
 need_root
+
+# step 1: route, resolve and sync time through vrouter's management VIP 192.168.0.2 (netplan drop-in on br-mgmt, chrony source)
+apply_0() {
+  install_file /etc/netplan/60-sitegen-vrouter.yaml 0600 || return 1
+  run netplan generate || return 1
+  run netplan apply || return 1
+  install_file /etc/chrony/sources.d/sitegen-vrouter.sources 0644 || return 1
+  if quiet pidof chronyd; then run chronyc reload sources; fi || return 1
+}
+verify_0() {
+  local rc=0
+  check_default_via 192.168.0.2 || rc=1
+  return "$rc"
+}
+inverse_0() {
+  remove_file /etc/chrony/sources.d/sitegen-vrouter.sources || return 1
+  if quiet pidof chronyd; then run chronyc reload sources; fi || return 1
+  remove_file /etc/netplan/60-sitegen-vrouter.yaml || return 1
+  run netplan apply || return 1
+}
 titles=(
+  'route, resolve and sync time through vrouter'\''s management VIP 192.168.0.2 (netplan drop-in on br-mgmt, chrony source)'
 )
 
 failed=0

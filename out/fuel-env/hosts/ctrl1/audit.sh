@@ -34,6 +34,80 @@ else
   pass 'G7 172.16.0.1: not on this host; held by' 'the environment'\''s upstream router'
 fi
 
+say '=== V1: the programs the router needs are installed: ip, nft, dnsmasq, chronyd ==='
+missing=""
+for t in ip nft dnsmasq chronyd; do command -v "$t" >/dev/null 2>&1 || missing="$missing $t"; done
+if [ -n "$missing" ]; then
+  stop 'V1 not installed:'"$missing"
+else
+  pass 'V1 installed: ip nft dnsmasq chronyd'
+fi
+
+say '=== V2: br-mgmt exists and is a Linux bridge (the management leg'\''s) ==='
+if [ -d /sys/class/net/br-mgmt/bridge ]; then
+  pass 'V2 br-mgmt: is a Linux bridge, operstate '"$(cat /sys/class/net/br-mgmt/operstate)"
+elif ovs-vsctl br-exists br-mgmt 2>/dev/null; then
+  stop 'V2 br-mgmt: is an Open vSwitch bridge, but the inventory says type: linux; set type: ovs and regenerate'
+else
+  stop 'V2 br-mgmt: no Linux bridge by that name on this host'
+fi
+
+say '=== V2: br-ex exists and is a Linux bridge (the public leg'\''s) ==='
+if [ -d /sys/class/net/br-ex/bridge ]; then
+  pass 'V2 br-ex: is a Linux bridge, operstate '"$(cat /sys/class/net/br-ex/operstate)"
+elif ovs-vsctl br-exists br-ex 2>/dev/null; then
+  stop 'V2 br-ex: is an Open vSwitch bridge, but the inventory says type: linux; set type: ovs and regenerate'
+else
+  stop 'V2 br-ex: no Linux bridge by that name on this host'
+fi
+
+say '=== V3: network namespace vrouter does not exist yet (or is exactly ours) ==='
+if ! ip netns exec vrouter true 2>/dev/null; then
+  pass 'V3 vrouter: free'
+elif ip -n vrouter link show dev vr-mgmt >/dev/null 2>&1; then
+  pass 'V3 vrouter: already present with vr-mgmt, as planned (apply is idempotent)'
+else
+  stop 'V3 vrouter: exists without vr-mgmt: something else owns it; inspect it (ip netns pids vrouter; ip -n vrouter addr) before reusing the name'
+fi
+
+say '=== V4: vr-mgmt-p does not exist yet (or is our veth on br-mgmt) ==='
+master=$(readlink /sys/class/net/vr-mgmt-p/master 2>/dev/null || true)
+if ! ip link show dev vr-mgmt-p >/dev/null 2>&1; then
+  pass 'V4 vr-mgmt-p: free'
+elif ip -d -o link show dev vr-mgmt-p | grep -q ' veth ' && [ "${master##*/}" = br-mgmt ]; then
+  pass 'V4 vr-mgmt-p: already our veth on br-mgmt (apply is idempotent)'
+else
+  stop 'V4 vr-mgmt-p: exists and is not our veth on br-mgmt: rename the leg (link/peer) or remove the stale link'
+fi
+
+say '=== V4: vr-ex-p does not exist yet (or is our veth on br-ex) ==='
+master=$(readlink /sys/class/net/vr-ex-p/master 2>/dev/null || true)
+if ! ip link show dev vr-ex-p >/dev/null 2>&1; then
+  pass 'V4 vr-ex-p: free'
+elif ip -d -o link show dev vr-ex-p | grep -q ' veth ' && [ "${master##*/}" = br-ex ]; then
+  pass 'V4 vr-ex-p: already our veth on br-ex (apply is idempotent)'
+else
+  stop 'V4 vr-ex-p: exists and is not our veth on br-ex: rename the leg (link/peer) or remove the stale link'
+fi
+
+say '=== V5: management VIP 192.168.0.2 answers nobody yet (or is held by our vrouter) ==='
+if ip -n vrouter -o addr show to 192.168.0.2 2>/dev/null | grep -q .; then
+  pass 'V5 192.168.0.2: held by our vrouter already (apply is idempotent)'
+elif ping -c1 -W1 -q 192.168.0.2 >/dev/null 2>&1; then
+  stop 'V5 192.168.0.2: something already answers on it: two routers would claim one VIP'
+else
+  pass 'V5 192.168.0.2: nobody answers yet'
+fi
+
+say '=== V5: public VIP 172.16.0.2 answers nobody yet (or is held by our vrouter) ==='
+if ip -n vrouter -o addr show to 172.16.0.2 2>/dev/null | grep -q .; then
+  pass 'V5 172.16.0.2: held by our vrouter already (apply is idempotent)'
+elif ping -c1 -W1 -q 172.16.0.2 >/dev/null 2>&1; then
+  stop 'V5 172.16.0.2: something already answers on it: two routers would claim one VIP'
+else
+  pass 'V5 172.16.0.2: nobody answers yet'
+fi
+
 say "audit ctrl1: $stops STOP, $warns WARN"
 if [ "$stops" -gt 0 ]; then
   say "decision: stop"

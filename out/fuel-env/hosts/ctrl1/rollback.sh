@@ -23,7 +23,159 @@ need_root() {
   if [ "$(id -u)" -ne 0 ] && [ -z "$root" ]; then say "run as root (it changes host networking)"; exit 2; fi
 }
 need_root
+
+# step 1: create network namespace vrouter with loopback up, IPv4 forwarding and non-local bind on inside it only
+apply_0() {
+  if ! quiet ip netns exec vrouter true; then run ip netns add vrouter; fi || return 1
+  run ip -n vrouter link set dev lo up || return 1
+  run ip netns exec vrouter sysctl -qw net.ipv4.ip_forward=1 || return 1
+  run ip netns exec vrouter sysctl -qw net.ipv4.ip_nonlocal_bind=1 || return 1
+}
+verify_0() {
+  local rc=0
+  check_netns vrouter || rc=1
+  check_ns_up vrouter lo || rc=1
+  check_ns_sysctl vrouter net.ipv4.ip_forward 1 || rc=1
+  check_ns_sysctl vrouter net.ipv4.ip_nonlocal_bind 1 || rc=1
+  return "$rc"
+}
+inverse_0() {
+  if quiet ip netns exec vrouter true; then run ip netns del vrouter; fi || return 1
+}
+
+# step 2: add management leg vr-mgmt on br-mgmt with 192.168.0.3/24, 192.168.0.2/24: a veth pair, vr-mgmt-p enslaved to br-mgmt, vr-mgmt in vrouter
+apply_1() {
+  if ! quiet ip link show dev vr-mgmt-p; then run ip link add vr-mgmt-p type veth peer name vr-mgmt netns vrouter; fi || return 1
+  run ip link set dev vr-mgmt-p master br-mgmt || return 1
+  run ip link set dev vr-mgmt-p up || return 1
+  run ip -n vrouter link set dev vr-mgmt up || return 1
+  run ip -n vrouter addr replace 192.168.0.3/24 dev vr-mgmt || return 1
+  run ip -n vrouter addr replace 192.168.0.2/24 dev vr-mgmt || return 1
+}
+verify_1() {
+  local rc=0
+  check_bridge_port vr-mgmt-p br-mgmt || rc=1
+  check_ns_up vrouter vr-mgmt || rc=1
+  check_ns_addr vrouter vr-mgmt 192.168.0.3/24 || rc=1
+  check_ns_addr vrouter vr-mgmt 192.168.0.2/24 || rc=1
+  return "$rc"
+}
+inverse_1() {
+  if quiet ip link show dev vr-mgmt-p; then run ip link del dev vr-mgmt-p; fi || return 1
+}
+
+# step 3: add public leg vr-ex on br-ex with 172.16.0.2/24: a veth pair, vr-ex-p enslaved to br-ex, vr-ex in vrouter
+apply_2() {
+  if ! quiet ip link show dev vr-ex-p; then run ip link add vr-ex-p type veth peer name vr-ex netns vrouter; fi || return 1
+  run ip link set dev vr-ex-p master br-ex || return 1
+  run ip link set dev vr-ex-p up || return 1
+  run ip -n vrouter link set dev vr-ex up || return 1
+  run ip -n vrouter addr replace 172.16.0.2/24 dev vr-ex || return 1
+}
+verify_2() {
+  local rc=0
+  check_bridge_port vr-ex-p br-ex || rc=1
+  check_ns_up vrouter vr-ex || rc=1
+  check_ns_addr vrouter vr-ex 172.16.0.2/24 || rc=1
+  return "$rc"
+}
+inverse_2() {
+  if quiet ip link show dev vr-ex-p; then run ip link del dev vr-ex-p; fi || return 1
+}
+
+# step 4: route vrouter's default via the upstream gateway 172.16.0.1
+apply_3() {
+  run ip -n vrouter route replace default via 172.16.0.1 dev vr-ex || return 1
+}
+verify_3() {
+  local rc=0
+  check_ns_route vrouter default 172.16.0.1 || rc=1
+  return "$rc"
+}
+inverse_3() {
+  run ip -n vrouter route del default via 172.16.0.1 dev vr-ex || true || return 1
+}
+
+# step 5: MASQUERADE 192.168.0.0/24 out of vr-ex, forward only vr-mgmt to vr-ex, and let only 192.168.0.0/24 reach DNS and NTP (nftables)
+apply_4() {
+  run ip netns exec vrouter nft 'table inet sitegen-vrouter
+delete table inet sitegen-vrouter
+table inet sitegen-vrouter {
+	chain input {
+		type filter hook input priority filter; policy accept;
+		ct state established,related accept
+		# DNS and NTP answer the management network (192.168.0.0/24) only
+		ip saddr != 192.168.0.0/24 udp dport { 53, 123 } reject
+		ip saddr != 192.168.0.0/24 tcp dport 53 reject with tcp reset
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+		iifname "vr-mgmt" oifname "vr-ex" ip saddr 192.168.0.0/24 accept
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "vr-ex" ip saddr 192.168.0.0/24 masquerade
+	}
+}
+' || return 1
+}
+verify_4() {
+  local rc=0
+  check_ns_nft vrouter inet sitegen-vrouter || rc=1
+  return "$rc"
+}
+inverse_4() {
+  if quiet ip netns exec vrouter nft list table inet sitegen-vrouter; then run ip netns exec vrouter nft delete table inet sitegen-vrouter; fi || return 1
+}
+
+# step 6: install /etc/sitegen/vrouter/dnsmasq.conf and sitegen-vrouter-dnsmasq.service, which runs DNS (dnsmasq) inside vrouter, and (re)start it
+apply_5() {
+  install_file /etc/sitegen/vrouter/dnsmasq.conf 0644 || return 1
+  install_file /etc/systemd/system/sitegen-vrouter-dnsmasq.service 0644 || return 1
+  run systemctl daemon-reload || return 1
+  run systemctl enable sitegen-vrouter-dnsmasq.service || return 1
+  run systemctl restart sitegen-vrouter-dnsmasq.service || return 1
+}
+verify_5() {
+  local rc=0
+  check_unit sitegen-vrouter-dnsmasq.service || rc=1
+  return "$rc"
+}
+inverse_5() {
+  if quiet systemctl cat sitegen-vrouter-dnsmasq.service; then run systemctl disable --now sitegen-vrouter-dnsmasq.service; fi || return 1
+  remove_file /etc/sitegen/vrouter/dnsmasq.conf || return 1
+  remove_file /etc/systemd/system/sitegen-vrouter-dnsmasq.service || return 1
+  run systemctl daemon-reload || return 1
+}
+
+# step 7: install /etc/sitegen/vrouter/chrony.conf and sitegen-vrouter-chrony.service, which runs NTP (chronyd -x) inside vrouter, and (re)start it
+apply_6() {
+  install_file /etc/sitegen/vrouter/chrony.conf 0644 || return 1
+  install_file /etc/systemd/system/sitegen-vrouter-chrony.service 0644 || return 1
+  run systemctl daemon-reload || return 1
+  run systemctl enable sitegen-vrouter-chrony.service || return 1
+  run systemctl restart sitegen-vrouter-chrony.service || return 1
+}
+verify_6() {
+  local rc=0
+  check_unit sitegen-vrouter-chrony.service || rc=1
+  return "$rc"
+}
+inverse_6() {
+  if quiet systemctl cat sitegen-vrouter-chrony.service; then run systemctl disable --now sitegen-vrouter-chrony.service; fi || return 1
+  remove_file /etc/sitegen/vrouter/chrony.conf || return 1
+  remove_file /etc/systemd/system/sitegen-vrouter-chrony.service || return 1
+  run systemctl daemon-reload || return 1
+}
 titles=(
+  'create network namespace vrouter with loopback up, IPv4 forwarding and non-local bind on inside it only'
+  'add management leg vr-mgmt on br-mgmt with 192.168.0.3/24, 192.168.0.2/24: a veth pair, vr-mgmt-p enslaved to br-mgmt, vr-mgmt in vrouter'
+  'add public leg vr-ex on br-ex with 172.16.0.2/24: a veth pair, vr-ex-p enslaved to br-ex, vr-ex in vrouter'
+  'route vrouter'\''s default via the upstream gateway 172.16.0.1'
+  'MASQUERADE 192.168.0.0/24 out of vr-ex, forward only vr-mgmt to vr-ex, and let only 192.168.0.0/24 reach DNS and NTP (nftables)'
+  'install /etc/sitegen/vrouter/dnsmasq.conf and sitegen-vrouter-dnsmasq.service, which runs DNS (dnsmasq) inside vrouter, and (re)start it'
+  'install /etc/sitegen/vrouter/chrony.conf and sitegen-vrouter-chrony.service, which runs NTP (chronyd -x) inside vrouter, and (re)start it'
 )
 
 failed=0

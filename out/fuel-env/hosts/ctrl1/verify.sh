@@ -78,7 +78,82 @@ check_reachable() { # ADDR: two pings, two seconds each at most
   ping -c2 -W2 -q "$1" >/dev/null 2>&1 || { bad "$1 does not answer ping"; return 1; }
   ok "$1 answers ping"
 }
+# Namespace checks (virtual routers): the same "ok"/"FAIL" contract as the checks above.
+check_netns() { # NS
+  ip netns exec "$1" true 2>/dev/null || { bad "network namespace $1 does not exist"; return 1; }
+  ok "network namespace $1 exists"
+}
+check_ns_sysctl() { # NS KEY VALUE: read inside the namespace (net.* sysctls are per namespace)
+  local v
+  v=$(ip netns exec "$1" cat "/proc/sys/${2//.//}" 2>/dev/null) || { bad "$2 is not readable in $1"; return 1; }
+  [ "$v" = "$3" ] || { bad "$2 is $v in $1, expected $3"; return 1; }
+  ok "$2 = $3 in $1"
+}
+check_ns_up() { # NS DEV
+  local l
+  l=$(ip -n "$1" -o link show dev "$2" 2>/dev/null) || { bad "$2 does not exist in $1"; return 1; }
+  [[ "$l" =~ [\<,]UP[,\>] ]] || { bad "$2 is down in $1"; return 1; }
+  ok "$2 is up in $1"
+}
+check_ns_addr() { # NS DEV CIDR
+  local a
+  a=$(ip -n "$1" -br addr show dev "$2" 2>/dev/null) || { bad "$2 does not exist in $1"; return 1; }
+  [[ " $a " == *" $3 "* ]] || { bad "$2 in $1 does not hold $3 (has: ${a})"; return 1; }
+  ok "$2 in $1 holds $3"
+}
+check_bridge_port() { # DEV BRIDGE: a port of the Linux bridge
+  local m
+  m=$(readlink "/sys/class/net/$1/master" 2>/dev/null || true)
+  m=${m##*/}
+  [ "$m" = "$2" ] || { bad "$1 is not a port of $2 (master: ${m:-none})"; return 1; }
+  ok "$1 is a port of $2"
+}
+check_ovs_port() { # BRIDGE PORT
+  [ "$(ovs-vsctl port-to-br "$2" 2>/dev/null)" = "$1" ] || { bad "$2 is not a port of Open vSwitch bridge $1"; return 1; }
+  ok "$2 is a port of Open vSwitch bridge $1"
+}
+check_ns_route() { # NS DEST VIA
+  local r
+  r=$(ip -n "$1" route show exact "$2" 2>/dev/null)
+  [[ "$r" == *"via $3 "* ]] || { bad "no route $2 via $3 in $1 (have: ${r:-none})"; return 1; }
+  ok "route $2 via $3 in $1"
+}
+check_ns_nft() { # NS FAMILY TABLE
+  ip netns exec "$1" nft list table "$2" "$3" >/dev/null 2>&1 || { bad "nftables table $2 $3 is not loaded in $1"; return 1; }
+  ok "nftables table $2 $3 is loaded in $1"
+}
+check_ns_iptables() { # NS TABLE CHAIN RULE...
+  local ns=$1 table=$2 chain=$3
+  shift 3
+  ip netns exec "$ns" iptables -w -t "$table" -C "$chain" "$@" 2>/dev/null || { bad "no $table/$chain rule '$*' in $ns"; return 1; }
+  ok "$table/$chain has '$*' in $ns"
+}
+check_ns_reachable() { # NS ADDR: two pings from inside the namespace, two seconds each at most
+  ip netns exec "$1" ping -c2 -W2 -q "$2" >/dev/null 2>&1 || { bad "$2 does not answer ping from $1"; return 1; }
+  ok "$2 answers ping from $1"
+}
+check_default_via() { # VIA: this host's default route goes through VIA
+  local r
+  r=$(ip -4 route show default 2>/dev/null)
+  [[ "$r" == *"via $1 "* ]] || { bad "the default route is not via $1 (have: ${r:-none})"; return 1; }
+  ok "default route via $1"
+}
 failed=0
+say '== vrouter vrouter in namespace vrouter'
+check_netns vrouter || failed=$((failed + 1))
+check_ns_up vrouter lo || failed=$((failed + 1))
+check_ns_sysctl vrouter net.ipv4.ip_forward 1 || failed=$((failed + 1))
+check_ns_sysctl vrouter net.ipv4.ip_nonlocal_bind 1 || failed=$((failed + 1))
+check_bridge_port vr-mgmt-p br-mgmt || failed=$((failed + 1))
+check_ns_up vrouter vr-mgmt || failed=$((failed + 1))
+check_ns_addr vrouter vr-mgmt 192.168.0.3/24 || failed=$((failed + 1))
+check_ns_addr vrouter vr-mgmt 192.168.0.2/24 || failed=$((failed + 1))
+check_bridge_port vr-ex-p br-ex || failed=$((failed + 1))
+check_ns_up vrouter vr-ex || failed=$((failed + 1))
+check_ns_addr vrouter vr-ex 172.16.0.2/24 || failed=$((failed + 1))
+check_ns_route vrouter default 172.16.0.1 || failed=$((failed + 1))
+check_ns_nft vrouter inet sitegen-vrouter || failed=$((failed + 1))
+check_ns_reachable vrouter 172.16.0.1 || failed=$((failed + 1))
 say '== public gateway 172.16.0.1 on the environment'\''s upstream router'
 check_route_to 172.16.0.1 || failed=$((failed + 1))
 check_reachable 172.16.0.1 || failed=$((failed + 1))

@@ -80,6 +80,66 @@ check_reachable() { # ADDR: two pings, two seconds each at most
   ping -c2 -W2 -q "$1" >/dev/null 2>&1 || { bad "$1 does not answer ping"; return 1; }
   ok "$1 answers ping"
 }
+# Namespace checks (virtual routers): the same "ok"/"FAIL" contract as the checks above.
+check_netns() { # NS
+  ip netns exec "$1" true 2>/dev/null || { bad "network namespace $1 does not exist"; return 1; }
+  ok "network namespace $1 exists"
+}
+check_ns_sysctl() { # NS KEY VALUE: read inside the namespace (net.* sysctls are per namespace)
+  local v
+  v=$(ip netns exec "$1" cat "/proc/sys/${2//.//}" 2>/dev/null) || { bad "$2 is not readable in $1"; return 1; }
+  [ "$v" = "$3" ] || { bad "$2 is $v in $1, expected $3"; return 1; }
+  ok "$2 = $3 in $1"
+}
+check_ns_up() { # NS DEV
+  local l
+  l=$(ip -n "$1" -o link show dev "$2" 2>/dev/null) || { bad "$2 does not exist in $1"; return 1; }
+  [[ "$l" =~ [\<,]UP[,\>] ]] || { bad "$2 is down in $1"; return 1; }
+  ok "$2 is up in $1"
+}
+check_ns_addr() { # NS DEV CIDR
+  local a
+  a=$(ip -n "$1" -br addr show dev "$2" 2>/dev/null) || { bad "$2 does not exist in $1"; return 1; }
+  [[ " $a " == *" $3 "* ]] || { bad "$2 in $1 does not hold $3 (has: ${a})"; return 1; }
+  ok "$2 in $1 holds $3"
+}
+check_bridge_port() { # DEV BRIDGE: a port of the Linux bridge
+  local m
+  m=$(readlink "/sys/class/net/$1/master" 2>/dev/null || true)
+  m=${m##*/}
+  [ "$m" = "$2" ] || { bad "$1 is not a port of $2 (master: ${m:-none})"; return 1; }
+  ok "$1 is a port of $2"
+}
+check_ovs_port() { # BRIDGE PORT
+  [ "$(ovs-vsctl port-to-br "$2" 2>/dev/null)" = "$1" ] || { bad "$2 is not a port of Open vSwitch bridge $1"; return 1; }
+  ok "$2 is a port of Open vSwitch bridge $1"
+}
+check_ns_route() { # NS DEST VIA
+  local r
+  r=$(ip -n "$1" route show exact "$2" 2>/dev/null)
+  [[ "$r" == *"via $3 "* ]] || { bad "no route $2 via $3 in $1 (have: ${r:-none})"; return 1; }
+  ok "route $2 via $3 in $1"
+}
+check_ns_nft() { # NS FAMILY TABLE
+  ip netns exec "$1" nft list table "$2" "$3" >/dev/null 2>&1 || { bad "nftables table $2 $3 is not loaded in $1"; return 1; }
+  ok "nftables table $2 $3 is loaded in $1"
+}
+check_ns_iptables() { # NS TABLE CHAIN RULE...
+  local ns=$1 table=$2 chain=$3
+  shift 3
+  ip netns exec "$ns" iptables -w -t "$table" -C "$chain" "$@" 2>/dev/null || { bad "no $table/$chain rule '$*' in $ns"; return 1; }
+  ok "$table/$chain has '$*' in $ns"
+}
+check_ns_reachable() { # NS ADDR: two pings from inside the namespace, two seconds each at most
+  ip netns exec "$1" ping -c2 -W2 -q "$2" >/dev/null 2>&1 || { bad "$2 does not answer ping from $1"; return 1; }
+  ok "$2 answers ping from $1"
+}
+check_default_via() { # VIA: this host's default route goes through VIA
+  local r
+  r=$(ip -4 route show default 2>/dev/null)
+  [[ "$r" == *"via $1 "* ]] || { bad "the default route is not via $1 (have: ${r:-none})"; return 1; }
+  ok "default route via $1"
+}
 need_root
 
 say "== audit (read-only gate)"
@@ -87,7 +147,155 @@ if ! bash "$here/audit.sh"; then
   say "!! audit stopped: nothing was changed"
   exit 1
 fi
+
+# step 1: create network namespace vrouter with loopback up, IPv4 forwarding and non-local bind on inside it only
+apply_0() {
+  if ! quiet ip netns exec vrouter true; then run ip netns add vrouter; fi || return 1
+  run ip -n vrouter link set dev lo up || return 1
+  run ip netns exec vrouter sysctl -qw net.ipv4.ip_forward=1 || return 1
+  run ip netns exec vrouter sysctl -qw net.ipv4.ip_nonlocal_bind=1 || return 1
+}
+verify_0() {
+  local rc=0
+  check_netns vrouter || rc=1
+  check_ns_up vrouter lo || rc=1
+  check_ns_sysctl vrouter net.ipv4.ip_forward 1 || rc=1
+  check_ns_sysctl vrouter net.ipv4.ip_nonlocal_bind 1 || rc=1
+  return "$rc"
+}
+inverse_0() {
+  if quiet ip netns exec vrouter true; then run ip netns del vrouter; fi || return 1
+}
+
+# step 2: add management leg vr-mgmt on br-mgmt with 192.168.0.5/24: a veth pair, vr-mgmt-p enslaved to br-mgmt, vr-mgmt in vrouter
+apply_1() {
+  if ! quiet ip link show dev vr-mgmt-p; then run ip link add vr-mgmt-p type veth peer name vr-mgmt netns vrouter; fi || return 1
+  run ip link set dev vr-mgmt-p master br-mgmt || return 1
+  run ip link set dev vr-mgmt-p up || return 1
+  run ip -n vrouter link set dev vr-mgmt up || return 1
+  run ip -n vrouter addr replace 192.168.0.5/24 dev vr-mgmt || return 1
+}
+verify_1() {
+  local rc=0
+  check_bridge_port vr-mgmt-p br-mgmt || rc=1
+  check_ns_up vrouter vr-mgmt || rc=1
+  check_ns_addr vrouter vr-mgmt 192.168.0.5/24 || rc=1
+  return "$rc"
+}
+inverse_1() {
+  if quiet ip link show dev vr-mgmt-p; then run ip link del dev vr-mgmt-p; fi || return 1
+}
+
+# step 3: add public leg vr-ex on br-ex (no address: the VIP is held elsewhere): a veth pair, vr-ex-p enslaved to br-ex, vr-ex in vrouter
+apply_2() {
+  if ! quiet ip link show dev vr-ex-p; then run ip link add vr-ex-p type veth peer name vr-ex netns vrouter; fi || return 1
+  run ip link set dev vr-ex-p master br-ex || return 1
+  run ip link set dev vr-ex-p up || return 1
+  run ip -n vrouter link set dev vr-ex up || return 1
+}
+verify_2() {
+  local rc=0
+  check_bridge_port vr-ex-p br-ex || rc=1
+  check_ns_up vrouter vr-ex || rc=1
+  return "$rc"
+}
+inverse_2() {
+  if quiet ip link show dev vr-ex-p; then run ip link del dev vr-ex-p; fi || return 1
+}
+
+# step 4: add the low-priority default route (metric 10000) via the management VIP 192.168.0.2, for while another member holds the VIPs
+apply_3() {
+  run ip -n vrouter route replace default via 192.168.0.2 dev vr-mgmt metric 10000 || return 1
+}
+verify_3() {
+  local rc=0
+  check_ns_route vrouter default 192.168.0.2 || rc=1
+  return "$rc"
+}
+inverse_3() {
+  run ip -n vrouter route del default via 192.168.0.2 dev vr-mgmt metric 10000 || true || return 1
+}
+
+# step 5: MASQUERADE 192.168.0.0/24 out of vr-ex, forward only vr-mgmt to vr-ex, and let only 192.168.0.0/24 reach DNS and NTP (nftables)
+apply_4() {
+  run ip netns exec vrouter nft 'table inet sitegen-vrouter
+delete table inet sitegen-vrouter
+table inet sitegen-vrouter {
+	chain input {
+		type filter hook input priority filter; policy accept;
+		ct state established,related accept
+		# DNS and NTP answer the management network (192.168.0.0/24) only
+		ip saddr != 192.168.0.0/24 udp dport { 53, 123 } reject
+		ip saddr != 192.168.0.0/24 tcp dport 53 reject with tcp reset
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+		iifname "vr-mgmt" oifname "vr-ex" ip saddr 192.168.0.0/24 accept
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "vr-ex" ip saddr 192.168.0.0/24 masquerade
+	}
+}
+' || return 1
+}
+verify_4() {
+  local rc=0
+  check_ns_nft vrouter inet sitegen-vrouter || rc=1
+  return "$rc"
+}
+inverse_4() {
+  if quiet ip netns exec vrouter nft list table inet sitegen-vrouter; then run ip netns exec vrouter nft delete table inet sitegen-vrouter; fi || return 1
+}
+
+# step 6: install /etc/sitegen/vrouter/dnsmasq.conf and sitegen-vrouter-dnsmasq.service, which runs DNS (dnsmasq) inside vrouter, and (re)start it
+apply_5() {
+  install_file /etc/sitegen/vrouter/dnsmasq.conf 0644 || return 1
+  install_file /etc/systemd/system/sitegen-vrouter-dnsmasq.service 0644 || return 1
+  run systemctl daemon-reload || return 1
+  run systemctl enable sitegen-vrouter-dnsmasq.service || return 1
+  run systemctl restart sitegen-vrouter-dnsmasq.service || return 1
+}
+verify_5() {
+  local rc=0
+  check_unit sitegen-vrouter-dnsmasq.service || rc=1
+  return "$rc"
+}
+inverse_5() {
+  if quiet systemctl cat sitegen-vrouter-dnsmasq.service; then run systemctl disable --now sitegen-vrouter-dnsmasq.service; fi || return 1
+  remove_file /etc/sitegen/vrouter/dnsmasq.conf || return 1
+  remove_file /etc/systemd/system/sitegen-vrouter-dnsmasq.service || return 1
+  run systemctl daemon-reload || return 1
+}
+
+# step 7: install /etc/sitegen/vrouter/chrony.conf and sitegen-vrouter-chrony.service, which runs NTP (chronyd -x) inside vrouter, and (re)start it
+apply_6() {
+  install_file /etc/sitegen/vrouter/chrony.conf 0644 || return 1
+  install_file /etc/systemd/system/sitegen-vrouter-chrony.service 0644 || return 1
+  run systemctl daemon-reload || return 1
+  run systemctl enable sitegen-vrouter-chrony.service || return 1
+  run systemctl restart sitegen-vrouter-chrony.service || return 1
+}
+verify_6() {
+  local rc=0
+  check_unit sitegen-vrouter-chrony.service || rc=1
+  return "$rc"
+}
+inverse_6() {
+  if quiet systemctl cat sitegen-vrouter-chrony.service; then run systemctl disable --now sitegen-vrouter-chrony.service; fi || return 1
+  remove_file /etc/sitegen/vrouter/chrony.conf || return 1
+  remove_file /etc/systemd/system/sitegen-vrouter-chrony.service || return 1
+  run systemctl daemon-reload || return 1
+}
 titles=(
+  'create network namespace vrouter with loopback up, IPv4 forwarding and non-local bind on inside it only'
+  'add management leg vr-mgmt on br-mgmt with 192.168.0.5/24: a veth pair, vr-mgmt-p enslaved to br-mgmt, vr-mgmt in vrouter'
+  'add public leg vr-ex on br-ex (no address: the VIP is held elsewhere): a veth pair, vr-ex-p enslaved to br-ex, vr-ex in vrouter'
+  'add the low-priority default route (metric 10000) via the management VIP 192.168.0.2, for while another member holds the VIPs'
+  'MASQUERADE 192.168.0.0/24 out of vr-ex, forward only vr-mgmt to vr-ex, and let only 192.168.0.0/24 reach DNS and NTP (nftables)'
+  'install /etc/sitegen/vrouter/dnsmasq.conf and sitegen-vrouter-dnsmasq.service, which runs DNS (dnsmasq) inside vrouter, and (re)start it'
+  'install /etc/sitegen/vrouter/chrony.conf and sitegen-vrouter-chrony.service, which runs NTP (chronyd -x) inside vrouter, and (re)start it'
 )
 
 completed=()

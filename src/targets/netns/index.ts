@@ -1,0 +1,161 @@
+// The virtual router's namespace on each member (seed Stage 1): namespace, legs on the bridges,
+// VIPs, routes, filter and NAT. Runtime steps, each with its verification and inverse; audit gates
+// for what the namespace needs; verify checks for what it delivers.
+import type { Action, Check, Gate, Step } from "../../plan/types.js";
+import type { Site } from "../../resolve/site.js";
+import type { Vrouter, VrouterLeg, VrouterMember } from "../../resolve/vrouter.js";
+import type { Target } from "../target.js";
+import { filterPlan, nftRuleset } from "./ruleset.js";
+
+/** Metric of the seed's low-priority default route, through the member that holds the VIPs. */
+export const LOW_PRIORITY_METRIC = "10000";
+
+const nsExists = (v: Vrouter) => ["ip", "netns", "exec", v.namespace, "true"];
+const ipn = (v: Vrouter, ...args: string[]) => ["ip", "-n", v.namespace, ...args];
+
+function namespaceStep(v: Vrouter, m: VrouterMember): Step {
+  const sysctl = (kv: string) => ({ kind: "run" as const, argv: ["ip", "netns", "exec", v.namespace, "sysctl", "-qw", kv] });
+  return {
+    id: `vrouter-${v.name}-netns`, host: m.host, phase: "runtime",
+    title: `create network namespace ${v.namespace} with loopback up, IPv4 forwarding and non-local bind on inside it only`,
+    apply: [
+      { kind: "run", argv: ["ip", "netns", "add", v.namespace], unless: nsExists(v) },
+      { kind: "run", argv: ipn(v, "link", "set", "dev", "lo", "up") },
+      sysctl("net.ipv4.ip_forward=1"),
+      // dnsmasq and the NTP server bind the VIP even on members that do not hold it yet
+      sysctl("net.ipv4.ip_nonlocal_bind=1"),
+    ],
+    verify: [
+      { fn: "check_netns", args: [v.namespace] },
+      { fn: "check_ns_up", args: [v.namespace, "lo"] },
+      { fn: "check_ns_sysctl", args: [v.namespace, "net.ipv4.ip_forward", "1"] },
+      { fn: "check_ns_sysctl", args: [v.namespace, "net.ipv4.ip_nonlocal_bind", "1"] },
+    ],
+    inverse: [{ kind: "run", argv: ["ip", "netns", "del", v.namespace], onlyIf: nsExists(v) }],
+  };
+}
+
+/** Addresses this member puts on a leg: its own management address first (primary), then the VIP. */
+function legAddresses(l: VrouterLeg, m: VrouterMember): string[] {
+  const own = l.role === "management" && m.address ? [m.address] : [];
+  return [...own, ...(m.primary ? [l.vip] : [])].map((a) => `${a}/${l.prefix}`);
+}
+
+function legStep(v: Vrouter, m: VrouterMember, l: VrouterLeg): Step {
+  const bridge = m.bridges[l.role];
+  const addrs = legAddresses(l, m);
+  const common: Action[] = [
+    { kind: "run", argv: ipn(v, "link", "set", "dev", l.link, "up") },
+    ...addrs.map((a): Action => ({ kind: "run", argv: ipn(v, "addr", "replace", a, "dev", l.link) })),
+  ];
+  const checks: Check[] = [{ fn: "check_ns_up", args: [v.namespace, l.link] }, ...addrs.map((a): Check => ({ fn: "check_ns_addr", args: [v.namespace, l.link, a] }))];
+  const what = `${l.role} leg ${l.link} on ${bridge.name}${addrs.length ? ` with ${addrs.join(", ")}` : " (no address: the VIP is held elsewhere)"}`;
+  if (bridge.type === "ovs") {
+    const tag = l.vlan !== undefined ? [`tag=${l.vlan}`] : [];
+    return {
+      id: `vrouter-${v.name}-${l.role}-leg`, host: m.host, phase: "runtime",
+      title: `add ${what}: an Open vSwitch internal port moved into ${v.namespace}`,
+      apply: [
+        { kind: "run", argv: ["ovs-vsctl", "--may-exist", "add-port", bridge.name, l.link, ...tag, "--", "set", "Interface", l.link, "type=internal"] },
+        { kind: "run", argv: ["ip", "link", "set", "dev", l.link, "netns", v.namespace], unless: ipn(v, "link", "show", "dev", l.link) },
+        ...common,
+      ],
+      verify: [{ fn: "check_ovs_port", args: [bridge.name, l.link] }, ...checks],
+      inverse: [{ kind: "run", argv: ["ovs-vsctl", "--if-exists", "del-port", bridge.name, l.link] }],
+    };
+  }
+  const peerExists = ["ip", "link", "show", "dev", l.peer];
+  return {
+    id: `vrouter-${v.name}-${l.role}-leg`, host: m.host, phase: "runtime",
+    title: `add ${what}: a veth pair, ${l.peer} enslaved to ${bridge.name}, ${l.link} in ${v.namespace}`,
+    apply: [
+      { kind: "run", argv: ["ip", "link", "add", l.peer, "type", "veth", "peer", "name", l.link, "netns", v.namespace], unless: peerExists },
+      { kind: "run", argv: ["ip", "link", "set", "dev", l.peer, "master", bridge.name] },
+      { kind: "run", argv: ["ip", "link", "set", "dev", l.peer, "up"] },
+      ...common,
+    ],
+    verify: [{ fn: "check_bridge_port", args: [l.peer, bridge.name] }, ...checks],
+    // deleting one end of a veth pair deletes both
+    inverse: [{ kind: "run", argv: ["ip", "link", "del", "dev", l.peer], onlyIf: peerExists }],
+  };
+}
+
+/** The default route: out of the public leg on the VIP holder, else the low-priority one through it. */
+function defaultRoute(v: Vrouter, m: VrouterMember): { via: string; argv: string[] } | undefined {
+  if (m.primary) return { via: v.gateway, argv: ["default", "via", v.gateway, "dev", v.public.link] };
+  if (m.address) return { via: v.management.vip, argv: ["default", "via", v.management.vip, "dev", v.management.link, "metric", LOW_PRIORITY_METRIC] };
+  return undefined;
+}
+
+function routeStep(v: Vrouter, m: VrouterMember): Step | undefined {
+  const r = defaultRoute(v, m);
+  if (!r) return undefined;
+  return {
+    id: `vrouter-${v.name}-route`, host: m.host, phase: "runtime",
+    title: m.primary ? `route ${v.namespace}'s default via the upstream gateway ${v.gateway}`
+      : `add the low-priority default route (metric ${LOW_PRIORITY_METRIC}) via the management VIP ${v.management.vip}, for while another member holds the VIPs`,
+    apply: [{ kind: "run", argv: ipn(v, "route", "replace", ...r.argv) }],
+    verify: [{ fn: "check_ns_route", args: [v.namespace, "default", r.via] }],
+    // absent already when the namespace or the leg is gone: nothing to undo then
+    inverse: [{ kind: "run", argv: ipn(v, "route", "del", ...r.argv), mayFail: true }],
+  };
+}
+
+function filterStep(v: Vrouter, m: VrouterMember): Step {
+  const f = filterPlan(v);
+  const nat = v.nat.masquerade ? `MASQUERADE ${v.management.cidr} out of ${v.public.link}, ` : "";
+  return {
+    id: `vrouter-${v.name}-filter`, host: m.host, phase: "runtime",
+    title: `${nat}forward only ${v.management.link} to ${v.public.link}, and let only ${v.management.cidr} reach DNS and NTP (${v.nat.backend})`,
+    ...f,
+  };
+}
+
+export function memberSteps(v: Vrouter, m: VrouterMember): Step[] {
+  const route = routeStep(v, m);
+  return [namespaceStep(v, m), legStep(v, m, v.management), legStep(v, m, v.public), ...(route ? [route] : []), filterStep(v, m)];
+}
+
+type HostGate = Gate & { host: string };
+
+function memberGates(v: Vrouter, m: VrouterMember): HostGate[] {
+  const g = (id: string, kind: string, subject: string, title: string, params: Record<string, string | string[]>): HostGate => ({ host: m.host, id, kind, subject, title, params });
+  const legs = [v.management, v.public];
+  const tools = ["ip", v.nat.backend === "nftables" ? "nft" : "iptables", ...(v.dns ? ["dnsmasq"] : []), ...(v.ntp ? [v.ntp.daemon === "chrony" ? "chronyd" : "ntpd"] : []),
+    ...(legs.some((l) => m.bridges[l.role].type === "ovs") ? ["ovs-vsctl"] : [])];
+  const out: HostGate[] = [
+    g("V1", "tools-present", tools.join(" "), `the programs the router needs are installed: ${tools.join(", ")}`, { tools }),
+    ...legs.map((l) => g("V2", "vrouter-bridge", m.bridges[l.role].name, `${m.bridges[l.role].name} exists and is ${m.bridges[l.role].type === "ovs" ? "an Open vSwitch" : "a Linux"} bridge (the ${l.role} leg's)`,
+      { bridge: m.bridges[l.role].name, type: m.bridges[l.role].type })),
+    g("V3", "netns-free", v.namespace, `network namespace ${v.namespace} does not exist yet (or is exactly ours)`, { namespace: v.namespace, link: v.management.link }),
+    ...legs.filter((l) => m.bridges[l.role].type === "linux").map((l) => g("V4", "veth-free", l.peer, `${l.peer} does not exist yet (or is our veth on ${m.bridges[l.role].name})`,
+      { ifname: l.peer, bridge: m.bridges[l.role].name })),
+  ];
+  if (m.primary) {
+    out.push(...legs.map((l) => g("V5", "vip-free", l.vip, `${l.role} VIP ${l.vip} answers nobody yet (or is held by our ${v.namespace})`, { address: l.vip, namespace: v.namespace })));
+  }
+  return out;
+}
+
+function memberChecks(v: Vrouter, m: VrouterMember): Array<Check & { host: string; title: string }> {
+  const title = `vrouter ${v.name} in namespace ${v.namespace}`;
+  const checks = memberSteps(v, m).flatMap((s) => s.verify);
+  if (m.primary) checks.push({ fn: "check_ns_reachable", args: [v.namespace, v.gateway] });
+  return checks.map((c) => ({ ...c, host: m.host, title }));
+}
+
+const reviewFile = (site: Site, v: Vrouter, m: VrouterMember) => ({ path: `hosts/${m.host}/nftables-${v.name}.nft`, content: nftRuleset(site, v), mode: 0o644 });
+
+export const netns: Target = {
+  name: "netns",
+  summary: "virtual router namespace per member: legs (veth or OVS internal port), VIPs, routes, filter and NAT",
+  plan: (site) => {
+    const each = <T>(f: (v: Vrouter, m: VrouterMember) => T[]) => site.vrouters.flatMap((v) => v.members.flatMap((m) => f(v, m)));
+    return {
+      steps: each(memberSteps),
+      gates: each(memberGates),
+      checks: each(memberChecks),
+      artifacts: each((v, m) => (v.nat.backend === "nftables" ? [reviewFile(site, v, m)] : [])),
+    };
+  },
+};

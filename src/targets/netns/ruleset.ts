@@ -1,0 +1,55 @@
+// The router's packet filter and NAT, in one place for both backends: nftables (a ruleset loaded
+// atomically) or iptables (one guarded command per rule, each with its own inverse).
+import type { Action, Check } from "../../plan/types.js";
+import { headerText } from "../../render/header.js";
+import { render } from "../../render/hbs.js";
+import type { Site } from "../../resolve/site.js";
+import type { Vrouter } from "../../resolve/vrouter.js";
+
+export const nftTable = (v: Vrouter) => `sitegen-${v.name}`;
+
+/** The nftables ruleset; with a header for the reviewable file, without for the command line. */
+export function nftRuleset(site: Site | undefined, v: Vrouter): string {
+  return render("netns/vrouter.nft", {
+    header: site ? headerText(site) : "", name: v.name, namespace: v.namespace, table: nftTable(v), cidr: v.management.cidr,
+    mgmt: v.management.link, pub: v.public.link, masquerade: v.nat.masquerade,
+  });
+}
+
+/** [table, chain, ...rule] for iptables: the same policy as the nftables ruleset. */
+export function iptablesRules(v: Vrouter): string[][] {
+  const c = v.management.cidr;
+  const rules = [
+    ["filter", "INPUT", "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT"],
+    ["filter", "INPUT", "!", "-s", c, "-p", "udp", "--dport", "53", "-j", "REJECT"],
+    ["filter", "INPUT", "!", "-s", c, "-p", "udp", "--dport", "123", "-j", "REJECT"],
+    ["filter", "INPUT", "!", "-s", c, "-p", "tcp", "--dport", "53", "-j", "REJECT", "--reject-with", "tcp-reset"],
+    ["filter", "FORWARD", "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT"],
+    ["filter", "FORWARD", "-i", v.management.link, "-o", v.public.link, "-s", c, "-j", "ACCEPT"],
+    ["filter", "FORWARD", "-j", "DROP"],
+  ];
+  if (v.nat.masquerade) rules.push(["nat", "POSTROUTING", "-o", v.public.link, "-s", c, "-j", "MASQUERADE"]);
+  return rules;
+}
+
+const inNs = (v: Vrouter, argv: string[]) => ["ip", "netns", "exec", v.namespace, ...argv];
+const ipt = (v: Vrouter, op: string, [table, chain, ...rule]: string[]) => inNs(v, ["iptables", "-w", "-t", table!, op, chain!, ...rule]);
+
+export interface FilterPlan { apply: Action[]; verify: Check[]; inverse: Action[] }
+
+export function filterPlan(v: Vrouter): FilterPlan {
+  if (v.nat.backend === "nftables") {
+    const list = inNs(v, ["nft", "list", "table", "inet", nftTable(v)]);
+    return {
+      apply: [{ kind: "run", argv: inNs(v, ["nft", nftRuleset(undefined, v)]) }],
+      verify: [{ fn: "check_ns_nft", args: [v.namespace, "inet", nftTable(v)] }],
+      inverse: [{ kind: "run", argv: inNs(v, ["nft", "delete", "table", "inet", nftTable(v)]), onlyIf: list }],
+    };
+  }
+  const rules = iptablesRules(v);
+  return {
+    apply: rules.map((r) => ({ kind: "run", argv: ipt(v, "-A", r), unless: ipt(v, "-C", r) })),
+    verify: rules.map(([t, ch, ...rule]) => ({ fn: "check_ns_iptables", args: [v.namespace, t!, ch!, ...rule] })),
+    inverse: [...rules].reverse().map((r) => ({ kind: "run", argv: ipt(v, "-D", r), onlyIf: ipt(v, "-C", r) })),
+  };
+}
