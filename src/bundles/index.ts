@@ -1,12 +1,13 @@
 // Bundles render the whole plan into a hand-off format (scripts, runbook, ...). One row each.
 import type { Artifact, Plan } from "../plan/types.js";
 import type { Site } from "../resolve/site.js";
+import { byHost } from "../plan/by-host.js";
 import { review } from "./review.js";
 import { hostScripts } from "./shell.js";
 
 export interface Bundle { name: string; render(site: Site, plan: Plan): Artifact[] }
 
 export const BUNDLES: readonly Bundle[] = [
-  { name: "shell", render: (site, plan) => site.hosts.flatMap((h) => hostScripts(site, plan, h.name)) },
+  { name: "shell", render: (site, plan) => { const forHost = byHost(plan); return site.hosts.flatMap((h) => hostScripts(site, forHost(h.name), h.name)); } },
   { name: "review", render: (site, plan) => [review(site, plan)] },
 ];

@@ -1,4 +1,5 @@
 // REVIEW.md: the runbook, generated from the plan. The human gate reads this before anything runs.
+import { byHost, type HostPlan } from "../plan/by-host.js";
 import type { Artifact, Gate, Plan, Step } from "../plan/types.js";
 import { headerText } from "../render/header.js";
 import { render } from "../render/hbs.js";
@@ -48,20 +49,21 @@ function tests(h: Host): string[] {
   return out;
 }
 
-function hostVm(site: Site, plan: Plan, h: Host) {
-  const steps = plan.steps.filter((s) => s.host === h.name);
+function hostVm(plan: HostPlan, h: Host) {
+  const steps = plan.steps;
   const phase = (p: string) => steps.filter((s) => s.phase === p).map(stepVm);
-  const gates = plan.gates.filter((g) => g.host === h.name).map((g: Gate) => ({ id: g.id, title: g.title, stops: GATE_STOPS[g.kind] ?? "" }));
+  const gates = plan.gates.map((g: Gate) => ({ id: g.id, title: g.title, stops: GATE_STOPS[g.kind] ?? "" }));
   return {
     name: h.name, management: h.management, gates,
-    decisions: plan.decisions.filter((d) => d.host === h.name),
+    decisions: plan.decisions,
     runtime: phase("runtime"), persist: phase("persist"),
-    checks: plan.checks.filter((c) => c.host === h.name).map((c) => ({ title: c.title, line: checkLine(c) })),
+    checks: plan.checks.map((c) => ({ title: c.title, line: checkLine(c) })),
     checked: h.checked, notes: notes(h), tests: tests(h), hasSteps: steps.length > 0,
   };
 }
 
 export function review(site: Site, plan: Plan): Artifact {
+  const forHost = byHost(plan);
   const vm = {
     header: headerText(site), site: site.name, decision: site.decision ?? "", description: site.description ?? "",
     networks: site.networks.map((n) => ({
@@ -70,7 +72,7 @@ export function review(site: Site, plan: Plan): Artifact {
       rangesText: n.ranges.map((r) => `${r.name} ${r.from}-${r.to}${r.purpose ? ` (${r.purpose})` : ""}`).join("; ") || "-",
       staticsText: n.statics.map((s) => `${s.name} ${s.address}`).join("; ") || "-",
     })),
-    hosts: site.hosts.map((h) => hostVm(site, plan, h)),
+    hosts: site.hosts.map((h) => hostVm(forHost(h.name), h)),
   };
   return { path: "REVIEW.md", content: render("review/REVIEW.md", vm), mode: 0o644 };
 }

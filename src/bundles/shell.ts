@@ -1,5 +1,6 @@
 // Per-host shell scripts: audit, one apply/rollback pair per phase, verify, and the whole apply/rollback.
-import type { Artifact, Check, CheckFn, Phase, Plan, Step } from "../plan/types.js";
+import type { HostPlan } from "../plan/by-host.js";
+import type { Artifact, Check, CheckFn, Phase, Step } from "../plan/types.js";
 import { headerText } from "../render/header.js";
 import { render } from "../render/hbs.js";
 import type { Site } from "../resolve/site.js";
@@ -34,21 +35,21 @@ const PHASE_TEXT: Partial<Record<Phase, string>> = {
   nodes: "Node configs handed to other machines",
 };
 
-export function hostScripts(site: Site, plan: Plan, host: string): Artifact[] {
+export function hostScripts(site: Site, plan: HostPlan, host: string): Artifact[] {
   const dir = `hosts/${host}`;
   const header = headerText(site);
-  const steps = plan.steps.filter((s) => s.host === host);
+  const steps = plan.steps;
   const out: Artifact[] = [];
   out.push(script(`${dir}/audit.sh`, render("shell/audit.sh", {
     header, host,
-    gates: plan.gates.filter((g) => g.host === host),
-    decisions: plan.decisions.filter((d) => d.host === host),
+    gates: plan.gates,
+    decisions: plan.decisions,
   })));
   for (const phase of ["runtime", "persist", "services", "nodes"] as const) {
     const ps = steps.filter((s) => s.phase === phase);
     if (ps.length) out.push(...pair(site, [`${dir}/${phase}-apply.sh`, `${dir}/${phase}-rollback.sh`], PHASE_TEXT[phase]!, ps, false));
   }
-  const checks = plan.checks.filter((c) => c.host === host);
+  const checks = plan.checks;
   const titles = [...new Set(checks.map((c) => c.title))];
   out.push(script(`${dir}/verify.sh`, render("shell/verify.sh", {
     header, host, netns: usesNetns(checks), groups: titles.map((t) => ({ title: t, checks: checks.filter((c) => c.title === t).map(checkLine) })),

@@ -47,6 +47,9 @@ function main(argv: string[]): number {
   return code;
 }
 
+// bench/run.mjs reads peak memory from here.
+if (process.env.SITEGEN_STATS) process.on("exit", () => process.stderr.write(`maxrss_kb=${process.resourceUsage().maxRSS}\n`));
+
 try {
   process.exitCode = main(process.argv);
 } catch (e) {

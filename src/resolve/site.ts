@@ -71,17 +71,21 @@ export function resolve(doc: SiteDoc, source: string): Site {
       attach: (n.attach ?? []).map((a) => ({ host: a.host, bridge: a.bridge, ...(a.address ? { address: canon(a.address) } : {}) })),
     };
   });
+  // Networks each host is attached to, so resolving stays linear in the site's size.
+  const attached = new Map<string, number[]>();
+  networks.forEach((n, i) => n.attach.forEach((a) => attached.set(a.host, [...(attached.get(a.host) ?? []), i])));
   const hosts = doc.hosts.map((h): Host => {
     const bridges = (h.bridges ?? []).map((b): Bridge => ({
       name: b.name, owner: b.owner, ...(b.libvirt_network ? { libvirtNetwork: b.libvirt_network } : {}), vlanFiltering: b.vlan_filtering ?? false,
     })).sort(byName);
     const gateways: HostGateway[] = [];
     const checked: CheckedGateway[] = [];
-    doc.networks.forEach((n, i) => {
+    for (const i of attached.get(h.name) ?? []) {
+      const n = doc.networks[i]!;
       const net = networks[i]!;
       const att = net.attach.find((a) => a.host === h.name);
       const g = n.gateway;
-      if (!g || !att) return;
+      if (!g || !att) continue;
       const prefix = Number(net.cidr.split("/")[1]);
       const base = { network: net.name, cidr: net.cidr, family: net.family, address: canon(g.address), prefix };
       if (g.on === "host" && g.host === h.name) {
@@ -98,7 +102,7 @@ export function resolve(doc: SiteDoc, source: string): Site {
       } else if (g.on === "router" || (g.on === "bridge-owner" && g.host === h.name)) {
         checked.push({ ...base, on: g.on, ...(g.router ? { router: g.router } : {}), ...(g.on === "bridge-owner" ? { bridge: att.bridge } : {}) });
       }
-    });
+    }
     const has = (f: 4 | 6) => gateways.some((g) => g.family === f);
     return {
       name: h.name, management: canon(h.management), bridges,

@@ -1,0 +1,54 @@
+// Benchmark: whole `gen` processes, several runs each, medians printed. Run after `npm run build`:
+//   node bench/run.mjs [--runs N]
+// Targets on the 2-core dev machine: cold jumphost <= `netplan generate` for one bridge + VLAN
+// (about 0.15 s); the 2,000-host / 4,000-gateway site under about 2.2 s and 300 MB; linear growth.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { syntheticSite } from "./synthetic.mjs";
+
+const root = new URL("..", import.meta.url).pathname;
+const cli = join(root, "dist/cli/main.js");
+const runsArg = process.argv.indexOf("--runs");
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
+const tmp = mkdtempSync(join(tmpdir(), "sitegen-bench-"));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Time one command RUNS times on a fresh output folder each; returns median seconds and max RSS (MB). */
+function time(label, args, env = {}) {
+  const secs = []; const rss = [];
+  for (let i = 0; i < RUNS; i++) {
+    const out = join(tmp, `out-${label}-${i}`);
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(args[0], [...args.slice(1).map((a) => a.replace("{out}", out))], { cwd: root, encoding: "utf8", env: { ...process.env, SITEGEN_STATS: "1", ...env } });
+    secs.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    if (r.status !== 0) throw new Error(`${label} failed: ${r.stderr}`);
+    const m = /maxrss_kb=(\d+)/.exec(r.stderr);
+    if (m) rss.push(Number(m[1]) / 1024);
+    rmSync(out, { recursive: true, force: true });
+  }
+  return { label, median_s: Number(median(secs).toFixed(3)), min_s: Number(Math.min(...secs).toFixed(3)), maxrss_mb: rss.length ? Number(Math.max(...rss).toFixed(0)) : undefined };
+}
+
+const results = [];
+results.push(time("node -e 0", [process.execPath, "-e", "0"]));
+results.push(time("gen jumphost (cold)", [process.execPath, cli, "--site", "jumphost", "--out", "{out}", "-q"]));
+
+const netplanRoot = join(tmp, "netplan");
+mkdirSync(join(netplanRoot, "etc/netplan"), { recursive: true });
+writeFileSync(join(netplanRoot, "etc/netplan/01.yaml"), "network:\n  version: 2\n  bridges: { virbr1: {} }\n  vlans: { virbr1.104: { id: 104, link: virbr1, addresses: [10.12.8.1/22] } }\n", { mode: 0o600 });
+if (spawnSync("sh", ["-c", "command -v netplan"]).status === 0) {
+  results.push(time("netplan generate (1 bridge + VLAN)", ["netplan", "generate", "--root-dir", netplanRoot]));
+}
+
+const inv = join(tmp, "inventories");
+mkdirSync(inv);
+for (const hosts of [500, 1000, 2000]) {
+  writeFileSync(join(inv, `synth${hosts}.yaml`), syntheticSite(`synth${hosts}`, hosts));
+  const r = time(`gen synthetic ${hosts} hosts / ${2 * hosts} gateways`, [process.execPath, cli, "--site", `synth${hosts}`, "--inventory", inv, "--out", "{out}", "-q"]);
+  results.push({ ...r, ms_per_host: Number(((r.median_s * 1000) / hosts).toFixed(3)) });
+}
+rmSync(tmp, { recursive: true, force: true });
+console.log(`runs per figure: ${RUNS}`);
+console.table(results);
