@@ -110,9 +110,9 @@ describe("jumphost audit in a network namespace", () => {
 describe("runtime apply on a kernel without 8021q", () => {
   it("fails loudly, rolls back its checkpoint, and leaves the prior state", () => {
     const before = ns.state();
-    const r = ns.sh(`bash ${JUMP}/runtime-apply.sh`);
+    const r = ns.sh(`bash ${JUMP}/apply.sh runtime`);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("== step 1/1: create virbr1.104 (VLAN 104 on virbr1) with 10.12.8.1/22 and bring it up");
+    expect(r.stdout).toContain("== step 1/2 (runtime): create virbr1.104 (VLAN 104 on virbr1) with 10.12.8.1/22 and bring it up");
     expect(r.stdout).toContain("!! apply failed");
     expect(r.stdout).toContain("!! rolling back: inverses of 1 step(s), newest first");
     expect(ns.state()).toBe(before);
@@ -120,9 +120,9 @@ describe("runtime apply on a kernel without 8021q", () => {
 
   it("rollback when nothing was applied is safe and changes nothing", () => {
     const before = ns.state();
-    const r = ns.sh(`bash ${JUMP}/runtime-rollback.sh`);
+    const r = ns.sh(`bash ${JUMP}/rollback.sh runtime`);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toContain("== rolled back");
+    expect(r.stdout).toContain("== rolled back: 1 step(s)");
     expect(ns.state()).toBe(before);
   });
 });
