@@ -1,0 +1,127 @@
+// A small environment built from network namespaces, for the virtual router round trip:
+// a switch namespace with a management and a public bridge; per controller a "host" namespace with
+// br-mgmt and br-ex (each with an uplink into the switch) and its own mount namespace, so that every
+// controller can create a namespace named `vrouter` (ip netns keeps names under /run/netns, made
+// private per host with a tmpfs); a public-less node; an upstream holding the public gateway, a DNS
+// and an NTP server. Everything lives in namespaces created here and is deleted by teardown().
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { run, type RunResult } from "./tools.js";
+
+export interface HostSpec { name: string; bridges: Array<{ name: string; segment: "mgmt" | "pub"; address?: string; prefix: number }> }
+
+export class Topology {
+  readonly ns: (short: string) => string;
+  private holders = new Map<string, ChildProcess>();
+  private started: Array<{ p: ChildProcess; argv: string[] }> = [];
+  private made: string[] = [];
+
+  constructor(readonly tag: string) {
+    this.ns = (short) => `${tag}-${short}`;
+  }
+
+  /** Run a shell script in a namespace we made (its mount namespace too, for hosts). Bounded by timeoutMs. */
+  sh(where: string, script: string, timeoutMs = 60_000): RunResult {
+    const holder = this.holders.get(where);
+    const argv = holder ? ["nsenter", "-t", String(holder.pid), "-m", "-n", "--", "bash", "-c", script]
+      : ["ip", "netns", "exec", this.ns(where), "bash", "-c", script];
+    return run(argv[0]!, argv.slice(1), { timeoutMs });
+  }
+
+  must(where: string, script: string, timeoutMs?: number): string {
+    const r = this.sh(where, script, timeoutMs);
+    if (r.code !== 0) throw new Error(`[${where}] ${script}\nexit ${r.code}\n${r.stdout}\n${r.stderr}`);
+    return r.stdout;
+  }
+
+  private addNs(short: string): void {
+    const name = this.ns(short);
+    const r = run("ip", ["netns", "add", name]);
+    if (r.code !== 0) throw new Error(`ip netns add ${name}: ${r.stderr}`);
+    this.made.push(name);
+    // no IPv6 link-local noise in the snapshots
+    this.must(short, "sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1; ip link set lo up");
+  }
+
+  /** A veth from namespace `a` (name an) into the switch (name bn), enslaved there to segment. */
+  private uplink(a: string, an: string, bn: string, segment: string): void {
+    this.must("sw", `ip link add ${bn} type veth peer name ${an} netns ${this.ns(a)} && ip link set ${bn} master ${segment} up`);
+    this.must(a, `ip link set ${an} up`);
+  }
+
+  switch(): void {
+    this.addNs("sw");
+    this.must("sw", "for b in mgmt pub; do ip link add $b type bridge stp_state 0 forward_delay 0 && ip link set $b up; done");
+  }
+
+  /** A controller-like host: its bridges, their uplinks, its addresses, and a private /run. */
+  async host(h: HostSpec): Promise<void> {
+    this.addNs(h.name);
+    h.bridges.forEach((b, i) => {
+      const port = `eth${i + 1}`;
+      this.uplink(h.name, port, `${h.name.slice(-4)}-${b.segment[0]}${i}`, b.segment);
+      this.must(h.name, `ip link add ${b.name} type bridge stp_state 0 forward_delay 0 && ip link set ${port} master ${b.name} && ip link set ${b.name} up`
+        + (b.address ? ` && ip addr add ${b.address}/${b.prefix} dev ${b.name}` : ""));
+    });
+    // the holder keeps the host's mount namespace (and so its /run/netns names) alive; bounded
+    const p = spawn("ip", ["netns", "exec", this.ns(h.name), "unshare", "--mount", "--propagation", "private", "--",
+      "sh", "-c", "mount -t tmpfs tmpfs /run && mkdir -p /run/netns && exec sleep 900"], { stdio: "ignore" });
+    this.holders.set(h.name, p);
+    for (let i = 0; i < 100; i++) {
+      if (readFileSync(`/proc/${p.pid}/comm`, "utf8").trim() === "sleep") return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`holder for ${h.name} did not start`);
+  }
+
+  /** A plain namespace with one uplink into a switch segment. */
+  leaf(short: string, ifname: string, segment: "mgmt" | "pub"): void {
+    this.addNs(short);
+    this.uplink(short, ifname, `${short.slice(-4)}-${segment[0]}`, segment);
+  }
+
+  /** Start a long-running program (a daemon in the foreground); it is killed by PID in teardown. */
+  start(where: string, argv: string[], log: string): ChildProcess {
+    const holder = this.holders.get(where);
+    const full = holder ? ["nsenter", "-t", String(holder.pid), "-m", "-n", "--", ...argv] : ["ip", "netns", "exec", this.ns(where), ...argv];
+    const p = spawn("sh", ["-c", `exec "$@" >>${log} 2>&1`, "sh", ...full], { stdio: "ignore" });
+    this.started.push({ p, argv });
+    return p;
+  }
+
+  /** Stop, by PID, the programs we started whose command line matches. */
+  async stopMatching(match: (argv: string[]) => boolean): Promise<void> {
+    for (const s of this.started.filter((x) => match(x.argv))) await this.stop(s.p);
+  }
+
+  async stop(p: ChildProcess): Promise<void> {
+    if (p.exitCode !== null || p.signalCode !== null) return;
+    const done = new Promise((r) => p.once("exit", r));
+    p.kill("SIGTERM");
+    await Promise.race([done, new Promise((r) => setTimeout(r, 3000))]);
+    if (p.exitCode === null && p.signalCode === null) { p.kill("SIGKILL"); await done; }
+  }
+
+  /** Everything we started, by PID, then every namespace we made. Safe to call twice. */
+  async teardown(): Promise<void> {
+    for (const s of [...this.started].reverse()) await this.stop(s.p);
+    for (const p of this.holders.values()) await this.stop(p);
+    this.holders.clear();
+    for (const n of [...this.made].reverse()) run("ip", ["netns", "del", n]);
+    this.made = [];
+  }
+
+  /** What the round trip must leave as it found it, per namespace (hosts: also their own namespace list). */
+  snapshot(where: string, inner?: string): Record<string, unknown> {
+    const x = inner ? `ip netns exec ${inner} ` : "";
+    const j = (cmd: string) => JSON.parse(this.must(where, `${x}${cmd}`) || "[]");
+    return {
+      addr: j("ip -j addr show"),
+      link: j("ip -j link show"),
+      route: j("ip -j route show table all"),
+      nft: this.must(where, `${x}nft list ruleset`),
+      forwarding: this.must(where, `${x}sh -c 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/all/forwarding /proc/sys/net/ipv6/conf/all/forwarding'`),
+      ...(this.holders.has(where) && !inner ? { netns: this.must(where, "ip netns list") } : {}),
+    };
+  }
+}

@@ -1,0 +1,211 @@
+// The virtual router round trip (issue 3, section 4), entirely inside network namespaces this test
+// creates and deletes: out/fuel-env's own runtime scripts and daemon command lines, run on three
+// simulated controllers, serve a public-less node; then the rollback leaves every namespace as it was.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gen } from "./helpers/gen.js";
+import { requireRootNetns, requireTool, sh } from "./helpers/tools.js";
+import { Topology } from "./helpers/vrouter-topology.js";
+
+const CONTROLLERS = ["ctrl1", "ctrl2", "ctrl3"];
+const UPSTREAM_DNS = ["198.51.100.53", "198.51.100.54"];
+const UPSTREAM_NTP = ["198.51.100.123", "198.51.100.124"];
+const MGMT_VIP = "192.168.0.2";
+const PUBLIC_VIP = "172.16.0.2";
+const times: Record<string, number> = {};
+
+async function timed<T>(label: string, f: () => T | Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try { return await f(); } finally { times[label] = Math.round(performance.now() - t0); }
+}
+
+/** Poll f up to n times, delay ms apart; returns the first truthy value (or the last falsy one). */
+async function poll<T>(n: number, ms: number, f: () => T): Promise<T> {
+  let v = f();
+  for (let i = 1; i < n && !v; i++) { await new Promise((r) => setTimeout(r, ms)); v = f(); }
+  return v;
+}
+
+/** A one-packet NTP client (mode 3), run from inside a namespace: stratum and reference ID of the reply. */
+const NTP_QUERY = (server: string) => `node -e '
+const d = require("dgram").createSocket("udp4"); const b = Buffer.alloc(48); b[0] = 0x23;
+d.on("message", (m) => { console.log(JSON.stringify({ mode: m[0] & 7, stratum: m[1], refid: [...m.subarray(12, 16)].join(".") })); process.exit(0); });
+d.send(b, 123, "${server}"); setTimeout(() => { console.log("{}"); process.exit(0); }, 1500);'`;
+
+describe("virtual router round trip in network namespaces (fuel-env)", () => {
+  const topo = new Topology(`svr${process.pid % 1000}`);
+  const tmp = mkdtempSync(join(tmpdir(), "sitegen-vr-"));
+  const out = join(tmp, "out");
+  const hostDir = (h: string) => join(out, "fuel-env/hosts", h);
+  const before: Record<string, unknown> = {};
+  let nodeConfig: { address: string; via: string; nameserver: string };
+
+  const snapAll = () => Object.fromEntries(["sw", "up", "cmp1", ...CONTROLLERS].map((w) => [w, topo.snapshot(w)]));
+
+  beforeAll(async () => {
+    requireRootNetns();
+    for (const t of ["nsenter", "unshare", "nft", "dnsmasq", "chronyd", "dig", "ping", "conntrack"]) requireTool(t);
+    const g = gen(["--site", "fuel-env", "--out", out, "-q"]);
+    expect(g.code, g.stderr).toBe(0);
+    // the node applies exactly what its generated network-config says
+    const nc = parse(readFileSync(join(hostDir("cmp1"), "cloud-init/network-config"), "utf8")).network.bridges["br-mgmt"];
+    nodeConfig = { address: nc.addresses[0], via: nc.routes[0].via, nameserver: nc.nameservers.addresses[0] };
+
+    await timed("topology", async () => {
+      topo.switch();
+      for (const [i, h] of CONTROLLERS.entries()) {
+        await topo.host({ name: h, bridges: [
+          { name: "br-mgmt", segment: "mgmt", address: `192.168.0.1${i + 1}`, prefix: 24 },
+          { name: "br-ex", segment: "pub", address: `172.16.0.1${i + 1}`, prefix: 24 },
+        ] });
+      }
+      topo.leaf("cmp1", "eth1", "mgmt");
+      topo.must("cmp1", `ip link add br-mgmt type bridge && ip link set eth1 master br-mgmt && ip link set br-mgmt up && ip addr add ${nodeConfig.address} dev br-mgmt && ip route add default via ${nodeConfig.via}`);
+      // upstream: the public gateway, and (behind it, on lo) the DNS and NTP upstreams; no route to the management network
+      topo.leaf("up", "eth0", "pub");
+      topo.must("up", `ip addr add 172.16.0.1/24 dev eth0 && for a in ${[...UPSTREAM_DNS, ...UPSTREAM_NTP].join(" ")}; do ip addr add $a/32 dev lo; done`);
+      topo.start("up", ["dnsmasq", "-k", "-C", "/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces",
+        `--listen-address=${UPSTREAM_DNS.join(",")}`, "--address=/upstream.test/203.0.113.7", `--pid-file=${tmp}/up-dnsmasq.pid`], `${tmp}/up-dnsmasq.log`);
+      const conf = join(tmp, "up-chrony.conf");
+      sh(`printf '%s\\n' 'local stratum 3' 'allow all' 'cmdport 0' 'bindcmdaddress ${tmp}/up-chrony/chronyd.sock' 'pidfile ${tmp}/up-chrony/chronyd.pid' > ${conf}`);
+      // -x: never touch this machine's clock
+      topo.start("up", ["chronyd", "-n", "-x", "-f", conf, "-l", `${tmp}/up-chrony.log`], `${tmp}/up-chronyd.out`);
+    });
+    Object.assign(before, snapAll());
+  }, 120_000);
+
+  afterAll(async () => {
+    await topo.teardown();
+    rmSync(tmp, { recursive: true, force: true });
+    // measured times, for the README
+    console.log(`vrouter round trip times (ms): ${JSON.stringify(times)}`);
+  });
+
+  it("audit passes on every controller before anything is applied", async () => {
+    await timed("audit", () => {
+      for (const h of CONTROLLERS) {
+        const r = topo.sh(h, `bash ${hostDir(h)}/audit.sh`);
+        expect(r.code, `${h}\n${r.stdout}${r.stderr}`).toBe(0);
+        expect(r.stdout).not.toMatch(/^STOP/m);
+        expect(r.stdout).toContain(`PASS V3 vrouter: free`);
+      }
+    });
+  });
+
+  it("apply.sh runtime succeeds on every controller, and a second run changes nothing", async () => {
+    await timed("apply", () => {
+      for (const h of CONTROLLERS) {
+        const r = topo.sh(h, `bash ${hostDir(h)}/apply.sh runtime`);
+        expect(r.code, `${h}\n${r.stdout}${r.stderr}`).toBe(0);
+      }
+    });
+    const inner = () => Object.fromEntries(CONTROLLERS.map((h) => [h, { host: topo.snapshot(h), vrouter: topo.snapshot(h, "vrouter") }]));
+    const once = { ...inner(), rest: snapAll() };
+    await timed("apply-again", () => {
+      for (const h of CONTROLLERS) {
+        const r = topo.sh(h, `bash ${hostDir(h)}/apply.sh runtime`);
+        expect(r.code, `${h}\n${r.stdout}${r.stderr}`).toBe(0);
+      }
+    });
+    expect({ ...inner(), rest: snapAll() }).toEqual(once);
+    // the namespace forwards; the hosts themselves were not asked to
+    expect(topo.must("ctrl1", "ip netns exec vrouter cat /proc/sys/net/ipv4/ip_forward").trim()).toBe("1");
+    expect(topo.must("ctrl1", "cat /proc/sys/net/ipv4/ip_forward").trim()).toBe("0");
+    // the audit is idempotent too: what it finds now is ours
+    const a = topo.sh("ctrl1", `bash ${hostDir("ctrl1")}/audit.sh`);
+    expect(a.code, a.stdout).toBe(0);
+    expect(a.stdout).toContain("already present with vr-mgmt");
+  });
+
+  it("verify.sh passes everything but the systemd units (no systemd in the test)", () => {
+    for (const h of CONTROLLERS) {
+      const r = topo.sh(h, `bash ${hostDir(h)}/verify.sh`);
+      const fails = r.stdout.split("\n").filter((l) => l.startsWith("FAIL"));
+      expect(fails.every((l) => /sitegen-vrouter-(dnsmasq|chrony)\.service is not enabled/.test(l)), r.stdout).toBe(true);
+      expect(r.stdout).toMatch(/^ok {3}route default via/m);
+    }
+  });
+
+  it("starts dnsmasq and chronyd in every vrouter namespace with the units' own command lines", async () => {
+    await timed("daemons", async () => {
+      for (const h of CONTROLLERS) {
+        for (const d of ["dnsmasq", "chrony"]) {
+          const unit = readFileSync(join(hostDir(h), `files/etc/systemd/system/sitegen-vrouter-${d}.service`), "utf8");
+          const exec = /^ExecStart=(.*)$/m.exec(unit)![1]!.split(" ").map((w) => w.replace("/etc/sitegen/", `${hostDir(h)}/files/etc/sitegen/`));
+          const rt = /^RuntimeDirectory=(.*)$/m.exec(unit)?.[1];
+          if (rt) topo.must(h, `mkdir -p /run/${rt}`); // what systemd does for the unit
+          topo.start(h, d === "chrony" ? [...exec, "-l", `${tmp}/${h}-chrony.log`] : exec, `${tmp}/${h}-${d}.out`);
+        }
+      }
+      // every member, holder of the VIP or not, listens on the management VIP (non-local bind)
+      for (const h of CONTROLLERS) {
+        const ok = await poll(50, 100, () => topo.sh(h, `ip netns exec vrouter ss -Hlnu 'sport = :53' | grep -q '${MGMT_VIP}:53' && ip netns exec vrouter ss -Hlnu 'sport = :123' | grep -q '${MGMT_VIP}:123'`).code === 0);
+        expect(ok, `${h}: dnsmasq or chronyd not listening on ${MGMT_VIP}`).toBe(true);
+      }
+    });
+  });
+
+  it("the node reaches the upstream through the management VIP, NATed to the public VIP", async () => {
+    await timed("ping-nat", () => {
+      const r = topo.sh("cmp1", `ping -c2 -W2 -q ${UPSTREAM_DNS[0]}`);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    });
+    const ct = topo.must("ctrl1", "ip netns exec vrouter conntrack -L -p icmp 2>/dev/null");
+    // original direction from the node's own address, reply direction addressed to the public VIP
+    expect(ct).toMatch(new RegExp(`src=${nodeConfig.address.split("/")[0]} dst=${UPSTREAM_DNS[0]} .*src=${UPSTREAM_DNS[0]} dst=${PUBLIC_VIP} `));
+  });
+
+  it("a member without the VIPs reaches out through the low-priority route via the VIP holder", () => {
+    const r = topo.sh("ctrl2", `ip netns exec vrouter ping -c1 -W2 -q ${UPSTREAM_DNS[0]}`);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(topo.must("ctrl2", "ip -n vrouter route show default")).toContain(`via ${MGMT_VIP} dev vr-mgmt metric 10000`);
+  });
+
+  it("dnsmasq answers the node's DNS query through the VIP", async () => {
+    const answer = await timed("dns", () => poll(10, 300, () => topo.sh("cmp1", `dig +time=2 +tries=1 +short @${nodeConfig.nameserver} upstream.test A`).stdout.trim()));
+    expect(answer).toBe("203.0.113.7");
+  });
+
+  it("chronyd answers the node's NTP query through the VIP, synced to the upstream", async () => {
+    const q = () => JSON.parse(topo.must("cmp1", NTP_QUERY(MGMT_VIP)) || "{}") as { mode?: number; stratum?: number; refid?: string };
+    // iburst: a few seconds until the namespace's chronyd has selected the upstream (stratum 3 + 1)
+    const r = await timed("ntp-sync", () => poll(40, 500, () => { const x = q(); return x.stratum === 4 ? x : undefined; }));
+    expect(r, "no synchronised NTP answer from the VIP within 20 s").toBeDefined();
+    expect(r!.mode).toBe(4);
+    expect(UPSTREAM_NTP).toContain(r!.refid);
+  });
+
+  it("refuses DNS and NTP to an address outside the management network", () => {
+    // a temporary route so the upstream (172.16.0.1, not management) can address the management VIP
+    topo.must("up", `ip route add 192.168.0.0/24 via ${PUBLIC_VIP}`);
+    try {
+      const dns = topo.sh("up", `dig +time=2 +tries=1 @${MGMT_VIP} upstream.test A`);
+      expect(dns.code).not.toBe(0);
+      expect(dns.stdout).not.toContain("203.0.113.7");
+      expect(dns.stdout).toMatch(/refused|communications error|no servers could be reached/i);
+      expect(JSON.parse(topo.must("up", NTP_QUERY(MGMT_VIP)))).toEqual({});
+    } finally {
+      topo.must("up", `ip route del 192.168.0.0/24 via ${PUBLIC_VIP}`);
+    }
+  });
+
+  it("after stopping the daemons, rollback.sh runtime restores every namespace exactly, and is safe to repeat", async () => {
+    await timed("rollback", async () => {
+      await topo.stopMatching((argv) => argv.includes("vrouter"));
+      for (const h of CONTROLLERS) {
+        const r = topo.sh(h, `bash ${hostDir(h)}/rollback.sh runtime`);
+        expect(r.code, `${h}\n${r.stdout}${r.stderr}`).toBe(0);
+      }
+    });
+    expect(snapAll()).toEqual(before);
+    for (const h of CONTROLLERS) {
+      const r = topo.sh(h, `bash ${hostDir(h)}/rollback.sh runtime`);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    }
+    expect(snapAll()).toEqual(before);
+  });
+});
+
