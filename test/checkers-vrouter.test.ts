@@ -1,0 +1,169 @@
+// Real checkers for the virtual router's artifacts (issue 3 section 3), on fuel-env as committed
+// and on a variant that takes every other branch (Open vSwitch legs, iptables, ntpd, an NTP name):
+// dnsmasq --test, chronyd -p -f, ntpd in unshare -Urn, nft -c -f inside a network namespace, the
+// iptables commands applied for real inside one, cloud-init schema, netplan generate, shellcheck
+// and systemd-analyze verify for the variant (the committed tree's are in checkers.test.ts).
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { listFiles } from "../src/emit/drift.js";
+import { gen, ROOT } from "./helpers/gen.js";
+import { requireRootNetns, requireTool, run } from "./helpers/tools.js";
+import { tempDir } from "./helpers/tree.js";
+
+const NTPD = join(ROOT, ".tools/ntpsec/usr/sbin/ntpd");
+const tmp = tempDir("checkers-vrouter");
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** fuel-env with every other choice: OVS bridges on the controllers, iptables, ntpd, an NTP host name. */
+function variantText(): string {
+  return readFileSync(join(ROOT, "inventories/fuel-env.yaml"), "utf8")
+    .replace(/owner: unmanaged, type: linux/g, "owner: unmanaged, type: ovs")
+    .replace("backend: nftables", "backend: iptables")
+    .replace("daemon: chrony", "daemon: ntpd")
+    .replace("upstreams: [198.51.100.123, 198.51.100.124]", "upstreams: [198.51.100.123, 0.debian.pool.ntp.org]");
+}
+
+function build(name: string, text: string): string {
+  const inv = join(tmp, name, "inventories");
+  mkdirSync(inv, { recursive: true });
+  writeFileSync(join(inv, "fuel-env.yaml"), text);
+  const out = join(tmp, name, "out");
+  const r = gen(["--site", "fuel-env", "--inventory", inv, "--out", out, "-q"]);
+  if (r.code !== 0) throw new Error(r.stderr);
+  return join(out, "fuel-env");
+}
+
+const trees = { committed: join(ROOT, "out/fuel-env"), variant: build("variant", variantText()) };
+const all = (suffix: RegExp) => Object.entries(trees).flatMap(([t, dir]) => listFiles(dir).filter((f) => suffix.test(f)).map((f) => ({ name: `${t}: ${f}`, path: join(dir, f) })));
+const cases = <T extends { name: string }>(xs: T[]) => { expect(xs.length).toBeGreaterThan(0); return xs.map((x) => [x.name, x] as const); };
+
+/** Run argv inside a fresh network namespace that is deleted afterwards, whatever happens. */
+function inScratchNetns<T>(f: (exec: (argv: string[]) => ReturnType<typeof run>) => T): T {
+  requireRootNetns();
+  const ns = `sgck${process.pid % 100000}`;
+  const add = run("ip", ["netns", "add", ns]);
+  if (add.code !== 0) throw new Error(add.stderr);
+  try {
+    return f((argv) => run("ip", ["netns", "exec", ns, ...argv]));
+  } finally {
+    run("ip", ["netns", "del", ns]);
+  }
+}
+
+describe("trees hold the expected variants", () => {
+  it("the committed tree uses nftables and chrony; the variant OVS, iptables, ntpd and a resolv.conf for the namespace", () => {
+    expect(existsSync(join(trees.committed, "hosts/ctrl1/files/etc/sitegen/vrouter/chrony.conf"))).toBe(true);
+    expect(existsSync(join(trees.variant, "hosts/ctrl1/files/etc/sitegen/vrouter/ntp.conf"))).toBe(true);
+    expect(readFileSync(join(trees.variant, "hosts/ctrl1/apply.sh"), "utf8")).toContain("ovs-vsctl --may-exist add-port br-mgmt vr-mgmt -- set Interface vr-mgmt type=internal");
+    expect(readFileSync(join(trees.variant, "hosts/ctrl1/files/etc/netns/vrouter/resolv.conf"), "utf8")).toContain("nameserver 198.51.100.53\n");
+  });
+});
+
+describe("dnsmasq --test", () => {
+  it.each(cases(all(/dnsmasq\.conf$/)))("%s", (_, f) => {
+    requireTool("dnsmasq");
+    const r = run("dnsmasq", ["--test", "-C", f.path]);
+    expect(r.stderr.trim()).toBe("dnsmasq: syntax check OK.");
+    expect(r.code).toBe(0);
+  });
+});
+
+describe("chronyd -p -f (parse only; never started outside a namespace)", () => {
+  it.each(cases(all(/chrony\.conf$/)))("%s", (_, f) => {
+    requireTool("chronyd");
+    const r = run("chronyd", ["-p", "-f", f.path]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("allow 192.168.0.0/24");
+  });
+});
+
+describe("ntpd started in unshare -Urn (no check-only mode), its log free of config errors", () => {
+  it.each(cases(all(/\/ntp\.conf$/)))("%s", (_, f) => {
+    requireTool("unshare");
+    if (!existsSync(NTPD)) throw new Error(`${NTPD} is missing: run 'bash scripts/install-tools.sh' (it unpacks ntpsec there)`);
+    const log = join(tmp, `${basename(f.path)}-${Math.random().toString(36).slice(2)}.log`);
+    run("timeout", ["3", "unshare", "-Urn", NTPD, "-n", "-c", f.path, "-l", log, "-u", "root"], { timeoutMs: 10_000 });
+    const text = readFileSync(log, "utf8");
+    expect(text).toContain("CONFIG: readconfig: parsing file");
+    expect(text).not.toMatch(/syntax error|CONFIG: .*(unknown|invalid|error)/i);
+  });
+
+  it("the same check catches a broken sample", () => {
+    const bad = join(tmp, "bad-ntp.conf");
+    writeFileSync(bad, "serverr 198.51.100.123 iburst\n");
+    const log = join(tmp, "bad-ntp.log");
+    run("timeout", ["3", "unshare", "-Urn", NTPD, "-n", "-c", bad, "-l", log, "-u", "root"], { timeoutMs: 10_000 });
+    expect(readFileSync(log, "utf8")).toMatch(/syntax error/);
+  });
+});
+
+describe("nft -c -f inside a network namespace", () => {
+  it.each(cases(all(/\.nft$/)))("%s", (_, f) => {
+    requireTool("nft");
+    const r = inScratchNetns((exec) => exec(["nft", "-c", "-f", f.path]));
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+});
+
+describe("iptables variant: the generated commands applied for real inside a network namespace", () => {
+  it("every rule loads (a misspelt target would not) and -C finds it afterwards", () => {
+    requireTool("iptables");
+    const script = readFileSync(join(trees.variant, "hosts/ctrl1/apply.sh"), "utf8");
+    const rules = [...script.matchAll(/then run ip netns exec vrouter (iptables -w -t \S+ -A .*?); fi/g)].map((m) => m[1]!);
+    expect(rules.length).toBe(8);
+    const words = (line: string) => line.split(" ").map((w) => w.replace(/^'(.*)'$/, "$1"));
+    inScratchNetns((exec) => {
+      for (const line of rules) {
+        const r = exec(words(line));
+        expect(r.stderr, line).toBe("");
+        expect(r.code, line).toBe(0);
+        expect(exec(words(line.replace(" -A ", " -C "))).code, line).toBe(0);
+      }
+      expect(exec(["iptables", "-t", "nat", "-S", "POSTROUTING"]).stdout).toContain("-A POSTROUTING -s 192.168.0.0/24 -o vr-ex -j MASQUERADE");
+    });
+  });
+});
+
+describe("cloud-init schema -c user-data", () => {
+  it.each(cases(all(/cloud-init\/user-data$/)))("%s", (_, f) => {
+    requireTool("cloud-init");
+    const r = run("cloud-init", ["schema", "-c", f.path]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("Valid cloud-config");
+  });
+});
+
+describe("netplan generate on node network-config (cloud-init 22.4 has no schema for it)", () => {
+  it.each(cases(all(/cloud-init\/network-config$/)))("%s", (name, f) => {
+    requireTool("netplan");
+    const root = join(tmp, "netplan", name.replace(/[^A-Za-z0-9]+/g, "-"));
+    mkdirSync(join(root, "etc/netplan"), { recursive: true });
+    copyFileSync(f.path, join(root, "etc/netplan/50-cloud-init.yaml"));
+    run("chmod", ["600", join(root, "etc/netplan/50-cloud-init.yaml")]);
+    const r = run("netplan", ["generate", "--root-dir", root]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const net = readFileSync(join(root, "run/systemd/network/10-netplan-br-mgmt.network"), "utf8");
+    expect(net).toMatch(/Address=192\.168\.0\.2[12]\/24/);
+    expect(net).toContain("Gateway=192.168.0.2");
+    expect(net).toContain("DNS=192.168.0.2");
+  });
+});
+
+describe("variant tree: shellcheck and systemd-analyze verify", () => {
+  it.each(cases(all(/\.sh$/).filter((f) => f.name.startsWith("variant"))))("%s", (_, f) => {
+    requireTool("shellcheck");
+    const r = run("shellcheck", ["-x", "-f", "gcc", "-s", "bash", f.path]);
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+  it.each(cases(all(/\.service$/).filter((f) => f.name.startsWith("variant"))))("%s", (_, f) => {
+    requireTool("systemd-analyze");
+    const r = run("systemd-analyze", ["verify", f.path]);
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+});
