@@ -4,6 +4,7 @@ import type { Artifact, Gate, Plan, Step } from "../plan/types.js";
 import { headerText } from "../render/header.js";
 import { render } from "../render/hbs.js";
 import type { Host, Site } from "../resolve/site.js";
+import { VROUTER_GATE_STOPS, vrouterNotes, vrouterTable, vrouterTests } from "./review-vrouter.js";
 import { checkLine, plainText } from "./shell-lines.js";
 
 /** What each gate kind looks at and when it stops the change. */
@@ -15,6 +16,7 @@ const GATE_STOPS: Record<string, string> = {
   "netplan-ownership": "what /etc/netplan says contradicts the bridge owner in the inventory (two managers would fight)",
   "gateway-absent": "the sub-interface exists with other settings, or another device already holds the gateway address",
   "address-not-local": "this host holds an address that belongs to an external router",
+  ...VROUTER_GATE_STOPS,
 };
 
 const stepVm = (s: Step) => ({
@@ -49,16 +51,16 @@ function tests(h: Host): string[] {
   return out;
 }
 
-function hostVm(plan: HostPlan, h: Host) {
+function hostVm(site: Site, plan: HostPlan, h: Host) {
   const steps = plan.steps;
   const phase = (p: string) => steps.filter((s) => s.phase === p).map(stepVm);
   const gates = plan.gates.map((g: Gate) => ({ id: g.id, title: g.title, stops: GATE_STOPS[g.kind] ?? "" }));
   return {
     name: h.name, management: h.management, gates,
     decisions: plan.decisions,
-    runtime: phase("runtime"), persist: phase("persist"),
+    runtime: phase("runtime"), persist: phase("persist"), services: phase("services"), nodes: phase("nodes"),
     checks: plan.checks.map((c) => ({ title: c.title, line: checkLine(c) })),
-    checked: h.checked, notes: notes(h), tests: tests(h), hasSteps: steps.length > 0,
+    checked: h.checked, notes: [...notes(h), ...vrouterNotes(site, h.name)], tests: [...tests(h), ...vrouterTests(site, h.name)], hasSteps: steps.length > 0,
   };
 }
 
@@ -72,7 +74,8 @@ export function review(site: Site, plan: Plan): Artifact {
       rangesText: n.ranges.map((r) => `${r.name} ${r.from}-${r.to}${r.purpose ? ` (${r.purpose})` : ""}`).join("; ") || "-",
       staticsText: n.statics.map((s) => `${s.name} ${s.address}`).join("; ") || "-",
     })),
-    hosts: site.hosts.map((h) => hostVm(forHost(h.name), h)),
+    vrouters: vrouterTable(site),
+    hosts: site.hosts.map((h) => hostVm(site, forHost(h.name), h)),
   };
   return { path: "REVIEW.md", content: render("review/REVIEW.md", vm), mode: 0o644 };
 }

@@ -1,0 +1,71 @@
+// REVIEW.md's virtual-router parts: the site table, and per host the notes and tests it needs.
+import type { Site } from "../resolve/site.js";
+import type { Vrouter } from "../resolve/vrouter.js";
+
+export const VROUTER_GATE_STOPS: Record<string, string> = {
+  "tools-present": "a program the router or its services need is not installed",
+  "vrouter-bridge": "the bridge a leg needs is missing, or is not of the type the inventory says",
+  "netns-free": "a namespace by that name exists and is not ours (it lacks our management leg)",
+  "veth-free": "an interface with the veth's name exists and is not our veth on that bridge",
+  "vip-free": "something already answers on the VIP: two routers would claim it",
+  "default-route": "netplan already declares a default route (it would refuse a second one)",
+};
+
+export function vrouterTable(site: Site) {
+  return site.vrouters.map((v) => ({
+    name: v.name, namespace: v.namespace, gateway: v.gateway,
+    membersText: v.members.map((m) => `${m.primary ? `**${m.host}**` : m.host}${m.address ? ` (${m.address})` : ""}`).join(", "),
+    mgmtText: `${v.management.link} on ${v.management.network}, VIP ${v.management.vip}/${v.management.prefix}`,
+    pubText: `${v.public.link} on ${v.public.network}, VIP ${v.public.vip}/${v.public.prefix}`,
+    natText: `${v.nat.backend}${v.nat.masquerade ? `, MASQUERADE ${v.management.cidr} to ${v.public.vip}` : ", no NAT"}`,
+    dnsText: v.dns ? `dnsmasq to ${v.dns.upstreams.join(", ")}` : "-",
+    ntpText: v.ntp ? `${v.ntp.daemon} from ${v.ntp.upstreams.join(", ")}` : "-",
+    nodesText: v.nodes.map((n) => n.host).join(", ") || "-",
+  }));
+}
+
+const member = (v: Vrouter, host: string) => v.members.find((m) => m.host === host);
+
+export function vrouterNotes(site: Site, host: string): string[] {
+  const out: string[] = [];
+  for (const v of site.vrouters) {
+    const m = member(v, host);
+    if (m) {
+      out.push(m.primary
+        ? `${host} is ${v.name}'s primary: its namespace holds ${v.management.vip} and ${v.public.vip} until a failover manager (keepalived or Pacemaker) moves them; then this static placement must go.`
+        : `${host} does not hold ${v.name}'s VIPs: its namespace ${m.address ? `leaves through the primary (${v.primary}) by a default route via ${v.management.vip} with metric 10000` : "has no management address of its own, so it has no way out until it holds the VIPs"}, and its services already listen on the VIP (ip_nonlocal_bind), ready for a failover.`);
+      out.push(`The namespace, its legs, addresses, routes and rules are runtime state, lost on reboot: run \`bash apply.sh runtime\` again after one (sitegen does not generate a boot unit for the namespace yet), then restart the sitegen-${v.name}-* units.`);
+      for (const l of [v.management, v.public]) {
+        if (m.bridges[l.role].type === "ovs") out.push(`${m.bridges[l.role].name} is an Open vSwitch bridge: the ${l.role} leg is an internal port ${l.link}${l.vlan !== undefined ? ` with tag=${l.vlan}` : ""}. This variant is generated and checked offline only: the machines sitegen is tested on have no openvswitch module; run the namespace round trip in the guest kernel before relying on it.`);
+      }
+      if (v.ntp?.daemon === "chrony") out.push(`chronyd runs with -x: it serves time to the nodes but never steers ${host}'s clock; the host's own NTP client keeps doing that.`);
+      if (v.ntp?.daemon === "ntpd") out.push(`ntpd has no -x: 'disable ntp' in its config keeps it from steering ${host}'s clock; make sure the host's own NTP client is not ntpd listening on the same namespace.`);
+    }
+    const n = v.nodes.find((x) => x.host === host);
+    if (n) {
+      out.push(`${host} has no public address: its default route${v.dns ? ", resolver" : ""}${v.ntp ? " and NTP server" : ""} are ${v.name}'s management VIP ${v.management.vip}. \`cloud-init/network-config\` and \`cloud-init/user-data\` are for provisioning it afresh.`);
+      if (n.bridge.owner !== "netplan") out.push(`${n.bridge.name} on ${host} is owned by ${n.bridge.owner}, not netplan: no drop-in is generated for the deployed node; set its default route and resolver through ${n.bridge.owner}.`);
+    }
+  }
+  return out;
+}
+
+export function vrouterTests(site: Site, host: string): string[] {
+  const out: string[] = [];
+  for (const v of site.vrouters) {
+    const m = member(v, host);
+    const probe = v.dns?.upstreams[0] ?? v.gateway;
+    if (m?.primary) {
+      out.push(`\`ip netns exec ${v.namespace} ping -c2 ${v.gateway}\`: the namespace reaches its upstream gateway`);
+      out.push(`after a node's ping to ${probe}: \`ip netns exec ${v.namespace} conntrack -L -p icmp\` shows the reply addressed to the public VIP ${v.public.vip} (NAT)`);
+    } else if (m) {
+      out.push(`\`ip netns exec ${v.namespace} ping -c2 ${probe}\`: the namespace leaves through the primary (low-priority route)`);
+    }
+    if (v.nodes.some((n) => n.host === host)) {
+      out.push(`\`ping -c2 ${probe}\`: out through ${v.management.vip}, NATed to ${v.public.vip}`);
+      if (v.dns) out.push(`\`dig @${v.management.vip} debian.org\`: dnsmasq answers through the VIP`);
+      if (v.ntp) out.push(`\`chronyc sources\` lists ${v.management.vip} as selected (\`*\`) once it has synced`);
+    }
+  }
+  return out;
+}
