@@ -51,7 +51,7 @@ export const vrouterReferences: Rule = (ctx) => {
       ctx.report([...pub!.path, "network"], "vrouter-same-network", `the public leg is on ${pub!.leg.network}, the same network as the management leg`,
         "the router NATs from the management network out of the public one: name two different networks");
     }
-    if (v.gateway === undefined && pub!.net && !pub!.net.gateway) {
+    if (v.gateway === undefined && pub!.net && pub!.net !== mg!.net && !pub!.net.gateway) {
       ctx.report([...base, "public", "network"], "vrouter-no-gateway", `network ${pub!.net.name} has no gateway, so vrouter ${v.name} has no upstream default route`,
         `add 'gateway: <address>' to vrouter ${v.name}, or a 'gateway:' (on: router) to network ${pub!.net.name}`);
     }
