@@ -148,7 +148,8 @@ export async function runGuest(jobs: GuestJob[], opts: RunOptions = {}): Promise
   for (const j of jobs) {
     if (!NAME_RE.test(j.name) || names.has(j.name)) throw new Error(`bad or duplicate job name: ${j.name}`);
     names.add(j.name);
-    const body = `. "$GUEST_SHARE/lib.sh"\n${j.script}\n${j.reboot ? "reboot_after\n" : ""}`;
+    // The reboot request is made up front, so that a job body ending in `exit` still gets it.
+    const body = `. "$GUEST_SHARE/lib.sh"\n${j.reboot ? "reboot_after\n" : ""}${j.script}\n`;
     writeFileSync(join(share, "jobs", `${j.name}.sh`), body);
     if (j.timeoutSec) writeFileSync(join(share, "jobs", `${j.name}.timeout`), String(j.timeoutSec));
   }
