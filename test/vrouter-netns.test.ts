@@ -1,6 +1,9 @@
 // The virtual router round trip (issue 3, section 4), entirely inside network namespaces this test
 // creates and deletes: out/fuel-env's own runtime scripts and daemon command lines, run on three
 // simulated controllers, serve a public-less node; then the rollback leaves every namespace as it was.
+// Linux bridges only: this kernel has no openvswitch module. The OVS variant (internal ports, see
+// checkers-vrouter.test.ts) should run this same topology in the guest kernel (test/guest/) with
+// `ovs-vsctl add-br` bridges in place of `ip link add ... type bridge`.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -93,6 +96,22 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
         expect(r.stdout).toContain(`PASS V3 vrouter: free`);
       }
     });
+  });
+
+  it("checkpoint semantics: when a step fails midway, the completed steps are undone and the host is as it was", async () => {
+    // ctrl3 without br-ex: the namespace and the management leg go in, the public leg fails
+    topo.must("ctrl3", "ip link set br-ex down && ip link set br-ex name br-ex-away");
+    try {
+      const r = topo.sh("ctrl3", `bash ${hostDir("ctrl3")}/apply.sh runtime`);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain("!! rolling back: inverses of 3 step(s), newest first");
+      expect(topo.must("ctrl3", "ip netns list")).toBe("");
+    } finally {
+      topo.must("ctrl3", "ip link set br-ex-away name br-ex && ip link set br-ex up");
+    }
+    // br-ex regains its carrier a moment after it is up again
+    const same = await poll(30, 100, () => JSON.stringify(topo.snapshot("ctrl3")) === JSON.stringify(before.ctrl3));
+    expect(same ? before.ctrl3 : topo.snapshot("ctrl3")).toEqual(before.ctrl3);
   });
 
   it("apply.sh runtime succeeds on every controller, and a second run changes nothing", async () => {

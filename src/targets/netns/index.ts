@@ -17,19 +17,23 @@ function namespaceStep(v: Vrouter, m: VrouterMember): Step {
   const sysctl = (kv: string) => ({ kind: "run" as const, argv: ["ip", "netns", "exec", v.namespace, "sysctl", "-qw", kv] });
   return {
     id: `vrouter-${v.name}-netns`, host: m.host, phase: "runtime",
-    title: `create network namespace ${v.namespace} with loopback up, IPv4 forwarding and non-local bind on inside it only`,
+    title: `create network namespace ${v.namespace} with loopback up, IPv4 forwarding and non-local bind on and IPv6 off, inside it only`,
     apply: [
       { kind: "run", argv: ["ip", "netns", "add", v.namespace], unless: nsExists(v) },
       { kind: "run", argv: ipn(v, "link", "set", "dev", "lo", "up") },
       sysctl("net.ipv4.ip_forward=1"),
       // dnsmasq and the NTP server bind the VIP even on members that do not hold it yet
       sysctl("net.ipv4.ip_nonlocal_bind=1"),
+      // the router is IPv4 only (NAT44): its legs get no IPv6 addresses to answer on
+      sysctl("net.ipv6.conf.all.disable_ipv6=1"),
+      sysctl("net.ipv6.conf.default.disable_ipv6=1"),
     ],
     verify: [
       { fn: "check_netns", args: [v.namespace] },
       { fn: "check_ns_up", args: [v.namespace, "lo"] },
       { fn: "check_ns_sysctl", args: [v.namespace, "net.ipv4.ip_forward", "1"] },
       { fn: "check_ns_sysctl", args: [v.namespace, "net.ipv4.ip_nonlocal_bind", "1"] },
+      { fn: "check_ns_sysctl", args: [v.namespace, "net.ipv6.conf.default.disable_ipv6", "1"] },
     ],
     inverse: [{ kind: "run", argv: ["ip", "netns", "del", v.namespace], onlyIf: nsExists(v) }],
   };

@@ -20,12 +20,14 @@ if [ "$phase" = all ]; then
   fi
 fi
 
-# step 1 (runtime): create network namespace vrouter with loopback up, IPv4 forwarding and non-local bind on inside it only
+# step 1 (runtime): create network namespace vrouter with loopback up, IPv4 forwarding and non-local bind on and IPv6 off, inside it only
 apply_0() {
   if ! quiet ip netns exec vrouter true; then run ip netns add vrouter; fi || return 1
   run ip -n vrouter link set dev lo up || return 1
   run ip netns exec vrouter sysctl -qw net.ipv4.ip_forward=1 || return 1
   run ip netns exec vrouter sysctl -qw net.ipv4.ip_nonlocal_bind=1 || return 1
+  run ip netns exec vrouter sysctl -qw net.ipv6.conf.all.disable_ipv6=1 || return 1
+  run ip netns exec vrouter sysctl -qw net.ipv6.conf.default.disable_ipv6=1 || return 1
 }
 verify_0() {
   local rc=0
@@ -33,6 +35,7 @@ verify_0() {
   check_ns_up vrouter lo || rc=1
   check_ns_sysctl vrouter net.ipv4.ip_forward 1 || rc=1
   check_ns_sysctl vrouter net.ipv4.ip_nonlocal_bind 1 || rc=1
+  check_ns_sysctl vrouter net.ipv6.conf.default.disable_ipv6 1 || rc=1
   return "$rc"
 }
 inverse_0() {
@@ -161,7 +164,7 @@ inverse_6() {
   run systemctl daemon-reload || return 1
 }
 titles=(
-  'create network namespace vrouter with loopback up, IPv4 forwarding and non-local bind on inside it only'
+  'create network namespace vrouter with loopback up, IPv4 forwarding and non-local bind on and IPv6 off, inside it only'
   'add management leg vr-mgmt on br-mgmt with 192.168.0.4/24: a veth pair, vr-mgmt-p enslaved to br-mgmt, vr-mgmt in vrouter'
   'add public leg vr-ex on br-ex (no address: the VIP is held elsewhere): a veth pair, vr-ex-p enslaved to br-ex, vr-ex in vrouter'
   'add the low-priority default route (metric 10000) via the management VIP 192.168.0.2, for while another member holds the VIPs'

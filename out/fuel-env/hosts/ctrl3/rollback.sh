@@ -12,7 +12,7 @@ case "$phase" in
 esac
 need_root
 
-# step 1: create network namespace vrouter with loopback up, IPv4 forwarding and non-local bind on inside it only
+# step 1: create network namespace vrouter with loopback up, IPv4 forwarding and non-local bind on and IPv6 off, inside it only
 inverse_0() {
   if quiet ip netns exec vrouter true; then run ip netns del vrouter; fi || return 1
 }
@@ -53,7 +53,7 @@ inverse_6() {
   run systemctl daemon-reload || return 1
 }
 titles=(
-  'create network namespace vrouter with loopback up, IPv4 forwarding and non-local bind on inside it only'
+  'create network namespace vrouter with loopback up, IPv4 forwarding and non-local bind on and IPv6 off, inside it only'
   'add management leg vr-mgmt on br-mgmt with 192.168.0.5/24: a veth pair, vr-mgmt-p enslaved to br-mgmt, vr-mgmt in vrouter'
   'add public leg vr-ex on br-ex (no address: the VIP is held elsewhere): a veth pair, vr-ex-p enslaved to br-ex, vr-ex in vrouter'
   'add the low-priority default route (metric 10000) via the management VIP 192.168.0.2, for while another member holds the VIPs'
