@@ -1,6 +1,6 @@
 // Every generated artifact is checked by the real program that consumes it (Debian packages,
 // installed by scripts/install-tools.sh): shellcheck, systemd-analyze verify, netplan generate.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -72,6 +72,7 @@ describe("netplan generate --root-dir", () => {
     const bridges = Object.fromEntries([...new Set(vlans.map(([, v]) => v.link))].map((b) => [b, { dhcp4: false }]));
     writeFileSync(join(root, "etc/netplan/01-standin.yaml"), `network:\n  version: 2\n  bridges: ${JSON.stringify(bridges)}\n`, { mode: 0o600 });
     copyFileSync(join(ROOT, f), join(root, "etc/netplan", basename(f)));
+    chmodSync(join(root, "etc/netplan", basename(f)), 0o600); // as install_file places it; a git checkout keeps only 0644/0755
     const r = run("netplan", ["generate", "--root-dir", root]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);

@@ -73,7 +73,8 @@ function nodeArtifacts(site: Site, v: Vrouter, n: VrouterNode): Artifact[] {
     { path: `${dir}/cloud-init/user-data`, content: userData(site, v, n), mode: 0o644 },
   ];
   if (deployed(n)) {
-    out.push({ path: `${dir}/files${dropInPath(v)}`, content: dropIn(site, v, n), mode: 0o600 });
+    // 0644 in the bundle (git keeps no other mode); install_file puts it in place as 0600
+    out.push({ path: `${dir}/files${dropInPath(v)}`, content: dropIn(site, v, n), mode: 0o644 });
     if (v.ntp) out.push({ path: `${dir}/files${chronySourcePath(v)}`, content: `${hashHeader(site)}server ${v.management.vip} iburst\n`, mode: 0o644 });
   }
   return out;
