@@ -33,6 +33,7 @@ export function netplanStep(host: string, g: HostGateway): Step {
   };
 }
 
+// The copy in out/ is 0644 (git keeps no other mode); install_file puts it in place as 0600, as netplan wants.
 const mine = (h: Host) => h.gateways.filter((g) => g.persistence === "netplan");
 
 export const netplan: Target = {
@@ -40,7 +41,7 @@ export const netplan: Target = {
   summary: "persistence 3B: a netplan drop-in per gateway on a netplan-owned bridge",
   plan: (site) => ({
     steps: site.hosts.flatMap((h) => mine(h).map((g) => netplanStep(h.name, g))),
-    artifacts: site.hosts.flatMap((h) => mine(h).map((g): Artifact => ({ path: `hosts/${h.name}/files${dropInPath(g)}`, content: dropIn(site, g), mode: 0o600 }))),
+    artifacts: site.hosts.flatMap((h) => mine(h).map((g): Artifact => ({ path: `hosts/${h.name}/files${dropInPath(g)}`, content: dropIn(site, g), mode: 0o644 }))),
     decisions: site.hosts.flatMap((h) => mine(h).map((g) => ({ host: h.name, key: "persistence", value: "netplan", subject: g.ifname, reason: g.persistenceReason }))),
   }),
 };
