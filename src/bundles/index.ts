@@ -2,6 +2,7 @@
 import type { Artifact, Plan } from "../plan/types.js";
 import type { Site } from "../resolve/site.js";
 import { byHost } from "../plan/by-host.js";
+import { ansibleFiles } from "./ansible.js";
 import { review } from "./review.js";
 import { hostScripts } from "./shell.js";
 
@@ -10,4 +11,5 @@ export interface Bundle { name: string; render(site: Site, plan: Plan): Artifact
 export const BUNDLES: readonly Bundle[] = [
   { name: "shell", render: (site, plan) => { const forHost = byHost(plan); return site.hosts.flatMap((h) => hostScripts(site, forHost(h.name), h.name)); } },
   { name: "review", render: (site, plan) => [review(site, plan)] },
+  { name: "ansible", render: ansibleFiles },
 ];

@@ -1,0 +1,43 @@
+// Words and names for the Ansible bundle: what a generated string may contain, how an argv reaches
+// ansible.builtin.command exactly, and task names that fit a line.
+import type { Artifact } from "../plan/types.js";
+import { shq } from "../render/shell-quote.js";
+
+/** A Jinja expression in a generated string would be evaluated by Ansible: refuse it. */
+export function literal(word: string): string {
+  if (/\{\{|\{%|\{#/.test(word)) throw new Error(`ansible bundle: ${JSON.stringify(word)} would be templated by Ansible`);
+  return word;
+}
+
+/** Task names are one line: at most this many characters (the full titles are in REVIEW.md). */
+const NAME_MAX = 170;
+
+export const taskName = (s: string): string => (s.length <= NAME_MAX ? s : `${s.slice(0, NAME_MAX - 2)} …`);
+
+/** argv as a reader sees it in a task name: a multi-line word shows its first line and its size. */
+export function shown(argv: string[]): string {
+  return argv.map((w) => {
+    const lines = w.split("\n");
+    return lines.length > 1 ? `${shq(`${lines[0]} …`)} (${lines.length} lines)` : shq(w);
+  }).join(" ");
+}
+
+/** Words that would put tabs, line breaks or very long lines into the YAML go to a file of their own. */
+const LONG_WORD = 100;
+
+/**
+ * ansible.builtin.command arguments for argv. A multi-line, tabbed or long word (an nft ruleset, say)
+ * is written to args/<host>/<base>-<index>.txt beside the playbooks, where a reviewer reads it as
+ * plain text, and reaches argv through a file lookup (exact: no stripping, and lookups are not templated).
+ */
+export function commandArgs(argv: string[], host: string, base: string, files: Artifact[]): { argv: string[] } {
+  return {
+    argv: argv.map((w, i) => {
+      literal(w);
+      if (!/[\n\t]/.test(w) && w.length <= LONG_WORD) return w;
+      const rel = `args/${host}/${base}-${i}.txt`;
+      files.push({ path: `ansible/${rel}`, content: w, mode: 0o644 });
+      return `{{ lookup('ansible.builtin.file', playbook_dir ~ '/${rel}', rstrip=false) }}`;
+    }),
+  };
+}

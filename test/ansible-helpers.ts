@@ -1,0 +1,123 @@
+// Running the generated playbooks inside a network namespace, Molecule-style: connection local, the
+// whole ansible-playbook process under `ip netns exec`, written files redirected to a test root.
+import { mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { BUNDLES } from "../src/bundles/index.js";
+import { manifest } from "../src/bundles/manifest.js";
+import { compile } from "../src/compile.js";
+import { writeSite } from "../src/emit/write.js";
+import type { Artifact, Check, Plan, Step } from "../src/plan/types.js";
+import { shWords } from "../src/render/shell-quote.js";
+import type { Netns } from "./helpers/netns.js";
+
+export interface Recap { ok: number; changed: number; failed: number; skipped: number; rescued: number; ignored: number }
+export interface PlayResult { code: number; stdout: string; stderr: string; seconds: number; recap: Recap }
+
+function recapOf(stdout: string, host: string): Recap {
+  const m = new RegExp(`^${host}\\s+: ok=(\\d+)\\s+changed=(\\d+)\\s+unreachable=\\d+\\s+failed=(\\d+)\\s+skipped=(\\d+)\\s+rescued=(\\d+)\\s+ignored=(\\d+)`, "m").exec(stdout);
+  if (!m) throw new Error(`no PLAY RECAP line for ${host}:\n${stdout}`);
+  const [ok, changed, failed, skipped, rescued, ignored] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  return { ok, changed, failed, skipped, rescued, ignored };
+}
+
+/** The approval token, as an operator computes it: sha256sum out/<site>/manifest.json. */
+export function token(ns: Netns, outSite: string): string {
+  return ns.sh(`sha256sum ${join(outSite, "manifest.json")}`).stdout.split(" ")[0]!;
+}
+
+/** ansible-playbook against the namespace; env carries PATH (a test double) and temp folders. */
+export function playbook(ns: Netns, o: { outSite: string; book: "apply.yml" | "rollback.yml"; host: string; root: string; tmp: string; args?: string[]; path?: string }): PlayResult {
+  const argv = [
+    "ansible-playbook", "-i", join(o.outSite, "ansible/inventory.yml"), join(o.outSite, "ansible", o.book),
+    "-e", "ansible_connection=local", "-e", `sitegen_root=${o.root}`, ...(o.args ?? []),
+  ];
+  // The plays' scratch folders (tempfile) land here: it must be empty after every run, failed or not.
+  const scratch = join(o.tmp, "scratch");
+  mkdirSync(scratch, { recursive: true });
+  const env = {
+    TMPDIR: scratch, ANSIBLE_NOCOLOR: "1", ANSIBLE_PYTHON_INTERPRETER: "auto_silent", ANSIBLE_RETRY_FILES_ENABLED: "0",
+    ANSIBLE_LOCAL_TEMP: join(o.tmp, "ansible-local"), ANSIBLE_REMOTE_TEMP: join(o.tmp, "ansible-remote"),
+    ...(o.path ? { PATH: `${o.path}:${process.env.PATH}` } : {}),
+  };
+  const t0 = performance.now();
+  const r = ns.sh(shWords(argv), env);
+  const left = readdirSync(scratch);
+  if (left.length) throw new Error(`scratch left behind in ${scratch}: ${left.join(", ")}\n${r.stdout}`);
+  return { ...r, seconds: (performance.now() - t0) / 1000, recap: recapOf(r.stdout, o.host) };
+}
+
+// ---- The converge site: a plan this kernel can run ------------------------------------------------
+// This kernel has no 8021q and no systemd as PID 1, so the jumphost's own steps (a VLAN sub-interface,
+// a systemd unit) cannot converge here. The bundle renders any plan generically, so this site gives it
+// one whose every action runs here, of the same kinds and shapes the real targets emit: a gateway leg
+// on the bridge (macvlan instead of a VLAN: created with an unless guard, addressed, brought up;
+// undone with a may-fail and an only-if guard), then an installed file plus a command (a sysctl.d drop-in
+// and sysctl -w instead of a unit file and systemctl). Its audit has a real gate (G3: the bridge).
+
+const CONVERGE_INVENTORY = `site: converge
+description: Ansible converge test site (test/ansible-helpers.ts); the test replaces its plan.
+hosts:
+  - name: gw
+    management: 192.0.2.10
+    bridges:
+      - { name: virbr1, owner: unmanaged }
+networks:
+  - name: provider-vip
+    cidr: 10.12.8.0/22
+    attach:
+      - { host: gw, bridge: virbr1 }
+`;
+
+export const GW = "virbr1-gw";
+const SYSCTL_FILE = "/etc/sysctl.d/60-sitegen-forwarding.conf";
+const gwChecks: Check[] = [
+  { fn: "check_addr", args: [GW, "10.12.8.1/22"] },
+  { fn: "check_admin_up", args: [GW] },
+  { fn: "check_route", args: ["10.12.8.0/22", GW] },
+];
+
+const STEPS: Step[] = [
+  {
+    id: "runtime-gw", host: "gw", phase: "runtime", title: `create ${GW} (macvlan on virbr1) with 10.12.8.1/22 and bring it up`,
+    apply: [
+      { kind: "run", argv: ["ip", "link", "add", "link", "virbr1", "name", GW, "type", "macvlan", "mode", "bridge"], unless: ["ip", "link", "show", "dev", GW] },
+      { kind: "run", argv: ["ip", "addr", "replace", "10.12.8.1/22", "dev", GW] },
+      { kind: "run", argv: ["ip", "link", "set", "dev", GW, "up"] },
+    ],
+    verify: gwChecks,
+    inverse: [
+      { kind: "run", argv: ["ip", "addr", "del", "10.12.8.1/22", "dev", GW], mayFail: true },
+      { kind: "run", argv: ["ip", "link", "del", "dev", GW], onlyIf: ["ip", "link", "show", "dev", GW] },
+    ],
+  },
+  {
+    id: "persist-forwarding", host: "gw", phase: "persist", title: `enable IPv4 forwarding now and at boot (${SYSCTL_FILE})`,
+    apply: [{ kind: "install", dest: SYSCTL_FILE, mode: "0644" }, { kind: "run", argv: ["sysctl", "-w", "net.ipv4.ip_forward=1"] }],
+    verify: [{ fn: "check_sysctl", args: ["net.ipv4.ip_forward", "1"] }],
+    inverse: [{ kind: "remove", dest: SYSCTL_FILE }, { kind: "run", argv: ["sysctl", "-w", "net.ipv4.ip_forward=0"] }],
+  },
+];
+
+function convergePlan(): Plan {
+  const checks = [
+    ...gwChecks.map((c) => ({ ...c, host: "gw", title: `gateway ${GW}` })),
+    { fn: "check_sysctl" as const, args: ["net.ipv4.ip_forward", "1"], host: "gw", title: "forwarding" },
+    { fn: "check_reachable" as const, args: ["10.12.8.40"], host: "gw", title: "a guest on virbr1 answers the gateway" },
+  ];
+  return {
+    gates: [{ host: "gw", id: "G3", kind: "bridge-detail", subject: "virbr1", title: "virbr1 is a bridge: detail and state", params: { bridge: "virbr1" } }],
+    steps: STEPS, checks, decisions: [],
+    artifacts: [{ path: `hosts/gw/files${SYSCTL_FILE}`, content: "# sitegen converge test\nnet.ipv4.ip_forward = 1\n", mode: 0o644 }],
+  };
+}
+
+/** Writes out/converge (every bundle, then the manifest, as compile does) under outDir; returns its path. */
+export function writeConvergeSite(outDir: string): string {
+  const r = compile(CONVERGE_INVENTORY, "converge.yaml", { site: "converge", source: "test/ansible-helpers.ts" });
+  if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+  const plan = convergePlan();
+  const files: Artifact[] = [...plan.artifacts, ...BUNDLES.flatMap((b) => b.render(r.build.site, plan))].sort((a, b) => (a.path < b.path ? -1 : 1));
+  mkdirSync(outDir, { recursive: true });
+  writeSite(outDir, "converge", [...files, manifest(r.build.site, CONVERGE_INVENTORY, files)]);
+  return join(outDir, "converge");
+}
