@@ -47,8 +47,8 @@ describe("converge: a plan this kernel can run", () => {
   let site: string;
   let root: string;
   let before: { state: string; files: unknown };
-  const run = (book: "apply.yml" | "rollback.yml", args: string[] = []) => playbook(ns, { outSite: site, book, host: "gw", root, tmp, args });
-  const approve = () => ["-e", `approve=${token(ns, site)}`];
+  const run = (book: "apply.yml" | "rollback.yml", args: string[] = []) => playbook((c) => ns.sh(c), { outSite: site, book, host: "gw", root, tmp, args });
+  const approve = () => ["-e", `approve=${token(site)}`];
   const now = () => ({ state: ns.state(), files: snapshotTree(root) });
 
   beforeAll(() => {
@@ -156,7 +156,7 @@ describe("jumphost, the real site, as far as this kernel goes", () => {
   let root: string;
   let before: { state: string; files: unknown };
   let virsh: string;
-  const run = (book: "apply.yml" | "rollback.yml", args: string[] = [], path = virsh) => playbook(ns, { outSite: site, book, host: "jumphost", root, tmp, args, path });
+  const run = (book: "apply.yml" | "rollback.yml", args: string[] = [], path = virsh) => playbook((c) => ns.sh(c), { outSite: site, book, host: "jumphost", root, tmp, args, path });
   const now = () => ({ state: ns.state(), files: snapshotTree(root) });
 
   /** A stand-in for virsh: net-info / net-dumpxml of a NAT network 1_provider on virbr1, or no such network. */
@@ -189,7 +189,7 @@ describe("jumphost, the real site, as far as this kernel goes", () => {
   afterAll(() => ns?.delete());
 
   it("runs the audit first: a STOP ends the run before any change, approved or not", () => {
-    const r = timed("jumphost, audit STOP", run("apply.yml", ["-e", `approve=${token(ns, site)}`], fakeVirsh(false)));
+    const r = timed("jumphost, audit STOP", run("apply.yml", ["-e", `approve=${token(site)}`], fakeVirsh(false)));
     expect(r.code).not.toBe(0);
     expect(r.stdout).toMatch(/audit.sh on jumphost exited 1, nothing was changed: STOP G4 1_provider: libvirt has no network by that name/);
     expect(r.stdout).not.toContain("TASK [Include this host's apply tasks");
@@ -205,7 +205,7 @@ describe("jumphost, the real site, as far as this kernel goes", () => {
   });
 
   it("approved: the VLAN step fails loudly on a kernel without 8021q, and is rolled back", () => {
-    const r = timed("jumphost, approved apply", run("apply.yml", ["-e", `approve=${token(ns, site)}`]));
+    const r = timed("jumphost, approved apply", run("apply.yml", ["-e", `approve=${token(site)}`]));
     expect(r.code).not.toBe(0);
     expect(r.stdout).toContain("Error: Unknown device type.");
     expect(r.stdout).toContain("Run ip link add link virbr1 name virbr1.104 type vlan id 104 failed on jumphost; the inverses of the steps started in this run ran, newest first.");
@@ -217,7 +217,7 @@ describe("jumphost, the real site, as far as this kernel goes", () => {
     const none = run("rollback.yml");
     expect(none.code).not.toBe(0);
     expect(none.stdout).toContain("Not approved: this play rolls hosts back.");
-    const r = timed("jumphost rollback", run("rollback.yml", ["-e", `approve=${token(ns, site)}`]));
+    const r = timed("jumphost rollback", run("rollback.yml", ["-e", `approve=${token(site)}`]));
     expect(r.code, out(r)).toBe(0);
     expect(r.recap).toMatchObject({ changed: 0, failed: 0 });
     expect(now()).toEqual(before);

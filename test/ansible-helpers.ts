@@ -8,7 +8,7 @@ import { compile } from "../src/compile.js";
 import { writeSite } from "../src/emit/write.js";
 import type { Artifact, Check, Plan, Step } from "../src/plan/types.js";
 import { shWords } from "../src/render/shell-quote.js";
-import type { Netns } from "./helpers/netns.js";
+import { sh } from "./helpers/tools.js";
 
 export interface Recap { ok: number; changed: number; failed: number; skipped: number; rescued: number; ignored: number }
 export interface PlayResult { code: number; stdout: string; stderr: string; seconds: number; recap: Recap }
@@ -21,26 +21,29 @@ function recapOf(stdout: string, host: string): Recap {
 }
 
 /** The approval token, as an operator computes it: sha256sum out/<site>/manifest.json. */
-export function token(ns: Netns, outSite: string): string {
-  return ns.sh(`sha256sum ${join(outSite, "manifest.json")}`).stdout.split(" ")[0]!;
+export function token(outSite: string): string {
+  return sh(`sha256sum ${join(outSite, "manifest.json")}`).split(" ")[0]!;
 }
 
-/** ansible-playbook against the namespace; env carries PATH (a test double) and temp folders. */
-export function playbook(ns: Netns, o: { outSite: string; book: "apply.yml" | "rollback.yml"; host: string; root: string; tmp: string; args?: string[]; path?: string }): PlayResult {
-  const argv = [
-    "ansible-playbook", "-i", join(o.outSite, "ansible/inventory.yml"), join(o.outSite, "ansible", o.book),
-    "-e", "ansible_connection=local", "-e", `sitegen_root=${o.root}`, ...(o.args ?? []),
-  ];
+/** Runs a shell command line where the host is (a namespace); Netns.sh and Topology.sh fit. */
+export type Exec = (script: string) => { code: number; stdout: string; stderr: string };
+
+/** ansible-playbook where exec runs it; env carries PATH (a test double) and temp folders. */
+export function playbook(exec: Exec, o: { outSite: string; book: "apply.yml" | "rollback.yml"; host: string; root: string; tmp: string; args?: string[]; path?: string }): PlayResult {
   // The plays' scratch folders (tempfile) land here: it must be empty after every run, failed or not.
-  const scratch = join(o.tmp, "scratch");
+  const scratch = join(o.tmp, `scratch-${o.host}`);
   mkdirSync(scratch, { recursive: true });
-  const env = {
-    TMPDIR: scratch, ANSIBLE_NOCOLOR: "1", ANSIBLE_PYTHON_INTERPRETER: "auto_silent", ANSIBLE_RETRY_FILES_ENABLED: "0",
-    ANSIBLE_LOCAL_TEMP: join(o.tmp, "ansible-local"), ANSIBLE_REMOTE_TEMP: join(o.tmp, "ansible-remote"),
-    ...(o.path ? { PATH: `${o.path}:${process.env.PATH}` } : {}),
-  };
+  const env = [
+    `TMPDIR=${scratch}`, "ANSIBLE_NOCOLOR=1", "ANSIBLE_PYTHON_INTERPRETER=auto_silent", "ANSIBLE_RETRY_FILES_ENABLED=0",
+    `ANSIBLE_LOCAL_TEMP=${join(o.tmp, "ansible-local")}`, `ANSIBLE_REMOTE_TEMP=${join(o.tmp, "ansible-remote")}`,
+    ...(o.path ? [`PATH=${o.path}:${process.env.PATH}`] : []),
+  ];
+  const argv = [
+    "env", ...env, "ansible-playbook", "-i", join(o.outSite, "ansible/inventory.yml"), join(o.outSite, "ansible", o.book),
+    "--limit", o.host, "-e", "ansible_connection=local", "-e", `sitegen_root=${o.root}`, ...(o.args ?? []),
+  ];
   const t0 = performance.now();
-  const r = ns.sh(shWords(argv), env);
+  const r = exec(shWords(argv));
   const left = readdirSync(scratch);
   if (left.length) throw new Error(`scratch left behind in ${scratch}: ${left.join(", ")}\n${r.stdout}`);
   return { ...r, seconds: (performance.now() - t0) / 1000, recap: recapOf(r.stdout, o.host) };
