@@ -92,7 +92,7 @@ describe("converge: a plan this kernel can run", () => {
     try {
       const r = run("apply.yml", approve());
       expect(r.code).not.toBe(0);
-      expect(r.stdout).toContain("hosts/gw/files/etc/sysctl.d/60-sitegen-forwarding.conf differs from manifest.json");
+      expect(r.stdout).toContain("\"msg\": \"hosts/gw/files/etc/sysctl.d/60-sitegen-forwarding.conf differs from manifest.json");
       expect(now()).toEqual(before);
     } finally {
       writeFileSync(f, "# sitegen converge test\nnet.ipv4.ip_forward = 1\n");

@@ -13,16 +13,21 @@ const SCRATCH = { changed_when: false, check_mode: false, tags: ["always"] };
 
 export const groupName = (site: Site) => `site_${site.name.replace(/[^A-Za-z0-9_]/g, "_")}`;
 
+/** One task, however many files: every file manifest.json lists must have its sha256 (the token covers the manifest). */
 function integrityTask(): Task {
   return {
     name: "Check that every generated file is the one manifest.json lists (tampering ends the run)",
     "ansible.builtin.assert": {
-      that: "lookup('ansible.builtin.file', sitegen_out ~ '/' ~ item.path, rstrip=false) | hash('sha256') == item.sha256",
-      fail_msg: "{{ item.path }} differs from manifest.json: regenerate (gen --site {{ sitegen_site }}) and review again",
+      that: "sitegen_actual == sitegen_files | map(attribute='sha256') | list",
+      fail_msg: "{{ sitegen_tampered }}differs from manifest.json: regenerate (gen --site {{ sitegen_site }}) and review again",
       quiet: true,
     },
-    loop: "{{ (lookup('ansible.builtin.file', sitegen_manifest) | from_json).files }}",
-    loop_control: { label: "{{ item.path }}" },
+    vars: {
+      sitegen_files: "{{ (lookup('ansible.builtin.file', sitegen_manifest) | from_json).files }}",
+      sitegen_paths: "{{ sitegen_files | map(attribute='path') | map('regex_replace', '^', sitegen_out ~ '/') | list }}",
+      sitegen_actual: "{{ query('ansible.builtin.file', *sitegen_paths, rstrip=false) | map('hash', 'sha256') | list }}",
+      sitegen_tampered: "{% for f in sitegen_files %}{% if sitegen_actual[loop.index0] != f.sha256 %}{{ f.path }} {% endif %}{% endfor %}",
+    },
     run_once: true,
     tags: ["always"],
   };
