@@ -16,7 +16,9 @@ import {
 } from "./harness.js";
 import { IN_SITE, LIBVIRT_SETTLE, LIBVIRT_SETUP, LIBVIRT_SITE as S, auditLines, expectSameState } from "./site-fixtures.js";
 
-const HOST_DIR = join(ROOT, "out/jumphost/hosts/jumphost");
+// SITEGEN_GUEST_JUMPHOST_DIR runs the same flow against another copy (e.g. a hand-patched one, to
+// try a fix before changing the generator).
+const HOST_DIR = process.env.SITEGEN_GUEST_JUMPHOST_DIR || join(ROOT, "out/jumphost/hosts/jumphost");
 const avail = guestAvailability();
 
 // Soft: an end-to-end flow reports every step that went wrong, not just the first.
