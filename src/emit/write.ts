@@ -15,12 +15,17 @@ export function writeSite(outDir: string, site: string, files: Artifact[]): bool
   const tmp = join(outDir, `.${site}.tmp-${tag}`);
   const old = join(outDir, `.${site}.old-${tag}`);
   mkdirSync(tmp, { recursive: true });
+  // On a 2,000-host site most of the time is file-system calls: make each directory once, and
+  // chmod only when the umask narrowed the mode writeFileSync asked for.
+  const made = new Set<string>([tmp]);
+  const umask = process.umask();
   try {
     for (const f of files) {
       const p = join(tmp, f.path);
-      mkdirSync(dirname(p), { recursive: true });
+      const d = dirname(p);
+      if (!made.has(d)) { mkdirSync(d, { recursive: true }); made.add(d); }
       writeFileSync(p, f.content, { mode: f.mode });
-      chmodSync(p, f.mode); // the umask may have narrowed it
+      if (f.mode & umask) chmodSync(p, f.mode);
     }
     if (existsSync(target)) renameSync(target, old);
     renameSync(tmp, target);
