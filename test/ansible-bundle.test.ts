@@ -10,6 +10,7 @@ describe("actions as tasks", () => {
   it("a guarded run gets a read-only probe, and runs only when its step and its guard say so", () => {
     const ts = actionTasks([{ kind: "run", argv: ["ip", "link", "add", "x", "type", "bridge"], unless: ["ip", "link", "show", "dev", "x"] }], scope());
     expect(ts[0]).toMatchObject({ "ansible.builtin.command": { argv: ["ip", "link", "show", "dev", "x"] }, register: "sitegen_step1_guard0", changed_when: false, failed_when: false, check_mode: false });
+    expect(ts[0]).toMatchObject({ when: "sitegen_step1.rc != 0" });
     expect(ts[1]).toMatchObject({ changed_when: true, when: ["sitegen_step1.rc != 0", "sitegen_step1_guard0.rc != 0"] });
   });
 
@@ -34,7 +35,7 @@ describe("actions as tasks", () => {
   it("a restart after a config change is a handler, and the unit is also started when its step is needed", () => {
     const ts = actionTasks([{ kind: "install", dest: "/etc/d.conf", mode: "0644" }, { kind: "run", argv: ["systemctl", "restart", "d.service"] }], scope());
     expect(ts[0]).toMatchObject({ notify: ["Restart d.service"] });
-    expect(ts[2]).toMatchObject({ "ansible.builtin.systemd_service": { name: "d.service", state: "started" }, when: ["sitegen_step1.rc != 0"] });
+    expect(ts[2]).toMatchObject({ "ansible.builtin.systemd_service": { name: "d.service", state: "started" }, when: "sitegen_step1.rc != 0" });
   });
 
   it("a multi-line or tabbed word is written to a file beside the playbooks and looked up exactly", () => {

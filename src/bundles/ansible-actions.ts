@@ -20,11 +20,14 @@ export interface Scope {
   files: Artifact[];
 }
 
-/** checks.sh (staged beside hosts/<host>/lib.sh) with the checks as arguments, `--` between them, one check a line. */
-export function checksTask(name: string, checks: Check[]): Task {
-  const lines = checks.map((c) => [c.fn, ...c.args.map(literal)].map(shq).join(" "));
-  return { name, "ansible.builtin.command": { cmd: "bash {{ sitegen_stage.path }}/checks.sh {{ sitegen_check_lines | join(' -- ') }}" }, vars: { sitegen_check_lines: lines } };
-}
+/** checks.sh (staged beside hosts/<host>/lib.sh) with the checks as arguments, `--` between them. */
+export const CHECKS_CMD = "bash {{ sitegen_stage.path }}/checks.sh {{ sitegen_check_lines | join(' -- ') }}";
+
+/** A step's checks as shell lines, one check a line (as in verify.sh), for sitegen_check_lines. */
+export const checkLines = (checks: Check[]): string[] => checks.map((c) => [c.fn, ...c.args.map(literal)].map(shq).join(" "));
+
+/** One condition as a string, several as a list (all must hold), none as nothing. */
+export const whenOf = (conds: string[]): Task => (conds.length === 0 ? {} : { when: conds.length === 1 ? conds[0] : conds });
 
 /** In check mode a unit installed by this run exists only as a predicted copy: systemd cannot know it yet. */
 const CHECK_MODE_UNITS = { ignore_errors: "{{ ansible_check_mode }}" };
@@ -78,12 +81,12 @@ function guard(argv: string[], reg: string, runIfOk: boolean, scope: Scope): { p
     if (verb !== "cat" || !unit?.endsWith(".service") || rest.length) {
       throw new Error(`ansible bundle: no translation for the guard ${argv.join(" ")}`);
     }
-    const probe = { name: `Probe: is ${unit} installed? (read-only)`, "ansible.builtin.service_facts": {}, ...(when.length ? { when } : {}) };
+    const probe = { name: `Probe: is ${unit} installed? (read-only)`, "ansible.builtin.service_facts": {}, ...whenOf(when) };
     return { probe, cond: `${runIfOk ? "" : "not "}'${unit}' in ansible_facts.services` };
   }
   const probe = {
     name: taskName(`Probe: ${shown(argv)} (read-only)`), "ansible.builtin.command": commandArgs(argv, scope.host, fileBase(reg), scope.files),
-    register: reg, changed_when: false, failed_when: false, check_mode: false, ...(when.length ? { when } : {}),
+    register: reg, changed_when: false, failed_when: false, check_mode: false, ...whenOf(when),
   };
   return { probe, cond: `${reg}.rc ${runIfOk ? "==" : "!="} 0` };
 }
@@ -97,7 +100,7 @@ function runTasks(a: Run, i: number, scope: Scope): Task[] {
     out.push(probe);
     when.push(cond);
   }
-  const cond = when.length ? { when } : {};
+  const cond = whenOf(when);
   if (isSystemctl(a.argv)) {
     if (a.mayFail) throw new Error(`ansible bundle: no translation for a systemctl that may fail: ${a.argv.join(" ")}`);
     out.push({ name: `Run ${shown(a.argv)}`, "ansible.builtin.systemd_service": systemctlArgs(a.argv), ...cond, ...CHECK_MODE_UNITS });
@@ -141,7 +144,7 @@ export function actionTasks(actions: Action[], scope: Scope): Task[] {
       out.push({ name: `Flush handlers: ${handlerAt[i]} if a file above changed`, "ansible.builtin.meta": "flush_handlers" });
       const unit = a.argv[2];
       // The step's checks failed: the unit must run even if no file changed (started is a no-op after a restart).
-      if (unit) out.push({ name: `Make sure ${unit} is running`, "ansible.builtin.systemd_service": { name: unit, state: "started" }, ...(scope.when.length ? { when: scope.when } : {}), ...CHECK_MODE_UNITS });
+      if (unit) out.push({ name: `Make sure ${unit} is running`, "ansible.builtin.systemd_service": { name: unit, state: "started" }, ...whenOf(scope.when), ...CHECK_MODE_UNITS });
     } else {
       out.push(...runTasks(a, i, scope));
     }
