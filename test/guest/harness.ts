@@ -6,6 +6,7 @@
 // (CI unset) they skip, with the reason printed, when qemu is missing or no image can be built.
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -71,6 +72,11 @@ export interface GuestJob {
   timeoutSec?: number;
   /** Ask for a real reboot after this job. */
   reboot?: boolean;
+  /**
+   * A hold job: after its script, it brings up the ssh NIC and waits until the host has run
+   * RunOptions.onHold for it (the host drives the guest over ssh meanwhile). Needs ssh: true.
+   */
+  hold?: boolean;
 }
 
 export interface JobResult { name: string; rc: number | null; stdout: string; stderr: string; bootId: string }
@@ -118,6 +124,22 @@ wait_for() { # SECONDS DESCRIPTION COMMAND...: poll until the command succeeds
 }
 reboot_after() { : >"$GUEST_REBOOT"; }
 mark() { mkdir -p "$GUEST_SHARE/marks"; date +%s.%N >"$GUEST_SHARE/marks/$1"; } # NAME: host-comparable time
+ssh_up() { # ssh mode: the host's key for root, 10.0.2.15/24 on the user-mode NIC (qemu's hostfwd target)
+  local nic
+  install -d -m 700 /root/.ssh && install -m 600 "$GUEST_SHARE/ssh/id_ed25519.pub" /root/.ssh/authorized_keys
+  for nic in /sys/class/net/*; do
+    [ "$(basename "$(readlink -f "$nic/device/driver" 2>/dev/null)")" = virtio_net ] || continue
+    nic=$(basename "$nic")
+    ip addr replace 10.0.2.15/24 dev "$nic" && ip link set dev "$nic" up && break
+  done
+  systemctl start ssh.service
+}
+hold() { # NAME: wait (bounded by the job timeout) until the host releases this job
+  ssh_up
+  echo "held; waiting for $GUEST_SHARE/release/$1"
+  while [ ! -e "$GUEST_SHARE/release/$1" ]; do sleep 0.5; done
+  cat "$GUEST_SHARE/release/$1"
+}
 `;
 
 export interface RunOptions {
@@ -131,6 +153,75 @@ export interface RunOptions {
   bootTimeoutSec?: number;
   /** Keep the share directory even on success (also: env GUEST_KEEP=1). */
   keep?: boolean;
+  /**
+   * ssh mode: a user-mode NIC with restrict=on (no path off this machine) and a port forward
+   * bound to 127.0.0.1 only; a fresh key pair per run.
+   */
+  ssh?: boolean;
+  /** Called once per hold job, while the guest waits in it; the job is released when it resolves. */
+  onHold?: (job: string, ctx: SshContext) => Promise<void>;
+}
+
+export interface SshContext {
+  port: number;
+  /** ssh options for root@127.0.0.1 (key, port, no host-key bookkeeping, batch mode). */
+  sshArgs: string[];
+  keyFile: string;
+  /** Runs a command in the guest over ssh (bounded). */
+  ssh(command: string, timeoutMs?: number): Promise<ExecResult>;
+  /** Waits until ssh answers (bounded). */
+  waitSsh(timeoutMs?: number): Promise<void>;
+}
+
+export interface ExecResult { code: number | null; stdout: string; stderr: string }
+
+/** Runs a host command asynchronously with a hard timeout (SIGKILL of that child only). */
+export function exec(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ExecResult> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const t = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 120_000);
+    child.on("close", (code) => {
+      clearTimeout(t);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const a = srv.address();
+      const port = typeof a === "object" && a ? a.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function sshContext(share: string, port: number): SshContext {
+  const keyFile = join(share, "ssh/id_ed25519");
+  const sshArgs = [
+    "-i", keyFile, "-p", String(port),
+    "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+    "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR", "-o", "IdentitiesOnly=yes",
+  ];
+  const ssh = (command: string, timeoutMs = 120_000) => exec("ssh", [...sshArgs, "root@127.0.0.1", command], { timeoutMs });
+  const waitSsh = async (timeoutMs = 120_000) => {
+    const end = Date.now() + timeoutMs;
+    let last: ExecResult | undefined;
+    while (Date.now() < end) {
+      last = await ssh("true", 20_000);
+      if (last.code === 0) return;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    throw new Error(`ssh to 127.0.0.1:${port} did not answer within ${timeoutMs / 1000}s: ${last?.stderr ?? ""}`);
+  };
+  return { port, sshArgs, keyFile, ssh, waitSsh };
 }
 
 const NAME_RE = /^[A-Za-z0-9_.-]+$/;
@@ -149,13 +240,41 @@ export async function runGuest(jobs: GuestJob[], opts: RunOptions = {}): Promise
     if (!NAME_RE.test(j.name) || names.has(j.name)) throw new Error(`bad or duplicate job name: ${j.name}`);
     names.add(j.name);
     // The reboot request is made up front, so that a job body ending in `exit` still gets it.
-    const body = `. "$GUEST_SHARE/lib.sh"\n${j.reboot ? "reboot_after\n" : ""}${j.script}\n`;
+    if (j.hold && !opts.ssh) throw new Error(`hold job ${j.name} needs ssh: true`);
+    const body = `. "$GUEST_SHARE/lib.sh"\n${j.reboot ? "reboot_after\n" : ""}${j.script}\n${j.hold ? `hold ${j.name}\n` : ""}`;
     writeFileSync(join(share, "jobs", `${j.name}.sh`), body);
     if (j.timeoutSec) writeFileSync(join(share, "jobs", `${j.name}.timeout`), String(j.timeoutSec));
   }
   const total = opts.totalTimeoutSec ?? 600;
   const t0 = Date.now();
-  const vmExit = await runVm(share, total, opts.bootTimeoutSec ?? 300);
+  let port = 0;
+  if (opts.ssh) {
+    mkdirSync(join(share, "ssh"));
+    mkdirSync(join(share, "release"));
+    const k = spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "sitegen-guest-test", "-f", join(share, "ssh/id_ed25519")], { encoding: "utf8" });
+    if (k.status !== 0) throw new Error(`ssh-keygen failed: ${k.stderr}`);
+    port = await freeLoopbackPort();
+  }
+  const vm = runVm(share, total, opts.bootTimeoutSec ?? 300, port);
+  const holds = jobs.filter((j) => j.hold).map((j) => j.name);
+  let holdError: unknown;
+  if (holds.length > 0) {
+    let exited = false;
+    void vm.then(() => (exited = true));
+    const ctx = sshContext(share, port);
+    for (const name of holds) {
+      // Wait for the guest to enter this hold job (or for the run to end without it).
+      while (!exited && !existsSync(join(share, "results", `${name}.started`))) await new Promise((r) => setTimeout(r, 500));
+      if (exited) break;
+      try {
+        if (!holdError) await opts.onHold?.(name, ctx);
+      } catch (e) {
+        holdError = e;
+      }
+      writeFileSync(join(share, "release", name), holdError ? "released after a host-side error\n" : "released\n");
+    }
+  }
+  const vmExit = await vm;
   const seconds = (Date.now() - t0) / 1000;
   const res = join(share, "results");
   const read = (f: string): string => (existsSync(join(res, f)) ? readFileSync(join(res, f), "utf8") : "");
@@ -180,7 +299,11 @@ export async function runGuest(jobs: GuestJob[], opts: RunOptions = {}): Promise
   const markDir = join(share, "marks");
   if (existsSync(markDir)) for (const f of readdirSync(markDir)) marks[f] = Number(readFileSync(join(markDir, f), "utf8"));
   const log = describeRun(share);
-  const keep = opts.keep || process.env.GUEST_KEEP === "1" || vmExit !== 0;
+  const keep = opts.keep || process.env.GUEST_KEEP === "1" || vmExit !== 0 || holdError !== undefined;
+  if (holdError !== undefined) {
+    process.stderr.write(`[guest] share kept at ${share}\n`);
+    throw holdError instanceof Error ? new Error(`${holdError.message}\n--- run log\n${log}`) : holdError;
+  }
   if (!keep) {
     // Read snapshots eagerly, then drop the share.
     const snaps = loadSnapshots(share);
@@ -228,9 +351,11 @@ function describeRun(share: string): string {
  * kills its qemu by PID), then SIGKILL; finally, if the qemu PID vm.sh recorded is still alive
  * and really is our qemu (its command line names this share), it is killed too. Nothing else.
  */
-function runVm(share: string, totalSec: number, bootSec: number): Promise<number | null> {
+function runVm(share: string, totalSec: number, bootSec: number, sshPort: number): Promise<number | null> {
   return new Promise((resolve) => {
-    const env = { ...process.env, GUEST_TOTAL_TIMEOUT: String(totalSec), GUEST_BOOT_TIMEOUT: String(bootSec) };
+    const env: NodeJS.ProcessEnv = { ...process.env, GUEST_TOTAL_TIMEOUT: String(totalSec), GUEST_BOOT_TIMEOUT: String(bootSec) };
+    if (sshPort > 0) env["GUEST_SSH_PORT"] = String(sshPort);
+    else delete env["GUEST_SSH_PORT"];
     const child = spawn("bash", [VM_SH, "run", share], { env, stdio: ["ignore", "ignore", "pipe"] });
     child.stderr.on("data", (d: Buffer) => process.stderr.write(`[guest] ${d.toString()}`));
     let killTimer: NodeJS.Timeout | undefined;
