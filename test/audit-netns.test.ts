@@ -83,6 +83,13 @@ describe("jumphost audit in a network namespace", () => {
     expect(lines(r.stdout, "STOP")).toContain("STOP G3 virbr1: no bridge by that name on this host; the inventory expects one");
   });
 
+  it("stops when the bridge is down: a VLAN cannot come up on it (G3)", () => {
+    ns.ip("link set virbr1 down");
+    const r = audit(JUMP, fakeVirsh("yes"));
+    expect(r.code).toBe(1);
+    expect(lines(r.stdout, "STOP")).toEqual(["STOP G3 virbr1: is down: a VLAN cannot come up on it; bring it up (or start its owner) first"]);
+  });
+
   it("stops when libvirt does not know the network (G4)", () => {
     const r = audit(JUMP, fakeVirsh("yes", false));
     expect(r.code).toBe(1);

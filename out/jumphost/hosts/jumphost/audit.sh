@@ -35,12 +35,17 @@ else
 fi
 
 say '=== G3: virbr1 is a bridge: detail and state ==='
-if [ -d /sys/class/net/virbr1/bridge ]; then
+if [ ! -d /sys/class/net/virbr1/bridge ]; then
+  stop 'G3 virbr1: no bridge by that name on this host; the inventory expects one'
+else
   ip -d link show dev virbr1 | sed -n '1,6p'
   ip -br addr show dev virbr1
-  pass 'G3 virbr1: is a bridge, operstate '"$(cat /sys/class/net/virbr1/operstate)"
-else
-  stop 'G3 virbr1: no bridge by that name on this host; the inventory expects one'
+  state=$(cat /sys/class/net/virbr1/operstate)
+  if [ $(( $(cat /sys/class/net/virbr1/flags) & 1 )) -eq 1 ]; then
+    pass 'G3 virbr1: is a bridge, up, operstate '"$state"
+  else
+    stop 'G3 virbr1: is down: a VLAN cannot come up on it; bring it up (or start its owner) first'
+  fi
 fi
 
 say '=== G4: libvirt network 1_provider: active, autostart, bridge, forward mode ==='

@@ -43,12 +43,17 @@ else
 fi
 
 say '=== G3: br0 is a bridge: detail and state ==='
-if [ -d /sys/class/net/br0/bridge ]; then
+if [ ! -d /sys/class/net/br0/bridge ]; then
+  stop 'G3 br0: no bridge by that name on this host; the inventory expects one'
+else
   ip -d link show dev br0 | sed -n '1,6p'
   ip -br addr show dev br0
-  pass 'G3 br0: is a bridge, operstate '"$(cat /sys/class/net/br0/operstate)"
-else
-  stop 'G3 br0: no bridge by that name on this host; the inventory expects one'
+  state=$(cat /sys/class/net/br0/operstate)
+  if [ $(( $(cat /sys/class/net/br0/flags) & 1 )) -eq 1 ]; then
+    pass 'G3 br0: is a bridge, up, operstate '"$state"
+  else
+    stop 'G3 br0: is down: a VLAN cannot come up on it; bring it up (or start its owner) first'
+  fi
 fi
 
 say '=== G5: does netplan touch br0? (decides systemd or netplan persistence) ==='

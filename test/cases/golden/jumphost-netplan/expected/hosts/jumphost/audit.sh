@@ -35,12 +35,17 @@ else
 fi
 
 say '=== G3: br-prov is a bridge: detail and state ==='
-if [ -d /sys/class/net/br-prov/bridge ]; then
+if [ ! -d /sys/class/net/br-prov/bridge ]; then
+  stop 'G3 br-prov: no bridge by that name on this host; the inventory expects one'
+else
   ip -d link show dev br-prov | sed -n '1,6p'
   ip -br addr show dev br-prov
-  pass 'G3 br-prov: is a bridge, operstate '"$(cat /sys/class/net/br-prov/operstate)"
-else
-  stop 'G3 br-prov: no bridge by that name on this host; the inventory expects one'
+  state=$(cat /sys/class/net/br-prov/operstate)
+  if [ $(( $(cat /sys/class/net/br-prov/flags) & 1 )) -eq 1 ]; then
+    pass 'G3 br-prov: is a bridge, up, operstate '"$state"
+  else
+    stop 'G3 br-prov: is down: a VLAN cannot come up on it; bring it up (or start its owner) first'
+  fi
 fi
 
 say '=== G5: does netplan touch br-prov? (decides systemd or netplan persistence) ==='
