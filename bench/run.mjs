@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { syntheticSite } from "./synthetic.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
-const cli = join(root, "dist/cli/main.js");
+const cli = join(root, "dist/gen.mjs");
 const runsArg = process.argv.indexOf("--runs");
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
 const tmp = mkdtempSync(join(tmpdir(), "sitegen-bench-"));

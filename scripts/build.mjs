@@ -1,6 +1,6 @@
 // Build: compile the JSON Schema and the handlebars templates ahead of time (so a cold `gen`
 // loads neither ajv's compiler nor handlebars' parser), then run tsc.
-import { readFileSync, writeFileSync, mkdirSync, readdirSync, statSync, rmSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync, mkdirSync, readdirSync, statSync, rmSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { execFileSync } from "node:child_process";
 import Ajv from "ajv";
@@ -43,4 +43,13 @@ writeFileSync(join(gen, "templates.d.ts"), "export declare const specs: Record<s
 // 3. TypeScript.
 rmSync(join(root, "dist"), { recursive: true, force: true });
 execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", join(root, "tsconfig.json")], { stdio: "inherit" });
-import("node:fs").then((fs) => fs.chmodSync(join(root, "dist/cli/main.js"), 0o755));
+
+// 4. One bundled file for the `gen` bin: a cold start then reads one module instead of ~150
+// (yaml alone is ~80 files), about 60 ms less on this machine. CommonJS dependencies inside
+// get a require() from createRequire.
+execFileSync(join(root, "node_modules/.bin/esbuild"), [
+  join(root, "dist/cli/main.js"), "--bundle", "--platform=node", "--format=esm", "--target=node20", "--log-level=warning",
+  `--outfile=${join(root, "dist/gen.mjs")}`,
+  "--banner:js=import { createRequire as __sitegenRequire } from 'node:module'; const require = __sitegenRequire(import.meta.url);",
+], { stdio: "inherit" });
+chmodSync(join(root, "dist/gen.mjs"), 0o755);

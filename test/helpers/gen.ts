@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { run, type RunResult } from "./tools.js";
 
 export const ROOT = join(import.meta.dirname, "../..");
-export const CLI = join(ROOT, "dist/cli/main.js");
+export const CLI = join(ROOT, "dist/gen.mjs");
 
 export function gen(args: string[], cwd = ROOT): RunResult {
   return run(process.execPath, [CLI, ...args], { cwd });
