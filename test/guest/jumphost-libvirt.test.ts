@@ -39,7 +39,7 @@ describe.skipIf(!avail.run)("guest e2e: jumphost, libvirt-owned virbr1 (persiste
         { name: "010-site", script: `${LIBVIRT_SETUP}\n${LIBVIRT_SETTLE}\nsnap base\nip -br addr` },
         { name: "020-audit", script: `${IN_SITE}\nbash ./audit.sh` },
         { name: "030-runtime-apply", script: `${IN_SITE}\nphase_apply runtime` },
-        { name: "040-verify-runtime", script: `${IN_SITE}\nsnap runtime-applied\nbash ./verify.sh` },
+        { name: "040-verify-runtime", script: `${IN_SITE}\nsnap runtime-applied\nbash ./verify.sh runtime` },
         { name: "050-runtime-rollback", script: `${IN_SITE}\nphase_rollback runtime\nrc=$?\nsnap after-runtime-rollback\nexit $rc` },
         { name: "060-persist-apply", script: `${IN_SITE}\nphase_apply persist`, reboot: true },
         // ---- boot 2

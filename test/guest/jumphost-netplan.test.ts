@@ -45,7 +45,7 @@ describe.skipIf(!avail.run)("guest e2e: jumphost variant, netplan-owned br-prov 
       { name: "010-site", script: `${NETPLAN_SETUP}\n${NETPLAN_SETTLE}\nsnap base\nip -br addr` },
       { name: "020-audit", script: `${IN_SITE}\nbash ./audit.sh` },
       { name: "030-runtime-apply", script: `${IN_SITE}\nphase_apply runtime` },
-      { name: "040-verify-runtime", script: `${IN_SITE}\nsnap runtime-applied\nbash ./verify.sh` },
+      { name: "040-verify-runtime", script: `${IN_SITE}\nsnap runtime-applied\nbash ./verify.sh runtime` },
       { name: "050-runtime-rollback", script: `${IN_SITE}\nphase_rollback runtime\nrc=$?\nsnap after-runtime-rollback\nexit $rc` },
       { name: "060-persist-apply", script: `${IN_SITE}\nphase_apply persist\nrc=$?\nnetworkctl list --no-pager >&2\nexit $rc`, reboot: true },
       // ---- boot 2

@@ -13,7 +13,7 @@ function hostChecks(h: Host): HostCheck[] {
   if (h.forwarding.ipv6) add("forwarding", [{ fn: "check_sysctl", args: ["net.ipv6.conf.all.forwarding", "1"] }]);
   for (const g of h.gateways) {
     add(`gateway ${g.ifname}`, gatewayChecks(g));
-    if (g.persistence === "systemd") add(`gateway ${g.ifname}`, [{ fn: "check_unit", args: [g.unit] }]);
+    if (g.persistence === "systemd") add(`gateway ${g.ifname}`, [{ fn: "check_unit", args: [g.unit], phase: "persist" }]);
   }
   for (const c of h.checked) {
     if (c.on === "bridge-owner") add(`${c.network} gateway held by ${c.bridge}'s owner`, [{ fn: "check_addr", args: [c.bridge!, `${c.address}/${c.prefix}`] }]);
