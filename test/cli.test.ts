@@ -15,7 +15,7 @@ describe("committed out/ is current", () => {
   for (const site of sites) {
     it(`gen --site ${site} --check`, () => {
       const r = gen(["--site", site, "--check"]);
-      expect(r.stderr, `out/${site} is stale: run 'node dist/cli/main.js --site ${site}' and commit`).toBe("");
+      expect(r.stderr, `out/${site} is stale: run 'npx gen --site ${site}' and commit`).toBe("");
       expect(r.code).toBe(0);
     });
   }
