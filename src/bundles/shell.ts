@@ -37,7 +37,8 @@ export function hostScripts(site: Site, plan: HostPlan, host: string): Artifact[
     script(`${dir}/apply.sh`, render("shell/apply.sh", steps)),
     script(`${dir}/rollback.sh`, render("shell/rollback.sh", steps)),
     script(`${dir}/verify.sh`, render("shell/verify.sh", {
-      header, host, groups: titles.map((t) => ({ title: t, checks: checks.filter((c) => c.title === t).map(checkLine) })),
+      header, host, phases, phaseList: steps.phaseList,
+      groups: titles.map((t) => ({ title: t, checks: checks.filter((c) => c.title === t).map((c) => (c.phase ? `! in_phase ${c.phase} || ${checkLine(c)}` : checkLine(c))) })),
     })),
   ];
 }

@@ -12,7 +12,12 @@ export interface Remove { kind: "remove"; dest: string }
 export type Action = Run | Install | Remove;
 
 /** A call to one of the check_* functions of templates/shell/lib.sh.hbs. */
-export interface Check { fn: CheckFn; args: string[] }
+export interface Check {
+  fn: CheckFn;
+  args: string[];
+  /** Only true once this phase has been applied: verify.sh PHASE skips it for other phases. */
+  phase?: Phase;
+}
 export type CheckFn =
   | "check_vlan" | "check_addr" | "check_admin_up" | "check_route" | "check_sysctl" | "check_unit"
   | "check_link_absent" | "check_file_absent" | "check_reachable" | "check_route_to"
