@@ -1,15 +1,17 @@
 // Real checkers for the virtual router's artifacts (issue 3 section 3), on fuel-env as committed
-// and on a variant that takes every other branch (Open vSwitch legs, iptables, ntpd, an NTP name):
-// dnsmasq --test, chronyd -p -f, ntpd in unshare -Urn, nft -c -f inside a network namespace, the
-// iptables commands applied for real inside one, cloud-init schema, netplan generate, shellcheck
-// and systemd-analyze verify for the variant (the committed tree's are in checkers.test.ts).
+// (with failover), on a variant that takes every other branch (Open vSwitch legs, iptables, ntpd, an
+// NTP name) and on fuel-env without failover (static VIPs, masquerade): dnsmasq --test, chronyd -p -f,
+// ntpd in unshare -Urn, nft -c -f inside a network namespace, the iptables commands applied for real
+// inside one, cloud-init schema, netplan generate, shellcheck and systemd-analyze verify for the
+// variants (the committed tree's are in checkers.test.ts). The failover artifacts: checkers-ha.test.ts.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { listFiles } from "../src/emit/drift.js";
-import { gen, ROOT } from "./helpers/gen.js";
+import { ROOT } from "./helpers/gen.js";
 import { requireRootNetns, requireTool, run } from "./helpers/tools.js";
 import { tempDir } from "./helpers/tree.js";
+import { buildVariant, fuelEnvText, withoutHa } from "./helpers/variant.js";
 
 const NTPD = join(ROOT, ".tools/ntpsec/usr/sbin/ntpd");
 const tmp = tempDir("checkers-vrouter");
@@ -17,24 +19,14 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** fuel-env with every other choice: OVS bridges on the controllers, iptables, ntpd, an NTP host name. */
 function variantText(): string {
-  return readFileSync(join(ROOT, "inventories/fuel-env.yaml"), "utf8")
+  return fuelEnvText()
     .replace(/owner: unmanaged, type: linux/g, "owner: unmanaged, type: ovs")
     .replace("backend: nftables", "backend: iptables")
     .replace("daemon: chrony", "daemon: ntpd")
     .replace("upstreams: [198.51.100.123, 198.51.100.124]", "upstreams: [198.51.100.123, 0.debian.pool.ntp.org]");
 }
 
-function build(name: string, text: string): string {
-  const inv = join(tmp, name, "inventories");
-  mkdirSync(inv, { recursive: true });
-  writeFileSync(join(inv, "fuel-env.yaml"), text);
-  const out = join(tmp, name, "out");
-  const r = gen(["--site", "fuel-env", "--inventory", inv, "--out", out, "-q"]);
-  if (r.code !== 0) throw new Error(r.stderr);
-  return join(out, "fuel-env");
-}
-
-const trees = { committed: join(ROOT, "out/fuel-env"), variant: build("variant", variantText()) };
+const trees = { committed: join(ROOT, "out/fuel-env"), variant: buildVariant(tmp, "variant", variantText()), static: buildVariant(tmp, "static", withoutHa(fuelEnvText())) };
 const all = (suffix: RegExp) => Object.entries(trees).flatMap(([t, dir]) => listFiles(dir).filter((f) => suffix.test(f)).map((f) => ({ name: `${t}: ${f}`, path: join(dir, f) })));
 const cases = <T extends { name: string }>(xs: T[]) => { expect(xs.length).toBeGreaterThan(0); return xs.map((x) => [x.name, x] as const); };
 
@@ -108,12 +100,12 @@ describe("nft -c -f inside a network namespace", () => {
   });
 });
 
-describe("iptables variant: the generated commands applied for real inside a network namespace", () => {
+describe("iptables variant (with failover): the generated commands applied for real inside a network namespace", () => {
   it("every rule loads (a misspelt target would not) and -C finds it afterwards", () => {
     requireTool("iptables");
     const script = readFileSync(join(trees.variant, "hosts/ctrl1/apply.sh"), "utf8");
     const rules = [...script.matchAll(/then run ip netns exec vrouter (iptables -w -t \S+ -A .*?); fi/g)].map((m) => m[1]!);
-    expect(rules.length).toBe(8);
+    expect(rules.length).toBe(9);
     const words = (line: string) => line.split(" ").map((w) => w.replace(/^'(.*)'$/, "$1"));
     inScratchNetns((exec) => {
       for (const line of rules) {
@@ -122,7 +114,8 @@ describe("iptables variant: the generated commands applied for real inside a net
         expect(r.code, line).toBe(0);
         expect(exec(words(line.replace(" -A ", " -C "))).code, line).toBe(0);
       }
-      expect(exec(["iptables", "-t", "nat", "-S", "POSTROUTING"]).stdout).toContain("-A POSTROUTING -s 192.168.0.0/24 -o vr-ex -j MASQUERADE");
+      expect(exec(["iptables", "-t", "nat", "-S", "POSTROUTING"]).stdout).toContain("-A POSTROUTING -s 192.168.0.0/24 -o vr-ex -j SNAT --to-source 172.16.0.2");
+      expect(exec(["iptables", "-S", "FORWARD"]).stdout).toContain("-A FORWARD -m conntrack --ctstate INVALID -j DROP");
     });
   });
 });
@@ -153,14 +146,14 @@ describe("netplan generate on node network-config (cloud-init 22.4 has no schema
   });
 });
 
-describe("variant tree: shellcheck and systemd-analyze verify", () => {
-  it.each(cases(all(/\.sh$/).filter((f) => f.name.startsWith("variant"))))("%s", (_, f) => {
+describe("variant trees: shellcheck and systemd-analyze verify", () => {
+  it.each(cases(all(/\.sh$/).filter((f) => !f.name.startsWith("committed"))))("%s", (_, f) => {
     requireTool("shellcheck");
     const r = run("shellcheck", ["-x", "-f", "gcc", "-s", "bash", f.path]);
     expect(r.stdout + r.stderr).toBe("");
     expect(r.code).toBe(0);
   });
-  it.each(cases(all(/\.service$/).filter((f) => f.name.startsWith("variant"))))("%s", (_, f) => {
+  it.each(cases(all(/\.service$/).filter((f) => !f.name.startsWith("committed"))))("%s", (_, f) => {
     requireTool("systemd-analyze");
     const r = run("systemd-analyze", ["verify", f.path]);
     expect(r.stdout + r.stderr).toBe("");

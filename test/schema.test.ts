@@ -12,6 +12,7 @@ const types = readFileSync(join(ROOT, "src/model/types.ts"), "utf8");
 const INTERFACE: Record<string, string> = {
   "#": "SiteDoc", host: "HostDoc", bridge: "BridgeDoc", attachment: "AttachmentDoc", range: "RangeDoc",
   static: "StaticDoc", gateway: "GatewayDoc", network: "NetworkDoc",
+  vrouter: "VrouterDoc", "vrouter-member": "VrouterMemberDoc", "vrouter-leg": "VrouterLegDoc", "vrouter-ha": "VrouterHaDoc",
 };
 
 function interfaceProps(name: string): string[] {

@@ -1,6 +1,8 @@
 // The virtual router round trip (issue 3, section 4), entirely inside network namespaces this test
-// creates and deletes: out/fuel-env's own runtime scripts and daemon command lines, run on three
+// creates and deletes: fuel-env's own runtime scripts and daemon command lines, run on three
 // simulated controllers, serve a public-less node; then the rollback leaves every namespace as it was.
+// fuel-env without its 'ha:' block: the VIPs sit statically on the primary (failover with keepalived
+// and conntrackd is vrouter-failover.test.ts, on the committed fuel-env).
 // Linux bridges only: this kernel has no openvswitch module. The OVS variant (internal ports, see
 // checkers-vrouter.test.ts) should run this same topology in the guest kernel (test/guest/) with
 // `ovs-vsctl add-br` bridges in place of `ip link add ... type bridge`.
@@ -9,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gen } from "./helpers/gen.js";
+import { buildVariant, fuelEnvText, withoutHa } from "./helpers/variant.js";
 import { requireRootNetns, requireTool, sh } from "./helpers/tools.js";
 import { Topology } from "./helpers/vrouter-topology.js";
 
@@ -41,8 +43,8 @@ d.send(b, 123, "${server}"); setTimeout(() => { console.log("{}"); process.exit(
 describe("virtual router round trip in network namespaces (fuel-env)", () => {
   const topo = new Topology(`svr${process.pid % 1000}`);
   const tmp = mkdtempSync(join(tmpdir(), "sitegen-vr-"));
-  const out = join(tmp, "out");
-  const hostDir = (h: string) => join(out, "fuel-env/hosts", h);
+  let site = "";
+  const hostDir = (h: string) => join(site, "hosts", h);
   const before: Record<string, unknown> = {};
   let nodeConfig: { address: string; via: string; nameserver: string };
 
@@ -51,20 +53,14 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
   beforeAll(async () => {
     requireRootNetns();
     for (const t of ["nsenter", "unshare", "nft", "dnsmasq", "chronyd", "dig", "ping", "conntrack"]) requireTool(t);
-    const g = gen(["--site", "fuel-env", "--out", out, "-q"]);
-    expect(g.code, g.stderr).toBe(0);
+    site = buildVariant(tmp, "static", withoutHa(fuelEnvText()));
     // the node applies exactly what its generated network-config says
     const nc = parse(readFileSync(join(hostDir("cmp1"), "cloud-init/network-config"), "utf8")).network.bridges["br-mgmt"];
     nodeConfig = { address: nc.addresses[0], via: nc.routes[0].via, nameserver: nc.nameservers.addresses[0] };
 
     await timed("topology", async () => {
       topo.switch();
-      for (const [i, h] of CONTROLLERS.entries()) {
-        await topo.host({ name: h, bridges: [
-          { name: "br-mgmt", segment: "mgmt", address: `192.168.0.1${i + 1}`, prefix: 24 },
-          { name: "br-ex", segment: "pub", address: `172.16.0.1${i + 1}`, prefix: 24 },
-        ] });
-      }
+      await topo.controllers(CONTROLLERS);
       topo.leaf("cmp1", "eth1", "mgmt");
       topo.must("cmp1", `ip link add br-mgmt type bridge && ip link set eth1 master br-mgmt && ip link set br-mgmt up && ip addr add ${nodeConfig.address} dev br-mgmt && ip route add default via ${nodeConfig.via}`);
       // upstream: the public gateway, and (behind it, on lo) the DNS and NTP upstreams; no route to the management network

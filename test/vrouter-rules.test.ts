@@ -11,6 +11,10 @@ const VROUTER_CODES = [
   "unknown-network", "vip-outside-subnet", "vrouter-ipv6-unsupported", "vrouter-link-clash", "vrouter-namespace-clash",
   "vrouter-peer-on-ovs", "vrouter-leg-vlan-linux", "dns-upstream-not-address", "ntp-upstream-invalid", "ntp-name-needs-dns",
   "ifname-too-long", "address-collision",
+  // failover (vrouter-ha, vrouter-priorities, vrouter-vrid, vrouter-sync)
+  "vrouter-ha-option-mismatch", "vrouter-vrid-missing", "vrouter-ha-single-member", "vrouter-ha-needs-address",
+  "vrouter-priority-without-ha", "vrouter-priority-tie", "vrouter-priority-primary", "vrouter-vrid-collision",
+  "vrouter-sync-not-multicast", "vrouter-sync-collision", "vrouter-sync-ftfw-members", "bad-value",
 ];
 
 describe("virtual router rules", () => {

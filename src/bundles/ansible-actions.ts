@@ -3,7 +3,7 @@
 // systemctl becomes ansible.builtin.systemd_service (reloads that follow a file change become
 // handlers), every other Run becomes ansible.builtin.command with argv. Anything that has no faithful
 // translation is refused with an error, never dropped.
-import type { Action, Artifact, Check, Run } from "../plan/types.js";
+import type { Action, Artifact, Check, Run, Secret } from "../plan/types.js";
 import { shq } from "../render/shell-quote.js";
 import { commandArgs, literal, shown, taskName } from "./ansible-words.js";
 
@@ -128,6 +128,24 @@ function fileTask(a: Action, host: string, notify: string[]): Task {
   throw new Error("not a file action");
 }
 
+/** A secret from a (vault) variable: checked, then written 0600; neither task logs the value. */
+function secretTasks(a: Secret, notify: string[]): Task[] {
+  const v = literal(a.name);
+  return [
+    {
+      name: `Check that ${v} is set and fits (${a.why})`,
+      "ansible.builtin.assert": { that: [`${v} is defined`, `${v} is string`, `${v} is match('${a.pattern.replace(/'/g, "")}')`], fail_msg: `${v} (an Ansible vault variable) is not set or does not match ${a.pattern}: ${a.why}`, quiet: true },
+      no_log: true,
+    },
+    {
+      name: `Write ${a.dest} (mode 0600) from ${v}`,
+      "ansible.builtin.copy": { content: `${literal(a.prefix)}{{ ${v} }}\n`, dest: `{{ sitegen_prefix }}${literal(a.dest)}`, owner: "root", group: "root", mode: "0600" },
+      no_log: true,
+      ...(notify.length ? { notify } : {}),
+    },
+  ];
+}
+
 /**
  * The tasks for one action list, in order. File actions always run (copy and file are idempotent and
  * report changes honestly); Runs meet scope.when. A reload or restart that follows file actions in the
@@ -138,7 +156,9 @@ export function actionTasks(actions: Action[], scope: Scope): Task[] {
   const handlerAt = handlerPositions(actions);
   const out: Task[] = [];
   actions.forEach((a, i) => {
-    if (a.kind !== "run") {
+    if (a.kind === "secret") {
+      out.push(...secretTasks(a, handlerAt.filter((h, j): h is string => h !== undefined && j > i)));
+    } else if (a.kind !== "run") {
       out.push(fileTask(a, scope.host, handlerAt.filter((h, j): h is string => h !== undefined && j > i)));
     } else if (handlerAt[i]) {
       out.push({ name: `Flush handlers: ${handlerAt[i]} if a file above changed`, "ansible.builtin.meta": "flush_handlers" });

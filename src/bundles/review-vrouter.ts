@@ -1,6 +1,8 @@
 // REVIEW.md's virtual-router parts: the site table, and per host the notes and tests it needs.
 import type { Site } from "../resolve/site.js";
 import type { Vrouter } from "../resolve/vrouter.js";
+import { conntrackdConf } from "../targets/conntrackd/index.js";
+import { transitionsFile } from "../targets/keepalived/index.js";
 
 export const VROUTER_GATE_STOPS: Record<string, string> = {
   "tools-present": "a program the router or its services need is not installed",
@@ -17,7 +19,7 @@ export function vrouterTable(site: Site) {
     membersText: v.members.map((m) => `${m.primary ? `**${m.host}**` : m.host}${m.address ? ` (${m.address})` : ""}`).join(", "),
     mgmtText: `${v.management.link} on ${v.management.network}, VIP ${v.management.vip}/${v.management.prefix}`,
     pubText: `${v.public.link} on ${v.public.network}, VIP ${v.public.vip}/${v.public.prefix}`,
-    natText: `${v.nat.backend}${v.nat.masquerade ? `, MASQUERADE ${v.management.cidr} to ${v.public.vip}` : ", no NAT"}`,
+    natText: `${v.nat.backend}${v.nat.masquerade ? `, ${v.ha ? "SNAT" : "MASQUERADE"} ${v.management.cidr} to ${v.public.vip}` : ", no NAT"}`,
     dnsText: v.dns ? `dnsmasq to ${v.dns.upstreams.join(", ")}` : "-",
     ntpText: v.ntp ? `${v.ntp.daemon} from ${v.ntp.upstreams.join(", ")}` : "-",
     nodesText: v.nodes.map((n) => n.host).join(", ") || "-",
@@ -26,11 +28,34 @@ export function vrouterTable(site: Site) {
 
 const member = (v: Vrouter, host: string) => v.members.find((m) => m.host === host);
 
+function haNote(v: Vrouter, host: string): string {
+  const m = member(v, host)!;
+  const who = v.ha!.manager === "keepalived" ? `keepalived (priority ${m.priority})` : `Pacemaker (location score ${m.priority})`;
+  return `${host} holds ${v.name}'s VIPs only while ${who} makes it the active member${m.primary ? " (it is the preferred one)" : ""}; otherwise its namespace leaves through the active member by a default route via ${v.management.vip} with metric 10000, and its services already listen on the VIP (ip_nonlocal_bind). See "Failover: ${v.name}" above.`;
+}
+
+function haTests(v: Vrouter, host: string): string[] {
+  const ct = `ip netns exec ${v.namespace} conntrackd -C ${conntrackdConf(v)}`;
+  const out = [
+    `\`ip -n ${v.namespace} -br addr\`: on the active member only, ${v.management.vip} on ${v.management.link} and ${v.public.vip} on ${v.public.link}`,
+    `\`${ct} -s network\`: sync messages are received from the other members (their counters grow)`,
+    `while a node downloads something: \`${ct} -e\` on a backup lists the node's flow (synced, not yet in its kernel table)`,
+  ];
+  if (v.ha!.manager === "keepalived") {
+    out.push(`failover drill, with a download running on a node: \`systemctl stop sitegen-${v.name}-keepalived\` on the active member; the VIPs appear on the next member within a second, the download goes on, and \`cat ${transitionsFile(v)}\` there shows \`primary\`; start the unit again afterwards`);
+  } else if (member(v, host)!.primary) {
+    out.push(`failover drill, with a download running on a node: \`pcs node standby ${host}\` while it is active; the resources move, the download goes on; \`pcs node unstandby ${host}\` afterwards`);
+  }
+  return out;
+}
+
 export function vrouterNotes(site: Site, host: string): string[] {
   const out: string[] = [];
   for (const v of site.vrouters) {
     const m = member(v, host);
-    if (m) {
+    if (m && v.ha) {
+      out.push(haNote(v, m.host));
+    } else if (m) {
       out.push(m.primary
         ? `${host} is ${v.name}'s primary: its namespace holds ${v.management.vip} and ${v.public.vip} until a failover manager (keepalived or Pacemaker) moves them; then this static placement must go.`
         : `${host} does not hold ${v.name}'s VIPs: its namespace ${m.address ? `leaves through the primary (${v.primary}) by a default route via ${v.management.vip} with metric 10000` : "has no management address of its own, so it has no way out until it holds the VIPs"}, and its services already listen on the VIP (ip_nonlocal_bind), ready for a failover.`);
@@ -55,7 +80,9 @@ export function vrouterTests(site: Site, host: string): string[] {
   for (const v of site.vrouters) {
     const m = member(v, host);
     const probe = v.dns?.upstreams[0] ?? v.gateway;
-    if (m?.primary) {
+    if (m && v.ha) {
+      out.push(...haTests(v, host));
+    } else if (m?.primary) {
       out.push(`\`ip netns exec ${v.namespace} ping -c2 ${v.gateway}\`: the namespace reaches its upstream gateway`);
       out.push(`after a node's ping to ${probe}: \`ip netns exec ${v.namespace} conntrack -L -p icmp\` shows the reply addressed to the public VIP ${v.public.vip} (NAT)`);
     } else if (m) {

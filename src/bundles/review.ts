@@ -4,6 +4,7 @@ import type { Artifact, Gate, Plan, Step } from "../plan/types.js";
 import { headerText } from "../render/header.js";
 import { render } from "../render/hbs.js";
 import type { Host, Site } from "../resolve/site.js";
+import { FAILOVER_GATE_STOPS, failoverSections } from "./review-failover.js";
 import { VROUTER_GATE_STOPS, vrouterNotes, vrouterTable, vrouterTests } from "./review-vrouter.js";
 import { checkLine, plainText } from "./shell-lines.js";
 
@@ -17,6 +18,7 @@ const GATE_STOPS: Record<string, string> = {
   "gateway-absent": "the sub-interface exists with other settings, or another device already holds the gateway address",
   "address-not-local": "this host holds an address that belongs to an external router",
   ...VROUTER_GATE_STOPS,
+  ...FAILOVER_GATE_STOPS,
 };
 
 const stepVm = (s: Step) => ({
@@ -74,7 +76,7 @@ export function review(site: Site, plan: Plan): Artifact {
       rangesText: n.ranges.map((r) => `${r.name} ${r.from}-${r.to}${r.purpose ? ` (${r.purpose})` : ""}`).join("; ") || "-",
       staticsText: n.statics.map((s) => `${s.name} ${s.address}`).join("; ") || "-",
     })),
-    vrouters: vrouterTable(site),
+    vrouters: vrouterTable(site), staticVips: site.vrouters.some((v) => !v.ha), failover: failoverSections(site),
     hosts: site.hosts.map((h) => hostVm(site, forHost(h.name), h)),
   };
   return { path: "REVIEW.md", content: render("review/REVIEW.md", vm), mode: 0o644 };

@@ -16,6 +16,9 @@ const NETNS_FNS = new Set<CheckFn>([
   "check_ns_route", "check_ns_nft", "check_ns_iptables", "check_ns_reachable", "check_default_via",
 ]);
 const usesNetns = (cs: Check[]) => cs.some((c) => NETNS_FNS.has(c.fn));
+/** templates/shell/lib-ha.hbs: install_secret and the failover checks, for hosts whose plan uses them. */
+const HA_FNS = new Set<CheckFn>(["check_file", "check_unit_file", "check_secret_file", "check_cluster_resource"]);
+const usesHa = (cs: Check[], steps: Step[]) => cs.some((c) => HA_FNS.has(c.fn)) || steps.some((s) => [...s.apply, ...s.inverse].some((a) => a.kind === "secret"));
 
 const script = (path: string, content: string, mode = 0o755): Artifact => ({ path, content, mode });
 
@@ -32,7 +35,9 @@ export function hostScripts(site: Site, plan: HostPlan, host: string): Artifact[
   const checks = plan.checks;
   const titles = [...new Set(checks.map((c) => c.title))];
   return [
-    script(`${dir}/lib.sh`, render("shell/lib.sh", { header, host, netns: usesNetns([...checks, ...plan.steps.flatMap((s) => s.verify)]) }), 0o644),
+    script(`${dir}/lib.sh`, render("shell/lib.sh", {
+      header, host, netns: usesNetns([...checks, ...plan.steps.flatMap((s) => s.verify)]), ha: usesHa([...checks, ...plan.steps.flatMap((s) => s.verify)], plan.steps),
+    }), 0o644),
     script(`${dir}/audit.sh`, render("shell/audit.sh", { header, host, gates: plan.gates, decisions: plan.decisions })),
     script(`${dir}/apply.sh`, render("shell/apply.sh", steps)),
     script(`${dir}/rollback.sh`, render("shell/rollback.sh", steps)),

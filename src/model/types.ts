@@ -8,6 +8,7 @@ export type RangePurpose = "snat" | "vip" | "dhcp" | "reserved";
 export type BridgeType = "linux" | "ovs";
 export type NatBackend = "nftables" | "iptables";
 export type NtpDaemon = "chrony" | "ntpd";
+export type HaManager = "keepalived" | "pacemaker";
 
 export interface SiteDoc {
   site: string;
@@ -71,6 +72,7 @@ export interface NetworkDoc {
   gateway?: GatewayDoc;
   ranges?: RangeDoc[];
   statics?: StaticDoc[];
+  vrids_in_use?: number[];
 }
 
 export interface VrouterLegDoc {
@@ -83,6 +85,18 @@ export interface VrouterLegDoc {
 export interface VrouterMemberDoc {
   host: string;
   address?: string;
+  priority?: number;
+}
+
+/** VIP failover: keepalived (VRRP) or Pacemaker, with conntrackd state sync in either case. */
+export interface VrouterHaDoc {
+  manager: HaManager;
+  virtual_router_id?: number;
+  advert_interval?: number;
+  auth_vault_var?: string;
+  preempt?: boolean;
+  resource_prefix?: string;
+  sync?: { group?: string; port?: number; mode?: "ftfw" | "notrack" };
 }
 
 export interface VrouterDoc {
@@ -96,4 +110,5 @@ export interface VrouterDoc {
   nat?: { masquerade?: boolean; backend?: NatBackend };
   dns?: { upstreams: string[]; domain?: string };
   ntp?: { upstreams: string[]; daemon?: NtpDaemon };
+  ha?: VrouterHaDoc;
 }

@@ -9,7 +9,13 @@ export interface Run { kind: "run"; argv: string[]; unless?: string[]; onlyIf?: 
 /** Copy hosts/<host>/files<dest> to dest (under $SITEGEN_ROOT). */
 export interface Install { kind: "install"; dest: string; mode: string }
 export interface Remove { kind: "remove"; dest: string }
-export type Action = Run | Install | Remove;
+/**
+ * Write a secret to dest (under $SITEGEN_ROOT), mode 0600, as prefix + value + newline. The value is
+ * never in out/: Ansible takes it from the variable `name` (a vault variable), apply.sh from the
+ * environment variable of the same name. It must match `pattern` (why says what needs that).
+ */
+export interface Secret { kind: "secret"; dest: string; name: string; prefix: string; pattern: string; why: string }
+export type Action = Run | Install | Remove | Secret;
 
 /** A call to one of the check_* functions of templates/shell/lib.sh.hbs. */
 export interface Check {
@@ -23,7 +29,9 @@ export type CheckFn =
   | "check_link_absent" | "check_file_absent" | "check_reachable" | "check_route_to"
   // namespace checks (templates/shell/lib-netns.hbs), included only in scripts that use them
   | "check_netns" | "check_ns_sysctl" | "check_ns_up" | "check_ns_addr" | "check_bridge_port" | "check_ovs_port"
-  | "check_ns_route" | "check_ns_nft" | "check_ns_iptables" | "check_ns_reachable" | "check_default_via";
+  | "check_ns_route" | "check_ns_nft" | "check_ns_iptables" | "check_ns_reachable" | "check_default_via"
+  // failover (templates/shell/lib-ha.hbs), included only in scripts that use them
+  | "check_file" | "check_unit_file" | "check_secret_file" | "check_cluster_resource";
 
 /** A read-only audit gate; its kind names a partial in templates/shell/gates/. */
 export interface Gate {

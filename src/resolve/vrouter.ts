@@ -20,6 +20,8 @@ export interface VrouterLeg {
 export interface VrouterMember {
   host: string;
   primary: boolean;
+  /** With ha: keepalived priority / Pacemaker location score (distinct per member). */
+  priority: number;
   /** The namespace's own management address (the low-priority route's source), if given. */
   address?: string;
   bridges: { management: VrBridge; public: VrBridge };
@@ -27,6 +29,18 @@ export interface VrouterMember {
 
 /** A public-less node the router serves: on the management network, not on the public one. */
 export interface VrouterNode { host: string; address: string; prefix: number; bridge: VrBridge }
+
+/** VIP failover (src/targets/keepalived, src/targets/pacemaker) with conntrackd sync (src/targets/conntrackd). */
+export interface VrouterHa {
+  manager: "keepalived" | "pacemaker";
+  preempt: boolean;
+  /** keepalived only. */
+  vrrp?: { vrid: number; interval: number; authVar?: string };
+  /** pacemaker only: resource names start with this. */
+  prefix?: string;
+  /** conntrackd's multicast channel on the management leg. */
+  sync: { group: string; port: number; mode: "ftfw" | "notrack" };
+}
 
 export interface Vrouter {
   name: string;
@@ -40,11 +54,36 @@ export interface Vrouter {
   dns?: { upstreams: string[]; domain?: string };
   ntp?: { upstreams: string[]; daemon: "chrony" | "ntpd"; names: boolean };
   nodes: VrouterNode[];
+  ha?: VrouterHa;
 }
 
 export const LINK_DEFAULTS = { management: "vr-mgmt", public: "vr-ex" } as const;
 export const defaultPeer = (link: string) => `${link}-p`;
 export const DEFAULT_NAMESPACE = "vrouter";
+export const SYNC_DEFAULTS = { group: "225.0.0.50", port: 3780 } as const;
+
+/** Priorities when none are written: 150 for the primary, then 100, 90, ... in member order (at least 1). */
+export function defaultPriority(v: VrouterDoc, host: string): number {
+  const primary = v.primary ?? v.members[0]!.host;
+  if (host === primary) return 150;
+  const rank = v.members.filter((m) => m.host !== primary).findIndex((m) => m.host === host);
+  return Math.max(1, 100 - 10 * rank);
+}
+
+function resolveHa(v: VrouterDoc): VrouterHa | undefined {
+  const h = v.ha;
+  if (!h) return undefined;
+  const sync = {
+    group: canon(h.sync?.group ?? SYNC_DEFAULTS.group), port: h.sync?.port ?? SYNC_DEFAULTS.port,
+    mode: h.sync?.mode ?? (v.members.length === 2 ? "ftfw" as const : "notrack" as const),
+  };
+  const base = { manager: h.manager, preempt: h.preempt ?? false, sync };
+  if (h.manager === "pacemaker") return { ...base, prefix: h.resource_prefix ?? v.name };
+  return {
+    ...base,
+    vrrp: { vrid: h.virtual_router_id!, interval: h.advert_interval ?? 1, ...(h.auth_vault_var ? { authVar: h.auth_vault_var } : {}) },
+  };
+}
 
 const canon = (s: string) => parseAddress(s)?.text ?? s;
 
@@ -69,7 +108,7 @@ function resolveOne(doc: SiteDoc, v: VrouterDoc): Vrouter {
   const pub = leg(doc, "public", v.public);
   const primary = v.primary ?? v.members[0]!.host;
   const members = v.members.map((m): VrouterMember => ({
-    host: m.host, primary: m.host === primary, ...(m.address ? { address: canon(m.address) } : {}),
+    host: m.host, primary: m.host === primary, priority: m.priority ?? defaultPriority(v, m.host), ...(m.address ? { address: canon(m.address) } : {}),
     bridges: { management: bridgeOf(doc, m.host, management.network), public: bridgeOf(doc, m.host, pub.network) },
   }));
   const memberNames = new Set(members.map((m) => m.host));
@@ -86,6 +125,7 @@ function resolveOne(doc: SiteDoc, v: VrouterDoc): Vrouter {
     ...(v.dns ? { dns: { upstreams: v.dns.upstreams.map(canon), ...(v.dns.domain ? { domain: v.dns.domain } : {}) } } : {}),
     ...(v.ntp ? { ntp: { upstreams: v.ntp.upstreams.map(canon), daemon: v.ntp.daemon ?? "chrony", names: v.ntp.upstreams.some((u) => !parseAddress(u)) } } : {}),
     nodes,
+    ...(v.ha ? { ha: resolveHa(v)! } : {}),
   };
 }
 

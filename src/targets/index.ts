@@ -1,13 +1,18 @@
 // The registry: every target is one row. Order is the order their contributions are merged.
 import { audit } from "./audit/index.js";
 import { cloudInit } from "./cloud-init/index.js";
+import { conntrackd } from "./conntrackd/index.js";
 import { dnsmasq } from "./dnsmasq/index.js";
+import { keepalived } from "./keepalived/index.js";
 import { netns } from "./netns/index.js";
 import { netplan } from "./netplan/index.js";
 import { ntp } from "./ntp/index.js";
+import { pacemaker } from "./pacemaker/index.js";
 import { systemd } from "./systemd/index.js";
 import type { Target } from "./target.js";
 import { verify } from "./verify/index.js";
 import { vlanGateway } from "./vlan-gateway/index.js";
 
-export const TARGETS: readonly Target[] = [audit, vlanGateway, systemd, netplan, netns, dnsmasq, ntp, cloudInit, verify];
+// dnsmasq and NTP before the failover manager: keepalived takes the VIPs (and Pacemaker's script
+// creates resources) only once the services they carry are installed
+export const TARGETS: readonly Target[] = [audit, vlanGateway, systemd, netplan, netns, dnsmasq, ntp, conntrackd, keepalived, pacemaker, cloudInit, verify];

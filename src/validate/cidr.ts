@@ -60,3 +60,13 @@ export function hostSpan(net: Cidr): string {
   const hi = net.family === 4 && net.prefix < 31 ? net.last - 1n : net.last;
   return `${format(net.family, lo)} and ${format(net.family, hi)}`;
 }
+
+const MCAST4 = { first: 0xe0000000n, last: 0xefffffffn }; // 224.0.0.0/4
+const LOCAL_CONTROL4 = { first: 0xe0000000n, last: 0xe00000ffn }; // 224.0.0.0/24
+
+/** Why an address cannot be a multicast group for an application's own traffic, or undefined if it can. */
+export function multicastProblem(a: Addr): string | undefined {
+  if (a.family !== 4 || a.value < MCAST4.first || a.value > MCAST4.last) return "not an IPv4 multicast address (224.0.0.0/4)";
+  if (a.value <= LOCAL_CONTROL4.last && a.value >= LOCAL_CONTROL4.first) return "in 224.0.0.0/24, the local network control block (VRRP's 224.0.0.18 and routing protocols)";
+  return undefined;
+}

@@ -17,11 +17,15 @@ import { vrouterLegs } from "./rules/vrouter-legs.js";
 import { vrouterNames } from "./rules/vrouter-names.js";
 import { vrouterReferences } from "./rules/vrouter-references.js";
 import { vrouterUpstreams } from "./rules/vrouter-upstreams.js";
+import { vrouterHa } from "./rules/vrouter-ha.js";
+import { vrouterPriorities } from "./rules/vrouter-priorities.js";
+import { vrouterSync } from "./rules/vrouter-sync.js";
+import { vrouterVrid } from "./rules/vrouter-vrid.js";
 
 /** Semantic rules, each in its own file; all run, and all their findings are reported together. */
 export const RULES: Rule[] = [
   siteName, uniqueNames, cidrForm, membership, rangeOrder, subnetOverlap, addressCollision, vlans, references, gatewayPlacement,
-  vrouterReferences, vrouterAddresses, vrouterNames, vrouterLegs, vrouterUpstreams,
+  vrouterReferences, vrouterAddresses, vrouterNames, vrouterLegs, vrouterUpstreams, vrouterHa, vrouterPriorities, vrouterVrid, vrouterSync,
 ];
 
 /**

@@ -50,6 +50,11 @@ function toDiagnostic(src: Source, e: ErrorObject): Diagnostic {
     case "pattern": case "maxLength": case "minLength":
       return { ...at(path), code: "bad-format", message: `'${field}' ${JSON.stringify(valueAt(src.data, path))} is not valid`,
         help: (schemaDescription(e.parentSchema) ?? `must match ${String(p.pattern ?? "the schema")}`) };
+    case "minimum": case "maximum": {
+      const bound = p.comparison === ">=" ? "at least" : "at most";
+      return { ...at(path), code: "bad-value", message: `'${field}' must be ${bound} ${String(p.limit)} (it is ${JSON.stringify(valueAt(src.data, path))})`,
+        help: schemaDescription(e.parentSchema) ?? `write a number ${bound} ${String(p.limit)}` };
+    }
     case "minItems":
       return { ...at(path), code: "missing-key", message: `'${field}' must list at least ${String(p.limit)} item(s)`, help: `add an entry under '${field}:'` };
     default:

@@ -74,6 +74,16 @@ export class Topology {
     throw new Error(`holder for ${h.name} did not start`);
   }
 
+  /** fuel-env's controllers (ctrlN: br-mgmt 192.168.0.1N, br-ex 172.16.0.1N), each a host() of its own. */
+  async controllers(names: string[]): Promise<void> {
+    for (const [i, h] of names.entries()) {
+      await this.host({ name: h, bridges: [
+        { name: "br-mgmt", segment: "mgmt", address: `192.168.0.1${i + 1}`, prefix: 24 },
+        { name: "br-ex", segment: "pub", address: `172.16.0.1${i + 1}`, prefix: 24 },
+      ] });
+    }
+  }
+
   /** A plain namespace with one uplink into a switch segment. */
   leaf(short: string, ifname: string, segment: "mgmt" | "pub"): void {
     this.addNs(short);

@@ -9,6 +9,8 @@ import { filterPlan, nftRuleset } from "./ruleset.js";
 
 /** Metric of the seed's low-priority default route, through the member that holds the VIPs. */
 export const LOW_PRIORITY_METRIC = "10000";
+/** Programs a failover manager needs on every member (tcpdump: the audit listens for VRRP adverts). */
+const HA_TOOLS = { keepalived: ["keepalived", "conntrackd", "tcpdump"], pacemaker: ["conntrackd", "pcs", "crm_resource"] } as const;
 
 const nsExists = (v: Vrouter) => ["ip", "netns", "exec", v.namespace, "true"];
 const ipn = (v: Vrouter, ...args: string[]) => ["ip", "-n", v.namespace, ...args];
@@ -39,21 +41,25 @@ function namespaceStep(v: Vrouter, m: VrouterMember): Step {
   };
 }
 
-/** Addresses this member puts on a leg: its own management address first (primary), then the VIP. */
-function legAddresses(l: VrouterLeg, m: VrouterMember): string[] {
+/**
+ * Addresses this member puts on a leg: its own management address first (primary), then the VIP,
+ * on the primary only and only without ha: with ha, keepalived or Pacemaker add the VIPs on the
+ * active member and nobody else may hold them.
+ */
+function legAddresses(v: Vrouter, l: VrouterLeg, m: VrouterMember): string[] {
   const own = l.role === "management" && m.address ? [m.address] : [];
-  return [...own, ...(m.primary ? [l.vip] : [])].map((a) => `${a}/${l.prefix}`);
+  return [...own, ...(m.primary && !v.ha ? [l.vip] : [])].map((a) => `${a}/${l.prefix}`);
 }
 
 function legStep(v: Vrouter, m: VrouterMember, l: VrouterLeg): Step {
   const bridge = m.bridges[l.role];
-  const addrs = legAddresses(l, m);
+  const addrs = legAddresses(v, l, m);
   const common: Action[] = [
     { kind: "run", argv: ipn(v, "link", "set", "dev", l.link, "up") },
     ...addrs.map((a): Action => ({ kind: "run", argv: ipn(v, "addr", "replace", a, "dev", l.link) })),
   ];
   const checks: Check[] = [{ fn: "check_ns_up", args: [v.namespace, l.link] }, ...addrs.map((a): Check => ({ fn: "check_ns_addr", args: [v.namespace, l.link, a] }))];
-  const what = `${l.role} leg ${l.link} on ${bridge.name}${addrs.length ? ` with ${addrs.join(", ")}` : " (no address: the VIP is held elsewhere)"}`;
+  const what = `${l.role} leg ${l.link} on ${bridge.name}${addrs.length ? ` with ${addrs.join(", ")}` : v.ha ? ` (no address: ${v.ha.manager} adds the VIP on the active member)` : " (no address: the VIP is held elsewhere)"}`;
   if (bridge.type === "ovs") {
     const tag = l.vlan !== undefined ? [`tag=${l.vlan}`] : [];
     return {
@@ -84,9 +90,13 @@ function legStep(v: Vrouter, m: VrouterMember, l: VrouterLeg): Step {
   };
 }
 
-/** The default route: out of the public leg on the VIP holder, else the low-priority one through it. */
+/**
+ * The default route: out of the public leg on the VIP holder, else the low-priority one through it.
+ * With ha every member gets the low-priority one; the failover manager adds the route out of the
+ * public leg on the active member, beside its VIPs.
+ */
 function defaultRoute(v: Vrouter, m: VrouterMember): { via: string; argv: string[] } | undefined {
-  if (m.primary) return { via: v.gateway, argv: ["default", "via", v.gateway, "dev", v.public.link] };
+  if (m.primary && !v.ha) return { via: v.gateway, argv: ["default", "via", v.gateway, "dev", v.public.link] };
   if (m.address) return { via: v.management.vip, argv: ["default", "via", v.management.vip, "dev", v.management.link, "metric", LOW_PRIORITY_METRIC] };
   return undefined;
 }
@@ -96,7 +106,7 @@ function routeStep(v: Vrouter, m: VrouterMember): Step | undefined {
   if (!r) return undefined;
   return {
     id: `vrouter-${v.name}-route`, host: m.host, phase: "runtime",
-    title: m.primary ? `route ${v.namespace}'s default via the upstream gateway ${v.gateway}`
+    title: m.primary && !v.ha ? `route ${v.namespace}'s default via the upstream gateway ${v.gateway}`
       : `add the low-priority default route (metric ${LOW_PRIORITY_METRIC}) via the management VIP ${v.management.vip}, for while another member holds the VIPs`,
     apply: [{ kind: "run", argv: ipn(v, "route", "replace", ...r.argv) }],
     verify: [{ fn: "check_ns_route", args: [v.namespace, "default", r.via] }],
@@ -105,13 +115,26 @@ function routeStep(v: Vrouter, m: VrouterMember): Step | undefined {
   };
 }
 
+/**
+ * With ha, a member picks up no TCP flow mid-stream (nf_conntrack_tcp_loose=0) and drops packets of
+ * flows it does not track: after a failover a flow continues only through the entry conntrackd
+ * synced (NATed as before), never un-NATed or re-NATed to another port.
+ */
+const TCP_LOOSE = "net.netfilter.nf_conntrack_tcp_loose";
+
 function filterStep(v: Vrouter, m: VrouterMember): Step {
   const f = filterPlan(v);
-  const nat = v.nat.masquerade ? `MASQUERADE ${v.management.cidr} out of ${v.public.link}, ` : "";
+  const nat = !v.nat.masquerade ? "" : v.ha ? `SNAT ${v.management.cidr} to the public VIP ${v.public.vip} out of ${v.public.link} (not MASQUERADE, whose connections die with the VIP on a handover), `
+    : `MASQUERADE ${v.management.cidr} out of ${v.public.link}, `;
+  const ha = v.ha ? `, drop packets of untracked flows and pick up no TCP flow mid-stream (${TCP_LOOSE}=0: only conntrackd's synced entries survive a failover)` : "";
+  const sysctl = (value: string) => ({ kind: "run" as const, argv: ["ip", "netns", "exec", v.namespace, "sysctl", "-qw", `${TCP_LOOSE}=${value}`] });
   return {
     id: `vrouter-${v.name}-filter`, host: m.host, phase: "runtime",
-    title: `${nat}forward only ${v.management.link} to ${v.public.link}, and let only ${v.management.cidr} reach DNS and NTP (${v.nat.backend})`,
-    ...f,
+    title: `${nat}forward only ${v.management.link} to ${v.public.link}, and let only ${v.management.cidr} reach DNS and NTP (${v.nat.backend})${ha}`,
+    apply: [...f.apply, ...(v.ha ? [sysctl("0")] : [])],
+    verify: [...f.verify, ...(v.ha ? [{ fn: "check_ns_sysctl" as const, args: [v.namespace, TCP_LOOSE, "0"] }] : [])],
+    // the kernel's default is 1; nothing to restore when the namespace is already gone
+    inverse: [...(v.ha ? [{ ...sysctl("1"), onlyIf: nsExists(v) }] : []), ...f.inverse],
   };
 }
 
@@ -126,7 +149,7 @@ function memberGates(v: Vrouter, m: VrouterMember): HostGate[] {
   const g = (id: string, kind: string, subject: string, title: string, params: Record<string, string | string[]>): HostGate => ({ host: m.host, id, kind, subject, title, params });
   const legs = [v.management, v.public];
   const tools = ["ip", v.nat.backend === "nftables" ? "nft" : "iptables", ...(v.dns ? ["dnsmasq"] : []), ...(v.ntp ? [v.ntp.daemon === "chrony" ? "chronyd" : "ntpd"] : []),
-    ...(legs.some((l) => m.bridges[l.role].type === "ovs") ? ["ovs-vsctl"] : [])];
+    ...(legs.some((l) => m.bridges[l.role].type === "ovs") ? ["ovs-vsctl"] : []), ...(v.ha ? HA_TOOLS[v.ha.manager] : [])];
   const out: HostGate[] = [
     g("V1", "tools-present", tools.join(" "), `the programs the router needs are installed: ${tools.join(", ")}`, { tools }),
     ...legs.map((l) => g("V2", "vrouter-bridge", m.bridges[l.role].name, `${m.bridges[l.role].name} exists and is ${m.bridges[l.role].type === "ovs" ? "an Open vSwitch" : "a Linux"} bridge (the ${l.role} leg's)`,
@@ -135,7 +158,7 @@ function memberGates(v: Vrouter, m: VrouterMember): HostGate[] {
     ...legs.filter((l) => m.bridges[l.role].type === "linux").map((l) => g("V4", "veth-free", l.peer, `${l.peer} does not exist yet (or is our veth on ${m.bridges[l.role].name})`,
       { ifname: l.peer, bridge: m.bridges[l.role].name })),
   ];
-  if (m.primary) {
+  if (m.primary && !v.ha) {
     out.push(...legs.map((l) => g("V5", "vip-free", l.vip, `${l.role} VIP ${l.vip} answers nobody yet (or is held by our ${v.namespace})`, { address: l.vip, namespace: v.namespace })));
   }
   return out;
@@ -144,7 +167,8 @@ function memberGates(v: Vrouter, m: VrouterMember): HostGate[] {
 function memberChecks(v: Vrouter, m: VrouterMember): Array<Check & { host: string; title: string }> {
   const title = `vrouter ${v.name} in namespace ${v.namespace}`;
   const checks = memberSteps(v, m).flatMap((s) => s.verify);
-  if (m.primary) checks.push({ fn: "check_ns_reachable", args: [v.namespace, v.gateway] });
+  // with ha only the active member reaches the gateway directly, and which one that is may change
+  if (m.primary && !v.ha) checks.push({ fn: "check_ns_reachable", args: [v.namespace, v.gateway] });
   return checks.map((c) => ({ ...c, host: m.host, title }));
 }
 

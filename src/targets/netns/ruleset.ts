@@ -12,7 +12,7 @@ export const nftTable = (v: Vrouter) => `sitegen-${v.name}`;
 export function nftRuleset(site: Site | undefined, v: Vrouter): string {
   return render("netns/vrouter.nft", {
     header: site ? headerText(site) : "", name: v.name, namespace: v.namespace, table: nftTable(v), cidr: v.management.cidr,
-    mgmt: v.management.link, pub: v.public.link, masquerade: v.nat.masquerade,
+    mgmt: v.management.link, pub: v.public.link, masquerade: v.nat.masquerade, ha: v.ha !== undefined, vip: v.public.vip,
   });
 }
 
@@ -24,11 +24,14 @@ export function iptablesRules(v: Vrouter): string[][] {
     ["filter", "INPUT", "!", "-s", c, "-p", "udp", "--dport", "53", "-j", "REJECT"],
     ["filter", "INPUT", "!", "-s", c, "-p", "udp", "--dport", "123", "-j", "REJECT"],
     ["filter", "INPUT", "!", "-s", c, "-p", "tcp", "--dport", "53", "-j", "REJECT", "--reject-with", "tcp-reset"],
+    ...(v.ha ? [["filter", "FORWARD", "-m", "conntrack", "--ctstate", "INVALID", "-j", "DROP"]] : []),
     ["filter", "FORWARD", "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT"],
     ["filter", "FORWARD", "-i", v.management.link, "-o", v.public.link, "-s", c, "-j", "ACCEPT"],
     ["filter", "FORWARD", "-j", "DROP"],
   ];
-  if (v.nat.masquerade) rules.push(["nat", "POSTROUTING", "-o", v.public.link, "-s", c, "-j", "MASQUERADE"]);
+  // with ha, SNAT to the VIP: the kernel flushes MASQUERADE's connections when the address leaves the
+  // interface (a graceful handover), and conntrackd would sync those deletions to the new active member
+  if (v.nat.masquerade) rules.push(["nat", "POSTROUTING", "-o", v.public.link, "-s", c, "-j", ...(v.ha ? ["SNAT", "--to-source", v.public.vip] : ["MASQUERADE"])]);
   return rules;
 }
 

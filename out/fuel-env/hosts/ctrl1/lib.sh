@@ -138,3 +138,32 @@ check_default_via() { # VIA: this host's default route goes through VIA
   [[ "$r" == *"via $1 "* ]] || { bad "the default route is not via $1 (have: ${r:-none})"; return 1; }
   ok "default route via $1"
 }
+# Failover (virtual routers with ha): a secret written from the environment, and checks with the
+# same "ok"/"FAIL" contract as the ones above.
+install_secret() { # DEST VAR PREFIX PATTERN: PREFIX + the value of environment variable VAR into DEST, mode 0600; the value is never printed
+  local v="${!2:-}"
+  if [ -z "$v" ]; then say "!! $2 is not set: export $2 (the value of the Ansible vault variable of that name) and run again"; return 1; fi
+  [[ "$v" =~ $4 ]] || { say "!! $2 does not match $4"; return 1; }
+  printf '+ install -m 0600 <value of $%s> %s\n' "$2" "$root$1"
+  install -d -m 0755 "$(dirname "$root$1")"
+  (umask 077 && printf '%s%s\n' "$3" "$v" >"$root$1.sitegen-new") && mv -f "$root$1.sitegen-new" "$root$1"
+}
+check_file() { # PATH: installed
+  [ -f "$root$1" ] || { bad "$root$1 is missing"; return 1; }
+  ok "$root$1 is installed"
+}
+check_unit_file() { # UNIT: installed, and not enabled (Pacemaker is the one that starts it)
+  systemctl cat "$1" >/dev/null 2>&1 || { bad "$1 is not installed"; return 1; }
+  if systemctl is-enabled --quiet "$1" 2>/dev/null; then bad "$1 is enabled: only Pacemaker may start it"; return 1; fi
+  ok "$1 is installed and left to Pacemaker"
+}
+check_secret_file() { # PATH: present, mode 0600
+  local m
+  m=$(stat -c %a "$root$1" 2>/dev/null) || { bad "$root$1 is missing"; return 1; }
+  [ "$m" = 600 ] || { bad "$root$1 has mode $m, expected 600"; return 1; }
+  ok "$root$1 is present, mode 600"
+}
+check_cluster_resource() { # RESOURCE: defined in the cluster's configuration
+  crm_resource --resource "$1" --query-xml >/dev/null 2>&1 || { bad "cluster resource $1 is not defined"; return 1; }
+  ok "cluster resource $1 is defined"
+}

@@ -22,7 +22,7 @@ inverse_1() {
   if quiet ip link show dev vr-mgmt-p; then run ip link del dev vr-mgmt-p; fi || return 1
 }
 
-# step 3: add public leg vr-ex on br-ex (no address: the VIP is held elsewhere): a veth pair, vr-ex-p enslaved to br-ex, vr-ex in vrouter
+# step 3: add public leg vr-ex on br-ex (no address: keepalived adds the VIP on the active member): a veth pair, vr-ex-p enslaved to br-ex, vr-ex in vrouter
 inverse_2() {
   if quiet ip link show dev vr-ex-p; then run ip link del dev vr-ex-p; fi || return 1
 }
@@ -32,8 +32,9 @@ inverse_3() {
   run ip -n vrouter route del default via 192.168.0.2 dev vr-mgmt metric 10000 || true || return 1
 }
 
-# step 5: MASQUERADE 192.168.0.0/24 out of vr-ex, forward only vr-mgmt to vr-ex, and let only 192.168.0.0/24 reach DNS and NTP (nftables)
+# step 5: SNAT 192.168.0.0/24 to the public VIP 172.16.0.2 out of vr-ex (not MASQUERADE, whose connections die with the VIP on a handover), forward only vr-mgmt to vr-ex, and let only 192.168.0.0/24 reach DNS and NTP (nftables), drop packets of untracked flows and pick up no TCP flow mid-stream (net.netfilter.nf_conntrack_tcp_loose=0: only conntrackd's synced entries survive a failover)
 inverse_4() {
+  if quiet ip netns exec vrouter true; then run ip netns exec vrouter sysctl -qw net.netfilter.nf_conntrack_tcp_loose=1; fi || return 1
   if quiet ip netns exec vrouter nft list table inet sitegen-vrouter; then run ip netns exec vrouter nft delete table inet sitegen-vrouter; fi || return 1
 }
 
@@ -52,16 +53,36 @@ inverse_6() {
   remove_file /etc/systemd/system/sitegen-vrouter-chrony.service || return 1
   run systemctl daemon-reload || return 1
 }
+
+# step 8: install /etc/sitegen/vrouter/conntrackd.conf and sitegen-vrouter-conntrackd.service, which runs connection-state sync (conntrackd) inside vrouter, and (re)start it
+inverse_7() {
+  if quiet systemctl cat sitegen-vrouter-conntrackd.service; then run systemctl disable --now sitegen-vrouter-conntrackd.service; fi || return 1
+  remove_file /etc/sitegen/vrouter/conntrackd.conf || return 1
+  remove_file /etc/systemd/system/sitegen-vrouter-conntrackd.service || return 1
+  run systemctl daemon-reload || return 1
+}
+
+# step 9: install /etc/sitegen/vrouter/keepalived.conf and sitegen-vrouter-keepalived.service, which runs VRRP (keepalived, virtual_router_id 52, priority 100) inside vrouter, write /etc/sitegen/vrouter/vrrp-auth.conf (0600) from vault_fuel_env_vrrp_pass, and (re)start it
+inverse_8() {
+  if quiet systemctl cat sitegen-vrouter-keepalived.service; then run systemctl disable --now sitegen-vrouter-keepalived.service; fi || return 1
+  remove_file /etc/sitegen/vrouter/vrrp-auth.conf || return 1
+  remove_file /etc/sitegen/vrouter/keepalived.conf || return 1
+  remove_file /etc/sitegen/vrouter/ha-notify.sh || return 1
+  remove_file /etc/systemd/system/sitegen-vrouter-keepalived.service || return 1
+  run systemctl daemon-reload || return 1
+}
 titles=(
   'create network namespace vrouter with loopback up, IPv4 forwarding and non-local bind on and IPv6 off, inside it only'
   'add management leg vr-mgmt on br-mgmt with 192.168.0.4/24: a veth pair, vr-mgmt-p enslaved to br-mgmt, vr-mgmt in vrouter'
-  'add public leg vr-ex on br-ex (no address: the VIP is held elsewhere): a veth pair, vr-ex-p enslaved to br-ex, vr-ex in vrouter'
+  'add public leg vr-ex on br-ex (no address: keepalived adds the VIP on the active member): a veth pair, vr-ex-p enslaved to br-ex, vr-ex in vrouter'
   'add the low-priority default route (metric 10000) via the management VIP 192.168.0.2, for while another member holds the VIPs'
-  'MASQUERADE 192.168.0.0/24 out of vr-ex, forward only vr-mgmt to vr-ex, and let only 192.168.0.0/24 reach DNS and NTP (nftables)'
+  'SNAT 192.168.0.0/24 to the public VIP 172.16.0.2 out of vr-ex (not MASQUERADE, whose connections die with the VIP on a handover), forward only vr-mgmt to vr-ex, and let only 192.168.0.0/24 reach DNS and NTP (nftables), drop packets of untracked flows and pick up no TCP flow mid-stream (net.netfilter.nf_conntrack_tcp_loose=0: only conntrackd'\''s synced entries survive a failover)'
   'install /etc/sitegen/vrouter/dnsmasq.conf and sitegen-vrouter-dnsmasq.service, which runs DNS (dnsmasq) inside vrouter, and (re)start it'
   'install /etc/sitegen/vrouter/chrony.conf and sitegen-vrouter-chrony.service, which runs NTP (chronyd -x) inside vrouter, and (re)start it'
+  'install /etc/sitegen/vrouter/conntrackd.conf and sitegen-vrouter-conntrackd.service, which runs connection-state sync (conntrackd) inside vrouter, and (re)start it'
+  'install /etc/sitegen/vrouter/keepalived.conf and sitegen-vrouter-keepalived.service, which runs VRRP (keepalived, virtual_router_id 52, priority 100) inside vrouter, write /etc/sitegen/vrouter/vrrp-auth.conf (0600) from vault_fuel_env_vrrp_pass, and (re)start it'
 )
-phases=( runtime runtime runtime runtime runtime services services )
+phases=( runtime runtime runtime runtime runtime services services services services )
 
 failed=0
 done_steps=0

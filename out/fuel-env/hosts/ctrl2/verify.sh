@@ -25,6 +25,7 @@ check_bridge_port vr-ex-p br-ex || failed=$((failed + 1))
 check_ns_up vrouter vr-ex || failed=$((failed + 1))
 check_ns_route vrouter default 192.168.0.2 || failed=$((failed + 1))
 check_ns_nft vrouter inet sitegen-vrouter || failed=$((failed + 1))
+check_ns_sysctl vrouter net.netfilter.nf_conntrack_tcp_loose 0 || failed=$((failed + 1))
 say '== public gateway 172.16.0.1 on the environment'\''s upstream router'
 check_route_to 172.16.0.1 || failed=$((failed + 1))
 check_reachable 172.16.0.1 || failed=$((failed + 1))

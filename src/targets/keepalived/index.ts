@@ -1,0 +1,76 @@
+// keepalived (VRRP) in each member's router namespace: the VIPs and the default route out of the
+// public leg follow the active member; its notify script switches conntrackd (src/targets/conntrackd).
+// The VRRP password comes from an Ansible vault variable at install time and never reaches out/.
+import type { Gate, Secret } from "../../plan/types.js";
+import { headerText } from "../../render/header.js";
+import { render } from "../../render/hbs.js";
+import type { Site } from "../../resolve/site.js";
+import type { Vrouter, VrouterMember } from "../../resolve/vrouter.js";
+import { CONNTRACKD, conntrackdConf } from "../conntrackd/index.js";
+import { configDir, daemon, runtimeDir, unitName, type DaemonSpec } from "../netns/service.js";
+import type { Target } from "../target.js";
+
+export const KEEPALIVED = "keepalived";
+export const AUTH_PARAM = "VRRP_AUTH_PASS";
+/** keepalived uses at most 8 characters of a PASS password; these characters survive its config parser. */
+export const AUTH_PATTERN = "^[A-Za-z0-9%+,.:@_-]{1,8}$";
+export const notifyScript = (v: Vrouter) => `${configDir(v)}/ha-notify.sh`;
+export const authFile = (v: Vrouter) => `${configDir(v)}/vrrp-auth.conf`;
+/** Where the notify script records each transition (time, state). */
+export const transitionsFile = (v: Vrouter) => `/run/${runtimeDir(v, KEEPALIVED)}/transitions`;
+/** A backup declares the active member dead after three missed adverts plus a skew below one interval. */
+export const downSeconds = (v: Vrouter, m: VrouterMember) => 3 * v.ha!.vrrp!.interval + ((256 - m.priority) * v.ha!.vrrp!.interval) / 256;
+
+const keepalivedMode = (v: Vrouter) => v.ha?.manager === "keepalived";
+
+export function keepalivedConf(site: Site, v: Vrouter, m: VrouterMember): string {
+  const k = v.ha!.vrrp!;
+  return render("keepalived/keepalived.conf", {
+    header: headerText(site), router: v.name, host: m.host, namespace: v.namespace,
+    peers: v.members.filter((x) => x.host !== m.host).map((x) => `${x.host} ${x.priority}`).join(", "),
+    missed: 3, downSeconds: downSeconds(v, m).toFixed(1),
+    authFile: k.authVar ? authFile(v) : "", authVar: k.authVar ?? "", authParam: AUTH_PARAM,
+    mgmt: v.management.link, pub: v.public.link, vrid: k.vrid, priority: m.priority, interval: k.interval, preempt: v.ha!.preempt,
+    mgmtVip: `${v.management.vip}/${v.management.prefix}`, pubVip: `${v.public.vip}/${v.public.prefix}`, gateway: v.gateway,
+    notify: notifyScript(v),
+  });
+}
+
+export function authSecret(v: Vrouter): Secret[] {
+  const name = v.ha?.vrrp?.authVar;
+  return name ? [{ kind: "secret", dest: authFile(v), name, prefix: `$${AUTH_PARAM}=`, pattern: AUTH_PATTERN, why: "keepalived's VRRP password (PASS) is 1-8 characters" }] : [];
+}
+
+function spec(site: Site, v: Vrouter, m: VrouterMember): DaemonSpec {
+  return {
+    daemon: KEEPALIVED, what: `VRRP (keepalived, virtual_router_id ${v.ha!.vrrp!.vrid}, priority ${m.priority})`,
+    config: { name: "keepalived.conf", content: keepalivedConf(site, v, m) },
+    // --all-config: a missing include (the password file) is an error, not a silent default
+    command: ["/usr/sbin/keepalived", "--dont-fork", "--log-console", "--vrrp", "--all-config", "--use-file={conf}", "--pid={run}/keepalived.pid", "--vrrp_pid={run}/vrrp.pid"],
+    extra: [{
+      dest: notifyScript(v), mode: "0755",
+      content: render("keepalived/ha-notify.sh", { header: headerText(site), router: v.name, namespace: v.namespace, conf: conntrackdConf(v), state: transitionsFile(v) }),
+    }],
+    secrets: authSecret(v),
+    after: [unitName(v, CONNTRACKD)],
+  };
+}
+
+function gate(v: Vrouter, m: VrouterMember): Gate & { host: string } {
+  const k = v.ha!.vrrp!;
+  return {
+    host: m.host, id: "V5", kind: "vrrp-segment", subject: `vrid ${k.vrid}`,
+    title: `no router but ${v.name}'s members sends VRRP adverts with virtual_router_id ${k.vrid} on ${m.bridges.management.name}, and nothing else holds ${v.management.vip}`,
+    params: { bridge: m.bridges.management.name, vrid: String(k.vrid), members: v.members.map((x) => x.address!).join(" "), address: v.management.vip, seconds: String(3 * k.interval + 1) },
+  };
+}
+
+export const keepalived: Target = {
+  name: "keepalived",
+  summary: "VIP failover by VRRP: keepalived in each member's router namespace, notify script switching conntrackd, password from an Ansible vault variable",
+  plan: (site) => {
+    const vs = site.vrouters.filter(keepalivedMode);
+    const made = vs.flatMap((v) => v.members.map((m) => daemon(site, v, m, spec(site, v, m))));
+    return { steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => gate(v, m))) };
+  },
+};

@@ -1,0 +1,77 @@
+// Pacemaker variant of VIP failover (as Fuel shipped it: ns_IPaddr2, ns_vrouter and a promotable
+// ns_conntrackd): on every member the units the cluster starts (the namespace check and the uplink
+// route; dnsmasq and NTP come from their own targets, installed but not enabled); on the primary a
+// reviewable pcs script and the CIB fragment it produces, applied as one step with its inverse.
+import type { Artifact, Gate, Step } from "../../plan/types.js";
+import { headerText } from "../../render/header.js";
+import { render } from "../../render/hbs.js";
+import type { Site } from "../../resolve/site.js";
+import type { Vrouter, VrouterMember } from "../../resolve/vrouter.js";
+import { artifactsOf, configDir, installs, unitPath, unitsStep, type FileSpec } from "../netns/service.js";
+import type { Target } from "../target.js";
+import { cluster, netnsUnit, uplinkUnit } from "./cib.js";
+import { cibConstraints, cibResources, pcsCreate, pcsDelete, pcsLine } from "./render.js";
+
+export const pcsScript = (v: Vrouter) => `${configDir(v)}/pacemaker.sh`;
+export const cibFragment = (v: Vrouter) => `${configDir(v)}/cib-${v.name}.xml`;
+const pacemakerMode = (v: Vrouter) => v.ha?.manager === "pacemaker";
+
+function oneshot(site: Site, v: Vrouter, unit: string, description: string, start: string, stop: string): FileSpec {
+  return { dest: unitPath(unit), content: render("systemd/netns-oneshot.service", { header: headerText(site), description, router: v.name, start, stop }) };
+}
+
+/** Every member: the units Pacemaker starts, installed and never enabled. */
+function unitsOf(site: Site, v: Vrouter, m: VrouterMember) {
+  const route = ["default", "via", v.gateway, "dev", v.public.link].join(" ");
+  const files = [
+    oneshot(site, v, netnsUnit(v), `Namespace ${v.namespace} of virtual router ${v.name} is present (made by apply.sh runtime): Pacemaker places nothing of ${v.name} where it is not`,
+      `/sbin/ip netns exec ${v.namespace} true`, ""),
+    oneshot(site, v, uplinkUnit(v), `Default route of virtual router ${v.name} out of ${v.public.link}, on the member holding the VIPs`,
+      `/sbin/ip -n ${v.namespace} route replace ${route}`, `-/sbin/ip -n ${v.namespace} route del ${route}`),
+  ];
+  const step = unitsStep(`vrouter-${v.name}-cluster-units`, m.host,
+    `install ${netnsUnit(v)} and ${uplinkUnit(v)}, which Pacemaker starts (namespace check, default route out of ${v.public.link})`,
+    files, [netnsUnit(v), uplinkUnit(v)], true);
+  return { step, artifacts: artifactsOf(m.host, files) };
+}
+
+/** The primary: pacemaker.sh and the CIB fragment, and the step that runs the script. */
+function clusterOf(site: Site, v: Vrouter, m: VrouterMember): { step: Step; artifacts: Artifact[] } {
+  const c = cluster(v);
+  const header = headerText(site);
+  const files: FileSpec[] = [
+    { dest: pcsScript(v), mode: "0755", content: render("pacemaker/pacemaker.sh", { header, router: v.name, prefix: c.prefix, primary: m.host, create: pcsCreate(c).map((x) => ({ comment: x.comment, line: pcsLine(x.argv) })), delete: pcsDelete(c).map(pcsLine) }) },
+    { dest: cibFragment(v), content: render("pacemaker/cib.xml", {
+      header, router: v.name, resources: cibResources(c), constraintXml: cibConstraints(c),
+      constraints: c.constraints.map((k) => `${k.id}: ${k.why}`),
+    }) },
+  ];
+  const exists = ["crm_resource", "--resource", `${c.prefix}-router`, "--query-xml"];
+  const step: Step = {
+    id: `vrouter-${v.name}-pacemaker`, host: m.host, phase: "services",
+    title: `create ${v.name}'s cluster resources (${c.top.join(", ")}) and their ordering and colocation with pacemaker.sh create (one verified CIB push)`,
+    apply: [...installs(files), { kind: "run", argv: ["bash", pcsScript(v), "create"], unless: exists }],
+    verify: c.top.map((id) => ({ fn: "check_cluster_resource" as const, args: [id] })),
+    inverse: [{ kind: "run", argv: ["bash", pcsScript(v), "delete"], onlyIf: exists }, ...files.map((f) => ({ kind: "remove" as const, dest: f.dest }))],
+  };
+  return { step, artifacts: artifactsOf(m.host, files) };
+}
+
+function gate(v: Vrouter, m: VrouterMember): Gate & { host: string } {
+  const p = v.ha!.prefix!;
+  return {
+    host: m.host, id: "V5", kind: "cluster-members", subject: "pacemaker",
+    title: `Pacemaker runs here and knows every member, its IPaddr2 can work in a namespace, and nothing but resource ${p}-vip-mgmt holds ${v.management.vip}`,
+    params: { members: v.members.map((x) => x.host), resource: `${p}-vip-mgmt`, address: v.management.vip },
+  };
+}
+
+export const pacemaker: Target = {
+  name: "pacemaker",
+  summary: "VIP failover by Pacemaker: units the cluster starts on every member, a pcs script and its CIB fragment (IPaddr2 in the namespace, promotable conntrackd, ordering and colocation)",
+  plan: (site) => {
+    const vs = site.vrouters.filter(pacemakerMode);
+    const made = vs.flatMap((v) => [...v.members.map((m) => unitsOf(site, v, m)), clusterOf(site, v, v.members.find((m) => m.primary)!)]);
+    return { steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => gate(v, m))) };
+  },
+};
