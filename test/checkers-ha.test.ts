@@ -5,10 +5,12 @@
 // run with pcs -f against a CIB from `cibadmin --empty`, checked by crm_verify -x, compared with the
 // committed CIB fragment, and deleted back to nothing; and the resource agents the CIB names
 // (IPaddr2 with network_namespace, conntrackd through sitegen's wrapper) run directly in a namespace,
-// without a cluster. Every namespace made here is deleted, whatever happens.
+// without a cluster; and the Ansible tasks that write the VRRP password from the vault variable, run
+// against localhost into a temporary root. Every namespace made here is deleted, whatever happens.
 import { spawn } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { listFiles } from "../src/emit/drift.js";
 import { ROOT } from "./helpers/gen.js";
@@ -231,4 +233,40 @@ describe("the resource agents the CIB names, run directly in a namespace (no clu
       expect(run("ip", ["netns", "exec", ns, "conntrackd", "-C", ctConf, "-s", "runtime"]).code).not.toBe(0);
     });
   });
+});
+
+describe("the Ansible tasks that write the VRRP password from the vault variable", () => {
+  it("write it 0600 in keepalived's $NAME=value form, never print it, and refuse one keepalived would truncate", () => {
+    requireTool("ansible-playbook");
+    const tasks = parse(readFileSync(join(ROOT, "out/fuel-env/ansible/tasks/ctrl1-apply.yml"), "utf8")) as unknown;
+    const found: Array<Record<string, unknown>> = [];
+    const walk = (x: unknown): void => {
+      if (Array.isArray(x)) x.forEach(walk);
+      else if (x && typeof x === "object") {
+        const t = x as Record<string, unknown>;
+        if (typeof t.name === "string" && /vault_fuel_env_vrrp_pass/.test(t.name) && t.no_log === true) found.push(t);
+        Object.values(t).forEach(walk);
+      }
+    };
+    walk(tasks);
+    expect(found.map((t) => Object.keys(t).find((k) => k.startsWith("ansible.builtin.")))).toEqual(["ansible.builtin.assert", "ansible.builtin.copy"]);
+    const dir = join(tmp, "ansible-secret");
+    mkdirSync(dir);
+    const book = join(dir, "play.yml");
+    const play = (secret: string) => {
+      const tasksOnly = found.map(({ notify: _n, ...t }) => t); // the handlers belong to the real play
+      writeFileSync(book, `- hosts: localhost\n  gather_facts: false\n  vars:\n    sitegen_prefix: ${dir}/root\n    vault_fuel_env_vrrp_pass: "${secret}"\n  tasks: ${JSON.stringify(tasksOnly)}\n`);
+      return run("ansible-playbook", ["-i", "localhost,", "-c", "local", book], { timeoutMs: 120_000 });
+    };
+    mkdirSync(join(dir, "root/etc/sitegen/vrouter"), { recursive: true });
+    const ok = play("Zq4.k_8");
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout + ok.stderr).not.toContain("Zq4.k_8");
+    const file = join(dir, "root/etc/sitegen/vrouter/vrrp-auth.conf");
+    expect(readFileSync(file, "utf8")).toBe("$VRRP_AUTH_PASS=Zq4.k_8\n");
+    expect((statSync(file).mode & 0o777).toString(8)).toBe("600");
+    const long = play("much-too-long");
+    expect(long.code).not.toBe(0);
+    expect(long.stdout + long.stderr).not.toContain("much-too-long");
+  }, 180_000);
 });

@@ -6,7 +6,9 @@
 // SIGKILL and its router legs go down); the transfer must finish without a reset through the new
 // active controller, whose conntrack table holds the entry conntrackd synced. Then a graceful
 // handover (keepalived stopped), a control run that shows the flow dies without the synced entry,
-// and the rollback to the snapshots. The VIP move times are printed for the README.
+// and the rollback to the snapshots; the audit's VRRP gate passes before anything runs and while only
+// members advertise, and stops on a foreign router using the same ID. The VIP move times are printed
+// for the README.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,11 +40,11 @@ interface Progress { bytes: number; done: boolean; reset: boolean; error: string
 
 /** fuel-env as committed (three members: conntrackd NOTRACK), and with two members (FTFW). */
 const VARIANTS = [
-  { label: "three members, conntrackd NOTRACK", controllers: ["ctrl1", "ctrl2", "ctrl3"], mode: "NOTRACK", edit: (t: string) => t },
-  { label: "two members, conntrackd FTFW", controllers: ["ctrl1", "ctrl2"], mode: "FTFW", edit: (t: string) => t.replace(/^ {6}- \{ host: ctrl3, address: [^\n]*\n/m, "") },
+  { label: "three members, conntrackd NOTRACK", controllers: ["ctrl1", "ctrl2", "ctrl3"], mode: "NOTRACK", audit: true, edit: (t: string) => t },
+  { label: "two members, conntrackd FTFW", controllers: ["ctrl1", "ctrl2"], mode: "FTFW", audit: false, edit: (t: string) => t.replace(/^ {6}- \{ host: ctrl3, address: [^\n]*\n/m, "") },
 ];
 
-describe.each(VARIANTS)("VIP failover with conntrackd state sync (fuel-env, keepalived, $label) in network namespaces", ({ label, controllers: CONTROLLERS, mode, edit }) => {
+describe.each(VARIANTS)("VIP failover with conntrackd state sync (fuel-env, keepalived, $label) in network namespaces", ({ label, controllers: CONTROLLERS, mode, audit, edit }) => {
   const topo = new Topology(`sfo${process.pid % 1000}${CONTROLLERS.length}`);
   const tmp = mkdtempSync(join(tmpdir(), "sitegen-failover-"));
   const measured: Record<string, number[]> = {};
@@ -134,6 +136,21 @@ describe.each(VARIANTS)("VIP failover with conntrackd state sync (fuel-env, keep
     console.log(`vrouter failover times (ms), ${label}: ${JSON.stringify(measured)}`);
   });
 
+  /** audit.sh on h: its exit code and its V5 (VRRP segment) line. */
+  const auditV5 = (h: string) => {
+    const r = topo.sh(h, `bash ${hostDir(h)}/audit.sh`);
+    return { code: r.code, v5: r.stdout.split("\n").filter((l) => / V5 /.test(l)).join("\n"), out: r.stdout + r.stderr };
+  };
+
+  // the audit (it listens for VRRP adverts for 4 s per controller) runs in the first variant only
+  if (audit) it("the audit passes on every controller before anything runs (V5 hears no VRRP adverts with ID 52)", () => {
+    for (const h of CONTROLLERS) {
+      const a = auditV5(h);
+      expect(a.code, `${h}\n${a.out}`).toBe(0);
+      expect(a.v5).toBe("PASS V5 vrid 52: no adverts with this ID, and 192.168.0.2 answers nobody yet");
+    }
+  }, 60_000);
+
   it("applies the runtime phase on every controller: no member holds a VIP yet, each has the low-priority route", () => {
     for (const h of CONTROLLERS) {
       const r = topo.sh(h, `bash ${hostDir(h)}/apply.sh runtime`);
@@ -180,6 +197,25 @@ describe.each(VARIANTS)("VIP failover with conntrackd state sync (fuel-env, keep
     expect(holders()).toEqual(["ctrl1"]);
     expect(topo.must("ctrl1", "ip -n vrouter route show default")).toMatch(/^default via 172\.16\.0\.1 dev vr-ex/m);
     expect(topo.sh("cmp1", `ping -c2 -W2 -q ${TARGET}`).code).toBe(0);
+  }, 60_000);
+
+  if (audit) it("the audit's VRRP gate: members' adverts pass, a foreign router with the same ID stops the change", async () => {
+    const ours = auditV5("ctrl2");
+    expect(ours.code, ours.out).toBe(0);
+    expect(ours.v5).toMatch(/^PASS V5 vrid 52: only members advertise it \(192\.168\.0\.3\): the router already runs/);
+    // a foreign VRRP router on the management segment (cmp1) with the same ID: what Kolla's 51 would be
+    const conf = join(tmp, "foreign-keepalived.conf");
+    execFileSync("sh", ["-c", `printf '%s\\n' 'vrrp_instance foreign {' ' state BACKUP' ' interface eth1' ' virtual_router_id 52' ' priority 50' ' advert_int 1' ' virtual_ipaddress {' '  192.168.0.99/24' ' }' '}' > ${conf}`]);
+    // its own /run (pid files), in a mount namespace of its own
+    const foreign = topo.start("cmp1", ["unshare", "--mount", "--propagation", "private", "sh", "-c", `mount -t tmpfs tmpfs /run && exec keepalived --dont-fork --log-console --vrrp -f ${conf}`], join(tmp, "foreign-keepalived.log"));
+    try {
+      const stopped = await poll(3, 1000, () => { const a = auditV5("ctrl2"); return a.code === 1 ? a : undefined; });
+      expect(stopped, "the audit did not stop on the foreign router").toBeDefined();
+      expect(stopped!.v5).toMatch(/^STOP V5 vrid 52: VRRP adverts with this ID come from 192\.168\.0\.21, which is not a member/);
+    } finally {
+      await topo.stop(foreign);
+    }
+    expect(holders()).toEqual(["ctrl1"]);
   }, 60_000);
 
   it("a throttled transfer from cmp1 through the VIP and NAT survives the death of the active controller", async () => {

@@ -67,16 +67,18 @@ function live(v: Vrouter): { done: string[]; notDone: string[] } {
     return {
       done: [
         "test/vrouter-failover.test.ts runs these keepalived and conntrackd configurations (from their units' own command lines), ha-notify.sh and the password written by install_secret on simulated controllers in network namespaces, with three members (NOTRACK) and with two (FTFW): a throttled TCP transfer from a public-less node through the management VIP and the NAT finishes without a reset, byte for byte, when the active controller dies (keepalived killed with SIGKILL, its legs down) and again on a graceful stop; the new active member's conntrack table holds the synced entry; with conntrackd stopped on the backups the same failure stalls the flow; the rollback restores every namespace exactly. It prints the measured VIP move times.",
-        "keepalived -t checks every member's configuration inside a namespace holding its interfaces; conntrackd is started in one, queried (-s) and stopped by PID (test/checkers-ha.test.ts).",
+        "The same test runs the audit: its VRRP gate passes before anything runs and while only members advertise, and stops the change when a foreign router on the management segment uses the same virtual_router_id.",
+        "keepalived -t checks every member's configuration inside a namespace holding its interfaces; conntrackd is started in one, queried (-s) and stopped by PID; the Ansible tasks that write the password run for real: the file is 0600 in keepalived's form, the value never shows in the output, a password keepalived would truncate is refused (test/checkers-ha.test.ts).",
       ],
       notDone: [
-        "systemd starting the units (the tests start the same command lines themselves), real switches (multicast snooping, VRRP across physical links), Open vSwitch legs, reboots, and the audit's VRRP listening gate against a foreign router.",
+        "systemd starting the units (the tests start the same command lines themselves), the whole Ansible play against the controllers, real switches (multicast snooping, VRRP across physical links), Open vSwitch legs, and reboots.",
       ],
     };
   }
   return {
     done: [
       "Offline only: test/checkers-ha.test.ts runs pacemaker.sh create with pcs -f against a CIB from `cibadmin --empty`, checks it with crm_verify -x, compares what pcs wrote with the committed CIB fragment, and runs pacemaker.sh delete back to an empty configuration.",
+      "The resource agents the CIB names run directly, without a cluster, in a network namespace: IPaddr2 with network_namespace adds and removes the VIP inside it; ocf:heartbeat:conntrackd, through the generated wrapper, starts conntrackd in it, promotes (-c -f -R -B), demotes (-t -n) and stops it.",
     ],
     notDone: [
       "No Pacemaker/Corosync cluster has run these resources: the failover path above is how Pacemaker and the agents are documented to behave, not something sitegen has watched happen, and its timing is unknown. Test it on a staging cluster (`pcs node standby` on the active node while a download runs) before relying on it.",
