@@ -53,13 +53,11 @@ export function vrouterNotes(site: Site, host: string): string[] {
   const out: string[] = [];
   for (const v of site.vrouters) {
     const m = member(v, host);
-    if (m && v.ha) {
-      out.push(haNote(v, m.host));
-    } else if (m) {
-      out.push(m.primary
+    if (m) {
+      out.push(v.ha ? haNote(v, m.host) : m.primary
         ? `${host} is ${v.name}'s primary: its namespace holds ${v.management.vip} and ${v.public.vip} until a failover manager (keepalived or Pacemaker) moves them; then this static placement must go.`
         : `${host} does not hold ${v.name}'s VIPs: its namespace ${m.address ? `leaves through the primary (${v.primary}) by a default route via ${v.management.vip} with metric 10000` : "has no management address of its own, so it has no way out until it holds the VIPs"}, and its services already listen on the VIP (ip_nonlocal_bind), ready for a failover.`);
-      out.push(`The namespace, its legs, addresses, routes and rules are runtime state, lost on reboot: run \`bash apply.sh runtime\` again after one (sitegen does not generate a boot unit for the namespace yet), then restart the sitegen-${v.name}-* units.`);
+      out.push(`The namespace, its legs, addresses, routes and rules are runtime state, lost on reboot: run \`bash apply.sh runtime\` again after one (sitegen does not generate a boot unit for the namespace yet), then restart the sitegen-${v.name}-* units${v.ha?.manager === "pacemaker" ? ` (under Pacemaker: \`pcs resource cleanup ${v.ha.prefix}-netns-clone\`; until then sitegen-${v.name}-netns.service fails there and the cluster places nothing of ${v.name} on ${host})` : ""}.`);
       for (const l of [v.management, v.public]) {
         if (m.bridges[l.role].type === "ovs") out.push(`${m.bridges[l.role].name} is an Open vSwitch bridge: the ${l.role} leg is an internal port ${l.link}${l.vlan !== undefined ? ` with tag=${l.vlan}` : ""}. This variant is generated and checked offline only: the machines sitegen is tested on have no openvswitch module; run the namespace round trip in the guest kernel before relying on it.`);
       }
