@@ -1,6 +1,6 @@
 // The typed, resolved Site every target reads. Built only from a document that passed validation.
 import type { BridgeOwner, SiteDoc } from "../model/types.js";
-import { parseAddress, parseCidr, type Cidr } from "../validate/cidr.js";
+import { parseAddress, parseCidr, type Cidr } from "../net/cidr.js";
 import { resolveVrouters, type Vrouter } from "./vrouter.js";
 
 export interface Bridge { name: string; owner: BridgeOwner; libvirtNetwork?: string; vlanFiltering: boolean }

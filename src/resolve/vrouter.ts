@@ -1,7 +1,8 @@
 // Virtual routers, resolved: every default filled in, every reference followed. Built only from a
 // document that passed validation (the vrouter-* rules).
 import type { SiteDoc, VrouterDoc, VrouterLegDoc } from "../model/types.js";
-import { parseAddress, parseCidr, type Cidr } from "../validate/cidr.js";
+import { parseAddress, parseCidr, type Cidr } from "../net/cidr.js";
+import { defaultPeer, defaultPriority, DEFAULT_NAMESPACE, LINK_DEFAULTS, SYNC_DEFAULTS } from "../model/defaults.js";
 
 export interface VrBridge { name: string; type: "linux" | "ovs"; owner: string; ports: string[] }
 
@@ -55,19 +56,6 @@ export interface Vrouter {
   ntp?: { upstreams: string[]; daemon: "chrony" | "ntpd"; names: boolean };
   nodes: VrouterNode[];
   ha?: VrouterHa;
-}
-
-export const LINK_DEFAULTS = { management: "vr-mgmt", public: "vr-ex" } as const;
-export const defaultPeer = (link: string) => `${link}-p`;
-export const DEFAULT_NAMESPACE = "vrouter";
-export const SYNC_DEFAULTS = { group: "225.0.0.50", port: 3780 } as const;
-
-/** Priorities when none are written: 150 for the primary, then 100, 90, ... in member order (at least 1). */
-export function defaultPriority(v: VrouterDoc, host: string): number {
-  const primary = v.primary ?? v.members[0]!.host;
-  if (host === primary) return 150;
-  const rank = v.members.filter((m) => m.host !== primary).findIndex((m) => m.host === host);
-  return Math.max(1, 100 - 10 * rank);
 }
 
 function resolveHa(v: VrouterDoc): VrouterHa | undefined {

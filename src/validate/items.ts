@@ -1,6 +1,6 @@
 import type { Path } from "../model/source.js";
 import type { NetworkDoc } from "../model/types.js";
-import { parseAddress, type Addr } from "./cidr.js";
+import { parseAddress, type Addr } from "../net/cidr.js";
 
 export type Role = "gateway" | "static" | "address" | "range";
 

@@ -4,7 +4,7 @@ import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import type { Site } from "../../resolve/site.js";
 import type { Vrouter } from "../../resolve/vrouter.js";
-import { format, parseAddress, parseCidr, type Cidr } from "../../validate/cidr.js";
+import { format, parseAddress, parseCidr, type Cidr } from "../../net/cidr.js";
 import { expand, perMember, type DaemonSpec } from "../netns/service.js";
 import type { Target } from "../target.js";
 

@@ -1,4 +1,4 @@
-import { parseCidr } from "../cidr.js";
+import { parseCidr } from "../../net/cidr.js";
 import type { Rule } from "../context.js";
 
 /** Every network CIDR parses and has no host bits set. */

@@ -1,4 +1,4 @@
-import { contains, hostSpan, parseAddress, reservedRole } from "../cidr.js";
+import { contains, hostSpan, parseAddress, reservedRole } from "../../net/cidr.js";
 import type { Rule } from "../context.js";
 import { rawAddresses } from "../items.js";
 

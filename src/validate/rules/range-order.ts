@@ -1,4 +1,4 @@
-import { parseAddress } from "../cidr.js";
+import { parseAddress } from "../../net/cidr.js";
 import type { Rule } from "../context.js";
 
 /** A range runs from its lower to its higher address, within one family. */

@@ -1,5 +1,5 @@
 import type { Path } from "../../model/source.js";
-import { contains, hostSpan, parseAddress, reservedRole, type Addr } from "../cidr.js";
+import { contains, hostSpan, parseAddress, reservedRole, type Addr } from "../../net/cidr.js";
 import type { Rule, RuleContext } from "../context.js";
 import { claims } from "../items.js";
 import { eachVrouter, legs } from "../vrouter-lookup.js";

@@ -1,5 +1,5 @@
 import type { Path } from "../../model/source.js";
-import { defaultPeer, DEFAULT_NAMESPACE, LINK_DEFAULTS } from "../../resolve/vrouter.js";
+import { defaultPeer, DEFAULT_NAMESPACE, LINK_DEFAULTS } from "../../model/defaults.js";
 import type { Rule, RuleContext } from "../context.js";
 import { shorten } from "../names.js";
 import { bridgeOn, eachVrouter, IFNAMSIZ, legs } from "../vrouter-lookup.js";

@@ -1,4 +1,4 @@
-import { defaultPriority } from "../../resolve/vrouter.js";
+import { defaultPriority } from "../../model/defaults.js";
 import type { Rule } from "../context.js";
 import { eachVrouter } from "../vrouter-lookup.js";
 

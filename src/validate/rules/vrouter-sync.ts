@@ -1,5 +1,5 @@
-import { SYNC_DEFAULTS } from "../../resolve/vrouter.js";
-import { multicastProblem, parseAddress } from "../cidr.js";
+import { SYNC_DEFAULTS } from "../../model/defaults.js";
+import { multicastProblem, parseAddress } from "../../net/cidr.js";
 import type { Rule } from "../context.js";
 import { segmentNames, segmentsOf } from "../segments.js";
 import { eachVrouter } from "../vrouter-lookup.js";

@@ -1,4 +1,4 @@
-import { parseAddress } from "../cidr.js";
+import { parseAddress } from "../../net/cidr.js";
 import type { Rule } from "../context.js";
 import { eachVrouter } from "../vrouter-lookup.js";
 

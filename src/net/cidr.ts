@@ -1,4 +1,4 @@
-// All address math lives here: the only module that imports ip-address.
+// All address math lives here, below validate and resolve: the only module that imports ip-address.
 import { Address4, Address6 } from "ip-address";
 
 export type Family = 4 | 6;
