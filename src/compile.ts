@@ -33,10 +33,6 @@ export function compile(text: string, file: string, opts: CompileOptions): Resul
   const site = resolve(source.data as SiteDoc, opts.source);
   const plan = buildPlan(site, TARGETS);
   const files = [...plan.artifacts, ...BUNDLES.flatMap((b) => b.render(site, plan))].sort((a, b) => (a.path < b.path ? -1 : 1));
-  for (const f of files) {
-    // git stores only 0644 and 0755: any other mode would drift in every fresh clone.
-    if (f.mode !== 0o644 && f.mode !== 0o755) throw new Error(`${f.path}: mode 0${f.mode.toString(8)} cannot be committed to git`);
-  }
   for (let i = 1; i < files.length; i++) {
     if (files[i]!.path === files[i - 1]!.path) throw new Error(`two targets wrote ${files[i]!.path}`);
   }

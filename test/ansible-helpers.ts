@@ -6,6 +6,7 @@ import { BUNDLES } from "../src/bundles/index.js";
 import { manifest } from "../src/bundles/manifest.js";
 import { compile } from "../src/compile.js";
 import { writeSite } from "../src/emit/write.js";
+import { cmd, probe } from "../src/plan/actions.js";
 import type { Artifact, Check, Plan, Step } from "../src/plan/types.js";
 import { shWords } from "../src/render/shell-quote.js";
 import { sh } from "./helpers/tools.js";
@@ -83,21 +84,21 @@ const STEPS: Step[] = [
   {
     id: "runtime-gw", host: "gw", phase: "runtime", title: `create ${GW} (macvlan on virbr1) with 10.12.8.1/22 and bring it up`,
     apply: [
-      { kind: "run", argv: ["ip", "link", "add", "link", "virbr1", "name", GW, "type", "macvlan", "mode", "bridge"], unless: ["ip", "link", "show", "dev", GW] },
-      { kind: "run", argv: ["ip", "addr", "replace", "10.12.8.1/22", "dev", GW] },
-      { kind: "run", argv: ["ip", "link", "set", "dev", GW, "up"] },
+      cmd(["ip", "link", "add", "link", "virbr1", "name", GW, "type", "macvlan", "mode", "bridge"], { unless: probe("ip", "link", "show", "dev", GW) }),
+      cmd(["ip", "addr", "replace", "10.12.8.1/22", "dev", GW]),
+      cmd(["ip", "link", "set", "dev", GW, "up"]),
     ],
     verify: gwChecks,
     inverse: [
-      { kind: "run", argv: ["ip", "addr", "del", "10.12.8.1/22", "dev", GW], mayFail: true },
-      { kind: "run", argv: ["ip", "link", "del", "dev", GW], onlyIf: ["ip", "link", "show", "dev", GW] },
+      cmd(["ip", "addr", "del", "10.12.8.1/22", "dev", GW], { mayFail: true }),
+      cmd(["ip", "link", "del", "dev", GW], { onlyIf: probe("ip", "link", "show", "dev", GW) }),
     ],
   },
   {
     id: "persist-forwarding", host: "gw", phase: "persist", title: `enable IPv4 forwarding now and at boot (${SYSCTL_FILE})`,
-    apply: [{ kind: "install", dest: SYSCTL_FILE, mode: "0644" }, { kind: "run", argv: ["sysctl", "-w", "net.ipv4.ip_forward=1"] }],
+    apply: [{ kind: "install", dest: SYSCTL_FILE, mode: 0o644 }, cmd(["sysctl", "-w", "net.ipv4.ip_forward=1"])],
     verify: [{ fn: "check_sysctl", args: ["net.ipv4.ip_forward", "1"] }],
-    inverse: [{ kind: "remove", dest: SYSCTL_FILE }, { kind: "run", argv: ["sysctl", "-w", "net.ipv4.ip_forward=0"] }],
+    inverse: [{ kind: "remove", dest: SYSCTL_FILE }, cmd(["sysctl", "-w", "net.ipv4.ip_forward=0"])],
   },
 ];
 

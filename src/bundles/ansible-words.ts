@@ -1,7 +1,10 @@
 // Words and names for the Ansible bundle: what a generated string may contain, how an argv reaches
 // ansible.builtin.command exactly, and task names that fit a line.
+import type { Word } from "../plan/actions.js";
 import type { Artifact } from "../plan/types.js";
 import { shq } from "../render/shell-quote.js";
+
+export type Task = Record<string, unknown>;
 
 /** A Jinja expression in a generated string would be evaluated by Ansible: refuse it. */
 export function literal(word: string): string {
@@ -30,9 +33,11 @@ const LONG_WORD = 100;
  * is written to args/<host>/<base>-<index>.txt beside the playbooks, where a reviewer reads it as
  * plain text, and reaches argv through a file lookup (exact: no stripping, and lookups are not templated).
  */
-export function commandArgs(argv: string[], host: string, base: string, files: Artifact[]): { argv: string[] } {
+export function commandArgs(argv: Word[], host: string, base: string, files: Artifact[]): { argv: string[] } {
   return {
     argv: argv.map((w, i) => {
+      // a file path below the play's root, as install and remove use it
+      if (typeof w !== "string") return `{{ sitegen_prefix }}${literal(w.path)}`;
       literal(w);
       if (!/[\n\t]/.test(w) && w.length <= LONG_WORD) return w;
       const rel = `args/${host}/${base}-${i}.txt`;

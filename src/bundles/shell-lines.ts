@@ -1,20 +1,33 @@
 // Plan actions and checks as shell lines; the script templates only place them.
-import type { Action, Check } from "../plan/types.js";
+import { modeText, plainWords, probeArgv, unitArgv, unitGuard, type Action, type Probe, type Word } from "../plan/actions.js";
+import type { Check } from "../plan/types.js";
 import { shq, shWords } from "../render/shell-quote.js";
+
+/** A word of a command: a Path is rooted at $root (lib.sh's copy of $SITEGEN_ROOT). */
+const scriptWords = (argv: Word[]) => argv.map((w) => (typeof w === "string" ? shq(w) : `"$root"${shq(w.path)}`)).join(" ");
+
+type Guard = { unless?: Probe; onlyIf?: Probe; mayFail?: boolean };
+/** How a probe is asked silently: lib.sh's `quiet`, or plain redirection for a human. */
+const inScript = (p: Probe) => `quiet ${shWords(probeArgv(p))}`;
+const byHand = (p: Probe) => `${shWords(probeArgv(p))} >/dev/null 2>&1`;
+
+/** A command behind its guard. */
+function guarded(cmd: string, g: Guard, ask: (p: Probe) => string): string {
+  if (g.unless) return `if ! ${ask(g.unless)}; then ${cmd}; fi`;
+  if (g.onlyIf) return `if ${ask(g.onlyIf)}; then ${cmd}; fi`;
+  return g.mayFail ? `${cmd} || true` : cmd;
+}
 
 /** One action as a shell command (with its idempotence guard), as a human would read it. */
 export function actionText(a: Action): string {
   switch (a.kind) {
-    case "install": return `install_file ${shq(a.dest)} ${a.mode}`;
+    case "install": return `install_file ${shq(a.dest)} ${modeText(a.mode)}`;
     case "remove": return `remove_file ${shq(a.dest)}`;
     // the prefix is literal text (keepalived's $NAME=): a directive keeps shellcheck from reading it as an expansion
     case "secret": return `${a.prefix.includes("$") ? "# shellcheck disable=SC2016 # literal $ in the prefix\n  " : ""}install_secret ${shWords([a.dest, a.name, a.prefix, a.pattern])}`;
-    case "run": {
-      const cmd = `run ${shWords(a.argv)}`;
-      if (a.unless) return `if ! quiet ${shWords(a.unless)}; then ${cmd}; fi`;
-      if (a.onlyIf) return `if quiet ${shWords(a.onlyIf)}; then ${cmd}; fi`;
-      return a.mayFail ? `${cmd} || true` : cmd;
-    }
+    case "cmd": return guarded(`run ${scriptWords(a.argv)}`, a, inScript);
+    case "unit": return guarded(`run ${shWords(unitArgv(a))}`, { onlyIf: unitGuard(a) }, inScript);
+    case "netplan": return `run netplan ${a.verb}`;
   }
 }
 
@@ -26,14 +39,12 @@ export const checkLine = (c: Check): string => `${c.fn} ${shWords(c.args)}`;
 /** The command an operator would type, without the scripts' helpers, for REVIEW.md. */
 export function plainText(a: Action): string {
   switch (a.kind) {
-    case "install": return `install -D -m ${a.mode} files${a.dest} ${a.dest}`;
+    case "install": return `install -D -m ${modeText(a.mode)} files${a.dest} ${a.dest}`;
     case "remove": return `rm -f ${a.dest}`;
     case "secret": return `(umask 077; printf '%s%s\\n' ${shq(a.prefix)} "$${a.name}" > ${a.dest})  # $${a.name}: the Ansible vault variable's value, ${a.why}`;
-    case "run": {
-      const cmd = shWords(a.argv);
-      if (a.unless) return `if ! ${shWords(a.unless)} >/dev/null 2>&1; then ${cmd}; fi`;
-      if (a.onlyIf) return `if ${shWords(a.onlyIf)} >/dev/null 2>&1; then ${cmd}; fi`;
-      return a.mayFail ? `${cmd} || true` : cmd;
-    }
+    // the real root on the host: Path words as they are
+    case "cmd": return guarded(shWords(plainWords(a.argv)), a, byHand);
+    case "unit": return guarded(shWords(unitArgv(a)), { onlyIf: unitGuard(a) }, byHand);
+    case "netplan": return `netplan ${a.verb}`;
   }
 }

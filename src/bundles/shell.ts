@@ -1,4 +1,5 @@
 // Per-host shell scripts: a sourced library, audit, apply and rollback (whole, or one phase), verify.
+import type { GitMode } from "../plan/actions.js";
 import type { HostPlan } from "../plan/by-host.js";
 import { PHASES, type Artifact, type Check, type CheckFn, type Step } from "../plan/types.js";
 import { headerText } from "../render/header.js";
@@ -20,7 +21,7 @@ const usesNetns = (cs: Check[]) => cs.some((c) => NETNS_FNS.has(c.fn));
 const HA_FNS = new Set<CheckFn>(["check_file", "check_unit_file", "check_secret_file", "check_cluster_resource"]);
 const usesHa = (cs: Check[], steps: Step[]) => cs.some((c) => HA_FNS.has(c.fn)) || steps.some((s) => [...s.apply, ...s.inverse].some((a) => a.kind === "secret"));
 
-const script = (path: string, content: string, mode = 0o755): Artifact => ({ path, content, mode });
+const script = (path: string, content: string, mode: GitMode = 0o755): Artifact => ({ path, content, mode });
 
 /**
  * hosts/<host>/: lib.sh (sourced helpers), audit.sh, apply.sh [PHASE], rollback.sh [PHASE], verify.sh.

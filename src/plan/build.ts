@@ -1,5 +1,6 @@
 import type { Site } from "../resolve/site.js";
 import type { Target } from "../targets/target.js";
+import { filesPath } from "./files.js";
 import { PHASES, type Plan } from "./types.js";
 
 /** A step that changes something but cannot be undone is refused: every change ships with its inverse. */
@@ -15,9 +16,14 @@ export function buildPlan(site: Site, targets: readonly Target[]): Plan {
     plan.artifacts.push(...(c.artifacts ?? []));
     plan.decisions.push(...(c.decisions ?? []));
   }
+  const shipped = new Set(plan.artifacts.map((a) => a.path));
   for (const s of plan.steps) {
     if (s.apply.length && !s.inverse.length) throw new PlanError(`step ${s.id} (${s.title}) has no inverse`);
     if (!s.verify.length) throw new PlanError(`step ${s.id} (${s.title}) has no verification`);
+    // an install copies a file of out/: refuse the plan rather than ship a step that cannot run
+    for (const a of [...s.apply, ...s.inverse]) {
+      if (a.kind === "install" && !shipped.has(filesPath(s.host, a.dest))) throw new PlanError(`step ${s.id} installs ${a.dest}, but no target wrote it`);
+    }
   }
   // Stable order: phase, then the order targets produced them (which follows the sorted Site).
   const rank = (p: string) => PHASES.indexOf(p as (typeof PHASES)[number]);

@@ -1,21 +1,11 @@
 // The plan: what every target contributes, before any bundle renders it.
+import type { Action, GitMode } from "./actions.js";
+
+export type { Action } from "./actions.js";
 
 /** Apply order. services: daemons and their configs; nodes: configs handed to other machines. */
 export type Phase = "audit" | "runtime" | "persist" | "services" | "nodes" | "verify";
 export const PHASES: Phase[] = ["audit", "runtime", "persist", "services", "nodes", "verify"];
-
-/** A command as argv, optionally guarded so that running it twice is safe. */
-export interface Run { kind: "run"; argv: string[]; unless?: string[]; onlyIf?: string[]; mayFail?: boolean }
-/** Copy hosts/<host>/files<dest> to dest (under $SITEGEN_ROOT). */
-export interface Install { kind: "install"; dest: string; mode: string }
-export interface Remove { kind: "remove"; dest: string }
-/**
- * Write a secret to dest (under $SITEGEN_ROOT), mode 0600, as prefix + value + newline. The value is
- * never in out/: Ansible takes it from the variable `name` (a vault variable), apply.sh from the
- * environment variable of the same name. It must match `pattern` (why says what needs that).
- */
-export interface Secret { kind: "secret"; dest: string; name: string; prefix: string; pattern: string; why: string }
-export type Action = Run | Install | Remove | Secret;
 
 /** A call to one of the check_* functions of templates/shell/lib.sh.hbs. */
 export interface Check {
@@ -53,7 +43,8 @@ export interface Step {
   inverse: Action[];
 }
 
-export interface Artifact { path: string; content: string; mode: number }
+/** A file of out/<site>/, at its path there. */
+export interface Artifact { path: string; content: string; mode: GitMode }
 
 export interface Decision { host: string; key: string; value: string; subject: string; reason: string }
 

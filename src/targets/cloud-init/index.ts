@@ -1,7 +1,9 @@
 // Public-less nodes (seed: "default route, DNS and NTP through the VIP"): cloud-init network-config
 // (v2) and user-data for nodes still to be provisioned, and for deployed nodes whose bridge netplan
 // owns, a netplan drop-in and a chrony source as a reversible step.
-import type { Action, Artifact, Check, Gate, Step } from "../../plan/types.js";
+import { cmd, netplan, probe } from "../../plan/actions.js";
+import { installed } from "../../plan/files.js";
+import type { Artifact, Check, Gate, Step } from "../../plan/types.js";
 import { hashHeader } from "../../render/header.js";
 import { toYaml } from "../../render/yaml.js";
 import type { Site } from "../../resolve/site.js";
@@ -45,23 +47,32 @@ function dropIn(site: Site, v: Vrouter, n: VrouterNode): string {
 
 const deployed = (n: VrouterNode) => n.bridge.owner === "netplan";
 
-function nodeStep(v: Vrouter, n: VrouterNode): Step {
-  const chronyUp = ["pidof", "chronyd"]; // reload only a running chronyd; a stopped one reads sources.d when it starts
-  const reload: Action = { kind: "run", argv: ["chronyc", "reload", "sources"], onlyIf: chronyUp };
+/** The deployed node's files: the netplan drop-in (kept 0644 in out/, installed 0600) and the chrony source. */
+function nodeFiles(site: Site, v: Vrouter, n: VrouterNode) {
+  return {
+    dropIn: installed(n.host, dropInPath(v), dropIn(site, v, n), 0o600),
+    chrony: v.ntp ? installed(n.host, chronySourcePath(v), `${hashHeader(site)}server ${v.management.vip} iburst\n`) : undefined,
+  };
+}
+
+function nodeStep(site: Site, v: Vrouter, n: VrouterNode): Step {
+  // reload only a running chronyd; a stopped one reads sources.d when it starts
+  const reload = cmd(["chronyc", "reload", "sources"], { onlyIf: probe("pidof", "chronyd") });
+  const { dropIn: d, chrony } = nodeFiles(site, v, n);
   return {
     id: `vrouter-${v.name}-node`, host: n.host, phase: "nodes",
     title: `route${v.dns ? ", resolve" : ""}${v.ntp ? " and sync time" : ""} through ${v.name}'s management VIP ${v.management.vip} (netplan drop-in on ${n.bridge.name}${v.ntp ? ", chrony source" : ""})`,
     apply: [
-      { kind: "install", dest: dropInPath(v), mode: "0600" },
-      { kind: "run", argv: ["netplan", "generate"] },
-      { kind: "run", argv: ["netplan", "apply"] },
-      ...(v.ntp ? [{ kind: "install" as const, dest: chronySourcePath(v), mode: "0644" }, reload] : []),
+      d.install,
+      netplan("generate"),
+      netplan("apply"),
+      ...(chrony ? [chrony.install, reload] : []),
     ],
     verify: [{ fn: "check_default_via", args: [v.management.vip] }],
     inverse: [
-      ...(v.ntp ? [{ kind: "remove" as const, dest: chronySourcePath(v) }, reload] : []),
-      { kind: "remove", dest: dropInPath(v) },
-      { kind: "run", argv: ["netplan", "apply"] },
+      ...(chrony ? [chrony.remove, reload] : []),
+      d.remove,
+      netplan("apply"),
     ],
   };
 }
@@ -73,9 +84,8 @@ function nodeArtifacts(site: Site, v: Vrouter, n: VrouterNode): Artifact[] {
     { path: `${dir}/cloud-init/user-data`, content: userData(site, v, n), mode: 0o644 },
   ];
   if (deployed(n)) {
-    // 0644 in the bundle (git keeps no other mode); install_file puts it in place as 0600
-    out.push({ path: `${dir}/files${dropInPath(v)}`, content: dropIn(site, v, n), mode: 0o644 });
-    if (v.ntp) out.push({ path: `${dir}/files${chronySourcePath(v)}`, content: `${hashHeader(site)}server ${v.management.vip} iburst\n`, mode: 0o644 });
+    const { dropIn: d, chrony } = nodeFiles(site, v, n);
+    out.push(d.artifact, ...(chrony ? [chrony.artifact] : []));
   }
   return out;
 }
@@ -104,7 +114,7 @@ export const cloudInit: Target = {
   plan: (site) => {
     const each = <T>(f: (v: Vrouter, n: VrouterNode) => T[]) => site.vrouters.flatMap((v) => v.nodes.flatMap((n) => f(v, n)));
     return {
-      steps: each((v, n) => (deployed(n) ? [nodeStep(v, n)] : [])),
+      steps: each((v, n) => (deployed(n) ? [nodeStep(site, v, n)] : [])),
       artifacts: each((v, n) => nodeArtifacts(site, v, n)),
       gates: each(nodeGates),
       checks: each((v, n) => (deployed(n) ? nodeChecks(v, n) : [])),

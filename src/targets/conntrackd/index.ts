@@ -8,7 +8,7 @@ import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import type { Site } from "../../resolve/site.js";
 import type { Vrouter, VrouterMember } from "../../resolve/vrouter.js";
-import { artifactsOf, configDir, daemon, runtimeDir, unitsStep, type FileSpec } from "../netns/service.js";
+import { configDir, daemon, runtimeDir, unitsStep, type FileSpec } from "../netns/service.js";
 import type { Target } from "../target.js";
 
 export const CONNTRACKD = "conntrackd";
@@ -36,12 +36,13 @@ export function conntrackdConfText(site: Site, v: Vrouter, m: VrouterMember): st
 function pacemakerStep(site: Site, v: Vrouter, m: VrouterMember) {
   const files: FileSpec[] = [
     { dest: conntrackdConf(v), content: conntrackdConfText(site, v, m) },
-    { dest: conntrackdWrapper(v), content: render("conntrackd/netns-wrapper.sh", { header: headerText(site), namespace: v.namespace, run: run(v) }), mode: "0755" },
+    { dest: conntrackdWrapper(v), content: render("conntrackd/netns-wrapper.sh", { header: headerText(site), namespace: v.namespace, run: run(v) }), mode: 0o755 },
   ];
-  const step = unitsStep(`vrouter-${v.name}-${CONNTRACKD}`, m.host,
-    `install ${conntrackdConf(v)} and ${conntrackdWrapper(v)}, through which Pacemaker's conntrackd agent runs conntrackd inside ${v.namespace}`,
-    files, [], true, [], files.map((f) => ({ fn: "check_file" as const, args: [f.dest] })));
-  return { step, artifacts: artifactsOf(m.host, files) };
+  return unitsStep({
+    id: `vrouter-${v.name}-${CONNTRACKD}`, host: m.host, files, units: [], byCluster: true,
+    title: `install ${conntrackdConf(v)} and ${conntrackdWrapper(v)}, through which Pacemaker's conntrackd agent runs conntrackd inside ${v.namespace}`,
+    checks: files.map((f) => ({ fn: "check_file" as const, args: [f.dest] })),
+  });
 }
 
 export const conntrackd: Target = {

@@ -1,7 +1,8 @@
 // keepalived (VRRP) in each member's router namespace: the VIPs and the default route out of the
 // public leg follow the active member; its notify script switches conntrackd (src/targets/conntrackd).
 // The VRRP password comes from an Ansible vault variable at install time and never reaches out/.
-import type { Gate, Secret } from "../../plan/types.js";
+import type { Secret } from "../../plan/actions.js";
+import type { Gate } from "../../plan/types.js";
 import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import type { Site } from "../../resolve/site.js";
@@ -48,7 +49,7 @@ function spec(site: Site, v: Vrouter, m: VrouterMember): DaemonSpec {
     // --all-config: a missing include (the password file) is an error, not a silent default
     command: ["/usr/sbin/keepalived", "--dont-fork", "--log-console", "--vrrp", "--all-config", "--use-file={conf}", "--pid={run}/keepalived.pid", "--vrrp_pid={run}/vrrp.pid"],
     extra: [{
-      dest: notifyScript(v), mode: "0755",
+      dest: notifyScript(v), mode: 0o755,
       content: render("keepalived/ha-notify.sh", { header: headerText(site), router: v.name, namespace: v.namespace, conf: conntrackdConf(v), state: transitionsFile(v) }),
     }],
     secrets: authSecret(v),

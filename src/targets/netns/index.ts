@@ -1,7 +1,8 @@
 // The virtual router's namespace on each member (seed Stage 1): namespace, legs on the bridges,
 // VIPs, routes, filter and NAT. Runtime steps, each with its verification and inverse; audit gates
 // for what the namespace needs; verify checks for what it delivers.
-import type { Action, Check, Gate, Step } from "../../plan/types.js";
+import { cmd, probe, type Action } from "../../plan/actions.js";
+import type { Artifact, Check, Gate, Step } from "../../plan/types.js";
 import type { Site } from "../../resolve/site.js";
 import type { Vrouter, VrouterLeg, VrouterMember } from "../../resolve/vrouter.js";
 import type { Target } from "../target.js";
@@ -12,17 +13,17 @@ export const LOW_PRIORITY_METRIC = "10000";
 /** Programs a failover manager needs on every member (tcpdump: the audit listens for VRRP adverts). */
 const HA_TOOLS = { keepalived: ["keepalived", "conntrackd", "tcpdump"], pacemaker: ["conntrackd", "pcs", "crm_resource"] } as const;
 
-const nsExists = (v: Vrouter) => ["ip", "netns", "exec", v.namespace, "true"];
+const nsExists = (v: Vrouter) => probe("ip", "netns", "exec", v.namespace, "true");
 const ipn = (v: Vrouter, ...args: string[]) => ["ip", "-n", v.namespace, ...args];
 
 function namespaceStep(v: Vrouter, m: VrouterMember): Step {
-  const sysctl = (kv: string) => ({ kind: "run" as const, argv: ["ip", "netns", "exec", v.namespace, "sysctl", "-qw", kv] });
+  const sysctl = (kv: string) => cmd(["ip", "netns", "exec", v.namespace, "sysctl", "-qw", kv]);
   return {
     id: `vrouter-${v.name}-netns`, host: m.host, phase: "runtime",
     title: `create network namespace ${v.namespace} with loopback up, IPv4 forwarding and non-local bind on and IPv6 off, inside it only`,
     apply: [
-      { kind: "run", argv: ["ip", "netns", "add", v.namespace], unless: nsExists(v) },
-      { kind: "run", argv: ipn(v, "link", "set", "dev", "lo", "up") },
+      cmd(["ip", "netns", "add", v.namespace], { unless: nsExists(v) }),
+      cmd(ipn(v, "link", "set", "dev", "lo", "up")),
       sysctl("net.ipv4.ip_forward=1"),
       // dnsmasq and the NTP server bind the VIP even on members that do not hold it yet
       sysctl("net.ipv4.ip_nonlocal_bind=1"),
@@ -37,7 +38,7 @@ function namespaceStep(v: Vrouter, m: VrouterMember): Step {
       { fn: "check_ns_sysctl", args: [v.namespace, "net.ipv4.ip_nonlocal_bind", "1"] },
       { fn: "check_ns_sysctl", args: [v.namespace, "net.ipv6.conf.default.disable_ipv6", "1"] },
     ],
-    inverse: [{ kind: "run", argv: ["ip", "netns", "del", v.namespace], onlyIf: nsExists(v) }],
+    inverse: [cmd(["ip", "netns", "del", v.namespace], { onlyIf: nsExists(v) })],
   };
 }
 
@@ -55,8 +56,8 @@ function legStep(v: Vrouter, m: VrouterMember, l: VrouterLeg): Step {
   const bridge = m.bridges[l.role];
   const addrs = legAddresses(v, l, m);
   const common: Action[] = [
-    { kind: "run", argv: ipn(v, "link", "set", "dev", l.link, "up") },
-    ...addrs.map((a): Action => ({ kind: "run", argv: ipn(v, "addr", "replace", a, "dev", l.link) })),
+    cmd(ipn(v, "link", "set", "dev", l.link, "up")),
+    ...addrs.map((a) => cmd(ipn(v, "addr", "replace", a, "dev", l.link))),
   ];
   const checks: Check[] = [{ fn: "check_ns_up", args: [v.namespace, l.link] }, ...addrs.map((a): Check => ({ fn: "check_ns_addr", args: [v.namespace, l.link, a] }))];
   const what = `${l.role} leg ${l.link} on ${bridge.name}${addrs.length ? ` with ${addrs.join(", ")}` : v.ha ? ` (no address: ${v.ha.manager} adds the VIP on the active member)` : " (no address: the VIP is held elsewhere)"}`;
@@ -66,27 +67,27 @@ function legStep(v: Vrouter, m: VrouterMember, l: VrouterLeg): Step {
       id: `vrouter-${v.name}-${l.role}-leg`, host: m.host, phase: "runtime",
       title: `add ${what}: an Open vSwitch internal port moved into ${v.namespace}`,
       apply: [
-        { kind: "run", argv: ["ovs-vsctl", "--may-exist", "add-port", bridge.name, l.link, ...tag, "--", "set", "Interface", l.link, "type=internal"] },
-        { kind: "run", argv: ["ip", "link", "set", "dev", l.link, "netns", v.namespace], unless: ipn(v, "link", "show", "dev", l.link) },
+        cmd(["ovs-vsctl", "--may-exist", "add-port", bridge.name, l.link, ...tag, "--", "set", "Interface", l.link, "type=internal"]),
+        cmd(["ip", "link", "set", "dev", l.link, "netns", v.namespace], { unless: probe(...ipn(v, "link", "show", "dev", l.link)) }),
         ...common,
       ],
       verify: [{ fn: "check_ovs_port", args: [bridge.name, l.link] }, ...checks],
-      inverse: [{ kind: "run", argv: ["ovs-vsctl", "--if-exists", "del-port", bridge.name, l.link] }],
+      inverse: [cmd(["ovs-vsctl", "--if-exists", "del-port", bridge.name, l.link])],
     };
   }
-  const peerExists = ["ip", "link", "show", "dev", l.peer];
+  const peerExists = probe("ip", "link", "show", "dev", l.peer);
   return {
     id: `vrouter-${v.name}-${l.role}-leg`, host: m.host, phase: "runtime",
     title: `add ${what}: a veth pair, ${l.peer} enslaved to ${bridge.name}, ${l.link} in ${v.namespace}`,
     apply: [
-      { kind: "run", argv: ["ip", "link", "add", l.peer, "type", "veth", "peer", "name", l.link, "netns", v.namespace], unless: peerExists },
-      { kind: "run", argv: ["ip", "link", "set", "dev", l.peer, "master", bridge.name] },
-      { kind: "run", argv: ["ip", "link", "set", "dev", l.peer, "up"] },
+      cmd(["ip", "link", "add", l.peer, "type", "veth", "peer", "name", l.link, "netns", v.namespace], { unless: peerExists }),
+      cmd(["ip", "link", "set", "dev", l.peer, "master", bridge.name]),
+      cmd(["ip", "link", "set", "dev", l.peer, "up"]),
       ...common,
     ],
     verify: [{ fn: "check_bridge_port", args: [l.peer, bridge.name] }, ...checks],
     // deleting one end of a veth pair deletes both
-    inverse: [{ kind: "run", argv: ["ip", "link", "del", "dev", l.peer], onlyIf: peerExists }],
+    inverse: [cmd(["ip", "link", "del", "dev", l.peer], { onlyIf: peerExists })],
   };
 }
 
@@ -108,10 +109,10 @@ function routeStep(v: Vrouter, m: VrouterMember): Step | undefined {
     id: `vrouter-${v.name}-route`, host: m.host, phase: "runtime",
     title: m.primary && !v.ha ? `route ${v.namespace}'s default via the upstream gateway ${v.gateway}`
       : `add the low-priority default route (metric ${LOW_PRIORITY_METRIC}) via the management VIP ${v.management.vip}, for while another member holds the VIPs`,
-    apply: [{ kind: "run", argv: ipn(v, "route", "replace", ...r.argv) }],
+    apply: [cmd(ipn(v, "route", "replace", ...r.argv))],
     verify: [{ fn: "check_ns_route", args: [v.namespace, "default", r.via] }],
     // absent already when the namespace or the leg is gone: nothing to undo then
-    inverse: [{ kind: "run", argv: ipn(v, "route", "del", ...r.argv), mayFail: true }],
+    inverse: [cmd(ipn(v, "route", "del", ...r.argv), { mayFail: true })],
   };
 }
 
@@ -127,14 +128,14 @@ function filterStep(v: Vrouter, m: VrouterMember): Step {
   const nat = !v.nat.masquerade ? "" : v.ha ? `SNAT ${v.management.cidr} to the public VIP ${v.public.vip} out of ${v.public.link} (not MASQUERADE, whose connections die with the VIP on a handover), `
     : `MASQUERADE ${v.management.cidr} out of ${v.public.link}, `;
   const ha = v.ha ? `, drop packets of untracked flows and pick up no TCP flow mid-stream (${TCP_LOOSE}=0: only conntrackd's synced entries survive a failover)` : "";
-  const sysctl = (value: string) => ({ kind: "run" as const, argv: ["ip", "netns", "exec", v.namespace, "sysctl", "-qw", `${TCP_LOOSE}=${value}`] });
+  const sysctl = (value: string, guard = {}) => cmd(["ip", "netns", "exec", v.namespace, "sysctl", "-qw", `${TCP_LOOSE}=${value}`], guard);
   return {
     id: `vrouter-${v.name}-filter`, host: m.host, phase: "runtime",
     title: `${nat}forward only ${v.management.link} to ${v.public.link}, and let only ${v.management.cidr} reach DNS and NTP (${v.nat.backend})${ha}`,
     apply: [...f.apply, ...(v.ha ? [sysctl("0")] : [])],
     verify: [...f.verify, ...(v.ha ? [{ fn: "check_ns_sysctl" as const, args: [v.namespace, TCP_LOOSE, "0"] }] : [])],
     // the kernel's default is 1; nothing to restore when the namespace is already gone
-    inverse: [...(v.ha ? [{ ...sysctl("1"), onlyIf: nsExists(v) }] : []), ...f.inverse],
+    inverse: [...(v.ha ? [sysctl("1", { onlyIf: nsExists(v) })] : []), ...f.inverse],
   };
 }
 
@@ -172,7 +173,7 @@ function memberChecks(v: Vrouter, m: VrouterMember): Array<Check & { host: strin
   return checks.map((c) => ({ ...c, host: m.host, title }));
 }
 
-const reviewFile = (site: Site, v: Vrouter, m: VrouterMember) => ({ path: `hosts/${m.host}/nftables-${v.name}.nft`, content: nftRuleset(site, v), mode: 0o644 });
+const reviewFile = (site: Site, v: Vrouter, m: VrouterMember): Artifact => ({ path: `hosts/${m.host}/nftables-${v.name}.nft`, content: nftRuleset(site, v), mode: 0o644 });
 
 export const netns: Target = {
   name: "netns",

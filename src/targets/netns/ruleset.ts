@@ -1,6 +1,7 @@
 // The router's packet filter and NAT, in one place for both backends: nftables (a ruleset loaded
 // atomically) or iptables (one guarded command per rule, each with its own inverse).
-import type { Action, Check } from "../../plan/types.js";
+import { cmd, probe, type Action } from "../../plan/actions.js";
+import type { Check } from "../../plan/types.js";
 import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import type { Site } from "../../resolve/site.js";
@@ -44,15 +45,15 @@ export function filterPlan(v: Vrouter): FilterPlan {
   if (v.nat.backend === "nftables") {
     const list = inNs(v, ["nft", "list", "table", "inet", nftTable(v)]);
     return {
-      apply: [{ kind: "run", argv: inNs(v, ["nft", nftRuleset(undefined, v)]) }],
+      apply: [cmd(inNs(v, ["nft", nftRuleset(undefined, v)]))],
       verify: [{ fn: "check_ns_nft", args: [v.namespace, "inet", nftTable(v)] }],
-      inverse: [{ kind: "run", argv: inNs(v, ["nft", "delete", "table", "inet", nftTable(v)]), onlyIf: list }],
+      inverse: [cmd(inNs(v, ["nft", "delete", "table", "inet", nftTable(v)]), { onlyIf: probe(...list) })],
     };
   }
   const rules = iptablesRules(v);
   return {
-    apply: rules.map((r) => ({ kind: "run", argv: ipt(v, "-A", r), unless: ipt(v, "-C", r) })),
+    apply: rules.map((r) => cmd(ipt(v, "-A", r), { unless: probe(...ipt(v, "-C", r)) })),
     verify: rules.map(([t, ch, ...rule]) => ({ fn: "check_ns_iptables", args: [v.namespace, t!, ch!, ...rule] })),
-    inverse: [...rules].reverse().map((r) => ({ kind: "run", argv: ipt(v, "-D", r), onlyIf: ipt(v, "-C", r) })),
+    inverse: [...rules].reverse().map((r) => cmd(ipt(v, "-D", r), { onlyIf: probe(...ipt(v, "-C", r)) })),
   };
 }

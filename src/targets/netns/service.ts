@@ -2,14 +2,16 @@
 // there with `ip netns exec`, and the services step that installs both, with its inverse. Under
 // Pacemaker (ha.manager pacemaker) the unit is installed but neither enabled nor started: the
 // cluster starts it (src/targets/pacemaker).
-import type { Action, Artifact, Check, Secret, Step } from "../../plan/types.js";
+import { daemonReload, unitOp, type Action, type FileMode, type Secret } from "../../plan/actions.js";
+import { installed } from "../../plan/files.js";
+import type { Artifact, Check, Step } from "../../plan/types.js";
 import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import type { Site } from "../../resolve/site.js";
 import type { Vrouter, VrouterMember } from "../../resolve/vrouter.js";
 
 /** A file a step installs: hosts/<host>/files<dest> in out/, dest on the host. */
-export interface FileSpec { dest: string; content: string; mode?: "0644" | "0755" }
+export interface FileSpec { dest: string; content: string; mode?: FileMode }
 
 export interface DaemonSpec {
   daemon: string; // dnsmasq, chrony, ntpd, keepalived, conntrackd
@@ -38,31 +40,37 @@ export function expand(v: Vrouter, d: Pick<DaemonSpec, "daemon" | "config">, s: 
   return s.replace("{conf}", `${configDir(v)}/${d.config.name}`).replace("{run}", `/run/${runtimeDir(v, d.daemon)}`);
 }
 
-/** Files as install actions and out/ artifacts of one host. */
-export const installs = (files: FileSpec[]): Action[] => files.map((f) => ({ kind: "install", dest: f.dest, mode: f.mode ?? "0644" }));
-export const artifactsOf = (host: string, files: FileSpec[]): Artifact[] =>
-  files.map((f) => ({ path: `hosts/${host}/files${f.dest}`, content: f.content, mode: f.mode === "0755" ? 0o755 : 0o644 }));
+/** What a services step installs and starts. */
+export interface UnitsSpec {
+  id: string; host: string; title: string; files: FileSpec[]; units: string[];
+  /** Pacemaker starts the units: install them only (no enable, no start). */
+  byCluster: boolean;
+  secrets?: Secret[];
+  checks?: Check[];
+}
 
 /**
  * The step that installs files and units: started and enabled by systemd, or (byCluster) only
  * installed, for Pacemaker to start. The inverse stops what systemd started, removes every file
  * (secrets too) and reloads systemd.
  */
-export function unitsStep(id: string, host: string, title: string, files: FileSpec[], units: string[], byCluster: boolean, secrets: Secret[] = [], checks: Check[] = []): Step {
-  const start: Action[] = byCluster ? [] : units.flatMap((u): Action[] => [
-    { kind: "run", argv: ["systemctl", "enable", u] },
-    { kind: "run", argv: ["systemctl", "restart", u] },
-  ]);
-  return {
-    id, host, phase: "services", title,
-    apply: [...secrets, ...installs(files), ...(units.length ? [{ kind: "run" as const, argv: ["systemctl", "daemon-reload"] }] : []), ...start],
-    verify: [...checks, ...units.map((u): Check => (byCluster ? { fn: "check_unit_file", args: [u] } : { fn: "check_unit", args: [u] }))],
+export function unitsStep(u: UnitsSpec): { step: Step; artifacts: Artifact[] } {
+  const placed = u.files.map((f) => installed(u.host, f.dest, f.content, f.mode));
+  const secrets = u.secrets ?? [];
+  const reload: Action[] = u.units.length ? [daemonReload] : [];
+  const start = u.byCluster ? [] : u.units.flatMap((x) => [unitOp("enable", x), unitOp("restart", x)]);
+  const step: Step = {
+    id: u.id, host: u.host, phase: "services", title: u.title,
+    apply: [...secrets, ...placed.map((f) => f.install), ...reload, ...start],
+    verify: [...(u.checks ?? []), ...u.units.map((x): Check => (u.byCluster ? { fn: "check_unit_file", args: [x] } : { fn: "check_unit", args: [x] }))],
     inverse: [
-      ...(byCluster ? [] : [...units].reverse().map((u): Action => ({ kind: "run", argv: ["systemctl", "disable", "--now", u], onlyIf: ["systemctl", "cat", u] }))),
-      ...[...secrets, ...files].map((f): Action => ({ kind: "remove", dest: f.dest })),
-      ...(units.length ? [{ kind: "run" as const, argv: ["systemctl", "daemon-reload"] }] : []),
+      ...(u.byCluster ? [] : [...u.units].reverse().map((x) => unitOp("disable", x, { now: true, onlyIfInstalled: true }))),
+      ...secrets.map((f): Action => ({ kind: "remove", dest: f.dest })),
+      ...placed.map((f) => f.remove),
+      ...reload,
     ],
   };
+  return { step, artifacts: placed.map((f) => f.artifact) };
 }
 
 export function daemon(site: Site, v: Vrouter, m: VrouterMember, d: DaemonSpec): { step: Step; artifacts: Artifact[] } {
@@ -81,8 +89,7 @@ export function daemon(site: Site, v: Vrouter, m: VrouterMember, d: DaemonSpec):
   const title = byCluster ? `install ${conf} and ${unit}, which runs ${d.what} inside ${v.namespace}${secret}; Pacemaker starts it, not systemd`
     : `install ${conf} and ${unit}, which runs ${d.what} inside ${v.namespace}${secret}, and (re)start it`;
   const secretChecks = (d.secrets ?? []).map((s): Check => ({ fn: "check_secret_file", args: [s.dest] }));
-  const step = unitsStep(`vrouter-${v.name}-${d.daemon}`, m.host, title, files, [unit], byCluster, d.secrets, secretChecks);
-  return { step, artifacts: artifactsOf(m.host, files) };
+  return unitsStep({ id: `vrouter-${v.name}-${d.daemon}`, host: m.host, title, files, units: [unit], byCluster, secrets: d.secrets ?? [], checks: secretChecks });
 }
 
 /** Run f for every member of every router that has the service, and gather steps and files. */

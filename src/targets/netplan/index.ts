@@ -1,5 +1,7 @@
 // Seed Phase 3B: a netplan drop-in with the vlans stanza, for bridges netplan already owns.
-import type { Artifact, Step } from "../../plan/types.js";
+import { netplan as netplanRun } from "../../plan/actions.js";
+import { installed, type Installed } from "../../plan/files.js";
+import type { Step } from "../../plan/types.js";
 import { hashHeader } from "../../render/header.js";
 import { toYaml } from "../../render/yaml.js";
 import type { Host, HostGateway, Site } from "../../resolve/site.js";
@@ -14,34 +16,38 @@ function dropIn(site: Site, g: HostGateway): string {
   return `${hashHeader(site)}# persistence: ${g.persistenceReason}\n${toYaml(doc)}`;
 }
 
-export function netplanStep(host: string, g: HostGateway): Step {
-  return {
+// The copy in out/ is 0644 (git keeps no other mode); install_file puts it in place as 0600, as netplan wants.
+export function netplanStep(site: Site, host: string, g: HostGateway): { step: Step; file: Installed } {
+  const file = installed(host, dropInPath(g), dropIn(site, g), 0o600);
+  return { file, step: {
     id: `persist-netplan-${g.ifname}`, host, phase: "persist",
     title: `add the vlans stanza for ${g.ifname} to netplan (${dropInPath(g)}) and apply it`,
     apply: [
-      { kind: "install", dest: dropInPath(g), mode: "0600" },
-      { kind: "run", argv: ["netplan", "generate"] },
-      { kind: "run", argv: ["netplan", "apply"] },
+      file.install,
+      netplanRun("generate"),
+      netplanRun("apply"),
     ],
     verify: gatewayChecks(g),
     inverse: [
-      { kind: "remove", dest: dropInPath(g) },
-      { kind: "run", argv: ["netplan", "apply"] },
+      file.remove,
+      netplanRun("apply"),
       // netplan apply leaves virtual links it no longer defines in place
       deleteLink(g.ifname),
     ],
-  };
+  } };
 }
 
-// The copy in out/ is 0644 (git keeps no other mode); install_file puts it in place as 0600, as netplan wants.
 const mine = (h: Host) => h.gateways.filter((g) => g.persistence === "netplan");
 
 export const netplan: Target = {
   name: "netplan",
   summary: "persistence 3B: a netplan drop-in per gateway on a netplan-owned bridge",
-  plan: (site) => ({
-    steps: site.hosts.flatMap((h) => mine(h).map((g) => netplanStep(h.name, g))),
-    artifacts: site.hosts.flatMap((h) => mine(h).map((g): Artifact => ({ path: `hosts/${h.name}/files${dropInPath(g)}`, content: dropIn(site, g), mode: 0o644 }))),
-    decisions: site.hosts.flatMap((h) => mine(h).map((g) => ({ host: h.name, key: "persistence", value: "netplan", subject: g.ifname, reason: g.persistenceReason }))),
-  }),
+  plan: (site) => {
+    const made = site.hosts.flatMap((h) => mine(h).map((g) => netplanStep(site, h.name, g)));
+    return {
+      steps: made.map((m) => m.step),
+      artifacts: made.map((m) => m.file.artifact),
+      decisions: site.hosts.flatMap((h) => mine(h).map((g) => ({ host: h.name, key: "persistence", value: "netplan", subject: g.ifname, reason: g.persistenceReason }))),
+    };
+  },
 };

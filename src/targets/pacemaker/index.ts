@@ -2,12 +2,14 @@
 // ns_conntrackd): on every member the units the cluster starts (the namespace check and the uplink
 // route; dnsmasq and NTP come from their own targets, installed but not enabled); on the primary a
 // reviewable pcs script and the CIB fragment it produces, applied as one step with its inverse.
+import { cmd, probe } from "../../plan/actions.js";
+import { installed } from "../../plan/files.js";
 import type { Artifact, Gate, Step } from "../../plan/types.js";
 import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import type { Site } from "../../resolve/site.js";
 import type { Vrouter, VrouterMember } from "../../resolve/vrouter.js";
-import { artifactsOf, configDir, installs, unitPath, unitsStep, type FileSpec } from "../netns/service.js";
+import { configDir, unitPath, unitsStep, type FileSpec } from "../netns/service.js";
 import type { Target } from "../target.js";
 import { cluster, netnsUnit, uplinkUnit } from "./cib.js";
 import { cibConstraints, cibResources, pcsCreate, pcsDelete, pcsLine } from "./render.js";
@@ -29,10 +31,10 @@ function unitsOf(site: Site, v: Vrouter, m: VrouterMember) {
     oneshot(site, v, uplinkUnit(v), `Default route of virtual router ${v.name} out of ${v.public.link}, on the member holding the VIPs`,
       `/sbin/ip -n ${v.namespace} route replace ${route}`, `-/sbin/ip -n ${v.namespace} route del ${route}`),
   ];
-  const step = unitsStep(`vrouter-${v.name}-cluster-units`, m.host,
-    `install ${netnsUnit(v)} and ${uplinkUnit(v)}, which Pacemaker starts (namespace check, default route out of ${v.public.link})`,
-    files, [netnsUnit(v), uplinkUnit(v)], true);
-  return { step, artifacts: artifactsOf(m.host, files) };
+  return unitsStep({
+    id: `vrouter-${v.name}-cluster-units`, host: m.host, files, units: [netnsUnit(v), uplinkUnit(v)], byCluster: true,
+    title: `install ${netnsUnit(v)} and ${uplinkUnit(v)}, which Pacemaker starts (namespace check, default route out of ${v.public.link})`,
+  });
 }
 
 /** The primary: pacemaker.sh and the CIB fragment, and the step that runs the script. */
@@ -40,21 +42,24 @@ function clusterOf(site: Site, v: Vrouter, m: VrouterMember): { step: Step; arti
   const c = cluster(v);
   const header = headerText(site);
   const files: FileSpec[] = [
-    { dest: pcsScript(v), mode: "0755", content: render("pacemaker/pacemaker.sh", { header, router: v.name, prefix: c.prefix, primary: m.host, create: pcsCreate(c).map((x) => ({ comment: x.comment, line: pcsLine(x.argv) })), delete: pcsDelete(c).map(pcsLine) }) },
+    { dest: pcsScript(v), mode: 0o755, content: render("pacemaker/pacemaker.sh", { header, router: v.name, prefix: c.prefix, primary: m.host, create: pcsCreate(c).map((x) => ({ comment: x.comment, line: pcsLine(x.argv) })), delete: pcsDelete(c).map(pcsLine) }) },
     { dest: cibFragment(v), content: render("pacemaker/cib.xml", {
       header, router: v.name, resources: cibResources(c), constraintXml: cibConstraints(c),
       constraints: c.constraints.map((k) => `${k.id}: ${k.why}`),
     }) },
   ];
-  const exists = ["crm_resource", "--resource", `${c.prefix}-router`, "--query-xml"];
+  const exists = probe("crm_resource", "--resource", `${c.prefix}-router`, "--query-xml");
+  const placed = files.map((f) => installed(m.host, f.dest, f.content, f.mode));
+  // the script is run from where it was installed, below $SITEGEN_ROOT like every installed file
+  const script = { path: pcsScript(v) };
   const step: Step = {
     id: `vrouter-${v.name}-pacemaker`, host: m.host, phase: "services",
     title: `create ${v.name}'s cluster resources (${c.top.join(", ")}) and their ordering and colocation with pacemaker.sh create (one verified CIB push)`,
-    apply: [...installs(files), { kind: "run", argv: ["bash", pcsScript(v), "create"], unless: exists }],
+    apply: [...placed.map((f) => f.install), cmd(["bash", script, "create"], { unless: exists })],
     verify: c.top.map((id) => ({ fn: "check_cluster_resource" as const, args: [id] })),
-    inverse: [{ kind: "run", argv: ["bash", pcsScript(v), "delete"], onlyIf: exists }, ...files.map((f) => ({ kind: "remove" as const, dest: f.dest }))],
+    inverse: [cmd(["bash", script, "delete"], { onlyIf: exists }), ...placed.map((f) => f.remove)],
   };
-  return { step, artifacts: artifactsOf(m.host, files) };
+  return { step, artifacts: placed.map((f) => f.artifact) };
 }
 
 function gate(v: Vrouter, m: VrouterMember): Gate & { host: string } {

@@ -1,5 +1,7 @@
 // Seed Phase 3A: a systemd oneshot that recreates the gateway at boot, ordered after the bridge's owner.
-import type { Artifact, Step } from "../../plan/types.js";
+import { daemonReload, unitOp } from "../../plan/actions.js";
+import { installed, type Installed } from "../../plan/files.js";
+import type { Step } from "../../plan/types.js";
 import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import type { Bridge, Host, HostGateway, Site } from "../../resolve/site.js";
@@ -27,23 +29,24 @@ function unit(site: Site, g: HostGateway): string {
   });
 }
 
-export function systemdStep(host: string, g: HostGateway): Step {
-  return {
+export function systemdStep(site: Site, host: string, g: HostGateway): { step: Step; file: Installed } {
+  const file = installed(host, unitPath(g), unit(site, g));
+  return { file, step: {
     id: `persist-${g.unit}`, host, phase: "persist",
     title: `install and enable ${g.unit}, which recreates ${g.ifname} at every boot`,
     apply: [
-      { kind: "install", dest: unitPath(g), mode: "0644" },
-      { kind: "run", argv: ["systemctl", "daemon-reload"] },
-      { kind: "run", argv: ["systemctl", "enable", "--now", g.unit] },
+      file.install,
+      daemonReload,
+      unitOp("enable", g.unit, { now: true }),
     ],
     verify: [{ fn: "check_unit", args: [g.unit] }, ...gatewayChecks(g)],
     inverse: [
-      { kind: "run", argv: ["systemctl", "disable", "--now", g.unit], onlyIf: ["systemctl", "cat", g.unit] },
-      { kind: "remove", dest: unitPath(g) },
-      { kind: "run", argv: ["systemctl", "daemon-reload"] },
+      unitOp("disable", g.unit, { now: true, onlyIfInstalled: true }),
+      file.remove,
+      daemonReload,
       deleteLink(g.ifname),
     ],
-  };
+  } };
 }
 
 const mine = (h: Host) => h.gateways.filter((g) => g.persistence === "systemd");
@@ -51,9 +54,12 @@ const mine = (h: Host) => h.gateways.filter((g) => g.persistence === "systemd");
 export const systemd: Target = {
   name: "systemd",
   summary: "persistence 3A: a oneshot unit per gateway, After/Requires its bridge owner",
-  plan: (site) => ({
-    steps: site.hosts.flatMap((h) => mine(h).map((g) => systemdStep(h.name, g))),
-    artifacts: site.hosts.flatMap((h) => mine(h).map((g): Artifact => ({ path: `hosts/${h.name}/files${unitPath(g)}`, content: unit(site, g), mode: 0o644 }))),
-    decisions: site.hosts.flatMap((h) => mine(h).map((g) => ({ host: h.name, key: "persistence", value: "systemd", subject: g.ifname, reason: g.persistenceReason }))),
-  }),
+  plan: (site) => {
+    const made = site.hosts.flatMap((h) => mine(h).map((g) => systemdStep(site, h.name, g)));
+    return {
+      steps: made.map((m) => m.step),
+      artifacts: made.map((m) => m.file.artifact),
+      decisions: site.hosts.flatMap((h) => mine(h).map((g) => ({ host: h.name, key: "persistence", value: "systemd", subject: g.ifname, reason: g.persistenceReason }))),
+    };
+  },
 };

@@ -1,4 +1,5 @@
 // Phase 2 of the seed: the gateway as a VLAN sub-interface, brought up at runtime (lost on reboot).
+import { cmd, probe } from "../../plan/actions.js";
 import type { Check, Step } from "../../plan/types.js";
 import type { HostGateway } from "../../resolve/site.js";
 import type { Target } from "../target.js";
@@ -11,7 +12,7 @@ export const gatewayChecks = (g: HostGateway): Check[] => [
 ];
 
 /** Delete the sub-interface if present: the inverse of creating it, shared by every phase that creates it. */
-export const deleteLink = (ifname: string) => ({ kind: "run" as const, argv: ["ip", "link", "del", "dev", ifname], onlyIf: ["ip", "link", "show", "dev", ifname] });
+export const deleteLink = (ifname: string) => cmd(["ip", "link", "del", "dev", ifname], { onlyIf: probe("ip", "link", "show", "dev", ifname) });
 
 export function runtimeStep(host: string, g: HostGateway): Step {
   const ip = g.family === 6 ? ["ip", "-6"] : ["ip"];
@@ -19,9 +20,9 @@ export function runtimeStep(host: string, g: HostGateway): Step {
     id: `runtime-${g.ifname}`, host, phase: "runtime",
     title: `create ${g.ifname} (VLAN ${g.vid} on ${g.bridge.name}) with ${g.address}/${g.prefix} and bring it up`,
     apply: [
-      { kind: "run", argv: ["ip", "link", "add", "link", g.bridge.name, "name", g.ifname, "type", "vlan", "id", String(g.vid)], unless: ["ip", "link", "show", "dev", g.ifname] },
-      { kind: "run", argv: [...ip, "addr", "replace", `${g.address}/${g.prefix}`, "dev", g.ifname] },
-      { kind: "run", argv: ["ip", "link", "set", "dev", g.ifname, "up"] },
+      cmd(["ip", "link", "add", "link", g.bridge.name, "name", g.ifname, "type", "vlan", "id", String(g.vid)], { unless: probe("ip", "link", "show", "dev", g.ifname) }),
+      cmd([...ip, "addr", "replace", `${g.address}/${g.prefix}`, "dev", g.ifname]),
+      cmd(["ip", "link", "set", "dev", g.ifname, "up"]),
     ],
     verify: gatewayChecks(g),
     inverse: [deleteLink(g.ifname)],

@@ -203,7 +203,7 @@ inverse_8() {
 apply_9() {
   install_file /etc/sitegen/vr/pacemaker.sh 0755 || return 1
   install_file /etc/sitegen/vr/cib-vr.xml 0644 || return 1
-  if ! quiet crm_resource --resource vr-router --query-xml; then run bash /etc/sitegen/vr/pacemaker.sh create; fi || return 1
+  if ! quiet crm_resource --resource vr-router --query-xml; then run bash "$root"/etc/sitegen/vr/pacemaker.sh create; fi || return 1
 }
 verify_9() {
   local rc=0
@@ -215,7 +215,7 @@ verify_9() {
   return "$rc"
 }
 inverse_9() {
-  if quiet crm_resource --resource vr-router --query-xml; then run bash /etc/sitegen/vr/pacemaker.sh delete; fi || return 1
+  if quiet crm_resource --resource vr-router --query-xml; then run bash "$root"/etc/sitegen/vr/pacemaker.sh delete; fi || return 1
   remove_file /etc/sitegen/vr/pacemaker.sh || return 1
   remove_file /etc/sitegen/vr/cib-vr.xml || return 1
 }

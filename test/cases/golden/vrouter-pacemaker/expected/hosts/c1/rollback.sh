@@ -67,7 +67,7 @@ inverse_8() {
 
 # step 10: create vr's cluster resources (vr-netns-clone, vr-conntrackd-clone, vr-router, vr-dnsmasq-clone, vr-ntp-clone) and their ordering and colocation with pacemaker.sh create (one verified CIB push)
 inverse_9() {
-  if quiet crm_resource --resource vr-router --query-xml; then run bash /etc/sitegen/vr/pacemaker.sh delete; fi || return 1
+  if quiet crm_resource --resource vr-router --query-xml; then run bash "$root"/etc/sitegen/vr/pacemaker.sh delete; fi || return 1
   remove_file /etc/sitegen/vr/pacemaker.sh || return 1
   remove_file /etc/sitegen/vr/cib-vr.xml || return 1
 }
