@@ -1,7 +1,7 @@
 // REVIEW.md's failover parts: per router with 'ha', the manager's settings, the failover path step by
 // step, and plainly what sitegen's own tests exercised live and what they did not.
 import type { Site } from "../resolve/site.js";
-import type { Vrouter } from "../resolve/vrouter.js";
+import { byKeepalived, byPacemaker, withHa, type HaRouter, type KeepalivedHa, type PacemakerHa } from "../resolve/vrouter.js";
 import { conntrackdConf } from "../targets/conntrackd/index.js";
 import { authFile, downSeconds, notifyScript, transitionsFile } from "../targets/keepalived/index.js";
 import { cibFragment, pcsScript } from "../targets/pacemaker/index.js";
@@ -13,13 +13,13 @@ export const FAILOVER_GATE_STOPS: Record<string, string> = {
 
 const sec = (s: number) => `${s.toFixed(1)} s`;
 
-function settings(v: Vrouter): Array<[string, string]> {
-  const ha = v.ha!;
+function settings(v: HaRouter): Array<[string, string]> {
+  const ha = v.ha;
   const prios = v.members.map((m) => `${m.host} ${m.priority}`).join(", ");
   const sync = `conntrackd ${ha.sync.mode.toUpperCase()}, multicast ${ha.sync.group} port ${ha.sync.port} on ${v.management.link}, from each member's own address (\`${conntrackdConf(v)}\`)`;
   const sticky = ha.preempt ? "a returning member with a higher priority takes the VIPs back" : "a returning member does not take the VIPs back";
   if (ha.manager === "keepalived") {
-    const k = ha.vrrp!;
+    const k = ha.vrrp;
     return [
       ["manager", `keepalived (VRRP v2) in namespace ${v.namespace}: virtual_router_id ${k.vrid}, adverts every ${k.interval} s on ${v.management.link}, ${v.public.link} tracked`],
       ["priorities", `${prios}; ${sticky}`],
@@ -34,12 +34,12 @@ function settings(v: Vrouter): Array<[string, string]> {
   ];
 }
 
-function keepalivedPath(v: Vrouter): string[] {
+function keepalivedPath(v: HaRouter<KeepalivedHa>): string[] {
   const first = v.members.find((m) => m.primary)!;
   const slowest = Math.max(...v.members.map((m) => downSeconds(v, m)));
   return [
-    `The active member (${first.host} first: the highest priority) holds ${v.management.vip}/${v.management.prefix} on ${v.management.link}, ${v.public.vip}/${v.public.prefix} on ${v.public.link} and the default route via ${v.gateway}; its conntrackd multicasts the state of every forwarded flow, which the other members keep in their external cache, not in their kernel tables.`,
-    `It dies, or its public leg goes down (a tracked interface puts it in FAULT): its adverts stop. After three missed adverts and a skew that favours the higher priority (${v.members.map((m) => `${m.host} ${sec(downSeconds(v, m))}`).join(", ")}; at most ${sec(slowest)}) the backup with the highest priority becomes MASTER. When keepalived stops cleanly it sends priority 0 and the next member takes over after the skew alone (under ${sec(v.ha!.vrrp!.interval)}).`,
+    `The active member (${first.host} first: the highest priority) holds ${v.management.vipAddr} on ${v.management.link}, ${v.public.vipAddr} on ${v.public.link} and the default route via ${v.gateway}; its conntrackd multicasts the state of every forwarded flow, which the other members keep in their external cache, not in their kernel tables.`,
+    `It dies, or its public leg goes down (a tracked interface puts it in FAULT): its adverts stop. After three missed adverts and a skew that favours the higher priority (${v.members.map((m) => `${m.host} ${sec(downSeconds(v, m))}`).join(", ")}; at most ${sec(slowest)}) the backup with the highest priority becomes MASTER. When keepalived stops cleanly it sends priority 0 and the next member takes over after the skew alone (under ${sec(v.ha.vrrp.interval)}).`,
     `keepalived adds both VIPs and the default route on the new active member and sends gratuitous ARP, so the nodes and the upstream router send to it.`,
     `keepalived runs \`${notifyScript(v)} primary\`, which does what conntrackd's primary-backup.sh does: commit the synced states into the kernel table (-c), flush both caches (-f), resync from the kernel (-R), send a bulk update to the others (-B). Each call is logged in \`${transitionsFile(v)}\`.`,
     `Packets of existing flows match the committed entries (same node port, same SNAT to ${v.public.vip}); a flow the new member does not know is dropped (\`ct state invalid drop\`, \`nf_conntrack_tcp_loose=0\`) rather than leaving un-NATed or NATed to another port.`,
@@ -47,8 +47,8 @@ function keepalivedPath(v: Vrouter): string[] {
   ];
 }
 
-function pacemakerPath(v: Vrouter): string[] {
-  const p = v.ha!.prefix!;
+function pacemakerPath(v: HaRouter<PacemakerHa>): string[] {
+  const p = v.ha.prefix;
   return [
     `${p}-router (the two VIPs through IPaddr2 with network_namespace=${v.namespace}, then the default route via ${v.gateway}) runs where ${p}-conntrackd-clone is promoted, only where ${p}-netns-clone runs (the namespace exists), preferring the highest location score.`,
     `When the active node is lost, Corosync declares it gone and Pacemaker fences it (STONITH, which the cluster must have), promotes conntrackd on the next node (the agent runs -c, -f, -R and -B, as primary-backup.sh does) and then starts ${p}-router there: IPaddr2 adds the VIPs inside ${v.namespace} and sends ARP, ${p}-uplink adds the default route.`,
@@ -58,12 +58,12 @@ function pacemakerPath(v: Vrouter): string[] {
 }
 
 const WHY_SNAT = "With failover the NAT rule is SNAT to the public VIP, not MASQUERADE: the kernel drops MASQUERADE's connections when the address leaves the interface (every graceful handover), and conntrackd would sync those deletions to the new active member. This was seen in sitegen's failover test before the change.";
-const WHY_MODE = (v: Vrouter) => (v.ha!.sync.mode === "ftfw"
+const WHY_MODE = (v: HaRouter) => (v.ha.sync.mode === "ftfw"
   ? "conntrackd uses FTFW (acknowledged, resent) because there are exactly two members."
   : `conntrackd uses NOTRACK (best effort) because there are ${v.members.length} members: FTFW's receiver keeps one expected sequence number for all peers and drops messages that look delayed (conntrack-tools sync-ftfw.c), so a third member's messages made the backups lose the active member's updates in sitegen's failover test.`);
 
-function live(v: Vrouter): { done: string[]; notDone: string[] } {
-  if (v.ha!.manager === "keepalived") {
+function live(v: HaRouter): { done: string[]; notDone: string[] } {
+  if (v.ha.manager === "keepalived") {
     return {
       done: [
         "test/vrouter-failover.test.ts runs these keepalived and conntrackd configurations (from their units' own command lines), ha-notify.sh and the password written by install_secret on simulated controllers in network namespaces, with three members (NOTRACK) and with two (FTFW): a throttled TCP transfer from a public-less node through the management VIP and the NAT finishes without a reset, byte for byte, when the active controller dies (keepalived killed with SIGKILL, its legs down) and again on a graceful stop; the new active member's conntrack table holds the synced entry; with conntrackd stopped on the backups the same failure stalls the flow; the rollback restores every namespace exactly. It prints the measured VIP move times.",
@@ -87,10 +87,10 @@ function live(v: Vrouter): { done: string[]; notDone: string[] } {
 }
 
 export function failoverSections(site: Site) {
-  return site.vrouters.filter((v) => v.ha).map((v) => ({
-    name: v.name, manager: v.ha!.manager,
+  return site.vrouters.filter(withHa).map((v) => ({
+    name: v.name, manager: v.ha.manager,
     settings: settings(v).map(([k, val]) => ({ k, v: val })),
-    path: v.ha!.manager === "keepalived" ? keepalivedPath(v) : pacemakerPath(v),
+    path: byKeepalived(v) ? keepalivedPath(v) : byPacemaker(v) ? pacemakerPath(v) : [],
     why: [...(v.nat.masquerade ? [WHY_SNAT] : []), WHY_MODE(v)],
     ...live(v),
   }));

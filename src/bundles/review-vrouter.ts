@@ -1,6 +1,6 @@
 // REVIEW.md's virtual-router parts: the site table, and per host the notes and tests it needs.
 import type { Site } from "../resolve/site.js";
-import type { Vrouter } from "../resolve/vrouter.js";
+import { withHa, type HaRouter, type Vrouter } from "../resolve/vrouter.js";
 import { conntrackdConf } from "../targets/conntrackd/index.js";
 import { transitionsFile } from "../targets/keepalived/index.js";
 
@@ -17,8 +17,8 @@ export function vrouterTable(site: Site) {
   return site.vrouters.map((v) => ({
     name: v.name, namespace: v.namespace, gateway: v.gateway,
     membersText: v.members.map((m) => `${m.primary ? `**${m.host}**` : m.host}${m.address ? ` (${m.address})` : ""}`).join(", "),
-    mgmtText: `${v.management.link} on ${v.management.network}, VIP ${v.management.vip}/${v.management.prefix}`,
-    pubText: `${v.public.link} on ${v.public.network}, VIP ${v.public.vip}/${v.public.prefix}`,
+    mgmtText: `${v.management.link} on ${v.management.network}, VIP ${v.management.vipAddr}`,
+    pubText: `${v.public.link} on ${v.public.network}, VIP ${v.public.vipAddr}`,
     natText: `${v.nat.backend}${v.nat.masquerade ? `, ${v.ha ? "SNAT" : "MASQUERADE"} ${v.management.cidr} to ${v.public.vip}` : ", no NAT"}`,
     dnsText: v.dns ? `dnsmasq to ${v.dns.upstreams.join(", ")}` : "-",
     ntpText: v.ntp ? `${v.ntp.daemon} from ${v.ntp.upstreams.join(", ")}` : "-",
@@ -28,20 +28,20 @@ export function vrouterTable(site: Site) {
 
 const member = (v: Vrouter, host: string) => v.members.find((m) => m.host === host);
 
-function haNote(v: Vrouter, host: string): string {
+function haNote(v: HaRouter, host: string): string {
   const m = member(v, host)!;
-  const who = v.ha!.manager === "keepalived" ? `keepalived (priority ${m.priority})` : `Pacemaker (location score ${m.priority})`;
+  const who = v.ha.manager === "keepalived" ? `keepalived (priority ${m.priority})` : `Pacemaker (location score ${m.priority})`;
   return `${host} holds ${v.name}'s VIPs only while ${who} makes it the active member${m.primary ? " (it is the preferred one)" : ""}; otherwise its namespace leaves through the active member by a default route via ${v.management.vip} with metric 10000, and its services already listen on the VIP (ip_nonlocal_bind). See "Failover: ${v.name}" above.`;
 }
 
-function haTests(v: Vrouter, host: string): string[] {
+function haTests(v: HaRouter, host: string): string[] {
   const ct = `ip netns exec ${v.namespace} conntrackd -C ${conntrackdConf(v)}`;
   const out = [
     `\`ip -n ${v.namespace} -br addr\`: on the active member only, ${v.management.vip} on ${v.management.link} and ${v.public.vip} on ${v.public.link}`,
     `\`${ct} -s network\`: sync messages are received from the other members (their counters grow)`,
     `while a node downloads something: \`${ct} -e\` on a backup lists the node's flow (synced, not yet in its kernel table)`,
   ];
-  if (v.ha!.manager === "keepalived") {
+  if (v.ha.manager === "keepalived") {
     out.push(`failover drill, with a download running on a node: \`systemctl stop sitegen-${v.name}-keepalived\` on the active member; the VIPs appear on the next member within a second, the download goes on, and \`cat ${transitionsFile(v)}\` there shows \`primary\`; start the unit again afterwards`);
   } else if (member(v, host)!.primary) {
     out.push(`failover drill, with a download running on a node: \`pcs node standby ${host}\` while it is active; the resources move, the download goes on; \`pcs node unstandby ${host}\` afterwards`);
@@ -54,7 +54,7 @@ export function vrouterNotes(site: Site, host: string): string[] {
   for (const v of site.vrouters) {
     const m = member(v, host);
     if (m) {
-      out.push(v.ha ? haNote(v, m.host) : m.primary
+      out.push(withHa(v) ? haNote(v, m.host) : m.primary
         ? `${host} is ${v.name}'s primary: its namespace holds ${v.management.vip} and ${v.public.vip} until a failover manager (keepalived or Pacemaker) moves them; then this static placement must go.`
         : `${host} does not hold ${v.name}'s VIPs: its namespace ${m.address ? `leaves through the primary (${v.primary}) by a default route via ${v.management.vip} with metric 10000` : "has no management address of its own, so it has no way out until it holds the VIPs"}, and its services already listen on the VIP (ip_nonlocal_bind), ready for a failover.`);
       out.push(`The namespace, its legs, addresses, routes and rules are runtime state, lost on reboot: run \`bash apply.sh runtime\` again after one (sitegen does not generate a boot unit for the namespace yet), then restart the sitegen-${v.name}-* units${v.ha?.manager === "pacemaker" ? ` (under Pacemaker: \`pcs resource cleanup ${v.ha.prefix}-netns-clone\`; until then sitegen-${v.name}-netns.service fails there and the cluster places nothing of ${v.name} on ${host})` : ""}.`);
@@ -78,7 +78,7 @@ export function vrouterTests(site: Site, host: string): string[] {
   for (const v of site.vrouters) {
     const m = member(v, host);
     const probe = v.dns?.upstreams[0] ?? v.gateway;
-    if (m && v.ha) {
+    if (m && withHa(v)) {
       out.push(...haTests(v, host));
     } else if (m?.primary) {
       out.push(`\`ip netns exec ${v.namespace} ping -c2 ${v.gateway}\`: the namespace reaches its upstream gateway`);

@@ -47,7 +47,7 @@ function tests(h: Host): string[] {
     out.push(`\`ping -c2 ${g.address}\`: the gateway itself answers`);
     for (const t of g.testTargets.slice(0, 3)) out.push(`\`ping -c2 ${t}\` (once that host carries its address): a host on ${g.network} is reachable`);
     out.push(`from a host on another plane, reach ${g.cidr} through this host (it routes: ip_forward=1)`);
-    out.push(`persistence, the real proof: reboot, then \`bash verify.sh\` must pass (${g.ifname} = ${g.address}/${g.prefix} up)`);
+    out.push(`persistence, the real proof: reboot, then \`bash verify.sh\` must pass (${g.ifname} = ${g.ifaddr} up)`);
   }
   for (const c of h.checked) out.push(`\`ping -c2 ${c.address}\`: the ${c.network} gateway (${c.on === "router" ? c.router : `held by ${c.bridge}'s owner`}) answers`);
   return out;

@@ -1,9 +1,10 @@
 // The typed, resolved Site every target reads. Built only from a document that passed validation.
-import type { BridgeOwner, SiteDoc } from "../model/types.js";
+import type { BridgeOwner, BridgeType, SiteDoc } from "../model/types.js";
 import { parseAddress, parseCidr, type Cidr } from "../net/cidr.js";
 import { resolveVrouters, type Vrouter } from "./vrouter.js";
 
-export interface Bridge { name: string; owner: BridgeOwner; libvirtNetwork?: string; vlanFiltering: boolean }
+/** A host bridge and who owns it: every target reads this one shape (the virtual router's legs too). */
+export interface Bridge { name: string; owner: BridgeOwner; type: BridgeType; ports: string[]; libvirtNetwork?: string; vlanFiltering: boolean }
 
 /** A gateway sitegen creates: a VLAN sub-interface of a host bridge holding the gateway address. */
 export interface HostGateway {
@@ -12,6 +13,7 @@ export interface HostGateway {
   family: 4 | 6;
   address: string; // 10.12.8.1
   prefix: number;
+  ifaddr: string; // 10.12.8.1/22: the address as an interface carries it
   bridge: Bridge;
   vid: number;
   ifname: string; // virbr1.104
@@ -24,7 +26,7 @@ export interface HostGateway {
 
 /** A gateway someone else holds: the bridge's owner on this host, or an external router. */
 export interface CheckedGateway {
-  network: string; cidr: string; family: 4 | 6; address: string; prefix: number;
+  network: string; cidr: string; family: 4 | 6; address: string; prefix: number; ifaddr: string;
   on: "bridge-owner" | "router"; router?: string; bridge?: string;
 }
 
@@ -38,7 +40,7 @@ export interface Host {
 }
 
 export interface Network {
-  name: string; cidr: string; family: 4 | 6; vlan?: number; description?: string;
+  name: string; cidr: string; family: 4 | 6; prefix: number; vlan?: number; description?: string;
   gateway?: { address: string; on: string; host?: string; router?: string };
   ranges: Array<{ name: string; from: string; to: string; purpose?: string }>;
   statics: Array<{ name: string; address: string; description?: string }>;
@@ -63,7 +65,7 @@ export function resolve(doc: SiteDoc, source: string): Site {
   const networks: Network[] = doc.networks.map((n) => {
     const c = (parseCidr(n.cidr) as { ok: Cidr }).ok;
     return {
-      name: n.name, cidr: c.text, family: c.family, ...(n.vlan !== undefined ? { vlan: n.vlan } : {}),
+      name: n.name, cidr: c.text, family: c.family, prefix: c.prefix, ...(n.vlan !== undefined ? { vlan: n.vlan } : {}),
       ...(n.description ? { description: n.description } : {}),
       ...(n.gateway ? { gateway: { address: canon(n.gateway.address), on: n.gateway.on, ...(n.gateway.host ? { host: n.gateway.host } : {}), ...(n.gateway.router ? { router: n.gateway.router } : {}) } } : {}),
       ranges: (n.ranges ?? []).map((r) => ({ name: r.name, from: canon(r.from), to: canon(r.to), ...(r.purpose ? { purpose: r.purpose } : {}) })),
@@ -76,7 +78,8 @@ export function resolve(doc: SiteDoc, source: string): Site {
   networks.forEach((n, i) => n.attach.forEach((a) => attached.set(a.host, [...(attached.get(a.host) ?? []), i])));
   const hosts = doc.hosts.map((h): Host => {
     const bridges = (h.bridges ?? []).map((b): Bridge => ({
-      name: b.name, owner: b.owner, ...(b.libvirt_network ? { libvirtNetwork: b.libvirt_network } : {}), vlanFiltering: b.vlan_filtering ?? false,
+      name: b.name, owner: b.owner, type: b.type ?? "linux", ports: b.ports ?? [],
+      ...(b.libvirt_network ? { libvirtNetwork: b.libvirt_network } : {}), vlanFiltering: b.vlan_filtering ?? false,
     })).sort(byName);
     const gateways: HostGateway[] = [];
     const checked: CheckedGateway[] = [];
@@ -86,8 +89,8 @@ export function resolve(doc: SiteDoc, source: string): Site {
       const att = net.attach.find((a) => a.host === h.name);
       const g = n.gateway;
       if (!g || !att) continue;
-      const prefix = Number(net.cidr.split("/")[1]);
-      const base = { network: net.name, cidr: net.cidr, family: net.family, address: canon(g.address), prefix };
+      const address = canon(g.address);
+      const base = { network: net.name, cidr: net.cidr, family: net.family, address, prefix: net.prefix, ifaddr: `${address}/${net.prefix}` };
       if (g.on === "host" && g.host === h.name) {
         const bridge = bridges.find((b) => b.name === att.bridge)!;
         const vid = n.vlan!;
@@ -113,7 +116,7 @@ export function resolve(doc: SiteDoc, source: string): Site {
   }).sort(byName);
   return {
     name: doc.site, source, ...(doc.decision ? { decision: doc.decision } : {}), ...(doc.description ? { description: doc.description } : {}),
-    hosts, networks: networks.sort(byName), vrouters: resolveVrouters(doc),
+    hosts, networks: networks.sort(byName), vrouters: resolveVrouters(doc.vrouters ?? [], networks, hosts),
   };
 }
 

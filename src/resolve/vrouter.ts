@@ -1,10 +1,9 @@
-// Virtual routers, resolved: every default filled in, every reference followed. Built only from a
-// document that passed validation (the vrouter-* rules).
-import type { SiteDoc, VrouterDoc, VrouterLegDoc } from "../model/types.js";
-import { parseAddress, parseCidr, type Cidr } from "../net/cidr.js";
+// Virtual routers, resolved: every default filled in, every reference followed through the
+// already resolved networks and hosts. Built only from a document that passed validation (vrouter-*).
 import { defaultPeer, defaultPriority, DEFAULT_NAMESPACE, LINK_DEFAULTS, SYNC_DEFAULTS } from "../model/defaults.js";
-
-export interface VrBridge { name: string; type: "linux" | "ovs"; owner: string; ports: string[] }
+import type { VrouterDoc, VrouterLegDoc } from "../model/types.js";
+import { parseAddress } from "../net/cidr.js";
+import type { Bridge, Host, Network } from "./site.js";
 
 /** One leg of the router: the network, its VIP, and the names of the links that carry it. */
 export interface VrouterLeg {
@@ -13,6 +12,7 @@ export interface VrouterLeg {
   cidr: string; // 192.168.0.0/24
   prefix: number;
   vip: string;
+  vipAddr: string; // 192.168.0.2/24: the VIP as the leg carries it
   link: string; // inside the namespace: vr-mgmt
   peer: string; // Linux bridge: the veth end on the bridge, in the host namespace
   vlan?: number;
@@ -21,27 +21,25 @@ export interface VrouterLeg {
 export interface VrouterMember {
   host: string;
   primary: boolean;
+  /** Holds the VIPs statically: the primary of a router without failover (with ha the manager places them). */
+  holdsVips: boolean;
   /** With ha: keepalived priority / Pacemaker location score (distinct per member). */
   priority: number;
   /** The namespace's own management address (the low-priority route's source), if given. */
   address?: string;
-  bridges: { management: VrBridge; public: VrBridge };
+  bridges: { management: Bridge; public: Bridge };
 }
 
 /** A public-less node the router serves: on the management network, not on the public one. */
-export interface VrouterNode { host: string; address: string; prefix: number; bridge: VrBridge }
+export interface VrouterNode { host: string; address: string; prefix: number; bridge: Bridge }
 
-/** VIP failover (src/targets/keepalived, src/targets/pacemaker) with conntrackd sync (src/targets/conntrackd). */
-export interface VrouterHa {
-  manager: "keepalived" | "pacemaker";
-  preempt: boolean;
-  /** keepalived only. */
-  vrrp?: { vrid: number; interval: number; authVar?: string };
-  /** pacemaker only: resource names start with this. */
-  prefix?: string;
-  /** conntrackd's multicast channel on the management leg. */
-  sync: { group: string; port: number; mode: "ftfw" | "notrack" };
-}
+/** conntrackd's multicast channel on the management leg. */
+export interface SyncChannel { group: string; port: number; mode: "ftfw" | "notrack" }
+/** VIP failover by VRRP (src/targets/keepalived). */
+export interface KeepalivedHa { manager: "keepalived"; preempt: boolean; vrrp: { vrid: number; interval: number; authVar?: string }; sync: SyncChannel }
+/** VIP failover by Pacemaker (src/targets/pacemaker): resource names start with prefix. */
+export interface PacemakerHa { manager: "pacemaker"; preempt: boolean; prefix: string; sync: SyncChannel }
+export type VrouterHa = KeepalivedHa | PacemakerHa;
 
 export interface Vrouter {
   name: string;
@@ -58,65 +56,74 @@ export interface Vrouter {
   ha?: VrouterHa;
 }
 
-function resolveHa(v: VrouterDoc): VrouterHa | undefined {
-  const h = v.ha;
-  if (!h) return undefined;
-  const sync = {
-    group: canon(h.sync?.group ?? SYNC_DEFAULTS.group), port: h.sync?.port ?? SYNC_DEFAULTS.port,
-    mode: h.sync?.mode ?? (v.members.length === 2 ? "ftfw" as const : "notrack" as const),
-  };
-  const base = { manager: h.manager, preempt: h.preempt ?? false, sync };
-  if (h.manager === "pacemaker") return { ...base, prefix: h.resource_prefix ?? v.name };
-  return {
-    ...base,
-    vrrp: { vrid: h.virtual_router_id!, interval: h.advert_interval ?? 1, ...(h.auth_vault_var ? { authVar: h.auth_vault_var } : {}) },
-  };
-}
+/** A router whose VIPs fail over, narrowed to its manager: targets take these, so no `ha!` is needed. */
+export type HaRouter<H extends VrouterHa = VrouterHa> = Vrouter & { ha: H };
+export const withHa = (v: Vrouter): v is HaRouter => v.ha !== undefined;
+export const byKeepalived = (v: Vrouter): v is HaRouter<KeepalivedHa> => v.ha?.manager === "keepalived";
+export const byPacemaker = (v: Vrouter): v is HaRouter<PacemakerHa> => v.ha?.manager === "pacemaker";
 
 const canon = (s: string) => parseAddress(s)?.text ?? s;
 
-function leg(doc: SiteDoc, role: "management" | "public", l: VrouterLegDoc): VrouterLeg {
-  const n = doc.networks.find((x) => x.name === l.network)!;
-  const c = (parseCidr(n.cidr) as { ok: Cidr }).ok;
+function resolveHa(v: VrouterDoc): VrouterHa | undefined {
+  const h = v.ha;
+  if (!h) return undefined;
+  const sync: SyncChannel = {
+    group: canon(h.sync?.group ?? SYNC_DEFAULTS.group), port: h.sync?.port ?? SYNC_DEFAULTS.port,
+    mode: h.sync?.mode ?? (v.members.length === 2 ? "ftfw" : "notrack"),
+  };
+  const preempt = h.preempt ?? false;
+  if (h.manager === "pacemaker") return { manager: "pacemaker", preempt, sync, prefix: h.resource_prefix ?? v.name };
+  const vrrp = { vrid: h.virtual_router_id!, interval: h.advert_interval ?? 1, ...(h.auth_vault_var ? { authVar: h.auth_vault_var } : {}) };
+  return { manager: "keepalived", preempt, vrrp, sync };
+}
+
+function leg(net: Network, role: "management" | "public", l: VrouterLegDoc): VrouterLeg {
   const link = l.link ?? LINK_DEFAULTS[role];
+  const vip = canon(l.vip);
   return {
-    role, network: n.name, cidr: c.text, prefix: c.prefix, vip: canon(l.vip), link, peer: l.peer ?? defaultPeer(link),
-    ...(n.vlan !== undefined ? { vlan: n.vlan } : {}),
+    role, network: net.name, cidr: net.cidr, prefix: net.prefix, vip, vipAddr: `${vip}/${net.prefix}`, link, peer: l.peer ?? defaultPeer(link),
+    ...(net.vlan !== undefined ? { vlan: net.vlan } : {}),
   };
 }
 
-function bridgeOf(doc: SiteDoc, host: string, network: string): VrBridge {
-  const att = doc.networks.find((n) => n.name === network)!.attach!.find((a) => a.host === host)!;
-  const b = doc.hosts.find((h) => h.name === host)!.bridges!.find((x) => x.name === att.bridge)!;
-  return { name: b.name, type: b.type ?? "linux", owner: b.owner, ports: b.ports ?? [] };
+/** Lookups over the resolved site, so resolving routers stays linear in its size. */
+interface Index { network: Map<string, Network>; bridges: Map<string, Bridge[]> }
+
+function bridgeOf(ix: Index, host: string, network: string): Bridge {
+  const att = ix.network.get(network)!.attach.find((a) => a.host === host)!;
+  return ix.bridges.get(host)!.find((b) => b.name === att.bridge)!;
 }
 
-function resolveOne(doc: SiteDoc, v: VrouterDoc): Vrouter {
-  const management = leg(doc, "management", v.management);
-  const pub = leg(doc, "public", v.public);
+function resolveOne(ix: Index, v: VrouterDoc): Vrouter {
+  const mgmtNet = ix.network.get(v.management.network)!;
+  const pubNet = ix.network.get(v.public.network)!;
+  const management = leg(mgmtNet, "management", v.management);
+  const pub = leg(pubNet, "public", v.public);
   const primary = v.primary ?? v.members[0]!.host;
   const members = v.members.map((m): VrouterMember => ({
-    host: m.host, primary: m.host === primary, priority: m.priority ?? defaultPriority(v, m.host), ...(m.address ? { address: canon(m.address) } : {}),
-    bridges: { management: bridgeOf(doc, m.host, management.network), public: bridgeOf(doc, m.host, pub.network) },
+    host: m.host, primary: m.host === primary, holdsVips: m.host === primary && !v.ha,
+    priority: m.priority ?? defaultPriority(v, m.host), ...(m.address ? { address: canon(m.address) } : {}),
+    bridges: { management: bridgeOf(ix, m.host, mgmtNet.name), public: bridgeOf(ix, m.host, pubNet.name) },
   }));
   const memberNames = new Set(members.map((m) => m.host));
-  const mgmtNet = doc.networks.find((n) => n.name === management.network)!;
-  const onPublic = new Set((doc.networks.find((n) => n.name === pub.network)!.attach ?? []).map((a) => a.host));
-  const nodes = (mgmtNet.attach ?? [])
+  const onPublic = new Set(pubNet.attach.map((a) => a.host));
+  const nodes = mgmtNet.attach
     .filter((a) => a.address && !memberNames.has(a.host) && !onPublic.has(a.host))
-    .map((a): VrouterNode => ({ host: a.host, address: canon(a.address!), prefix: management.prefix, bridge: bridgeOf(doc, a.host, management.network) }))
+    .map((a): VrouterNode => ({ host: a.host, address: a.address!, prefix: management.prefix, bridge: bridgeOf(ix, a.host, mgmtNet.name) }))
     .sort((a, b) => (a.host < b.host ? -1 : 1));
-  const gw = v.gateway ?? doc.networks.find((n) => n.name === pub.network)!.gateway!.address;
+  const ha = resolveHa(v);
   return {
-    name: v.name, namespace: v.namespace ?? DEFAULT_NAMESPACE, primary, members, management, public: pub, gateway: canon(gw),
+    name: v.name, namespace: v.namespace ?? DEFAULT_NAMESPACE, primary, members, management, public: pub,
+    gateway: canon(v.gateway ?? pubNet.gateway!.address),
     nat: { masquerade: v.nat?.masquerade ?? true, backend: v.nat?.backend ?? "nftables" },
     ...(v.dns ? { dns: { upstreams: v.dns.upstreams.map(canon), ...(v.dns.domain ? { domain: v.dns.domain } : {}) } } : {}),
     ...(v.ntp ? { ntp: { upstreams: v.ntp.upstreams.map(canon), daemon: v.ntp.daemon ?? "chrony", names: v.ntp.upstreams.some((u) => !parseAddress(u)) } } : {}),
     nodes,
-    ...(v.ha ? { ha: resolveHa(v)! } : {}),
+    ...(ha ? { ha } : {}),
   };
 }
 
-export function resolveVrouters(doc: SiteDoc): Vrouter[] {
-  return (doc.vrouters ?? []).map((v) => resolveOne(doc, v)).sort((a, b) => (a.name < b.name ? -1 : 1));
+export function resolveVrouters(docs: VrouterDoc[], networks: Network[], hosts: Host[]): Vrouter[] {
+  const ix: Index = { network: new Map(networks.map((n) => [n.name, n])), bridges: new Map(hosts.map((h) => [h.name, h.bridges])) };
+  return docs.map((v) => resolveOne(ix, v)).sort((a, b) => (a.name < b.name ? -1 : 1));
 }

@@ -40,7 +40,7 @@ export function hostGates(h: Host): HostGate[] {
   }
   for (const g of h.gateways) {
     gates.push({ host: h.name, id: "G6", kind: "gateway-absent", subject: g.ifname, title: `${g.ifname} / ${g.address} must not exist yet (or be exactly ours)`,
-      params: { ifname: g.ifname, parent: g.bridge.name, vid: String(g.vid), cidr: `${g.address}/${g.prefix}`, address: g.address } });
+      params: { ifname: g.ifname, parent: g.bridge.name, vid: String(g.vid), cidr: g.ifaddr, address: g.address } });
   }
   for (const c of h.checked.filter((x) => x.on === "router")) {
     gates.push({ host: h.name, id: "G7", kind: "address-not-local", subject: c.address, title: `${c.address} belongs to ${c.router}: it must not be on this host`,

@@ -7,7 +7,7 @@
 import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import type { Site } from "../../resolve/site.js";
-import type { Vrouter, VrouterMember } from "../../resolve/vrouter.js";
+import { withHa, type HaRouter, type Vrouter, type VrouterMember } from "../../resolve/vrouter.js";
 import { configDir, daemon, runtimeDir, unitsStep, type FileSpec } from "../netns/service.js";
 import type { Target } from "../target.js";
 
@@ -16,8 +16,8 @@ export const conntrackdConf = (v: Vrouter) => `${configDir(v)}/conntrackd.conf`;
 export const conntrackdWrapper = (v: Vrouter) => `${configDir(v)}/conntrackd-netns.sh`;
 const run = (v: Vrouter) => `/run/${runtimeDir(v, CONNTRACKD)}`;
 
-export function conntrackdConfText(site: Site, v: Vrouter, m: VrouterMember): string {
-  const ha = v.ha!;
+export function conntrackdConfText(site: Site, v: HaRouter, m: VrouterMember): string {
+  const ha = v.ha;
   const ignore = [
     { address: v.management.vip, what: "management VIP" },
     { address: v.public.vip, what: "public VIP" },
@@ -33,7 +33,7 @@ export function conntrackdConfText(site: Site, v: Vrouter, m: VrouterMember): st
   });
 }
 
-function pacemakerStep(site: Site, v: Vrouter, m: VrouterMember) {
+function pacemakerStep(site: Site, v: HaRouter, m: VrouterMember) {
   const files: FileSpec[] = [
     { dest: conntrackdConf(v), content: conntrackdConfText(site, v, m) },
     { dest: conntrackdWrapper(v), content: render("conntrackd/netns-wrapper.sh", { header: headerText(site), namespace: v.namespace, run: run(v) }), mode: 0o755 },
@@ -49,7 +49,7 @@ export const conntrackd: Target = {
   name: "conntrackd",
   summary: "connection-state sync for failover: conntrackd (FTFW for two members, NOTRACK for more; multicast on the management leg) in each member's router namespace",
   plan: (site) => {
-    const made = site.vrouters.filter((v) => v.ha).flatMap((v) => v.members.map((m) => (v.ha!.manager === "pacemaker" ? pacemakerStep(site, v, m)
+    const made = site.vrouters.filter(withHa).flatMap((v) => v.members.map((m) => (v.ha.manager === "pacemaker" ? pacemakerStep(site, v, m)
       : daemon(site, v, m, {
         daemon: CONNTRACKD, what: "connection-state sync (conntrackd)",
         config: { name: "conntrackd.conf", content: conntrackdConfText(site, v, m) },

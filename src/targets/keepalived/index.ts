@@ -6,7 +6,9 @@ import type { Gate } from "../../plan/types.js";
 import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import type { Site } from "../../resolve/site.js";
-import type { Vrouter, VrouterMember } from "../../resolve/vrouter.js";
+import { byKeepalived, type HaRouter, type KeepalivedHa, type Vrouter, type VrouterMember } from "../../resolve/vrouter.js";
+
+type KRouter = HaRouter<KeepalivedHa>;
 import { CONNTRACKD, conntrackdConf } from "../conntrackd/index.js";
 import { configDir, daemon, runtimeDir, unitName, type DaemonSpec } from "../netns/service.js";
 import type { Target } from "../target.js";
@@ -20,31 +22,29 @@ export const authFile = (v: Vrouter) => `${configDir(v)}/vrrp-auth.conf`;
 /** Where the notify script records each transition (time, state). */
 export const transitionsFile = (v: Vrouter) => `/run/${runtimeDir(v, KEEPALIVED)}/transitions`;
 /** A backup declares the active member dead after three missed adverts plus a skew below one interval. */
-export const downSeconds = (v: Vrouter, m: VrouterMember) => 3 * v.ha!.vrrp!.interval + ((256 - m.priority) * v.ha!.vrrp!.interval) / 256;
+export const downSeconds = (v: KRouter, m: VrouterMember) => 3 * v.ha.vrrp.interval + ((256 - m.priority) * v.ha.vrrp.interval) / 256;
 
-const keepalivedMode = (v: Vrouter) => v.ha?.manager === "keepalived";
-
-export function keepalivedConf(site: Site, v: Vrouter, m: VrouterMember): string {
-  const k = v.ha!.vrrp!;
+export function keepalivedConf(site: Site, v: KRouter, m: VrouterMember): string {
+  const k = v.ha.vrrp;
   return render("keepalived/keepalived.conf", {
     header: headerText(site), router: v.name, host: m.host, namespace: v.namespace,
     peers: v.members.filter((x) => x.host !== m.host).map((x) => `${x.host} ${x.priority}`).join(", "),
     missed: 3, downSeconds: downSeconds(v, m).toFixed(1),
     authFile: k.authVar ? authFile(v) : "", authVar: k.authVar ?? "", authParam: AUTH_PARAM,
-    mgmt: v.management.link, pub: v.public.link, vrid: k.vrid, priority: m.priority, interval: k.interval, preempt: v.ha!.preempt,
-    mgmtVip: `${v.management.vip}/${v.management.prefix}`, pubVip: `${v.public.vip}/${v.public.prefix}`, gateway: v.gateway,
+    mgmt: v.management.link, pub: v.public.link, vrid: k.vrid, priority: m.priority, interval: k.interval, preempt: v.ha.preempt,
+    mgmtVip: v.management.vipAddr, pubVip: v.public.vipAddr, gateway: v.gateway,
     notify: notifyScript(v),
   });
 }
 
-export function authSecret(v: Vrouter): Secret[] {
-  const name = v.ha?.vrrp?.authVar;
+export function authSecret(v: KRouter): Secret[] {
+  const name = v.ha.vrrp.authVar;
   return name ? [{ kind: "secret", dest: authFile(v), name, prefix: `$${AUTH_PARAM}=`, pattern: AUTH_PATTERN, why: "keepalived's VRRP password (PASS) is 1-8 characters" }] : [];
 }
 
-function spec(site: Site, v: Vrouter, m: VrouterMember): DaemonSpec {
+function spec(site: Site, v: KRouter, m: VrouterMember): DaemonSpec {
   return {
-    daemon: KEEPALIVED, what: `VRRP (keepalived, virtual_router_id ${v.ha!.vrrp!.vrid}, priority ${m.priority})`,
+    daemon: KEEPALIVED, what: `VRRP (keepalived, virtual_router_id ${v.ha.vrrp.vrid}, priority ${m.priority})`,
     config: { name: "keepalived.conf", content: keepalivedConf(site, v, m) },
     // --all-config: a missing include (the password file) is an error, not a silent default
     command: ["/usr/sbin/keepalived", "--dont-fork", "--log-console", "--vrrp", "--all-config", "--use-file={conf}", "--pid={run}/keepalived.pid", "--vrrp_pid={run}/vrrp.pid"],
@@ -57,8 +57,8 @@ function spec(site: Site, v: Vrouter, m: VrouterMember): DaemonSpec {
   };
 }
 
-function gate(v: Vrouter, m: VrouterMember): Gate & { host: string } {
-  const k = v.ha!.vrrp!;
+function gate(v: KRouter, m: VrouterMember): Gate & { host: string } {
+  const k = v.ha.vrrp;
   return {
     host: m.host, id: "V5", kind: "vrrp-segment", subject: `vrid ${k.vrid}`,
     title: `no router but ${v.name}'s members sends VRRP adverts with virtual_router_id ${k.vrid} on ${m.bridges.management.name}, and nothing else holds ${v.management.vip}`,
@@ -70,7 +70,7 @@ export const keepalived: Target = {
   name: "keepalived",
   summary: "VIP failover by VRRP: keepalived in each member's router namespace, notify script switching conntrackd, password from an Ansible vault variable",
   plan: (site) => {
-    const vs = site.vrouters.filter(keepalivedMode);
+    const vs = site.vrouters.filter(byKeepalived);
     const made = vs.flatMap((v) => v.members.map((m) => daemon(site, v, m, spec(site, v, m))));
     return { steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => gate(v, m))) };
   },

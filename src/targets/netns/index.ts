@@ -48,8 +48,8 @@ function namespaceStep(v: Vrouter, m: VrouterMember): Step {
  * active member and nobody else may hold them.
  */
 function legAddresses(v: Vrouter, l: VrouterLeg, m: VrouterMember): string[] {
-  const own = l.role === "management" && m.address ? [m.address] : [];
-  return [...own, ...(m.primary && !v.ha ? [l.vip] : [])].map((a) => `${a}/${l.prefix}`);
+  const own = l.role === "management" && m.address ? [`${m.address}/${l.prefix}`] : [];
+  return [...own, ...(m.holdsVips ? [l.vipAddr] : [])];
 }
 
 function legStep(v: Vrouter, m: VrouterMember, l: VrouterLeg): Step {
@@ -97,7 +97,7 @@ function legStep(v: Vrouter, m: VrouterMember, l: VrouterLeg): Step {
  * public leg on the active member, beside its VIPs.
  */
 function defaultRoute(v: Vrouter, m: VrouterMember): { via: string; argv: string[] } | undefined {
-  if (m.primary && !v.ha) return { via: v.gateway, argv: ["default", "via", v.gateway, "dev", v.public.link] };
+  if (m.holdsVips) return { via: v.gateway, argv: ["default", "via", v.gateway, "dev", v.public.link] };
   if (m.address) return { via: v.management.vip, argv: ["default", "via", v.management.vip, "dev", v.management.link, "metric", LOW_PRIORITY_METRIC] };
   return undefined;
 }
@@ -107,7 +107,7 @@ function routeStep(v: Vrouter, m: VrouterMember): Step | undefined {
   if (!r) return undefined;
   return {
     id: `vrouter-${v.name}-route`, host: m.host, phase: "runtime",
-    title: m.primary && !v.ha ? `route ${v.namespace}'s default via the upstream gateway ${v.gateway}`
+    title: m.holdsVips ? `route ${v.namespace}'s default via the upstream gateway ${v.gateway}`
       : `add the low-priority default route (metric ${LOW_PRIORITY_METRIC}) via the management VIP ${v.management.vip}, for while another member holds the VIPs`,
     apply: [cmd(ipn(v, "route", "replace", ...r.argv))],
     verify: [{ fn: "check_ns_route", args: [v.namespace, "default", r.via] }],
@@ -159,7 +159,7 @@ function memberGates(v: Vrouter, m: VrouterMember): HostGate[] {
     ...legs.filter((l) => m.bridges[l.role].type === "linux").map((l) => g("V4", "veth-free", l.peer, `${l.peer} does not exist yet (or is our veth on ${m.bridges[l.role].name})`,
       { ifname: l.peer, bridge: m.bridges[l.role].name })),
   ];
-  if (m.primary && !v.ha) {
+  if (m.holdsVips) {
     out.push(...legs.map((l) => g("V5", "vip-free", l.vip, `${l.role} VIP ${l.vip} answers nobody yet (or is held by our ${v.namespace})`, { address: l.vip, namespace: v.namespace })));
   }
   return out;
@@ -169,7 +169,7 @@ function memberChecks(v: Vrouter, m: VrouterMember): Array<Check & { host: strin
   const title = `vrouter ${v.name} in namespace ${v.namespace}`;
   const checks = memberSteps(v, m).flatMap((s) => s.verify);
   // with ha only the active member reaches the gateway directly, and which one that is may change
-  if (m.primary && !v.ha) checks.push({ fn: "check_ns_reachable", args: [v.namespace, v.gateway] });
+  if (m.holdsVips) checks.push({ fn: "check_ns_reachable", args: [v.namespace, v.gateway] });
   return checks.map((c) => ({ ...c, host: m.host, title }));
 }
 

@@ -12,7 +12,7 @@ import { deleteLink, gatewayChecks } from "../vlan-gateway/index.js";
 export const dropInPath = (g: HostGateway) => `/etc/netplan/60-sitegen-${g.ifname.replace(/\./g, "-")}.yaml`;
 
 function dropIn(site: Site, g: HostGateway): string {
-  const doc = { network: { version: 2, vlans: { [g.ifname]: { id: g.vid, link: g.bridge.name, addresses: [`${g.address}/${g.prefix}`] } } } };
+  const doc = { network: { version: 2, vlans: { [g.ifname]: { id: g.vid, link: g.bridge.name, addresses: [g.ifaddr] } } } };
   return `${hashHeader(site)}# persistence: ${g.persistenceReason}\n${toYaml(doc)}`;
 }
 

@@ -2,7 +2,7 @@
 // that renders both the reviewable `pcs` commands (pacemaker.sh) and the CIB fragment they produce
 // (cib-<router>.xml), so the two cannot drift (test/checkers-ha.test.ts runs the commands against a
 // CIB from `cibadmin --empty` and compares).
-import type { Vrouter } from "../../resolve/vrouter.js";
+import type { HaRouter, PacemakerHa, Vrouter } from "../../resolve/vrouter.js";
 import { conntrackdConf, conntrackdWrapper } from "../conntrackd/index.js";
 import { unitName } from "../netns/service.js";
 
@@ -32,8 +32,8 @@ function clone(id: string, prim: Primitive, promotable = false): Resource {
   return { kind: "clone", id: `${id}-clone`, prim, meta, promotable };
 }
 
-export function cluster(v: Vrouter): Cluster {
-  const p = v.ha!.prefix!;
+export function cluster(v: HaRouter<PacemakerHa>): Cluster {
+  const p = v.ha.prefix;
   const vip = (role: "mgmt" | "pub", l: Vrouter["management"]): Primitive => ({
     id: `${p}-vip-${role}`, agent: "ocf:heartbeat:IPaddr2", ops: monitor("10s", "20s"), what: `${l.role} VIP ${l.vip}/${l.prefix} on ${l.link} inside ${v.namespace}`,
     params: [["cidr_netmask", String(l.prefix)], ["ip", l.vip], ["network_namespace", v.namespace], ["nic", l.link]],
@@ -47,7 +47,7 @@ export function cluster(v: Vrouter): Cluster {
     kind: "group", id: `${p}-router`, what: "the VIPs and the default route out of the public leg, started in this order",
     prims: [vip("mgmt", v.management), vip("pub", v.public),
       { id: `${p}-uplink`, agent: systemdAgent(uplinkUnit(v)), params: [], ops: monitor("30s"), what: `default route via ${v.gateway} out of ${v.public.link} (${uplinkUnit(v)})` }],
-    meta: [["resource-stickiness", v.ha!.preempt ? "0" : "1000"]],
+    meta: [["resource-stickiness", v.ha.preempt ? "0" : "1000"]],
   };
   const services: Resource[] = [
     ...(v.dns ? [clone(`${p}-dnsmasq`, { id: `${p}-dnsmasq`, agent: systemdAgent(unitName(v, "dnsmasq")), params: [], ops: monitor("30s"), what: "dnsmasq on every member (it binds the VIP before holding it)" })] : []),

@@ -8,7 +8,7 @@ import type { Artifact, Gate, Step } from "../../plan/types.js";
 import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import type { Site } from "../../resolve/site.js";
-import type { Vrouter, VrouterMember } from "../../resolve/vrouter.js";
+import { byPacemaker, type HaRouter, type PacemakerHa, type Vrouter, type VrouterMember } from "../../resolve/vrouter.js";
 import { configDir, unitPath, unitsStep, type FileSpec } from "../netns/service.js";
 import type { Target } from "../target.js";
 import { cluster, netnsUnit, uplinkUnit } from "./cib.js";
@@ -16,7 +16,6 @@ import { cibConstraints, cibResources, pcsCreate, pcsDelete, pcsLine } from "./r
 
 export const pcsScript = (v: Vrouter) => `${configDir(v)}/pacemaker.sh`;
 export const cibFragment = (v: Vrouter) => `${configDir(v)}/cib-${v.name}.xml`;
-const pacemakerMode = (v: Vrouter) => v.ha?.manager === "pacemaker";
 
 function oneshot(site: Site, v: Vrouter, unit: string, description: string, start: string, stop: string): FileSpec {
   return { dest: unitPath(unit), content: render("systemd/netns-oneshot.service", { header: headerText(site), description, router: v.name, start, stop }) };
@@ -38,7 +37,7 @@ function unitsOf(site: Site, v: Vrouter, m: VrouterMember) {
 }
 
 /** The primary: pacemaker.sh and the CIB fragment, and the step that runs the script. */
-function clusterOf(site: Site, v: Vrouter, m: VrouterMember): { step: Step; artifacts: Artifact[] } {
+function clusterOf(site: Site, v: HaRouter<PacemakerHa>, m: VrouterMember): { step: Step; artifacts: Artifact[] } {
   const c = cluster(v);
   const header = headerText(site);
   const files: FileSpec[] = [
@@ -62,8 +61,8 @@ function clusterOf(site: Site, v: Vrouter, m: VrouterMember): { step: Step; arti
   return { step, artifacts: placed.map((f) => f.artifact) };
 }
 
-function gate(v: Vrouter, m: VrouterMember): Gate & { host: string } {
-  const p = v.ha!.prefix!;
+function gate(v: HaRouter<PacemakerHa>, m: VrouterMember): Gate & { host: string } {
+  const p = v.ha.prefix;
   return {
     host: m.host, id: "V5", kind: "cluster-members", subject: "pacemaker",
     title: `Pacemaker runs here and knows every member, its IPaddr2 can work in a namespace, and nothing but resource ${p}-vip-mgmt holds ${v.management.vip}`,
@@ -75,7 +74,7 @@ export const pacemaker: Target = {
   name: "pacemaker",
   summary: "VIP failover by Pacemaker: units the cluster starts on every member, a pcs script and its CIB fragment (IPaddr2 in the namespace, promotable conntrackd, ordering and colocation)",
   plan: (site) => {
-    const vs = site.vrouters.filter(pacemakerMode);
+    const vs = site.vrouters.filter(byPacemaker);
     const made = vs.flatMap((v) => [...v.members.map((m) => unitsOf(site, v, m)), clusterOf(site, v, v.members.find((m) => m.primary)!)]);
     return { steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => gate(v, m))) };
   },

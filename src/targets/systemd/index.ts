@@ -25,7 +25,7 @@ function unit(site: Site, g: HostGateway): string {
     header: headerText(site), reason: `persistence: ${g.persistenceReason}`,
     description: `${g.network} L3 gateway (${g.ifname} = ${g.address})${ref}`,
     ...ordering(g.bridge), waitSeconds: 30, bridge: g.bridge.name, ifname: g.ifname, vid: g.vid,
-    ipFamily: g.family === 6 ? "-6 " : "", cidr: `${g.address}/${g.prefix}`,
+    ipFamily: g.family === 6 ? "-6 " : "", cidr: g.ifaddr,
   });
 }
 

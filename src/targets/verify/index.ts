@@ -16,7 +16,7 @@ function hostChecks(h: Host): HostCheck[] {
     if (g.persistence === "systemd") add(`gateway ${g.ifname}`, [{ fn: "check_unit", args: [g.unit], phase: "persist" }]);
   }
   for (const c of h.checked) {
-    if (c.on === "bridge-owner") add(`${c.network} gateway held by ${c.bridge}'s owner`, [{ fn: "check_addr", args: [c.bridge!, `${c.address}/${c.prefix}`] }]);
+    if (c.on === "bridge-owner") add(`${c.network} gateway held by ${c.bridge}'s owner`, [{ fn: "check_addr", args: [c.bridge!, c.ifaddr] }]);
     else add(`${c.network} gateway ${c.address} on ${c.router}`, [{ fn: "check_route_to", args: [c.address] }, { fn: "check_reachable", args: [c.address] }]);
   }
   return out;

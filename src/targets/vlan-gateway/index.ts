@@ -6,7 +6,7 @@ import type { Target } from "../target.js";
 
 export const gatewayChecks = (g: HostGateway): Check[] => [
   { fn: "check_vlan", args: [g.ifname, g.bridge.name, String(g.vid)] },
-  { fn: "check_addr", args: [g.ifname, `${g.address}/${g.prefix}`] },
+  { fn: "check_addr", args: [g.ifname, g.ifaddr] },
   { fn: "check_admin_up", args: [g.ifname] },
   { fn: "check_route", args: [g.cidr, g.ifname] },
 ];
@@ -18,10 +18,10 @@ export function runtimeStep(host: string, g: HostGateway): Step {
   const ip = g.family === 6 ? ["ip", "-6"] : ["ip"];
   return {
     id: `runtime-${g.ifname}`, host, phase: "runtime",
-    title: `create ${g.ifname} (VLAN ${g.vid} on ${g.bridge.name}) with ${g.address}/${g.prefix} and bring it up`,
+    title: `create ${g.ifname} (VLAN ${g.vid} on ${g.bridge.name}) with ${g.ifaddr} and bring it up`,
     apply: [
       cmd(["ip", "link", "add", "link", g.bridge.name, "name", g.ifname, "type", "vlan", "id", String(g.vid)], { unless: probe("ip", "link", "show", "dev", g.ifname) }),
-      cmd([...ip, "addr", "replace", `${g.address}/${g.prefix}`, "dev", g.ifname]),
+      cmd([...ip, "addr", "replace", g.ifaddr, "dev", g.ifname]),
       cmd(["ip", "link", "set", "dev", g.ifname, "up"]),
     ],
     verify: gatewayChecks(g),
