@@ -11,20 +11,12 @@ import { listFiles } from "../src/emit/drift.js";
 import { ROOT } from "./helpers/gen.js";
 import { requireRootNetns, requireTool, run } from "./helpers/tools.js";
 import { tempDir } from "./helpers/tree.js";
-import { buildVariant, fuelEnvText, withoutHa } from "./helpers/variant.js";
+import { CHECKED_FILES } from "./helpers/checker-kinds.js";
+import { buildVariant, fuelEnvText, variantText, withoutHa } from "./helpers/variant.js";
 
 const NTPD = join(ROOT, ".tools/ntpsec/usr/sbin/ntpd");
 const tmp = tempDir("checkers-vrouter");
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** fuel-env with every other choice: OVS bridges on the controllers, iptables, ntpd, an NTP host name. */
-function variantText(): string {
-  return fuelEnvText()
-    .replace(/owner: unmanaged, type: linux/g, "owner: unmanaged, type: ovs")
-    .replace("backend: nftables", "backend: iptables")
-    .replace("daemon: chrony", "daemon: ntpd")
-    .replace("upstreams: [198.51.100.123, 198.51.100.124]", "upstreams: [198.51.100.123, 0.debian.pool.ntp.org]");
-}
 
 const trees = { committed: join(ROOT, "out/fuel-env"), variant: buildVariant(tmp, "variant", variantText()), static: buildVariant(tmp, "static", withoutHa(fuelEnvText())) };
 const all = (suffix: RegExp) => Object.entries(trees).flatMap(([t, dir]) => listFiles(dir).filter((f) => suffix.test(f)).map((f) => ({ name: `${t}: ${f}`, path: join(dir, f) })));
@@ -53,7 +45,7 @@ describe("trees hold the expected variants", () => {
 });
 
 describe("dnsmasq --test", () => {
-  it.each(cases(all(/dnsmasq\.conf$/)))("%s", (_, f) => {
+  it.each(cases(all(CHECKED_FILES.dnsmasq)))("%s", (_, f) => {
     requireTool("dnsmasq");
     const r = run("dnsmasq", ["--test", "-C", f.path]);
     expect(r.stderr.trim()).toBe("dnsmasq: syntax check OK.");
@@ -62,17 +54,18 @@ describe("dnsmasq --test", () => {
 });
 
 describe("chronyd -p -f (parse only; never started outside a namespace)", () => {
-  it.each(cases(all(/chrony\.conf$/)))("%s", (_, f) => {
+  // the router's chrony.conf, and the chrony source a deployed node gets (the same syntax)
+  it.each(cases(all(CHECKED_FILES.chronyd)))("%s", (_, f) => {
     requireTool("chronyd");
     const r = run("chronyd", ["-p", "-f", f.path]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("allow 192.168.0.0/24");
+    expect(r.stdout).toMatch(f.path.endsWith(".sources") ? /^server 192\.168\.0\.2 iburst$/m : /allow 192\.168\.0\.0\/24/);
   });
 });
 
 describe("ntpd started in unshare -Urn (no check-only mode), its log free of config errors", () => {
-  it.each(cases(all(/\/ntp\.conf$/)))("%s", (_, f) => {
+  it.each(cases(all(CHECKED_FILES.ntpd)))("%s", (_, f) => {
     requireTool("unshare");
     if (!existsSync(NTPD)) throw new Error(`${NTPD} is missing: run 'bash scripts/install-tools.sh' (it unpacks ntpsec there)`);
     const log = join(tmp, `${basename(f.path)}-${Math.random().toString(36).slice(2)}.log`);
@@ -92,7 +85,7 @@ describe("ntpd started in unshare -Urn (no check-only mode), its log free of con
 });
 
 describe("nft -c -f inside a network namespace", () => {
-  it.each(cases(all(/\.nft$/)))("%s", (_, f) => {
+  it.each(cases(all(CHECKED_FILES.nft)))("%s", (_, f) => {
     requireTool("nft");
     const r = inScratchNetns((exec) => exec(["nft", "-c", "-f", f.path]));
     expect(r.stderr).toBe("");
@@ -121,7 +114,7 @@ describe("iptables variant (with failover): the generated commands applied for r
 });
 
 describe("cloud-init schema -c user-data", () => {
-  it.each(cases(all(/cloud-init\/user-data$/)))("%s", (_, f) => {
+  it.each(cases(all(CHECKED_FILES["cloud-init"])))("%s", (_, f) => {
     requireTool("cloud-init");
     const r = run("cloud-init", ["schema", "-c", f.path]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -147,16 +140,47 @@ describe("netplan generate on node network-config (cloud-init 22.4 has no schema
 });
 
 describe("variant trees: shellcheck and systemd-analyze verify", () => {
-  it.each(cases(all(/\.sh$/).filter((f) => !f.name.startsWith("committed"))))("%s", (_, f) => {
+  it.each(cases(all(CHECKED_FILES.shellcheck).filter((f) => !f.name.startsWith("committed"))))("%s", (_, f) => {
     requireTool("shellcheck");
     const r = run("shellcheck", ["-x", "-f", "gcc", "-s", "bash", f.path]);
     expect(r.stdout + r.stderr).toBe("");
     expect(r.code).toBe(0);
   });
-  it.each(cases(all(/\.service$/).filter((f) => !f.name.startsWith("committed"))))("%s", (_, f) => {
+  it.each(cases(all(CHECKED_FILES["systemd-analyze"]).filter((f) => !f.name.startsWith("committed"))))("%s", (_, f) => {
     requireTool("systemd-analyze");
     const r = run("systemd-analyze", ["verify", f.path]);
     expect(r.stdout + r.stderr).toBe("");
     expect(r.code).toBe(0);
+  });
+});
+
+describe("the namespace's resolv.conf, read by the C library in a network namespace", () => {
+  // What `ip netns exec` does with /etc/netns/NS/resolv.conf, done in a private mount namespace (the
+  // host's /etc is never touched): a query from one namespace must reach the nameserver the file
+  // names, here a dnsmasq the test runs at that address in a second namespace, over a veth pair.
+  it.each(cases(all(CHECKED_FILES.resolver).slice(0, 1)))("%s", (_, f) => {
+    requireRootNetns();
+    requireTool("dnsmasq");
+    const server = /^nameserver (\S+)$/m.exec(readFileSync(f.path, "utf8"))![1]!;
+    const [c, s] = [`sgrc${process.pid % 10000}`, `sgrs${process.pid % 10000}`];
+    const steps = [
+      ["netns", "add", c], ["netns", "add", s], ["link", "add", "rc0", "netns", c, "type", "veth", "peer", "name", "rs0", "netns", s],
+      ["-n", c, "addr", "add", "198.51.100.1/24", "dev", "rc0"], ["-n", s, "addr", "add", `${server}/24`, "dev", "rs0"],
+      ["-n", c, "link", "set", "rc0", "up"], ["-n", s, "link", "set", "rs0", "up"], ["-n", s, "link", "set", "lo", "up"],
+    ];
+    let pid = 0;
+    try {
+      for (const a of steps) expect(run("ip", a).stderr).toBe("");
+      const d = run("ip", ["netns", "exec", s, "dnsmasq", "--no-resolv", "--no-hosts", `--listen-address=${server}`, "--bind-interfaces",
+        "--address=/probe.sitegen.test/192.0.2.77", `--pid-file=${join(tmp, "rc-dnsmasq.pid")}`]);
+      expect(d.code).toBe(0);
+      pid = Number(readFileSync(join(tmp, "rc-dnsmasq.pid"), "utf8"));
+      const q = run("ip", ["netns", "exec", c, "unshare", "-m", "sh", "-c", `mount --bind ${f.path} /etc/resolv.conf && getent ahostsv4 probe.sitegen.test`], { timeoutMs: 20_000 });
+      expect(q.stdout).toMatch(/^192\.0\.2\.77\s/);
+    } finally {
+      if (pid) process.kill(pid);
+      run("ip", ["netns", "del", c]);
+      run("ip", ["netns", "del", s]);
+    }
   });
 });

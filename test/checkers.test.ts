@@ -5,6 +5,7 @@ import { basename, join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listFiles } from "../src/emit/drift.js";
+import { CHECKED_FILES } from "./helpers/checker-kinds.js";
 import { ROOT } from "./helpers/gen.js";
 import { requireTool, run } from "./helpers/tools.js";
 import { tempDir } from "./helpers/tree.js";
@@ -17,9 +18,10 @@ function trees(): string[] {
 }
 const files = trees().flatMap((t) => listFiles(t).map((f) => join(t, f)));
 const rel = (p: string) => p.slice(ROOT.length + 1);
-const scripts = files.filter((f) => f.endsWith(".sh"));
-const units = files.filter((f) => /\/etc\/systemd\/system\/[^/]+\.service$/.test(f));
-const netplans = files.filter((f) => /\/etc\/netplan\/[^/]+\.yaml$/.test(f));
+const scripts = files.filter((f) => CHECKED_FILES.shellcheck.test(f));
+const units = files.filter((f) => CHECKED_FILES["systemd-analyze"].test(f));
+// node network-config files are checked in checkers-vrouter.test.ts
+const netplans = files.filter((f) => CHECKED_FILES.netplan.test(f) && !f.endsWith("network-config"));
 
 let tmp: string;
 beforeAll(() => { tmp = tempDir("checkers"); });

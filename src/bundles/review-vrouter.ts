@@ -1,6 +1,7 @@
 // REVIEW.md's virtual-router parts: the site table, and per host the notes and tests it needs.
 import type { Site } from "../resolve/site.js";
-import { withHa, type HaRouter, type Vrouter } from "../resolve/vrouter.js";
+import { withHa, type HaRouter, type Vrouter, type VrouterMember } from "../resolve/vrouter.js";
+import { bootOrder, bootUnit } from "../targets/vrouter-boot/index.js";
 import { conntrackdConf } from "../targets/conntrackd/index.js";
 import { transitionsFile } from "../targets/keepalived/index.js";
 
@@ -24,6 +25,13 @@ export function vrouterTable(site: Site) {
     ntpText: v.ntp ? `${v.ntp.daemon} from ${v.ntp.upstreams.join(", ")}` : "-",
     nodesText: v.nodes.map((n) => n.host).join(", ") || "-",
   }));
+}
+
+/** The boot order on a member: what sitegen's boot unit waits for and what waits for it. */
+function bootNote(v: Vrouter, m: VrouterMember): string {
+  const o = bootOrder(v, m);
+  const after = o.after.length ? `after ${o.after.join(", ")}` : "at boot";
+  return `At boot: ${after} -> \`${bootUnit(v)}\` (waits for ${o.bridges.join(" and ")}, then replays the runtime steps: namespace, legs, addresses, routes, forwarding, NAT) -> ${o.before.map((u) => `\`${u}\``).join(", ") || "nothing else"}. Installed by the persist phase; until then a reboot leaves the router down.`;
 }
 
 const member = (v: Vrouter, host: string) => v.members.find((m) => m.host === host);
@@ -57,7 +65,7 @@ export function vrouterNotes(site: Site, host: string): string[] {
       out.push(withHa(v) ? haNote(v, m.host) : m.primary
         ? `${host} is ${v.name}'s primary: its namespace holds ${v.management.vip} and ${v.public.vip} until a failover manager (keepalived or Pacemaker) moves them; then this static placement must go.`
         : `${host} does not hold ${v.name}'s VIPs: its namespace ${m.address ? `leaves through the primary (${v.primary}) by a default route via ${v.management.vip} with metric 10000` : "has no management address of its own, so it has no way out until it holds the VIPs"}, and its services already listen on the VIP (ip_nonlocal_bind), ready for a failover.`);
-      out.push(`The namespace, its legs, addresses, routes and rules are runtime state, lost on reboot: run \`bash apply.sh runtime\` again after one (sitegen does not generate a boot unit for the namespace yet), then restart the sitegen-${v.name}-* units${v.ha?.manager === "pacemaker" ? ` (under Pacemaker: \`pcs resource cleanup ${v.ha.prefix}-netns-clone\`; until then sitegen-${v.name}-netns.service fails there and the cluster places nothing of ${v.name} on ${host})` : ""}.`);
+      out.push(bootNote(v, m));
       for (const l of [v.management, v.public]) {
         if (m.bridges[l.role].type === "ovs") out.push(`${m.bridges[l.role].name} is an Open vSwitch bridge: the ${l.role} leg is an internal port ${l.link}${l.vlan !== undefined ? ` with tag=${l.vlan}` : ""}. This variant is generated and checked offline only: the machines sitegen is tested on have no openvswitch module; run the namespace round trip in the guest kernel before relying on it.`);
       }

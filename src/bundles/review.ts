@@ -6,7 +6,7 @@ import { render } from "../render/hbs.js";
 import type { Host, Site } from "../resolve/site.js";
 import { FAILOVER_GATE_STOPS, failoverSections } from "./review-failover.js";
 import { VROUTER_GATE_STOPS, vrouterNotes, vrouterTable, vrouterTests } from "./review-vrouter.js";
-import { checkLine, plainText } from "./shell-lines.js";
+import { checkLine, plainText } from "../render/shell-lines.js";
 
 /** What each gate kind looks at and when it stops the change. */
 const GATE_STOPS: Record<string, string> = {

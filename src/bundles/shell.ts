@@ -5,7 +5,7 @@ import { PHASES, type Artifact, type Check, type CheckFn, type Step } from "../p
 import { headerText } from "../render/header.js";
 import { render } from "../render/hbs.js";
 import type { Site } from "../resolve/site.js";
-import { actionLine, checkLine } from "./shell-lines.js";
+import { actionLine, checkLine } from "../render/shell-lines.js";
 
 const stepVm = (s: Step) => ({
   title: s.title, phase: s.phase, apply: s.apply.map(actionLine), verify: s.verify.map(checkLine), inverse: s.inverse.map(actionLine),

@@ -11,8 +11,9 @@ import { pacemaker } from "./pacemaker/index.js";
 import { systemd } from "./systemd/index.js";
 import type { Target } from "./target.js";
 import { verify } from "./verify/index.js";
+import { vrouterBoot } from "./vrouter-boot/index.js";
 import { vlanGateway } from "./vlan-gateway/index.js";
 
-// dnsmasq and NTP before the failover manager: keepalived takes the VIPs (and Pacemaker's script
+// vrouter-boot after netns (its boot.sh replays netns's runtime steps); dnsmasq and NTP before the failover manager: keepalived takes the VIPs (and Pacemaker's script
 // creates resources) only once the services they carry are installed
-export const TARGETS: readonly Target[] = [audit, vlanGateway, systemd, netplan, netns, dnsmasq, ntp, conntrackd, keepalived, pacemaker, cloudInit, verify];
+export const TARGETS: readonly Target[] = [audit, vlanGateway, systemd, netplan, netns, vrouterBoot, dnsmasq, ntp, conntrackd, keepalived, pacemaker, cloudInit, verify];

@@ -52,5 +52,6 @@ export function hostGates(h: Host): HostGate[] {
 export const audit: Target = {
   name: "audit",
   summary: "read-only preflight gates G1-G7 with PASS/WARN/STOP and a machine-readable decision",
+  checkedBy: [],
   plan: (site) => ({ gates: site.hosts.flatMap(hostGates) }),
 };

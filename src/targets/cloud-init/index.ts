@@ -111,6 +111,7 @@ function nodeChecks(v: Vrouter, n: VrouterNode): Array<Check & { host: string; t
 export const cloudInit: Target = {
   name: "cloud-init",
   summary: "public-less nodes: cloud-init network-config v2 and user-data, and a netplan drop-in for deployed nodes",
+  checkedBy: ["cloud-init", "netplan", "chronyd"],
   plan: (site) => {
     const each = <T>(f: (v: Vrouter, n: VrouterNode) => T[]) => site.vrouters.flatMap((v) => v.nodes.flatMap((n) => f(v, n)));
     return {

@@ -48,6 +48,7 @@ function pacemakerStep(site: Site, v: HaRouter, m: VrouterMember) {
 export const conntrackd: Target = {
   name: "conntrackd",
   summary: "connection-state sync for failover: conntrackd (FTFW for two members, NOTRACK for more; multicast on the management leg) in each member's router namespace",
+  checkedBy: ["conntrackd", "shellcheck", "systemd-analyze"],
   plan: (site) => {
     const made = site.vrouters.filter(withHa).flatMap((v) => v.members.map((m) => (v.ha.manager === "pacemaker" ? pacemakerStep(site, v, m)
       : daemon(site, v, m, {

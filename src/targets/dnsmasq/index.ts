@@ -19,6 +19,7 @@ export function dnsmasqConf(site: Site, v: Vrouter): string {
 export const dnsmasq: Target = {
   name: "dnsmasq",
   summary: "DNS for public-less nodes: dnsmasq in the router namespace on the management VIP, with a systemd unit",
+  checkedBy: ["dnsmasq", "systemd-analyze"],
   plan: (site) => perMember(site, (v) => v.dns !== undefined, (v): DaemonSpec => ({
     ...NAME, what: "DNS (dnsmasq)", config: { name: NAME.config.name, content: dnsmasqConf(site, v) },
     command: ["/usr/sbin/dnsmasq", "--keep-in-foreground", "--conf-file={conf}"],

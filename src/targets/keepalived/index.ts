@@ -69,6 +69,7 @@ function gate(v: KRouter, m: VrouterMember): Gate & { host: string } {
 export const keepalived: Target = {
   name: "keepalived",
   summary: "VIP failover by VRRP: keepalived in each member's router namespace, notify script switching conntrackd, password from an Ansible vault variable",
+  checkedBy: ["keepalived", "shellcheck", "systemd-analyze"],
   plan: (site) => {
     const vs = site.vrouters.filter(byKeepalived);
     const made = vs.flatMap((v) => v.members.map((m) => daemon(site, v, m, spec(site, v, m))));

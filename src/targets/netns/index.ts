@@ -178,6 +178,7 @@ const reviewFile = (site: Site, v: Vrouter, m: VrouterMember): Artifact => ({ pa
 export const netns: Target = {
   name: "netns",
   summary: "virtual router namespace per member: legs (veth or OVS internal port), VIPs, routes, filter and NAT",
+  checkedBy: ["nft"],
   plan: (site) => {
     const each = <T>(f: (v: Vrouter, m: VrouterMember) => T[]) => site.vrouters.flatMap((v) => v.members.flatMap((m) => f(v, m)));
     return {

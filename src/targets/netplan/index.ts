@@ -42,6 +42,7 @@ const mine = (h: Host) => h.gateways.filter((g) => g.persistence === "netplan");
 export const netplan: Target = {
   name: "netplan",
   summary: "persistence 3B: a netplan drop-in per gateway on a netplan-owned bridge",
+  checkedBy: ["netplan"],
   plan: (site) => {
     const made = site.hosts.flatMap((h) => mine(h).map((g) => netplanStep(site, h.name, g)));
     return {

@@ -33,6 +33,7 @@ const resolvConf = (site: Site, v: Vrouter) => ({
 export const ntp: Target = {
   name: "ntp",
   summary: "NTP for public-less nodes: chrony -x (or ntpd) in the router namespace serving the management network",
+  checkedBy: ["chronyd", "ntpd", "systemd-analyze", "resolver"],
   plan: (site) => perMember(site, (v) => v.ntp !== undefined, (v): DaemonSpec => {
     const d = v.ntp!.daemon;
     return {

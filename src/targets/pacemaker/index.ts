@@ -73,6 +73,7 @@ function gate(v: HaRouter<PacemakerHa>, m: VrouterMember): Gate & { host: string
 export const pacemaker: Target = {
   name: "pacemaker",
   summary: "VIP failover by Pacemaker: units the cluster starts on every member, a pcs script and its CIB fragment (IPaddr2 in the namespace, promotable conntrackd, ordering and colocation)",
+  checkedBy: ["pcs", "shellcheck", "systemd-analyze"],
   plan: (site) => {
     const vs = site.vrouters.filter(byPacemaker);
     const made = vs.flatMap((v) => [...v.members.map((m) => unitsOf(site, v, m)), clusterOf(site, v, v.members.find((m) => m.primary)!)]);

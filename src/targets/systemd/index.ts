@@ -10,8 +10,10 @@ import { deleteLink, gatewayChecks } from "../vlan-gateway/index.js";
 
 export const unitPath = (g: HostGateway) => `/etc/systemd/system/${g.unit}`;
 
-/** Which unit brings the parent bridge up, and how hard to depend on it. */
-function ordering(b: Bridge): { after: string[]; requires: string[]; wants: string[] } {
+/** Which unit brings a bridge up, and how hard to depend on it (shared by every unit that needs a bridge). */
+export function ordering(b: Bridge): { after: string[]; requires: string[]; wants: string[] } {
+  // Open vSwitch bridges exist once ovs-vswitchd has read its database, whoever declared them
+  if (b.type === "ovs") return { after: ["openvswitch-switch.service"], requires: [], wants: ["openvswitch-switch.service"] };
   switch (b.owner) {
     case "libvirt": return { after: ["libvirtd.service"], requires: ["libvirtd.service"], wants: [] };
     case "netplan": case "systemd-networkd": return { after: ["systemd-networkd.service"], requires: [], wants: ["systemd-networkd.service"] };
@@ -54,6 +56,7 @@ const mine = (h: Host) => h.gateways.filter((g) => g.persistence === "systemd");
 export const systemd: Target = {
   name: "systemd",
   summary: "persistence 3A: a oneshot unit per gateway, After/Requires its bridge owner",
+  checkedBy: ["systemd-analyze"],
   plan: (site) => {
     const made = site.hosts.flatMap((h) => mine(h).map((g) => systemdStep(site, h.name, g)));
     return {

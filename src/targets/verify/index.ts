@@ -25,5 +25,6 @@ function hostChecks(h: Host): HostCheck[] {
 export const verify: Target = {
   name: "verify",
   summary: "post-apply checks (seed Phase 4); the only artifact for gateways held by a router or bridge owner",
+  checkedBy: [],
   plan: (site): Contribution => ({ checks: site.hosts.flatMap(hostChecks) }),
 };

@@ -32,5 +32,6 @@ export function runtimeStep(host: string, g: HostGateway): Step {
 export const vlanGateway: Target = {
   name: "vlan-gateway",
   summary: "runtime VLAN sub-interface gateways (seed Phase 2), reversible with ip link del",
+  checkedBy: [],
   plan: (site) => ({ steps: site.hosts.flatMap((h) => h.gateways.map((g) => runtimeStep(h.name, g))) }),
 };

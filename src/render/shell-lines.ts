@@ -1,7 +1,7 @@
 // Plan actions and checks as shell lines; the script templates only place them.
 import { modeText, plainWords, probeArgv, unitArgv, unitGuard, type Action, type Probe, type Word } from "../plan/actions.js";
 import type { Check } from "../plan/types.js";
-import { shq, shWords } from "../render/shell-quote.js";
+import { shq, shWords } from "./shell-quote.js";
 
 /** A word of a command: a Path is rooted at $root (lib.sh's copy of $SITEGEN_ROOT). */
 const scriptWords = (argv: Word[]) => argv.map((w) => (typeof w === "string" ? shq(w) : `"$root"${shq(w.path)}`)).join(" ");

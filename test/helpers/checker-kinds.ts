@@ -1,0 +1,18 @@
+// Which files each real checker takes: the one table the checker suites select their files by, and
+// the coverage test holds every target's files against (a target names its checkers in checkedBy).
+import type { CheckerKind } from "../../src/targets/target.js";
+
+export const CHECKED_FILES: Record<CheckerKind, RegExp> = {
+  shellcheck: /\.sh$/,
+  "systemd-analyze": /\/etc\/systemd\/system\/[^/]+\.service$/,
+  netplan: /(\/etc\/netplan\/[^/]+\.yaml|cloud-init\/network-config)$/,
+  dnsmasq: /dnsmasq\.conf$/,
+  chronyd: /(chrony\.conf|\/etc\/chrony\/sources\.d\/[^/]+\.sources)$/,
+  ntpd: /\/ntp\.conf$/,
+  keepalived: /keepalived\.conf$/,
+  conntrackd: /conntrackd\.conf$/,
+  pcs: /\/cib-[^/]+\.xml$/,
+  "cloud-init": /cloud-init\/user-data$/,
+  nft: /\.nft$/,
+  resolver: /\/etc\/netns\/[^/]+\/resolv\.conf$/,
+};
