@@ -35,6 +35,16 @@ describe("artifacts exist to check", () => {
   });
 });
 
+describe("python3 -m py_compile (the node takeover helper; it also runs in node-takeover.test.ts)", () => {
+  const pys = files.filter((f) => CHECKED_FILES.python.test(f));
+  it.each(pys.map(rel))("%s", (f) => {
+    requireTool("python3");
+    const r = run("python3", ["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])", join(ROOT, f)]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+});
+
 describe("shellcheck", () => {
   it.each(scripts.map(rel))("%s", (f) => {
     requireTool("shellcheck");

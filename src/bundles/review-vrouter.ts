@@ -1,6 +1,7 @@
 // REVIEW.md's virtual-router parts: the site table, and per host the notes and tests it needs.
 import type { Site } from "../resolve/site.js";
 import { withHa, type HaRouter, type Vrouter, type VrouterMember } from "../resolve/vrouter.js";
+import { savedDir } from "../targets/cloud-init/takeover.js";
 import { bootOrder, bootUnit } from "../targets/vrouter-boot/index.js";
 import { conntrackdConf } from "../targets/conntrackd/index.js";
 import { transitionsFile } from "../targets/keepalived/index.js";
@@ -11,7 +12,7 @@ export const VROUTER_GATE_STOPS: Record<string, string> = {
   "netns-free": "a namespace by that name exists and is not ours (it lacks our management leg)",
   "veth-free": "an interface with the veth's name exists and is not our veth on that bridge",
   "vip-free": "something already answers on the VIP: two routers would claim it",
-  "default-route": "netplan already declares a default route (it would refuse a second one)",
+  "default-route": "never: it only reports the route the takeover saves and the rollback gives back",
 };
 
 export function vrouterTable(site: Site) {
@@ -75,7 +76,9 @@ export function vrouterNotes(site: Site, host: string): string[] {
     const n = v.nodes.find((x) => x.host === host);
     if (n) {
       out.push(`${host} has no public address: its default route${v.dns ? ", resolver" : ""}${v.ntp ? " and NTP server" : ""} are ${v.name}'s management VIP ${v.management.vip}. \`cloud-init/network-config\` and \`cloud-init/user-data\` are for provisioning it afresh.`);
-      if (n.bridge.owner !== "netplan") out.push(`${n.bridge.name} on ${host} is owned by ${n.bridge.owner}, not netplan: no drop-in is generated for the deployed node; set its default route and resolver through ${n.bridge.owner}.`);
+      out.push(n.bridge.owner === "netplan"
+        ? `The takeover saves ${host}'s netplan files in \`${savedDir(v)}\`, removes ${n.bridge.name}'s default route${v.dns ? " and resolvers" : ""} from them and adds the drop-in; \`rollback.sh nodes\` puts the saved files back byte for byte and runs netplan apply, so the node ends with the route it had.`
+        : `${n.bridge.name} on ${host} is owned by ${n.bridge.owner}, not netplan: the takeover is live only (default route${v.dns ? " and /etc/resolv.conf" : ""}, recorded first in \`${savedDir(v)}\` and given back exactly by \`rollback.sh nodes\`); it lasts until ${n.bridge.owner} reconfigures ${n.bridge.name}, so point ${n.bridge.owner}'s own configuration at ${v.management.vip} to keep it across reboots.`);
     }
   }
   return out;

@@ -7,7 +7,7 @@ import type { Site } from "../resolve/site.js";
  */
 export type CheckerKind =
   | "shellcheck" | "systemd-analyze" | "netplan" | "dnsmasq" | "chronyd" | "ntpd" | "keepalived"
-  | "conntrackd" | "pcs" | "cloud-init" | "nft" | "resolver";
+  | "conntrackd" | "pcs" | "cloud-init" | "nft" | "resolver" | "python";
 
 /** One row of the registry: a target reads the resolved Site and contributes gates, steps, checks and files. */
 export interface Target {

@@ -14,5 +14,6 @@ export const CHECKED_FILES: Record<CheckerKind, RegExp> = {
   pcs: /\/cib-[^/]+\.xml$/,
   "cloud-init": /cloud-init\/user-data$/,
   nft: /\.nft$/,
+  python: /\.py$/,
   resolver: /\/etc\/netns\/[^/]+\/resolv\.conf$/,
 };

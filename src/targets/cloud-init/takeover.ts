@@ -1,0 +1,75 @@
+// A deployed public-less node hands its default route, resolver and NTP source to the router's
+// management VIP, keeping what it had: node-takeover.py saves it first (once) and the inverse gives
+// it back byte for byte and route for route. Where netplan owns the node's bridge the change is
+// netplan's own (the old default route and resolvers leave the node's netplan files, the drop-in's
+// come in) and survives reboots; elsewhere it is made live and lasts until the bridge's owner
+// reconfigures it (REVIEW.md says so).
+import { cmd, netplan, probe, type Action } from "../../plan/actions.js";
+import { installed, type Installed } from "../../plan/files.js";
+import type { Artifact, Step } from "../../plan/types.js";
+import { hashHeader, headerText } from "../../render/header.js";
+import { render } from "../../render/hbs.js";
+import { toYaml } from "../../render/yaml.js";
+import type { Site } from "../../resolve/site.js";
+import type { Vrouter, VrouterNode } from "../../resolve/vrouter.js";
+
+export const dropInPath = (v: Vrouter) => `/etc/netplan/60-sitegen-${v.name}.yaml`;
+export const chronySourcePath = (v: Vrouter) => `/etc/chrony/sources.d/sitegen-${v.name}.sources`;
+export const takeoverScript = (v: Vrouter) => `/etc/sitegen/${v.name}/node-takeover.py`;
+/** What the node had before, kept until the rollback gives it back. */
+export const savedDir = (v: Vrouter) => `/var/lib/sitegen/${v.name}/node-before`;
+const NETPLAN = { path: "/etc/netplan" };
+const RESOLV = { path: "/etc/resolv.conf" };
+
+/** netplan owns the bridge: the takeover is netplan's own and survives reboots. */
+export const viaNetplan = (n: VrouterNode) => n.bridge.owner === "netplan";
+
+/** Only what changes (route and DNS); the bridge and its address are already netplan's. */
+function dropIn(site: Site, v: Vrouter, n: VrouterNode): string {
+  const dns = v.dns ? { nameservers: { addresses: [v.management.vip], ...(v.dns.domain ? { search: [v.dns.domain] } : {}) } } : {};
+  const bridge = { routes: [{ to: "default", via: v.management.vip }], ...dns };
+  return `${hashHeader(site)}# merged by netplan into its own definition of ${n.bridge.name}\n${toYaml({ network: { version: 2, bridges: { [n.bridge.name]: bridge } } })}`;
+}
+
+export interface NodeFiles { script: Installed; dropIn?: Installed; chrony?: Installed }
+
+export function nodeFiles(site: Site, v: Vrouter, n: VrouterNode): NodeFiles {
+  const vm = { header: headerText(site), host: n.host, router: v.name, vip: v.management.vip, bridge: n.bridge.name, dns: v.dns !== undefined };
+  return {
+    script: installed(n.host, takeoverScript(v), render("cloud-init/node-takeover.py", vm), 0o755),
+    ...(viaNetplan(n) ? { dropIn: installed(n.host, dropInPath(v), dropIn(site, v, n), 0o600) } : {}),
+    ...(v.ntp ? { chrony: installed(n.host, chronySourcePath(v), `${hashHeader(site)}server ${v.management.vip} iburst\n`) } : {}),
+  };
+}
+
+export const nodeArtifacts = (f: NodeFiles): Artifact[] => [f.script, f.dropIn, f.chrony].filter((x): x is Installed => x !== undefined).map((x) => x.artifact);
+
+/** The script's subcommands, with the node's paths rooted like installed files. */
+const py = (v: Vrouter, ...args: Array<string | { path: string }>) => cmd(["python3", { path: takeoverScript(v) }, ...args]);
+
+/** The change itself: netplan's files (saved, stripped, the drop-in) or the live route and resolver. */
+function takeover(v: Vrouter, n: VrouterNode, f: NodeFiles): { apply: Action[]; inverse: Action[] } {
+  const saved = { path: savedDir(v) };
+  if (f.dropIn) {
+    return {
+      apply: [py(v, "save-netplan", NETPLAN, saved), py(v, "strip-netplan", NETPLAN, dropInPath(v).split("/").pop()!), f.dropIn.install, netplan("generate"), netplan("apply")],
+      inverse: [f.dropIn.remove, py(v, "restore-netplan", NETPLAN, saved), netplan("apply")],
+    };
+  }
+  return { apply: [py(v, "save-live", saved, RESOLV), py(v, "take-live", RESOLV)], inverse: [py(v, "restore-live", saved, RESOLV)] };
+}
+
+export function nodeStep(site: Site, v: Vrouter, n: VrouterNode): Step {
+  // reload only a running chronyd; a stopped one reads sources.d when it starts
+  const reload = cmd(["chronyc", "reload", "sources"], { onlyIf: probe("pidof", "chronyd") });
+  const f = nodeFiles(site, v, n);
+  const t = takeover(v, n, f);
+  const how = f.dropIn ? `netplan: ${n.bridge.name}'s old default route${v.dns ? " and resolvers" : ""} saved, then replaced by a drop-in` : `live, until ${n.bridge.owner} reconfigures ${n.bridge.name}`;
+  return {
+    id: `vrouter-${v.name}-node`, host: n.host, phase: "nodes",
+    title: `route${v.dns ? ", resolve" : ""}${v.ntp ? " and sync time" : ""} through ${v.name}'s management VIP ${v.management.vip} (${how}${f.chrony ? "; chrony source" : ""}); the rollback gives back what the node had`,
+    apply: [f.script.install, ...t.apply, ...(f.chrony ? [f.chrony.install, reload] : [])],
+    verify: [{ fn: "check_default_via", args: [v.management.vip] }],
+    inverse: [...(f.chrony ? [f.chrony.remove, reload] : []), ...t.inverse, f.script.remove],
+  };
+}
