@@ -4,7 +4,8 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFile
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { gen, ROOT } from "./helpers/gen.js";
+import { CLI, gen, ROOT } from "./helpers/gen.js";
+import { run } from "./helpers/tools.js";
 import { copyTree, snapshotTree, tempDir } from "./helpers/tree.js";
 
 const sites = readdirSync(join(ROOT, "inventories")).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5)).sort();
@@ -103,6 +104,11 @@ describe("refusals and exit codes", () => {
     const h = gen(["--help"]);
     expect(h.code).toBe(0);
     expect(h.stdout).toContain("gen --site jumphost --check");
+  });
+  it("a reader that closes the pipe early ends the output quietly, without a stack trace", () => {
+    const r = run("bash", ["-c", `node ${CLI} --help | head -c 10 >/dev/null; echo "rc=\${PIPESTATUS[0]}"`]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("rc=0\n");
   });
   it("validate checks every inventory", () => {
     const r = gen(["validate"]);

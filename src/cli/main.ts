@@ -47,6 +47,14 @@ function main(argv: string[]): number {
   return code;
 }
 
+// A reader that stops early (gen targets | head) closes the pipe: that ends the output, not in a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 // bench/run.mjs reads peak memory from here.
 if (process.env.SITEGEN_STATS) process.on("exit", () => process.stderr.write(`maxrss_kb=${process.resourceUsage().maxRSS}\n`));
 
