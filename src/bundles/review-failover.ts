@@ -6,11 +6,6 @@ import { conntrackdConf } from "../targets/conntrackd/index.js";
 import { authFile, downSeconds, notifyScript, transitionsFile } from "../targets/keepalived/index.js";
 import { cibFragment, pcsScript } from "../targets/pacemaker/index.js";
 
-export const FAILOVER_GATE_STOPS: Record<string, string> = {
-  "vrrp-segment": "VRRP adverts with the router's ID come from an address that is not a member (a foreign router uses the ID), or the VIP answers while nobody advertises it",
-  "cluster-members": "no Pacemaker cluster answers, it lacks a member, IPaddr2 cannot work in a namespace, or something other than the cluster resource holds the VIP",
-};
-
 const sec = (s: number) => `${s.toFixed(1)} s`;
 
 function settings(v: HaRouter): Array<[string, string]> {

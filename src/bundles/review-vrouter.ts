@@ -6,15 +6,6 @@ import { bootOrder, bootUnit } from "../targets/vrouter-boot/index.js";
 import { conntrackdConf } from "../targets/conntrackd/index.js";
 import { transitionsFile } from "../targets/keepalived/index.js";
 
-export const VROUTER_GATE_STOPS: Record<string, string> = {
-  "tools-present": "a program the router or its services need is not installed",
-  "vrouter-bridge": "the bridge a leg needs is missing, or is not of the type the inventory says",
-  "netns-free": "a namespace by that name exists and is not ours (it lacks our management leg)",
-  "veth-free": "an interface with the veth's name exists and is not our veth on that bridge",
-  "vip-free": "something already answers on the VIP: two routers would claim it",
-  "default-route": "never: it only reports the route the takeover saves and the rollback gives back",
-};
-
 export function vrouterTable(site: Site) {
   return site.vrouters.map((v) => ({
     name: v.name, namespace: v.namespace, gateway: v.gateway,

@@ -1,25 +1,13 @@
 // REVIEW.md: the runbook, generated from the plan. The human gate reads this before anything runs.
 import { byHost, type HostPlan } from "../plan/by-host.js";
-import type { Artifact, Gate, Plan, Step } from "../plan/types.js";
+import { GATES } from "../plan/gates.js";
+import type { Artifact, Plan, Step } from "../plan/types.js";
 import { headerText } from "../render/header.js";
 import { render } from "../render/hbs.js";
 import type { Host, Site } from "../resolve/site.js";
-import { FAILOVER_GATE_STOPS, failoverSections } from "./review-failover.js";
-import { VROUTER_GATE_STOPS, vrouterNotes, vrouterTable, vrouterTests } from "./review-vrouter.js";
+import { failoverSections } from "./review-failover.js";
+import { vrouterNotes, vrouterTable, vrouterTests } from "./review-vrouter.js";
 import { checkLine, plainText } from "../render/shell-lines.js";
-
-/** What each gate kind looks at and when it stops the change. */
-const GATE_STOPS: Record<string, string> = {
-  sysctl: "the host does not forward: routed traffic would be dropped",
-  "bridge-vlan-filtering": "vlan_filtering differs from the inventory: VLAN-tagged frames would not traverse the bridge",
-  "bridge-detail": "the bridge does not exist or is not a bridge",
-  "libvirt-network": "libvirt has no such network, it is inactive, or its bridge differs (WARN only when autostart is off)",
-  "netplan-ownership": "what /etc/netplan says contradicts the bridge owner in the inventory (two managers would fight)",
-  "gateway-absent": "the sub-interface exists with other settings, or another device already holds the gateway address",
-  "address-not-local": "this host holds an address that belongs to an external router",
-  ...VROUTER_GATE_STOPS,
-  ...FAILOVER_GATE_STOPS,
-};
 
 const stepVm = (s: Step) => ({
   title: s.title, apply: s.apply.map(plainText), verify: s.verify.map(checkLine), inverse: s.inverse.map(plainText),
@@ -56,7 +44,7 @@ function tests(h: Host): string[] {
 function hostVm(site: Site, plan: HostPlan, h: Host) {
   const steps = plan.steps;
   const phase = (p: string) => steps.filter((s) => s.phase === p).map(stepVm);
-  const gates = plan.gates.map((g: Gate) => ({ id: g.id, title: g.title, stops: GATE_STOPS[g.kind] ?? "" }));
+  const gates = plan.gates.map((g) => ({ id: g.id, title: g.title, stops: GATES[g.kind].stops }));
   return {
     name: h.name, management: h.management, gates,
     decisions: plan.decisions,

@@ -1,5 +1,6 @@
 // The plan: what every target contributes, before any bundle renders it.
 import type { Action, GitMode } from "./actions.js";
+import type { HostGate } from "./gates.js";
 
 export type { Action } from "./actions.js";
 
@@ -23,14 +24,7 @@ export type CheckFn =
   // failover (templates/shell/lib-ha.hbs), included only in scripts that use them
   | "check_file" | "check_unit_file" | "check_secret_file" | "check_cluster_resource";
 
-/** A read-only audit gate; its kind names a partial in templates/shell/gates/. */
-export interface Gate {
-  id: string; // G1..G7, as in the seed
-  kind: string;
-  subject: string; // what it looks at, e.g. virbr1
-  title: string;
-  params: Record<string, string | string[]>;
-}
+export type { Gate, GateKind, HostGate } from "./gates.js";
 
 /** A consequential change with its verification and inverse written side by side. */
 export interface Step {
@@ -49,7 +43,7 @@ export interface Artifact { path: string; content: string; mode: GitMode }
 export interface Decision { host: string; key: string; value: string; subject: string; reason: string }
 
 export interface Contribution {
-  gates?: Array<Gate & { host: string }>;
+  gates?: HostGate[];
   steps?: Step[];
   checks?: Array<Check & { host: string; title: string }>;
   artifacts?: Artifact[];
@@ -57,7 +51,7 @@ export interface Contribution {
 }
 
 export interface Plan {
-  gates: Array<Gate & { host: string }>;
+  gates: HostGate[];
   steps: Step[];
   checks: Array<Check & { host: string; title: string }>;
   artifacts: Artifact[];
