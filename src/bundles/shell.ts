@@ -1,6 +1,7 @@
 // Per-host shell scripts: a sourced library, audit, apply and rollback (whole, or one phase), verify.
 import type { GitMode } from "../plan/actions.js";
 import type { HostPlan } from "../plan/by-host.js";
+import { GATES } from "../plan/gates.js";
 import { PHASES, type Artifact, type Check, type CheckFn, type Step } from "../plan/types.js";
 import { headerText } from "../render/header.js";
 import { render } from "../render/hbs.js";
@@ -21,6 +22,9 @@ const usesNetns = (cs: Check[]) => cs.some((c) => NETNS_FNS.has(c.fn));
 const HA_FNS = new Set<CheckFn>(["check_file", "check_unit_file", "check_secret_file", "check_cluster_resource"]);
 const usesHa = (cs: Check[], steps: Step[]) => cs.some((c) => HA_FNS.has(c.fn)) || steps.some((s) => [...s.apply, ...s.inverse].some((a) => a.kind === "secret"));
 
+/** The helper templates the host's gates call, each once. */
+const auditHelpers = (plan: HostPlan) => [...new Set(plan.gates.flatMap((g) => GATES[g.kind].helper ?? []))];
+
 const script = (path: string, content: string, mode: GitMode = 0o755): Artifact => ({ path, content, mode });
 
 /**
@@ -39,7 +43,7 @@ export function hostScripts(site: Site, plan: HostPlan, host: string): Artifact[
     script(`${dir}/lib.sh`, render("shell/lib.sh", {
       header, host, netns: usesNetns([...checks, ...plan.steps.flatMap((s) => s.verify)]), ha: usesHa([...checks, ...plan.steps.flatMap((s) => s.verify)], plan.steps),
     }), 0o644),
-    script(`${dir}/audit.sh`, render("shell/audit.sh", { header, host, gates: plan.gates, decisions: plan.decisions })),
+    script(`${dir}/audit.sh`, render("shell/audit.sh", { header, host, helpers: auditHelpers(plan), gates: plan.gates, decisions: plan.decisions })),
     script(`${dir}/apply.sh`, render("shell/apply.sh", steps)),
     script(`${dir}/rollback.sh`, render("shell/rollback.sh", steps)),
     script(`${dir}/verify.sh`, render("shell/verify.sh", {

@@ -11,7 +11,7 @@ export interface GateParams {
   "bridge-vlan-filtering": { bridge: string; expected: "0" | "1" };
   "bridge-detail": { bridge: string };
   "libvirt-network": { network: string; bridge: string };
-  "netplan-ownership": { bridge: string; owner: BridgeOwner; pattern: string };
+  "netplan-ownership": { bridge: string; owner: BridgeOwner; gateways: PersistedGateway[] };
   "gateway-absent": { ifname: string; parent: string; vid: string; cidr: string; address: string };
   "address-not-local": { address: string; owner: string };
   "tools-present": { tools: string[] };
@@ -21,7 +21,7 @@ export interface GateParams {
   "vip-free": { address: string; namespace: string };
   "vrrp-segment": { bridge: string; vrid: string; members: string; address: string; seconds: string };
   "cluster-members": { members: string[]; resource: string; address: string };
-  "netplan-bridge": { bridge: string; owner: "netplan"; pattern: string };
+  "netplan-bridge": { bridge: string };
   "default-route": { via: string };
 }
 export type GateKind = keyof GateParams;
@@ -35,6 +35,8 @@ interface GateDef {
   id: string;
   /** When it stops the change, for REVIEW.md's gate table. */
   stops: string;
+  /** Shell functions its partial calls, a template included once in audit.sh. */
+  helper?: "shell/audit-netplan";
 }
 
 export const GATES: { readonly [K in GateKind]: GateDef } = {
@@ -42,7 +44,11 @@ export const GATES: { readonly [K in GateKind]: GateDef } = {
   "sysctl": { id: "G2", stops: "the host does not forward: routed traffic would be dropped" },
   "bridge-detail": { id: "G3", stops: "the bridge does not exist or is not a bridge" },
   "libvirt-network": { id: "G4", stops: "libvirt has no such network, it is inactive, or its bridge differs (WARN only when autostart is off)" },
-  "netplan-ownership": { id: "G5", stops: "what /etc/netplan says contradicts the bridge owner in the inventory (two managers would fight)" },
+  "netplan-ownership": {
+    id: "G5", helper: "shell/audit-netplan",
+    stops: "what netplan defines contradicts the bridge owner in the inventory (two managers would fight), netplan gives a gateway's address to another link, "
+      + "or it cannot read /etc/netplan",
+  },
   "gateway-absent": { id: "G6", stops: "the sub-interface exists with other settings, or another device already holds the gateway address" },
   "address-not-local": { id: "G7", stops: "this host holds an address that belongs to an external router" },
   "tools-present": { id: "V1", stops: "a program the router or its services need is not installed" },
@@ -58,7 +64,10 @@ export const GATES: { readonly [K in GateKind]: GateDef } = {
     id: "V7",
     stops: "no Pacemaker cluster answers, it lacks a member, IPaddr2 cannot work in a namespace, or something other than the cluster resource holds the VIP",
   },
-  "netplan-bridge": { id: "N1", stops: "what /etc/netplan says contradicts the bridge owner in the inventory (two managers would fight)" },
+  "netplan-bridge": {
+    id: "N1", helper: "shell/audit-netplan",
+    stops: "netplan does not define the bridge the drop-in merges into, is not installed, or cannot read /etc/netplan",
+  },
   "default-route": { id: "N2", stops: "never: it only reports the route the takeover saves and the rollback gives back" },
 };
 

@@ -9,19 +9,13 @@ function bridgeGates(host: string, b: Bridge, gws: HostGateway[]): HostGate[] {
       { bridge: b.name, expected: b.vlanFiltering ? "1" : "0" }),
     gate(host, "bridge-detail", b.name, `${b.name} is a bridge: detail and state`, { bridge: b.name }),
     gate(host, "netplan-ownership", b.name, `does netplan touch ${b.name}? (decides systemd or netplan persistence)`,
-      { bridge: b.name, owner: b.owner, pattern: netplanPattern(b, gws) }),
+      { bridge: b.name, owner: b.owner, gateways: gws.map((g) => ({ ifname: g.ifname, address: g.address, persistence: g.persistence })) }),
   ];
   if (b.owner === "libvirt" && b.libvirtNetwork !== undefined) {
     gates.push(gate(host, "libvirt-network", b.libvirtNetwork, `libvirt network ${b.libvirtNetwork}: active, autostart, bridge, forward mode`,
       { network: b.libvirtNetwork, bridge: b.name }));
   }
   return gates;
-}
-
-/** grep -E pattern for netplan files that mention the bridge or the gateway addresses. */
-function netplanPattern(b: Bridge, gws: HostGateway[]): string {
-  const esc = (s: string) => s.replace(/[.[\]()*+?^$|\\{}]/g, "\\$&");
-  return [b.name, ...gws.map((g) => g.address)].map(esc).join("|");
 }
 
 const FORWARDING = [["ipv4", "net.ipv4.ip_forward"], ["ipv6", "net.ipv6.conf.all.forwarding"]] as const;

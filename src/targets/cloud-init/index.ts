@@ -47,7 +47,7 @@ function nodeFilesOf(site: Site, v: Vrouter, n: VrouterNode): Artifact[] {
 
 function nodeGates(v: Vrouter, n: VrouterNode): HostGate[] {
   const n1 = viaNetplan(n) ? [gate(n.host, "netplan-bridge", n.bridge.name, `netplan defines ${n.bridge.name} (the drop-in merges into it)`,
-    { bridge: n.bridge.name, owner: "netplan", pattern: n.bridge.name.replace(/[.[\]()*+?^$|\\{}]/g, "\\$&") })] : [];
+    { bridge: n.bridge.name })] : [];
   return [...n1, gate(n.host, "default-route", "default", "the current default route, which the takeover saves and the rollback gives back", { via: v.management.vip })];
 }
 
