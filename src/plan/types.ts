@@ -8,21 +8,27 @@ export type { Action } from "./actions.js";
 export type Phase = "audit" | "runtime" | "persist" | "services" | "nodes" | "verify";
 export const PHASES: Phase[] = ["audit", "runtime", "persist", "services", "nodes", "verify"];
 
-/** A call to one of the check_* functions of templates/shell/lib.sh.hbs. */
+/**
+ * The check_* functions, in the order lib.sh defines them; each is templates/shell/lib/<fn>.hbs, and a
+ * host's lib.sh carries only the ones its plan calls.
+ */
+export const CHECK_FNS = [
+  "check_vlan", "check_addr", "check_admin_up", "check_route", "check_sysctl", "check_unit", "check_route_to", "check_reachable",
+  // namespace checks (virtual routers)
+  "check_netns", "check_ns_sysctl", "check_ns_up", "check_ns_addr", "check_bridge_port", "check_ovs_port",
+  "check_ns_route", "check_ns_nft", "check_ns_iptables", "check_ns_reachable", "check_default_via",
+  // files and failover
+  "check_file", "check_unit_file", "check_secret_file", "check_cluster_resource",
+] as const;
+export type CheckFn = (typeof CHECK_FNS)[number];
+
+/** A call to one of the check_* functions. */
 export interface Check {
   fn: CheckFn;
   args: string[];
   /** Only true once this phase has been applied: verify.sh PHASE skips it for other phases. */
   phase?: Phase;
 }
-export type CheckFn =
-  | "check_vlan" | "check_addr" | "check_admin_up" | "check_route" | "check_sysctl" | "check_unit"
-  | "check_link_absent" | "check_file_absent" | "check_reachable" | "check_route_to"
-  // namespace checks (templates/shell/lib-netns.hbs), included only in scripts that use them
-  | "check_netns" | "check_ns_sysctl" | "check_ns_up" | "check_ns_addr" | "check_bridge_port" | "check_ovs_port"
-  | "check_ns_route" | "check_ns_nft" | "check_ns_iptables" | "check_ns_reachable" | "check_default_via"
-  // failover (templates/shell/lib-ha.hbs), included only in scripts that use them
-  | "check_file" | "check_unit_file" | "check_secret_file" | "check_cluster_resource";
 
 export type { Gate, GateKind, HostGate } from "./gates.js";
 
