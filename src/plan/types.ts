@@ -48,10 +48,21 @@ export interface Artifact { path: string; content: string; mode: GitMode }
 
 export interface Decision { host: string; key: string; value: string; subject: string; reason: string }
 
+/** A check of the final verify (verify.sh, REVIEW.md's Phase 4), grouped under its title. */
+export type FinalCheck = Check & { host: string; title: string };
+/**
+ * A check the final verify runs besides the steps' own: a precondition (`before` them, e.g. forwarding)
+ * or what something else holds (a router's gateway, a node's route).
+ */
+export type ExtraCheck = FinalCheck & { before?: boolean };
+/** The final verify runs step `step`'s checks again, on its host, under `title`. */
+export interface Reverify { host: string; step: string; title: string }
+
 export interface Contribution {
   gates?: HostGate[];
   steps?: Step[];
-  checks?: Array<Check & { host: string; title: string }>;
+  checks?: ExtraCheck[];
+  reverify?: Reverify[];
   artifacts?: Artifact[];
   decisions?: Decision[];
 }
@@ -59,7 +70,8 @@ export interface Contribution {
 export interface Plan {
   gates: HostGate[];
   steps: Step[];
-  checks: Array<Check & { host: string; title: string }>;
+  /** The final verify: the extras before, the reverified steps' checks (each once), the other extras. */
+  checks: FinalCheck[];
   artifacts: Artifact[];
   decisions: Decision[];
 }

@@ -3,7 +3,8 @@
 // for what the namespace needs; verify checks for what it delivers.
 import { cmd, probe, type Action } from "../../plan/actions.js";
 import { gate, type HostGate } from "../../plan/gates.js";
-import type { Artifact, Check, Step } from "../../plan/types.js";
+import { reverify } from "../../plan/final.js";
+import type { Artifact, Check, ExtraCheck, Step } from "../../plan/types.js";
 import type { Site } from "../../resolve/site.js";
 import type { Vrouter, VrouterLeg, VrouterMember } from "../../resolve/vrouter.js";
 import type { Target } from "../target.js";
@@ -163,12 +164,12 @@ function memberGates(v: Vrouter, m: VrouterMember): HostGate[] {
   return out;
 }
 
-function memberChecks(v: Vrouter, m: VrouterMember): Array<Check & { host: string; title: string }> {
-  const title = `vrouter ${v.name} in namespace ${v.namespace}`;
-  const checks = memberSteps(v, m).flatMap((s) => s.verify);
+/** The final verify re-runs every member step's checks under one title. */
+const routerTitle = (v: Vrouter) => `vrouter ${v.name} in namespace ${v.namespace}`;
+
+function memberChecks(v: Vrouter, m: VrouterMember): ExtraCheck[] {
   // with ha only the active member reaches the gateway directly, and which one that is may change
-  if (m.holdsVips) checks.push({ fn: "check_ns_reachable", args: [v.namespace, v.gateway] });
-  return checks.map((c) => ({ ...c, host: m.host, title }));
+  return m.holdsVips ? [{ fn: "check_ns_reachable", args: [v.namespace, v.gateway], host: m.host, title: routerTitle(v) }] : [];
 }
 
 const reviewFile = (site: Site, v: Vrouter, m: VrouterMember): Artifact => ({ path: `hosts/${m.host}/nftables-${v.name}.nft`, content: nftRuleset(site, v), mode: 0o644 });
@@ -179,8 +180,10 @@ export const netns: Target = {
   checkedBy: ["nft"],
   plan: (site) => {
     const each = <T>(f: (v: Vrouter, m: VrouterMember) => T[]) => site.vrouters.flatMap((v) => v.members.flatMap((m) => f(v, m)));
+    const steps = each((v, m) => memberSteps(v, m).map((step) => ({ step, title: routerTitle(v) })));
     return {
-      steps: each(memberSteps),
+      steps: steps.map((s) => s.step),
+      reverify: steps.map((s) => reverify(s.step, s.title)),
       gates: each(memberGates),
       checks: each(memberChecks),
       artifacts: each((v, m) => (v.nat.backend === "nftables" ? [reviewFile(site, v, m)] : [])),

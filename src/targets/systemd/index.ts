@@ -1,12 +1,13 @@
 // Seed Phase 3A: a systemd oneshot that recreates the gateway at boot, ordered after the bridge's owner.
 import { daemonReload, unitOp } from "../../plan/actions.js";
 import { installed, type Installed } from "../../plan/files.js";
+import { reverify } from "../../plan/final.js";
 import type { Step } from "../../plan/types.js";
 import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import type { Bridge, Host, HostGateway, Site } from "../../resolve/site.js";
 import type { Target } from "../target.js";
-import { deleteLink, gatewayChecks } from "../vlan-gateway/index.js";
+import { deleteLink, gatewayChecks, gatewayTitle } from "../vlan-gateway/index.js";
 
 export const unitPath = (g: HostGateway) => `/etc/systemd/system/${g.unit}`;
 
@@ -58,9 +59,10 @@ export const systemd: Target = {
   summary: "persistence 3A: a oneshot unit per gateway, After/Requires its bridge owner",
   checkedBy: ["systemd-analyze"],
   plan: (site) => {
-    const made = site.hosts.flatMap((h) => mine(h).map((g) => systemdStep(site, h.name, g)));
+    const made = site.hosts.flatMap((h) => mine(h).map((g) => ({ g, ...systemdStep(site, h.name, g) })));
     return {
       steps: made.map((m) => m.step),
+      reverify: made.map((m) => reverify(m.step, gatewayTitle(m.g))),
       artifacts: made.map((m) => m.file.artifact),
       decisions: site.hosts.flatMap((h) => mine(h).map((g) => ({ host: h.name, key: "persistence", value: "systemd", subject: g.ifname, reason: g.persistenceReason }))),
     };
