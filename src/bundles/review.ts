@@ -1,7 +1,7 @@
 // REVIEW.md: the runbook, generated from the plan. The human gate reads this before anything runs.
 import { byHost, type HostPlan } from "../plan/by-host.js";
 import { GATES } from "../plan/gates.js";
-import type { Artifact, Plan, Step } from "../plan/types.js";
+import { PHASES, type Artifact, type Phase, type Plan, type Step } from "../plan/types.js";
 import { headerText } from "../render/header.js";
 import { render } from "../render/hbs.js";
 import type { Host, Site } from "../resolve/site.js";
@@ -41,14 +41,23 @@ function tests(h: Host): string[] {
   return out;
 }
 
+/** How REVIEW.md names each phase that has steps; the text of each is templates/review/phases/<phase>.hbs. */
+const PHASE_LABELS: Record<Exclude<Phase, "audit" | "verify">, string> = { runtime: "runtime", persist: "persistence", services: "services", nodes: "node" };
+
+/** The host's phases with steps, numbered after the audit (1); the final verify comes last. */
+function phasesVm(steps: Step[]) {
+  const names = PHASES.filter((p): p is keyof typeof PHASE_LABELS => p in PHASE_LABELS && steps.some((s) => s.phase === p));
+  return names.map((name, i) => ({ name, number: i + 2, label: PHASE_LABELS[name], steps: steps.filter((s) => s.phase === name).map(stepVm) }));
+}
+
 function hostVm(site: Site, plan: HostPlan, h: Host) {
   const steps = plan.steps;
-  const phase = (p: string) => steps.filter((s) => s.phase === p).map(stepVm);
+  const phases = phasesVm(steps);
   const gates = plan.gates.map((g) => ({ id: g.id, title: g.title, stops: GATES[g.kind].stops }));
   return {
     name: h.name, management: h.management, gates,
     decisions: plan.decisions,
-    runtime: phase("runtime"), persist: phase("persist"), services: phase("services"), nodes: phase("nodes"),
+    phases, verifyNumber: phases.length + 2,
     checks: plan.checks.map((c) => ({ title: c.title, line: checkLine(c) })),
     checked: h.checked, notes: [...notes(h), ...vrouterNotes(site, h.name)], tests: [...tests(h), ...vrouterTests(site, h.name)], hasSteps: steps.length > 0,
   };
