@@ -8,7 +8,7 @@ import { PHASES, type ExtraCheck, type Plan, type Reverify } from "./types.js";
 export class PlanError extends Error {}
 
 export function buildPlan(site: Site, targets: readonly Target[]): Plan {
-  const plan: Plan = { gates: [], steps: [], checks: [], artifacts: [], decisions: [] };
+  const plan: Plan = { gates: [], steps: [], checks: [], artifacts: [], decisions: [], notes: [], tests: [] };
   const extras: ExtraCheck[] = [];
   const reverify: Reverify[] = [];
   for (const t of targets) {
@@ -19,6 +19,8 @@ export function buildPlan(site: Site, targets: readonly Target[]): Plan {
     reverify.push(...(c.reverify ?? []));
     plan.artifacts.push(...(c.artifacts ?? []));
     plan.decisions.push(...(c.decisions ?? []));
+    plan.notes.push(...(c.notes ?? []));
+    plan.tests.push(...(c.tests ?? []));
   }
   const shipped = new Set(plan.artifacts.map((a) => a.path));
   for (const s of plan.steps) {

@@ -58,6 +58,9 @@ export type ExtraCheck = FinalCheck & { before?: boolean };
 /** The final verify runs step `step`'s checks again, on its host, under `title`. */
 export interface Reverify { host: string; step: string; title: string }
 
+/** A line of a host's REVIEW.md, under "Notes" or "Tests after apply"; targets write it from templates/review/. */
+export interface HostText { host: string; text: string }
+
 export interface Contribution {
   gates?: HostGate[];
   steps?: Step[];
@@ -65,6 +68,8 @@ export interface Contribution {
   reverify?: Reverify[];
   artifacts?: Artifact[];
   decisions?: Decision[];
+  notes?: HostText[];
+  tests?: HostText[];
 }
 
 export interface Plan {
@@ -74,4 +79,6 @@ export interface Plan {
   checks: FinalCheck[];
   artifacts: Artifact[];
   decisions: Decision[];
+  notes: HostText[];
+  tests: HostText[];
 }

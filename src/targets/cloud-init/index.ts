@@ -7,8 +7,8 @@ import { hashHeader } from "../../render/header.js";
 import { toYaml } from "../../render/yaml.js";
 import type { Site } from "../../resolve/site.js";
 import type { Vrouter, VrouterNode } from "../../resolve/vrouter.js";
-import type { Target } from "../target.js";
-import { nodeArtifacts, nodeFiles, nodeStep, viaNetplan } from "./takeover.js";
+import { reviewLines, type Target } from "../target.js";
+import { nodeArtifacts, nodeFiles, nodeStep, savedDir, viaNetplan } from "./takeover.js";
 
 const nameservers = (v: Vrouter) => ({ addresses: [v.management.vip], ...(v.dns?.domain ? { search: [v.dns.domain] } : {}) });
 const defaultRoute = (v: Vrouter) => [{ to: "default", via: v.management.vip }];
@@ -70,6 +70,13 @@ export const cloudInit: Target = {
       artifacts: each((v, n) => nodeFilesOf(site, v, n)),
       gates: each(nodeGates),
       checks: each(nodeChecks),
+      notes: each((v, n) => reviewLines(n.host, "notes/node", {
+        host: n.host, name: v.name, mgmtVip: v.management.vip, dns: v.dns !== undefined, ntp: v.ntp !== undefined,
+        netplan: viaNetplan(n), bridge: n.bridge.name, owner: n.bridge.owner, saved: savedDir(v),
+      })),
+      tests: each((v, n) => reviewLines(n.host, "tests/node", {
+        probe: v.dns?.upstreams[0] ?? v.gateway, mgmtVip: v.management.vip, pubVip: v.public.vip, dns: v.dns !== undefined, ntp: v.ntp !== undefined,
+      })),
     };
   },
 };

@@ -11,7 +11,7 @@ import { byKeepalived, type HaRouter, type KeepalivedHa, type Vrouter, type Vrou
 type KRouter = HaRouter<KeepalivedHa>;
 import { CONNTRACKD, conntrackdConf } from "../conntrackd/index.js";
 import { configDir, daemon, runtimeDir, unitName, type DaemonSpec } from "../netns/service.js";
-import type { Target } from "../target.js";
+import { reviewLines, type Target } from "../target.js";
 
 export const KEEPALIVED = "keepalived";
 export const AUTH_PARAM = "VRRP_AUTH_PASS";
@@ -71,6 +71,9 @@ export const keepalived: Target = {
   plan: (site) => {
     const vs = site.vrouters.filter(byKeepalived);
     const made = vs.flatMap((v) => v.members.map((m) => daemon(site, v, m, spec(site, v, m))));
-    return { steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => vrrpGate(v, m))) };
+    return {
+      steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => vrrpGate(v, m))),
+      tests: vs.flatMap((v) => v.members.flatMap((m) => reviewLines(m.host, "tests/keepalived", { name: v.name, transitions: transitionsFile(v) }))),
+    };
   },
 };

@@ -8,10 +8,9 @@ import type { Artifact, Check, ExtraCheck, Step } from "../../plan/types.js";
 import type { Site } from "../../resolve/site.js";
 import type { Vrouter, VrouterLeg, VrouterMember } from "../../resolve/vrouter.js";
 import type { Target } from "../target.js";
+import { LOW_PRIORITY_METRIC, memberNotes, memberTests } from "./review.js";
 import { filterPlan, nftRuleset } from "./ruleset.js";
 
-/** Metric of the seed's low-priority default route, through the member that holds the VIPs. */
-export const LOW_PRIORITY_METRIC = "10000";
 /** Programs a failover manager needs on every member (tcpdump: the audit listens for VRRP adverts). */
 const HA_TOOLS = { keepalived: ["keepalived", "conntrackd", "tcpdump"], pacemaker: ["conntrackd", "pcs", "crm_resource"] } as const;
 
@@ -186,6 +185,8 @@ export const netns: Target = {
       reverify: steps.map((s) => reverify(s.step, s.title)),
       gates: each(memberGates),
       checks: each(memberChecks),
+      notes: each(memberNotes),
+      tests: each(memberTests),
       artifacts: each((v, m) => (v.nat.backend === "nftables" ? [reviewFile(site, v, m)] : [])),
     };
   },

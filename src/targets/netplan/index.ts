@@ -6,7 +6,7 @@ import type { Step } from "../../plan/types.js";
 import { hashHeader } from "../../render/header.js";
 import { toYaml } from "../../render/yaml.js";
 import type { Host, HostGateway, Site } from "../../resolve/site.js";
-import type { Target } from "../target.js";
+import { reviewLines, type Target } from "../target.js";
 import { deleteLink, gatewayChecks, gatewayTitle } from "../vlan-gateway/index.js";
 
 /** 60- sorts after the usual 50-cloud-init.yaml / 01-netcfg.yaml that define the bridge. */
@@ -49,6 +49,7 @@ export const netplan: Target = {
     return {
       steps: made.map((m) => m.step),
       reverify: made.map((m) => reverify(m.step, gatewayTitle(m.g))),
+      notes: made.flatMap((m) => reviewLines(m.step.host, "notes/gateway-netplan", { ifname: m.g.ifname, bridge: m.g.bridge.name })),
       artifacts: made.map((m) => m.file.artifact),
       decisions: site.hosts.flatMap((h) => mine(h).map((g) => ({ host: h.name, key: "persistence", value: "netplan", subject: g.ifname, reason: g.persistenceReason }))),
     };

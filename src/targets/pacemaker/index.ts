@@ -11,7 +11,7 @@ import { render } from "../../render/hbs.js";
 import type { Site } from "../../resolve/site.js";
 import { byPacemaker, type HaRouter, type PacemakerHa, type Vrouter, type VrouterMember } from "../../resolve/vrouter.js";
 import { configDir, unitPath, unitsStep, type FileSpec } from "../netns/service.js";
-import type { Target } from "../target.js";
+import { reviewLines, type Target } from "../target.js";
 import { cluster, netnsUnit, uplinkUnit } from "./cib.js";
 import { cibConstraints, cibResources, pcsCreate, pcsDelete, pcsLine } from "./render.js";
 
@@ -76,6 +76,10 @@ export const pacemaker: Target = {
   plan: (site) => {
     const vs = site.vrouters.filter(byPacemaker);
     const made = vs.flatMap((v) => [...v.members.map((m) => unitsOf(site, v, m)), clusterOf(site, v, v.members.find((m) => m.primary)!)]);
-    return { steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => clusterGate(v, m))) };
+    return {
+      steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => clusterGate(v, m))),
+      // the drill moves the resources off the preferred member
+      tests: vs.flatMap((v) => v.members.filter((m) => m.primary).flatMap((m) => reviewLines(m.host, "tests/pacemaker", { host: m.host }))),
+    };
   },
 };

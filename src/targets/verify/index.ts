@@ -3,7 +3,7 @@
 // which checking is the only thing sitegen does.
 import type { Check, Contribution, ExtraCheck } from "../../plan/types.js";
 import type { Host } from "../../resolve/site.js";
-import type { Target } from "../target.js";
+import { reviewLines, type Target } from "../target.js";
 
 function hostChecks(h: Host): ExtraCheck[] {
   const out: ExtraCheck[] = [];
@@ -21,5 +21,9 @@ export const verify: Target = {
   name: "verify",
   summary: "post-apply checks (seed Phase 4); the only artifact for gateways held by a router or bridge owner",
   checkedBy: [],
-  plan: (site): Contribution => ({ checks: site.hosts.flatMap(hostChecks) }),
+  plan: (site): Contribution => ({
+    checks: site.hosts.flatMap(hostChecks),
+    tests: site.hosts.flatMap((h) => h.checked.flatMap((c) =>
+      reviewLines(h.name, "tests/checked", { address: c.address, network: c.network, router: c.on === "router" ? c.router ?? "" : "", bridge: c.bridge ?? "" }))),
+  }),
 };
