@@ -136,18 +136,18 @@ describe.each(VARIANTS)("VIP failover with conntrackd state sync (fuel-env, keep
     console.log(`vrouter failover times (ms), ${label}: ${JSON.stringify(measured)}`);
   });
 
-  /** audit.sh on h: its exit code and its V5 (VRRP segment) line. */
-  const auditV5 = (h: string) => {
+  /** audit.sh on h: its exit code and its V6 (VRRP segment) line. */
+  const auditV6 = (h: string) => {
     const r = topo.sh(h, `bash ${hostDir(h)}/audit.sh`);
-    return { code: r.code, v5: r.stdout.split("\n").filter((l) => / V5 /.test(l)).join("\n"), out: r.stdout + r.stderr };
+    return { code: r.code, v6: r.stdout.split("\n").filter((l) => / V6 /.test(l)).join("\n"), out: r.stdout + r.stderr };
   };
 
   // the audit (it listens for VRRP adverts for 4 s per controller) runs in the first variant only
-  if (audit) it("the audit passes on every controller before anything runs (V5 hears no VRRP adverts with ID 52)", () => {
+  if (audit) it("the audit passes on every controller before anything runs (V6 hears no VRRP adverts with ID 52)", () => {
     for (const h of CONTROLLERS) {
-      const a = auditV5(h);
+      const a = auditV6(h);
       expect(a.code, `${h}\n${a.out}`).toBe(0);
-      expect(a.v5).toBe("PASS V5 vrid 52: no adverts with this ID, and 192.168.0.2 answers nobody yet");
+      expect(a.v6).toBe("PASS V6 vrid 52: no adverts with this ID, and 192.168.0.2 answers nobody yet");
     }
   }, 60_000);
 
@@ -200,18 +200,18 @@ describe.each(VARIANTS)("VIP failover with conntrackd state sync (fuel-env, keep
   }, 60_000);
 
   if (audit) it("the audit's VRRP gate: members' adverts pass, a foreign router with the same ID stops the change", async () => {
-    const ours = auditV5("ctrl2");
+    const ours = auditV6("ctrl2");
     expect(ours.code, ours.out).toBe(0);
-    expect(ours.v5).toMatch(/^PASS V5 vrid 52: only members advertise it \(192\.168\.0\.3\): the router already runs/);
+    expect(ours.v6).toMatch(/^PASS V6 vrid 52: only members advertise it \(192\.168\.0\.3\): the router already runs/);
     // a foreign VRRP router on the management segment (cmp1) with the same ID: what Kolla's 51 would be
     const conf = join(tmp, "foreign-keepalived.conf");
     execFileSync("sh", ["-c", `printf '%s\\n' 'vrrp_instance foreign {' ' state BACKUP' ' interface eth1' ' virtual_router_id 52' ' priority 50' ' advert_int 1' ' virtual_ipaddress {' '  192.168.0.99/24' ' }' '}' > ${conf}`]);
     // its own /run (pid files), in a mount namespace of its own
     const foreign = topo.start("cmp1", ["unshare", "--mount", "--propagation", "private", "sh", "-c", `mount -t tmpfs tmpfs /run && exec keepalived --dont-fork --log-console --vrrp -f ${conf}`], join(tmp, "foreign-keepalived.log"));
     try {
-      const stopped = await poll(3, 1000, () => { const a = auditV5("ctrl2"); return a.code === 1 ? a : undefined; });
+      const stopped = await poll(3, 1000, () => { const a = auditV6("ctrl2"); return a.code === 1 ? a : undefined; });
       expect(stopped, "the audit did not stop on the foreign router").toBeDefined();
-      expect(stopped!.v5).toMatch(/^STOP V5 vrid 52: VRRP adverts with this ID come from 192\.168\.0\.21, which is not a member/);
+      expect(stopped!.v6).toMatch(/^STOP V6 vrid 52: VRRP adverts with this ID come from 192\.168\.0\.21, which is not a member/);
     } finally {
       await topo.stop(foreign);
     }

@@ -1,20 +1,26 @@
 import type { Site } from "../resolve/site.js";
 import type { Target } from "../targets/target.js";
 import { filesPath } from "./files.js";
-import { PHASES, type Plan } from "./types.js";
+import { finalChecks, unplanned } from "./final.js";
+import { PHASES, type ExtraCheck, type Plan, type Reverify } from "./types.js";
 
 /** A step that changes something but cannot be undone is refused: every change ships with its inverse. */
 export class PlanError extends Error {}
 
 export function buildPlan(site: Site, targets: readonly Target[]): Plan {
-  const plan: Plan = { gates: [], steps: [], checks: [], artifacts: [], decisions: [] };
+  const plan: Plan = { gates: [], steps: [], checks: [], artifacts: [], decisions: [], notes: [], tests: [] };
+  const extras: ExtraCheck[] = [];
+  const reverify: Reverify[] = [];
   for (const t of targets) {
     const c = t.plan(site);
     plan.gates.push(...(c.gates ?? []));
     plan.steps.push(...(c.steps ?? []));
-    plan.checks.push(...(c.checks ?? []));
+    extras.push(...(c.checks ?? []));
+    reverify.push(...(c.reverify ?? []));
     plan.artifacts.push(...(c.artifacts ?? []));
     plan.decisions.push(...(c.decisions ?? []));
+    plan.notes.push(...(c.notes ?? []));
+    plan.tests.push(...(c.tests ?? []));
   }
   const shipped = new Set(plan.artifacts.map((a) => a.path));
   for (const s of plan.steps) {
@@ -28,5 +34,8 @@ export function buildPlan(site: Site, targets: readonly Target[]): Plan {
   // Stable order: phase, then the order targets produced them (which follows the sorted Site).
   const rank = (p: string) => PHASES.indexOf(p as (typeof PHASES)[number]);
   plan.steps = plan.steps.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s.phase) - rank(b.s.phase) || a.i - b.i).map((x) => x.s);
+  const missing = unplanned(plan.steps, reverify);
+  if (missing) throw new PlanError(`the final verify re-runs step ${missing.step} on ${missing.host}, but no target planned it`);
+  plan.checks = finalChecks(plan.steps, reverify, extras);
   return plan;
 }

@@ -1,5 +1,6 @@
 // The plan: what every target contributes, before any bundle renders it.
 import type { Action, GitMode } from "./actions.js";
+import type { HostGate } from "./gates.js";
 
 export type { Action } from "./actions.js";
 
@@ -7,30 +8,29 @@ export type { Action } from "./actions.js";
 export type Phase = "audit" | "runtime" | "persist" | "services" | "nodes" | "verify";
 export const PHASES: Phase[] = ["audit", "runtime", "persist", "services", "nodes", "verify"];
 
-/** A call to one of the check_* functions of templates/shell/lib.sh.hbs. */
+/**
+ * The check_* functions, in the order lib.sh defines them; each is templates/shell/lib/<fn>.hbs, and a
+ * host's lib.sh carries only the ones its plan calls.
+ */
+export const CHECK_FNS = [
+  "check_vlan", "check_addr", "check_admin_up", "check_route", "check_sysctl", "check_unit", "check_route_to", "check_reachable",
+  // namespace checks (virtual routers)
+  "check_netns", "check_ns_sysctl", "check_ns_up", "check_ns_addr", "check_bridge_port", "check_ovs_port",
+  "check_ns_route", "check_ns_nft", "check_ns_iptables", "check_ns_reachable", "check_default_via",
+  // files and failover
+  "check_file", "check_unit_file", "check_secret_file", "check_cluster_resource",
+] as const;
+export type CheckFn = (typeof CHECK_FNS)[number];
+
+/** A call to one of the check_* functions. */
 export interface Check {
   fn: CheckFn;
   args: string[];
   /** Only true once this phase has been applied: verify.sh PHASE skips it for other phases. */
   phase?: Phase;
 }
-export type CheckFn =
-  | "check_vlan" | "check_addr" | "check_admin_up" | "check_route" | "check_sysctl" | "check_unit"
-  | "check_link_absent" | "check_file_absent" | "check_reachable" | "check_route_to"
-  // namespace checks (templates/shell/lib-netns.hbs), included only in scripts that use them
-  | "check_netns" | "check_ns_sysctl" | "check_ns_up" | "check_ns_addr" | "check_bridge_port" | "check_ovs_port"
-  | "check_ns_route" | "check_ns_nft" | "check_ns_iptables" | "check_ns_reachable" | "check_default_via"
-  // failover (templates/shell/lib-ha.hbs), included only in scripts that use them
-  | "check_file" | "check_unit_file" | "check_secret_file" | "check_cluster_resource";
 
-/** A read-only audit gate; its kind names a partial in templates/shell/gates/. */
-export interface Gate {
-  id: string; // G1..G7, as in the seed
-  kind: string;
-  subject: string; // what it looks at, e.g. virbr1
-  title: string;
-  params: Record<string, string | string[]>;
-}
+export type { Gate, GateKind, HostGate } from "./gates.js";
 
 /** A consequential change with its verification and inverse written side by side. */
 export interface Step {
@@ -48,18 +48,37 @@ export interface Artifact { path: string; content: string; mode: GitMode }
 
 export interface Decision { host: string; key: string; value: string; subject: string; reason: string }
 
+/** A check of the final verify (verify.sh, REVIEW.md's Phase 4), grouped under its title. */
+export type FinalCheck = Check & { host: string; title: string };
+/**
+ * A check the final verify runs besides the steps' own: a precondition (`before` them, e.g. forwarding)
+ * or what something else holds (a router's gateway, a node's route).
+ */
+export type ExtraCheck = FinalCheck & { before?: boolean };
+/** The final verify runs step `step`'s checks again, on its host, under `title`. */
+export interface Reverify { host: string; step: string; title: string }
+
+/** A line of a host's REVIEW.md, under "Notes" or "Tests after apply"; targets write it from templates/review/. */
+export interface HostText { host: string; text: string }
+
 export interface Contribution {
-  gates?: Array<Gate & { host: string }>;
+  gates?: HostGate[];
   steps?: Step[];
-  checks?: Array<Check & { host: string; title: string }>;
+  checks?: ExtraCheck[];
+  reverify?: Reverify[];
   artifacts?: Artifact[];
   decisions?: Decision[];
+  notes?: HostText[];
+  tests?: HostText[];
 }
 
 export interface Plan {
-  gates: Array<Gate & { host: string }>;
+  gates: HostGate[];
   steps: Step[];
-  checks: Array<Check & { host: string; title: string }>;
+  /** The final verify: the extras before, the reverified steps' checks (each once), the other extras. */
+  checks: FinalCheck[];
   artifacts: Artifact[];
   decisions: Decision[];
+  notes: HostText[];
+  tests: HostText[];
 }

@@ -22,6 +22,11 @@ for (const [name, spec] of Object.entries(specs)) {
   hb.registerPartial(name, t);
 }
 
+/** A template that writes one item a line (REVIEW.md's notes and tests): its non-empty lines. */
+export function renderLines(name: string, vm: object): string[] {
+  return render(name, vm).split("\n").filter((l) => l.trim() !== "");
+}
+
 /** Render templates/<name>.hbs with a view-model. */
 export function render(name: string, vm: object): string {
   const t = compiled.get(name);

@@ -1,4 +1,5 @@
-import type { Contribution } from "../plan/types.js";
+import type { Contribution, HostText } from "../plan/types.js";
+import { renderLines } from "../render/hbs.js";
 import type { Site } from "../resolve/site.js";
 
 /**
@@ -18,3 +19,6 @@ export interface Target {
   checkedBy: CheckerKind[];
   plan(site: Site): Contribution;
 }
+
+/** A target's REVIEW.md lines for one host, from templates/review/<name>.hbs (one item a line). */
+export const reviewLines = (host: string, name: string, vm: object): HostText[] => renderLines(`review/${name}`, vm).map((text) => ({ host, text }));

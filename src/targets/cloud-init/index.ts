@@ -1,13 +1,14 @@
 // Public-less nodes (seed: "default route, DNS and NTP through the VIP"): cloud-init network-config
 // (v2) and user-data for nodes still to be provisioned, and for deployed nodes the takeover step with
 // its exact give-back (takeover.ts).
-import type { Artifact, Check, Gate } from "../../plan/types.js";
+import { gate, type HostGate } from "../../plan/gates.js";
+import type { Artifact, Check } from "../../plan/types.js";
 import { hashHeader } from "../../render/header.js";
 import { toYaml } from "../../render/yaml.js";
 import type { Site } from "../../resolve/site.js";
 import type { Vrouter, VrouterNode } from "../../resolve/vrouter.js";
-import type { Target } from "../target.js";
-import { nodeArtifacts, nodeFiles, nodeStep, viaNetplan } from "./takeover.js";
+import { reviewLines, type Target } from "../target.js";
+import { nodeArtifacts, nodeFiles, nodeStep, savedDir, viaNetplan } from "./takeover.js";
 
 const nameservers = (v: Vrouter) => ({ addresses: [v.management.vip], ...(v.dns?.domain ? { search: [v.dns.domain] } : {}) });
 const defaultRoute = (v: Vrouter) => [{ to: "default", via: v.management.vip }];
@@ -44,12 +45,10 @@ function nodeFilesOf(site: Site, v: Vrouter, n: VrouterNode): Artifact[] {
   ];
 }
 
-function nodeGates(v: Vrouter, n: VrouterNode): Array<Gate & { host: string }> {
-  const n1: Array<Gate & { host: string }> = viaNetplan(n) ? [{ host: n.host, id: "N1", kind: "netplan-ownership", subject: n.bridge.name,
-    title: `netplan defines ${n.bridge.name} (the drop-in merges into it)`,
-    params: { bridge: n.bridge.name, owner: "netplan", pattern: n.bridge.name.replace(/[.[\]()*+?^$|\\{}]/g, "\\$&") } }] : [];
-  return [...n1, { host: n.host, id: "N2", kind: "default-route", subject: "default", title: `the current default route, which the takeover saves and the rollback gives back`,
-    params: { via: v.management.vip } }];
+function nodeGates(v: Vrouter, n: VrouterNode): HostGate[] {
+  const n1 = viaNetplan(n) ? [gate(n.host, "netplan-bridge", n.bridge.name, `netplan defines ${n.bridge.name} (the drop-in merges into it)`,
+    { bridge: n.bridge.name })] : [];
+  return [...n1, gate(n.host, "default-route", "default", "the current default route, which the takeover saves and the rollback gives back", { via: v.management.vip })];
 }
 
 function nodeChecks(v: Vrouter, n: VrouterNode): Array<Check & { host: string; title: string }> {
@@ -71,6 +70,13 @@ export const cloudInit: Target = {
       artifacts: each((v, n) => nodeFilesOf(site, v, n)),
       gates: each(nodeGates),
       checks: each(nodeChecks),
+      notes: each((v, n) => reviewLines(n.host, "notes/node", {
+        host: n.host, name: v.name, mgmtVip: v.management.vip, dns: v.dns !== undefined, ntp: v.ntp !== undefined,
+        netplan: viaNetplan(n), bridge: n.bridge.name, owner: n.bridge.owner, saved: savedDir(v),
+      })),
+      tests: each((v, n) => reviewLines(n.host, "tests/node", {
+        probe: v.dns?.upstreams[0] ?? v.gateway, mgmtVip: v.management.vip, pubVip: v.public.vip, dns: v.dns !== undefined, ntp: v.ntp !== undefined,
+      })),
     };
   },
 };

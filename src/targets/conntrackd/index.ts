@@ -9,7 +9,7 @@ import { render } from "../../render/hbs.js";
 import type { Site } from "../../resolve/site.js";
 import { withHa, type HaRouter, type Vrouter, type VrouterMember } from "../../resolve/vrouter.js";
 import { configDir, daemon, runtimeDir, unitsStep, type FileSpec } from "../netns/service.js";
-import type { Target } from "../target.js";
+import { reviewLines, type Target } from "../target.js";
 
 export const CONNTRACKD = "conntrackd";
 export const conntrackdConf = (v: Vrouter) => `${configDir(v)}/conntrackd.conf`;
@@ -56,6 +56,9 @@ export const conntrackd: Target = {
         config: { name: "conntrackd.conf", content: conntrackdConfText(site, v, m) },
         command: ["/usr/sbin/conntrackd", "-C", "{conf}"],
       }))));
-    return { steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts) };
+    // on every member, what shows the sync working (text: templates/review/tests/conntrackd.hbs)
+    const tests = site.vrouters.filter(withHa).flatMap((v) => v.members.flatMap((m) =>
+      reviewLines(m.host, "tests/conntrackd", { ct: `ip netns exec ${v.namespace} conntrackd -C ${conntrackdConf(v)}` })));
+    return { steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), tests };
   },
 };

@@ -2,7 +2,7 @@
 // public leg follow the active member; its notify script switches conntrackd (src/targets/conntrackd).
 // The VRRP password comes from an Ansible vault variable at install time and never reaches out/.
 import type { Secret } from "../../plan/actions.js";
-import type { Gate } from "../../plan/types.js";
+import { gate, type HostGate } from "../../plan/gates.js";
 import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import type { Site } from "../../resolve/site.js";
@@ -11,7 +11,7 @@ import { byKeepalived, type HaRouter, type KeepalivedHa, type Vrouter, type Vrou
 type KRouter = HaRouter<KeepalivedHa>;
 import { CONNTRACKD, conntrackdConf } from "../conntrackd/index.js";
 import { configDir, daemon, runtimeDir, unitName, type DaemonSpec } from "../netns/service.js";
-import type { Target } from "../target.js";
+import { reviewLines, type Target } from "../target.js";
 
 export const KEEPALIVED = "keepalived";
 export const AUTH_PARAM = "VRRP_AUTH_PASS";
@@ -57,13 +57,11 @@ function spec(site: Site, v: KRouter, m: VrouterMember): DaemonSpec {
   };
 }
 
-function gate(v: KRouter, m: VrouterMember): Gate & { host: string } {
+function vrrpGate(v: KRouter, m: VrouterMember): HostGate {
   const k = v.ha.vrrp;
-  return {
-    host: m.host, id: "V5", kind: "vrrp-segment", subject: `vrid ${k.vrid}`,
-    title: `no router but ${v.name}'s members sends VRRP adverts with virtual_router_id ${k.vrid} on ${m.bridges.management.name}, and nothing else holds ${v.management.vip}`,
-    params: { bridge: m.bridges.management.name, vrid: String(k.vrid), members: v.members.map((x) => x.address!).join(" "), address: v.management.vip, seconds: String(3 * k.interval + 1) },
-  };
+  return gate(m.host, "vrrp-segment", `vrid ${k.vrid}`,
+ `no router but ${v.name}'s members sends VRRP adverts with virtual_router_id ${k.vrid} on ${m.bridges.management.name}, and nothing else holds ${v.management.vip}`,
+    { bridge: m.bridges.management.name, vrid: String(k.vrid), members: v.members.map((x) => x.address!).join(" "), address: v.management.vip, seconds: String(3 * k.interval + 1) });
 }
 
 export const keepalived: Target = {
@@ -73,6 +71,9 @@ export const keepalived: Target = {
   plan: (site) => {
     const vs = site.vrouters.filter(byKeepalived);
     const made = vs.flatMap((v) => v.members.map((m) => daemon(site, v, m, spec(site, v, m))));
-    return { steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => gate(v, m))) };
+    return {
+      steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => vrrpGate(v, m))),
+      tests: vs.flatMap((v) => v.members.flatMap((m) => reviewLines(m.host, "tests/keepalived", { name: v.name, transitions: transitionsFile(v) }))),
+    };
   },
 };

@@ -2,14 +2,15 @@
 // VIPs, routes, filter and NAT. Runtime steps, each with its verification and inverse; audit gates
 // for what the namespace needs; verify checks for what it delivers.
 import { cmd, probe, type Action } from "../../plan/actions.js";
-import type { Artifact, Check, Gate, Step } from "../../plan/types.js";
+import { gate, type HostGate } from "../../plan/gates.js";
+import { reverify } from "../../plan/final.js";
+import type { Artifact, Check, ExtraCheck, Step } from "../../plan/types.js";
 import type { Site } from "../../resolve/site.js";
 import type { Vrouter, VrouterLeg, VrouterMember } from "../../resolve/vrouter.js";
 import type { Target } from "../target.js";
+import { LOW_PRIORITY_METRIC, memberNotes, memberTests } from "./review.js";
 import { filterPlan, nftRuleset } from "./ruleset.js";
 
-/** Metric of the seed's low-priority default route, through the member that holds the VIPs. */
-export const LOW_PRIORITY_METRIC = "10000";
 /** Programs a failover manager needs on every member (tcpdump: the audit listens for VRRP adverts). */
 const HA_TOOLS = { keepalived: ["keepalived", "conntrackd", "tcpdump"], pacemaker: ["conntrackd", "pcs", "crm_resource"] } as const;
 
@@ -144,33 +145,30 @@ export function memberSteps(v: Vrouter, m: VrouterMember): Step[] {
   return [namespaceStep(v, m), legStep(v, m, v.management), legStep(v, m, v.public), ...(route ? [route] : []), filterStep(v, m)];
 }
 
-type HostGate = Gate & { host: string };
-
 function memberGates(v: Vrouter, m: VrouterMember): HostGate[] {
-  const g = (id: string, kind: string, subject: string, title: string, params: Record<string, string | string[]>): HostGate => ({ host: m.host, id, kind, subject, title, params });
   const legs = [v.management, v.public];
   const tools = ["ip", v.nat.backend === "nftables" ? "nft" : "iptables", ...(v.dns ? ["dnsmasq"] : []), ...(v.ntp ? [v.ntp.daemon === "chrony" ? "chronyd" : "ntpd"] : []),
     ...(legs.some((l) => m.bridges[l.role].type === "ovs") ? ["ovs-vsctl"] : []), ...(v.ha ? HA_TOOLS[v.ha.manager] : [])];
   const out: HostGate[] = [
-    g("V1", "tools-present", tools.join(" "), `the programs the router needs are installed: ${tools.join(", ")}`, { tools }),
-    ...legs.map((l) => g("V2", "vrouter-bridge", m.bridges[l.role].name, `${m.bridges[l.role].name} exists and is ${m.bridges[l.role].type === "ovs" ? "an Open vSwitch" : "a Linux"} bridge (the ${l.role} leg's)`,
+    gate(m.host, "tools-present", tools.join(" "), `the programs the router needs are installed: ${tools.join(", ")}`, { tools }),
+    ...legs.map((l) => gate(m.host, "vrouter-bridge", m.bridges[l.role].name, `${m.bridges[l.role].name} exists and is ${m.bridges[l.role].type === "ovs" ? "an Open vSwitch" : "a Linux"} bridge (the ${l.role} leg's)`,
       { bridge: m.bridges[l.role].name, type: m.bridges[l.role].type })),
-    g("V3", "netns-free", v.namespace, `network namespace ${v.namespace} does not exist yet (or is exactly ours)`, { namespace: v.namespace, link: v.management.link }),
-    ...legs.filter((l) => m.bridges[l.role].type === "linux").map((l) => g("V4", "veth-free", l.peer, `${l.peer} does not exist yet (or is our veth on ${m.bridges[l.role].name})`,
+    gate(m.host, "netns-free", v.namespace, `network namespace ${v.namespace} does not exist yet (or is exactly ours)`, { namespace: v.namespace, link: v.management.link }),
+    ...legs.filter((l) => m.bridges[l.role].type === "linux").map((l) => gate(m.host, "veth-free", l.peer, `${l.peer} does not exist yet (or is our veth on ${m.bridges[l.role].name})`,
       { ifname: l.peer, bridge: m.bridges[l.role].name })),
   ];
   if (m.holdsVips) {
-    out.push(...legs.map((l) => g("V5", "vip-free", l.vip, `${l.role} VIP ${l.vip} answers nobody yet (or is held by our ${v.namespace})`, { address: l.vip, namespace: v.namespace })));
+    out.push(...legs.map((l) => gate(m.host, "vip-free", l.vip, `${l.role} VIP ${l.vip} answers nobody yet (or is held by our ${v.namespace})`, { address: l.vip, namespace: v.namespace })));
   }
   return out;
 }
 
-function memberChecks(v: Vrouter, m: VrouterMember): Array<Check & { host: string; title: string }> {
-  const title = `vrouter ${v.name} in namespace ${v.namespace}`;
-  const checks = memberSteps(v, m).flatMap((s) => s.verify);
+/** The final verify re-runs every member step's checks under one title. */
+const routerTitle = (v: Vrouter) => `vrouter ${v.name} in namespace ${v.namespace}`;
+
+function memberChecks(v: Vrouter, m: VrouterMember): ExtraCheck[] {
   // with ha only the active member reaches the gateway directly, and which one that is may change
-  if (m.holdsVips) checks.push({ fn: "check_ns_reachable", args: [v.namespace, v.gateway] });
-  return checks.map((c) => ({ ...c, host: m.host, title }));
+  return m.holdsVips ? [{ fn: "check_ns_reachable", args: [v.namespace, v.gateway], host: m.host, title: routerTitle(v) }] : [];
 }
 
 const reviewFile = (site: Site, v: Vrouter, m: VrouterMember): Artifact => ({ path: `hosts/${m.host}/nftables-${v.name}.nft`, content: nftRuleset(site, v), mode: 0o644 });
@@ -181,10 +179,14 @@ export const netns: Target = {
   checkedBy: ["nft"],
   plan: (site) => {
     const each = <T>(f: (v: Vrouter, m: VrouterMember) => T[]) => site.vrouters.flatMap((v) => v.members.flatMap((m) => f(v, m)));
+    const steps = each((v, m) => memberSteps(v, m).map((step) => ({ step, title: routerTitle(v) })));
     return {
-      steps: each(memberSteps),
+      steps: steps.map((s) => s.step),
+      reverify: steps.map((s) => reverify(s.step, s.title)),
       gates: each(memberGates),
       checks: each(memberChecks),
+      notes: each(memberNotes),
+      tests: each(memberTests),
       artifacts: each((v, m) => (v.nat.backend === "nftables" ? [reviewFile(site, v, m)] : [])),
     };
   },

@@ -1,12 +1,13 @@
 // Seed Phase 3B: a netplan drop-in with the vlans stanza, for bridges netplan already owns.
 import { netplan as netplanRun } from "../../plan/actions.js";
 import { installed, type Installed } from "../../plan/files.js";
+import { reverify } from "../../plan/final.js";
 import type { Step } from "../../plan/types.js";
 import { hashHeader } from "../../render/header.js";
 import { toYaml } from "../../render/yaml.js";
 import type { Host, HostGateway, Site } from "../../resolve/site.js";
-import type { Target } from "../target.js";
-import { deleteLink, gatewayChecks } from "../vlan-gateway/index.js";
+import { reviewLines, type Target } from "../target.js";
+import { deleteLink, gatewayChecks, gatewayTitle } from "../vlan-gateway/index.js";
 
 /** 60- sorts after the usual 50-cloud-init.yaml / 01-netcfg.yaml that define the bridge. */
 export const dropInPath = (g: HostGateway) => `/etc/netplan/60-sitegen-${g.ifname.replace(/\./g, "-")}.yaml`;
@@ -44,9 +45,11 @@ export const netplan: Target = {
   summary: "persistence 3B: a netplan drop-in per gateway on a netplan-owned bridge",
   checkedBy: ["netplan"],
   plan: (site) => {
-    const made = site.hosts.flatMap((h) => mine(h).map((g) => netplanStep(site, h.name, g)));
+    const made = site.hosts.flatMap((h) => mine(h).map((g) => ({ g, ...netplanStep(site, h.name, g) })));
     return {
       steps: made.map((m) => m.step),
+      reverify: made.map((m) => reverify(m.step, gatewayTitle(m.g))),
+      notes: made.flatMap((m) => reviewLines(m.step.host, "notes/gateway-netplan", { ifname: m.g.ifname, bridge: m.g.bridge.name })),
       artifacts: made.map((m) => m.file.artifact),
       decisions: site.hosts.flatMap((h) => mine(h).map((g) => ({ host: h.name, key: "persistence", value: "netplan", subject: g.ifname, reason: g.persistenceReason }))),
     };

@@ -6,7 +6,7 @@ import type { Site } from "../../resolve/site.js";
 import type { Vrouter } from "../../resolve/vrouter.js";
 import { format, parseAddress, parseCidr, type Cidr } from "../../net/cidr.js";
 import { expand, perMember, type DaemonSpec } from "../netns/service.js";
-import type { Target } from "../target.js";
+import { reviewLines, type Target } from "../target.js";
 
 const CONF = { chrony: "chrony.conf", ntpd: "ntp.conf" } as const;
 
@@ -30,19 +30,24 @@ const resolvConf = (site: Site, v: Vrouter) => ({
   content: `# ${headerText(site)}\n# Resolvers for programs in namespace ${v.namespace} (the NTP server's upstream names).\n${v.dns!.upstreams.map((u) => `nameserver ${u}\n`).join("")}`,
 });
 
+/** The NTP server never steers the member's own clock (text: templates/review/notes/router-ntp.hbs). */
+const notes = (v: Vrouter) => (v.ntp ? v.members.flatMap((m) => reviewLines(m.host, "notes/router-ntp", { host: m.host, daemon: v.ntp!.daemon })) : []);
+
+const spec = (site: Site) => (v: Vrouter): DaemonSpec => {
+  const d = v.ntp!.daemon;
+  return {
+    daemon: d, what: d === "chrony" ? "NTP (chronyd -x)" : "NTP (ntpd)",
+    config: { name: CONF[d], content: ntpConf(site, v) },
+    command: d === "chrony" ? ["/usr/sbin/chronyd", "-n", "-x", "-f", "{conf}"]
+      : ["/usr/sbin/ntpd", "-n", "-u", "ntpsec:ntpsec", "-c", "{conf}", "-p", "{run}/ntpd.pid"],
+    selfRunDir: d === "chrony",
+    ...(v.ntp!.names ? { extra: [resolvConf(site, v)] } : {}),
+  };
+};
+
 export const ntp: Target = {
   name: "ntp",
   summary: "NTP for public-less nodes: chrony -x (or ntpd) in the router namespace serving the management network",
   checkedBy: ["chronyd", "ntpd", "systemd-analyze", "resolver"],
-  plan: (site) => perMember(site, (v) => v.ntp !== undefined, (v): DaemonSpec => {
-    const d = v.ntp!.daemon;
-    return {
-      daemon: d, what: d === "chrony" ? "NTP (chronyd -x)" : "NTP (ntpd)",
-      config: { name: CONF[d], content: ntpConf(site, v) },
-      command: d === "chrony" ? ["/usr/sbin/chronyd", "-n", "-x", "-f", "{conf}"]
-        : ["/usr/sbin/ntpd", "-n", "-u", "ntpsec:ntpsec", "-c", "{conf}", "-p", "{run}/ntpd.pid"],
-      selfRunDir: d === "chrony",
-      ...(v.ntp!.names ? { extra: [resolvConf(site, v)] } : {}),
-    };
-  }),
+  plan: (site) => ({ ...perMember(site, (v) => v.ntp !== undefined, spec(site)), notes: site.vrouters.flatMap(notes) }),
 };

@@ -4,13 +4,14 @@
 // reviewable pcs script and the CIB fragment it produces, applied as one step with its inverse.
 import { cmd, probe } from "../../plan/actions.js";
 import { installed } from "../../plan/files.js";
-import type { Artifact, Gate, Step } from "../../plan/types.js";
+import { gate, type HostGate } from "../../plan/gates.js";
+import type { Artifact, Step } from "../../plan/types.js";
 import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import type { Site } from "../../resolve/site.js";
 import { byPacemaker, type HaRouter, type PacemakerHa, type Vrouter, type VrouterMember } from "../../resolve/vrouter.js";
 import { configDir, unitPath, unitsStep, type FileSpec } from "../netns/service.js";
-import type { Target } from "../target.js";
+import { reviewLines, type Target } from "../target.js";
 import { cluster, netnsUnit, uplinkUnit } from "./cib.js";
 import { cibConstraints, cibResources, pcsCreate, pcsDelete, pcsLine } from "./render.js";
 
@@ -61,13 +62,11 @@ function clusterOf(site: Site, v: HaRouter<PacemakerHa>, m: VrouterMember): { st
   return { step, artifacts: placed.map((f) => f.artifact) };
 }
 
-function gate(v: HaRouter<PacemakerHa>, m: VrouterMember): Gate & { host: string } {
+function clusterGate(v: HaRouter<PacemakerHa>, m: VrouterMember): HostGate {
   const p = v.ha.prefix;
-  return {
-    host: m.host, id: "V5", kind: "cluster-members", subject: "pacemaker",
-    title: `Pacemaker runs here and knows every member, its IPaddr2 can work in a namespace, and nothing but resource ${p}-vip-mgmt holds ${v.management.vip}`,
-    params: { members: v.members.map((x) => x.host), resource: `${p}-vip-mgmt`, address: v.management.vip },
-  };
+  return gate(m.host, "cluster-members", "pacemaker",
+ `Pacemaker runs here and knows every member, its IPaddr2 can work in a namespace, and nothing but resource ${p}-vip-mgmt holds ${v.management.vip}`,
+    { members: v.members.map((x) => x.host), resource: `${p}-vip-mgmt`, address: v.management.vip });
 }
 
 export const pacemaker: Target = {
@@ -77,6 +76,10 @@ export const pacemaker: Target = {
   plan: (site) => {
     const vs = site.vrouters.filter(byPacemaker);
     const made = vs.flatMap((v) => [...v.members.map((m) => unitsOf(site, v, m)), clusterOf(site, v, v.members.find((m) => m.primary)!)]);
-    return { steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => gate(v, m))) };
+    return {
+      steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => clusterGate(v, m))),
+      // the drill moves the resources off the preferred member
+      tests: vs.flatMap((v) => v.members.filter((m) => m.primary).flatMap((m) => reviewLines(m.host, "tests/pacemaker", { host: m.host }))),
+    };
   },
 };

@@ -1,12 +1,16 @@
 // Seed Phase 3A: a systemd oneshot that recreates the gateway at boot, ordered after the bridge's owner.
 import { daemonReload, unitOp } from "../../plan/actions.js";
 import { installed, type Installed } from "../../plan/files.js";
+import { reverify } from "../../plan/final.js";
 import type { Step } from "../../plan/types.js";
 import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import type { Bridge, Host, HostGateway, Site } from "../../resolve/site.js";
-import type { Target } from "../target.js";
-import { deleteLink, gatewayChecks } from "../vlan-gateway/index.js";
+import { reviewLines, type Target } from "../target.js";
+import { deleteLink, gatewayChecks, gatewayTitle } from "../vlan-gateway/index.js";
+
+/** How long the unit waits for its bridge to appear after the owner starts. */
+const WAIT_SECONDS = 30;
 
 export const unitPath = (g: HostGateway) => `/etc/systemd/system/${g.unit}`;
 
@@ -26,7 +30,7 @@ function unit(site: Site, g: HostGateway): string {
   return render("systemd/vlan-gateway.service", {
     header: headerText(site), reason: `persistence: ${g.persistenceReason}`,
     description: `${g.network} L3 gateway (${g.ifname} = ${g.address})${ref}`,
-    ...ordering(g.bridge), waitSeconds: 30, bridge: g.bridge.name, ifname: g.ifname, vid: g.vid,
+    ...ordering(g.bridge), waitSeconds: WAIT_SECONDS, bridge: g.bridge.name, ifname: g.ifname, vid: g.vid,
     ipFamily: g.family === 6 ? "-6 " : "", cidr: g.ifaddr,
   });
 }
@@ -58,9 +62,11 @@ export const systemd: Target = {
   summary: "persistence 3A: a oneshot unit per gateway, After/Requires its bridge owner",
   checkedBy: ["systemd-analyze"],
   plan: (site) => {
-    const made = site.hosts.flatMap((h) => mine(h).map((g) => systemdStep(site, h.name, g)));
+    const made = site.hosts.flatMap((h) => mine(h).map((g) => ({ g, ...systemdStep(site, h.name, g) })));
     return {
       steps: made.map((m) => m.step),
+      reverify: made.map((m) => reverify(m.step, gatewayTitle(m.g))),
+      notes: made.flatMap((m) => reviewLines(m.step.host, "notes/gateway-systemd", { unit: m.g.unit, waitSeconds: WAIT_SECONDS, libvirt: m.g.bridge.owner === "libvirt" })),
       artifacts: made.map((m) => m.file.artifact),
       decisions: site.hosts.flatMap((h) => mine(h).map((g) => ({ host: h.name, key: "persistence", value: "systemd", subject: g.ifname, reason: g.persistenceReason }))),
     };

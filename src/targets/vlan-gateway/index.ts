@@ -1,8 +1,12 @@
 // Phase 2 of the seed: the gateway as a VLAN sub-interface, brought up at runtime (lost on reboot).
 import { cmd, probe } from "../../plan/actions.js";
+import { reverify } from "../../plan/final.js";
 import type { Check, Step } from "../../plan/types.js";
-import type { HostGateway } from "../../resolve/site.js";
-import type { Target } from "../target.js";
+import type { Host, HostGateway } from "../../resolve/site.js";
+import { reviewLines, type Target } from "../target.js";
+
+/** The final verify's group for one gateway: the runtime and persistence steps' checks. */
+export const gatewayTitle = (g: HostGateway): string => `gateway ${g.ifname}`;
 
 export const gatewayChecks = (g: HostGateway): Check[] => [
   { fn: "check_vlan", args: [g.ifname, g.bridge.name, String(g.vid)] },
@@ -29,9 +33,21 @@ export function runtimeStep(host: string, g: HostGateway): Step {
   };
 }
 
+const notes = (h: Host) => h.gateways.filter((g) => g.bridge.owner === "libvirt").flatMap((g) =>
+  reviewLines(h.name, "notes/gateway-libvirt", { network: g.bridge.libvirtNetwork ?? "", bridge: g.bridge.name, unit: g.unit, ifname: g.ifname }));
+
+const tests = (h: Host) => h.gateways.flatMap((g) =>
+  reviewLines(h.name, "tests/gateway", { address: g.address, targets: g.testTargets.slice(0, 3), network: g.network, cidr: g.cidr, ifname: g.ifname, ifaddr: g.ifaddr }));
+
 export const vlanGateway: Target = {
   name: "vlan-gateway",
   summary: "runtime VLAN sub-interface gateways (seed Phase 2), reversible with ip link del",
   checkedBy: [],
-  plan: (site) => ({ steps: site.hosts.flatMap((h) => h.gateways.map((g) => runtimeStep(h.name, g))) }),
+  plan: (site) => {
+    const made = site.hosts.flatMap((h) => h.gateways.map((g) => ({ g, step: runtimeStep(h.name, g) })));
+    return {
+      steps: made.map((m) => m.step), reverify: made.map((m) => reverify(m.step, gatewayTitle(m.g))),
+      notes: site.hosts.flatMap(notes), tests: site.hosts.flatMap(tests),
+    };
+  },
 };

@@ -14,7 +14,7 @@ import type { Vrouter, VrouterMember } from "../../resolve/vrouter.js";
 import { memberSteps } from "../netns/index.js";
 import { configDir, unitName, unitPath } from "../netns/service.js";
 import { ordering } from "../systemd/index.js";
-import type { Target } from "../target.js";
+import { reviewLines, type Target } from "../target.js";
 
 export const bootUnit = (v: Vrouter) => unitName(v, "boot");
 export const bootScript = (v: Vrouter) => `${configDir(v)}/boot.sh`;
@@ -69,6 +69,8 @@ export const vrouterBoot: Target = {
   checkedBy: ["shellcheck", "systemd-analyze"],
   plan: (site) => {
     const made = site.vrouters.flatMap((v) => v.members.map((m) => bootStep(site, v, m)));
-    return { steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts) };
+    // what the boot unit waits for and what waits for it (text: templates/review/notes/router-boot.hbs)
+    const notes = site.vrouters.flatMap((v) => v.members.flatMap((m) => reviewLines(m.host, "notes/router-boot", { unit: bootUnit(v), ...bootOrder(v, m) })));
+    return { steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), notes };
   },
 };

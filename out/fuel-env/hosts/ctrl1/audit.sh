@@ -73,20 +73,20 @@ else
   stop 'V4 vr-ex-p: exists and is not our veth on br-ex: rename the leg (link/peer) or remove the stale link'
 fi
 
-say '=== V5: no router but vrouter'\''s members sends VRRP adverts with virtual_router_id 52 on br-mgmt, and nothing else holds 192.168.0.2 ==='
+say '=== V6: no router but vrouter'\''s members sends VRRP adverts with virtual_router_id 52 on br-mgmt, and nothing else holds 192.168.0.2 ==='
 # VRRP adverts with our router ID on the management segment, for 4 s (about three advert intervals)
 srcs=$(timeout 4 tcpdump -nn -t -l -i br-mgmt 'ip proto 112 or (vlan and ip proto 112)' 2>/dev/null | awk 'index($0, "vrid 52,") { print $2 }' | sort -u | tr '\n' ' ' || true)
 members=' 192.168.0.3 192.168.0.4 192.168.0.5 '
 foreign=""
 for s in $srcs; do case "$members" in *" $s "*) ;; *) foreign="$foreign $s" ;; esac; done
 if [ -n "$foreign" ]; then
-  stop 'V5 vrid 52: VRRP adverts with this ID come from'"$foreign"', which is not a member: two routers would fight over the VIPs'
+  stop 'V6 vrid 52: VRRP adverts with this ID come from'"$foreign"', which is not a member: two routers would fight over the VIPs'
 elif [ -n "$srcs" ]; then
-  pass 'V5 vrid 52: only members advertise it ('"${srcs% }"'): the router already runs (apply is idempotent)'
+  pass 'V6 vrid 52: only members advertise it ('"${srcs% }"'): the router already runs (apply is idempotent)'
 elif ping -c1 -W1 -q 192.168.0.2 >/dev/null 2>&1; then
-  stop 'V5 vrid 52: 192.168.0.2 answers but nobody advertises this ID: something else holds the VIP'
+  stop 'V6 vrid 52: 192.168.0.2 answers but nobody advertises this ID: something else holds the VIP'
 else
-  pass 'V5 vrid 52: no adverts with this ID, and 192.168.0.2 answers nobody yet'
+  pass 'V6 vrid 52: no adverts with this ID, and 192.168.0.2 answers nobody yet'
 fi
 
 say "audit ctrl1: $stops STOP, $warns WARN"

@@ -73,28 +73,28 @@ else
   stop 'V4 vr-ex-p: exists and is not our veth on br-ex: rename the leg (link/peer) or remove the stale link'
 fi
 
-say '=== V5: Pacemaker runs here and knows every member, its IPaddr2 can work in a namespace, and nothing but resource vr-vip-mgmt holds 10.20.0.2 ==='
+say '=== V7: Pacemaker runs here and knows every member, its IPaddr2 can work in a namespace, and nothing but resource vr-vip-mgmt holds 10.20.0.2 ==='
 nodes=$(crm_node -l 2>/dev/null | awk '{ print $2 }' | tr '\n' ' ' || true)
 missing=""
 for m in c1 c2 c3; do case " $nodes " in *" $m "*) ;; *) missing="$missing $m" ;; esac; done
 if [ -z "$nodes" ]; then
-  stop 'V5 pacemaker: no Pacemaker cluster answers here (crm_node -l): set up Corosync and Pacemaker first'
+  stop 'V7 pacemaker: no Pacemaker cluster answers here (crm_node -l): set up Corosync and Pacemaker first'
 elif [ -n "$missing" ]; then
-  stop 'V5 pacemaker: the cluster does not know'"$missing"
+  stop 'V7 pacemaker: the cluster does not know'"$missing"
 else
-  pass 'V5 pacemaker: every member is a cluster node'
+  pass 'V7 pacemaker: every member is a cluster node'
 fi
 if crm_resource --show-metadata ocf:heartbeat:IPaddr2 2>/dev/null | grep -q 'name="network_namespace"'; then
-  pass 'V5 IPaddr2 takes network_namespace (resource-agents 4.9 or later)'
+  pass 'V7 IPaddr2 takes network_namespace (resource-agents 4.9 or later)'
 else
-  stop 'V5 ocf:heartbeat:IPaddr2 has no network_namespace parameter: install resource-agents 4.9 or later'
+  stop 'V7 ocf:heartbeat:IPaddr2 has no network_namespace parameter: install resource-agents 4.9 or later'
 fi
 if crm_resource --resource vr-vip-mgmt --query-xml >/dev/null 2>&1; then
-  pass 'V5 10.20.0.2: held by cluster resource vr-vip-mgmt (apply is idempotent)'
+  pass 'V7 10.20.0.2: held by cluster resource vr-vip-mgmt (apply is idempotent)'
 elif ping -c1 -W1 -q 10.20.0.2 >/dev/null 2>&1; then
-  stop 'V5 10.20.0.2: something already answers on it, and it is not our cluster resource'
+  stop 'V7 10.20.0.2: something already answers on it, and it is not our cluster resource'
 else
-  pass 'V5 10.20.0.2: nobody answers yet'
+  pass 'V7 10.20.0.2: nobody answers yet'
 fi
 
 say "audit c3: $stops STOP, $warns WARN"

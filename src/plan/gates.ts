@@ -1,0 +1,77 @@
+// The audit gates, each kind defined once: its parameters (here), its id and the STOP text REVIEW.md
+// shows (GATES below), and its shell in templates/shell/gates/<kind>.hbs. A kind without an entry in
+// GATES, or an entry without a partial, does not compile (tsc) or render (test/gates.test.ts).
+import type { BridgeOwner } from "../model/types.js";
+
+/** One gateway G5 decides for: the link sitegen creates, the address it holds and how it persists. */
+export interface PersistedGateway { ifname: string; address: string; persistence: "systemd" | "netplan" }
+
+export interface GateParams {
+  "sysctl": { key: string; path: string; expected: string };
+  "bridge-vlan-filtering": { bridge: string; expected: "0" | "1" };
+  "bridge-detail": { bridge: string };
+  "libvirt-network": { network: string; bridge: string };
+  "netplan-ownership": { bridge: string; owner: BridgeOwner; gateways: PersistedGateway[] };
+  "gateway-absent": { ifname: string; parent: string; vid: string; cidr: string; address: string };
+  "address-not-local": { address: string; owner: string };
+  "tools-present": { tools: string[] };
+  "vrouter-bridge": { bridge: string; type: "linux" | "ovs" };
+  "netns-free": { namespace: string; link: string };
+  "veth-free": { ifname: string; bridge: string };
+  "vip-free": { address: string; namespace: string };
+  "vrrp-segment": { bridge: string; vrid: string; members: string; address: string; seconds: string };
+  "cluster-members": { members: string[]; resource: string; address: string };
+  "netplan-bridge": { bridge: string };
+  "default-route": { via: string };
+}
+export type GateKind = keyof GateParams;
+
+/** A read-only audit gate: one instance of a kind, looking at `subject`. */
+export type Gate = { [K in GateKind]: { id: string; kind: K; subject: string; title: string; params: GateParams[K] } }[GateKind];
+export type HostGate = Gate & { host: string };
+
+interface GateDef {
+  /** Unique per kind, so an id in audit output or REVIEW.md names one kind of gate. */
+  id: string;
+  /** When it stops the change, for REVIEW.md's gate table. */
+  stops: string;
+  /** Shell functions its partial calls, a template included once in audit.sh. */
+  helper?: "shell/audit-netplan";
+}
+
+export const GATES: { readonly [K in GateKind]: GateDef } = {
+  "bridge-vlan-filtering": { id: "G1", stops: "vlan_filtering differs from the inventory: VLAN-tagged frames would not traverse the bridge" },
+  "sysctl": { id: "G2", stops: "the host does not forward: routed traffic would be dropped" },
+  "bridge-detail": { id: "G3", stops: "the bridge does not exist or is not a bridge" },
+  "libvirt-network": { id: "G4", stops: "libvirt has no such network, it is inactive, or its bridge differs (WARN only when autostart is off)" },
+  "netplan-ownership": {
+    id: "G5", helper: "shell/audit-netplan",
+    stops: "what netplan defines contradicts the bridge owner in the inventory (two managers would fight), netplan gives a gateway's address to another link, "
+      + "or it cannot read /etc/netplan",
+  },
+  "gateway-absent": { id: "G6", stops: "the sub-interface exists with other settings, or another device already holds the gateway address" },
+  "address-not-local": { id: "G7", stops: "this host holds an address that belongs to an external router" },
+  "tools-present": { id: "V1", stops: "a program the router or its services need is not installed" },
+  "vrouter-bridge": { id: "V2", stops: "the bridge a leg needs is missing, or is not of the type the inventory says" },
+  "netns-free": { id: "V3", stops: "a namespace by that name exists and is not ours (it lacks our management leg)" },
+  "veth-free": { id: "V4", stops: "an interface with the veth's name exists and is not our veth on that bridge" },
+  "vip-free": { id: "V5", stops: "something already answers on the VIP: two routers would claim it" },
+  "vrrp-segment": {
+    id: "V6",
+    stops: "VRRP adverts with the router's ID come from an address that is not a member (a foreign router uses the ID), or the VIP answers while nobody advertises it",
+  },
+  "cluster-members": {
+    id: "V7",
+    stops: "no Pacemaker cluster answers, it lacks a member, IPaddr2 cannot work in a namespace, or something other than the cluster resource holds the VIP",
+  },
+  "netplan-bridge": {
+    id: "N1", helper: "shell/audit-netplan",
+    stops: "netplan does not define the bridge the drop-in merges into, is not installed, or cannot read /etc/netplan",
+  },
+  "default-route": { id: "N2", stops: "never: it only reports the route the takeover saves and the rollback gives back" },
+};
+
+/** A gate of one kind on one host; its id comes from the kind. */
+export function gate<K extends GateKind>(host: string, kind: K, subject: string, title: string, params: GateParams[K]): HostGate {
+  return { host, id: GATES[kind].id, kind, subject, title, params } as HostGate;
+}
