@@ -11,19 +11,34 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 /** Every rule code the validator can emit; each must have at least one case here. */
 const RULE_CODES = [
-  "yaml-syntax", "duplicate-key", "unknown-key", "wrong-type", "missing-key", "bad-value", "bad-format",
+  "yaml-syntax", "yaml-alias", "duplicate-key", "unknown-key", "wrong-type", "missing-key", "bad-value", "bad-format",
   "cidr-host-bits", "invalid-cidr", "invalid-address", "gateway-outside-subnet", "static-outside-subnet", "range-outside-subnet",
-  "reserved-address", "range-reversed", "subnet-overlap", "address-collision", "vid-out-of-range", "vid-duplicate",
-  "ifname-too-long", "unknown-host", "unknown-bridge", "gateway-not-attached", "persistence-netplan-unowned",
-  "gateway-needs-vlan", "duplicate-name", "site-name-mismatch", "gateway-not-ours",
+  "address-outside-subnet", "reserved-address", "range-reversed", "range-mixed-family", "subnet-overlap", "address-collision",
+  "vid-out-of-range", "vid-duplicate", "ifname-too-long", "unknown-host", "unknown-bridge", "host-attached-twice", "gateway-not-attached",
+  "persistence-netplan-unowned", "gateway-needs-vlan", "duplicate-name", "site-name-mismatch", "gateway-not-ours",
+  "unknown-network", "vip-outside-subnet", "dns-upstream-not-address", "ntp-name-needs-dns", "ntp-upstream-invalid",
+  "vrouter-duplicate-member", "vrouter-ha-needs-address", "vrouter-ha-option-mismatch", "vrouter-ha-single-member", "vrouter-ipv6-unsupported",
+  "vrouter-leg-unattached", "vrouter-leg-vlan-linux", "vrouter-link-clash", "vrouter-namespace-clash", "vrouter-no-gateway",
+  "vrouter-peer-on-ovs", "vrouter-primary-not-member", "vrouter-priority-primary", "vrouter-priority-tie", "vrouter-priority-without-ha",
+  "vrouter-same-network", "vrouter-sync-collision", "vrouter-sync-ftfw-members", "vrouter-sync-not-multicast", "vrouter-vrid-collision",
+  "vrouter-vrid-missing",
 ];
 
+const listTs = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).map((f) => join(dir, f));
 const cases = readdirSync(DIR).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5)).sort();
 
 describe("invalid inventories", () => {
   it("cover every rule", () => {
-    const seen = new Set(cases.flatMap((c) => [...readFileSync(join(DIR, `${c}.expected`), "utf8").matchAll(/error\[([a-z-]+)\]/g)].map((m) => m[1])));
+    const seen = new Set(cases.flatMap((c) => [...readFileSync(join(DIR, `${c}.expected`), "utf8").matchAll(/error\[([a-z0-9-]+)\]/g)].map((m) => m[1])));
     expect(RULE_CODES.filter((c) => !seen.has(c))).toEqual([]);
+    expect([...seen].filter((c) => !RULE_CODES.includes(c))).toEqual([]); // a new code joins the list above
+  });
+  it("name every rule code the validator can report", () => {
+    // Literal codes in src/validate and src/model; the constructed `${role}-outside-subnet` ones are listed by hand above.
+    const src = [...listTs(join(ROOT, "src/validate")), ...listTs(join(ROOT, "src/model"))].map((f) => readFileSync(f, "utf8")).join("\n");
+    const literal = [...src.matchAll(/(?:report\([^;]*?|code: |\? |: )"([a-z0-9]+(?:-[a-z0-9]+)+)"/g)].map((m) => m[1]!);
+    const notCodes = new Set(["host-bits", "ip-address", "bridge-owner"]);
+    expect([...new Set(literal)].filter((c) => !notCodes.has(c) && !RULE_CODES.includes(c))).toEqual([]);
   });
   for (const c of cases) {
     it(c, () => {

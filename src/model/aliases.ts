@@ -1,0 +1,61 @@
+// YAML aliases: ordinary reuse works; an alias that names no anchor, one that contains itself, or one
+// that multiplies the document (a "billion laughs" bomb) is refused as a located diagnostic before the
+// document is turned into data, so neither the parser's exception nor an exhausted heap reaches the user.
+import { isAlias, isCollection, isPair, type Document, type Node } from "yaml";
+
+export interface AliasProblem { range: [number, number]; message: string; help: string }
+
+/** Nodes the expanded document may hold: generous for reuse, far below what a bomb produces. */
+const budget = (literal: number): number => 10 * literal + 10_000;
+
+/** The first alias problem in doc, or undefined when expanding every alias is safe. */
+export function aliasProblem(doc: Document): AliasProblem | undefined {
+  const sizes = new Map<unknown, number>();
+  const active = new Set<unknown>();
+  let problem: AliasProblem | undefined;
+  let literal = 0;
+  const size = (n: unknown, viaAlias: boolean): number => {
+    if (problem || n === null || n === undefined) return 0;
+    if (isAlias(n)) {
+      const target = n.resolve(doc);
+      const range: [number, number] = [n.range?.[0] ?? 0, n.range?.[1] ?? 1];
+      if (!target) {
+        problem = { range, message: `alias *${n.source} names no anchor defined before it`, help: `define '&${n.source}' on an earlier value, or write the value out` };
+        return 0;
+      }
+      if (active.has(target)) {
+        problem = { range, message: `alias *${n.source} refers to the value that contains it (a value cannot include itself)`, help: "write the repeated part out instead of aliasing its parent" };
+        return 0;
+      }
+      return size(target, true);
+    }
+    if (!viaAlias) literal++;
+    const known = sizes.get(n);
+    if (known !== undefined && viaAlias) return known;
+    active.add(n);
+    let total = 1;
+    if (isCollection(n)) for (const it of n.items) total += isPair(it) ? size(it.key, viaAlias) + size(it.value, viaAlias) : size(it, viaAlias);
+    active.delete(n);
+    sizes.set(n, total);
+    return total;
+  };
+  const expanded = size(doc.contents as Node | null, false);
+  if (problem) return problem;
+  if (expanded > budget(literal)) {
+    const first = firstAlias(doc);
+    return { range: first, message: `aliases expand this ${literal}-node document to ${expanded} nodes (more than ${budget(literal)})`,
+      help: "this looks like an alias bomb; write the values out, or alias smaller parts fewer times" };
+  }
+  return undefined;
+}
+
+function firstAlias(doc: Document): [number, number] {
+  let found: [number, number] | undefined;
+  const walk = (n: unknown): void => {
+    if (found || !n) return;
+    if (isAlias(n)) { found = [n.range?.[0] ?? 0, n.range?.[1] ?? 1]; return; }
+    if (isCollection(n)) for (const it of n.items) { if (isPair(it)) { walk(it.key); walk(it.value); } else walk(it); }
+  };
+  walk(doc.contents);
+  return found ?? [0, 1];
+}
