@@ -4,6 +4,7 @@
 import { Command, CommanderError } from "commander";
 import { runGen } from "./gen.js";
 import { UserError } from "./paths.js";
+import { OutputError } from "../emit/write.js";
 import { runValidate } from "./validate.js";
 import { TARGETS } from "../targets/index.js";
 
@@ -63,6 +64,9 @@ try {
 } catch (e) {
   if (e instanceof CommanderError) {
     process.exitCode = e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0 ? 0 : 2;
+  } else if (e instanceof OutputError) {
+    process.stderr.write(`gen: ${e.message}\n`);
+    process.exitCode = 2;
   } else if (e instanceof UserError) {
     process.stderr.write(`gen: ${e.message}\n`);
     process.exitCode = 1;
