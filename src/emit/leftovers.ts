@@ -1,6 +1,6 @@
 // What killed runs leave beside out/<site>, how the next run recovers from it, and how output faults read.
-import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 /** A fault of the output folder: one line naming the path and what to do; exit 2. */
 export class OutputError extends Error {}
@@ -48,7 +48,7 @@ export function recover(outDir: string, site: string): string[] {
 }
 
 const WHAT: Record<string, (p: string) => string> = {
-  ENOTDIR: (p) => `a part of ${p} is a file, not a folder; choose an --out folder (or move that file away)`,
+  ENOTDIR: (p) => `${fileOnPath(p)} is a file, not a folder; choose another --out folder (or move that file away)`,
   EROFS: (p) => `${p} is on a read-only file system; remount it read-write or choose another --out folder`,
   ENOSPC: (p) => `no space left on the device holding ${p}; free some space and run gen again`,
   EDQUOT: (p) => `the disk quota for ${p} is used up; free some space and run gen again`,
@@ -58,12 +58,23 @@ const WHAT: Record<string, (p: string) => string> = {
   ENAMETOOLONG: (p) => `the path ${p} is too long; choose a shorter --out folder`,
 };
 
+/** The first existing path component of p that is not a folder. */
+function fileOnPath(p: string): string {
+  for (let q = p; ; q = dirname(q)) {
+    if (dirname(q) === q) return p;
+    const parent = dirname(q);
+    try { if (!statSync(parent).isDirectory()) continue; } catch { continue; }
+    try { if (!statSync(q).isDirectory()) return q; } catch { /* not there: its parent is the file or the folder */ }
+  }
+}
+
 /** Turn a file-system error while writing into an OutputError; anything else passes through unchanged. */
 export function outputError(e: unknown, outDir: string, target: string): unknown {
   if (e instanceof OutputError) return e;
   const err = e as NodeJS.ErrnoException;
   if (typeof err?.code !== "string" || !err.syscall) return e;
-  const path = err.code === "ENOSPC" || err.code === "EDQUOT" ? outDir : err.path ?? outDir;
+  // Name the folder the user chose rather than gen's working tree inside it.
+  const path = !err.path || err.path.startsWith(`${outDir}/`) ? outDir : err.path;
   const what = WHAT[err.code]?.(path) ?? `${err.syscall} ${path} failed (${err.code}); check the --out folder`;
   const kept = existsSync(target) ? `${target} was left as it was` : `nothing was written to ${target}`;
   return new OutputError(`cannot write ${target}: ${what} (${err.code}); ${kept}`);

@@ -41,7 +41,8 @@ function swapIn(outDir: string, site: string, files: Artifact[]): void {
   const tag = `${process.pid}-${Date.now()}`;
   const tmp = join(outDir, `.${site}.tmp-${tag}`);
   const old = join(outDir, `.${site}.old-${tag}`);
-  mkdirSync(tmp, { recursive: true });
+  mkdirs(outDir);
+  mkdirSync(tmp);
   try {
     writeTree(tmp, files);
     fault("tree-written");
@@ -65,11 +66,21 @@ function writeTree(tmp: string, files: Artifact[]): void {
   files.forEach((f, i) => {
     const p = join(tmp, f.path);
     const d = dirname(p);
-    if (!made.has(d)) { mkdirSync(d, { recursive: true }); made.add(d); }
+    if (!made.has(d)) { mkdirs(d); made.add(d); }
     writeFileSync(p, f.content, { mode: f.mode });
     if (f.mode & umask) chmodSync(p, f.mode);
     if (i === Math.floor(files.length / 2)) fault("tree-half-written");
   });
+}
+
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdir reports a read-only file system as ENOENT,
+ * which would send the user looking for a missing folder.
+ */
+function mkdirs(dir: string): void {
+  if (existsSync(dir)) return;
+  mkdirs(dirname(dir));
+  try { mkdirSync(dir); } catch (e) { if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e; }
 }
 
 export { leftovers };
