@@ -1,9 +1,13 @@
-// YAML aliases: ordinary reuse works; an alias that names no anchor, one that contains itself, or one
+// The document's shape before it becomes data: a key that is a collection, nesting too deep to read
+// recursively, and YAML aliases. Ordinary reuse works; an alias that names no anchor, one that contains itself, or one
 // that multiplies the document (a "billion laughs" bomb) is refused as a located diagnostic before the
 // document is turned into data, so neither the parser's exception nor an exhausted heap reaches the user.
 import { isAlias, isCollection, isPair, type Document, type Node } from "yaml";
 
-export interface AliasProblem { range: [number, number]; message: string; help: string }
+export interface AliasProblem { range: [number, number]; message: string; help: string; code?: string }
+
+/** Deeper than any inventory needs, shallow enough that no recursive reader runs out of stack. */
+const MAX_DEPTH = 64;
 
 /** Nodes the expanded document may hold: generous for reuse, far below what a bomb produces. */
 const budget = (literal: number): number => 10 * literal + 10_000;
@@ -14,11 +18,15 @@ export function aliasProblem(doc: Document): AliasProblem | undefined {
   const active = new Set<unknown>();
   let problem: AliasProblem | undefined;
   let literal = 0;
-  const size = (n: unknown, viaAlias: boolean): number => {
+  const size = (n: unknown, viaAlias: boolean, depth = 0): number => {
     if (problem || n === null || n === undefined) return 0;
+    if (depth > MAX_DEPTH) {
+      problem = { code: "yaml-syntax", range: rangeOf(n), message: `values nested more than ${MAX_DEPTH} levels deep`, help: "an inventory nests a few levels; check the indentation and brackets" };
+      return 0;
+    }
     if (isAlias(n)) {
       const target = n.resolve(doc);
-      const range: [number, number] = [n.range?.[0] ?? 0, n.range?.[1] ?? 1];
+      const range = rangeOf(n);
       if (!target) {
         problem = { range, message: `alias *${n.source} names no anchor defined before it`, help: `define '&${n.source}' on an earlier value, or write the value out` };
         return 0;
@@ -27,14 +35,21 @@ export function aliasProblem(doc: Document): AliasProblem | undefined {
         problem = { range, message: `alias *${n.source} refers to the value that contains it (a value cannot include itself)`, help: "write the repeated part out instead of aliasing its parent" };
         return 0;
       }
-      return size(target, true);
+      return size(target, true, depth);
     }
     if (!viaAlias) literal++;
     const known = sizes.get(n);
     if (known !== undefined && viaAlias) return known;
     active.add(n);
     let total = 1;
-    if (isCollection(n)) for (const it of n.items) total += isPair(it) ? size(it.key, viaAlias) + size(it.value, viaAlias) : size(it, viaAlias);
+    if (isCollection(n)) {
+      for (const it of n.items) {
+        if (isPair(it) && isCollection(it.key)) {
+          problem = { code: "yaml-syntax", range: rangeOf(it.key), message: "a key must be a plain word, not a list or mapping", help: "write 'key: value'; a '?' line starts a complex key" };
+        }
+        total += isPair(it) ? size(it.key, viaAlias, depth + 1) + size(it.value, viaAlias, depth + 1) : size(it, viaAlias, depth + 1);
+      }
+    }
     active.delete(n);
     sizes.set(n, total);
     return total;
@@ -49,11 +64,16 @@ export function aliasProblem(doc: Document): AliasProblem | undefined {
   return undefined;
 }
 
+const rangeOf = (n: unknown): [number, number] => {
+  const r = (n as Node).range;
+  return [r?.[0] ?? 0, r?.[1] ?? 1];
+};
+
 function firstAlias(doc: Document): [number, number] {
   let found: [number, number] | undefined;
   const walk = (n: unknown): void => {
     if (found || !n) return;
-    if (isAlias(n)) { found = [n.range?.[0] ?? 0, n.range?.[1] ?? 1]; return; }
+    if (isAlias(n)) { found = rangeOf(n); return; }
     if (isCollection(n)) for (const it of n.items) { if (isPair(it)) { walk(it.key); walk(it.value); } else walk(it); }
   };
   walk(doc.contents);

@@ -18,8 +18,10 @@ const YAML_CODES: Record<string, string> = { DUPLICATE_KEY: "duplicate-key" };
 
 /** Parse YAML keeping positions. Syntax, duplicate-key and alias problems come back as diagnostics. */
 export function parseSource(text: string, file: string): { source: Source; errors: Diagnostic[] } {
+  const deep = tooDeep(text);
+  if (deep) return deep(file);
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, logLevel: "error" });
   const pos = (offset: number, end: number) => {
     const p = lc.linePos(offset);
     return { line: p.line, col: p.col, length: Math.max(1, end - offset) };
@@ -41,7 +43,7 @@ export function parseSource(text: string, file: string): { source: Source; error
       help: "an inventory is UTF-8 YAML text; check that the right file is named" });
   }
   const alias = errors.length ? undefined : aliasProblem(doc);
-  if (alias) errors.push({ file, ...pos(...alias.range), code: "yaml-alias", object: "", message: alias.message, help: alias.help });
+  if (alias) errors.push({ file, ...pos(...alias.range), code: alias.code ?? "yaml-alias", object: "", message: alias.message, help: alias.help });
   const source: Source = {
     file, text, data: errors.length ? undefined : doc.toJS({ maxAliasCount: -1 }), // aliasProblem bounded the expansion
     at(path, key = false) {
@@ -52,11 +54,25 @@ export function parseSource(text: string, file: string): { source: Source; error
   return { source, errors };
 }
 
+/** Block nesting the parser would recurse through too deeply (its own stack overflow escapes it): refuse it first. */
+function tooDeep(text: string): ((file: string) => { source: Source; errors: Diagnostic[] }) | undefined {
+  const lines = text.split("\n");
+  const i = lines.findIndex((l) => (/^[\s?:-]*/.exec(l)?.[0].length ?? 0) > MAX_INDENT);
+  if (i < 0) return undefined;
+  return (file) => ({
+    source: { file, text, data: undefined, at: () => ({ line: i + 1, col: 1, length: 1 }) },
+    errors: [{ file, line: i + 1, col: 1, length: 1, code: "yaml-syntax", object: "", message: `indented more than ${MAX_INDENT} columns`,
+      help: "an inventory nests a few levels; check the indentation" }],
+  });
+}
+const MAX_INDENT = 256;
+
 function syntaxProblem(code: string, raw: string): { code: string; message: string; help: string } {
   if (code === "MULTIPLE_DOCS") {
     return { code: "yaml-syntax", message: "a second YAML document starts here; an inventory is one document",
       help: "remove this '---' line and merge what follows into the document above, or move it to its own file" };
   }
+  if (raw.includes("Maximum call stack")) return { code: "yaml-syntax", message: "brackets nested too deeply to read", help: "an inventory nests a few levels; check the brackets" };
   const message = raw.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
   return { code: "yaml-syntax", message, help: "fix the YAML syntax at this position" };
 }
