@@ -22,8 +22,8 @@ export function formatDiagnostic(d: Diagnostic, source: string): string {
   return lines.join("\n");
 }
 
-/** Control characters from the input (an escape sequence, binary bytes) must not reach the terminal: show each as '?', keeping columns. */
-const visible = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
+/** Control characters from the input (an escape sequence, binary bytes, a bidi override) must not reach the terminal: show each as '?', keeping columns. */
+const visible = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?");
 
 export function formatDiagnostics(ds: Diagnostic[], source: string): string {
   const sorted = [...ds].sort((a, b) => a.line - b.line || a.col - b.col || a.code.localeCompare(b.code));
