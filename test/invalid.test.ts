@@ -2,6 +2,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { compile } from "../src/compile.js";
+import { formatDiagnostics } from "../src/diag/diagnostic.js";
 import { gen, ROOT } from "./helpers/gen.js";
 import { RULE_CODES } from "./helpers/rule-codes.js";
 import { snapshotTree, tempDir } from "./helpers/tree.js";
@@ -41,6 +43,14 @@ describe("invalid inventories", () => {
       expect(snapshotTree(out)).toEqual(before);
     });
   }
+  it("compile() in process reports exactly what the CLI prints, for every case", () => {
+    for (const c of cases) {
+      const file = `test/cases/invalid/${c}.yaml`;
+      const text = readFileSync(join(ROOT, file), "utf8");
+      const r = compile(text, file, { site: c, source: file });
+      expect(r.ok ? "compiled" : formatDiagnostics(r.diagnostics, text), c).toBe(readFileSync(join(DIR, `${c}.expected`), "utf8"));
+    }
+  });
   it("validate reports every file's problems and exits 1", () => {
     const r = gen(["validate", "--inventory", "test/cases/invalid"]);
     expect(r.code).toBe(1);

@@ -54,25 +54,45 @@ export function parseSource(text: string, file: string): { source: Source; error
   return { source, errors };
 }
 
-/** Block nesting the parser would recurse through too deeply (its own stack overflow escapes it): refuse it first. */
+/**
+ * Nesting the parser would recurse through too deeply (in block style its stack overflow escapes it, in flow
+ * style where it overflows depends on the stack left): refuse it first, at a position that does not vary.
+ */
 function tooDeep(text: string): ((file: string) => { source: Source; errors: Diagnostic[] }) | undefined {
   const lines = text.split("\n");
   const i = lines.findIndex((l) => (/^[\s?:-]*/.exec(l)?.[0].length ?? 0) > MAX_INDENT);
-  if (i < 0) return undefined;
+  const at = i >= 0 ? { line: i + 1, col: 1, what: `indented more than ${MAX_INDENT} columns`, help: "check the indentation" } : deepBracket(lines);
+  if (!at) return undefined;
   return (file) => ({
-    source: { file, text, data: undefined, at: () => ({ line: i + 1, col: 1, length: 1 }) },
-    errors: [{ file, line: i + 1, col: 1, length: 1, code: "yaml-syntax", object: "", message: `indented more than ${MAX_INDENT} columns`,
-      help: "an inventory nests a few levels; check the indentation" }],
+    source: { file, text, data: undefined, at: () => ({ line: at.line, col: at.col, length: 1 }) },
+    errors: [{ file, line: at.line, col: at.col, length: 1, code: "yaml-syntax", object: "", message: at.what, help: `an inventory nests a few levels; ${at.help}` }],
   });
 }
+
+/** The first '[' or '{' nested more than MAX_BRACKETS deep, outside quotes and comments (a close approximation). */
+function deepBracket(lines: string[]): { line: number; col: number; what: string; help: string } | undefined {
+  let depth = 0;
+  for (let n = 0; n < lines.length; n++) {
+    const l = lines[n]!;
+    for (let c = 0; c < l.length; c++) {
+      const ch = l[c]!;
+      if (ch === "#" && (c === 0 || /\s/.test(l[c - 1]!))) break;
+      if (ch === "'" || ch === '"') { const end = l.indexOf(ch, c + 1); c = end < 0 ? l.length : end; continue; }
+      if (ch === "[" || ch === "{") depth++;
+      else if ((ch === "]" || ch === "}") && depth > 0) depth--;
+      if (depth > MAX_BRACKETS) return { line: n + 1, col: c + 1, what: `brackets nested more than ${MAX_BRACKETS} deep`, help: "check the brackets" };
+    }
+  }
+  return undefined;
+}
 const MAX_INDENT = 256;
+const MAX_BRACKETS = 64;
 
 function syntaxProblem(code: string, raw: string): { code: string; message: string; help: string } {
   if (code === "MULTIPLE_DOCS") {
     return { code: "yaml-syntax", message: "a second YAML document starts here; an inventory is one document",
       help: "remove this '---' line and merge what follows into the document above, or move it to its own file" };
   }
-  if (raw.includes("Maximum call stack")) return { code: "yaml-syntax", message: "brackets nested too deeply to read", help: "an inventory nests a few levels; check the brackets" };
   const message = raw.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
   return { code: "yaml-syntax", message, help: "fix the YAML syntax at this position" };
 }
