@@ -8,5 +8,16 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ["default"],
+    // `vitest run --coverage` (npm test): statements of src/ reached by in-process tests (CLI subprocesses are not
+    // counted); the thresholds are what the suite reaches, so coverage can only go up.
+    coverage: {
+      provider: "v8",
+      include: ["src/**/*.ts"],
+      reporter: ["text-summary", "json-summary"],
+      reportsDirectory: ".cache/coverage",
+      // Measured 2026-11-24 on the in-process tests alone: 98.25 % lines, 96.78 % statements, 90.71 % branches,
+      // 97.88 % functions; the whole suite (npm test) reaches at least that.
+      thresholds: { lines: 98, statements: 96, branches: 90, functions: 97 },
+    },
   },
 });

@@ -2,28 +2,32 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { compile } from "../src/compile.js";
+import { formatDiagnostics } from "../src/diag/diagnostic.js";
 import { gen, ROOT } from "./helpers/gen.js";
+import { RULE_CODES } from "./helpers/rule-codes.js";
 import { snapshotTree, tempDir } from "./helpers/tree.js";
 
 const DIR = join(ROOT, "test/cases/invalid");
 const out = tempDir("invalid");
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-/** Every rule code the validator can emit; each must have at least one case here. */
-const RULE_CODES = [
-  "yaml-syntax", "duplicate-key", "unknown-key", "wrong-type", "missing-key", "bad-value", "bad-format",
-  "cidr-host-bits", "invalid-cidr", "invalid-address", "gateway-outside-subnet", "static-outside-subnet", "range-outside-subnet",
-  "reserved-address", "range-reversed", "subnet-overlap", "address-collision", "vid-out-of-range", "vid-duplicate",
-  "ifname-too-long", "unknown-host", "unknown-bridge", "gateway-not-attached", "persistence-netplan-unowned",
-  "gateway-needs-vlan", "duplicate-name", "site-name-mismatch", "gateway-not-ours",
-];
 
+const listTs = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).map((f) => join(dir, f));
 const cases = readdirSync(DIR).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5)).sort();
 
 describe("invalid inventories", () => {
   it("cover every rule", () => {
-    const seen = new Set(cases.flatMap((c) => [...readFileSync(join(DIR, `${c}.expected`), "utf8").matchAll(/error\[([a-z-]+)\]/g)].map((m) => m[1])));
+    const seen = new Set(cases.flatMap((c) => [...readFileSync(join(DIR, `${c}.expected`), "utf8").matchAll(/error\[([a-z0-9-]+)\]/g)].map((m) => m[1])));
     expect(RULE_CODES.filter((c) => !seen.has(c))).toEqual([]);
+    expect([...seen].filter((c) => !RULE_CODES.includes(c))).toEqual([]); // a new code joins the list above
+  });
+  it("name every rule code the validator can report", () => {
+    // Literal codes in src/validate and src/model; the constructed `${role}-outside-subnet` ones are listed by hand above.
+    const src = [...listTs(join(ROOT, "src/validate")), ...listTs(join(ROOT, "src/model"))].map((f) => readFileSync(f, "utf8")).join("\n");
+    const literal = [...src.matchAll(/(?:report\([^;]*?|code: )"([a-z0-9]+(?:-[a-z0-9]+)+)"/g)].map((m) => m[1]!);
+    const notCodes = new Set(["host-bits", "ip-address", "bridge-owner"]);
+    expect([...new Set(literal)].filter((c) => !notCodes.has(c) && !RULE_CODES.includes(c))).toEqual([]);
   });
   for (const c of cases) {
     it(c, () => {
@@ -39,6 +43,14 @@ describe("invalid inventories", () => {
       expect(snapshotTree(out)).toEqual(before);
     });
   }
+  it("compile() in process reports exactly what the CLI prints, for every case", () => {
+    for (const c of cases) {
+      const file = `test/cases/invalid/${c}.yaml`;
+      const text = readFileSync(join(ROOT, file), "utf8");
+      const r = compile(text, file, { site: c, source: file });
+      expect(r.ok ? "compiled" : formatDiagnostics(r.diagnostics, text), c).toBe(readFileSync(join(DIR, `${c}.expected`), "utf8"));
+    }
+  });
   it("validate reports every file's problems and exits 1", () => {
     const r = gen(["validate", "--inventory", "test/cases/invalid"]);
     expect(r.code).toBe(1);

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { compile } from "../compile.js";
 import { formatDiagnostics } from "../diag/diagnostic.js";
 import { drift } from "../emit/drift.js";
-import { writeSite } from "../emit/write.js";
+import { leftovers, refuseNonFolder, writeSite } from "../emit/write.js";
 import { readSite } from "./load.js";
 
 export interface GenOptions { site: string; inventory: string; out: string; check?: boolean; quiet?: boolean }
@@ -17,7 +17,9 @@ export function runGen(o: GenOptions): number {
   }
   const dir = join(o.out, o.site);
   if (o.check) {
-    const d = drift(dir, r.build.files);
+    refuseNonFolder(dir);
+    const d = [...leftovers(o.out, o.site).map((l) => `leftover:   ${join(o.out, l.name)} (a killed run's ${l.kind === "old" ? "previous" : "unfinished"} tree)`),
+      ...drift(dir, r.build.files)];
     if (d.length) {
       process.stderr.write(`${dir} is not what ${paths.display} produces:\n${d.map((l) => `  ${l}`).join("\n")}\nrun: gen --site ${o.site}\n`);
       return 1;
@@ -25,7 +27,9 @@ export function runGen(o: GenOptions): number {
     if (!o.quiet) process.stdout.write(`${dir}: up to date (${r.build.files.length} files)\n`);
     return 0;
   }
-  const wrote = writeSite(o.out, o.site, r.build.files);
+  const notes: string[] = [];
+  const wrote = writeSite(o.out, o.site, r.build.files, notes);
+  for (const n of notes) process.stderr.write(`gen: ${n}\n`);
   if (!o.quiet) process.stdout.write(`${dir}: ${wrote ? "wrote" : "unchanged,"} ${r.build.files.length} files; review ${join(dir, "REVIEW.md")}\n`);
   return 0;
 }

@@ -12,15 +12,18 @@ export interface Diagnostic {
 
 /** Render one diagnostic as `file:line:col: error[code]: object: message`, the source line and a caret. */
 export function formatDiagnostic(d: Diagnostic, source: string): string {
-  const head = `${d.file}:${d.line}:${d.col}: error[${d.code}]: ${d.object ? `${d.object}: ` : ""}${d.message}`;
-  const text = source.split(/\r?\n/)[d.line - 1] ?? "";
+  const head = visible(`${d.file}:${d.line}:${d.col}: error[${d.code}]: ${d.object ? `${d.object}: ` : ""}${d.message}`);
+  const text = visible(source.split(/\r?\n/)[d.line - 1] ?? "");
   const num = String(d.line);
   const pad = " ".repeat(num.length);
   const width = Math.max(1, Math.min(d.length, Math.max(1, text.length - d.col + 1)));
   const lines = [head, ` ${num} | ${text}`, ` ${pad} | ${" ".repeat(d.col - 1)}^${"~".repeat(width - 1)}`];
-  if (d.help) lines.push(` ${pad} = help: ${d.help}`);
+  if (d.help) lines.push(visible(` ${pad} = help: ${d.help}`));
   return lines.join("\n");
 }
+
+/** Control characters from the input (an escape sequence, binary bytes, a bidi override) must not reach the terminal: show each as '?', keeping columns. */
+const visible = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?");
 
 export function formatDiagnostics(ds: Diagnostic[], source: string): string {
   const sorted = [...ds].sort((a, b) => a.line - b.line || a.col - b.col || a.code.localeCompare(b.code));

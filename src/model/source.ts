@@ -1,5 +1,7 @@
-import { isMap, isSeq, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isCollection, isMap, isSeq, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { Diagnostic } from "../diag/diagnostic.js";
+import { aliasProblem } from "./aliases.js";
+import { objectName } from "../validate/names.js";
 
 export type Path = ReadonlyArray<string | number>;
 
@@ -14,10 +16,12 @@ export interface Source {
 
 const YAML_CODES: Record<string, string> = { DUPLICATE_KEY: "duplicate-key" };
 
-/** Parse YAML keeping positions. Syntax and duplicate-key problems come back as diagnostics. */
+/** Parse YAML keeping positions. Syntax, duplicate-key and alias problems come back as diagnostics. */
 export function parseSource(text: string, file: string): { source: Source; errors: Diagnostic[] } {
+  const deep = tooDeep(text);
+  if (deep) return deep(file);
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, logLevel: "error" });
   const pos = (offset: number, end: number) => {
     const p = lc.linePos(offset);
     return { line: p.line, col: p.col, length: Math.max(1, end - offset) };
@@ -27,15 +31,21 @@ export function parseSource(text: string, file: string): { source: Source; error
   const kept = doc.errors.filter((e) => e.code in YAML_CODES || e === firstSyntax);
   const errors: Diagnostic[] = kept.map((e) => {
     const [start, end] = e.pos;
-    const code = YAML_CODES[e.code] ?? "yaml-syntax";
-    const message = e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-    return {
-      file, ...pos(start, end), code, object: "", message,
-      help: code === "duplicate-key" ? "each key may appear once per mapping; delete or merge the repeated one" : "fix the YAML syntax at this position",
-    };
+    if (e.code === "DUPLICATE_KEY") {
+      const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n]*[^:\s])/.exec(text.slice(start))?.[0] ?? text.slice(start, end);
+      return { file, ...pos(start, start + key.length), ...duplicateKey(doc, key.replace(/^["']|["']$/g, ""), start) };
+    }
+    return { file, ...pos(start, end), object: "", ...syntaxProblem(e.code, e.message) };
   });
+  const nul = text.indexOf("\0");
+  if (nul >= 0) { // binary input: the parser's complaints about it would only confuse
+    errors.splice(0, errors.length, { file, ...pos(nul, nul + 1), code: "yaml-syntax", object: "", message: "a NUL byte: this is not a text file",
+      help: "an inventory is UTF-8 YAML text; check that the right file is named" });
+  }
+  const alias = errors.length ? undefined : aliasProblem(doc);
+  if (alias) errors.push({ file, ...pos(...alias.range), code: alias.code ?? "yaml-alias", object: "", message: alias.message, help: alias.help });
   const source: Source = {
-    file, text, data: errors.length ? undefined : doc.toJS({ maxAliasCount: 100 }),
+    file, text, data: errors.length ? undefined : doc.toJS({ maxAliasCount: -1 }), // aliasProblem bounded the expansion
     at(path, key = false) {
       const r = findRange(doc, path, key);
       return pos(r[0], r[1]);
@@ -44,6 +54,80 @@ export function parseSource(text: string, file: string): { source: Source; error
   return { source, errors };
 }
 
+/**
+ * Nesting the parser would recurse through too deeply (in block style its stack overflow escapes it, in flow
+ * style where it overflows depends on the stack left): refuse it first, at a position that does not vary.
+ */
+function tooDeep(text: string): ((file: string) => { source: Source; errors: Diagnostic[] }) | undefined {
+  const lines = text.split("\n");
+  const i = lines.findIndex((l) => (/^[\s?:-]*/.exec(l)?.[0].length ?? 0) > MAX_INDENT);
+  const at = i >= 0 ? { line: i + 1, col: 1, what: `indented more than ${MAX_INDENT} columns`, help: "check the indentation" } : deepBracket(lines);
+  if (!at) return undefined;
+  return (file) => ({
+    source: { file, text, data: undefined, at: () => ({ line: at.line, col: at.col, length: 1 }) },
+    errors: [{ file, line: at.line, col: at.col, length: 1, code: "yaml-syntax", object: "", message: at.what, help: `an inventory nests a few levels; ${at.help}` }],
+  });
+}
+
+/** The first '[' or '{' nested more than MAX_BRACKETS deep, outside quotes and comments (a close approximation). */
+function deepBracket(lines: string[]): { line: number; col: number; what: string; help: string } | undefined {
+  let depth = 0;
+  for (let n = 0; n < lines.length; n++) {
+    const l = lines[n]!;
+    for (let c = 0; c < l.length; c++) {
+      const ch = l[c]!;
+      if (ch === "#" && (c === 0 || /\s/.test(l[c - 1]!))) break;
+      if (ch === "'" || ch === '"') { const end = l.indexOf(ch, c + 1); c = end < 0 ? l.length : end; continue; }
+      if (ch === "[" || ch === "{") depth++;
+      else if ((ch === "]" || ch === "}") && depth > 0) depth--;
+      if (depth > MAX_BRACKETS) return { line: n + 1, col: c + 1, what: `brackets nested more than ${MAX_BRACKETS} deep`, help: "check the brackets" };
+    }
+  }
+  return undefined;
+}
+const MAX_INDENT = 256;
+const MAX_BRACKETS = 64;
+
+function syntaxProblem(code: string, raw: string): { code: string; message: string; help: string } {
+  if (code === "MULTIPLE_DOCS") {
+    return { code: "yaml-syntax", message: "a second YAML document starts here; an inventory is one document",
+      help: "remove this '---' line and merge what follows into the document above, or move it to its own file" };
+  }
+  const message = raw.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+  return { code: "yaml-syntax", message, help: "fix the YAML syntax at this position" };
+}
+
+/** Name the repeated key and the mapping that holds it (the document is still readable as data). */
+function duplicateKey(doc: Document, key: string, start: number): { code: string; object: string; message: string; help: string } {
+  const path = pathAt(doc, start);
+  const object = objectName(aliasProblem(doc) ? undefined : doc.toJS({ maxAliasCount: -1 }), path);
+  return { code: "duplicate-key", object, message: `key '${key}' appears twice in this mapping`,
+    help: "each key may appear once per mapping; delete or merge the repeated one" };
+}
+
+/** Data path of the innermost collection that contains offset. */
+function pathAt(doc: Document, offset: number): Path {
+  const path: Array<string | number> = [];
+  let node: unknown = doc.contents;
+  for (;;) {
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isCollection(p.value) && inside(p.value, offset));
+      if (pair && isScalar(pair.key)) { path.push(String(pair.key.value)); next = pair.value; }
+    } else if (isSeq(node)) {
+      const i = node.items.findIndex((it) => isCollection(it) && inside(it, offset));
+      if (i >= 0) { path.push(i); next = node.items[i]; }
+    }
+    if (next === undefined) return path;
+    node = next;
+  }
+}
+
+const inside = (n: unknown, offset: number): boolean => {
+  const r = (n as Node).range;
+  return !!r && r[0] <= offset && offset < r[1];
+};
+
 function findRange(doc: Document, path: Path, wantKey: boolean): [number, number] {
   let node: unknown = doc.contents;
   let range: [number, number] = rangeOf(node) ?? [0, 1];
@@ -51,6 +135,7 @@ function findRange(doc: Document, path: Path, wantKey: boolean): [number, number
     const seg = path[i];
     let next: unknown;
     let keyNode: unknown;
+    if (isAlias(node)) node = node.resolve(doc); // point into the anchored value the data came from
     if (isMap(node)) {
       const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
       if (pair) { next = pair.value; keyNode = pair.key; }

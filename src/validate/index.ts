@@ -1,7 +1,8 @@
 import type { Diagnostic } from "../diag/diagnostic.js";
 import type { Source } from "../model/source.js";
 import { makeContext, type Rule } from "./context.js";
-import { onlyUnknownKeys, schemaDiagnostics } from "./schema.js";
+import { shapeIntact, schemaDiagnostics } from "./schema.js";
+import { attachOnce } from "./rules/attach-once.js";
 import { addressCollision } from "./rules/address-collision.js";
 import { cidrForm } from "./rules/cidr-form.js";
 import { gatewayPlacement } from "./rules/gateway-placement.js";
@@ -24,17 +25,17 @@ import { vrouterVrid } from "./rules/vrouter-vrid.js";
 
 /** Semantic rules, each in its own file; all run, and all their findings are reported together. */
 export const RULES: Rule[] = [
-  siteName, uniqueNames, cidrForm, membership, rangeOrder, subnetOverlap, addressCollision, vlans, references, gatewayPlacement,
+  siteName, uniqueNames, cidrForm, membership, attachOnce, rangeOrder, subnetOverlap, addressCollision, vlans, references, gatewayPlacement,
   vrouterReferences, vrouterAddresses, vrouterNames, vrouterLegs, vrouterUpstreams, vrouterHa, vrouterPriorities, vrouterVrid, vrouterSync,
 ];
 
 /**
- * Schema first; semantic rules run when the shape is sound (unknown keys alone do not stop them),
+ * Schema first; semantic rules run when the shape is sound (unknown keys and wrong values do not stop them; a wrong type or a missing key does),
  * so one run reports everything that can be known.
  */
 export function validate(src: Source, expectedSite: string): Diagnostic[] {
   const out = schemaDiagnostics(src);
-  if (!onlyUnknownKeys(out)) return out;
+  if (!shapeIntact(out)) return out;
   const ctx = makeContext(src, expectedSite, out);
   for (const rule of RULES) rule(ctx);
   return out;

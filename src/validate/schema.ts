@@ -20,9 +20,12 @@ export function schemaDiagnostics(src: Source): Diagnostic[] {
   return out;
 }
 
-/** True when every schema error leaves the data's shape intact (only unknown keys), so semantic rules can still run. */
-export function onlyUnknownKeys(ds: Diagnostic[]): boolean {
-  return ds.every((d) => d.code === "unknown-key");
+/**
+ * True when every schema error leaves the data's shape intact (an unknown key, or a value of the right type
+ * that is out of range, not one of the allowed words, or badly formed), so semantic rules can still run.
+ */
+export function shapeIntact(ds: Diagnostic[]): boolean {
+  return ds.every((d) => d.code === "unknown-key" || d.code === "bad-value" || d.code === "bad-format");
 }
 
 function toDiagnostic(src: Source, e: ErrorObject): Diagnostic {

@@ -15,6 +15,7 @@ export const vlans: Rule = (ctx) => {
     (n.attach ?? []).forEach((a, j) => {
       const key = `${a.host}/${a.bridge}/${n.vlan}`;
       const other = used.get(key);
+      if (other === n.name) return; // the same host twice in one network: reported by attach-once
       if (other) {
         ctx.report(["networks", i, "vlan"], "vid-duplicate", `VLAN ${n.vlan} is already used on ${a.host}'s bridge ${a.bridge} by network ${other}`,
           "each VLAN ID appears once per bridge: pick another ID or another bridge");

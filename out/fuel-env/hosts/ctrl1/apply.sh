@@ -214,7 +214,7 @@ inverse_8() {
 # step 10 (services): install /etc/sitegen/vrouter/keepalived.conf and sitegen-vrouter-keepalived.service, which runs VRRP (keepalived, virtual_router_id 52, priority 150) inside vrouter, write /etc/sitegen/vrouter/vrrp-auth.conf (0600) from vault_fuel_env_vrrp_pass, and (re)start it
 apply_9() {
   # shellcheck disable=SC2016 # literal $ in the prefix
-  install_secret /etc/sitegen/vrouter/vrrp-auth.conf vault_fuel_env_vrrp_pass '$VRRP_AUTH_PASS=' '^[A-Za-z0-9%+,.:@_-]{1,8}$' || return 1
+  install_secret /etc/sitegen/vrouter/vrrp-auth.conf vault_fuel_env_vrrp_pass "\$VRRP_AUTH_PASS=" '^[A-Za-z0-9%+,.:@_-]{1,8}$' || return 1
   install_file /etc/sitegen/vrouter/keepalived.conf 0644 || return 1
   install_file /etc/sitegen/vrouter/ha-notify.sh 0755 || return 1
   install_file /etc/systemd/system/sitegen-vrouter-keepalived.service 0644 || return 1

@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// Mutation testing, on demand (not in CI): `npm run test:mutation [-- --count N --seed S --file src/x.ts]`.
+// Copies the project to a scratch folder once, then for each sampled mutant (one small operator change in
+// one src/ file: a comparison, a boolean, an off-by-one, some/every, and/or) runs the behavioural test
+// files, never the byte comparisons of goldens and committed out/ (golden.test.ts, cli.test.ts). A mutant
+// is killed when a test fails (or times out). Prints the score and every survivor; writes
+// .cache/mutation/report.json.
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
+const COUNT = Number(arg("count", "40"));
+const SEED = Number(arg("seed", "14"));
+const ONLY = arg("file", "");
+const TESTS = ["test/invalid.test.ts", "test/property.test.ts", "test/free-text.test.ts", "test/parse-hardening.test.ts", "test/vrouter-rules.test.ts",
+  "test/ansible-bundle.test.ts", "test/yaml-emitter.test.ts", "test/cli-inprocess.test.ts"];
+
+/** [name, pattern, replacement]: each match of pattern is one candidate mutant. */
+const OPERATORS = [
+  ["=== to !==", / === /g, " !== "], ["!== to ===", / !== /g, " === "],
+  ["<= to <", / <= /g, " < "], [">= to >", / >= /g, " > "], ["< to <=", / < (?!=)/g, " <= "], ["> to >=", / > (?!=)/g, " >= "],
+  ["&& to ||", / && /g, " || "], ["|| to &&", / \|\| /g, " && "],
+  ["+ 1 to - 1", / \+ 1\b/g, " - 1"], ["- 1 to + 1", / - 1\b/g, " + 1"],
+  ["true to false", /\btrue\b/g, "false"], ["false to true", /\bfalse\b/g, "true"],
+  ["some to every", /\.some\(/g, ".every("], ["every to some", /\.every\(/g, ".some("],
+];
+
+const walk = (d) => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
+const sources = walk(join(root, "src")).filter((f) => f.endsWith(".ts") && !f.includes("/generated/") && !f.endsWith("types.ts") && (!ONLY || f.endsWith(ONLY)));
+
+function candidates() {
+  const out = [];
+  for (const f of sources) {
+    const text = readFileSync(f, "utf8");
+    for (const [name, re, rep] of OPERATORS) {
+      for (const m of text.matchAll(re)) {
+        const line = text.slice(0, m.index).split("\n").length;
+        const lineText = text.split("\n")[line - 1].trim();
+        if (lineText.startsWith("//") || lineText.startsWith("*") || lineText.startsWith("import")) continue;
+        out.push({ file: relative(root, f), index: m.index, length: m[0].length, rep, name, line, lineText });
+      }
+    }
+  }
+  return out;
+}
+
+/** A small deterministic generator (mulberry32), so a seed names the same sample on every machine. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+}
+
+function sample(all) {
+  const r = rng(SEED);
+  const xs = [...all];
+  for (let i = xs.length - 1; i > 0; i--) { const j = Math.floor(r() * (i + 1)); [xs[i], xs[j]] = [xs[j], xs[i]]; }
+  return xs.slice(0, Math.min(COUNT, xs.length));
+}
+
+function scratch() {
+  const dir = mkdtempSync(join(tmpdir(), "sitegen-mutation-"));
+  for (const p of ["src", "test", "templates", "inventories", "out", "scripts", "package.json", "tsconfig.json", "vitest.config.ts", "dist"]) cpSync(join(root, p), join(dir, p), { recursive: true });
+  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+  return dir;
+}
+
+function main() {
+  const all = candidates();
+  const picked = sample(all);
+  const dir = scratch();
+  const results = [];
+  try {
+    picked.forEach((m, i) => {
+      const path = join(dir, m.file);
+      const orig = readFileSync(path, "utf8");
+      writeFileSync(path, orig.slice(0, m.index) + m.rep + orig.slice(m.index + m.length));
+      const t0 = Date.now();
+      const r = spawnSync("npx", ["vitest", "run", "--bail", "1", ...TESTS], { cwd: dir, env: { ...process.env, SITEGEN_PROPERTY_RUNS: "300" }, encoding: "utf8", timeout: 300_000 });
+      writeFileSync(path, orig);
+      const killed = r.status !== 0;
+      results.push({ ...m, killed, seconds: Math.round((Date.now() - t0) / 1000) });
+      process.stdout.write(`${i + 1}/${picked.length} ${killed ? "killed  " : "SURVIVED"} ${m.file}:${m.line} ${m.name}: ${m.lineText.slice(0, 100)}\n`);
+    });
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+  const killed = results.filter((r) => r.killed).length;
+  const score = results.length ? (100 * killed) / results.length : 0;
+  process.stdout.write(`\nmutation score: ${killed}/${results.length} killed (${score.toFixed(1)} %), ${all.length} candidates, seed ${SEED}\n`);
+  for (const s of results.filter((r) => !r.killed)) process.stdout.write(`survivor: ${s.file}:${s.line} ${s.name}: ${s.lineText}\n`);
+  mkdirSync(join(root, ".cache/mutation"), { recursive: true });
+  writeFileSync(join(root, ".cache/mutation/report.json"), `${JSON.stringify({ seed: SEED, candidates: all.length, score, results }, null, 1)}\n`);
+}
+
+execFileSync("npm", ["run", "build"], { cwd: root, stdio: "ignore" });
+main();
