@@ -73,7 +73,7 @@ export const keepalived: Target = {
     const made = vs.flatMap((v) => v.members.map((m) => daemon(site, v, m, spec(site, v, m))));
     return {
       steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => vrrpGate(v, m))),
-      tests: vs.flatMap((v) => v.members.flatMap((m) => reviewLines(m.host, "tests/keepalived", { name: v.name, transitions: transitionsFile(v) }))),
+      tests: vs.flatMap((v) => v.members.flatMap((m) => reviewLines(m.host, "keepalived/review-tests", { name: v.name, transitions: transitionsFile(v) }))),
     };
   },
 };

@@ -79,7 +79,7 @@ export const pacemaker: Target = {
     return {
       steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => clusterGate(v, m))),
       // the drill moves the resources off the preferred member
-      tests: vs.flatMap((v) => v.members.filter((m) => m.primary).flatMap((m) => reviewLines(m.host, "tests/pacemaker", { host: m.host }))),
+      tests: vs.flatMap((v) => v.members.filter((m) => m.primary).flatMap((m) => reviewLines(m.host, "pacemaker/review-tests", { host: m.host }))),
     };
   },
 };
