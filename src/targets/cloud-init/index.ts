@@ -48,7 +48,8 @@ function nodeFilesOf(site: Site, v: Vrouter, n: VrouterNode): Artifact[] {
 function nodeGates(v: Vrouter, n: VrouterNode): HostGate[] {
   const n1 = viaNetplan(n) ? [gate(n.host, "netplan-bridge", n.bridge.name, `netplan defines ${n.bridge.name} (the drop-in merges into it)`,
     { bridge: n.bridge.name })] : [];
-  return [...n1, gate(n.host, "default-route", "default", "the current default route, which the takeover saves and the rollback gives back", { via: v.management.vip })];
+  const n2 = gate(n.host, "default-route", "default", "the current default route, which the takeover saves and the rollback gives back", { via: v.management.vip });
+  return [...n1, n2];
 }
 
 function nodeChecks(v: Vrouter, n: VrouterNode): Array<Check & { host: string; title: string }> {

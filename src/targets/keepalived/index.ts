@@ -59,9 +59,13 @@ function spec(site: Site, v: KRouter, m: VrouterMember): DaemonSpec {
 
 function vrrpGate(v: KRouter, m: VrouterMember): HostGate {
   const k = v.ha.vrrp;
-  return gate(m.host, "vrrp-segment", `vrid ${k.vrid}`,
- `no router but ${v.name}'s members sends VRRP adverts with virtual_router_id ${k.vrid} on ${m.bridges.management.name}, and nothing else holds ${v.management.vip}`,
-    { bridge: m.bridges.management.name, vrid: String(k.vrid), members: v.members.map((x) => x.address!).join(" "), address: v.management.vip, seconds: String(3 * k.interval + 1) });
+  const bridge = m.bridges.management.name;
+  const title = `no router but ${v.name}'s members sends VRRP adverts with virtual_router_id ${k.vrid} on ${bridge}, `
+    + `and nothing else holds ${v.management.vip}`;
+  // about three advert intervals
+  const seconds = String(3 * k.interval + 1);
+  return gate(m.host, "vrrp-segment", `vrid ${k.vrid}`, title,
+    { bridge, vrid: String(k.vrid), members: v.members.map((x) => x.address!).join(" "), address: v.management.vip, seconds });
 }
 
 export const keepalived: Target = {

@@ -65,7 +65,7 @@ function clusterOf(site: Site, v: HaRouter<PacemakerHa>, m: VrouterMember): { st
 function clusterGate(v: HaRouter<PacemakerHa>, m: VrouterMember): HostGate {
   const p = v.ha.prefix;
   return gate(m.host, "cluster-members", "pacemaker",
- `Pacemaker runs here and knows every member, its IPaddr2 can work in a namespace, and nothing but resource ${p}-vip-mgmt holds ${v.management.vip}`,
+    `Pacemaker runs here and knows every member, its IPaddr2 can work in a namespace, and nothing but resource ${p}-vip-mgmt holds ${v.management.vip}`,
     { members: v.members.map((x) => x.host), resource: `${p}-vip-mgmt`, address: v.management.vip });
 }
 

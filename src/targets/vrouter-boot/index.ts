@@ -70,7 +70,8 @@ export const vrouterBoot: Target = {
   plan: (site) => {
     const made = site.vrouters.flatMap((v) => v.members.map((m) => bootStep(site, v, m)));
     // what the boot unit waits for and what waits for it (text: templates/vrouter-boot/review-notes.hbs)
-    const notes = site.vrouters.flatMap((v) => v.members.flatMap((m) => reviewLines(m.host, "vrouter-boot/review-notes", { unit: bootUnit(v), ...bootOrder(v, m) })));
+    const notes = site.vrouters.flatMap((v) => v.members.flatMap((m) =>
+      reviewLines(m.host, "vrouter-boot/review-notes", { unit: bootUnit(v), ...bootOrder(v, m) })));
     return { steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), notes };
   },
 };
