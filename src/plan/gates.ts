@@ -58,7 +58,8 @@ export const GATES: { readonly [K in GateKind]: GateDef } = {
   "vip-free": { id: "V5", stops: "something already answers on the VIP: two routers would claim it" },
   "vrrp-segment": {
     id: "V6",
-    stops: "VRRP adverts with the router's ID come from an address that is not a member (a foreign router uses the ID), or the VIP answers while nobody advertises it",
+    stops: "VRRP adverts with the router's ID come from an address that is not a member (a foreign router uses the ID), "
+      + "or the VIP answers while nobody advertises it",
   },
   "cluster-members": {
     id: "V7",

@@ -20,5 +20,5 @@ export interface Target {
   plan(site: Site): Contribution;
 }
 
-/** A target's REVIEW.md lines for one host, from templates/review/<name>.hbs (one item a line). */
-export const reviewLines = (host: string, name: string, vm: object): HostText[] => renderLines(`review/${name}`, vm).map((text) => ({ host, text }));
+/** A target's REVIEW.md lines for one host, from templates/<name>.hbs (one item a line), in the target's own template folder. */
+export const reviewLines = (host: string, name: string, vm: object): HostText[] => renderLines(name, vm).map((text) => ({ host, text }));

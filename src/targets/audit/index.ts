@@ -24,7 +24,8 @@ export function hostGates(h: Host): HostGate[] {
   const gates: HostGate[] = [];
   for (const [family, key] of FORWARDING) {
     if (h.forwarding[family]) {
-      gates.push(gate(h.name, "sysctl", key, `${key} must be 1 (the host routes between its planes)`, { key, path: `/proc/sys/${key.replace(/\./g, "/")}`, expected: "1" }));
+      gates.push(gate(h.name, "sysctl", key, `${key} must be 1 (the host routes between its planes)`,
+        { key, path: `/proc/sys/${key.replace(/\./g, "/")}`, expected: "1" }));
     }
   }
   for (const b of h.bridges) {

@@ -48,7 +48,8 @@ function nodeFilesOf(site: Site, v: Vrouter, n: VrouterNode): Artifact[] {
 function nodeGates(v: Vrouter, n: VrouterNode): HostGate[] {
   const n1 = viaNetplan(n) ? [gate(n.host, "netplan-bridge", n.bridge.name, `netplan defines ${n.bridge.name} (the drop-in merges into it)`,
     { bridge: n.bridge.name })] : [];
-  return [...n1, gate(n.host, "default-route", "default", "the current default route, which the takeover saves and the rollback gives back", { via: v.management.vip })];
+  const n2 = gate(n.host, "default-route", "default", "the current default route, which the takeover saves and the rollback gives back", { via: v.management.vip });
+  return [...n1, n2];
 }
 
 function nodeChecks(v: Vrouter, n: VrouterNode): Array<Check & { host: string; title: string }> {
@@ -70,11 +71,11 @@ export const cloudInit: Target = {
       artifacts: each((v, n) => nodeFilesOf(site, v, n)),
       gates: each(nodeGates),
       checks: each(nodeChecks),
-      notes: each((v, n) => reviewLines(n.host, "notes/node", {
+      notes: each((v, n) => reviewLines(n.host, "cloud-init/review-notes", {
         host: n.host, name: v.name, mgmtVip: v.management.vip, dns: v.dns !== undefined, ntp: v.ntp !== undefined,
         netplan: viaNetplan(n), bridge: n.bridge.name, owner: n.bridge.owner, saved: savedDir(v),
       })),
-      tests: each((v, n) => reviewLines(n.host, "tests/node", {
+      tests: each((v, n) => reviewLines(n.host, "cloud-init/review-tests", {
         probe: v.dns?.upstreams[0] ?? v.gateway, mgmtVip: v.management.vip, pubVip: v.public.vip, dns: v.dns !== undefined, ntp: v.ntp !== undefined,
       })),
     };

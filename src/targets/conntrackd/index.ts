@@ -56,9 +56,9 @@ export const conntrackd: Target = {
         config: { name: "conntrackd.conf", content: conntrackdConfText(site, v, m) },
         command: ["/usr/sbin/conntrackd", "-C", "{conf}"],
       }))));
-    // on every member, what shows the sync working (text: templates/review/tests/conntrackd.hbs)
+    // on every member, what shows the sync working (text: templates/conntrackd/review-tests.hbs)
     const tests = site.vrouters.filter(withHa).flatMap((v) => v.members.flatMap((m) =>
-      reviewLines(m.host, "tests/conntrackd", { ct: `ip netns exec ${v.namespace} conntrackd -C ${conntrackdConf(v)}` })));
+      reviewLines(m.host, "conntrackd/review-tests", { ct: `ip netns exec ${v.namespace} conntrackd -C ${conntrackdConf(v)}` })));
     return { steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), tests };
   },
 };

@@ -59,9 +59,13 @@ function spec(site: Site, v: KRouter, m: VrouterMember): DaemonSpec {
 
 function vrrpGate(v: KRouter, m: VrouterMember): HostGate {
   const k = v.ha.vrrp;
-  return gate(m.host, "vrrp-segment", `vrid ${k.vrid}`,
- `no router but ${v.name}'s members sends VRRP adverts with virtual_router_id ${k.vrid} on ${m.bridges.management.name}, and nothing else holds ${v.management.vip}`,
-    { bridge: m.bridges.management.name, vrid: String(k.vrid), members: v.members.map((x) => x.address!).join(" "), address: v.management.vip, seconds: String(3 * k.interval + 1) });
+  const bridge = m.bridges.management.name;
+  const title = `no router but ${v.name}'s members sends VRRP adverts with virtual_router_id ${k.vrid} on ${bridge}, `
+    + `and nothing else holds ${v.management.vip}`;
+  // about three advert intervals
+  const seconds = String(3 * k.interval + 1);
+  return gate(m.host, "vrrp-segment", `vrid ${k.vrid}`, title,
+    { bridge, vrid: String(k.vrid), members: v.members.map((x) => x.address!).join(" "), address: v.management.vip, seconds });
 }
 
 export const keepalived: Target = {
@@ -73,7 +77,7 @@ export const keepalived: Target = {
     const made = vs.flatMap((v) => v.members.map((m) => daemon(site, v, m, spec(site, v, m))));
     return {
       steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => vrrpGate(v, m))),
-      tests: vs.flatMap((v) => v.members.flatMap((m) => reviewLines(m.host, "tests/keepalived", { name: v.name, transitions: transitionsFile(v) }))),
+      tests: vs.flatMap((v) => v.members.flatMap((m) => reviewLines(m.host, "keepalived/review-tests", { name: v.name, transitions: transitionsFile(v) }))),
     };
   },
 };

@@ -145,22 +145,39 @@ export function memberSteps(v: Vrouter, m: VrouterMember): Step[] {
   return [namespaceStep(v, m), legStep(v, m, v.management), legStep(v, m, v.public), ...(route ? [route] : []), filterStep(v, m)];
 }
 
+/** The programs this member's router and its services run. */
+function tools(v: Vrouter, m: VrouterMember): string[] {
+  const ovs = [v.management, v.public].some((l) => m.bridges[l.role].type === "ovs");
+  return ["ip", v.nat.backend === "nftables" ? "nft" : "iptables", ...(v.dns ? ["dnsmasq"] : []),
+    ...(v.ntp ? [v.ntp.daemon === "chrony" ? "chronyd" : "ntpd"] : []), ...(ovs ? ["ovs-vsctl"] : []), ...(v.ha ? HA_TOOLS[v.ha.manager] : [])];
+}
+
+function bridgeGate(m: VrouterMember, l: VrouterLeg): HostGate {
+  const b = m.bridges[l.role];
+  return gate(m.host, "vrouter-bridge", b.name, `${b.name} exists and is ${b.type === "ovs" ? "an Open vSwitch" : "a Linux"} bridge (the ${l.role} leg's)`,
+    { bridge: b.name, type: b.type });
+}
+
+/** The veth's host end, for a leg on a Linux bridge (an OVS leg is an internal port). */
+function vethGates(m: VrouterMember, l: VrouterLeg): HostGate[] {
+  const b = m.bridges[l.role];
+  if (b.type !== "linux") return [];
+  return [gate(m.host, "veth-free", l.peer, `${l.peer} does not exist yet (or is our veth on ${b.name})`, { ifname: l.peer, bridge: b.name })];
+}
+
 function memberGates(v: Vrouter, m: VrouterMember): HostGate[] {
   const legs = [v.management, v.public];
-  const tools = ["ip", v.nat.backend === "nftables" ? "nft" : "iptables", ...(v.dns ? ["dnsmasq"] : []), ...(v.ntp ? [v.ntp.daemon === "chrony" ? "chronyd" : "ntpd"] : []),
-    ...(legs.some((l) => m.bridges[l.role].type === "ovs") ? ["ovs-vsctl"] : []), ...(v.ha ? HA_TOOLS[v.ha.manager] : [])];
-  const out: HostGate[] = [
-    gate(m.host, "tools-present", tools.join(" "), `the programs the router needs are installed: ${tools.join(", ")}`, { tools }),
-    ...legs.map((l) => gate(m.host, "vrouter-bridge", m.bridges[l.role].name, `${m.bridges[l.role].name} exists and is ${m.bridges[l.role].type === "ovs" ? "an Open vSwitch" : "a Linux"} bridge (the ${l.role} leg's)`,
-      { bridge: m.bridges[l.role].name, type: m.bridges[l.role].type })),
-    gate(m.host, "netns-free", v.namespace, `network namespace ${v.namespace} does not exist yet (or is exactly ours)`, { namespace: v.namespace, link: v.management.link }),
-    ...legs.filter((l) => m.bridges[l.role].type === "linux").map((l) => gate(m.host, "veth-free", l.peer, `${l.peer} does not exist yet (or is our veth on ${m.bridges[l.role].name})`,
-      { ifname: l.peer, bridge: m.bridges[l.role].name })),
+  const t = tools(v, m);
+  const vips = m.holdsVips ? legs.map((l) => gate(m.host, "vip-free", l.vip, `${l.role} VIP ${l.vip} answers nobody yet (or is held by our ${v.namespace})`,
+    { address: l.vip, namespace: v.namespace })) : [];
+  return [
+    gate(m.host, "tools-present", t.join(" "), `the programs the router needs are installed: ${t.join(", ")}`, { tools: t }),
+    ...legs.map((l) => bridgeGate(m, l)),
+    gate(m.host, "netns-free", v.namespace, `network namespace ${v.namespace} does not exist yet (or is exactly ours)`,
+      { namespace: v.namespace, link: v.management.link }),
+    ...legs.flatMap((l) => vethGates(m, l)),
+    ...vips,
   ];
-  if (m.holdsVips) {
-    out.push(...legs.map((l) => gate(m.host, "vip-free", l.vip, `${l.role} VIP ${l.vip} answers nobody yet (or is held by our ${v.namespace})`, { address: l.vip, namespace: v.namespace })));
-  }
-  return out;
 }
 
 /** The final verify re-runs every member step's checks under one title. */

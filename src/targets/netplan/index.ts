@@ -49,7 +49,7 @@ export const netplan: Target = {
     return {
       steps: made.map((m) => m.step),
       reverify: made.map((m) => reverify(m.step, gatewayTitle(m.g))),
-      notes: made.flatMap((m) => reviewLines(m.step.host, "notes/gateway-netplan", { ifname: m.g.ifname, bridge: m.g.bridge.name })),
+      notes: made.flatMap((m) => reviewLines(m.step.host, "netplan/review-notes", { ifname: m.g.ifname, bridge: m.g.bridge.name })),
       artifacts: made.map((m) => m.file.artifact),
       decisions: site.hosts.flatMap((h) => mine(h).map((g) => ({ host: h.name, key: "persistence", value: "netplan", subject: g.ifname, reason: g.persistenceReason }))),
     };

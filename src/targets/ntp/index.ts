@@ -30,8 +30,8 @@ const resolvConf = (site: Site, v: Vrouter) => ({
   content: `# ${headerText(site)}\n# Resolvers for programs in namespace ${v.namespace} (the NTP server's upstream names).\n${v.dns!.upstreams.map((u) => `nameserver ${u}\n`).join("")}`,
 });
 
-/** The NTP server never steers the member's own clock (text: templates/review/notes/router-ntp.hbs). */
-const notes = (v: Vrouter) => (v.ntp ? v.members.flatMap((m) => reviewLines(m.host, "notes/router-ntp", { host: m.host, daemon: v.ntp!.daemon })) : []);
+/** The NTP server never steers the member's own clock (text: templates/ntp/review-notes.hbs). */
+const notes = (v: Vrouter) => (v.ntp ? v.members.flatMap((m) => reviewLines(m.host, "ntp/review-notes", { host: m.host, daemon: v.ntp!.daemon })) : []);
 
 const spec = (site: Site) => (v: Vrouter): DaemonSpec => {
   const d = v.ntp!.daemon;

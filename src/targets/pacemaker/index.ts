@@ -65,7 +65,7 @@ function clusterOf(site: Site, v: HaRouter<PacemakerHa>, m: VrouterMember): { st
 function clusterGate(v: HaRouter<PacemakerHa>, m: VrouterMember): HostGate {
   const p = v.ha.prefix;
   return gate(m.host, "cluster-members", "pacemaker",
- `Pacemaker runs here and knows every member, its IPaddr2 can work in a namespace, and nothing but resource ${p}-vip-mgmt holds ${v.management.vip}`,
+    `Pacemaker runs here and knows every member, its IPaddr2 can work in a namespace, and nothing but resource ${p}-vip-mgmt holds ${v.management.vip}`,
     { members: v.members.map((x) => x.host), resource: `${p}-vip-mgmt`, address: v.management.vip });
 }
 
@@ -79,7 +79,7 @@ export const pacemaker: Target = {
     return {
       steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => clusterGate(v, m))),
       // the drill moves the resources off the preferred member
-      tests: vs.flatMap((v) => v.members.filter((m) => m.primary).flatMap((m) => reviewLines(m.host, "tests/pacemaker", { host: m.host }))),
+      tests: vs.flatMap((v) => v.members.filter((m) => m.primary).flatMap((m) => reviewLines(m.host, "pacemaker/review-tests", { host: m.host }))),
     };
   },
 };

@@ -66,7 +66,8 @@ export const systemd: Target = {
     return {
       steps: made.map((m) => m.step),
       reverify: made.map((m) => reverify(m.step, gatewayTitle(m.g))),
-      notes: made.flatMap((m) => reviewLines(m.step.host, "notes/gateway-systemd", { unit: m.g.unit, waitSeconds: WAIT_SECONDS, libvirt: m.g.bridge.owner === "libvirt" })),
+      notes: made.flatMap((m) => reviewLines(m.step.host, "systemd/review-notes",
+        { unit: m.g.unit, waitSeconds: WAIT_SECONDS, libvirt: m.g.bridge.owner === "libvirt" })),
       artifacts: made.map((m) => m.file.artifact),
       decisions: site.hosts.flatMap((h) => mine(h).map((g) => ({ host: h.name, key: "persistence", value: "systemd", subject: g.ifname, reason: g.persistenceReason }))),
     };

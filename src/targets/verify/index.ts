@@ -24,6 +24,7 @@ export const verify: Target = {
   plan: (site): Contribution => ({
     checks: site.hosts.flatMap(hostChecks),
     tests: site.hosts.flatMap((h) => h.checked.flatMap((c) =>
-      reviewLines(h.name, "tests/checked", { address: c.address, network: c.network, router: c.on === "router" ? c.router ?? "" : "", bridge: c.bridge ?? "" }))),
+      reviewLines(h.name, "verify/review-tests",
+        { address: c.address, network: c.network, router: c.on === "router" ? c.router ?? "" : "", bridge: c.bridge ?? "" }))),
   }),
 };

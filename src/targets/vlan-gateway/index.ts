@@ -34,10 +34,11 @@ export function runtimeStep(host: string, g: HostGateway): Step {
 }
 
 const notes = (h: Host) => h.gateways.filter((g) => g.bridge.owner === "libvirt").flatMap((g) =>
-  reviewLines(h.name, "notes/gateway-libvirt", { network: g.bridge.libvirtNetwork ?? "", bridge: g.bridge.name, unit: g.unit, ifname: g.ifname }));
+  reviewLines(h.name, "vlan-gateway/review-notes", { network: g.bridge.libvirtNetwork ?? "", bridge: g.bridge.name, unit: g.unit, ifname: g.ifname }));
 
 const tests = (h: Host) => h.gateways.flatMap((g) =>
-  reviewLines(h.name, "tests/gateway", { address: g.address, targets: g.testTargets.slice(0, 3), network: g.network, cidr: g.cidr, ifname: g.ifname, ifaddr: g.ifaddr }));
+  reviewLines(h.name, "vlan-gateway/review-tests",
+    { address: g.address, targets: g.testTargets.slice(0, 3), network: g.network, cidr: g.cidr, ifname: g.ifname, ifaddr: g.ifaddr }));
 
 export const vlanGateway: Target = {
   name: "vlan-gateway",

@@ -69,8 +69,9 @@ export const vrouterBoot: Target = {
   checkedBy: ["shellcheck", "systemd-analyze"],
   plan: (site) => {
     const made = site.vrouters.flatMap((v) => v.members.map((m) => bootStep(site, v, m)));
-    // what the boot unit waits for and what waits for it (text: templates/review/notes/router-boot.hbs)
-    const notes = site.vrouters.flatMap((v) => v.members.flatMap((m) => reviewLines(m.host, "notes/router-boot", { unit: bootUnit(v), ...bootOrder(v, m) })));
+    // what the boot unit waits for and what waits for it (text: templates/vrouter-boot/review-notes.hbs)
+    const notes = site.vrouters.flatMap((v) => v.members.flatMap((m) =>
+      reviewLines(m.host, "vrouter-boot/review-notes", { unit: bootUnit(v), ...bootOrder(v, m) })));
     return { steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), notes };
   },
 };
