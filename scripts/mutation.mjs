@@ -29,7 +29,8 @@ const OPERATORS = [
 ];
 
 const walk = (d) => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
-const sources = walk(join(root, "src")).filter((f) => f.endsWith(".ts") && !f.includes("/generated/") && !f.endsWith("types.ts") && (!ONLY || f.endsWith(ONLY)));
+const mutable = (f) => f.endsWith(".ts") && !f.includes("/generated/") && !f.endsWith("types.ts") && (!ONLY || f.endsWith(ONLY));
+const sources = walk(join(root, "src")).filter(mutable);
 
 function candidates() {
   const out = [];
@@ -50,7 +51,12 @@ function candidates() {
 /** A small deterministic generator (mulberry32), so a seed names the same sample on every machine. */
 function rng(seed) {
   let a = seed >>> 0;
-  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function sample(all) {
@@ -62,7 +68,8 @@ function sample(all) {
 
 function scratch() {
   const dir = mkdtempSync(join(tmpdir(), "sitegen-mutation-"));
-  for (const p of ["src", "test", "templates", "inventories", "out", "scripts", "package.json", "tsconfig.json", "vitest.config.ts", "dist"]) cpSync(join(root, p), join(dir, p), { recursive: true });
+  const parts = ["src", "test", "templates", "inventories", "out", "scripts", "package.json", "tsconfig.json", "vitest.config.ts", "dist"];
+  for (const p of parts) cpSync(join(root, p), join(dir, p), { recursive: true });
   symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
   return dir;
 }
@@ -78,7 +85,8 @@ function main() {
       const orig = readFileSync(path, "utf8");
       writeFileSync(path, orig.slice(0, m.index) + m.rep + orig.slice(m.index + m.length));
       const t0 = Date.now();
-      const r = spawnSync("npx", ["vitest", "run", "--bail", "1", ...TESTS], { cwd: dir, env: { ...process.env, SITEGEN_PROPERTY_RUNS: "300" }, encoding: "utf8", timeout: 300_000 });
+      const env = { ...process.env, SITEGEN_PROPERTY_RUNS: "300" };
+      const r = spawnSync("npx", ["vitest", "run", "--bail", "1", ...TESTS], { cwd: dir, env, encoding: "utf8", timeout: 300_000 });
       writeFileSync(path, orig);
       const killed = r.status !== 0;
       results.push({ ...m, killed, seconds: Math.round((Date.now() - t0) / 1000) });

@@ -16,7 +16,8 @@ const ONE_LINE = /^gen: cannot write [^\n]+\n$/;
 function inMountNs(script: string): { code: number; stdout: string; stderr: string } {
   requireTool("unshare");
   if (process.getuid?.() !== 0) throw new Error("mounting a tmpfs in a private mount namespace needs root");
-  return run("unshare", ["-m", "bash", "-c", `set -u; cd ${tmp}; GEN="${process.execPath} ${CLI} --site jumphost --inventory ${join(ROOT, "inventories")}"; ${script}`]);
+  const gen = `${process.execPath} ${CLI} --site jumphost --inventory ${join(ROOT, "inventories")}`;
+  return run("unshare", ["-m", "bash", "-c", `set -u; cd ${tmp}; GEN="${gen}"; ${script}`]);
 }
 
 describe("output folder faults", () => {
@@ -34,9 +35,10 @@ describe("output folder faults", () => {
     const r = inMountNs(`mount -t tmpfs -o size=1m tmpfs ro && mkdir -p ro/out/jumphost && echo keep > ro/out/jumphost/REVIEW.md && mount -o remount,ro ro
       for o in ro/out ro/new/x; do $GEN --out $o; echo "rc=$?"; done; ls -A ro/out; cat ro/out/jumphost/REVIEW.md`);
     const lines = r.stderr.split("\n");
-    expect(lines[0]).toBe("gen: cannot write ro/out/jumphost: ro/out is on a read-only file system; remount it read-write or choose another --out folder (EROFS); "
+    const ro = "is on a read-only file system; remount it read-write or choose another --out folder (EROFS)";
+    expect(lines[0]).toBe(`gen: cannot write ro/out/jumphost: ro/out ${ro}; `
       + "ro/out/jumphost was left as it was");
-    expect(lines[1]).toBe("gen: cannot write ro/new/x/jumphost: ro/new is on a read-only file system; remount it read-write or choose another --out folder (EROFS); "
+    expect(lines[1]).toBe(`gen: cannot write ro/new/x/jumphost: ro/new ${ro}; `
       + "nothing was written to ro/new/x/jumphost");
     expect(lines.length).toBe(3);
     expect(r.stdout).toBe("rc=2\nrc=2\njumphost\nkeep\n");

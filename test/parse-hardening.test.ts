@@ -25,14 +25,16 @@ describe("YAML aliases", () => {
     expect(body(r)).toEqual(body(literal));
   });
   it("an alias of a whole mapping is located inside the anchored value", () => {
-    const text = JUMPHOST.replace("  - name: provider\n", "  - &p\n    name: provider\n").replace("\n  - name: provider-vip\n", "\n  - *p\n  - name: provider-vip\n");
+    const text = JUMPHOST.replace("  - name: provider\n", "  - &p\n    name: provider\n")
+      .replace("\n  - name: provider-vip\n", "\n  - *p\n  - name: provider-vip\n");
     const ds = check(text, "j.yaml", "jumphost");
     expect(ds.map((d) => [d.code, d.line])).toContainEqual(["duplicate-name", 21]); // the anchored 'name: provider' line
   });
 });
 
 describe("validate and gen agree", () => {
-  const twice = JUMPHOST.replace("    vlan: 104\n    attach:\n      - { host: jumphost, bridge: virbr1 }", "    vlan: 104\n    attach:\n      - { host: jumphost, bridge: virbr1 }\n      - { host: jumphost, bridge: virbr1 }");
+  const att = "    vlan: 104\n    attach:\n      - { host: jumphost, bridge: virbr1 }";
+  const twice = JUMPHOST.replace(att, `${att}\n      - { host: jumphost, bridge: virbr1 }`);
   it("a host attached twice to one network is a diagnostic for both", () => {
     expect(check(twice, "j.yaml", "jumphost").map((d) => d.code)).toEqual(["host-attached-twice"]);
     const r = compile(twice, "j.yaml", opts);

@@ -13,7 +13,8 @@ import { copyTree, snapshotTree, tempDir } from "./helpers/tree.js";
 const tmp = tempDir("atomic");
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const NEW = snapshotTree(join(ROOT, "out/jumphost"));
-const killedGen = (out: string, point: string) => run(process.execPath, [CLI, "--site", "jumphost", "--out", out], { cwd: ROOT, env: { ...process.env, SITEGEN_FAULT: point } });
+const killedGen = (out: string, point: string) =>
+  run(process.execPath, [CLI, "--site", "jumphost", "--out", out], { cwd: ROOT, env: { ...process.env, SITEGEN_FAULT: point } });
 
 /** out/jumphost holding an older tree (a hand-edited copy) that gen must replace. */
 function oldTree(name: string): { out: string; old: ReturnType<typeof snapshotTree> } {

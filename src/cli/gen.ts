@@ -18,7 +18,8 @@ export function runGen(o: GenOptions): number {
   const dir = join(o.out, o.site);
   if (o.check) {
     refuseNonFolder(dir);
-    const d = [...leftovers(o.out, o.site).map((l) => `leftover:   ${join(o.out, l.name)} (a killed run's ${l.kind === "old" ? "previous" : "unfinished"} tree)`),
+    const what = (kind: string) => (kind === "old" ? "previous" : "unfinished");
+    const d = [...leftovers(o.out, o.site).map((l) => `leftover:   ${join(o.out, l.name)} (a killed run's ${what(l.kind)} tree)`),
       ...drift(dir, r.build.files)];
     if (d.length) {
       process.stderr.write(`${dir} is not what ${paths.display} produces:\n${d.map((l) => `  ${l}`).join("\n")}\nrun: gen --site ${o.site}\n`);

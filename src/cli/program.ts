@@ -62,6 +62,7 @@ function failure(e: unknown): number {
     process.stderr.write(`gen: ${e.message}\n`);
     return e instanceof OutputError ? 2 : 1;
   }
-  process.stderr.write(`gen: internal error: ${(e as Error).message}\n${process.env.SITEGEN_DEBUG ? `${(e as Error).stack}\n` : "(set SITEGEN_DEBUG=1 for the stack)\n"}`);
+  const stack = process.env.SITEGEN_DEBUG ? `${(e as Error).stack}\n` : "(set SITEGEN_DEBUG=1 for the stack)\n";
+  process.stderr.write(`gen: internal error: ${(e as Error).message}\n${stack}`);
   return 2;
 }

@@ -32,7 +32,8 @@ export function refuseNonFolder(target: string): void {
   let st;
   try { st = lstatSync(target); } catch { return; }
   if (!st.isDirectory()) {
-    throw new OutputError(`${target} is ${st.isSymbolicLink() ? "a symbolic link" : "a file"}, not a folder gen wrote; move it away or delete it, then run gen again`);
+    const what = st.isSymbolicLink() ? "a symbolic link" : "a file";
+    throw new OutputError(`${target} is ${what}, not a folder gen wrote; move it away or delete it, then run gen again`);
   }
 }
 

@@ -63,7 +63,8 @@ class Walk {
   private alias(n: Alias, depth: number): number {
     const target = n.resolve(this.doc);
     if (!target) {
-      this.problem = { range: rangeOf(n), message: `alias *${n.source} names no anchor defined before it`, help: `define '&${n.source}' on an earlier value, or write the value out` };
+      this.problem = { range: rangeOf(n), message: `alias *${n.source} names no anchor defined before it`,
+        help: `define '&${n.source}' on an earlier value, or write the value out` };
     } else if (this.active.has(target)) {
       this.problem = { range: rangeOf(n), message: `alias *${n.source} refers to the value that contains it (a value cannot include itself)`,
         help: "write the repeated part out instead of aliasing its parent" };

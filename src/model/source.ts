@@ -65,7 +65,8 @@ function tooDeep(text: string): ((file: string) => { source: Source; errors: Dia
   if (!at) return undefined;
   return (file) => ({
     source: { file, text, data: undefined, at: () => ({ line: at.line, col: at.col, length: 1 }) },
-    errors: [{ file, line: at.line, col: at.col, length: 1, code: "yaml-syntax", object: "", message: at.what, help: `an inventory nests a few levels; ${at.help}` }],
+    errors: [{ file, line: at.line, col: at.col, length: 1, code: "yaml-syntax", object: "", message: at.what,
+      help: `an inventory nests a few levels; ${at.help}` }],
   });
 }
 

@@ -66,12 +66,46 @@ export function applyData(d: Json, m: DataMutation): void {
   switch (m.op) {
     case "delete": return deleteAt(d, pick(m.at));
     case "set": return setAt(d, pick(m.at), clone(m.value));
-    case "copy": { const to = pick(m.to); const from = pick(m.from); if (to.length <= from.length || to.slice(0, from.length).join("/") !== from.join("/")) setAt(d, to, clone(get(d, from))); return; }
-    case "duplicate": { const p = pick(m.at); const parent = get(d, p.slice(0, -1)); if (Array.isArray(parent)) parent.splice(p[p.length - 1] as number, 0, clone(get(d, p))); return; }
-    case "swap": { const a = pick(m.at); const b = pick(m.with); const va = clone(get(d, a)); const vb = clone(get(d, b)); if (!isPrefix(a, b) && !isPrefix(b, a)) { setAt(d, a, vb); setAt(d, b, va); } return; }
-    case "rename": { const p = pick(m.at); const parent = get(d, p.slice(0, -1)); const k = p[p.length - 1]; if (typeof k === "string" && parent && !Array.isArray(parent)) { const v = (parent as Record<string, Json>)[k]; delete (parent as Record<string, Json>)[k]; (parent as Record<string, Json>)[keys[m.key % keys.length]!] = v; } return; }
-    case "add-key": { const obj = get(d, pick(m.at)); if (obj && typeof obj === "object" && !Array.isArray(obj)) (obj as Record<string, Json>)[keys[m.key % keys.length]!] = clone(get(d, pick(m.value))); return; }
+    case "copy": return copy(d, pick(m.from), pick(m.to));
+    case "duplicate": return duplicate(d, pick(m.at));
+    case "swap": return swap(d, pick(m.at), pick(m.with));
+    case "rename": return rename(d, pick(m.at), keys[m.key % keys.length]!);
+    case "add-key": {
+      const obj = get(d, pick(m.at));
+      if (isObject(obj)) obj[keys[m.key % keys.length]!] = clone(get(d, pick(m.value)));
+    }
   }
+}
+
+const isObject = (v: Json): v is Record<string, Json> => !!v && typeof v === "object" && !Array.isArray(v);
+
+/** Copy the value at from over the one at to, unless to lies inside from. */
+function copy(d: Json, from: Path, to: Path): void {
+  if (!isPrefix(from, to)) setAt(d, to, clone(get(d, from)));
+}
+
+/** Insert a copy of a list element next to it. */
+function duplicate(d: Json, p: Path): void {
+  const parent = get(d, p.slice(0, -1));
+  if (Array.isArray(parent)) parent.splice(p[p.length - 1] as number, 0, clone(get(d, p)));
+}
+
+/** Exchange two values, unless one contains the other. */
+function swap(d: Json, a: Path, b: Path): void {
+  if (isPrefix(a, b) || isPrefix(b, a)) return;
+  const va = clone(get(d, a));
+  setAt(d, a, clone(get(d, b)));
+  setAt(d, b, va);
+}
+
+/** Move a mapping's value to another key. */
+function rename(d: Json, p: Path, key: string): void {
+  const parent = get(d, p.slice(0, -1));
+  const k = p[p.length - 1];
+  if (typeof k !== "string" || !isObject(parent)) return;
+  const v = parent[k];
+  delete parent[k];
+  parent[key] = v;
 }
 
 const isPrefix = (a: Path, b: Path) => a.length <= b.length && a.every((s, i) => s === b[i]);
@@ -91,7 +125,10 @@ export type TextMutation =
   | { op: "indent"; at: number; by: number }
   | { op: "alias"; anchor: number; alias: number; name: string };
 
-const SNIPPETS = ["\n", ":", ": ", "- ", "  ", "\t", "#", "&a ", "*a", "*nope", "[", "]", "{", "}", ",", "'", "\"", "|", ">", "---\n", "...\n", "!!str ", "!!int ", "? ", "<<: *a\n", "\\", "%YAML 1.2\n", "\u0000", "\u001b[2J", "é", "0x1F", "1e3", "~", "null", "true", ".nan", "-.inf", "10.12.8.1", "virbr1", "jumphost"];
+const SNIPPETS = [
+  "\n", ":", ": ", "- ", "  ", "\t", "#", "&a ", "*a", "*nope", "[", "]", "{", "}", ",", "'", "\"", "|", ">", "---\n", "...\n", "!!str ", "!!int ",
+  "? ", "<<: *a\n", "\\", "%YAML 1.2\n", "\u0000", "\u001b[2J", "é", "0x1F", "1e3", "~", "null", "true", ".nan", "-.inf", "10.12.8.1", "virbr1", "jumphost",
+];
 
 export const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(
   fc.record({ op: fc.constant("delete" as const), at: fc.nat(), len: fc.integer({ min: 1, max: 30 }) }),
@@ -111,7 +148,11 @@ export function applyText(t: string, m: TextMutation): string {
     case "insert": { const at = m.at % (t.length + 1); return t.slice(0, at) + m.text + t.slice(at); }
     case "dup-line": lines.splice(L(m.at), 0, lines[L(m.at)]!); return lines.join("\n");
     case "swap-lines": { const a = L(m.at); const b = L(m.with); [lines[a], lines[b]] = [lines[b]!, lines[a]!]; return lines.join("\n"); }
-    case "indent": { const a = L(m.at); lines[a] = m.by >= 0 ? " ".repeat(m.by) + lines[a] : lines[a]!.replace(new RegExp(`^ {0,${-m.by}}`), ""); return lines.join("\n"); }
+    case "indent": {
+      const a = L(m.at);
+      lines[a] = m.by >= 0 ? " ".repeat(m.by) + lines[a] : lines[a]!.replace(new RegExp(`^ {0,${-m.by}}`), "");
+      return lines.join("\n");
+    }
     case "alias": {
       // Anchor a value ("key: value" -> "key: &n value") and replace a later value by "*n".
       const values = lines.map((l, i) => [l, i] as const).filter(([l]) => /^\s*(- )?[a-z_]+: \S/.test(l));

@@ -8,7 +8,8 @@ export const SITE = "prop";
 const OWNERS = ["libvirt", "netplan", "systemd-networkd", "unmanaged"] as const;
 
 /** Free text: anything printable, shell metacharacters included, no control characters. */
-export const freeText = fc.string({ unit: "grapheme", maxLength: 40 }).map((s) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu, ""))
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+export const freeText = fc.string({ unit: "grapheme", maxLength: 40 }).map((s) => s.replace(CONTROL, ""))
   .chain((s) => fc.constantFrom(s, `$(touch /tmp/x) \`id\` 'q' "d" \\ ${s}`));
 
 const hostName = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}[a-z0-9]$/);
@@ -27,7 +28,8 @@ const netPlan = (hosts: number): fc.Arbitrary<Plan> => fc.record({
 });
 
 /** Address number k of network i (k >= 1), as text. */
-const addr = (family: 4 | 6, i: number, k: number): string => (family === 4 ? `10.${i + 1}.${k >> 8}.${k & 255}` : `2001:db8:${(i + 1).toString(16)}::${k.toString(16)}`);
+const addr = (family: 4 | 6, i: number, k: number): string =>
+  (family === 4 ? `10.${i + 1}.${k >> 8}.${k & 255}` : `2001:db8:${(i + 1).toString(16)}::${k.toString(16)}`);
 
 const siteArb = fc.uniqueArray(hostName, { minLength: 1, maxLength: 3 }).chain((names) => fc.record({
   names: fc.constant(names),
@@ -69,7 +71,13 @@ function network(s: Shape, p: Plan, i: number): Doc {
   }
   if (attach.length) n.attach = attach.map((a) => ({ host: a.host, bridge: a.bridge, ...(p.addr[a.h] ? { address: next() } : {}) }));
   if (p.statics) n.statics = Array.from({ length: p.statics }, (_, j) => ({ name: `s${j}`, address: next() }));
-  if (p.ranges) n.ranges = Array.from({ length: p.ranges }, (_, j) => { const from = next(); k += 2; return { name: `r${j}`, from, to: next(), purpose: "reserved" }; });
+  if (p.ranges) {
+    n.ranges = Array.from({ length: p.ranges }, (_, j) => {
+      const from = next();
+      k += 2;
+      return { name: `r${j}`, from, to: next(), purpose: "reserved" };
+    });
+  }
   return n;
 }
 
