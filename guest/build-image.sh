@@ -18,7 +18,8 @@
 # Image contents (in <key>/): vmlinuz, initrd.img (small: virtio + ext4 only), rootfs.raw
 # (ext4, 2 GiB sparse, root=/dev/vda), packages.txt, kernel-version, build-seconds.
 # The guest has systemd, udev, kmod, iproute2, netplan.io, iptables, python3, dbus,
-# openssh-server, libvirt-daemon-system and dnsmasq-base, and a oneshot unit,
+# openssh-server, libvirt-daemon-system, dnsmasq-base, nftables and chrony (its own service masked:
+# tests run chronyd -x in namespaces only), and a oneshot unit,
 # guest-runner.service, that runs job scripts from a 9p share (mount tag "hostshare");
 # see guest/vm.sh for the protocol.
 set -euo pipefail
@@ -160,6 +161,7 @@ include=(
   systemd-sysv udev kmod dbus procps iproute2 iputils-ping iptables netplan.io python3
   openssh-server sudo libvirt-daemon-system dnsmasq-base linux-image-amd64 initramfs-tools
   zstd
+  nftables chrony
 )
 set -f  # the patterns below are for dpkg, not for this shell
 excl=(
@@ -231,7 +233,7 @@ printf "[Service]\nExecStart=\nExecStart=/lib/systemd/systemd-networkd-wait-onli
 # the bookworm ssh.socket is not used: it was seen to hang connections).
 for u in serial-getty@ttyS0.service getty@tty1.service apt-daily.timer apt-daily-upgrade.timer \
          e2scrub_all.timer e2scrub_reap.service fstrim.timer man-db.timer dpkg-db-backup.timer \
-         ssh.socket libvirt-guests.service; do
+         ssh.socket libvirt-guests.service chrony.service; do
   ln -sf /dev/null "$r/etc/systemd/system/$u"
 done
 systemctl --root="$r" disable ssh.service >/dev/null 2>&1 || true

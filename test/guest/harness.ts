@@ -406,14 +406,16 @@ export function assertCompleted(run: GuestRun): void {
  * Normalizes `ip -j link` / `ip -j addr` / `ip -j route` output for comparison:
  * - `ifindex` and `link_index` are dropped when `acrossBoots`: interface indexes are handed out in
  *   creation order, which differs from boot to boot (libvirt, udev and the test's port unit race),
- *   and they are identities, not state. Within one boot they are kept (a stronger check).
+ *   and they are identities, not state. Within one boot they are kept (a stronger check). So is
+ *   `link_netnsid` (a veth's peer namespace id): ids are handed out in the order namespaces are first
+ *   referred to, which a namespace created and deleted since the last boot shifts.
  * - `valid_life_time` / `preferred_life_time` are dropped: for permanent addresses they are the
  *   constant "forever", but for any dynamic address they count down between two snapshots.
  * - entries are sorted by interface name (and routes by their text), since `ip` lists them in
  *   ifindex order.
  */
 export function normalizeSnapshot(s: Snapshot, acrossBoots: boolean): Snapshot {
-  const dropLink = new Set(acrossBoots ? ["ifindex", "link_index"] : []);
+  const dropLink = new Set(acrossBoots ? ["ifindex", "link_index", "link_netnsid"] : []);
   const dropAddr = new Set(["valid_life_time", "preferred_life_time"]);
   const clean = (o: Record<string, unknown>, drop: Set<string>): Record<string, unknown> => {
     const r: Record<string, unknown> = {};

@@ -11,11 +11,9 @@
 // The guest runs once, in beforeAll; each `it` asserts one scenario on its results.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import {
-  GUEST_TEST_TIMEOUT_MS, IMAGE_BUILD_TIMEOUT_MS, ROOT, assertCompleted, ensureImage, guestAvailability, jobReport,
-  linkOf, runGuest, type GuestRun,
-} from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { ROOT, guestAvailability, jobReport, linkOf } from "./harness.js";
+import { expectRc, sharedGuestRun } from "./flow.js";
 import { IN_SITE, LIBVIRT_SETTLE, LIBVIRT_SETUP, LIBVIRT_SITE as S, auditLines, expectSameState } from "./site-fixtures.js";
 
 // SITEGEN_GUEST_JUMPHOST_DIR runs the same flow against another copy (e.g. a hand-patched one, to
@@ -23,35 +21,25 @@ import { IN_SITE, LIBVIRT_SETTLE, LIBVIRT_SETUP, LIBVIRT_SITE as S, auditLines, 
 const HOST_DIR = process.env.SITEGEN_GUEST_JUMPHOST_DIR || join(ROOT, "out/jumphost/hosts/jumphost");
 const avail = guestAvailability();
 
-// Soft: an end-to-end flow reports every step that went wrong, not just the first.
-function expectRc(run: GuestRun, job: string, rc: number): void {
-  expect.soft(run.jobs[job]?.rc, jobReport(run, job)).toBe(rc);
-}
-
 describe.skipIf(!avail.run)("guest e2e: jumphost, libvirt-owned virbr1 (persistence 3A)", () => {
-  let shared: GuestRun | undefined;
-  let sharedError: unknown;
-  beforeAll(async () => {
-    ensureImage();
-    try {
-      shared = await runGuest([
-        // ---- boot 1
-        { name: "010-site", script: `${LIBVIRT_SETUP}\n${LIBVIRT_SETTLE}\nsnap base\nip -br addr` },
-        { name: "020-audit", script: `${IN_SITE}\nbash ./audit.sh` },
-        { name: "030-runtime-apply", script: `${IN_SITE}\nphase_apply runtime` },
-        { name: "040-verify-runtime", script: `${IN_SITE}\nsnap runtime-applied\nbash ./verify.sh runtime` },
-        { name: "050-runtime-rollback", script: `${IN_SITE}\nphase_rollback runtime\nrc=$?\nsnap after-runtime-rollback\nexit $rc` },
-        { name: "060-persist-apply", script: `${IN_SITE}\nphase_apply persist`, reboot: true },
-        // ---- boot 2
-        {
-          name: "070-verify-after-reboot",
-          script: `${IN_SITE}\n${LIBVIRT_SETTLE}\nwait_for 30 "${S.vlanDev} operstate up" grep -qx up /sys/class/net/${S.vlanDev}/operstate\nsnap after-reboot\nsystemctl --no-pager status ${S.unit} >&2\nbash ./verify.sh`,
-        },
-        { name: "080-persist-rollback", script: `${IN_SITE}\nphase_rollback persist`, reboot: true },
-        // ---- boot 3
-        {
-          name: "090-clean-after-reboot",
-          script: String.raw`${IN_SITE}
+  const guestRun = sharedGuestRun("libvirt flow + STOP", [
+    // ---- boot 1
+    { name: "010-site", script: `${LIBVIRT_SETUP}\n${LIBVIRT_SETTLE}\nsnap base\nip -br addr` },
+    { name: "020-audit", script: `${IN_SITE}\nbash ./audit.sh` },
+    { name: "030-runtime-apply", script: `${IN_SITE}\nphase_apply runtime` },
+    { name: "040-verify-runtime", script: `${IN_SITE}\nsnap runtime-applied\nbash ./verify.sh runtime` },
+    { name: "050-runtime-rollback", script: `${IN_SITE}\nphase_rollback runtime\nrc=$?\nsnap after-runtime-rollback\nexit $rc` },
+    { name: "060-persist-apply", script: `${IN_SITE}\nphase_apply persist`, reboot: true },
+    // ---- boot 2
+    {
+      name: "070-verify-after-reboot",
+      script: `${IN_SITE}\n${LIBVIRT_SETTLE}\nwait_for 30 "${S.vlanDev} operstate up" grep -qx up /sys/class/net/${S.vlanDev}/operstate\nsnap after-reboot\nsystemctl --no-pager status ${S.unit} >&2\nbash ./verify.sh`,
+    },
+    { name: "080-persist-rollback", script: `${IN_SITE}\nphase_rollback persist`, reboot: true },
+    // ---- boot 3
+    {
+      name: "090-clean-after-reboot",
+      script: String.raw`${IN_SITE}
 ${LIBVIRT_SETTLE}
 snap final
 rc=0
@@ -59,27 +47,16 @@ if ip link show dev ${S.vlanDev} >/dev/null 2>&1; then echo "FAIL ${S.vlanDev} s
 if [ -e /etc/systemd/system/${S.unit} ]; then echo "FAIL unit file still installed"; rc=1; else echo "ok unit file removed"; fi
 if systemctl is-enabled --quiet ${S.unit} 2>/dev/null; then echo "FAIL unit still enabled"; rc=1; else echo "ok unit not enabled"; fi
 exit $rc`,
-        },
-        // ---- still boot 3: the audit that must STOP
-        {
-          name: "100-stop-setup",
-          script: `${LIBVIRT_SETTLE}\nip link set dev ${S.bridge} type bridge vlan_filtering 1\necho "vlan_filtering=$(cat /sys/class/net/${S.bridge}/bridge/vlan_filtering)"\nsnap stop-before`,
-        },
-        { name: "110-stop-audit", script: `${IN_SITE}\nbash ./audit.sh` },
-        // apply.sh runs the same audit as its gate: it must refuse before changing anything.
-        { name: "120-stop-apply", script: `${IN_SITE}\nbash ./apply.sh\nrc=$?\nsnap stop-after\nls /etc/systemd/system/${S.unit} 2>&1\nexit $rc` },
-      ], { copy: [{ from: HOST_DIR, to: "site" }], totalTimeoutSec: 560 });
-      process.stderr.write(`[guest] libvirt flow + STOP: ${shared.seconds.toFixed(1)}s over ${shared.boots.length} boots\n`);
-    } catch (e) {
-      sharedError = e;
-    }
-  }, IMAGE_BUILD_TIMEOUT_MS + GUEST_TEST_TIMEOUT_MS);
-
-  function guestRun(): GuestRun {
-    if (!shared) throw sharedError instanceof Error ? sharedError : new Error(`the guest run failed: ${String(sharedError)}`);
-    assertCompleted(shared);
-    return shared;
-  }
+    },
+    // ---- still boot 3: the audit that must STOP
+    {
+      name: "100-stop-setup",
+      script: `${LIBVIRT_SETTLE}\nip link set dev ${S.bridge} type bridge vlan_filtering 1\necho "vlan_filtering=$(cat /sys/class/net/${S.bridge}/bridge/vlan_filtering)"\nsnap stop-before`,
+    },
+    { name: "110-stop-audit", script: `${IN_SITE}\nbash ./audit.sh` },
+    // apply.sh runs the same audit as its gate: it must refuse before changing anything.
+    { name: "120-stop-apply", script: `${IN_SITE}\nbash ./apply.sh\nrc=$?\nsnap stop-after\nls /etc/systemd/system/${S.unit} 2>&1\nexit $rc` },
+  ], { copy: [{ from: HOST_DIR, to: "site" }], totalTimeoutSec: 560 });
 
   it("the generated artifacts and the fixtures describe the same site", () => {
     for (const f of ["audit.sh", "verify.sh", "apply.sh", "rollback.sh", `files/etc/systemd/system/${S.unit}`]) {

@@ -17,9 +17,14 @@ install_file() { # DEST MODE: copy files/DEST from beside this script
   printf '+ install -D -m %s files%s %s\n' "$2" "$1" "$root$1"
   install -D -m "$2" "$here/files$1" "$root$1"
 }
-remove_file() { # DEST
+remove_file() { # DEST, then the directories under /etc/sitegen (sitegen's own) that this leaves empty
   printf '+ rm -f %s\n' "$root$1"
   rm -f "$root$1"
+  local d=${1%/*}
+  while [[ $d == /etc/sitegen || $d == /etc/sitegen/* ]] && rmdir "$root$d" 2>/dev/null; do
+    printf '+ rmdir %s\n' "$root$d"
+    d=${d%/*}
+  done
 }
 # Checks print "ok   ..." or "FAIL ..." and return non-zero on failure.
 ok() { printf 'ok   %s\n' "$*"; }
