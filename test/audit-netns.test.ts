@@ -36,6 +36,9 @@ beforeAll(() => { requireRootNetns(); tmp = tempDir("audit"); mkdirSync(join(tmp
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 beforeEach(() => {
   ns = new Netns("audit");
+  // no duplicate address detection: the bridge's link-local address would otherwise turn from
+  // tentative to final while an audit runs, and "changes nothing" would see the kernel's own change
+  ns.sh("echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad");
   ns.ip("link add virbr1 type bridge");
   ns.ip("link set virbr1 up");
   ns.sh("echo 1 > /proc/sys/net/ipv4/ip_forward");
