@@ -77,21 +77,21 @@ export interface NetworkDoc {
 
 export interface VrouterLegDoc {
   network: string;
-  vip: string;
+  vip: string; // or "auto" (src/alloc)
   link?: string;
   peer?: string;
 }
 
 export interface VrouterMemberDoc {
   host: string;
-  address?: string;
+  address?: string; // or "auto" (src/alloc)
   priority?: number;
 }
 
 /** VIP failover: keepalived (VRRP) or Pacemaker, with conntrackd state sync in either case. */
 export interface VrouterHaDoc {
   manager: HaManager;
-  virtual_router_id?: number;
+  virtual_router_id?: number | "auto";
   advert_interval?: number;
   auth_vault_var?: string;
   preempt?: boolean;

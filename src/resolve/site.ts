@@ -1,4 +1,5 @@
 // The typed, resolved Site every target reads. Built only from a document that passed validation.
+import type { Allocation } from "../alloc/allocate.js";
 import type { BridgeOwner, BridgeType, SiteDoc } from "../model/types.js";
 import { parseAddress, parseCidr, type Cidr } from "../net/cidr.js";
 import { resolveVrouters, type Vrouter } from "./vrouter.js";
@@ -56,12 +57,14 @@ export interface Site {
   networks: Network[];
   /** Virtual routers (src/resolve/vrouter.ts); empty for sites without any. */
   vrouters: Vrouter[];
+  /** What `auto` received (src/alloc), in inventory order; empty when nothing is auto. */
+  allocations: Allocation[];
 }
 
 const canon = (s: string) => parseAddress(s)!.text;
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-export function resolve(doc: SiteDoc, source: string): Site {
+export function resolve(doc: SiteDoc, source: string, allocations: Allocation[] = []): Site {
   const networks: Network[] = doc.networks.map((n) => {
     const c = (parseCidr(n.cidr) as { ok: Cidr }).ok;
     return {
@@ -116,7 +119,7 @@ export function resolve(doc: SiteDoc, source: string): Site {
   }).sort(byName);
   return {
     name: doc.site, source, ...(doc.decision ? { decision: doc.decision } : {}), ...(doc.description ? { description: doc.description } : {}),
-    hosts, networks: networks.sort(byName), vrouters: resolveVrouters(doc.vrouters ?? [], networks, hosts),
+    hosts, networks: networks.sort(byName), vrouters: resolveVrouters(doc.vrouters ?? [], networks, hosts), allocations,
   };
 }
 
