@@ -17,7 +17,7 @@ const INTERFACE: Record<string, string> = {
 
 function interfaceProps(name: string): string[] {
   const body = new RegExp(`export interface ${name} \\{([\\s\\S]*?)\\n\\}`).exec(types)?.[1] ?? "";
-  return [...body.matchAll(/^ {2}([a-z_]+)\??:/gm)].map((m) => m[1]!).sort();
+  return [...body.matchAll(/^ {2}([a-z_][a-z0-9_]*)\??:/gm)].map((m) => m[1]!).sort();
 }
 
 describe("site.schema.json", () => {

@@ -22,12 +22,12 @@ const key = (p: Path) => p.join("\u0000");
 /** The allocator's working state: what is taken in each pool (network or segment), by whom. */
 class Pools {
   private taken = new Map<string, Map<bigint, string>>();
-  constructor(private doc: SiteDoc) {}
+  constructor(private doc: SiteDoc, private nets: Array<Cidr | undefined>) {}
   of(r: Request): Map<bigint, string> {
     const k = `${r.kind}/${r.pool}`;
     let m = this.taken.get(k);
     if (!m) {
-      const list = r.kind === "vrid" ? takenVrids(this.doc, r.pool) : takenAddresses(this.doc, r.pool);
+      const list = r.kind === "vrid" ? takenVrids(this.doc, r.pool) : takenAddresses(this.doc, r.pool, this.nets[r.pool]!.family);
       m = new Map(list.map((t) => [t.value, t.label]));
       this.taken.set(k, m);
     }
@@ -75,7 +75,7 @@ function keepLocked(c: Ctx, r: Request, e: LockEntry): bigint | undefined {
 }
 
 function inPool(c: Ctx, net: number, v: bigint): boolean {
-  return poolRanges(c.doc, net).some((p) => v >= p.from.value && v <= p.to.value);
+  return poolRanges(c.doc, net, c.nets[net]!.family).some((p) => v >= p.from.value && v <= p.to.value);
 }
 
 /** The lowest free value for r, or a located error naming what is full. */
@@ -83,7 +83,7 @@ function allocateNew(c: Ctx, r: Request): bigint | undefined {
   const taken = c.pools.of(r);
   const net = r.kind === "address" ? c.nets[r.pool] : undefined;
   const spans = r.kind === "vrid" ? [{ name: "", from: VRIDS.first, to: VRIDS.last }]
-    : poolRanges(c.doc, r.pool).map((p) => ({ name: p.name, from: p.from.value, to: p.to.value }));
+    : poolRanges(c.doc, r.pool, net!.family).map((p) => ({ name: p.name, from: p.from.value, to: p.to.value }));
   for (const s of spans) {
     // Each step passes a taken (or reserved) value, so this ends within |taken| + 2 steps of a free one.
     for (let v = s.from; v <= s.to; v++) {
@@ -116,7 +116,7 @@ function fullError(c: Ctx, r: Request, names: string[]): void {
 /** Replace every `auto` in a validated document; the lock text to keep, and what REVIEW.md shows. */
 export function allocate(src: Source, nets: Array<Cidr | undefined>, lock: Lock = EMPTY_LOCK, site: string): AllocResult {
   const doc = structuredClone(src.data) as SiteDoc;
-  const c: Ctx = { doc: src.data as SiteDoc, src, lock, nets, out: [], pools: new Pools(src.data as SiteDoc) };
+  const c: Ctx = { doc: src.data as SiteDoc, src, lock, nets, out: [], pools: new Pools(src.data as SiteDoc, nets) };
   const reqs = requests(c.doc);
   const locked = new Map(lock.entries.map((e) => [key(e.path), e]));
   const wanted = new Set(reqs.map((r) => key(r.lockPath)));

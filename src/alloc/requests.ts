@@ -3,7 +3,7 @@
 import { AUTO, POOL_PURPOSES } from "../model/defaults.js";
 import type { Path } from "../model/source.js";
 import type { SiteDoc } from "../model/types.js";
-import { parseAddress, type Addr } from "../net/cidr.js";
+import { parseAddress, type Addr, type Family } from "../net/cidr.js";
 import { entryLabel } from "./lock.js";
 import { claims } from "../validate/items.js";
 import { segmentNames, segmentsOf } from "../validate/segments.js";
@@ -47,29 +47,29 @@ export function requests(doc: SiteDoc): Request[] {
   return out;
 }
 
-/** Addresses network i already gives out explicitly: gateway, statics, host addresses, routers' written VIPs and members. */
-export function takenAddresses(doc: SiteDoc, i: number): Taken[] {
+/** Addresses of one family network i already gives out explicitly: gateway, statics, host addresses, routers' VIPs and members. */
+export function takenAddresses(doc: SiteDoc, i: number, family: Family): Taken[] {
   const n = doc.networks[i]!;
-  const out: Taken[] = claims(n, i).filter((c) => c.role !== "range").map((c) => ({ label: c.label, value: c.from.value }));
+  const out: Taken[] = claims(n, i).filter((c) => c.role !== "range" && c.from.family === family).map((c) => ({ label: c.label, value: c.from.value }));
   for (const v of doc.vrouters ?? []) {
     const written: Array<[string | undefined, string]> = [];
     for (const role of ["management", "public"] as const) if (v[role].network === n.name) written.push([v[role].vip, `${role} VIP of vrouter ${v.name}`]);
     if (v.management.network === n.name) v.members.forEach((m) => written.push([m.address, `${m.host}'s address in vrouter ${v.name}`]));
     for (const [text, label] of written) {
       const a = text && text !== AUTO ? parseAddress(text) : undefined;
-      if (a) out.push({ label: `${label} (${a.text})`, value: a.value });
+      if (a?.family === family) out.push({ label: `${label} (${a.text})`, value: a.value });
     }
   }
   return out;
 }
 
-/** The ranges of network i that auto draws from (purpose vip or reserved), lowest first. */
-export function poolRanges(doc: SiteDoc, i: number): PoolRange[] {
+/** The ranges of one family of network i that auto draws from (purpose vip or reserved), lowest first. */
+export function poolRanges(doc: SiteDoc, i: number, family: Family): PoolRange[] {
   const out: PoolRange[] = [];
   for (const r of doc.networks[i]!.ranges ?? []) {
     const from = parseAddress(r.from);
     const to = parseAddress(r.to);
-    if (from && to && POOL_PURPOSES.has(r.purpose ?? "")) out.push({ name: r.name, from, to });
+    if (from?.family === family && to && POOL_PURPOSES.has(r.purpose ?? "")) out.push({ name: r.name, from, to });
   }
   return out.sort((a, b) => (a.from.value < b.from.value ? -1 : 1));
 }

@@ -51,7 +51,8 @@ export function review(site: Site, plan: Plan): Artifact {
     header: headerText(site), site: site.name, decision: site.decision ?? "", description: site.description ?? "",
     networks: site.networks.map((n) => ({
       ...n, vlanText: n.vlan === undefined ? "untagged" : String(n.vlan),
-      gatewayText: n.gateway ? `${n.gateway.address} (${n.gateway.on === "router" ? `router: ${n.gateway.router}` : `${n.gateway.on} ${n.gateway.host}`})` : "none",
+      cidrText: [n.cidr, ...(n.v6 ? [n.v6.cidr] : [])].join(", "),
+      gatewayText: n.gateway ? `${[n.gateway.address, ...(n.gateway.address6 ? [n.gateway.address6] : [])].join(", ")} (${n.gateway.on === "router" ? `router: ${n.gateway.router}` : `${n.gateway.on} ${n.gateway.host}`})` : "none",
       rangesText: n.ranges.map((r) => `${r.name} ${r.from}-${r.to}${r.purpose ? ` (${r.purpose})` : ""}`).join("; ") || "-",
       staticsText: n.statics.map((s) => `${s.name} ${s.address}`).join("; ") || "-",
     })),

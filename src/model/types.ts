@@ -56,6 +56,7 @@ export interface StaticDoc {
 
 export interface GatewayDoc {
   address: string;
+  address6?: string; // dual-stack: the IPv6 gateway in cidr6
   on: GatewayPlacement;
   host?: string;
   router?: string;
@@ -67,6 +68,7 @@ export interface NetworkDoc {
   name: string;
   description?: string;
   cidr: string;
+  cidr6?: string; // dual-stack: an IPv6 prefix beside an IPv4 cidr, on the same VLAN
   vlan?: number;
   attach?: AttachmentDoc[];
   gateway?: GatewayDoc;
