@@ -20,8 +20,11 @@ if [ "$phase" = all ]; then
   fi
 fi
 
-# step 1 (nodes): route, resolve through vr's management VIP 10.30.0.3 (netplan drop-in on br-mgmt)
+# step 1 (nodes): route, resolve through vr's management VIP 10.30.0.3 (netplan: br-mgmt's old default route and resolvers saved, then replaced by a drop-in); the rollback gives back what the node had
 apply_0() {
+  install_file /etc/sitegen/vr/node-takeover.py 0755 || return 1
+  run python3 "$root"/etc/sitegen/vr/node-takeover.py save-netplan "$root"/etc/netplan "$root"/var/lib/sitegen/vr/node-before || return 1
+  run python3 "$root"/etc/sitegen/vr/node-takeover.py strip-netplan "$root"/etc/netplan 60-sitegen-vr.yaml || return 1
   install_file /etc/netplan/60-sitegen-vr.yaml 0600 || return 1
   run netplan generate || return 1
   run netplan apply || return 1
@@ -33,10 +36,12 @@ verify_0() {
 }
 inverse_0() {
   remove_file /etc/netplan/60-sitegen-vr.yaml || return 1
+  run python3 "$root"/etc/sitegen/vr/node-takeover.py restore-netplan "$root"/etc/netplan "$root"/var/lib/sitegen/vr/node-before || return 1
   run netplan apply || return 1
+  remove_file /etc/sitegen/vr/node-takeover.py || return 1
 }
 titles=(
-  'route, resolve through vr'\''s management VIP 10.30.0.3 (netplan drop-in on br-mgmt)'
+  'route, resolve through vr'\''s management VIP 10.30.0.3 (netplan: br-mgmt'\''s old default route and resolvers saved, then replaced by a drop-in); the rollback gives back what the node had'
 )
 phases=( nodes )
 

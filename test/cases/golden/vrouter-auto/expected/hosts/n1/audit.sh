@@ -20,16 +20,15 @@ else
   stop 'N1 br-mgmt: the inventory says netplan owns it, but nothing in /etc/netplan mentions it: correct the bridge'\''s owner and regenerate'
 fi
 
-say '=== N2: the current default route (netplan refuses two default routes: remove the old one first) ==='
+say '=== N2: the current default route, which the takeover saves and the rollback gives back ==='
 current=$(ip -4 route show default 2>/dev/null | head -n1)
+current=${current% }
 if [ -z "$current" ]; then
   pass 'N2: no default route yet'
 elif [[ "$current" == *'via 10.30.0.3 '* ]]; then
   pass 'N2: already via 10.30.0.3 (apply is idempotent)'
-elif grep -RqsE '(to: *(default|0\.0\.0\.0/0)|gateway4:)' "$root/etc/netplan/"; then
-  stop 'N2: netplan already declares a default route ('"$current"'); remove it from its file first, or netplan refuses a second one via 10.30.0.3'
 else
-  warn 'N2: current default' "'$current' is not netplan's: it is replaced by the route via 10.30.0.3 only after the next netplan apply clears it"
+  pass 'N2: current default' "'$current'" 'is saved, replaced by the route via 10.30.0.3, and given back by the rollback'
 fi
 
 say "audit n1: $stops STOP, $warns WARN"
