@@ -9,6 +9,64 @@ warns=0
 pass() { printf 'PASS %s\n' "$*"; }
 warn() { printf 'WARN %s\n' "$*"; warns=$((warns + 1)); }
 stop() { printf 'STOP %s\n' "$*"; stops=$((stops + 1)); }
+# What netplan itself makes of /etc/netplan (under $root), for the netplan gates: `netplan get all` is
+# every file merged as netplan applies them; python3 with PyYAML (both netplan's own dependencies)
+# lists each interface it defines ("dev SECTION NAME") and each address it gives one ("addr NAME
+# ADDRESS", canonical, without the prefix). Names and addresses are then compared whole, never as patterns.
+np_py='
+import ipaddress, sys, yaml
+net = (yaml.safe_load(sys.stdin) or {}).get("network") or {}
+for section, devs in net.items():
+    for name, conf in (devs.items() if isinstance(devs, dict) else []):
+        print("dev", section, name)
+        for a in (conf or {}).get("addresses") or []:
+            a = next(iter(a)) if isinstance(a, dict) else a
+            print("addr", name, ipaddress.ip_interface(str(a)).ip)
+'
+np_read() { # sets np_state (ok, absent: netplan is not installed, broken: it cannot read the files), np_error, np_facts
+  np_state=ok np_error="" np_facts=""
+  if ! command -v netplan >/dev/null 2>&1; then np_state=absent; return 0; fi
+  local all
+  if ! all=$(netplan get --root-dir "${root:-/}" all 2>/dev/null); then
+    np_state=broken
+    np_error=$(netplan get --root-dir "${root:-/}" all 2>&1 >/dev/null | grep -v '^[[:space:]]' | tail -n1 || true)
+  elif ! np_facts=$(printf '%s\n' "$all" | python3 -c "$np_py" 2>&1); then
+    np_state=broken np_error=$(printf '%s\n' "$np_facts" | tail -n1) np_facts=""
+  fi
+}
+np_defines() { awk -v n="$1" '$1 == "dev" && $3 == n { printf "%s%s", sep, $2; sep = " " }' <<<"$np_facts"; }
+np_holders() { awk -v a="$1" '$1 == "addr" && $3 == a { printf "%s%s", sep, $2; sep = " " }' <<<"$np_facts"; }
+# BRIDGE's owner in the inventory against what netplan defines, then each gateway's address: netplan
+# may give it only to the very link it persists. PERSISTENCE is resolve's decision, shown, not re-derived.
+np_ownership() { # ID BRIDGE OWNER [IFNAME ADDRESS PERSISTENCE]...
+  local id=$1 br=$2 owner=$3 defs held how="" clash=""
+  shift 3
+  np_read
+  if [ "$np_state" = broken ]; then stop "$id $br: netplan cannot read /etc/netplan ($np_error): fix that first, or its next apply fails too"; return 0; fi
+  defs=$(np_defines "$br")
+  if [ "$np_state" = absent ]; then say "netplan is not installed: nothing applies /etc/netplan"; else say "netplan defines $br: ${defs:-nothing by that name}"; fi
+  while [ $# -ge 3 ]; do
+    held=$(np_holders "$2")
+    say "netplan gives $2 to: ${held:-nothing}"
+    if [ -n "$held" ] && [ "$3 $held" != "netplan $1" ]; then clash="${clash:+$clash; }it gives $2 (the gateway of $1, persisted by $3) to $held"; fi
+    case " $how " in *" $3 "*) ;; *) how="${how:+$how and }$3" ;; esac
+    shift 3
+  done
+  how=${how:+ (persistence via $how)}
+  if [ "$owner" = netplan ] && [ "$np_state" = absent ]; then
+    stop "$id $br: the inventory says netplan owns it, but netplan is not installed: correct the bridge's owner and regenerate"
+  elif [ "$owner" = netplan ] && [ -z "$defs" ]; then
+    stop "$id $br: the inventory says netplan owns it, but netplan defines no interface by that name: correct the bridge's owner and regenerate"
+  elif [ -n "$defs" ] && [ "$owner" != netplan ]; then
+    stop "$id $br: netplan defines it ($defs), but the inventory says $owner owns it; two managers would fight: set owner: netplan and regenerate"
+  elif [ -n "$clash" ]; then
+    stop "$id $br: netplan already holds a gateway address: $clash; remove it from netplan first"
+  elif [ "$owner" = netplan ]; then
+    pass "$id $br: netplan defines it, as the inventory says$how"
+  else
+    pass "$id $br: netplan does not touch it; $owner owns it$how"
+  fi
+}
 
 say '=== G1: br1 must pass tagged frames (VLAN 301) ==='
 vf=$(cat /sys/class/net/br1/bridge/vlan_filtering 2>/dev/null || true)
@@ -57,14 +115,7 @@ else
 fi
 
 say '=== G5: does netplan touch br1? (decides systemd or netplan persistence) ==='
-ls -1 "$root/etc/netplan/" 2>/dev/null || say "(no $root/etc/netplan)"
-refs=$(grep -RnE -- 'br1|203\.0\.113\.1|2001:db8:301::1' "$root/etc/netplan/" 2>/dev/null || true)
-if [ -n "$refs" ]; then printf '%s\n' "$refs"; fi
-if [ -n "$refs" ]; then
-  pass 'G5 br1: netplan defines it, as the inventory says (persistence via netplan)'
-else
-  stop 'G5 br1: the inventory says netplan owns it, but nothing in /etc/netplan mentions it: correct the bridge'\''s owner and regenerate'
-fi
+np_ownership G5 br1 netplan br1.301 203.0.113.1 netplan br1.301 2001:db8:301::1 netplan
 
 say '=== G6: br1.301 / 203.0.113.1 must not exist yet (or be exactly ours) ==='
 if ip link show dev br1.301 >/dev/null 2>&1; then

@@ -194,7 +194,7 @@ inverse_7() {
 # step 9 (services): install /etc/sitegen/vr/keepalived.conf and sitegen-vr-keepalived.service, which runs VRRP (keepalived, virtual_router_id 3, priority 100) inside vr, write /etc/sitegen/vr/vrrp-auth.conf (0600) from vault_vr_pass, and (re)start it
 apply_8() {
   # shellcheck disable=SC2016 # literal $ in the prefix
-  install_secret /etc/sitegen/vr/vrrp-auth.conf vault_vr_pass '$VRRP_AUTH_PASS=' '^[A-Za-z0-9%+,.:@_-]{1,8}$' || return 1
+  install_secret /etc/sitegen/vr/vrrp-auth.conf vault_vr_pass "\$VRRP_AUTH_PASS=" '^[A-Za-z0-9%+,.:@_-]{1,8}$' || return 1
   install_file /etc/sitegen/vr/keepalived.conf 0644 || return 1
   install_file /etc/sitegen/vr/ha-notify.sh 0755 || return 1
   install_file /etc/systemd/system/sitegen-vr-keepalived.service 0644 || return 1
