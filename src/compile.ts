@@ -1,40 +1,65 @@
-// The pure core: inventory text in, files out. No I/O here (the CLI reads and writes).
+// The pure core: inventory text (and its lock) in, files and the lock to keep out. No I/O here (the CLI reads and writes).
+import { allocate, type Allocation } from "./alloc/allocate.js";
+import { parseLock } from "./alloc/lock.js";
 import type { Diagnostic } from "./diag/diagnostic.js";
 import { manifest } from "./bundles/manifest.js";
 import { BUNDLES } from "./bundles/index.js";
-import { parseSource } from "./model/source.js";
+import { parseSource, type Source } from "./model/source.js";
 import type { SiteDoc } from "./model/types.js";
+import { parseCidr } from "./net/cidr.js";
 import { buildPlan } from "./plan/build.js";
 import type { Artifact, Plan } from "./plan/types.js";
 import { resolve, type Site } from "./resolve/site.js";
 import { TARGETS } from "./targets/index.js";
 import { validate } from "./validate/index.js";
 
-export interface Build { site: Site; plan: Plan; files: Artifact[] }
+/** lock: the lock file's text to keep beside the inventory (undefined: the site allocates nothing and has no lock). */
+export interface Build { site: Site; plan: Plan; files: Artifact[]; lock?: string }
 export type Result = { ok: true; build: Build } | { ok: false; diagnostics: Diagnostic[] };
+
+/** The lock file as read: its text and how diagnostics name it. */
+export interface LockInput { text: string; file: string }
 
 export interface CompileOptions {
   /** The site name the file must declare (its file name without .yaml). */
   site: string;
   /** How headers name the inventory, e.g. inventories/jumphost.yaml (kept free of machine paths). */
   source: string;
+  /** inventories/<site>.lock.yaml, when it exists. */
+  lock?: LockInput;
 }
 
-/** Validate and check only: every diagnostic, or none. */
-export function check(text: string, file: string, site: string): Diagnostic[] {
+type Allocated = { ok: true; doc: SiteDoc; lock?: string; allocations: Allocation[] } | { ok: false; diagnostics: Diagnostic[] };
+
+/** Validate, then give every `auto` its value (locked or new). */
+function checked(source: Source, opts: CompileOptions): Allocated {
+  const diagnostics = validate(source, opts.site);
+  if (diagnostics.length) return { ok: false, diagnostics };
+  const parsed = opts.lock ? parseLock(opts.lock.text, opts.lock.file, opts.site) : undefined;
+  if (parsed?.errors.length) return { ok: false, diagnostics: parsed.errors };
+  const nets = (source.data as SiteDoc).networks.map((n) => { const r = parseCidr(n.cidr); return "ok" in r ? r.ok : undefined; });
+  const r = allocate(source, nets, parsed?.lock, opts.site);
+  return r.ok ? { ok: true, doc: r.doc, allocations: r.allocations, ...(r.lockText !== undefined ? { lock: r.lockText } : {}) } : r;
+}
+
+/** Validate and check only (the lock too): every diagnostic, or none. */
+export function check(text: string, file: string, opts: CompileOptions): Diagnostic[] {
   const { source, errors } = parseSource(text, file);
-  return errors.length ? errors : validate(source, site);
+  if (errors.length) return errors;
+  const r = checked(source, opts);
+  return r.ok ? [] : r.diagnostics;
 }
 
 export function compile(text: string, file: string, opts: CompileOptions): Result {
   const { source, errors } = parseSource(text, file);
-  const diagnostics = errors.length ? errors : validate(source, opts.site);
-  if (diagnostics.length) return { ok: false, diagnostics };
-  const site = resolve(source.data as SiteDoc, opts.source);
+  if (errors.length) return { ok: false, diagnostics: errors };
+  const a = checked(source, opts);
+  if (!a.ok) return a;
+  const site = resolve(a.doc, opts.source, a.allocations);
   const plan = buildPlan(site, TARGETS);
-  const files = [...plan.artifacts, ...BUNDLES.flatMap((b) => b.render(site, plan))].sort((a, b) => (a.path < b.path ? -1 : 1));
+  const files = [...plan.artifacts, ...BUNDLES.flatMap((b) => b.render(site, plan))].sort((x, y) => (x.path < y.path ? -1 : 1));
   for (let i = 1; i < files.length; i++) {
     if (files[i]!.path === files[i - 1]!.path) throw new Error(`two targets wrote ${files[i]!.path}`);
   }
-  return { ok: true, build: { site, plan, files: [...files, manifest(site, text, files)] } };
+  return { ok: true, build: { site, plan, files: [...files, manifest(site, text, files)], ...(a.lock !== undefined ? { lock: a.lock } : {}) } };
 }

@@ -9,7 +9,7 @@ import { gen, ROOT } from "./helpers/gen.js";
 import { requireTool, run } from "./helpers/tools.js";
 import { tempDir } from "./helpers/tree.js";
 
-const yamlNames = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5)).sort();
+const yamlNames = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".yaml") && !f.endsWith(".lock.yaml")).map((f) => f.slice(0, -5)).sort();
 const GOLDEN = join(ROOT, "test/cases/golden");
 const SITES: Array<{ site: string; inventory: string }> = [
   ...yamlNames(join(ROOT, "inventories")).map((site) => ({ site, inventory: "inventories" })),

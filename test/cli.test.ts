@@ -8,7 +8,7 @@ import { CLI, gen, ROOT } from "./helpers/gen.js";
 import { run } from "./helpers/tools.js";
 import { copyTree, snapshotTree, tempDir } from "./helpers/tree.js";
 
-const sites = readdirSync(join(ROOT, "inventories")).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5)).sort();
+const sites = readdirSync(join(ROOT, "inventories")).filter((f) => f.endsWith(".yaml") && !f.endsWith(".lock.yaml")).map((f) => f.slice(0, -5)).sort();
 const tmp = tempDir("cli");
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

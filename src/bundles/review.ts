@@ -35,16 +35,28 @@ function hostVm(plan: HostPlan, h: Host) {
   };
 }
 
+/** What auto received; "new" is what the lock's latest generation added, i.e. what this gen allocated. */
+function allocationsVm(site: Site) {
+  const generation = Math.max(0, ...site.allocations.map((a) => a.generation));
+  const fresh = site.allocations.some((a) => a.fresh);
+  return {
+    lock: site.source.replace(/\.yaml$/, ".lock.yaml"), generation, fresh,
+    rows: site.allocations.map((a) => ({ ...a, when: `generation ${a.generation}${a.fresh ? " (**new**)" : ""}` })),
+  };
+}
+
 export function review(site: Site, plan: Plan): Artifact {
   const forHost = byHost(plan);
   const vm = {
     header: headerText(site), site: site.name, decision: site.decision ?? "", description: site.description ?? "",
     networks: site.networks.map((n) => ({
       ...n, vlanText: n.vlan === undefined ? "untagged" : String(n.vlan),
-      gatewayText: n.gateway ? `${n.gateway.address} (${n.gateway.on === "router" ? `router: ${n.gateway.router}` : `${n.gateway.on} ${n.gateway.host}`})` : "none",
+      cidrText: [n.cidr, ...(n.v6 ? [n.v6.cidr] : [])].join(", "),
+      gatewayText: n.gateway ? `${[n.gateway.address, ...(n.gateway.address6 ? [n.gateway.address6] : [])].join(", ")} (${n.gateway.on === "router" ? `router: ${n.gateway.router}` : `${n.gateway.on} ${n.gateway.host}`})` : "none",
       rangesText: n.ranges.map((r) => `${r.name} ${r.from}-${r.to}${r.purpose ? ` (${r.purpose})` : ""}`).join("; ") || "-",
       staticsText: n.statics.map((s) => `${s.name} ${s.address}`).join("; ") || "-",
     })),
+    allocations: allocationsVm(site),
     vrouters: vrouterTable(site), staticVips: site.vrouters.some((v) => !v.ha), failover: failoverSections(site),
     hosts: site.hosts.map((h) => hostVm(forHost(h.name), h)),
   };

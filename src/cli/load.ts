@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { sitePaths, UserError, type SitePaths } from "./paths.js";
+import { LOCK_SUFFIX, sitePaths, UserError, type SitePaths } from "./paths.js";
 
 export function knownSites(inventoryDir: string): string[] {
   try {
-    return readdirSync(inventoryDir).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5)).sort();
+    return readdirSync(inventoryDir).filter((f) => f.endsWith(".yaml") && !f.endsWith(LOCK_SUFFIX)).map((f) => f.slice(0, -5)).sort();
   } catch {
     return [];
   }

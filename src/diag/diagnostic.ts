@@ -25,8 +25,10 @@ export function formatDiagnostic(d: Diagnostic, source: string): string {
 /** Control characters from the input (an escape sequence, binary bytes, a bidi override) must not reach the terminal: show each as '?', keeping columns. */
 const visible = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?");
 
-export function formatDiagnostics(ds: Diagnostic[], source: string): string {
-  const sorted = [...ds].sort((a, b) => a.line - b.line || a.col - b.col || a.code.localeCompare(b.code));
+/** others: the text of other files diagnostics may point into (the lock file), by the name they use. */
+export function formatDiagnostics(ds: Diagnostic[], source: string, others: Record<string, string> = {}): string {
+  const rank = (d: Diagnostic) => (others[d.file] === undefined ? 0 : 1); // the inventory's own first
+  const sorted = [...ds].sort((a, b) => rank(a) - rank(b) || a.line - b.line || a.col - b.col || a.code.localeCompare(b.code));
   const n = sorted.length;
-  return `${sorted.map((d) => formatDiagnostic(d, source)).join("\n\n")}\n\n${n} error${n === 1 ? "" : "s"}; nothing was written\n`;
+  return `${sorted.map((d) => formatDiagnostic(d, others[d.file] ?? source)).join("\n\n")}\n\n${n} error${n === 1 ? "" : "s"}; nothing was written\n`;
 }

@@ -4,6 +4,10 @@ import type { VrouterDoc } from "./types.js";
 
 export const LINK_DEFAULTS = { management: "vr-mgmt", public: "vr-ex" } as const;
 export const defaultPeer = (link: string) => `${link}-p`;
+/** Written instead of a VIP, member address or VRRP ID: src/alloc chooses one and keeps it in the lock file. */
+export const AUTO = "auto";
+/** Ranges the allocator takes addresses from (and that may hold router addresses at all). */
+export const POOL_PURPOSES: ReadonlySet<string> = new Set(["vip", "reserved"]);
 export const DEFAULT_NAMESPACE = "vrouter";
 export const SYNC_DEFAULTS = { group: "225.0.0.50", port: 3780 } as const;
 

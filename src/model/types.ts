@@ -56,6 +56,7 @@ export interface StaticDoc {
 
 export interface GatewayDoc {
   address: string;
+  address6?: string; // dual-stack: the IPv6 gateway in cidr6
   on: GatewayPlacement;
   host?: string;
   router?: string;
@@ -67,6 +68,7 @@ export interface NetworkDoc {
   name: string;
   description?: string;
   cidr: string;
+  cidr6?: string; // dual-stack: an IPv6 prefix beside an IPv4 cidr, on the same VLAN
   vlan?: number;
   attach?: AttachmentDoc[];
   gateway?: GatewayDoc;
@@ -77,21 +79,21 @@ export interface NetworkDoc {
 
 export interface VrouterLegDoc {
   network: string;
-  vip: string;
+  vip: string; // or "auto" (src/alloc)
   link?: string;
   peer?: string;
 }
 
 export interface VrouterMemberDoc {
   host: string;
-  address?: string;
+  address?: string; // or "auto" (src/alloc)
   priority?: number;
 }
 
 /** VIP failover: keepalived (VRRP) or Pacemaker, with conntrackd state sync in either case. */
 export interface VrouterHaDoc {
   manager: HaManager;
-  virtual_router_id?: number;
+  virtual_router_id?: number | "auto";
   advert_interval?: number;
   auth_vault_var?: string;
   preempt?: boolean;

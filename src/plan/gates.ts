@@ -18,9 +18,11 @@ export interface GateParams {
   "vrouter-bridge": { bridge: string; type: "linux" | "ovs" };
   "netns-free": { namespace: string; link: string };
   "veth-free": { ifname: string; bridge: string };
-  "vip-free": { address: string; namespace: string };
-  "vrrp-segment": { bridge: string; vrid: string; members: string; address: string; seconds: string };
-  "cluster-members": { members: string[]; resource: string; address: string };
+  /** bridge: where the duplicate-address probe goes out; vlan: a tagged leg, which that bridge cannot reach. */
+  "vip-free": { address: string; namespace: string; bridge: string; vlan?: string };
+  /** probes: DEV=ADDR per VIP for the duplicate-address probe (@VID=ADDR for a tagged leg: not probed, a WARN). */
+  "vrrp-segment": { bridge: string; vrid: string; members: string; probes: string[]; seconds: string };
+  "cluster-members": { members: string[]; resource: string; probes: string[] };
   "netplan-bridge": { bridge: string };
   "default-route": { via: string };
 }
@@ -36,7 +38,7 @@ interface GateDef {
   /** When it stops the change, for REVIEW.md's gate table. */
   stops: string;
   /** Shell functions its partial calls, a template included once in audit.sh. */
-  helper?: "shell/audit-netplan";
+  helper?: "shell/audit-netplan" | "shell/audit-dad";
 }
 
 export const GATES: { readonly [K in GateKind]: GateDef } = {
@@ -55,15 +57,20 @@ export const GATES: { readonly [K in GateKind]: GateDef } = {
   "vrouter-bridge": { id: "V2", stops: "the bridge a leg needs is missing, or is not of the type the inventory says" },
   "netns-free": { id: "V3", stops: "a namespace by that name exists and is not ours (it lacks our management leg)" },
   "veth-free": { id: "V4", stops: "an interface with the veth's name exists and is not our veth on that bridge" },
-  "vip-free": { id: "V5", stops: "something already answers on the VIP: two routers would claim it" },
+  "vip-free": {
+    id: "V5", helper: "shell/audit-dad",
+    stops: "something already holds the VIP: it answers an ARP (IPv6: neighbour) duplicate-address probe on the leg's bridge, whether or not it answers ping; "
+      + "two routers would claim it",
+  },
   "vrrp-segment": {
-    id: "V6",
-    stops: "VRRP adverts with the router's ID come from an address that is not a member (a foreign router uses the ID), "
-      + "or the VIP answers while nobody advertises it",
+    id: "V6", helper: "shell/audit-dad",
+    stops: "VRRP adverts with the router's ID come from an address that is not a member (a foreign router uses the ID), or, while nobody advertises it, "
+      + "something answers an ARP duplicate-address probe for the management or the public VIP (dropping ping does not hide it)",
   },
   "cluster-members": {
-    id: "V7",
-    stops: "no Pacemaker cluster answers, it lacks a member, IPaddr2 cannot work in a namespace, or something other than the cluster resource holds the VIP",
+    id: "V7", helper: "shell/audit-dad",
+    stops: "no Pacemaker cluster answers, it lacks a member, IPaddr2 cannot work in a namespace, or, before the cluster has our VIP resources, "
+      + "something answers an ARP duplicate-address probe for the management or the public VIP",
   },
   "netplan-bridge": {
     id: "N1", helper: "shell/audit-netplan",

@@ -1,10 +1,18 @@
 // The typed, resolved Site every target reads. Built only from a document that passed validation.
-import type { BridgeOwner, BridgeType, SiteDoc } from "../model/types.js";
+import type { Allocation } from "../alloc/allocate.js";
+import type { BridgeOwner, BridgeType, GatewayDoc, SiteDoc } from "../model/types.js";
 import { parseAddress, parseCidr, type Cidr } from "../net/cidr.js";
 import { resolveVrouters, type Vrouter } from "./vrouter.js";
 
 /** A host bridge and who owns it: every target reads this one shape (the virtual router's legs too). */
 export interface Bridge { name: string; owner: BridgeOwner; type: BridgeType; ports: string[]; libvirtNetwork?: string; vlanFiltering: boolean }
+
+/** A dual-stack network's second (IPv6) prefix and the gateway's address in it. */
+export interface IfAddr { family: 6; cidr: string; address: string; prefix: number; ifaddr: string }
+
+/** Every address a gateway holds: its own, then the dual-stack IPv6 one. */
+export const addrsOf = (g: HostGateway | CheckedGateway): Array<Pick<IfAddr, "cidr" | "address" | "prefix" | "ifaddr"> & { family: 4 | 6 }> =>
+  [g, ...(g.dual ? [g.dual] : [])];
 
 /** A gateway sitegen creates: a VLAN sub-interface of a host bridge holding the gateway address. */
 export interface HostGateway {
@@ -14,6 +22,8 @@ export interface HostGateway {
   address: string; // 10.12.8.1
   prefix: number;
   ifaddr: string; // 10.12.8.1/22: the address as an interface carries it
+  /** Dual-stack: the IPv6 gateway the same sub-interface holds. */
+  dual?: IfAddr;
   bridge: Bridge;
   vid: number;
   ifname: string; // virbr1.104
@@ -26,7 +36,7 @@ export interface HostGateway {
 
 /** A gateway someone else holds: the bridge's owner on this host, or an external router. */
 export interface CheckedGateway {
-  network: string; cidr: string; family: 4 | 6; address: string; prefix: number; ifaddr: string;
+  network: string; cidr: string; family: 4 | 6; address: string; prefix: number; ifaddr: string; dual?: IfAddr;
   on: "bridge-owner" | "router"; router?: string; bridge?: string;
 }
 
@@ -41,7 +51,9 @@ export interface Host {
 
 export interface Network {
   name: string; cidr: string; family: 4 | 6; prefix: number; vlan?: number; description?: string;
-  gateway?: { address: string; on: string; host?: string; router?: string };
+  /** Dual-stack: the IPv6 prefix the VLAN also carries. */
+  v6?: { cidr: string; prefix: number };
+  gateway?: { address: string; address6?: string; on: string; host?: string; router?: string };
   ranges: Array<{ name: string; from: string; to: string; purpose?: string }>;
   statics: Array<{ name: string; address: string; description?: string }>;
   attach: Array<{ host: string; bridge: string; address?: string }>;
@@ -56,18 +68,21 @@ export interface Site {
   networks: Network[];
   /** Virtual routers (src/resolve/vrouter.ts); empty for sites without any. */
   vrouters: Vrouter[];
+  /** What `auto` received (src/alloc), in inventory order; empty when nothing is auto. */
+  allocations: Allocation[];
 }
 
 const canon = (s: string) => parseAddress(s)!.text;
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-export function resolve(doc: SiteDoc, source: string): Site {
+export function resolve(doc: SiteDoc, source: string, allocations: Allocation[] = []): Site {
   const networks: Network[] = doc.networks.map((n) => {
     const c = (parseCidr(n.cidr) as { ok: Cidr }).ok;
+    const c6 = n.cidr6 === undefined ? undefined : (parseCidr(n.cidr6) as { ok: Cidr }).ok;
     return {
       name: n.name, cidr: c.text, family: c.family, prefix: c.prefix, ...(n.vlan !== undefined ? { vlan: n.vlan } : {}),
-      ...(n.description ? { description: n.description } : {}),
-      ...(n.gateway ? { gateway: { address: canon(n.gateway.address), on: n.gateway.on, ...(n.gateway.host ? { host: n.gateway.host } : {}), ...(n.gateway.router ? { router: n.gateway.router } : {}) } } : {}),
+      ...(n.description ? { description: n.description } : {}), ...(c6 ? { v6: { cidr: c6.text, prefix: c6.prefix } } : {}),
+      ...(n.gateway ? { gateway: gatewayOf(n.gateway) } : {}),
       ranges: (n.ranges ?? []).map((r) => ({ name: r.name, from: canon(r.from), to: canon(r.to), ...(r.purpose ? { purpose: r.purpose } : {}) })),
       statics: (n.statics ?? []).map((s) => ({ name: s.name, address: canon(s.address), ...(s.description ? { description: s.description } : {}) })),
       attach: (n.attach ?? []).map((a) => ({ host: a.host, bridge: a.bridge, ...(a.address ? { address: canon(a.address) } : {}) })),
@@ -90,7 +105,7 @@ export function resolve(doc: SiteDoc, source: string): Site {
       const g = n.gateway;
       if (!g || !att) continue;
       const address = canon(g.address);
-      const base = { network: net.name, cidr: net.cidr, family: net.family, address, prefix: net.prefix, ifaddr: `${address}/${net.prefix}` };
+      const base = { network: net.name, cidr: net.cidr, family: net.family, address, prefix: net.prefix, ifaddr: `${address}/${net.prefix}`, ...dualOf(net) };
       if (g.on === "host" && g.host === h.name) {
         const bridge = bridges.find((b) => b.name === att.bridge)!;
         const vid = n.vlan!;
@@ -106,7 +121,7 @@ export function resolve(doc: SiteDoc, source: string): Site {
         checked.push({ ...base, on: g.on, ...(g.router ? { router: g.router } : {}), ...(g.on === "bridge-owner" ? { bridge: att.bridge } : {}) });
       }
     }
-    const has = (f: 4 | 6) => gateways.some((g) => g.family === f);
+    const has = (f: 4 | 6) => gateways.some((g) => g.family === f || (f === 6 && g.dual));
     return {
       name: h.name, management: canon(h.management), bridges,
       forwarding: { ipv4: h.forwarding?.ipv4 ?? has(4), ipv6: h.forwarding?.ipv6 ?? has(6) },
@@ -116,8 +131,21 @@ export function resolve(doc: SiteDoc, source: string): Site {
   }).sort(byName);
   return {
     name: doc.site, source, ...(doc.decision ? { decision: doc.decision } : {}), ...(doc.description ? { description: doc.description } : {}),
-    hosts, networks: networks.sort(byName), vrouters: resolveVrouters(doc.vrouters ?? [], networks, hosts),
+    hosts, networks: networks.sort(byName), vrouters: resolveVrouters(doc.vrouters ?? [], networks, hosts), allocations,
   };
+}
+
+function gatewayOf(g: GatewayDoc): NonNullable<Network["gateway"]> {
+  return {
+    address: canon(g.address), ...(g.address6 ? { address6: canon(g.address6) } : {}), on: g.on,
+    ...(g.host ? { host: g.host } : {}), ...(g.router ? { router: g.router } : {}),
+  };
+}
+
+function dualOf(net: Network): { dual?: IfAddr } {
+  const a = net.gateway?.address6;
+  if (!a || !net.v6) return {};
+  return { dual: { family: 6, cidr: net.v6.cidr, address: a, prefix: net.v6.prefix, ifaddr: `${a}/${net.v6.prefix}` } };
 }
 
 function reason(chosen: string, b: Bridge): string {

@@ -73,7 +73,8 @@ function resolveHa(v: VrouterDoc): VrouterHa | undefined {
   };
   const preempt = h.preempt ?? false;
   if (h.manager === "pacemaker") return { manager: "pacemaker", preempt, sync, prefix: h.resource_prefix ?? v.name };
-  const vrrp = { vrid: h.virtual_router_id!, interval: h.advert_interval ?? 1, ...(h.auth_vault_var ? { authVar: h.auth_vault_var } : {}) };
+  const vrrp = { vrid: h.virtual_router_id as number, // a number here: src/alloc replaced auto
+    interval: h.advert_interval ?? 1, ...(h.auth_vault_var ? { authVar: h.auth_vault_var } : {}) };
   return { manager: "keepalived", preempt, vrrp, sync };
 }
 

@@ -9,6 +9,10 @@ export interface RuleContext {
   doc: SiteDoc;
   /** Parsed network CIDR by network index; undefined when it did not parse (reported by the cidr rule). */
   nets: Array<Cidr | undefined>;
+  /** Parsed cidr6 (a dual-stack network's IPv6 prefix) by network index; undefined when absent or unparsed. */
+  nets6: Array<Cidr | undefined>;
+  /** The prefix of network i that an address of this family belongs to (its cidr when none matches). */
+  netFor(i: number, family: 4 | 6): Cidr | undefined;
   /** The site name the caller expects (from the file name). */
   expectedSite: string;
   report(path: Path, code: string, message: string, help?: string, onKey?: boolean): void;
@@ -18,9 +22,12 @@ export type Rule = (ctx: RuleContext) => void;
 
 export function makeContext(src: Source, expectedSite: string, out: Diagnostic[]): RuleContext {
   const doc = src.data as SiteDoc;
+  const parse = (s: string | undefined) => { const r = s === undefined ? undefined : parseCidr(s); return r && "ok" in r ? r.ok : undefined; };
+  const nets = doc.networks.map((n) => parse(n.cidr));
+  const nets6 = doc.networks.map((n) => parse(n.cidr6));
   return {
-    doc, expectedSite,
-    nets: doc.networks.map((n) => { const r = parseCidr(n.cidr); return "ok" in r ? r.ok : undefined; }),
+    doc, expectedSite, nets, nets6,
+    netFor: (i, family) => (nets6[i]?.family === family && nets[i]?.family !== family ? nets6[i] : nets[i]),
     report(path, code, message, help, onKey = false) {
       out.push({ file: src.file, ...src.at(path, onKey), code, object: objectName(doc, path), message, ...(help ? { help } : {}) });
     },

@@ -5,6 +5,7 @@ import { shapeIntact, schemaDiagnostics } from "./schema.js";
 import { attachOnce } from "./rules/attach-once.js";
 import { addressCollision } from "./rules/address-collision.js";
 import { cidrForm } from "./rules/cidr-form.js";
+import { dualStack } from "./rules/dual-stack.js";
 import { gatewayPlacement } from "./rules/gateway-placement.js";
 import { membership } from "./rules/membership.js";
 import { rangeOrder } from "./rules/range-order.js";
@@ -25,7 +26,7 @@ import { vrouterVrid } from "./rules/vrouter-vrid.js";
 
 /** Semantic rules, each in its own file; all run, and all their findings are reported together. */
 export const RULES: Rule[] = [
-  siteName, uniqueNames, cidrForm, membership, attachOnce, rangeOrder, subnetOverlap, addressCollision, vlans, references, gatewayPlacement,
+  siteName, uniqueNames, cidrForm, dualStack, membership, attachOnce, rangeOrder, subnetOverlap, addressCollision, vlans, references, gatewayPlacement,
   vrouterReferences, vrouterAddresses, vrouterNames, vrouterLegs, vrouterUpstreams, vrouterHa, vrouterPriorities, vrouterVrid, vrouterSync,
 ];
 

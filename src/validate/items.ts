@@ -20,6 +20,7 @@ export function rawAddresses(n: NetworkDoc, i: number): RawAddress[] {
   const base: Path = ["networks", i];
   const out: RawAddress[] = [];
   if (n.gateway) out.push({ role: "gateway", label: "gateway", path: [...base, "gateway", "address"], text: n.gateway.address });
+  if (n.gateway?.address6 !== undefined) out.push({ role: "gateway", label: "IPv6 gateway", path: [...base, "gateway", "address6"], text: n.gateway.address6 });
   (n.statics ?? []).forEach((s, j) => out.push({ role: "static", label: `static ${s.name}`, path: [...base, "statics", j, "address"], text: s.address }));
   (n.attach ?? []).forEach((a, j) => {
     if (a.address !== undefined) out.push({ role: "address", label: `${a.host}'s address`, path: [...base, "attach", j, "address"], text: a.address });

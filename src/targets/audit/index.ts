@@ -1,6 +1,6 @@
 // Read-only gates, numbered as in the seed's Phase 1 (G1-G6), plus G7 for gateways held elsewhere.
 import { gate, type HostGate } from "../../plan/gates.js";
-import type { Bridge, Host, HostGateway } from "../../resolve/site.js";
+import { addrsOf, type Bridge, type Host, type HostGateway } from "../../resolve/site.js";
 import type { Target } from "../target.js";
 
 function bridgeGates(host: string, b: Bridge, gws: HostGateway[]): HostGate[] {
@@ -9,7 +9,7 @@ function bridgeGates(host: string, b: Bridge, gws: HostGateway[]): HostGate[] {
       { bridge: b.name, expected: b.vlanFiltering ? "1" : "0" }),
     gate(host, "bridge-detail", b.name, `${b.name} is a bridge: detail and state`, { bridge: b.name }),
     gate(host, "netplan-ownership", b.name, `does netplan touch ${b.name}? (decides systemd or netplan persistence)`,
-      { bridge: b.name, owner: b.owner, gateways: gws.map((g) => ({ ifname: g.ifname, address: g.address, persistence: g.persistence })) }),
+      { bridge: b.name, owner: b.owner, gateways: gws.flatMap((g) => addrsOf(g).map((a) => ({ ifname: g.ifname, address: a.address, persistence: g.persistence }))) }),
   ];
   if (b.owner === "libvirt" && b.libvirtNetwork !== undefined) {
     gates.push(gate(host, "libvirt-network", b.libvirtNetwork, `libvirt network ${b.libvirtNetwork}: active, autostart, bridge, forward mode`,
@@ -32,13 +32,16 @@ export function hostGates(h: Host): HostGate[] {
     const gws = h.gateways.filter((g) => g.bridge.name === b.name);
     if (gws.length) gates.push(...bridgeGates(h.name, b, gws));
   }
+  // a dual-stack gateway is checked once per address: the sub-interface must hold each, nobody else may
   for (const g of h.gateways) {
-    gates.push(gate(h.name, "gateway-absent", g.ifname, `${g.ifname} / ${g.address} must not exist yet (or be exactly ours)`,
-      { ifname: g.ifname, parent: g.bridge.name, vid: String(g.vid), cidr: g.ifaddr, address: g.address }));
+    addrsOf(g).forEach((a, i) => gates.push(gate(h.name, "gateway-absent", i ? `${g.ifname} ${a.address}` : g.ifname,
+      `${g.ifname} / ${a.address} must not exist yet (or be exactly ours)`, { ifname: g.ifname, parent: g.bridge.name, vid: String(g.vid), cidr: a.ifaddr, address: a.address })));
   }
   for (const c of h.checked.filter((x) => x.on === "router")) {
-    gates.push(gate(h.name, "address-not-local", c.address, `${c.address} belongs to ${c.router}: it must not be on this host`,
-      { address: c.address, owner: c.router ?? "the router" }));
+    for (const a of addrsOf(c)) {
+      gates.push(gate(h.name, "address-not-local", a.address, `${a.address} belongs to ${c.router}: it must not be on this host`,
+        { address: a.address, owner: c.router ?? "the router" }));
+    }
   }
   return gates.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.subject < b.subject ? -1 : 1));
 }

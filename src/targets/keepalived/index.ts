@@ -10,7 +10,7 @@ import { byKeepalived, type HaRouter, type KeepalivedHa, type Vrouter, type Vrou
 
 type KRouter = HaRouter<KeepalivedHa>;
 import { CONNTRACKD, conntrackdConf } from "../conntrackd/index.js";
-import { configDir, daemon, runtimeDir, unitName, type DaemonSpec } from "../netns/service.js";
+import { configDir, daemon, runtimeDir, unitName, vipProbes, type DaemonSpec } from "../netns/service.js";
 import { reviewLines, type Target } from "../target.js";
 
 export const KEEPALIVED = "keepalived";
@@ -61,11 +61,11 @@ function vrrpGate(v: KRouter, m: VrouterMember): HostGate {
   const k = v.ha.vrrp;
   const bridge = m.bridges.management.name;
   const title = `no router but ${v.name}'s members sends VRRP adverts with virtual_router_id ${k.vrid} on ${bridge}, `
-    + `and nothing else holds ${v.management.vip}`;
+    + "and while none does, nobody holds its VIPs (ARP/NS)";
   // about three advert intervals
   const seconds = String(3 * k.interval + 1);
   return gate(m.host, "vrrp-segment", `vrid ${k.vrid}`, title,
-    { bridge, vrid: String(k.vrid), members: v.members.map((x) => x.address!).join(" "), address: v.management.vip, seconds });
+    { bridge, vrid: String(k.vrid), members: v.members.map((x) => x.address!).join(" "), probes: vipProbes(v, m), seconds });
 }
 
 export const keepalived: Target = {

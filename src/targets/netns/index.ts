@@ -148,7 +148,7 @@ export function memberSteps(v: Vrouter, m: VrouterMember): Step[] {
 /** The programs this member's router and its services run. */
 function tools(v: Vrouter, m: VrouterMember): string[] {
   const ovs = [v.management, v.public].some((l) => m.bridges[l.role].type === "ovs");
-  return ["ip", v.nat.backend === "nftables" ? "nft" : "iptables", ...(v.dns ? ["dnsmasq"] : []),
+  return ["ip", "arping", v.nat.backend === "nftables" ? "nft" : "iptables", ...(v.dns ? ["dnsmasq"] : []),
     ...(v.ntp ? [v.ntp.daemon === "chrony" ? "chronyd" : "ntpd"] : []), ...(ovs ? ["ovs-vsctl"] : []), ...(v.ha ? HA_TOOLS[v.ha.manager] : [])];
 }
 
@@ -168,8 +168,9 @@ function vethGates(m: VrouterMember, l: VrouterLeg): HostGate[] {
 function memberGates(v: Vrouter, m: VrouterMember): HostGate[] {
   const legs = [v.management, v.public];
   const t = tools(v, m);
-  const vips = m.holdsVips ? legs.map((l) => gate(m.host, "vip-free", l.vip, `${l.role} VIP ${l.vip} answers nobody yet (or is held by our ${v.namespace})`,
-    { address: l.vip, namespace: v.namespace })) : [];
+  const vips = m.holdsVips ? legs.map((l) => gate(m.host, "vip-free", l.vip,
+    `nobody holds the ${l.role} VIP ${l.vip} on ${m.bridges[l.role].name} yet, by ARP/NS (or our ${v.namespace} does)`,
+    { address: l.vip, namespace: v.namespace, bridge: m.bridges[l.role].name, ...(l.vlan !== undefined ? { vlan: String(l.vlan) } : {}) })) : [];
   return [
     gate(m.host, "tools-present", t.join(" "), `the programs the router needs are installed: ${t.join(", ")}`, { tools: t }),
     ...legs.map((l) => bridgeGate(m, l)),

@@ -97,3 +97,7 @@ export function perMember(site: Site, has: (v: Vrouter) => boolean, f: (v: Vrout
   const made = site.vrouters.filter(has).flatMap((v) => v.members.map((m) => daemon(site, v, m, f(v, m))));
   return { steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts) };
 }
+
+/** DEV=ADDR for each VIP the audit probes by ARP/NS from member m; @VID=ADDR for a tagged leg, which the untagged bridge cannot reach (a WARN). */
+export const vipProbes = (v: Vrouter, m: VrouterMember): string[] =>
+  [v.management, v.public].map((l) => `${l.vlan === undefined ? m.bridges[l.role].name : `@${l.vlan}`}=${l.vip}`);

@@ -5,7 +5,7 @@ import { reverify } from "../../plan/final.js";
 import type { Step } from "../../plan/types.js";
 import { hashHeader } from "../../render/header.js";
 import { toYaml } from "../../render/yaml.js";
-import type { Host, HostGateway, Site } from "../../resolve/site.js";
+import { addrsOf, type Host, type HostGateway, type Site } from "../../resolve/site.js";
 import { reviewLines, type Target } from "../target.js";
 import { deleteLink, gatewayChecks, gatewayTitle } from "../vlan-gateway/index.js";
 
@@ -13,7 +13,7 @@ import { deleteLink, gatewayChecks, gatewayTitle } from "../vlan-gateway/index.j
 export const dropInPath = (g: HostGateway) => `/etc/netplan/60-sitegen-${g.ifname.replace(/\./g, "-")}.yaml`;
 
 function dropIn(site: Site, g: HostGateway): string {
-  const doc = { network: { version: 2, vlans: { [g.ifname]: { id: g.vid, link: g.bridge.name, addresses: [g.ifaddr] } } } };
+  const doc = { network: { version: 2, vlans: { [g.ifname]: { id: g.vid, link: g.bridge.name, addresses: addrsOf(g).map((a) => a.ifaddr) } } } };
   return `${hashHeader(site)}# persistence: ${g.persistenceReason}\n${toYaml(doc)}`;
 }
 

@@ -10,7 +10,7 @@ import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import type { Site } from "../../resolve/site.js";
 import { byPacemaker, type HaRouter, type PacemakerHa, type Vrouter, type VrouterMember } from "../../resolve/vrouter.js";
-import { configDir, unitPath, unitsStep, type FileSpec } from "../netns/service.js";
+import { configDir, unitPath, unitsStep, vipProbes, type FileSpec } from "../netns/service.js";
 import { reviewLines, type Target } from "../target.js";
 import { cluster, netnsUnit, uplinkUnit } from "./cib.js";
 import { cibConstraints, cibResources, pcsCreate, pcsDelete, pcsLine } from "./render.js";
@@ -65,8 +65,8 @@ function clusterOf(site: Site, v: HaRouter<PacemakerHa>, m: VrouterMember): { st
 function clusterGate(v: HaRouter<PacemakerHa>, m: VrouterMember): HostGate {
   const p = v.ha.prefix;
   return gate(m.host, "cluster-members", "pacemaker",
-    `Pacemaker runs here and knows every member, its IPaddr2 can work in a namespace, and nothing but resource ${p}-vip-mgmt holds ${v.management.vip}`,
-    { members: v.members.map((x) => x.host), resource: `${p}-vip-mgmt`, address: v.management.vip });
+    `Pacemaker runs here and knows every member, its IPaddr2 can work in a namespace, and until resource ${p}-vip-mgmt exists nobody holds the VIPs (ARP/NS)`,
+    { members: v.members.map((x) => x.host), resource: `${p}-vip-mgmt`, probes: vipProbes(v, m) });
 }
 
 export const pacemaker: Target = {

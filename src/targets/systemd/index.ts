@@ -5,7 +5,7 @@ import { reverify } from "../../plan/final.js";
 import type { Step } from "../../plan/types.js";
 import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
-import type { Bridge, Host, HostGateway, Site } from "../../resolve/site.js";
+import { addrsOf, type Bridge, type Host, type HostGateway, type Site } from "../../resolve/site.js";
 import { reviewLines, type Target } from "../target.js";
 import { deleteLink, gatewayChecks, gatewayTitle } from "../vlan-gateway/index.js";
 
@@ -29,9 +29,9 @@ function unit(site: Site, g: HostGateway): string {
   const ref = site.decision ? ` -- ${site.decision}` : "";
   return render("systemd/vlan-gateway.service", {
     header: headerText(site), reason: `persistence: ${g.persistenceReason}`,
-    description: `${g.network} L3 gateway (${g.ifname} = ${g.address})${ref}`,
+    description: `${g.network} L3 gateway (${g.ifname} = ${addrsOf(g).map((a) => a.address).join(", ")})${ref}`,
     ...ordering(g.bridge), waitSeconds: WAIT_SECONDS, bridge: g.bridge.name, ifname: g.ifname, vid: g.vid,
-    ipFamily: g.family === 6 ? "-6 " : "", cidr: g.ifaddr,
+    addrs: addrsOf(g).map((a) => ({ ipFamily: a.family === 6 ? "-6 " : "", cidr: a.ifaddr })),
   });
 }
 

@@ -2,7 +2,7 @@
 // steps ask to re-run): forwarding, a precondition checked first, and gateways held elsewhere, for
 // which checking is the only thing sitegen does.
 import type { Check, Contribution, ExtraCheck } from "../../plan/types.js";
-import type { Host } from "../../resolve/site.js";
+import { addrsOf, type Host } from "../../resolve/site.js";
 import { reviewLines, type Target } from "../target.js";
 
 function hostChecks(h: Host): ExtraCheck[] {
@@ -11,8 +11,10 @@ function hostChecks(h: Host): ExtraCheck[] {
   if (h.forwarding.ipv4) add("forwarding", [{ fn: "check_sysctl", args: ["net.ipv4.ip_forward", "1"] }], true);
   if (h.forwarding.ipv6) add("forwarding", [{ fn: "check_sysctl", args: ["net.ipv6.conf.all.forwarding", "1"] }], true);
   for (const c of h.checked) {
-    if (c.on === "bridge-owner") add(`${c.network} gateway held by ${c.bridge}'s owner`, [{ fn: "check_addr", args: [c.bridge!, c.ifaddr] }]);
-    else add(`${c.network} gateway ${c.address} on ${c.router}`, [{ fn: "check_route_to", args: [c.address] }, { fn: "check_reachable", args: [c.address] }]);
+    for (const a of addrsOf(c)) {
+      if (c.on === "bridge-owner") add(`${c.network} gateway held by ${c.bridge}'s owner`, [{ fn: "check_addr", args: [c.bridge!, a.ifaddr] }]);
+      else add(`${c.network} gateway ${a.address} on ${c.router}`, [{ fn: "check_route_to", args: [a.address] }, { fn: "check_reachable", args: [a.address] }]);
+    }
   }
   return out;
 }
@@ -23,8 +25,7 @@ export const verify: Target = {
   checkedBy: [],
   plan: (site): Contribution => ({
     checks: site.hosts.flatMap(hostChecks),
-    tests: site.hosts.flatMap((h) => h.checked.flatMap((c) =>
-      reviewLines(h.name, "verify/review-tests",
-        { address: c.address, network: c.network, router: c.on === "router" ? c.router ?? "" : "", bridge: c.bridge ?? "" }))),
+    tests: site.hosts.flatMap((h) => h.checked.flatMap((c) => addrsOf(c).flatMap((a) =>
+      reviewLines(h.name, "verify/review-tests", { address: a.address, network: c.network, router: c.on === "router" ? c.router ?? "" : "", bridge: c.bridge ?? "" })))),
   }),
 };

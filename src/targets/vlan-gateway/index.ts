@@ -2,30 +2,35 @@
 import { cmd, probe } from "../../plan/actions.js";
 import { reverify } from "../../plan/final.js";
 import type { Check, Step } from "../../plan/types.js";
-import type { Host, HostGateway } from "../../resolve/site.js";
+import { addrsOf, type Host, type HostGateway } from "../../resolve/site.js";
 import { reviewLines, type Target } from "../target.js";
 
 /** The final verify's group for one gateway: the runtime and persistence steps' checks. */
 export const gatewayTitle = (g: HostGateway): string => `gateway ${g.ifname}`;
 
+// Single-family gateways keep the order they always had: vlan, address, up, route (then the IPv6 pair of a dual stack).
 export const gatewayChecks = (g: HostGateway): Check[] => [
   { fn: "check_vlan", args: [g.ifname, g.bridge.name, String(g.vid)] },
   { fn: "check_addr", args: [g.ifname, g.ifaddr] },
   { fn: "check_admin_up", args: [g.ifname] },
   { fn: "check_route", args: [g.cidr, g.ifname] },
+  ...(g.dual ? [{ fn: "check_addr", args: [g.ifname, g.dual.ifaddr] }, { fn: "check_route", args: [g.dual.cidr, g.ifname] }] satisfies Check[] : []),
 ];
+
+/** "10.12.8.1/22", or "10.12.8.1/22 and 2001:db8::1/64" for a dual stack. */
+export const ifaddrsText = (g: HostGateway): string => addrsOf(g).map((a) => a.ifaddr).join(" and ");
 
 /** Delete the sub-interface if present: the inverse of creating it, shared by every phase that creates it. */
 export const deleteLink = (ifname: string) => cmd(["ip", "link", "del", "dev", ifname], { onlyIf: probe("ip", "link", "show", "dev", ifname) });
 
 export function runtimeStep(host: string, g: HostGateway): Step {
-  const ip = g.family === 6 ? ["ip", "-6"] : ["ip"];
+  const ip = (f: 4 | 6) => (f === 6 ? ["ip", "-6"] : ["ip"]);
   return {
     id: `runtime-${g.ifname}`, host, phase: "runtime",
-    title: `create ${g.ifname} (VLAN ${g.vid} on ${g.bridge.name}) with ${g.ifaddr} and bring it up`,
+    title: `create ${g.ifname} (VLAN ${g.vid} on ${g.bridge.name}) with ${ifaddrsText(g)} and bring it up`,
     apply: [
       cmd(["ip", "link", "add", "link", g.bridge.name, "name", g.ifname, "type", "vlan", "id", String(g.vid)], { unless: probe("ip", "link", "show", "dev", g.ifname) }),
-      cmd([...ip, "addr", "replace", g.ifaddr, "dev", g.ifname]),
+      ...addrsOf(g).map((a) => cmd([...ip(a.family), "addr", "replace", a.ifaddr, "dev", g.ifname])),
       cmd(["ip", "link", "set", "dev", g.ifname, "up"]),
     ],
     verify: gatewayChecks(g),
@@ -33,12 +38,17 @@ export function runtimeStep(host: string, g: HostGateway): Step {
   };
 }
 
-const notes = (h: Host) => h.gateways.filter((g) => g.bridge.owner === "libvirt").flatMap((g) =>
-  reviewLines(h.name, "vlan-gateway/review-notes", { network: g.bridge.libvirtNetwork ?? "", bridge: g.bridge.name, unit: g.unit, ifname: g.ifname }));
+// Per gateway: the libvirt notes, and for an IPv6 address whether anything sends router advertisements for it
+// (the files alone do not tell a reviewer).
+const notes = (h: Host) => h.gateways.flatMap((g) => reviewLines(h.name, "vlan-gateway/review-notes", {
+  libvirt: g.bridge.owner === "libvirt", network: g.bridge.libvirtNetwork ?? "", bridge: g.bridge.name, unit: g.unit, ifname: g.ifname,
+  gwnetwork: g.network, ipv6: addrsOf(g).filter((a) => a.family === 6).map((a) => a.address),
+}));
 
-const tests = (h: Host) => h.gateways.flatMap((g) =>
-  reviewLines(h.name, "vlan-gateway/review-tests",
-    { address: g.address, targets: g.testTargets.slice(0, 3), network: g.network, cidr: g.cidr, ifname: g.ifname, ifaddr: g.ifaddr }));
+const tests = (h: Host) => h.gateways.flatMap((g) => reviewLines(h.name, "vlan-gateway/review-tests", {
+  addrs: addrsOf(g).map((a) => ({ address: a.address, cidr: a.cidr, forwarding: a.family === 6 ? "IPv6 forwarding=1" : "ip_forward=1" })),
+  targets: g.testTargets.slice(0, 3), network: g.network, ifname: g.ifname, ifaddr: ifaddrsText(g),
+}));
 
 export const vlanGateway: Target = {
   name: "vlan-gateway",

@@ -5,9 +5,9 @@ import { rawAddresses } from "../items.js";
 /** Gateway, statics, host addresses and range ends are valid addresses inside their subnet, and assignable. */
 export const membership: Rule = (ctx) => {
   ctx.doc.networks.forEach((n, i) => {
-    const net = ctx.nets[i];
     for (const r of rawAddresses(n, i)) {
       const a = parseAddress(r.text);
+      const net = a && ctx.netFor(i, a.family);
       if (!a) {
         ctx.report(r.path, "invalid-address", `${r.label} '${r.text}' is not an IPv4 or IPv6 address`,
           r.text.includes("/") ? "write the address without a prefix length; the network's cidr gives it" : "write a dotted-quad IPv4 or an IPv6 address");

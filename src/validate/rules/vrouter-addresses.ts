@@ -1,3 +1,4 @@
+import { AUTO, POOL_PURPOSES } from "../../model/defaults.js";
 import type { Path } from "../../model/source.js";
 import { contains, hostSpan, parseAddress, reservedRole, type Addr } from "../../net/cidr.js";
 import type { Rule, RuleContext } from "../context.js";
@@ -6,10 +7,11 @@ import { eachVrouter, legs } from "../vrouter-lookup.js";
 
 interface Owned { label: string; path: Path; addr: Addr }
 
-/** An address written for a router: a valid, assignable IPv4 address inside net, or a report. */
-function check(ctx: RuleContext, text: string, path: Path, label: string, netIndex: number): Addr | undefined {
-  const a = parseAddress(text);
-  if (!a) {
+/** An address written for a router: a valid, assignable IPv4 address inside net (or auto where allowed), or a report. */
+function check(ctx: RuleContext, text: string, path: Path, label: string, netIndex: number, autoOk = false): Addr | undefined {
+  const auto = autoOk && text === AUTO;
+  const a = auto ? undefined : parseAddress(text);
+  if (!a && !auto) {
     ctx.report(path, "invalid-address", `${label} '${text}' is not an IPv4 or IPv6 address`,
       text.includes("/") ? "write the address without a prefix length; the network's cidr gives it" : "write a dotted-quad IPv4 address");
     return undefined;
@@ -21,6 +23,7 @@ function check(ctx: RuleContext, text: string, path: Path, label: string, netInd
       "put the router's legs on IPv4 networks; IPv6 nodes need routing, not masquerade");
     return undefined;
   }
+  if (!a) return undefined; // auto: src/alloc picks an address inside the network
   if (!contains(net, a)) {
     ctx.report(path, label.startsWith("gateway") ? "gateway-outside-subnet" : "vip-outside-subnet", `${label} ${a.text} is not inside ${net.text}`, `pick an address between ${hostSpan(net)}`);
     return undefined;
@@ -43,7 +46,7 @@ export const vrouterAddresses: Rule = (ctx) => {
       const mine: Array<[string, Path, string]> = [[l.leg.vip, [...l.path, "vip"], `${l.role} VIP`]];
       if (l.role === "management") v.members.forEach((m, j) => { if (m.address !== undefined) mine.push([m.address, ["vrouters", i, "members", j, "address"], `${m.host}'s vrouter address`]); });
       for (const [text, path, label] of mine) {
-        const a = check(ctx, text, path, label, l.index);
+        const a = check(ctx, text, path, label, l.index, true);
         if (!a) continue;
         const clash = claims(l.net, l.index).find((c) => a.value >= c.from.value && a.value <= c.to.value && a.family === c.from.family);
         const list = owned.get(l.index) ?? [];
@@ -65,5 +68,5 @@ export const vrouterAddresses: Rule = (ctx) => {
 /** Ranges with purpose vip or reserved may hold router addresses; snat, dhcp and unlabelled ones may not. */
 function rangeMayHold(n: { ranges?: Array<{ name: string; purpose?: string }> }, label: string): boolean {
   const r = (n.ranges ?? []).find((x) => label.startsWith(`range ${x.name} (`));
-  return r?.purpose === "vip" || r?.purpose === "reserved";
+  return POOL_PURPOSES.has(r?.purpose ?? "");
 }

@@ -1,3 +1,4 @@
+import { AUTO } from "../../model/defaults.js";
 import type { Rule } from "../context.js";
 import { segmentNames, segmentsOf } from "../segments.js";
 import { eachVrouter } from "../vrouter-lookup.js";
@@ -16,7 +17,7 @@ export const vrouterVrid: Rule = (ctx) => {
   }));
   eachVrouter(ctx, (v, i) => {
     const id = v.ha?.manager === "keepalived" ? v.ha.virtual_router_id : undefined;
-    if (id === undefined) return;
+    if (id === undefined || id === AUTO) return; // src/alloc chooses around the ones taken here
     // the adverts use the management leg, where every member has its own address
     const net = ctx.doc.networks.findIndex((n) => n.name === v.management.network);
     if (net < 0) return; // unknown-network is vrouter-references' to report

@@ -9,6 +9,48 @@ warns=0
 pass() { printf 'PASS %s\n' "$*"; }
 warn() { printf 'WARN %s\n' "$*"; warns=$((warns + 1)); }
 stop() { printf 'STOP %s\n' "$*"; stops=$((stops + 1)); }
+# Duplicate-address probes for the VIP gates (vip-free, vrrp-segment, cluster-members): included once in audit.sh.
+# Does anyone hold ADDR on the segment DEV faces? Duplicate-address detection, which a holder cannot dodge
+# by dropping ICMP echo: an ARP probe from 0.0.0.0 (arping -D) for IPv4, a neighbour solicitation
+# (ndisc6) for IPv6. 0: nobody answered; 1: someone did (its MAC address is printed); 2: no probe ran
+# (the reason is printed).
+vip_dad() { # DEV ADDR
+  local out rc=0
+  if [[ "$2" == *:* ]]; then
+    out=$(ndisc6 -1 -r 2 -w 500 "$2" "$1" 2>&1) || rc=$?
+    case $rc in 0) rc=1 ;; 2) rc=0 ;; *) rc=2 ;; esac
+  else
+    out=$(arping -D -c 2 -w 3 -I "$1" "$2" 2>&1) || rc=$?
+  fi
+  case $rc in
+    0) ;;
+    1) grep -oiE '([0-9a-f]{2}:){5}[0-9a-f]{2}' <<<"$out" | head -n1 ;;
+    *) rc=2; printf '%s\n' "${out%%$'\n'*}" ;;
+  esac
+  return "$rc"
+}
+# The audit's view of VIPs that must be free: a STOP for each DEV=ADDR that answers a duplicate-address
+# probe (or cannot be probed); WHY says what that means for this router. @VID=ADDR is a leg on a tagged
+# VLAN, which the host's untagged bridge cannot reach: a WARN, never a silent pass. Returns 1 when any was held.
+vips_free() { # GATE WHY DEV=ADDR...
+  local gate=$1 why=$2 p dev holder rc bad=0
+  shift 2
+  for p in "$@"; do
+    dev=${p%%=*}
+    if [[ "$dev" == @* ]]; then
+      warn "$gate ${p#*=}: not probed: VLAN ${dev#@} is not reachable untagged from the host's bridge (check the segment by hand)"
+      continue
+    fi
+    rc=0
+    holder=$(vip_dad "$dev" "${p#*=}") || rc=$?
+    case $rc in
+      0) pass "$gate ${p#*=}: no answer to a duplicate-address probe on $dev (ARP/NS, which dropping ping does not hide)" ;;
+      1) stop "$gate ${p#*=}: ${holder:-a host} answers a duplicate-address probe for it on $dev: $why"; bad=1 ;;
+      *) stop "$gate ${p#*=}: could not probe on $dev: $holder"; bad=1 ;;
+    esac
+  done
+  return "$bad"
+}
 
 say '=== G7: 172.16.0.1 belongs to the environment'\''s upstream router: it must not be on this host ==='
 if holder=$(ip -o addr show to 172.16.0.1 | awk '{print $2}' | head -n1) && [ -n "$holder" ]; then
@@ -17,13 +59,13 @@ else
   pass 'G7 172.16.0.1: not on this host; held by' 'the environment'\''s upstream router'
 fi
 
-say '=== V1: the programs the router needs are installed: ip, nft, dnsmasq, chronyd, keepalived, conntrackd, tcpdump ==='
+say '=== V1: the programs the router needs are installed: ip, arping, nft, dnsmasq, chronyd, keepalived, conntrackd, tcpdump ==='
 missing=""
-for t in ip nft dnsmasq chronyd keepalived conntrackd tcpdump; do command -v "$t" >/dev/null 2>&1 || missing="$missing $t"; done
+for t in ip arping nft dnsmasq chronyd keepalived conntrackd tcpdump; do command -v "$t" >/dev/null 2>&1 || missing="$missing $t"; done
 if [ -n "$missing" ]; then
   stop 'V1 not installed:'"$missing"
 else
-  pass 'V1 installed: ip nft dnsmasq chronyd keepalived conntrackd tcpdump'
+  pass 'V1 installed: ip arping nft dnsmasq chronyd keepalived conntrackd tcpdump'
 fi
 
 say '=== V2: br-mgmt exists and is a Linux bridge (the management leg'\''s) ==='
@@ -73,7 +115,7 @@ else
   stop 'V4 vr-ex-p: exists and is not our veth on br-ex: rename the leg (link/peer) or remove the stale link'
 fi
 
-say '=== V6: no router but vrouter'\''s members sends VRRP adverts with virtual_router_id 52 on br-mgmt, and nothing else holds 192.168.0.2 ==='
+say '=== V6: no router but vrouter'\''s members sends VRRP adverts with virtual_router_id 52 on br-mgmt, and while none does, nobody holds its VIPs (ARP/NS) ==='
 # VRRP adverts with our router ID on the management segment, for 4 s (about three advert intervals)
 srcs=$(timeout 4 tcpdump -nn -t -l -i br-mgmt 'ip proto 112 or (vlan and ip proto 112)' 2>/dev/null | awk 'index($0, "vrid 52,") { print $2 }' | sort -u | tr '\n' ' ' || true)
 members=' 192.168.0.3 192.168.0.4 192.168.0.5 '
@@ -83,10 +125,10 @@ if [ -n "$foreign" ]; then
   stop 'V6 vrid 52: VRRP adverts with this ID come from'"$foreign"', which is not a member: two routers would fight over the VIPs'
 elif [ -n "$srcs" ]; then
   pass 'V6 vrid 52: only members advertise it ('"${srcs% }"'): the router already runs (apply is idempotent)'
-elif ping -c1 -W1 -q 192.168.0.2 >/dev/null 2>&1; then
-  stop 'V6 vrid 52: 192.168.0.2 answers but nobody advertises this ID: something else holds the VIP'
 else
-  pass 'V6 vrid 52: no adverts with this ID, and 192.168.0.2 answers nobody yet'
+  pass 'V6 vrid 52: no adverts with this ID'
+  # nobody runs this router yet, so nobody may hold its VIPs: probed by ARP/NS, not ping
+  vips_free V6 'nobody advertises this ID, so something else holds the VIP' br-mgmt=192.168.0.2 br-ex=172.16.0.2 || true
 fi
 
 say "audit ctrl2: $stops STOP, $warns WARN"

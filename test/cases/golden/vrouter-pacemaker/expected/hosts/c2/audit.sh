@@ -9,6 +9,48 @@ warns=0
 pass() { printf 'PASS %s\n' "$*"; }
 warn() { printf 'WARN %s\n' "$*"; warns=$((warns + 1)); }
 stop() { printf 'STOP %s\n' "$*"; stops=$((stops + 1)); }
+# Duplicate-address probes for the VIP gates (vip-free, vrrp-segment, cluster-members): included once in audit.sh.
+# Does anyone hold ADDR on the segment DEV faces? Duplicate-address detection, which a holder cannot dodge
+# by dropping ICMP echo: an ARP probe from 0.0.0.0 (arping -D) for IPv4, a neighbour solicitation
+# (ndisc6) for IPv6. 0: nobody answered; 1: someone did (its MAC address is printed); 2: no probe ran
+# (the reason is printed).
+vip_dad() { # DEV ADDR
+  local out rc=0
+  if [[ "$2" == *:* ]]; then
+    out=$(ndisc6 -1 -r 2 -w 500 "$2" "$1" 2>&1) || rc=$?
+    case $rc in 0) rc=1 ;; 2) rc=0 ;; *) rc=2 ;; esac
+  else
+    out=$(arping -D -c 2 -w 3 -I "$1" "$2" 2>&1) || rc=$?
+  fi
+  case $rc in
+    0) ;;
+    1) grep -oiE '([0-9a-f]{2}:){5}[0-9a-f]{2}' <<<"$out" | head -n1 ;;
+    *) rc=2; printf '%s\n' "${out%%$'\n'*}" ;;
+  esac
+  return "$rc"
+}
+# The audit's view of VIPs that must be free: a STOP for each DEV=ADDR that answers a duplicate-address
+# probe (or cannot be probed); WHY says what that means for this router. @VID=ADDR is a leg on a tagged
+# VLAN, which the host's untagged bridge cannot reach: a WARN, never a silent pass. Returns 1 when any was held.
+vips_free() { # GATE WHY DEV=ADDR...
+  local gate=$1 why=$2 p dev holder rc bad=0
+  shift 2
+  for p in "$@"; do
+    dev=${p%%=*}
+    if [[ "$dev" == @* ]]; then
+      warn "$gate ${p#*=}: not probed: VLAN ${dev#@} is not reachable untagged from the host's bridge (check the segment by hand)"
+      continue
+    fi
+    rc=0
+    holder=$(vip_dad "$dev" "${p#*=}") || rc=$?
+    case $rc in
+      0) pass "$gate ${p#*=}: no answer to a duplicate-address probe on $dev (ARP/NS, which dropping ping does not hide)" ;;
+      1) stop "$gate ${p#*=}: ${holder:-a host} answers a duplicate-address probe for it on $dev: $why"; bad=1 ;;
+      *) stop "$gate ${p#*=}: could not probe on $dev: $holder"; bad=1 ;;
+    esac
+  done
+  return "$bad"
+}
 
 say '=== G7: 203.0.113.1 belongs to the upstream router: it must not be on this host ==='
 if holder=$(ip -o addr show to 203.0.113.1 | awk '{print $2}' | head -n1) && [ -n "$holder" ]; then
@@ -17,13 +59,13 @@ else
   pass 'G7 203.0.113.1: not on this host; held by' 'the upstream router'
 fi
 
-say '=== V1: the programs the router needs are installed: ip, nft, dnsmasq, ntpd, conntrackd, pcs, crm_resource ==='
+say '=== V1: the programs the router needs are installed: ip, arping, nft, dnsmasq, ntpd, conntrackd, pcs, crm_resource ==='
 missing=""
-for t in ip nft dnsmasq ntpd conntrackd pcs crm_resource; do command -v "$t" >/dev/null 2>&1 || missing="$missing $t"; done
+for t in ip arping nft dnsmasq ntpd conntrackd pcs crm_resource; do command -v "$t" >/dev/null 2>&1 || missing="$missing $t"; done
 if [ -n "$missing" ]; then
   stop 'V1 not installed:'"$missing"
 else
-  pass 'V1 installed: ip nft dnsmasq ntpd conntrackd pcs crm_resource'
+  pass 'V1 installed: ip arping nft dnsmasq ntpd conntrackd pcs crm_resource'
 fi
 
 say '=== V2: br-mgmt exists and is a Linux bridge (the management leg'\''s) ==='
@@ -73,7 +115,7 @@ else
   stop 'V4 vr-ex-p: exists and is not our veth on br-ex: rename the leg (link/peer) or remove the stale link'
 fi
 
-say '=== V7: Pacemaker runs here and knows every member, its IPaddr2 can work in a namespace, and nothing but resource vr-vip-mgmt holds 10.20.0.2 ==='
+say '=== V7: Pacemaker runs here and knows every member, its IPaddr2 can work in a namespace, and until resource vr-vip-mgmt exists nobody holds the VIPs (ARP/NS) ==='
 nodes=$(crm_node -l 2>/dev/null | awk '{ print $2 }' | tr '\n' ' ' || true)
 missing=""
 for m in c1 c2 c3; do case " $nodes " in *" $m "*) ;; *) missing="$missing $m" ;; esac; done
@@ -90,11 +132,10 @@ else
   stop 'V7 ocf:heartbeat:IPaddr2 has no network_namespace parameter: install resource-agents 4.9 or later'
 fi
 if crm_resource --resource vr-vip-mgmt --query-xml >/dev/null 2>&1; then
-  pass 'V7 10.20.0.2: held by cluster resource vr-vip-mgmt (apply is idempotent)'
-elif ping -c1 -W1 -q 10.20.0.2 >/dev/null 2>&1; then
-  stop 'V7 10.20.0.2: something already answers on it, and it is not our cluster resource'
+  pass 'V7 vr-vip-mgmt: the cluster already has our VIP resources (apply is idempotent)'
 else
-  pass 'V7 10.20.0.2: nobody answers yet'
+  # the cluster has no VIP resource of ours yet, so nobody may hold the VIPs: probed by ARP/NS, not ping
+  vips_free V7 'it is not our cluster resource' br-mgmt=10.20.0.2 br-ex=203.0.113.2 || true
 fi
 
 say "audit c2: $stops STOP, $warns WARN"

@@ -9,6 +9,48 @@ warns=0
 pass() { printf 'PASS %s\n' "$*"; }
 warn() { printf 'WARN %s\n' "$*"; warns=$((warns + 1)); }
 stop() { printf 'STOP %s\n' "$*"; stops=$((stops + 1)); }
+# Duplicate-address probes for the VIP gates (vip-free, vrrp-segment, cluster-members): included once in audit.sh.
+# Does anyone hold ADDR on the segment DEV faces? Duplicate-address detection, which a holder cannot dodge
+# by dropping ICMP echo: an ARP probe from 0.0.0.0 (arping -D) for IPv4, a neighbour solicitation
+# (ndisc6) for IPv6. 0: nobody answered; 1: someone did (its MAC address is printed); 2: no probe ran
+# (the reason is printed).
+vip_dad() { # DEV ADDR
+  local out rc=0
+  if [[ "$2" == *:* ]]; then
+    out=$(ndisc6 -1 -r 2 -w 500 "$2" "$1" 2>&1) || rc=$?
+    case $rc in 0) rc=1 ;; 2) rc=0 ;; *) rc=2 ;; esac
+  else
+    out=$(arping -D -c 2 -w 3 -I "$1" "$2" 2>&1) || rc=$?
+  fi
+  case $rc in
+    0) ;;
+    1) grep -oiE '([0-9a-f]{2}:){5}[0-9a-f]{2}' <<<"$out" | head -n1 ;;
+    *) rc=2; printf '%s\n' "${out%%$'\n'*}" ;;
+  esac
+  return "$rc"
+}
+# The audit's view of VIPs that must be free: a STOP for each DEV=ADDR that answers a duplicate-address
+# probe (or cannot be probed); WHY says what that means for this router. @VID=ADDR is a leg on a tagged
+# VLAN, which the host's untagged bridge cannot reach: a WARN, never a silent pass. Returns 1 when any was held.
+vips_free() { # GATE WHY DEV=ADDR...
+  local gate=$1 why=$2 p dev holder rc bad=0
+  shift 2
+  for p in "$@"; do
+    dev=${p%%=*}
+    if [[ "$dev" == @* ]]; then
+      warn "$gate ${p#*=}: not probed: VLAN ${dev#@} is not reachable untagged from the host's bridge (check the segment by hand)"
+      continue
+    fi
+    rc=0
+    holder=$(vip_dad "$dev" "${p#*=}") || rc=$?
+    case $rc in
+      0) pass "$gate ${p#*=}: no answer to a duplicate-address probe on $dev (ARP/NS, which dropping ping does not hide)" ;;
+      1) stop "$gate ${p#*=}: ${holder:-a host} answers a duplicate-address probe for it on $dev: $why"; bad=1 ;;
+      *) stop "$gate ${p#*=}: could not probe on $dev: $holder"; bad=1 ;;
+    esac
+  done
+  return "$bad"
+}
 
 say '=== G7: 172.16.0.1 belongs to the upstream router: it must not be on this host ==='
 if holder=$(ip -o addr show to 172.16.0.1 | awk '{print $2}' | head -n1) && [ -n "$holder" ]; then
@@ -17,13 +59,13 @@ else
   pass 'G7 172.16.0.1: not on this host; held by' 'the upstream router'
 fi
 
-say '=== V1: the programs the router needs are installed: ip, nft, dnsmasq, chronyd ==='
+say '=== V1: the programs the router needs are installed: ip, arping, nft, dnsmasq, chronyd ==='
 missing=""
-for t in ip nft dnsmasq chronyd; do command -v "$t" >/dev/null 2>&1 || missing="$missing $t"; done
+for t in ip arping nft dnsmasq chronyd; do command -v "$t" >/dev/null 2>&1 || missing="$missing $t"; done
 if [ -n "$missing" ]; then
   stop 'V1 not installed:'"$missing"
 else
-  pass 'V1 installed: ip nft dnsmasq chronyd'
+  pass 'V1 installed: ip arping nft dnsmasq chronyd'
 fi
 
 say '=== V2: br-mgmt exists and is a Linux bridge (the management leg'\''s) ==='
@@ -73,22 +115,18 @@ else
   stop 'V4 vr-ex-p: exists and is not our veth on br-ex: rename the leg (link/peer) or remove the stale link'
 fi
 
-say '=== V5: management VIP 192.168.0.2 answers nobody yet (or is held by our vrouter) ==='
+say '=== V5: nobody holds the management VIP 192.168.0.2 on br-mgmt yet, by ARP/NS (or our vrouter does) ==='
 if ip -n vrouter -o addr show to 192.168.0.2 2>/dev/null | grep -q .; then
   pass 'V5 192.168.0.2: held by our vrouter already (apply is idempotent)'
-elif ping -c1 -W1 -q 192.168.0.2 >/dev/null 2>&1; then
-  stop 'V5 192.168.0.2: something already answers on it: two routers would claim one VIP'
 else
-  pass 'V5 192.168.0.2: nobody answers yet'
+  vips_free V5 'two routers would claim one VIP' br-mgmt=192.168.0.2 || true
 fi
 
-say '=== V5: public VIP 172.16.0.2 answers nobody yet (or is held by our vrouter) ==='
+say '=== V5: nobody holds the public VIP 172.16.0.2 on br-ex yet, by ARP/NS (or our vrouter does) ==='
 if ip -n vrouter -o addr show to 172.16.0.2 2>/dev/null | grep -q .; then
   pass 'V5 172.16.0.2: held by our vrouter already (apply is idempotent)'
-elif ping -c1 -W1 -q 172.16.0.2 >/dev/null 2>&1; then
-  stop 'V5 172.16.0.2: something already answers on it: two routers would claim one VIP'
 else
-  pass 'V5 172.16.0.2: nobody answers yet'
+  vips_free V5 'two routers would claim one VIP' br-ex=172.16.0.2 || true
 fi
 
 say "audit ctrl1: $stops STOP, $warns WARN"
