@@ -110,7 +110,7 @@ function convergePlan(): Plan {
   ];
   return {
     gates: [{ host: "gw", id: "G3", kind: "bridge-detail", subject: "virbr1", title: "virbr1 is a bridge: detail and state", params: { bridge: "virbr1" } }],
-    steps: STEPS, checks, decisions: [],
+    steps: STEPS, checks, decisions: [], notes: [], tests: [],
     artifacts: [{ path: `hosts/gw/files${SYSCTL_FILE}`, content: "# sitegen converge test\nnet.ipv4.ip_forward = 1\n", mode: 0o644 }],
   };
 }
