@@ -42,11 +42,11 @@ function checked(source: Source, opts: CompileOptions): Allocated {
   return r.ok ? { ok: true, doc: r.doc, allocations: r.allocations, ...(r.lockText !== undefined ? { lock: r.lockText } : {}) } : r;
 }
 
-/** Validate and check only (the lock too): every diagnostic, or none. */
-export function check(text: string, file: string, opts: CompileOptions): Diagnostic[] {
+/** Validate and check only (the lock too, when opts carries one): every diagnostic, or none. A string is the site name. */
+export function check(text: string, file: string, opts: string | CompileOptions): Diagnostic[] {
   const { source, errors } = parseSource(text, file);
   if (errors.length) return errors;
-  const r = checked(source, opts);
+  const r = checked(source, typeof opts === "string" ? { site: opts, source: file } : opts);
   return r.ok ? [] : r.diagnostics;
 }
 
