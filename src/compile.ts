@@ -1,5 +1,5 @@
 // The pure core: inventory text in, files out. No I/O here (the CLI reads and writes).
-import type { Diagnostic } from "./diag/diagnostic.js";
+import { isWarning, type Diagnostic } from "./diag/diagnostic.js";
 import { manifest } from "./bundles/manifest.js";
 import { BUNDLES } from "./bundles/index.js";
 import { parseSource } from "./model/source.js";
@@ -10,7 +10,7 @@ import { resolve, type Site } from "./resolve/site.js";
 import { TARGETS } from "./targets/index.js";
 import { validate } from "./validate/index.js";
 
-export interface Build { site: Site; plan: Plan; files: Artifact[] }
+export interface Build { site: Site; plan: Plan; files: Artifact[]; warnings: Diagnostic[] }
 export type Result = { ok: true; build: Build } | { ok: false; diagnostics: Diagnostic[] };
 
 export interface CompileOptions {
@@ -20,7 +20,7 @@ export interface CompileOptions {
   source: string;
 }
 
-/** Validate and check only: every diagnostic, or none. */
+/** Validate and check only: every diagnostic (errors and warnings), or none. */
 export function check(text: string, file: string, site: string): Diagnostic[] {
   const { source, errors } = parseSource(text, file);
   return errors.length ? errors : validate(source, site);
@@ -29,12 +29,15 @@ export function check(text: string, file: string, site: string): Diagnostic[] {
 export function compile(text: string, file: string, opts: CompileOptions): Result {
   const { source, errors } = parseSource(text, file);
   const diagnostics = errors.length ? errors : validate(source, opts.site);
-  if (diagnostics.length) return { ok: false, diagnostics };
-  const site = resolve(source.data as SiteDoc, opts.source);
+  if (!diagnostics.every(isWarning)) return { ok: false, diagnostics };
+  const warnings = diagnostics;
+  const site = { ...resolve(source.data as SiteDoc, opts.source), warnings: warnings.map((d) => ({
+    where: `${opts.source}:${d.line}:${d.col}`, code: d.code, object: d.object, message: d.message, ...(d.help ? { help: d.help } : {}),
+  })) };
   const plan = buildPlan(site, TARGETS);
   const files = [...plan.artifacts, ...BUNDLES.flatMap((b) => b.render(site, plan))].sort((a, b) => (a.path < b.path ? -1 : 1));
   for (let i = 1; i < files.length; i++) {
     if (files[i]!.path === files[i - 1]!.path) throw new Error(`two targets wrote ${files[i]!.path}`);
   }
-  return { ok: true, build: { site, plan, files: [...files, manifest(site, text, files)] } };
+  return { ok: true, build: { site, plan, files: [...files, manifest(site, text, files)], warnings } };
 }

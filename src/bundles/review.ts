@@ -47,6 +47,7 @@ export function review(site: Site, plan: Plan): Artifact {
     })),
     vrouters: vrouterTable(site), staticVips: site.vrouters.some((v) => !v.ha), failover: failoverSections(site),
     hosts: site.hosts.map((h) => hostVm(forHost(h.name), h)),
+    warnings: site.warnings,
   };
   return { path: "REVIEW.md", content: render("review/REVIEW.md", vm), mode: 0o644 };
 }

@@ -56,7 +56,11 @@ export interface Site {
   networks: Network[];
   /** Virtual routers (src/resolve/vrouter.ts); empty for sites without any. */
   vrouters: Vrouter[];
+  /** Validation warnings, located in source (compile() fills them in; REVIEW.md repeats them at the top). */
+  warnings: SiteWarning[];
 }
+
+export interface SiteWarning { where: string; code: string; object: string; message: string; help?: string }
 
 const canon = (s: string) => parseAddress(s)!.text;
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -116,7 +120,7 @@ export function resolve(doc: SiteDoc, source: string): Site {
   }).sort(byName);
   return {
     name: doc.site, source, ...(doc.decision ? { decision: doc.decision } : {}), ...(doc.description ? { description: doc.description } : {}),
-    hosts, networks: networks.sort(byName), vrouters: resolveVrouters(doc.vrouters ?? [], networks, hosts),
+    hosts, networks: networks.sort(byName), vrouters: resolveVrouters(doc.vrouters ?? [], networks, hosts), warnings: [],
   };
 }
 

@@ -1,0 +1,152 @@
+// The operator's CI tools: --all (one line per site, both cores for large inventories), --format
+// json|github for validate, gen and --check, and gen schema.
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { syntheticSite } from "../bench/synthetic.mjs";
+import { ghDiagnostic } from "../src/cli/report.js";
+import { gen, ROOT } from "./helpers/gen.js";
+import { copyTree, snapshotTree, tempDir } from "./helpers/tree.js";
+
+const tmp = tempDir("formats");
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const sites = ["fuel-env", "jumphost", "roosevelt"];
+const INVALID = "test/cases/invalid";
+
+describe("--all", () => {
+  it("--check --all: one line per site and a count, exit 0 when all are current", () => {
+    const r = gen(["--all", "--check"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.replace(/\(\d+ files\)/g, "(N files)")).toBe(
+      `${sites.map((s) => `out/${s}: up to date (N files)\n`).join("")}3 sites: 3 ok, 0 failed\n`);
+    expect(r.code).toBe(0);
+  });
+  it("a failing site fails the run but the others still run and are named", () => {
+    const inv = join(tmp, "mixed-inv");
+    mkdirSync(inv, { recursive: true });
+    for (const s of ["jumphost", "roosevelt"]) writeFileSync(join(inv, `${s}.yaml`), readFileSync(join(ROOT, "inventories", `${s}.yaml`)));
+    writeFileSync(join(inv, "gateway-outside-subnet.yaml"), readFileSync(join(ROOT, INVALID, "gateway-outside-subnet.yaml")));
+    const out = join(tmp, "mixed-out");
+    const r = gen(["--all", "--inventory", inv, "--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${inv}/gateway-outside-subnet.yaml: 1 error; nothing was written\n3 sites: 2 ok, 1 failed\n`);
+    const line = (s: string, n: number) => `${out}/${s}: wrote ${n} files; review ${out}/${s}/REVIEW.md\n`;
+    expect(r.stdout).toBe(line("jumphost", 17) + line("roosevelt", 16));
+  });
+  it("refuses --site together with --all, and --all on an empty folder", () => {
+    expect(gen(["--all", "--site", "jumphost"]).stderr).toBe("gen: --site and --all exclude each other\n");
+    mkdirSync(join(tmp, "empty"), { recursive: true });
+    const r = gen(["--all", "--inventory", join(tmp, "empty")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`gen: no sites: ${tmp}/empty has no *.yaml files\n`);
+  });
+  it("large inventories go to two threads and give exactly what one site at a time gives", () => {
+    const inv = join(tmp, "big-inv");
+    mkdirSync(inv, { recursive: true });
+    for (const [n, h] of [["big-a", 300], ["big-b", 200], ["big-c", 120]] as const) writeFileSync(join(inv, `${n}.yaml`), syntheticSite(n, h));
+    const both = join(tmp, "big-all");
+    const r = gen(["--all", "--inventory", inv, "--out", both, "-q"], ROOT, { SITEGEN_STATS: "1" });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/threads=2\n$/);
+    const one = join(tmp, "big-one");
+    for (const s of ["big-a", "big-b", "big-c"]) {
+      const s1 = gen(["--site", s, "--inventory", inv, "--out", one, "-q"], ROOT, { SITEGEN_STATS: "1" });
+      expect(s1.stderr).toMatch(/threads=1\n$/);
+      expect(snapshotTree(join(both, s))).toEqual(snapshotTree(join(one, s)));
+    }
+  }, 120_000);
+});
+
+describe("--format json", () => {
+  it("validate: one document with every diagnostic, located", () => {
+    const r = gen(["validate", "--inventory", INVALID, "--site", "errors-and-warnings", "--format", "json"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({
+      tool: "sitegen", command: "validate", ok: false, errors: 1, warnings: 1,
+      sites: [{
+        site: "errors-and-warnings", inventory: `${INVALID}/errors-and-warnings.yaml`, status: "invalid", ok: false,
+        diagnostics: [
+          { severity: "error", code: "vip-outside-subnet", file: `${INVALID}/errors-and-warnings.yaml`, line: 37, column: 34, length: 10,
+            object: "vrouter vr", message: "public VIP 172.17.0.2 is not inside 172.16.0.0/24", help: "pick an address between 172.16.0.1 and 172.16.0.254" },
+          { severity: "warning", code: "vrrp-unauthenticated", file: `${INVALID}/errors-and-warnings.yaml`, line: 38, column: 5, length: 2,
+            object: "vrouter vr",
+            message: "keepalived runs VRRP without a password: adverts for VRRP ID 52 from any host on network mgmt are accepted",
+            help: "set 'auth_vault_var' to the Ansible vault variable that holds the VRRP password (never written into out/)" },
+        ],
+      }],
+    });
+  });
+  it("--check --all: every site's status, file count and drift", () => {
+    const out = join(tmp, "json-drift");
+    for (const s of sites) copyTree(join(ROOT, "out", s), join(out, s));
+    appendFileSync(join(out, "jumphost/REVIEW.md"), "hand edit\n");
+    const r = gen(["--all", "--check", "--out", out, "--format", "json"]);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as { ok: boolean; sites: Array<{ site: string; status: string; drift: unknown[] }> };
+    expect(doc.ok).toBe(false);
+    expect(doc.sites.map((s) => [s.site, s.status])).toEqual([["fuel-env", "current"], ["jumphost", "drift"], ["roosevelt", "current"]]);
+    expect(doc.sites[1]!.drift).toEqual([{ kind: "changed", path: "REVIEW.md" }]);
+  });
+});
+
+describe("--format github", () => {
+  it("errors and warnings become workflow annotations at their position, then one line per site", () => {
+    const r = gen(["validate", "--inventory", INVALID, "--site", "errors-and-warnings", "--format", "github"]);
+    expect(r.code).toBe(1);
+    const f = `${INVALID}/errors-and-warnings.yaml`;
+    expect(r.stdout).toBe(
+      `::error file=${f},line=37,col=34,title=sitegen vip-outside-subnet::vrouter vr: public VIP 172.17.0.2 is not inside 172.16.0.0/24 `
+      + "(help: pick an address between 172.16.0.1 and 172.16.0.254)\n"
+      + `::warning file=${f},line=38,col=5,title=sitegen vrrp-unauthenticated::vrouter vr: keepalived runs VRRP without a password: `
+      + "adverts for VRRP ID 52 from any host on network mgmt are accepted "
+      + "(help: set 'auth_vault_var' to the Ansible vault variable that holds the VRRP password (never written into out/))\n"
+      + `${f}: 1 error, 1 warning\n`);
+  });
+  it("drift is annotated on the stale file; %, CR and LF in messages are escaped", () => {
+    const out = join(tmp, "gh-drift");
+    copyTree(join(ROOT, "out/jumphost"), join(out, "jumphost"));
+    rmSync(join(out, "jumphost/REVIEW.md"));
+    const r = gen(["--site", "jumphost", "--check", "--out", out, "--format", "github"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(`::error file=${out}/jumphost/REVIEW.md,title=sitegen drift::missing: REVIEW.md: `
+      + `${out}/jumphost is not what inventories/jumphost.yaml produces; run: gen --site jumphost\n`
+      + `${out}/jumphost is not what inventories/jumphost.yaml produces (1 differences); run: gen --site jumphost\n`);
+    const inv = join(tmp, "gh-escape");
+    mkdirSync(inv, { recursive: true });
+    writeFileSync(join(inv, "esc.yaml"), "site: esc\nnetw%orks: []\n");
+    const e = gen(["validate", "--inventory", inv, "--format", "github"]);
+    expect(e.stdout).toContain(`::error file=${inv}/esc.yaml,line=2,col=1,title=sitegen unknown-key::site: unknown key 'netw%25orks' `
+      + "(help: did you mean 'networks'?)\n");
+    expect(e.stdout).toMatch(/\n1 site: 0 ok, 1 failed\n$/);
+    const d = { file: "a,b:c.yaml", line: 3, col: 4, length: 1, code: "x", object: "", message: "two\r\nlines 5%" };
+    expect(ghDiagnostic(d)).toBe("::error file=a%2Cb%3Ac.yaml,line=3,col=4,title=sitegen x::two%0D%0Alines 5%25\n");
+  });
+  it("rejects an unknown format as a usage error", () => {
+    const r = gen(["validate", "--format", "xml"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("Allowed choices are text, json, github");
+  });
+});
+
+describe("gen schema", () => {
+  const shipped = readFileSync(join(ROOT, "src/model/site.schema.json"), "utf8");
+  it("prints the schema the package ships, byte for byte, with a stable $id", () => {
+    const r = gen(["schema"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(shipped);
+    expect(JSON.parse(shipped).$id).toBe("urn:sitegen:site-schema:1");
+  });
+  it("writes it where asked", () => {
+    const f = join(tmp, "elsewhere/.sitegen/site.schema.json");
+    const r = gen(["schema", "--output", f]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${f}: wrote the site schema (urn:sitegen:site-schema:1)\n`);
+    expect(readFileSync(f, "utf8")).toBe(shipped);
+  });
+  it("package.json exports and ships it at a stable path", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { exports: Record<string, string>; files: string[] };
+    expect(pkg.exports["./site.schema.json"]).toBe("./src/model/site.schema.json");
+    expect(pkg.files).toContain("src/model/site.schema.json");
+  });
+});
