@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { syntheticSite } from "../bench/synthetic.mjs";
 import { ghDiagnostic } from "../src/cli/report.js";
 import { gen, ROOT } from "./helpers/gen.js";
+import { run } from "./helpers/tools.js";
 import { copyTree, snapshotTree, tempDir } from "./helpers/tree.js";
 
 const tmp = tempDir("formats");
@@ -144,9 +145,12 @@ describe("gen schema", () => {
     expect(r.stdout).toBe(`${f}: wrote the site schema (urn:sitegen:site-schema:1)\n`);
     expect(readFileSync(f, "utf8")).toBe(shipped);
   });
-  it("package.json exports and ships it at a stable path", () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { exports: Record<string, string>; files: string[] };
+  it("the package exports it and its tarball ships it (with the bin) at a stable path", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { exports: Record<string, string> };
     expect(pkg.exports["./site.schema.json"]).toBe("./src/model/site.schema.json");
-    expect(pkg.files).toContain("src/model/site.schema.json");
+    const r = run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT });
+    expect(r.code, r.stderr).toBe(0);
+    const files = (JSON.parse(r.stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path).sort();
+    expect(files).toEqual(["README.md", "dist/gen.mjs", "package.json", "src/model/site.schema.json"]);
   });
 });
