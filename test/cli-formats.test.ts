@@ -94,6 +94,20 @@ describe("--format json", () => {
   });
 });
 
+describe("--format json for gen", () => {
+  it("says wrote, then unchanged, with the output folder and file count; warnings included", () => {
+    const out = join(tmp, "json-gen");
+    const args = ["--site", "vrrp-unauthenticated", "--inventory", "test/cases/warning", "--out", out, "--format", "json"];
+    const first = JSON.parse(gen(args).stdout) as { ok: boolean; warnings: number; sites: Array<Record<string, unknown>> };
+    expect(first).toMatchObject({ ok: true, warnings: 1, sites: [{ status: "wrote", out: `${out}/vrrp-unauthenticated`, ok: true }] });
+    expect(first.sites[0]!.files).toBeGreaterThan(10);
+    expect(JSON.parse(gen(args).stdout).sites[0].status).toBe("unchanged");
+    const strict = gen([...args, "--strict"]);
+    expect(strict.code).toBe(1);
+    expect(JSON.parse(strict.stdout)).toMatchObject({ ok: false, errors: 0, warnings: 1, sites: [{ status: "invalid" }] });
+  });
+});
+
 describe("--format github", () => {
   it("errors and warnings become workflow annotations at their position, then one line per site", () => {
     const r = gen(["validate", "--inventory", INVALID, "--site", "errors-and-warnings", "--format", "github"]);
