@@ -49,14 +49,14 @@ describe("--all", () => {
   it("on two threads (forced here; by default when each half of the inventories is 256 KB or more) the output is exactly one thread's", () => {
     const inv = join(tmp, "big-inv");
     mkdirSync(inv, { recursive: true });
-    for (const [n, h] of [["big-a", 60], ["big-b", 40], ["big-c", 25]] as const) writeFileSync(join(inv, `${n}.yaml`), syntheticSite(n, h));
+    for (const [n, h] of [["big-a", 16], ["big-b", 10], ["big-c", 6]] as const) writeFileSync(join(inv, `${n}.yaml`), syntheticSite(n, h));
     const both = join(tmp, "big-all");
     const r = gen(["--all", "--inventory", inv, "--out", both], ROOT, { SITEGEN_STATS: "1", SITEGEN_THREADS: "2" });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/threads=2\n$/);
     expect(r.stdout).toMatch(/^[^\n]*big-a: wrote \d+ files[^\n]*\n[^\n]*big-b: [^\n]*\n[^\n]*big-c: [^\n]*\n3 sites: 3 ok, 0 failed\n$/);
     const one = join(tmp, "big-one");
-    expect(gen(["--all", "--inventory", inv, "--out", one, "-q"], ROOT, { SITEGEN_STATS: "1" }).stderr).toMatch(/threads=1\n$/); // 100 KB: too small
+    expect(gen(["--all", "--inventory", inv, "--out", one, "-q"], ROOT, { SITEGEN_STATS: "1" }).stderr).toMatch(/threads=1\n$/); // 20 KB: too small
     for (const s of ["big-a", "big-b", "big-c"]) expect(snapshotTree(join(both, s))).toEqual(snapshotTree(join(one, s)));
   }, 120_000);
 });
