@@ -69,6 +69,15 @@ describe("topology picture", () => {
     const small = topology(build(syntheticSite("small", DETAIL_MAX_HOSTS), "small").site);
     expect(small).toMatchObject({ summarized: false, groups: DETAIL_MAX_HOSTS });
   });
+  it("the legend names only what the picture has", () => {
+    const legend = (f: string, name: string) => /## Topology\n\n([\s\S]*?)\n\n```mermaid/.exec(review(readFileSync(join(ROOT, f), "utf8"), name))![1]!;
+    const jump = legend("inventories/jumphost.yaml", "jumphost");
+    expect(jump).toContain("sub-interfaces");
+    expect(jump).not.toMatch(/circles|dotted|namespace/);
+    const fuel = legend("inventories/fuel-env.yaml", "fuel-env");
+    expect(fuel).toMatch(/namespace[\s\S]*circles[\s\S]*dotted arrows/);
+    expect(fuel).not.toContain("sub-interfaces");
+  });
   it("is deterministic: the same inventory gives the same picture", () => {
     const text = readFileSync(join(ROOT, "inventories/fuel-env.yaml"), "utf8");
     expect(diagram(text, "fuel-env")).toBe(diagram(text, "fuel-env"));

@@ -8,7 +8,10 @@ import { Graph, label, type MEdge, type MGroup, type MNode } from "./topology-gr
 
 export const DETAIL_MAX_HOSTS = 12;
 
-export interface Topology { summarized: boolean; hosts: number; groups: number; outside: MNode[]; top: MGroup[]; edges: MEdge[] }
+/** What the legend mentions: only what this picture has. */
+export interface Legend { subifs: boolean; namespaces: boolean; routers: boolean; routes: boolean }
+
+export interface Topology { summarized: boolean; hosts: number; groups: number; legend: Legend; outside: MNode[]; top: MGroup[]; edges: MEdge[] }
 
 interface Role { router: Vrouter; member: boolean; primary: boolean }
 interface HostGroup { key: string; hosts: string[] }
@@ -82,7 +85,11 @@ export function topology(site: Site): Topology {
   for (const h of site.hosts) drawHost(c, h, rolesOf.get(h.name) ?? []);
   for (const n of site.networks) drawRouterGateway(c, n);
   for (const v of site.vrouters) drawNodes(c, v);
-  return { summarized: summarize, hosts: site.hosts.length, groups: new Set(groups.values()).size, outside: g.outside, top: g.top, edges: g.edges };
+  const legend: Legend = {
+    subifs: site.hosts.some((h) => h.gateways.length > 0), namespaces: site.vrouters.length > 0,
+    routers: site.networks.some((n) => n.gateway?.on === "router") || site.vrouters.length > 0, routes: site.vrouters.some((v) => v.nodes.length > 0),
+  };
+  return { summarized: summarize, hosts: site.hosts.length, groups: new Set(groups.values()).size, legend, outside: g.outside, top: g.top, edges: g.edges };
 }
 
 function drawHost(c: Ctx, h: Host, rs: Role[]): void {
