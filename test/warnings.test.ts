@@ -4,10 +4,11 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { gen, ROOT } from "./helpers/gen.js";
+import { WARNING_CODES } from "./helpers/rule-codes.js";
 import { tempDir } from "./helpers/tree.js";
 
 const DIR = "test/cases/warning";
-const WARNING_CODES = ["vrrp-unauthenticated", "node-bridge-no-ports"];
+
 const cases = readdirSync(join(ROOT, DIR)).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5)).sort();
 const expected = (c: string) => readFileSync(join(ROOT, DIR, `${c}.expected`), "utf8");
 const tmp = tempDir("warnings");

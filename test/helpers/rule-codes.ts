@@ -12,3 +12,6 @@ export const RULE_CODES: readonly string[] = [
   "vrouter-same-network", "vrouter-sync-collision", "vrouter-sync-ftfw-members", "vrouter-sync-not-multicast", "vrouter-vrid-collision",
   "vrouter-vrid-missing",
 ];
+
+/** Every warning code (shown, blocking only with --strict); test/cases/warning has a case for each. */
+export const WARNING_CODES: readonly string[] = ["vrrp-unauthenticated", "node-bridge-no-ports"];
