@@ -1,7 +1,7 @@
 // The pure core: inventory text (and its lock) in, files and the lock to keep out. No I/O here (the CLI reads and writes).
 import { allocate, type Allocation } from "./alloc/allocate.js";
 import { parseLock } from "./alloc/lock.js";
-import type { Diagnostic } from "./diag/diagnostic.js";
+import { isWarning, type Diagnostic } from "./diag/diagnostic.js";
 import { manifest } from "./bundles/manifest.js";
 import { BUNDLES } from "./bundles/index.js";
 import { parseSource, type Source } from "./model/source.js";
@@ -14,7 +14,7 @@ import { TARGETS } from "./targets/index.js";
 import { validate } from "./validate/index.js";
 
 /** lock: the lock file's text to keep beside the inventory (undefined: the site allocates nothing and has no lock). */
-export interface Build { site: Site; plan: Plan; files: Artifact[]; lock?: string }
+export interface Build { site: Site; plan: Plan; files: Artifact[]; warnings: Diagnostic[]; lock?: string }
 export type Result = { ok: true; build: Build } | { ok: false; diagnostics: Diagnostic[] };
 
 /** The lock file as read: its text and how diagnostics name it. */
@@ -29,25 +29,27 @@ export interface CompileOptions {
   lock?: LockInput;
 }
 
-type Allocated = { ok: true; doc: SiteDoc; lock?: string; allocations: Allocation[] } | { ok: false; diagnostics: Diagnostic[] };
+type Allocated = { ok: true; doc: SiteDoc; lock?: string; allocations: Allocation[]; warnings: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
 
 /** Validate, then give every `auto` its value (locked or new). */
 function checked(source: Source, opts: CompileOptions): Allocated {
   const diagnostics = validate(source, opts.site);
-  if (diagnostics.length) return { ok: false, diagnostics };
+  // warnings block nothing here (the CLI decides, with --strict): they travel with the build
+  if (!diagnostics.every(isWarning)) return { ok: false, diagnostics };
+  const warnings = diagnostics;
   const parsed = opts.lock ? parseLock(opts.lock.text, opts.lock.file, opts.site) : undefined;
   if (parsed?.errors.length) return { ok: false, diagnostics: parsed.errors };
   const nets = (source.data as SiteDoc).networks.map((n) => { const r = parseCidr(n.cidr); return "ok" in r ? r.ok : undefined; });
   const r = allocate(source, nets, parsed?.lock, opts.site);
-  return r.ok ? { ok: true, doc: r.doc, allocations: r.allocations, ...(r.lockText !== undefined ? { lock: r.lockText } : {}) } : r;
+  return r.ok ? { ok: true, doc: r.doc, allocations: r.allocations, warnings, ...(r.lockText !== undefined ? { lock: r.lockText } : {}) } : r;
 }
 
-/** Validate and check only (the lock too, when opts carries one): every diagnostic, or none. A string is the site name. */
+/** Validate and check only (the lock too, when opts carries one): every diagnostic (errors and warnings), or none. A string is the site name. */
 export function check(text: string, file: string, opts: string | CompileOptions): Diagnostic[] {
   const { source, errors } = parseSource(text, file);
   if (errors.length) return errors;
   const r = checked(source, typeof opts === "string" ? { site: opts, source: file } : opts);
-  return r.ok ? [] : r.diagnostics;
+  return r.ok ? r.warnings : r.diagnostics;
 }
 
 export function compile(text: string, file: string, opts: CompileOptions): Result {
@@ -55,11 +57,13 @@ export function compile(text: string, file: string, opts: CompileOptions): Resul
   if (errors.length) return { ok: false, diagnostics: errors };
   const a = checked(source, opts);
   if (!a.ok) return a;
-  const site = resolve(a.doc, opts.source, a.allocations);
+  const site = { ...resolve(a.doc, opts.source, a.allocations), warnings: a.warnings.map((d) => ({
+    where: `${opts.source}:${d.line}:${d.col}`, code: d.code, object: d.object, message: d.message, ...(d.help ? { help: d.help } : {}),
+  })) };
   const plan = buildPlan(site, TARGETS);
   const files = [...plan.artifacts, ...BUNDLES.flatMap((b) => b.render(site, plan))].sort((x, y) => (x.path < y.path ? -1 : 1));
   for (let i = 1; i < files.length; i++) {
     if (files[i]!.path === files[i - 1]!.path) throw new Error(`two targets wrote ${files[i]!.path}`);
   }
-  return { ok: true, build: { site, plan, files: [...files, manifest(site, text, files)], ...(a.lock !== undefined ? { lock: a.lock } : {}) } };
+  return { ok: true, build: { site, plan, files: [...files, manifest(site, text, files)], warnings: a.warnings, ...(a.lock !== undefined ? { lock: a.lock } : {}) } };
 }

@@ -14,60 +14,63 @@ const tmp = tempDir("cli-inproc");
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 afterEach(() => { vi.restoreAllMocks(); delete process.env.SITEGEN_FAULT; });
 
-function gen(...args: string[]): { code: number; stdout: string; stderr: string } {
+async function gen(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   vi.spyOn(process.stdout, "write").mockImplementation((s) => { stdout += String(s); return true; });
   vi.spyOn(process.stderr, "write").mockImplementation((s) => { stderr += String(s); return true; });
   const cwd = process.cwd();
   process.chdir(ROOT);
-  try { return { code: cli(["node", "gen", ...args]), stdout, stderr }; } finally { process.chdir(cwd); vi.restoreAllMocks(); }
+  try {
+    const code = await cli(["node", "gen", ...args]);
+    return { code, stdout, stderr };
+  } finally { process.chdir(cwd); vi.restoreAllMocks(); }
 }
 
-describe("gen in process", () => {
+describe("gen in process", async () => {
   const out = join(tmp, "out");
-  it("writes, then finds the tree unchanged and up to date, then reports a hand edit", () => {
+  it("writes, then finds the tree unchanged and up to date, then reports a hand edit", async () => {
     const wrote = `${out}/jumphost: wrote 17 files; review ${out}/jumphost/REVIEW.md\n`;
-    expect(gen("--site", "jumphost", "--out", out)).toEqual({ code: 0, stdout: wrote, stderr: "" });
+    expect(await gen("--site", "jumphost", "--out", out)).toEqual({ code: 0, stdout: wrote, stderr: "" });
     expect(snapshotTree(join(out, "jumphost"))).toEqual(snapshotTree(join(ROOT, "out/jumphost")));
-    expect(gen("--site", "jumphost", "--out", out).stdout).toContain("unchanged, 17 files");
-    expect(gen("--site", "jumphost", "--out", out, "--check")).toEqual({ code: 0, stdout: `${out}/jumphost: up to date (17 files)\n`, stderr: "" });
+    expect((await gen("--site", "jumphost", "--out", out)).stdout).toContain("unchanged, 17 files");
+    expect(await gen("--site", "jumphost", "--out", out, "--check")).toEqual({ code: 0, stdout: `${out}/jumphost: up to date (17 files)\n`, stderr: "" });
     appendFileSync(join(out, "jumphost/REVIEW.md"), "edit\n");
-    const d = gen("--site", "jumphost", "--out", out, "--check", "-q");
+    const d = await gen("--site", "jumphost", "--out", out, "--check", "-q");
     expect(d.code).toBe(1);
     expect(d.stderr).toBe(`${out}/jumphost is not what inventories/jumphost.yaml produces:\n  changed:    REVIEW.md\nrun: gen --site jumphost\n`);
-    expect(gen("--site", "jumphost", "--out", out, "-q")).toEqual({ code: 0, stdout: "", stderr: "" });
+    expect(await gen("--site", "jumphost", "--out", out, "-q")).toEqual({ code: 0, stdout: "", stderr: "" });
   });
-  it("reports diagnostics with exit 1 and writes nothing", () => {
-    const r = gen("--site", "vid-duplicate", "--inventory", "test/cases/invalid", "--out", out);
+  it("reports diagnostics with exit 1 and writes nothing", async () => {
+    const r = await gen("--site", "vid-duplicate", "--inventory", "test/cases/invalid", "--out", out);
     expect(r.stderr).toBe(readFileSync(join(ROOT, "test/cases/invalid/vid-duplicate.expected"), "utf8"));
     expect(r.code).toBe(1);
   });
-  it("validate: every inventory ok; an invalid folder exits 1; an empty one is a usage error", () => {
-    const ok = ["fuel-env", "jumphost", "roosevelt"].map((s) => `inventories/${s}.yaml: ok\n`).join("");
-    expect(gen("validate")).toEqual({ code: 0, stdout: ok, stderr: "" });
-    const bad = gen("validate", "--site", "vid-duplicate", "--inventory", "test/cases/invalid");
+  it("validate: every inventory ok; an invalid folder exits 1; an empty one is a usage error", async () => {
+    const ok = `${["fuel-env", "jumphost", "roosevelt"].map((s) => `inventories/${s}.yaml: ok\n`).join("")}3 sites: 3 ok, 0 failed\n`;
+    expect(await gen("validate")).toEqual({ code: 0, stdout: ok, stderr: "" });
+    const bad = await gen("validate", "--site", "vid-duplicate", "--inventory", "test/cases/invalid");
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/\n1 error\n$/);
     mkdirSync(join(tmp, "empty"), { recursive: true });
-    const empty = gen("validate", "--inventory", join(tmp, "empty"));
+    const empty = await gen("validate", "--inventory", join(tmp, "empty"));
     expect(empty).toEqual({ code: 1, stdout: "", stderr: `gen: no sites: ${join(tmp, "empty")} has no *.yaml files\n` });
   });
-  it("usage mistakes: unknown site, bad name, missing --site, unknown option; help and targets", () => {
+  it("usage mistakes: unknown site, bad name, missing --site, unknown option; help and targets", async () => {
     const known = "gen: inventories/nope.yaml: no such site 'nope'; known sites: fuel-env, jumphost, roosevelt\n";
-    expect(gen("--site", "nope")).toEqual({ code: 1, stdout: "", stderr: known });
-    expect(gen("--site", "nope", "--inventory", join(tmp, "none")).stderr).toContain(`(no *.yaml in ${join(tmp, "none")})`);
-    expect(gen("--site", "../x").stderr).toMatch(/^gen: site name '\.\.\/x' is not valid/);
-    expect(gen()).toEqual({ code: 1, stdout: "", stderr: "gen: missing --site <name> (see gen --help)\n" });
-    expect(gen("--bogus").code).toBe(2);
-    const help = gen("--help");
+    expect(await gen("--site", "nope")).toEqual({ code: 1, stdout: "", stderr: known });
+    expect((await gen("--site", "nope", "--inventory", join(tmp, "none"))).stderr).toContain(`(no *.yaml in ${join(tmp, "none")})`);
+    expect((await gen("--site", "../x")).stderr).toMatch(/^gen: site name '\.\.\/x' is not valid/);
+    expect(await gen()).toEqual({ code: 1, stdout: "", stderr: "gen: missing --site <name> or --all (see gen --help)\n" });
+    expect((await gen("--bogus")).code).toBe(2);
+    const help = await gen("--help");
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Exit codes: 0 ok;");
-    expect(gen("targets").stdout).toMatch(/^audit\s/m);
+    expect((await gen("targets")).stdout).toMatch(/^audit\s/m);
   });
-  it("an output fault is one line and exit 2", () => {
+  it("an output fault is one line and exit 2", async () => {
     writeFileSync(join(tmp, "afile"), "x\n");
-    const r = gen("--site", "jumphost", "--out", join(tmp, "afile"));
+    const r = await gen("--site", "jumphost", "--out", join(tmp, "afile"));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^gen: cannot write [^\n]*afile\/jumphost: [^\n]*afile is a file, not a folder; /);
     expect(r.stderr).toMatch(/\(ENOTDIR\); nothing was written to [^\n]*\n$/);

@@ -113,6 +113,6 @@ describe("refusals and exit codes", () => {
   it("validate checks every inventory", () => {
     const r = gen(["validate"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(sites.map((s) => `inventories/${s}.yaml: ok\n`).join(""));
+    expect(r.stdout).toBe(`${sites.map((s) => `inventories/${s}.yaml: ok\n`).join("")}${sites.length} sites: ${sites.length} ok, 0 failed\n`);
   });
 });

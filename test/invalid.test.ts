@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compile } from "../src/compile.js";
 import { formatDiagnostics } from "../src/diag/diagnostic.js";
 import { gen, ROOT } from "./helpers/gen.js";
-import { RULE_CODES } from "./helpers/rule-codes.js";
+import { RULE_CODES, WARNING_CODES } from "./helpers/rule-codes.js";
 import { snapshotTree, tempDir } from "./helpers/tree.js";
 
 const DIR = join(ROOT, "test/cases/invalid");
@@ -33,6 +33,8 @@ describe("invalid inventories", () => {
     const literal = [...src.matchAll(/(?:report\([^;]*?|code: )"([a-z0-9]+(?:-[a-z0-9]+)+)"/g)].map((m) => m[1]!);
     const notCodes = new Set(["host-bits", "ip-address", "bridge-owner"]);
     expect([...new Set(literal)].filter((c) => !notCodes.has(c) && !RULE_CODES.includes(c))).toEqual([]);
+    const warned = [...src.matchAll(/warn\([^;]*?"([a-z0-9]+(?:-[a-z0-9]+)+)"/g)].map((m) => m[1]!);
+    expect([...new Set(warned)].sort()).toEqual([...WARNING_CODES].sort());
   });
   for (const c of cases) {
     it(c, () => {
@@ -54,7 +56,7 @@ describe("invalid inventories", () => {
       const text = readFileSync(join(ROOT, file), "utf8");
       const lock = lockOf(c);
       const r = compile(text, file, { site: c, source: file, ...(lock ? { lock } : {}) });
-      expect(r.ok ? "compiled" : formatDiagnostics(r.diagnostics, text, lock ? { [lock.file]: lock.text } : {}), c).toBe(readFileSync(join(DIR, `${c}.expected`), "utf8"));
+      expect(r.ok ? "compiled" : formatDiagnostics(r.diagnostics, text, undefined, lock ? { [lock.file]: lock.text } : {}), c).toBe(readFileSync(join(DIR, `${c}.expected`), "utf8"));
     }
   });
   it("validate reports every file's problems and exits 1", () => {

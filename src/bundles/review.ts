@@ -8,6 +8,7 @@ import type { Host, Site } from "../resolve/site.js";
 import { failoverSections } from "./review-failover.js";
 import { vrouterTable } from "./review-vrouter.js";
 import { checkLine, plainText } from "../render/shell-lines.js";
+import { topology } from "./topology.js";
 
 const stepVm = (s: Step) => ({
   title: s.title, apply: s.apply.map(plainText), verify: s.verify.map(checkLine), inverse: s.inverse.map(plainText),
@@ -59,6 +60,7 @@ export function review(site: Site, plan: Plan): Artifact {
     allocations: allocationsVm(site),
     vrouters: vrouterTable(site), staticVips: site.vrouters.some((v) => !v.ha), failover: failoverSections(site),
     hosts: site.hosts.map((h) => hostVm(forHost(h.name), h)),
+    warnings: site.warnings, topology: topology(site),
   };
   return { path: "REVIEW.md", content: render("review/REVIEW.md", vm), mode: 0o644 };
 }

@@ -1,52 +1,32 @@
-import { join } from "node:path";
-import { compile, type Build } from "../compile.js";
-import { formatDiagnostics } from "../diag/diagnostic.js";
-import { drift } from "../emit/drift.js";
-import { leftovers, refuseNonFolder, writeSite } from "../emit/write.js";
-import { readSite } from "./load.js";
-import { readLock, writeLock } from "./lock.js";
-import type { SitePaths } from "./paths.js";
+import { knownSites } from "./load.js";
+import { UserError } from "./paths.js";
+import { runSites } from "./all.js";
+import { report, type Format } from "./report.js";
+import { failed, type Mode, type SiteOutcome } from "./site-run.js";
 
-export interface GenOptions { site: string; inventory: string; out: string; check?: boolean; quiet?: boolean }
+export interface RunOptions { inventory: string; out: string; format: Format; quiet?: boolean; strict?: boolean }
+export interface GenOptions extends RunOptions { site?: string; all?: boolean; check?: boolean }
 
-/** gen --site NAME --check: how out/NAME (and the lock) differ from what the inventory produces; exit 1 if they do. */
-function checkOnly(o: GenOptions, paths: SitePaths, build: Build, lockChanged: boolean, fresh: number): number {
-  const dir = join(o.out, o.site);
-  refuseNonFolder(dir);
-  const what = (kind: string) => (kind === "old" ? "previous" : "unfinished");
-  const news = fresh ? ` (${fresh} new allocation${fresh > 1 ? "s" : ""})` : "";
-  const d = [...(lockChanged ? [`lock:       ${paths.lockDisplay} would change${news}`] : []),
-    ...leftovers(o.out, o.site).map((l) => `leftover:   ${join(o.out, l.name)} (a killed run's ${what(l.kind)} tree)`),
-    ...drift(dir, build.files)];
-  if (d.length) {
-    process.stderr.write(`${dir} is not what ${paths.display} produces:\n${d.map((l) => `  ${l}`).join("\n")}\nrun: gen --site ${o.site}\n`);
-    return 1;
-  }
-  if (!o.quiet) process.stdout.write(`${dir}: up to date (${build.files.length} files)\n`);
-  return 0;
+/** Every site of the inventory folder, or a usage error when there is none. */
+export function allSites(inventory: string): string[] {
+  const sites = knownSites(inventory);
+  if (!sites.length) throw new UserError(`no sites: ${inventory} has no *.yaml files`);
+  return sites;
 }
 
-/** gen --site NAME [--check]: compile one site into out/NAME (and its allocations into the lock), or report how they differ. */
-export function runGen(o: GenOptions): number {
-  const { paths, text } = readSite(o.inventory, o.site);
-  const lock = readLock(paths);
-  const r = compile(text, paths.display, { site: o.site, source: paths.source, ...(lock ? { lock } : {}) });
-  if (!r.ok) {
-    process.stderr.write(formatDiagnostics(r.diagnostics, text, lock ? { [lock.file]: lock.text } : {}));
-    return 1;
-  }
-  const lockChanged = r.build.lock !== undefined && r.build.lock !== lock?.text;
-  const fresh = r.build.site.allocations.filter((a) => a.fresh && lockChanged);
-  if (o.check) return checkOnly(o, paths, r.build, lockChanged, fresh.length);
-  // The lock first: an allocation is recorded before anything that uses it is written.
-  if (lockChanged) writeLock(paths, r.build.lock!);
-  const dir = join(o.out, o.site);
-  const notes: string[] = [];
-  const wrote = writeSite(o.out, o.site, r.build.files, notes);
-  for (const n of notes) process.stderr.write(`gen: ${n}\n`);
-  if (!o.quiet) {
-    for (const a of fresh) process.stdout.write(`allocated ${a.what}: ${a.value} (recorded in ${paths.lockDisplay})\n`);
-    process.stdout.write(`${dir}: ${wrote ? "wrote" : "unchanged,"} ${r.build.files.length} files; review ${join(dir, "REVIEW.md")}\n`);
-  }
-  return 0;
+/** Print the outcomes in the chosen format; exit 1 when any site failed. */
+export function finish(command: string, outcomes: SiteOutcome[], o: RunOptions, all: boolean): number {
+  const p = report(command, outcomes, { format: o.format, all, quiet: !!o.quiet });
+  process.stdout.write(p.stdout);
+  process.stderr.write(p.stderr);
+  return outcomes.some(failed) ? 1 : 0;
+}
+
+/** gen --site NAME | --all [--check]: compile into out/NAME, or report how out/NAME differs. */
+export async function runGen(o: GenOptions, entry?: URL): Promise<number> {
+  if (o.site && o.all) throw new UserError("--site and --all exclude each other");
+  if (!o.site && !o.all) throw new UserError("missing --site <name> or --all (see gen --help)");
+  const mode: Mode = o.check ? "check" : "gen";
+  const outcomes = await runSites(mode, o, o.all ? allSites(o.inventory) : [o.site!], entry);
+  return finish(o.check ? "check" : "gen", outcomes, o, !!o.all);
 }

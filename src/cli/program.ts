@@ -1,9 +1,11 @@
-// Commander wiring only; the work is in gen.ts and validate.ts. Exit codes: 0 ok, 1 diagnostics,
-// drift or a user mistake, 2 usage, output-folder or internal error.
-import { Command, CommanderError } from "commander";
-import { runGen } from "./gen.js";
+// Commander wiring only; the work is in gen.ts, validate.ts and schema.ts. Exit codes: 0 ok, 1
+// diagnostics (or warnings with --strict), drift or a user mistake, 2 usage, output-folder or internal error.
+import { Command, CommanderError, Option } from "commander";
+import { runGen, type GenOptions } from "./gen.js";
 import { UserError } from "./paths.js";
 import { OutputError } from "../emit/write.js";
+import { FORMATS } from "./report.js";
+import { runSchema } from "./schema.js";
 import { runValidate } from "./validate.js";
 import { TARGETS } from "../targets/index.js";
 
@@ -11,46 +13,65 @@ const EXAMPLES = `
 Examples:
   gen --site jumphost            compile inventories/jumphost.yaml into out/jumphost/
   gen --site jumphost --check    exit 1 and list the drift if out/jumphost/ is stale or hand-edited
+  gen --all --check --format github
+                                 every site, as GitHub workflow annotations (for CI)
   gen validate                   check every inventory, write nothing
-  gen validate --site roosevelt  check one inventory
+  gen validate --site roosevelt --format json
+  gen schema --output .sitegen/site.schema.json
   gen --site lab --inventory ./sites --out ./build
 
-Exit codes: 0 ok; 1 inventory errors, drift, or unknown site; 2 usage, output-folder or internal error.
+Exit codes: 0 ok; 1 inventory errors (or warnings with --strict), drift, or unknown site; 2 usage, output-folder or internal error.
 Then read out/<site>/REVIEW.md, commit out/, and run hosts/<host>/audit.sh on the host first.`;
 
-function main(argv: string[]): number {
+const format = () => new Option("-f, --format <format>", "how to report: text, json (one document on stdout), github (workflow annotations)")
+  .choices(FORMATS).default("text");
+const strict = "warnings block too (exit 1, nothing written)";
+
+async function main(argv: string[], entry?: URL): Promise<number> {
   let code = 0;
   const program = new Command("gen")
     .description("Compile a site model (inventories/<site>.yaml) into reviewable, rollback-paired host artifacts in out/<site>/")
     .option("-s, --site <name>", "site to compile (inventories/<name>.yaml)")
+    .option("-a, --all", "every site in the inventory folder (on both cores when the inventories are large), one line per site")
     .option("-i, --inventory <dir>", "folder holding <site>.yaml", "inventories")
     .option("-o, --out <dir>", "output folder; only <dir>/<site>/ is replaced", "out")
     .option("-c, --check", "write nothing; exit 1 and list differences if out/<site>/ is not what the inventory produces")
-    .option("-q, --quiet", "print only errors")
+    .option("--strict", strict)
+    .addOption(format())
+    .option("-q, --quiet", "print only errors and warnings")
     .addHelpText("after", EXAMPLES)
     .enablePositionalOptions() // `gen validate --inventory X` belongs to validate, not to gen
     .exitOverride()
-    .action((o: { site?: string; inventory: string; out: string; check?: boolean; quiet?: boolean }) => {
-      if (!o.site) throw new UserError("missing --site <name> (see gen --help)");
-      code = runGen({ ...o, site: o.site });
-    });
+    .action(async (o: GenOptions) => { code = await runGen(o, entry); });
   program.command("validate")
     .description("check inventories (all, or one with --site) and report every problem; writes nothing")
     .option("-s, --site <name>", "only this site")
     .option("-i, --inventory <dir>", "folder holding <site>.yaml", "inventories")
+    .option("--strict", strict)
+    .addOption(format())
+    .option("-q, --quiet", "print only errors and warnings")
     .exitOverride()
-    .action((o: { site?: string; inventory: string }) => { code = runValidate(o); });
+    .action(async (o: GenOptions) => { code = await runValidate(o, entry); });
+  program.command("schema")
+    .description("print the site model's JSON Schema (for editors), or write it to a file")
+    .option("-o, --output <file>", "write it here instead of printing it")
+    .option("-q, --quiet", "print nothing when writing")
+    .exitOverride()
+    .action((o: { output?: string; quiet?: boolean }) => { code = runSchema(o); });
   program.command("targets")
     .description("list the artifact targets, in registry order")
     .action(() => { for (const t of TARGETS) process.stdout.write(`${t.name.padEnd(14)} ${t.summary}\n`); });
-  program.parse(argv);
+  await program.parseAsync(argv);
   return code;
 }
 
-/** Run gen with argv (node, script, args...); returns the exit code. Messages go to stdout/stderr. */
-export function cli(argv: string[]): number {
+/**
+ * Run gen with argv (node, script, args...); resolves to the exit code. Messages go to stdout/stderr.
+ * entry is the module a worker thread starts from (main.ts); without it every site runs on this thread.
+ */
+export async function cli(argv: string[], entry?: URL): Promise<number> {
   try {
-    return main(argv);
+    return await main(argv, entry);
   } catch (e) {
     return failure(e);
   }
@@ -62,7 +83,7 @@ function failure(e: unknown): number {
     process.stderr.write(`gen: ${e.message}\n`);
     return e instanceof OutputError ? 2 : 1;
   }
-  const stack = process.env.SITEGEN_DEBUG ? `${(e as Error).stack}\n` : "(set SITEGEN_DEBUG=1 for the stack)\n";
-  process.stderr.write(`gen: internal error: ${(e as Error).message}\n${stack}`);
+  const more = process.env.SITEGEN_DEBUG ? `${(e as Error).stack}\n` : "(set SITEGEN_DEBUG=1 for the stack)\n";
+  process.stderr.write(`gen: internal error: ${(e as Error).message}\n${more}`);
   return 2;
 }

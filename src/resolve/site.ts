@@ -70,7 +70,11 @@ export interface Site {
   vrouters: Vrouter[];
   /** What `auto` received (src/alloc), in inventory order; empty when nothing is auto. */
   allocations: Allocation[];
+  /** Validation warnings, located in source (compile() fills them in; REVIEW.md repeats them at the top). */
+  warnings: SiteWarning[];
 }
+
+export interface SiteWarning { where: string; code: string; object: string; message: string; help?: string }
 
 const canon = (s: string) => parseAddress(s)!.text;
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -131,7 +135,7 @@ export function resolve(doc: SiteDoc, source: string, allocations: Allocation[] 
   }).sort(byName);
   return {
     name: doc.site, source, ...(doc.decision ? { decision: doc.decision } : {}), ...(doc.description ? { description: doc.description } : {}),
-    hosts, networks: networks.sort(byName), vrouters: resolveVrouters(doc.vrouters ?? [], networks, hosts), allocations,
+    hosts, networks: networks.sort(byName), vrouters: resolveVrouters(doc.vrouters ?? [], networks, hosts), allocations, warnings: [],
   };
 }
 

@@ -16,6 +16,8 @@ export interface RuleContext {
   /** The site name the caller expects (from the file name). */
   expectedSite: string;
   report(path: Path, code: string, message: string, help?: string, onKey?: boolean): void;
+  /** Like report, as a warning: shown, located, and blocking only under --strict. */
+  warn(path: Path, code: string, message: string, help?: string, onKey?: boolean): void;
 }
 
 export type Rule = (ctx: RuleContext) => void;
@@ -30,6 +32,9 @@ export function makeContext(src: Source, expectedSite: string, out: Diagnostic[]
     netFor: (i, family) => (nets6[i]?.family === family && nets[i]?.family !== family ? nets6[i] : nets[i]),
     report(path, code, message, help, onKey = false) {
       out.push({ file: src.file, ...src.at(path, onKey), code, object: objectName(doc, path), message, ...(help ? { help } : {}) });
+    },
+    warn(path, code, message, help, onKey = false) {
+      out.push({ severity: "warning", file: src.file, ...src.at(path, onKey), code, object: objectName(doc, path), message, ...(help ? { help } : {}) });
     },
   };
 }

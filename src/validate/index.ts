@@ -23,11 +23,14 @@ import { vrouterHa } from "./rules/vrouter-ha.js";
 import { vrouterPriorities } from "./rules/vrouter-priorities.js";
 import { vrouterSync } from "./rules/vrouter-sync.js";
 import { vrouterVrid } from "./rules/vrouter-vrid.js";
+import { nodeBridgePorts } from "./rules/node-bridge-ports.js";
+import { vrrpUnauthenticated } from "./rules/vrrp-unauthenticated.js";
 
-/** Semantic rules, each in its own file; all run, and all their findings are reported together. */
+/** Semantic rules, each in its own file; all run, and all their findings (errors and warnings) are reported together. */
 export const RULES: Rule[] = [
   siteName, uniqueNames, cidrForm, dualStack, membership, attachOnce, rangeOrder, subnetOverlap, addressCollision, vlans, references, gatewayPlacement,
   vrouterReferences, vrouterAddresses, vrouterNames, vrouterLegs, vrouterUpstreams, vrouterHa, vrouterPriorities, vrouterVrid, vrouterSync,
+  vrrpUnauthenticated, nodeBridgePorts, // warnings
 ];
 
 /**

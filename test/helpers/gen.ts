@@ -5,6 +5,6 @@ import { run, type RunResult } from "./tools.js";
 export const ROOT = join(import.meta.dirname, "../..");
 export const CLI = join(ROOT, "dist/gen.mjs");
 
-export function gen(args: string[], cwd = ROOT): RunResult {
-  return run(process.execPath, [CLI, ...args], { cwd });
+export function gen(args: string[], cwd = ROOT, env: Record<string, string> = {}): RunResult {
+  return run(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env } });
 }

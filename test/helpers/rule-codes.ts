@@ -15,3 +15,6 @@ export const RULE_CODES: readonly string[] = [
   // allocation (src/alloc): a case's lock file is <case>.lock.yaml beside it
   "alloc-range-full", "alloc-no-range", "alloc-vrid-full", "lock-stale", "lock-outside-range", "lock-collision", "lock-invalid",
 ];
+
+/** Every warning code (shown, blocking only with --strict); test/cases/warning has a case for each. */
+export const WARNING_CODES: readonly string[] = ["vrrp-unauthenticated", "node-bridge-no-ports"];

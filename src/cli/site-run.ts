@@ -1,0 +1,76 @@
+// One site's work for gen, gen --check and gen validate, as data: the reporters (report.ts) print it
+// as text, JSON or CI annotations, and --all (all.ts) runs many of these on both cores.
+import { join } from "node:path";
+import { check, compile } from "../compile.js";
+import { isWarning, type Diagnostic } from "../diag/diagnostic.js";
+import { drift } from "../emit/drift.js";
+import { leftovers, refuseNonFolder, writeSite } from "../emit/write.js";
+import { readSite } from "./load.js";
+import { readLock, writeLock } from "./lock.js";
+
+export type Mode = "gen" | "check" | "validate";
+/** invalid: errors (or, with --strict, warnings) stopped it; drift: --check found differences. */
+export type Status = "wrote" | "unchanged" | "current" | "valid" | "invalid" | "drift";
+
+export interface SiteOptions { inventory: string; out: string; strict?: boolean }
+
+export interface SiteOutcome {
+  site: string;
+  mode: Mode;
+  status: Status;
+  /** The inventory as shown in messages (relative to the working directory when inside it). */
+  inventory: string;
+  /** Its text, kept only when there are diagnostics to point into. */
+  text: string;
+  /** Other files diagnostics may point into (the lock file), by the name they use. */
+  others?: Record<string, string>;
+  /** What `auto` received in this run, as lines to show (recorded in the lock file). */
+  allocated?: string[];
+  diagnostics: Diagnostic[];
+  out?: string;
+  files?: number;
+  drift?: string[];
+  /** What the writer did besides writing (a killed run's leftovers removed or restored). */
+  notes?: string[];
+}
+
+export const failed = (o: SiteOutcome): boolean => o.status === "invalid" || o.status === "drift";
+/** Only warnings, and they blocked: the user asked for --strict. */
+export const strictOnly = (o: SiteOutcome): boolean => o.status === "invalid" && o.diagnostics.every(isWarning);
+
+const blocks = (ds: Diagnostic[], strict?: boolean) => ds.some((d) => !isWarning(d) || strict);
+
+export function runSite(mode: Mode, o: SiteOptions, site: string): SiteOutcome {
+  const { paths, text } = readSite(o.inventory, site);
+  const lock = readLock(paths);
+  const others = lock ? { others: { [lock.file]: lock.text } } : {};
+  const base = { site, mode, inventory: paths.display };
+  const done = (status: Status, diagnostics: Diagnostic[], more: Partial<SiteOutcome> = {}): SiteOutcome =>
+    ({ ...base, status, diagnostics, text: diagnostics.length ? text : "", ...(diagnostics.length ? others : {}), ...more });
+  const opts = { site, source: paths.source, ...(lock ? { lock } : {}) };
+  if (mode === "validate") {
+    const ds = check(text, paths.display, opts);
+    return done(blocks(ds, o.strict) ? "invalid" : "valid", ds);
+  }
+  const r = compile(text, paths.display, opts);
+  if (!r.ok) return done("invalid", r.diagnostics);
+  const ws = r.build.warnings;
+  if (blocks(ws, o.strict)) return done("invalid", ws);
+  const dir = join(o.out, site);
+  const files = r.build.files.length;
+  const lockChanged = r.build.lock !== undefined && r.build.lock !== lock?.text;
+  const fresh = lockChanged ? r.build.site.allocations.filter((a) => a.fresh) : [];
+  if (mode === "check") {
+    refuseNonFolder(dir);
+    const news = fresh.length ? ` (${fresh.length} new allocation${fresh.length > 1 ? "s" : ""})` : "";
+    const left = leftovers(o.out, site).map((l) => `leftover:   ${join(o.out, l.name)} (a killed run's ${l.kind === "old" ? "previous" : "unfinished"} tree)`);
+    const d = [...(lockChanged ? [`lock:       ${paths.lockDisplay} would change${news}`] : []), ...left, ...drift(dir, r.build.files)];
+    return done(d.length ? "drift" : "current", ws, { out: dir, files, drift: d });
+  }
+  // The lock first: an allocation is recorded before anything that uses it is written.
+  if (lockChanged) writeLock(paths, r.build.lock!);
+  const notes: string[] = [];
+  const wrote = writeSite(o.out, site, r.build.files, notes);
+  const allocated = fresh.map((a) => `allocated ${a.what}: ${a.value} (recorded in ${paths.lockDisplay})`);
+  return done(wrote ? "wrote" : "unchanged", ws, { out: dir, files, ...(notes.length ? { notes } : {}), ...(allocated.length ? { allocated } : {}) });
+}
