@@ -34,12 +34,13 @@ describe("REVIEW.md", () => {
     const r = compile(readFileSync(path, "utf8"), path, { site: "jumphost", source: "inventories/jumphost.yaml" });
     if (!r.ok) throw new Error("jumphost does not compile");
     const { site, plan } = r.build;
-    expect(plan.notes.map((n) => n.text)).toContain("libvirt network 1_provider must be autostart (gate G4), so virbr1 exists at boot before provider-vip-gw.service runs.");
+    const libvirt = "libvirt network 1_provider must be autostart (gate G4), so virbr1 exists at boot before provider-vip-gw.service runs.";
+    expect(plan.notes.map((n) => n.text)).toContain(libvirt);
     expect(plan.tests.map((n) => n.text)).toContain("`ping -c2 10.12.8.1`: the gateway itself answers");
-    const more = { ...plan, notes: [...plan.notes, { host: "jumphost", text: "a note of a new target" }], tests: [...plan.tests, { host: "elsewhere", text: "not here" }] };
+    const notes = [...plan.notes, { host: "jumphost", text: "a note of a new target" }];
+    const more = { ...plan, notes, tests: [...plan.tests, { host: "elsewhere", text: "not here" }] };
     const md = review(site, more).content;
-    const notes = md.slice(md.indexOf("### Notes"));
-    expect(notes).toContain("- a note of a new target\n");
+    expect(md.slice(md.indexOf("### Notes"))).toContain("- a note of a new target\n");
     expect(md).not.toContain("not here");
   });
 });
