@@ -43,4 +43,17 @@ describe("REVIEW.md", () => {
     expect(md.slice(md.indexOf("### Notes"))).toContain("- a note of a new target\n");
     expect(md).not.toContain("not here");
   });
+
+  it("shows the site sections the targets contribute (a router's failover) after the tables, before the hosts", () => {
+    const path = join(ROOT, "inventories/fuel-env.yaml");
+    const r = compile(readFileSync(path, "utf8"), path, { site: "fuel-env", source: "inventories/fuel-env.yaml" });
+    if (!r.ok) throw new Error("fuel-env does not compile");
+    const { site, plan } = r.build;
+    expect(plan.sections.map((x) => x.split("\n")[0])).toEqual(["## Failover: vrouter (keepalived)"]);
+    const md = review(site, { ...plan, sections: [...plan.sections, "## A new target's section\n\nIts text."] }).content;
+    const at = (h: string) => md.indexOf(h);
+    expect(at("## Virtual routers")).toBeLessThan(at("## Failover: vrouter"));
+    expect(at("## Failover: vrouter")).toBeLessThan(at("## A new target's section"));
+    expect(at("## A new target's section\n\nIts text.\n\n## Host ")).toBeGreaterThan(0);
+  });
 });
