@@ -162,4 +162,24 @@ describe("exact names and addresses", () => {
     const ours = audit(NODE, root({ "01.yaml": "  bridges:\n    br-mgmt: {}\n" }));
     expect(ours.gate("N1")).toEqual(["PASS N1 br-mgmt: netplan defines it, as the inventory says"]);
   });
+
+  it("N2 reads the first of several default routes and never dies of SIGPIPE (head did, about one run in four)", () => {
+    ns.ip("link add np-v0 type veth peer name np-v1");
+    ns.ip("link set np-v0 up");
+    ns.ip("link set np-v1 up");
+    ns.ip("addr add 10.9.0.2/24 dev np-v0");
+    ns.ip("route add default via 10.9.0.1 metric 100");
+    ns.ip("route add default via 10.9.0.3 metric 200");
+    try {
+      const r = root({ "01.yaml": "  bridges:\n    br-mgmt: {}\n" });
+      for (let i = 0; i < 15; i++) {
+        const a = audit(NODE, r);
+        expect(a.lines.filter((l) => l.startsWith("PASS N2")), a.out).toEqual([
+          "PASS N2: current default 'default via 10.9.0.1 dev np-v0 metric 100' is saved, replaced by the route via 10.20.0.2, and given back by the rollback",
+        ]);
+      }
+    } finally {
+      ns.ip("link del np-v0");
+    }
+  });
 });
