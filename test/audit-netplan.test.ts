@@ -78,7 +78,8 @@ describe("G5 on a libvirt bridge (persistence via systemd)", () => {
   it("stops when netplan gives the gateway address to another link, in any file", () => {
     const a = audit(JUMP, root({ "01-netcfg.yaml": LOOKALIKES, "02-extra.yaml": "  ethernets:\n    eth1: { addresses: [10.12.8.1/24] }\n" }));
     expect(a.gate("G5")).toEqual([
-      "STOP G5 virbr1: netplan already holds a gateway address: it gives 10.12.8.1 (the gateway of virbr1.104, persisted by systemd) to eth1; remove it from netplan first",
+      "STOP G5 virbr1: netplan already holds a gateway address: it gives 10.12.8.1 (the gateway of virbr1.104, persisted by systemd) to eth1; "
+        + "remove it from netplan first",
     ]);
   });
 
@@ -97,7 +98,8 @@ describe("G5 on a libvirt bridge (persistence via systemd)", () => {
 
 describe("G5 on a netplan bridge", () => {
   it("stops when netplan merely mentions the bridge and the address (a grep would pass here)", () => {
-    const a = audit(NP, root({ "01-netcfg.yaml": "  # br-prov is defined elsewhere\n  ethernets:\n    br-prov0: { routes: [{ to: default, via: 10.12.8.1 }] }\n" }));
+    const mentions = "  # br-prov is defined elsewhere\n  ethernets:\n    br-prov0: { routes: [{ to: default, via: 10.12.8.1 }] }\n";
+    const a = audit(NP, root({ "01-netcfg.yaml": mentions }));
     expect(a.gate("G5")).toEqual([
       "STOP G5 br-prov: the inventory says netplan owns it, but netplan defines no interface by that name: correct the bridge's owner and regenerate",
     ]);
@@ -115,13 +117,16 @@ describe("G5 on a netplan bridge", () => {
   it("stops when netplan gives the gateway address to the bridge itself", () => {
     const a = audit(NP, root({ "01-netcfg.yaml": "  bridges:\n    br-prov: { addresses: [10.12.8.1/22] }\n" }));
     expect(a.gate("G5")).toEqual([
-      "STOP G5 br-prov: netplan already holds a gateway address: it gives 10.12.8.1 (the gateway of br-prov.104, persisted by netplan) to br-prov; remove it from netplan first",
+      "STOP G5 br-prov: netplan already holds a gateway address: it gives 10.12.8.1 (the gateway of br-prov.104, persisted by netplan) to br-prov; "
+        + "remove it from netplan first",
     ]);
   });
 
   it("stops without netplan installed", () => {
     const a = audit(NP, root({ "01-netcfg.yaml": "  bridges:\n    br-prov: {}\n" }), { PATH: pathWithoutNetplan() });
-    expect(a.gate("G5")).toEqual(["STOP G5 br-prov: the inventory says netplan owns it, but netplan is not installed: correct the bridge's owner and regenerate"]);
+    expect(a.gate("G5")).toEqual([
+      "STOP G5 br-prov: the inventory says netplan owns it, but netplan is not installed: correct the bridge's owner and regenerate",
+    ]);
   });
 
   it("reads the persistence decision: persistence systemd on a netplan bridge says systemd, once", () => {
@@ -141,9 +146,11 @@ describe("G5 on a netplan bridge", () => {
 
 describe("exact names and addresses", () => {
   it("compares IPv6 addresses canonically: 2001:db8:210:0::1 is the gateway 2001:db8:210::1", () => {
-    const a = audit(DUAL, root({ "01-netcfg.yaml": "  ethernets:\n    eth0: { addresses: [\"2001:db8:210:0::1/64\", \"2001:db8:210::10/64\", 198.51.100.10/24] }\n" }));
+    const eth0 = "  ethernets:\n    eth0: { addresses: [\"2001:db8:210:0::1/64\", \"2001:db8:210::10/64\", 198.51.100.10/24] }\n";
+    const a = audit(DUAL, root({ "01-netcfg.yaml": eth0 }));
     expect(a.gate("G5")).toEqual([
-      "STOP G5 br0: netplan already holds a gateway address: it gives 2001:db8:210::1 (the gateway of br0.211, persisted by systemd) to eth0; remove it from netplan first",
+      "STOP G5 br0: netplan already holds a gateway address: it gives 2001:db8:210::1 (the gateway of br0.211, persisted by systemd) to eth0; "
+        + "remove it from netplan first",
     ]);
     expect(a.lines).toContain("netplan gives 198.51.100.1 to: nothing");
   });
@@ -152,6 +159,27 @@ describe("exact names and addresses", () => {
     expect(audit(NODE, root({ "01.yaml": "  bridges:\n    br-mgmt0: {}\n    br: {}\n" })).gate("N1")).toEqual([
       "STOP N1 br-mgmt: the inventory says netplan owns it, but netplan defines no interface by that name: correct the bridge's owner and regenerate",
     ]);
-    expect(audit(NODE, root({ "01.yaml": "  bridges:\n    br-mgmt: {}\n" })).gate("N1")).toEqual(["PASS N1 br-mgmt: netplan defines it, as the inventory says"]);
+    const ours = audit(NODE, root({ "01.yaml": "  bridges:\n    br-mgmt: {}\n" }));
+    expect(ours.gate("N1")).toEqual(["PASS N1 br-mgmt: netplan defines it, as the inventory says"]);
+  });
+
+  it("N2 reads the first of several default routes and never dies of SIGPIPE (head did, about one run in four)", () => {
+    ns.ip("link add np-v0 type veth peer name np-v1");
+    ns.ip("link set np-v0 up");
+    ns.ip("link set np-v1 up");
+    ns.ip("addr add 10.9.0.2/24 dev np-v0");
+    ns.ip("route add default via 10.9.0.1 metric 100");
+    ns.ip("route add default via 10.9.0.3 metric 200");
+    try {
+      const r = root({ "01.yaml": "  bridges:\n    br-mgmt: {}\n" });
+      for (let i = 0; i < 15; i++) {
+        const a = audit(NODE, r);
+        expect(a.lines.filter((l) => l.startsWith("PASS N2")), a.out).toEqual([
+          "PASS N2: current default 'default via 10.9.0.1 dev np-v0 metric 100' is saved, replaced by the route via 10.20.0.2, and given back by the rollback",
+        ]);
+      }
+    } finally {
+      ns.ip("link del np-v0");
+    }
   });
 });

@@ -42,7 +42,8 @@ describe("final verify", () => {
   });
 
   it("refuses to re-run a step no target planned", () => {
-    const t = { name: "t", summary: "", plan: () => ({ steps: [step("a", "runtime", [c("check_netns", "x")])], reverify: [{ host: "h", step: "b", title: "x" }] }) };
+    const plan = () => ({ steps: [step("a", "runtime", [c("check_netns", "x")])], reverify: [{ host: "h", step: "b", title: "x" }] });
+    const t = { name: "t", summary: "", checkedBy: [], plan };
     expect(() => buildPlan(site, [t])).toThrow(new PlanError("the final verify re-runs step b on h, but no target planned it"));
   });
 

@@ -28,7 +28,8 @@ describe("lib.sh", () => {
     expect(dirs.length).toBeGreaterThan(10);
     for (const d of dirs) {
       const lib = readFileSync(join(d, "lib.sh"), "utf8");
-      const scripts = ["audit.sh", "apply.sh", "rollback.sh", "verify.sh"].filter((f) => existsSync(join(d, f))).map((f) => readFileSync(join(d, f), "utf8")).join("\n");
+      const scripts = ["audit.sh", "apply.sh", "rollback.sh", "verify.sh"].filter((f) => existsSync(join(d, f)))
+        .map((f) => readFileSync(join(d, f), "utf8")).join("\n");
       const defined = names.filter((n) => lib.includes(`\n${n}() {`));
       const called = names.filter((n) => new RegExp(`(^|[\\s;(])${n} `, "m").test(scripts));
       expect(defined, d).toEqual(called);

@@ -34,12 +34,26 @@ describe("REVIEW.md", () => {
     const r = compile(readFileSync(path, "utf8"), path, { site: "jumphost", source: "inventories/jumphost.yaml" });
     if (!r.ok) throw new Error("jumphost does not compile");
     const { site, plan } = r.build;
-    expect(plan.notes.map((n) => n.text)).toContain("libvirt network 1_provider must be autostart (gate G4), so virbr1 exists at boot before provider-vip-gw.service runs.");
+    const libvirt = "libvirt network 1_provider must be autostart (gate G4), so virbr1 exists at boot before provider-vip-gw.service runs.";
+    expect(plan.notes.map((n) => n.text)).toContain(libvirt);
     expect(plan.tests.map((n) => n.text)).toContain("`ping -c2 10.12.8.1`: the gateway itself answers");
-    const more = { ...plan, notes: [...plan.notes, { host: "jumphost", text: "a note of a new target" }], tests: [...plan.tests, { host: "elsewhere", text: "not here" }] };
+    const notes = [...plan.notes, { host: "jumphost", text: "a note of a new target" }];
+    const more = { ...plan, notes, tests: [...plan.tests, { host: "elsewhere", text: "not here" }] };
     const md = review(site, more).content;
-    const notes = md.slice(md.indexOf("### Notes"));
-    expect(notes).toContain("- a note of a new target\n");
+    expect(md.slice(md.indexOf("### Notes"))).toContain("- a note of a new target\n");
     expect(md).not.toContain("not here");
+  });
+
+  it("shows the site sections the targets contribute (a router's failover) after the tables, before the hosts", () => {
+    const path = join(ROOT, "inventories/fuel-env.yaml");
+    const r = compile(readFileSync(path, "utf8"), path, { site: "fuel-env", source: "inventories/fuel-env.yaml" });
+    if (!r.ok) throw new Error("fuel-env does not compile");
+    const { site, plan } = r.build;
+    expect(plan.sections.map((x) => x.split("\n")[0])).toEqual(["## Failover: vrouter (keepalived)"]);
+    const md = review(site, { ...plan, sections: [...plan.sections, "## A new target's section\n\nIts text."] }).content;
+    const at = (h: string) => md.indexOf(h);
+    expect(at("## Virtual routers")).toBeLessThan(at("## Failover: vrouter"));
+    expect(at("## Failover: vrouter")).toBeLessThan(at("## A new target's section"));
+    expect(at("## A new target's section\n\nIts text.\n\n## Host ")).toBeGreaterThan(0);
   });
 });

@@ -5,7 +5,6 @@ import { PHASES, type Artifact, type Phase, type Plan, type Step } from "../plan
 import { headerText } from "../render/header.js";
 import { render } from "../render/hbs.js";
 import type { Host, Site } from "../resolve/site.js";
-import { failoverSections } from "./review-failover.js";
 import { vrouterTable } from "./review-vrouter.js";
 import { checkLine, plainText } from "../render/shell-lines.js";
 import { topology } from "./topology.js";
@@ -58,7 +57,7 @@ export function review(site: Site, plan: Plan): Artifact {
       staticsText: n.statics.map((s) => `${s.name} ${s.address}`).join("; ") || "-",
     })),
     allocations: allocationsVm(site),
-    vrouters: vrouterTable(site), staticVips: site.vrouters.some((v) => !v.ha), failover: failoverSections(site),
+    vrouters: vrouterTable(site), staticVips: site.vrouters.some((v) => !v.ha), sections: plan.sections,
     hosts: site.hosts.map((h) => hostVm(forHost(h.name), h)),
     warnings: site.warnings, topology: topology(site),
   };

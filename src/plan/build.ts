@@ -8,7 +8,7 @@ import { PHASES, type ExtraCheck, type Plan, type Reverify } from "./types.js";
 export class PlanError extends Error {}
 
 export function buildPlan(site: Site, targets: readonly Target[]): Plan {
-  const plan: Plan = { gates: [], steps: [], checks: [], artifacts: [], decisions: [], notes: [], tests: [] };
+  const plan: Plan = { gates: [], steps: [], checks: [], artifacts: [], decisions: [], notes: [], tests: [], sections: [] };
   const extras: ExtraCheck[] = [];
   const reverify: Reverify[] = [];
   for (const t of targets) {
@@ -21,6 +21,7 @@ export function buildPlan(site: Site, targets: readonly Target[]): Plan {
     plan.decisions.push(...(c.decisions ?? []));
     plan.notes.push(...(c.notes ?? []));
     plan.tests.push(...(c.tests ?? []));
+    plan.sections.push(...(c.sections ?? []));
   }
   const shipped = new Set(plan.artifacts.map((a) => a.path));
   for (const s of plan.steps) {

@@ -58,6 +58,9 @@ export type ExtraCheck = FinalCheck & { before?: boolean };
 /** The final verify runs step `step`'s checks again, on its host, under `title`. */
 export interface Reverify { host: string; step: string; title: string }
 
+/** A section of REVIEW.md about the site, after its tables (e.g. a router's failover), written from a target's template. */
+export type SiteText = string;
+
 /** A line of a host's REVIEW.md, under "Notes" or "Tests after apply"; targets write it from templates/review/. */
 export interface HostText { host: string; text: string }
 
@@ -70,6 +73,7 @@ export interface Contribution {
   decisions?: Decision[];
   notes?: HostText[];
   tests?: HostText[];
+  sections?: SiteText[];
 }
 
 export interface Plan {
@@ -81,4 +85,5 @@ export interface Plan {
   decisions: Decision[];
   notes: HostText[];
   tests: HostText[];
+  sections: SiteText[];
 }

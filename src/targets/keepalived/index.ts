@@ -10,6 +10,7 @@ import { byKeepalived, type HaRouter, type KeepalivedHa, type Vrouter, type Vrou
 
 type KRouter = HaRouter<KeepalivedHa>;
 import { CONNTRACKD, conntrackdConf } from "../conntrackd/index.js";
+import { failoverFacts, seconds } from "../conntrackd/review.js";
 import { configDir, daemon, runtimeDir, unitName, vipProbes, type DaemonSpec } from "../netns/service.js";
 import { reviewLines, type Target } from "../target.js";
 
@@ -68,6 +69,18 @@ function vrrpGate(v: KRouter, m: VrouterMember): HostGate {
     { bridge, vrid: String(k.vrid), members: v.members.map((x) => x.address!).join(" "), probes: vipProbes(v, m), seconds });
 }
 
+/** REVIEW.md's failover section: settings, the path step by step, what was tested (templates/keepalived/review-failover.hbs). */
+function section(v: KRouter): string {
+  const k = v.ha.vrrp;
+  return render("keepalived/review-failover", {
+    ...failoverFacts(v), vrid: k.vrid, interval: k.interval, authVar: k.authVar ?? "", authParam: AUTH_PARAM, authFile: authFile(v),
+    first: v.members.find((m) => m.primary)!.host, mgmtVipAddr: v.management.vipAddr, pubVipAddr: v.public.vipAddr,
+    down: v.members.map((m) => ({ host: m.host, seconds: seconds(downSeconds(v, m)) })),
+    slowest: seconds(Math.max(...v.members.map((m) => downSeconds(v, m)))), advert: seconds(k.interval),
+    notify: notifyScript(v), transitions: transitionsFile(v),
+  }).trimEnd();
+}
+
 export const keepalived: Target = {
   name: "keepalived",
   summary: "VIP failover by VRRP: keepalived in each member's router namespace, notify script switching conntrackd, password from an Ansible vault variable",
@@ -78,6 +91,7 @@ export const keepalived: Target = {
     return {
       steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => vrrpGate(v, m))),
       tests: vs.flatMap((v) => v.members.flatMap((m) => reviewLines(m.host, "keepalived/review-tests", { name: v.name, transitions: transitionsFile(v) }))),
+      sections: vs.map(section),
     };
   },
 };

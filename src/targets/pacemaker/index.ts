@@ -10,6 +10,7 @@ import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import type { Site } from "../../resolve/site.js";
 import { byPacemaker, type HaRouter, type PacemakerHa, type Vrouter, type VrouterMember } from "../../resolve/vrouter.js";
+import { failoverFacts } from "../conntrackd/review.js";
 import { configDir, unitPath, unitsStep, vipProbes, type FileSpec } from "../netns/service.js";
 import { reviewLines, type Target } from "../target.js";
 import { cluster, netnsUnit, uplinkUnit } from "./cib.js";
@@ -69,6 +70,12 @@ function clusterGate(v: HaRouter<PacemakerHa>, m: VrouterMember): HostGate {
     { members: v.members.map((x) => x.host), resource: `${p}-vip-mgmt`, probes: vipProbes(v, m) });
 }
 
+/** REVIEW.md's failover section (templates/pacemaker/review-failover.hbs). */
+function section(v: HaRouter<PacemakerHa>): string {
+  const facts = { ...failoverFacts(v), prefix: v.ha.prefix, pcsScript: pcsScript(v), cibFragment: cibFragment(v), stickiness: v.ha.preempt ? 0 : 1000 };
+  return render("pacemaker/review-failover", facts).trimEnd();
+}
+
 export const pacemaker: Target = {
   name: "pacemaker",
   summary: "VIP failover by Pacemaker: units the cluster starts on every member, a pcs script and its CIB fragment (IPaddr2 in the namespace, promotable conntrackd, ordering and colocation)",
@@ -80,6 +87,7 @@ export const pacemaker: Target = {
       steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => clusterGate(v, m))),
       // the drill moves the resources off the preferred member
       tests: vs.flatMap((v) => v.members.filter((m) => m.primary).flatMap((m) => reviewLines(m.host, "pacemaker/review-tests", { host: m.host }))),
+      sections: vs.map(section),
     };
   },
 };

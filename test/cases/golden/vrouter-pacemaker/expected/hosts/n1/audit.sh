@@ -72,7 +72,8 @@ say '=== N1: netplan defines br-mgmt (the drop-in merges into it) ==='
 np_ownership N1 br-mgmt netplan
 
 say '=== N2: the current default route, which the takeover saves and the rollback gives back ==='
-current=$(ip -4 route show default 2>/dev/null | head -n1)
+# sed reads every route: head would leave ip writing into a closed pipe (SIGPIPE, fatal under pipefail) when there are several
+current=$(ip -4 route show default 2>/dev/null | sed -n 1p)
 current=${current% }
 if [ -z "$current" ]; then
   pass 'N2: no default route yet'
