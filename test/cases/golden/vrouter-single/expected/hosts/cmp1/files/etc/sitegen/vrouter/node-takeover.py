@@ -90,8 +90,18 @@ def restore_netplan(netplan, backup):
             os.remove(os.path.join(netplan, f))
     for f in sorted(saved):
         copy(os.path.join(backup, f), os.path.join(netplan, f))
-    shutil.rmtree(backup)
+    forget(backup)
     print(f"gave back {len(saved)} netplan file(s)")
+
+
+def forget(backup):
+    """Remove the record and the directories sitegen made for it (/var/lib/sitegen/<router>), when empty."""
+    shutil.rmtree(backup)
+    for d in (os.path.dirname(backup), os.path.dirname(os.path.dirname(backup))):
+        try:
+            os.rmdir(d)
+        except OSError:
+            break
 
 
 def ip(*args):
@@ -164,7 +174,7 @@ def restore_live(backup, resolv):
         copy(saved, resolv)
     elif DNS and os.path.lexists(resolv):
         os.remove(resolv)
-    shutil.rmtree(backup)
+    forget(backup)
     print("gave back the default routes" + (" and the resolver" if DNS else ""))
 
 
