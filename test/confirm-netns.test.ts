@@ -59,7 +59,7 @@ describe("apply.sh --confirm-within in a network namespace (fuel-env ctrl1, runt
     expect(await waitOutcome(id, 10_000)).toBe("reverted");
     expect(snap()).toEqual(before);
     const journal = readFileSync(join(state, "runs", id, "journal"), "utf8").trim().split("\n");
-    expect(journal).toEqual(["vrouter-vrouter-netns", "vrouter-vrouter-management-leg", "vrouter-vrouter-public-leg", "vrouter-vrouter-route", "vrouter-vrouter-filter"]);
+    expect(journal).toEqual(["netns", "management-leg", "public-leg", "route", "filter"].map((s) => `vrouter-vrouter-${s}`));
     const log = readFileSync(join(state, "runs", id, "revert.log"), "utf8");
     const undone = [...log.matchAll(/undo (\S+):/g)].map((m) => m[1]);
     expect(undone).toEqual([...journal].reverse());

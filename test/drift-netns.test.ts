@@ -68,7 +68,8 @@ describe("drift.sh in a network namespace (fuel-env ctrl1)", () => {
     expectDrift("runtime", () => must("ip -n vrouter addr add 192.168.0.99/24 dev vr-mgmt"), () => must("ip -n vrouter addr del 192.168.0.99/24 dev vr-mgmt"),
       [{ kind: "extra", what: "address", where: "vrouter/vr-mgmt", actual: "192.168.0.99/24" }]);
     expectDrift("runtime", () => must("ip -n vrouter addr del 172.16.0.2/24 dev vr-ex && ip -n vrouter addr add 172.16.0.2/25 dev vr-ex"),
-      () => must("ip -n vrouter addr del 172.16.0.2/25 dev vr-ex && ip -n vrouter addr add 172.16.0.2/24 dev vr-ex && ip -n vrouter route replace default via 172.16.0.1 dev vr-ex"),
+      () => must("ip -n vrouter addr del 172.16.0.2/25 dev vr-ex && ip -n vrouter addr add 172.16.0.2/24 dev vr-ex"
+        + " && ip -n vrouter route replace default via 172.16.0.1 dev vr-ex"),
       [{ kind: "different", what: "address", where: "vrouter/vr-ex", expected: "172.16.0.2/24", actual: "172.16.0.2/25" }, { kind: "missing", what: "route" }]);
     expectDrift("runtime", () => must("ip -n vrouter addr del 192.168.0.2/24 dev vr-mgmt"), () => must("ip -n vrouter addr add 192.168.0.2/24 dev vr-mgmt"),
       [{ kind: "missing", what: "address", where: "vrouter/vr-mgmt", expected: "192.168.0.2/24" }]);
@@ -86,7 +87,8 @@ describe("drift.sh in a network namespace (fuel-env ctrl1)", () => {
   it("namespace contents and the host-side links: an extra link, a port moved", () => {
     expectDrift("runtime", () => must("ip -n vrouter link add sneaky0 type bridge"), () => must("ip -n vrouter link del sneaky0"),
       [{ kind: "extra", what: "link", where: "vrouter/sneaky0" }]);
-    expectDrift("runtime", () => must("ip link add br-x type bridge && ip link set vr-ex-p master br-x"), () => must("ip link set vr-ex-p master br-ex && ip link del br-x"),
+    expectDrift("runtime", () => must("ip link add br-x type bridge && ip link set vr-ex-p master br-x"),
+      () => must("ip link set vr-ex-p master br-ex && ip link del br-x"),
       [{ kind: "different", what: "master", where: "vr-ex-p", expected: "br-ex", actual: "br-x" }]);
   });
 
@@ -104,7 +106,8 @@ describe("drift.sh in a network namespace (fuel-env ctrl1)", () => {
     const conf = join(root, "etc/sitegen/vrouter/dnsmasq.conf");
     const orig = join(dir, "files/etc/sitegen/vrouter/dnsmasq.conf");
     const restore = () => { cpSync(orig, conf); chmodSync(conf, 0o644); };
-    expectDrift("services", () => appendFileSync(conf, "server=203.0.113.1\n"), restore, [{ kind: "different", what: "file", where: "/etc/sitegen/vrouter/dnsmasq.conf" }]);
+    expectDrift("services", () => appendFileSync(conf, "server=203.0.113.1\n"), restore,
+      [{ kind: "different", what: "file", where: "/etc/sitegen/vrouter/dnsmasq.conf" }]);
     expectDrift("services", () => chmodSync(conf, 0o600), restore, [{ kind: "different", what: "mode", expected: "0644", actual: "0600" }]);
     expectDrift("services", () => rmSync(conf), restore, [{ kind: "missing", what: "file", where: "/etc/sitegen/vrouter/dnsmasq.conf" }]);
     const stray = join(root, "etc/sitegen/vrouter/stray.conf");

@@ -56,10 +56,12 @@ vrouters:
 const V1 = withoutHa(fuelEnvText());
 const SCENARIOS: Array<{ name: string; from: string; to: string; expect: string[] }> = [
   { name: "VIP moved (primary ctrl1 -> ctrl2)", from: V1, to: V1.replace("primary: ctrl1", "primary: ctrl2"),
-    expect: ["host ctrl1: 0 removed, 4 changed", "changed  runtime  vrouter-vrouter-management-leg  [moves a VIP: VIP 192.168.0.2]", "run order: ctrl1, ctrl2"] },
+    expect: ["host ctrl1: 0 removed, 4 changed", "changed  runtime  vrouter-vrouter-management-leg  [moves a VIP: VIP 192.168.0.2]",
+      "run order: ctrl1, ctrl2"] },
   { name: "gateway address changed", from: V1, to: V1.replace("address: 172.16.0.1\n", "address: 172.16.0.254\n"),
     expect: ["host ctrl1: 0 removed, 2 changed", "changed  runtime  vrouter-vrouter-route  [changes a default route: default route in vrouter]"] },
-  { name: "a member's own address changed: its unchanged route is reset with the re-created leg", from: V1, to: V1.replace("{ host: ctrl2, address: 192.168.0.4 }", "{ host: ctrl2, address: 192.168.0.6 }"),
+  { name: "a member's own address changed: its unchanged route is reset with the re-created leg", from: V1,
+    to: V1.replace("{ host: ctrl2, address: 192.168.0.4 }", "{ host: ctrl2, address: 192.168.0.6 }"),
     expect: ["changed  runtime  vrouter-vrouter-management-leg", "reset    runtime  vrouter-vrouter-route"] },
   { name: "VLAN network and its router added", from: V1, to: withVr2(V1),
     expect: ["host ctrl1: 0 removed, 0 changed, 6 added", "added    runtime  vrouter-vr2-netns"] },
@@ -74,10 +76,12 @@ describe("transitions in network namespaces (fuel-env ctrl1, ctrl2, runtime)", (
 
   /** What must match: links (name, flags, master), addresses, routes, namespaces, and per namespace the same plus nft and forwarding. */
   function state(h: string): string {
-    const one = (x: string) => topo.must(h, `${x}ip -o link show | awk '{n=$2; sub(/@.*/, "", n); sub(/:$/, "", n); m="-"; for (i=1;i<NF;i++) if ($i=="master") m=$(i+1); print n, $3, m}' | sort;`
+    const links = `awk '{n=$2; sub(/@.*/, "", n); sub(/:$/, "", n); m="-"; for (i=1;i<NF;i++) if ($i=="master") m=$(i+1); print n, $3, m}'`;
+    const one = (x: string) => topo.must(h, `${x}ip -o link show | ${links} | sort;`
       + ` ${x}ip -br addr show | awk '{n=$1; sub(/@.*/, "", n); $1=n; $2=""; print}' | sort; ${x}ip route show table all | sort`);
     const inner = topo.must(h, "ip netns list").split("\n").filter(Boolean).map((l) => l.split(" ")[0]!).sort();
-    return [one(""), inner.join(","), ...inner.map((n) => `${n}:\n${one(`ip netns exec ${n} `)}${topo.must(h, `ip netns exec ${n} nft list ruleset; ip netns exec ${n} cat /proc/sys/net/ipv4/ip_forward`)}`)].join("\n");
+    const rest = (n: string) => topo.must(h, `ip netns exec ${n} nft list ruleset; ip netns exec ${n} cat /proc/sys/net/ipv4/ip_forward`);
+    return [one(""), inner.join(","), ...inner.map((n) => `${n}:\n${one(`ip netns exec ${n} `)}${rest(n)}`)].join("\n");
   }
   const all = () => Object.fromEntries(HOSTS.map((h) => [h, state(h)]));
   /** Carrier on re-created veths settles a moment later: compare for up to 3 s. */

@@ -115,15 +115,18 @@ describe("diffHost", () => {
   const other = step("other", [["ip", "link", "set", "dev", "q", "up"]]);
   const side = (steps: Step[]) => ({ steps, ctx, file: () => undefined });
 
-  it("changed, removed, added and reset by what an undone step takes away; a VIP let go is marked", async () => {
-    const ch = diffHost(side([leg("10.0.0.2/24"), route, other, step("gone", [["ip", "netns", "add", "n"]])]), side([leg("10.0.0.3/24"), route, other, step("new", [["ip", "link", "add", "z", "type", "bridge"]])]));
+  it("changed, removed, added and reset by what an undone step takes away; a VIP let go is marked", () => {
+    const gone = step("gone", [["ip", "netns", "add", "n"]]);
+    const added = step("new", [["ip", "link", "add", "z", "type", "bridge"]]);
+    const ch = diffHost(side([leg("10.0.0.2/24"), route, other, gone]), side([leg("10.0.0.3/24"), route, other, added]));
     expect(ch.map((c) => [c.kind, c.id, c.cls.cls, c.dropsVip ?? false])).toEqual([
       ["changed", "leg", "vip", true], ["reset", "route", "link", false], ["removed", "gone", "link", false], ["added", "new", "additive", false],
     ]);
   });
 
-  it("a step whose installed file's bytes changed counts as changed", async () => {
-    const s: Step = { id: "f", host: "h", phase: "persist", title: "f", verify: [], apply: [{ kind: "install", dest: "/etc/x", mode: 0o644 }], inverse: [{ kind: "remove", dest: "/etc/x" }] };
+  it("a step whose installed file's bytes changed counts as changed", () => {
+    const s: Step = { id: "f", host: "h", phase: "persist", title: "f", verify: [],
+      apply: [{ kind: "install", dest: "/etc/x", mode: 0o644 }], inverse: [{ kind: "remove", dest: "/etc/x" }] };
     const a = diffHost({ steps: [s], ctx, file: () => "a" }, { steps: [s], ctx, file: () => "b" });
     expect(a.map((c) => c.kind)).toEqual(["changed"]);
     expect(diffHost({ steps: [s], ctx, file: () => "a" }, { steps: [s], ctx, file: () => "a" })).toEqual([]);

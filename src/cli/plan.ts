@@ -19,7 +19,8 @@ function previous(from: string, file: string): { text: string; label: string } {
     const commit = git("rev-parse", "--short", `${from}^{commit}`).trim();
     return { text: git("show", `${commit}:./${basename(file)}`), label: `${from} (${commit})` };
   } catch (e) {
-    throw new UserError(`--from ${from}: neither a file nor a git revision holding ${file} (${String((e as { stderr?: string }).stderr ?? e).trim().split("\n")[0]})`);
+    const why = String((e as { stderr?: string }).stderr ?? e).trim().split("\n")[0];
+    throw new UserError(`--from ${from}: neither a file nor a git revision holding ${file} (${why})`);
   }
 }
 

@@ -14,6 +14,7 @@ export function driftScripts(site: Site, plan: Plan): Artifact[] {
     const hp = forHost(h.name);
     const phases = PHASES.filter((p) => hp.steps.some((s) => s.phase === p));
     const model = driftModel(site, hp, artifacts, h.name).map((l) => l.join(" "));
-    return { path: `hosts/${h.name}/drift.sh`, content: render("shell/drift.sh", { header, host: h.name, phases, phaseList: phases.join("|") || "(none)", model }), mode: 0o755 };
+    const vm = { header, host: h.name, phases, phaseList: phases.join("|") || "(none)", model };
+    return { path: `hosts/${h.name}/drift.sh`, content: render("shell/drift.sh", vm), mode: 0o755 };
   });
 }

@@ -58,7 +58,8 @@ function ipDisruption(c: { ns?: string; rest: string[] }, host: string, ctx: Dis
   if (obj === "addr") {
     const addr = (c.rest[2] ?? "").split("/")[0]!;
     if (ctx.vips.has(addr)) return { cls: "vip", why: `VIP ${addr}` };
-    if (!c.ns && ctx.mgmtLinks.get(host)?.has(after(c.rest, "dev") ?? "")) return { cls: "session", why: `address on the management link ${after(c.rest, "dev")}` };
+    const dev = after(c.rest, "dev") ?? "";
+    if (!c.ns && ctx.mgmtLinks.get(host)?.has(dev)) return { cls: "session", why: `address on the management link ${dev}` };
   }
   if (obj === "link" && !c.ns && ctx.mgmtLinks.get(host)?.has(after(c.rest, "master") ?? "")) {
     return { cls: "link", why: `a port joins the management bridge ${after(c.rest, "master")} (an unpinned bridge MAC may change)` };
@@ -76,7 +77,8 @@ function cmdDisruption(a: Cmd, host: string, ctx: DisruptionContext): Rated {
     const text = inner.join(" ");
     // an nft script that defines the table replaces it in one transaction: no moment without a filter
     if (inner[0] === "nft" && text.includes("{")) return { cls: "additive", why: `filter set in one nft transaction in ${ip!.ns}` };
-    return /(^|\s)(delete|flush|-D|-F|-X)(\s|$)/.test(text) ? { cls: "link", why: `filter removed in ${ip!.ns}` } : { cls: "additive", why: `filter in ${ip!.ns}` };
+    const removes = /(^|\s)(delete|flush|-D|-F|-X)(\s|$)/.test(text);
+    return removes ? { cls: "link", why: `filter removed in ${ip!.ns}` } : { cls: "additive", why: `filter in ${ip!.ns}` };
   }
   if (inner) return { cls: "additive", why: `${inner[0]} in ${ip!.ns}` };
   if (ip) {

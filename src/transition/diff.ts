@@ -62,6 +62,8 @@ export function diffHost(a: Side, b: Side): StepChange[] {
       undone.push(s);
     }
   }
-  for (const t of to) if (!prev.has(t.id)) out.push({ kind: "added", id: t.id, host: t.host, phase: t.phase, title: t.title, cls: stepDisruption(t, ctxTo).apply, to: t });
+  for (const t of to.filter((x) => !prev.has(x.id))) {
+    out.push({ kind: "added", id: t.id, host: t.host, phase: t.phase, title: t.title, cls: stepDisruption(t, ctxTo).apply, to: t });
+  }
   return out;
 }

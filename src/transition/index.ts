@@ -16,7 +16,8 @@ function summaryText(label: string, hosts: Transition["hosts"]): string {
   if (!hosts.length) return `no step changes from ${label}\n`;
   return hosts.map(({ host, changes }) => {
     const count = KIND_ORDER.map((k) => `${changes.filter((c) => c.kind === k).length} ${k}`).join(", ");
-    const rows = changes.map((c) => `  ${c.kind.padEnd(8)} ${c.phase.padEnd(8)} ${c.id}  [${DISRUPTION_TEXT[c.cls.cls]}${c.cls.cls === "none" ? "" : `: ${c.cls.why}`}]`);
+    const cls = (c: StepChange) => `${DISRUPTION_TEXT[c.cls.cls]}${c.cls.cls === "none" ? "" : `: ${c.cls.why}`}`;
+    const rows = changes.map((c) => `  ${c.kind.padEnd(8)} ${c.phase.padEnd(8)} ${c.id}  [${cls(c)}]`);
     return [`host ${host}: ${count}`, ...rows].join("\n");
   }).join("\n") + `\nrun order: ${hosts.map((h) => h.host).join(", ")}\n`;
 }

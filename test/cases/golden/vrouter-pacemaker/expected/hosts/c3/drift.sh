@@ -97,7 +97,8 @@ done
 for x in "${vlans[@]}"; do
   read -r l parent vid <<<"$x"
   d=$(ip -d -o link show dev "$l" 2>/dev/null) || continue
-  [[ "$d" == *"$l@$parent:"* && "$d" == *"vlan protocol 802.1Q id $vid "* ]] || note different vlan "$l" "VLAN $vid on $parent" "$(grep -o 'vlan protocol [^ ]* id [0-9]*' <<<"$d" || echo 'not a VLAN')"
+  [[ "$d" == *"$l@$parent:"* && "$d" == *"vlan protocol 802.1Q id $vid "* ]] ||
+    note different vlan "$l" "VLAN $vid on $parent" "$(grep -o 'vlan protocol [^ ]* id [0-9]*' <<<"$d" || echo 'not a VLAN')"
 done
 for x in "${masters[@]}"; do
   read -r l m <<<"$x"
@@ -139,7 +140,11 @@ for n in "${nss[@]}"; do
     [ -n "$dest" ] || continue
     seen[$dest]=$via
     if [ "${want_route["$n $dest"]:-}" = "$via" ] || words_has "${allow_route["$n $dest"]:-}" "$via"; then continue; fi
-    if [ -n "${want_route["$n $dest"]:-}" ]; then note different route "$n" "$dest via ${want_route["$n $dest"]}" "$dest via $via"; else note extra route "$n" absent "$dest via $via"; fi
+    if [ -n "${want_route["$n $dest"]:-}" ]; then
+      note different route "$n" "$dest via ${want_route["$n $dest"]}" "$dest via $via"
+    else
+      note extra route "$n" absent "$dest via $via"
+    fi
   done < <(live_routes "$n")
   for k in "${!want_route[@]}"; do
     read -r rn dest <<<"$k"
@@ -160,7 +165,10 @@ for x in "${tables[@]}"; do
   read -r n fam t file <<<"$x"
   [ -z "${gone[$n]:-}" ] || continue
   if ! live=$(ip netns exec "$n" nft list table "$fam" "$t" 2>/dev/null); then note missing table "$n/$fam $t" loaded absent; continue; fi
-  want=$(unshare -n sh -c "nft -f \"\$1\" && nft list table $fam $t" sh "$here/$file" 2>/dev/null) || { note different table "$n/$fam $t" "$file loads" "cannot load $file here"; continue; }
+  if ! want=$(unshare -n sh -c "nft -f \"\$1\" && nft list table $fam $t" sh "$here/$file" 2>/dev/null); then
+    note different table "$n/$fam $t" "$file loads" "cannot load $file here"
+    continue
+  fi
   while IFS= read -r r; do note missing rule "$n/$fam $t" "$r" absent; done < <(comm -23 <(nft_rules <<<"$want") <(nft_rules <<<"$live"))
   while IFS= read -r r; do note extra rule "$n/$fam $t" absent "$r"; done < <(comm -13 <(nft_rules <<<"$want") <(nft_rules <<<"$live"))
 done
@@ -176,7 +184,11 @@ for x in "${files[@]}"; do
 done
 for dest in "${secrets[@]}"; do
   f="$root$dest"
-  if [ ! -f "$f" ]; then note missing secret "$dest" "0600" absent; elif [ "$(stat -c '0%a' "$f")" != 0600 ]; then note different mode "$dest" 0600 "$(stat -c '0%a' "$f")"; fi
+  if [ ! -f "$f" ]; then
+    note missing secret "$dest" "0600" absent
+  elif [ "$(stat -c '0%a' "$f")" != 0600 ]; then
+    note different mode "$dest" 0600 "$(stat -c '0%a' "$f")"
+  fi
 done
 for dir in "${!dirs[@]}"; do
   for f in "$root$dir"/*; do
@@ -192,7 +204,8 @@ if [ "$json" = 1 ]; then
   sep=""
   for x in "${found[@]}"; do
     IFS=$'\t' read -r k w where e a <<<"$x"
-    printf '%s{"kind":%s,"what":%s,"where":%s,"expected":%s,"actual":%s}' "$sep" "$(json_str "$k")" "$(json_str "$w")" "$(json_str "$where")" "$(json_str "$e")" "$(json_str "$a")"
+    printf '%s{"kind":%s,"what":%s,"where":%s,"expected":%s,"actual":%s}' \
+      "$sep" "$(json_str "$k")" "$(json_str "$w")" "$(json_str "$where")" "$(json_str "$e")" "$(json_str "$a")"
     sep=","
   done
   printf ']}\n'
