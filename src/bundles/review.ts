@@ -8,6 +8,8 @@ import type { Host, Site } from "../resolve/site.js";
 import { vrouterTable } from "./review-vrouter.js";
 import { checkLine, plainText } from "../render/shell-lines.js";
 import { topology } from "./topology.js";
+import { confirmVm } from "./review-confirm.js";
+import { disruptionContext, type DisruptionContext } from "../plan/disruption.js";
 
 const stepVm = (s: Step) => ({
   title: s.title, apply: s.apply.map(plainText), verify: s.verify.map(checkLine), inverse: s.inverse.map(plainText),
@@ -22,7 +24,7 @@ function phasesVm(steps: Step[]) {
   return names.map((name, i) => ({ name, number: i + 2, label: PHASE_LABELS[name], steps: steps.filter((s) => s.phase === name).map(stepVm) }));
 }
 
-function hostVm(plan: HostPlan, h: Host) {
+function hostVm(plan: HostPlan, h: Host, ctx: DisruptionContext) {
   const steps = plan.steps;
   const phases = phasesVm(steps);
   const gates = plan.gates.map((g) => ({ id: g.id, title: g.title, stops: GATES[g.kind].stops }));
@@ -32,6 +34,7 @@ function hostVm(plan: HostPlan, h: Host) {
     phases, verifyNumber: phases.length + 2,
     checks: plan.checks.map((c) => ({ title: c.title, line: checkLine(c) })),
     notes: plan.notes.map((t) => t.text), tests: plan.tests.map((t) => t.text), hasSteps: steps.length > 0,
+    confirm: confirmVm(steps, ctx),
   };
 }
 
@@ -47,6 +50,7 @@ function allocationsVm(site: Site) {
 
 export function review(site: Site, plan: Plan): Artifact {
   const forHost = byHost(plan);
+  const ctx = disruptionContext(site);
   const vm = {
     header: headerText(site), site: site.name, decision: site.decision ?? "", description: site.description ?? "",
     networks: site.networks.map((n) => ({
@@ -58,7 +62,7 @@ export function review(site: Site, plan: Plan): Artifact {
     })),
     allocations: allocationsVm(site),
     vrouters: vrouterTable(site), staticVips: site.vrouters.some((v) => !v.ha), sections: plan.sections,
-    hosts: site.hosts.map((h) => hostVm(forHost(h.name), h)),
+    hosts: site.hosts.map((h) => hostVm(forHost(h.name), h, ctx)),
     warnings: site.warnings, topology: topology(site),
   };
   return { path: "REVIEW.md", content: render("review/REVIEW.md", vm), mode: 0o644 };

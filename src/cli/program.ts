@@ -7,6 +7,7 @@ import { OutputError } from "../emit/write.js";
 import { FORMATS } from "./report.js";
 import { runSchema } from "./schema.js";
 import { runValidate } from "./validate.js";
+import { runPlan } from "./plan.js";
 import { TARGETS } from "../targets/index.js";
 
 const EXAMPLES = `
@@ -18,6 +19,7 @@ Examples:
   gen validate                   check every inventory, write nothing
   gen validate --site roosevelt --format json
   gen schema --output .sitegen/site.schema.json
+  gen plan --site fuel-env --from HEAD~1   what changes from the committed version, and the transition
   gen --site lab --inventory ./sites --out ./build
 
 Exit codes: 0 ok; 1 inventory errors (or warnings with --strict), drift, or unknown site; 2 usage, output-folder or internal error.
@@ -58,6 +60,15 @@ async function main(argv: string[], entry?: URL): Promise<number> {
     .option("-q, --quiet", "print nothing when writing")
     .exitOverride()
     .action((o: { output?: string; quiet?: boolean }) => { code = runSchema(o); });
+  program.command("plan")
+    .description("the transition from a previous version of the inventory: steps added, removed and changed per host, written to <out>/<site>.transition/")
+    .requiredOption("-s, --site <name>", "site (inventories/<name>.yaml)")
+    .requiredOption("-f, --from <rev|file>", "the previous version: a git revision of the inventory, or a file")
+    .option("-i, --inventory <dir>", "folder holding <site>.yaml", "inventories")
+    .option("-o, --out <dir>", "output folder; only <dir>/<site>.transition/ is replaced", "out")
+    .option("-q, --quiet", "print only the changes")
+    .exitOverride()
+    .action((o: { site: string; from: string; inventory: string; out: string; quiet?: boolean }) => { code = runPlan(o); });
   program.command("targets")
     .description("list the artifact targets, in registry order")
     .action(() => { for (const t of TARGETS) process.stdout.write(`${t.name.padEnd(14)} ${t.summary}\n`); });

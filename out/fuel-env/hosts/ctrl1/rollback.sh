@@ -3,8 +3,11 @@
 # Rollback for host ctrl1. Usage: rollback.sh [all|runtime|persist|services]   (default: all)
 # Runs the inverse of every step (of that phase), newest first. Each inverse is guarded, so running
 # this when nothing was applied is safe. Exits 1 if any inverse failed (the rest still run).
+# rollback.sh --run RUN-ID: the armed revert of apply.sh --confirm-within (run by the host's timer).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+revert_id=""
+if [ "${1:-}" = --run ]; then revert_id="${2:?usage: $0 --run RUN-ID}"; set -- all; fi
 phase="${1:-all}"
 case "$phase" in
   all|runtime|persist|services) ;;
@@ -92,6 +95,8 @@ titles=(
   'install /etc/sitegen/vrouter/keepalived.conf and sitegen-vrouter-keepalived.service, which runs VRRP (keepalived, virtual_router_id 52, priority 150) inside vrouter, write /etc/sitegen/vrouter/vrrp-auth.conf (0600) from vault_fuel_env_vrrp_pass, and (re)start it'
 )
 phases=( runtime runtime runtime runtime runtime persist services services services services )
+ids=( vrouter-vrouter-netns vrouter-vrouter-management-leg vrouter-vrouter-public-leg vrouter-vrouter-route vrouter-vrouter-filter vrouter-vrouter-boot vrouter-vrouter-dnsmasq vrouter-vrouter-chrony vrouter-vrouter-conntrackd vrouter-vrouter-keepalived )
+if [ -n "$revert_id" ]; then revert_run "$revert_id"; exit; fi
 
 failed=0
 done_steps=0

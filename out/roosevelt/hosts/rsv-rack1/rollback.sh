@@ -3,8 +3,11 @@
 # Rollback for host rsv-rack1. Usage: rollback.sh [all|(none)]   (default: all)
 # Runs the inverse of every step (of that phase), newest first. Each inverse is guarded, so running
 # this when nothing was applied is safe. Exits 1 if any inverse failed (the rest still run).
+# rollback.sh --run RUN-ID: the armed revert of apply.sh --confirm-within (run by the host's timer).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+revert_id=""
+if [ "${1:-}" = --run ]; then revert_id="${2:?usage: $0 --run RUN-ID}"; set -- all; fi
 phase="${1:-all}"
 case "$phase" in
   all) ;;
@@ -14,6 +17,8 @@ need_root
 titles=(
 )
 phases=( )
+ids=( )
+if [ -n "$revert_id" ]; then revert_run "$revert_id"; exit; fi
 
 failed=0
 done_steps=0

@@ -3,8 +3,11 @@
 # Rollback for host n1. Usage: rollback.sh [all|nodes]   (default: all)
 # Runs the inverse of every step (of that phase), newest first. Each inverse is guarded, so running
 # this when nothing was applied is safe. Exits 1 if any inverse failed (the rest still run).
+# rollback.sh --run RUN-ID: the armed revert of apply.sh --confirm-within (run by the host's timer).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+revert_id=""
+if [ "${1:-}" = --run ]; then revert_id="${2:?usage: $0 --run RUN-ID}"; set -- all; fi
 phase="${1:-all}"
 case "$phase" in
   all|nodes) ;;
@@ -23,6 +26,8 @@ titles=(
   'route, resolve through vr'\''s management VIP 10.30.0.3 (netplan: br-mgmt'\''s old default route and resolvers saved, then replaced by a drop-in); the rollback gives back what the node had'
 )
 phases=( nodes )
+ids=( vrouter-vr-node )
+if [ -n "$revert_id" ]; then revert_run "$revert_id"; exit; fi
 
 failed=0
 done_steps=0

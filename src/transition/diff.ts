@@ -1,0 +1,69 @@
+// Which steps a move from one plan to another adds, removes and changes, per host, compared by the
+// step's stable id and its typed content; and which unchanged steps must be reset because undoing a
+// changed one takes away what they stand on (a route on a link that is re-created).
+import { isPath, plainWords, type Action } from "../plan/actions.js";
+import { stepDisruption, worse as worst, type DisruptionContext, type Rated } from "../plan/disruption.js";
+import type { Step } from "../plan/types.js";
+
+export type ChangeKind = "added" | "removed" | "changed" | "reset";
+export interface StepChange {
+  kind: ChangeKind; id: string; host: string; phase: string; title: string; cls: Rated; from?: Step; to?: Step;
+  /** The old step held a VIP and the new one does not: this host must let go before another takes it. */
+  dropsVip?: boolean;
+}
+
+/** A build's file contents by path in out/, so a step whose installed file changed counts as changed. */
+export type FileText = (host: string, dest: string) => string | undefined;
+const content = (s: Step, file: FileText) =>
+  JSON.stringify([s.apply, s.inverse, s.verify, s.apply.flatMap((a) => (a.kind === "install" ? [file(s.host, a.dest)] : []))]);
+/** What stops being there when an old step goes: a VIP, a default route, the management path. */
+const loses = (s: Step, ctx: DisruptionContext): Rated => {
+  const r = stepDisruption(s, ctx).apply;
+  return ["vip", "default-route", "session"].includes(r.cls) ? r : { cls: "none", why: "" };
+};
+
+const cmdWords = (as: Action[]) => as.flatMap((a) => (a.kind === "cmd" ? a.argv.filter((w) => !isPath(w)) as string[] : []));
+/** Names a step's apply brings into being: links after dev/name, namespaces it adds. */
+function creates(s: Step): Set<string> {
+  const out = new Set<string>();
+  for (const a of s.apply) {
+    if (a.kind !== "cmd") continue;
+    const w = plainWords(a.argv);
+    w.forEach((x, i) => { if ((x === "dev" || x === "name") && w[i + 1]) out.add(w[i + 1]!); });
+    if (w[0] === "ip" && w[1] === "netns" && w[2] === "add" && w[3]) out.add(w[3]);
+  }
+  return out;
+}
+
+/** One host's changes, in the order the transition reports them: the old plan's, then what only the new one has. */
+export interface Side { steps: Step[]; ctx: DisruptionContext; file: FileText }
+
+export function diffHost(a: Side, b: Side): StepChange[] {
+  const [from, to, ctxFrom, ctxTo] = [a.steps, b.steps, a.ctx, b.ctx];
+  const next = new Map(to.map((s) => [s.id, s]));
+  const prev = new Set(from.map((s) => s.id));
+  const out: StepChange[] = [];
+  const undone: Step[] = [];
+  for (const s of from) {
+    const t = next.get(s.id);
+    const base = { id: s.id, host: s.host, phase: s.phase, title: (t ?? s).title, from: s, ...(t ? { to: t } : {}) };
+    const gone = worst(stepDisruption(s, ctxFrom).inverse, loses(s, ctxFrom));
+    const dropsVip = loses(s, ctxFrom).cls === "vip" && (!t || stepDisruption(t, ctxTo).apply.cls !== "vip");
+    if (!t) { out.push({ ...base, kind: "removed", cls: gone, dropsVip }); undone.push(s); continue; }
+    if (content(s, a.file) !== content(t, b.file)) {
+      out.push({ ...base, kind: "changed", cls: worst(gone, stepDisruption(t, ctxTo).apply), dropsVip });
+      undone.push(s);
+      continue;
+    }
+    // unchanged, but it uses a name an earlier undone step takes away: undo and apply it again
+    const words = new Set(cmdWords(s.apply));
+    if (undone.some((u) => [...creates(u)].some((n) => words.has(n)))) {
+      out.push({ ...base, kind: "reset", cls: worst(stepDisruption(s, ctxFrom).inverse, stepDisruption(t, ctxTo).apply) });
+      undone.push(s);
+    }
+  }
+  for (const t of to.filter((x) => !prev.has(x.id))) {
+    out.push({ kind: "added", id: t.id, host: t.host, phase: t.phase, title: t.title, cls: stepDisruption(t, ctxTo).apply, to: t });
+  }
+  return out;
+}
