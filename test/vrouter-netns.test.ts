@@ -3,9 +3,8 @@
 // simulated controllers, serve a public-less node; then the rollback leaves every namespace as it was.
 // fuel-env without its 'ha:' block: the VIPs sit statically on the primary (failover with keepalived
 // and conntrackd is vrouter-failover.test.ts, on the committed fuel-env).
-// Linux bridges only: this kernel has no openvswitch module. The OVS variant (internal ports, see
-// checkers-vrouter.test.ts) should run this same topology in the guest kernel (test/guest/) with
-// `ovs-vsctl add-br` bridges in place of `ip link add ... type bridge`.
+// Linux bridges only: this kernel has no openvswitch module. The OVS variant (internal ports) runs
+// in the guest kernel: test/guest/vrouter-ovs.test.ts.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
