@@ -18,8 +18,9 @@
 # Image contents (in <key>/): vmlinuz, initrd.img (small: virtio + ext4 only), rootfs.raw
 # (ext4, 2 GiB sparse, root=/dev/vda), packages.txt, kernel-version, build-seconds.
 # The guest has systemd, udev, kmod, iproute2, netplan.io, iptables, python3, dbus,
-# openssh-server, libvirt-daemon-system, dnsmasq-base, nftables and chrony (its own service masked:
-# tests run chronyd -x in namespaces only), and a oneshot unit,
+# openssh-server, libvirt-daemon-system, dnsmasq-base, openvswitch-switch, iputils-arping (the
+# audit's VIP gate), nftables and chrony (its own service masked: tests run chronyd -x in
+# namespaces only), and a oneshot unit,
 # guest-runner.service, that runs job scripts from a 9p share (mount tag "hostshare");
 # see guest/vm.sh for the protocol.
 set -euo pipefail
@@ -161,7 +162,7 @@ include=(
   systemd-sysv udev kmod dbus procps iproute2 iputils-ping iptables netplan.io python3
   openssh-server sudo libvirt-daemon-system dnsmasq-base linux-image-amd64 initramfs-tools
   zstd
-  nftables chrony
+  nftables chrony openvswitch-switch iputils-arping
 )
 set -f  # the patterns below are for dpkg, not for this shell
 excl=(

@@ -87,7 +87,9 @@ if [ "${GUEST_ACCEL:-}" = kvm ]; then accel=(-accel kvm -cpu host -smp 2); fi
 bios=()
 [ -f /usr/share/qemu/qboot.rom ] && bios=(-bios /usr/share/qemu/qboot.rom)
 net=(-nic none)
-append="root=/dev/vda rw console=ttyS0 quiet panic=1 systemd.show_status=0"
+# no_timer_check: under TCG on a loaded host the kernel's IO-APIC timer check can miss its ticks and
+# panic ("IO-APIC + timer doesn't work!", seen at load 25); the check proves nothing in a VM
+append="root=/dev/vda rw console=ttyS0 quiet panic=1 systemd.show_status=0 no_timer_check"
 if [ -n "${GUEST_SSH_PORT:-}" ]; then
   [[ "$GUEST_SSH_PORT" =~ ^[0-9]+$ ]] || { echo "vm.sh: bad GUEST_SSH_PORT" >&2; exit 2; }
   net=(-nic "user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:${GUEST_SSH_PORT}-:22")

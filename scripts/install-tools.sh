@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 pkgs=(
   systemd netplan.io shellcheck dnsmasq chrony keepalived conntrackd conntrack
-  pacemaker-cli-utils pcs resource-agents cloud-init nftables iptables iproute2 iputils-ping dnsutils
+  pacemaker-cli-utils pcs resource-agents corosync pacemaker dbus cloud-init nftables iptables iproute2 iputils-ping dnsutils
   ansible-core ansible-lint yamllint python3 tcpdump procps util-linux kmod iputils-arping ndisc6
 )
 missing=()

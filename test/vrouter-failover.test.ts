@@ -14,10 +14,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "./helpers/gen.js";
 import { requireRootNetns, requireTool } from "./helpers/tools.js";
 import { buildVariant, fuelEnvText } from "./helpers/variant.js";
 import { Topology } from "./helpers/vrouter-topology.js";
+import { flowIn as natted, poll, sleep, transfer as stream } from "./helpers/transfer.js";
 
 const MGMT_VIP = "192.168.0.2";
 const PUBLIC_VIP = "172.16.0.2";
@@ -26,17 +26,6 @@ const TARGET = "198.51.100.80"; // the download's other end, behind the upstream
 const SECRET = "Fx7.pw_9"; // 8 characters: what the vault variable would hold
 const VAULT_VAR = "vault_fuel_env_vrrp_pass";
 const ROOT_IN_HOST = "/run/sg"; // per controller: its /run is private (a tmpfs in its own mount namespace)
-const STREAM = join(ROOT, "test/helpers/tcp-stream.mjs");
-
-/** Poll f up to n times, delay ms apart; returns the first truthy value (or the last falsy one). */
-async function poll<T>(n: number, ms: number, f: () => T): Promise<T> {
-  let v = f();
-  for (let i = 1; i < n && !v; i++) { await new Promise((r) => setTimeout(r, ms)); v = f(); }
-  return v;
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Progress { bytes: number; done: boolean; reset: boolean; error: string; sha256: string }
 
 /** fuel-env as committed (three members: conntrackd NOTRACK), and with two members (FTFW). */
 const VARIANTS = [
@@ -83,23 +72,10 @@ describe.each(VARIANTS)("VIP failover with conntrackd state sync (fuel-env, keep
   /** conntrackd -e lists the original direction only. */
   const synced = (h: string, port: number) => new RegExp(`src=${NODE} dst=${TARGET} sport=\\d+ dport=${port} `).test(ct(h, "-e").stdout);
   /** A kernel entry of the flow, NATed to the public VIP. */
-  const flowIn = (text: string, port: number) => new RegExp(`src=${NODE} dst=${TARGET} sport=\\d+ dport=${port} .*src=${TARGET} dst=${PUBLIC_VIP} sport=${port}`).test(text);
+  const flowIn = (text: string, port: number) => natted(text, NODE, TARGET, port, PUBLIC_VIP);
 
-  /** Start a receiver on the upstream and a throttled sender on cmp1; returns a reader of the receiver's progress. */
-  function transfer(port: number, bytes: number, rate: number) {
-    const progress = join(tmp, `recv-${port}.json`);
-    topo.start("up", [process.execPath, STREAM, "recv", TARGET, String(port), progress, "90"], join(tmp, `recv-${port}.log`));
-    const senderOut = join(tmp, `send-${port}.json`);
-    return {
-      start: async () => {
-        const listening = await poll(100, 100, () => topo.sh("up", `ss -Hltn 'sport = :${port}' | grep -q .`).code === 0);
-        expect(listening, `the receiver on port ${port} does not listen`).toBe(true);
-        topo.start("cmp1", [process.execPath, STREAM, "send", TARGET, String(port), String(bytes), String(rate), "90"], senderOut);
-      },
-      progress: (): Progress => { try { return JSON.parse(readFileSync(progress, "utf8")) as Progress; } catch { return { bytes: 0, done: false, reset: false, error: "", sha256: "" }; } },
-      sender: () => { try { return JSON.parse(readFileSync(senderOut, "utf8")) as { bytes: number; sha256: string; error: string }; } catch { return undefined; } },
-    };
-  }
+  /** A throttled transfer from cmp1 to the upstream (its receiver starts now, the sender with start()). */
+  const transfer = (port: number, bytes: number, rate: number) => stream(topo, tmp, { from: "cmp1", to: "up", target: TARGET, port, bytes, rate });
 
   /** The time from t0 (ms since the epoch) until h holds both VIPs, polled every 20 ms for at most 15 s. */
   async function vipMove(h: string, t0: number): Promise<number> {

@@ -3,17 +3,16 @@
 // simulated controllers, serve a public-less node; then the rollback leaves every namespace as it was.
 // fuel-env without its 'ha:' block: the VIPs sit statically on the primary (failover with keepalived
 // and conntrackd is vrouter-failover.test.ts, on the committed fuel-env).
-// Linux bridges only: this kernel has no openvswitch module. The OVS variant (internal ports, see
-// checkers-vrouter.test.ts) should run this same topology in the guest kernel (test/guest/) with
-// `ovs-vsctl add-br` bridges in place of `ip link add ... type bridge`.
+// Linux bridges only: this kernel has no openvswitch module. The OVS variant (internal ports) runs
+// in the guest kernel: test/guest/vrouter-ovs.test.ts.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildVariant, fuelEnvText, withoutHa } from "./helpers/variant.js";
-import { requireRootNetns, requireTool, sh } from "./helpers/tools.js";
-import { Topology } from "./helpers/vrouter-topology.js";
+import { requireRootNetns, requireTool } from "./helpers/tools.js";
+import { ntpQuery, Topology } from "./helpers/vrouter-topology.js";
 
 const CONTROLLERS = ["ctrl1", "ctrl2", "ctrl3"];
 const UPSTREAM_DNS = ["198.51.100.53", "198.51.100.54"];
@@ -33,12 +32,6 @@ async function poll<T>(n: number, ms: number, f: () => T): Promise<T> {
   for (let i = 1; i < n && !v; i++) { await new Promise((r) => setTimeout(r, ms)); v = f(); }
   return v;
 }
-
-/** A one-packet NTP client (mode 3), run from inside a namespace: stratum and reference ID of the reply. */
-const NTP_QUERY = (server: string) => `node -e '
-const d = require("dgram").createSocket("udp4"); const b = Buffer.alloc(48); b[0] = 0x23;
-d.on("message", (m) => { console.log(JSON.stringify({ mode: m[0] & 7, stratum: m[1], refid: [...m.subarray(12, 16)].join(".") })); process.exit(0); });
-d.send(b, 123, "${server}"); setTimeout(() => { console.log("{}"); process.exit(0); }, 1500);'`;
 
 describe("virtual router round trip in network namespaces (fuel-env)", () => {
   const topo = new Topology(`svr${process.pid % 1000}`);
@@ -63,15 +56,7 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
       await topo.controllers(CONTROLLERS);
       topo.leaf("cmp1", "eth1", "mgmt");
       topo.must("cmp1", `ip link add br-mgmt type bridge && ip link set eth1 master br-mgmt && ip link set br-mgmt up && ip addr add ${nodeConfig.address} dev br-mgmt && ip route add default via ${nodeConfig.via}`);
-      // upstream: the public gateway, and (behind it, on lo) the DNS and NTP upstreams; no route to the management network
-      topo.leaf("up", "eth0", "pub");
-      topo.must("up", `ip addr add 172.16.0.1/24 dev eth0 && for a in ${[...UPSTREAM_DNS, ...UPSTREAM_NTP].join(" ")}; do ip addr add $a/32 dev lo; done`);
-      topo.start("up", ["dnsmasq", "-k", "-C", "/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces",
-        `--listen-address=${UPSTREAM_DNS.join(",")}`, "--address=/upstream.test/203.0.113.7", `--pid-file=${tmp}/up-dnsmasq.pid`], `${tmp}/up-dnsmasq.log`);
-      const conf = join(tmp, "up-chrony.conf");
-      sh(`printf '%s\\n' 'local stratum 3' 'allow all' 'cmdport 0' 'bindcmdaddress ${tmp}/up-chrony/chronyd.sock' 'pidfile ${tmp}/up-chrony/chronyd.pid' > ${conf}`);
-      // -x: never touch this machine's clock
-      topo.start("up", ["chronyd", "-n", "-x", "-f", conf, "-l", `${tmp}/up-chrony.log`], `${tmp}/up-chronyd.out`);
+      topo.upstream(tmp, "172.16.0.1", UPSTREAM_DNS, UPSTREAM_NTP);
     });
     Object.assign(before, snapAll());
   }, 120_000);
@@ -207,7 +192,7 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
   });
 
   it("chronyd answers the node's NTP query through the VIP, synced to the upstream", async () => {
-    const q = () => JSON.parse(topo.must("cmp1", NTP_QUERY(MGMT_VIP)) || "{}") as { mode?: number; stratum?: number; refid?: string };
+    const q = () => JSON.parse(topo.must("cmp1", ntpQuery(MGMT_VIP)) || "{}") as { mode?: number; stratum?: number; refid?: string };
     // iburst: a few seconds until the namespace's chronyd has selected the upstream (stratum 3 + 1)
     const r = await timed("ntp-sync", () => poll(40, 500, () => { const x = q(); return x.stratum === 4 ? x : undefined; }));
     expect(r, "no synchronised NTP answer from the VIP within 20 s").toBeDefined();
@@ -223,7 +208,7 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
       expect(dns.code).not.toBe(0);
       expect(dns.stdout).not.toContain("203.0.113.7");
       expect(dns.stdout).toMatch(/refused|communications error|no servers could be reached/i);
-      expect(JSON.parse(topo.must("up", NTP_QUERY(MGMT_VIP)))).toEqual({});
+      expect(JSON.parse(topo.must("up", ntpQuery(MGMT_VIP)))).toEqual({});
     } finally {
       topo.must("up", `ip route del 192.168.0.0/24 via ${PUBLIC_VIP}`);
     }

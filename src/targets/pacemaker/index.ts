@@ -14,7 +14,7 @@ import { failoverFacts } from "../conntrackd/review.js";
 import { configDir, unitPath, unitsStep, vipProbes, type FileSpec } from "../netns/service.js";
 import { reviewLines, type Target } from "../target.js";
 import { cluster, netnsUnit, uplinkUnit } from "./cib.js";
-import { cibConstraints, cibResources, pcsCreate, pcsDelete, pcsLine } from "./render.js";
+import { cibConstraints, cibResources, pcsCreate, pcsDelete, pcsDisable, pcsLine } from "./render.js";
 
 export const pcsScript = (v: Vrouter) => `${configDir(v)}/pacemaker.sh`;
 export const cibFragment = (v: Vrouter) => `${configDir(v)}/cib-${v.name}.xml`;
@@ -43,7 +43,10 @@ function clusterOf(site: Site, v: HaRouter<PacemakerHa>, m: VrouterMember): { st
   const c = cluster(v);
   const header = headerText(site);
   const files: FileSpec[] = [
-    { dest: pcsScript(v), mode: 0o755, content: render("pacemaker/pacemaker.sh", { header, router: v.name, prefix: c.prefix, primary: m.host, create: pcsCreate(c).map((x) => ({ comment: x.comment, line: pcsLine(x.argv) })), delete: pcsDelete(c).map(pcsLine) }) },
+    { dest: pcsScript(v), mode: 0o755, content: render("pacemaker/pacemaker.sh", {
+      header, router: v.name, prefix: c.prefix, primary: m.host, create: pcsCreate(c).map((x) => ({ comment: x.comment, line: pcsLine(x.argv) })),
+      delete: pcsDelete(c).map(pcsLine), disable: pcsLine(pcsDisable(c)),
+    }) },
     { dest: cibFragment(v), content: render("pacemaker/cib.xml", {
       header, router: v.name, resources: cibResources(c), constraintXml: cibConstraints(c),
       constraints: c.constraints.map((k) => `${k.id}: ${k.why}`),

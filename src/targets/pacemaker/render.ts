@@ -33,6 +33,9 @@ function constraintArgs(k: Constraint): string[] {
   }
 }
 
+/** The pcs command (on the live cluster) that stops everything create made, and waits for it. */
+export const pcsDisable = (c: Cluster): string[] => ["resource", "disable", ...c.top, "--wait=120"];
+
 /** pcs commands that remove everything create made (a resource's constraints go with it). */
 export const pcsDelete = (c: Cluster): string[][] => [...c.top].reverse().map((id) => ["resource", "delete", id]);
 

@@ -43,7 +43,7 @@ file services /etc/sitegen/vr/conntrackd.conf 0644 deacacb3f8cd25567a1f2b149459c
 file services /etc/sitegen/vr/conntrackd-netns.sh 0755 4047eb5aa6647287019503fb1820a40b87ba82bf6e097a8e709f350d41d293ea
 file services /etc/systemd/system/sitegen-vr-netns.service 0644 691899e426ee5366d710ad3feccc1e0d537837d8cf1661fd8be588b5232a2ce8
 file services /etc/systemd/system/sitegen-vr-uplink.service 0644 77e6d486474061f25e88f0f7e84ec5738e00f2ce129b926110f030b7c1e30520
-file services /etc/sitegen/vr/pacemaker.sh 0755 fb8696d2260a2c638ae3c6afa8c14523e6ef17f1cf475eb7f7dd30c5e8833714
+file services /etc/sitegen/vr/pacemaker.sh 0755 67b53466105dcf7cb33761c9434a3375c4ee4a2ab3428ab29ade8e7e8b3b3b12
 file services /etc/sitegen/vr/cib-vr.xml 0644 ca79da6a4458e3149384fa30f646e120526aa7ceee6b60d40054225759682607
 allow-addr runtime vr vr-mgmt 10.20.0.2/24
 allow-addr runtime vr vr-ex 203.0.113.2/24

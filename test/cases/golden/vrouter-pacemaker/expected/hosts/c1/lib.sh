@@ -89,7 +89,8 @@ check_file() { # PATH: installed
 }
 check_unit_file() { # UNIT: installed, and not enabled (Pacemaker is the one that starts it)
   systemctl cat "$1" >/dev/null 2>&1 || { bad "$1 is not installed"; return 1; }
-  if systemctl is-enabled --quiet "$1" 2>/dev/null; then bad "$1 is enabled: only Pacemaker may start it"; return 1; fi
+  # is-enabled exits 0 for "static" too (a unit without [Install], as these are): read the state
+  case "$(systemctl is-enabled "$1" 2>/dev/null)" in enabled | enabled-runtime) bad "$1 is enabled: only Pacemaker may start it"; return 1 ;; esac
   ok "$1 is installed and left to Pacemaker"
 }
 check_cluster_resource() { # RESOURCE: defined in the cluster's configuration
