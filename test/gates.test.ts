@@ -11,7 +11,7 @@ const PARTIALS = join(ROOT, "templates/shell/gates");
 const kinds = Object.keys(GATES) as GateKind[];
 
 function sites(): Array<[string, string]> {
-  const inv = readdirSync(join(ROOT, "inventories")).map((f) => join(ROOT, "inventories", f));
+  const inv = readdirSync(join(ROOT, "inventories")).filter((f) => !f.endsWith(".lock.yaml")).map((f) => join(ROOT, "inventories", f));
   const golden = readdirSync(join(ROOT, "test/cases/golden")).map((c) => join(ROOT, "test/cases/golden", c, `${c}.yaml`));
   return [...inv, ...golden].map((p) => [p, p.split("/").at(-1)!.replace(/\.yaml$/, "")]);
 }
