@@ -15,9 +15,9 @@ export default defineConfig({
       include: ["src/**/*.ts"],
       reporter: ["text-summary", "json-summary"],
       reportsDirectory: ".cache/coverage",
-      // Measured 2026-11-24 on the in-process tests alone: 98.25 % lines, 96.78 % statements, 90.71 % branches,
-      // 97.88 % functions; the whole suite (npm test) reaches at least that.
-      thresholds: { lines: 98, statements: 96, branches: 90, functions: 97 },
+      // Measured 2026-11-24 on the in-process tests alone: 98.85 % lines, 97.86 % statements, 91.96 % branches,
+      // 98.94 % functions; the whole suite (npm test) reaches at least that.
+      thresholds: { lines: 98, statements: 97, branches: 91, functions: 98 },
     },
   },
 });

@@ -16,7 +16,8 @@ const COUNT = Number(arg("count", "40"));
 const SEED = Number(arg("seed", "14"));
 const ONLY = arg("file", "");
 const TESTS = ["test/invalid.test.ts", "test/property.test.ts", "test/free-text.test.ts", "test/parse-hardening.test.ts", "test/vrouter-rules.test.ts",
-  "test/ansible-bundle.test.ts", "test/yaml-emitter.test.ts", "test/cli-inprocess.test.ts"];
+  "test/ansible-bundle.test.ts", "test/yaml-emitter.test.ts", "test/cli-inprocess.test.ts", "test/gates.test.ts", "test/lib-sh.test.ts",
+  "test/review.test.ts", "test/final-verify.test.ts", "test/plan.test.ts"];
 
 /** [name, pattern, replacement]: each match of pattern is one candidate mutant. */
 const OPERATORS = [

@@ -29,7 +29,7 @@ describe("free text", () => {
     it(`${field}: a control character is one located bad-format diagnostic`, () => {
       for (const c of CONTROL) {
         const text = set(`"${c}"`);
-        const ds = check(text, "r.yaml", "roosevelt");
+        const ds = check(text, "r.yaml", { site: "roosevelt", source: "inventories/roosevelt.yaml" });
         expect(ds.map((d) => d.code), c).toEqual(["bad-format"]);
         expect(text.split("\n")[ds[0]!.line - 1]!.slice(ds[0]!.col - 1), c).toMatch(/^"/);
         expect(ds[0]!.help).toContain("no line breaks, tabs, escape or other control characters");

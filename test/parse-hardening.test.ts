@@ -27,7 +27,7 @@ describe("YAML aliases", () => {
   it("an alias of a whole mapping is located inside the anchored value", () => {
     const text = JUMPHOST.replace("  - name: provider\n", "  - &p\n    name: provider\n")
       .replace("\n  - name: provider-vip\n", "\n  - *p\n  - name: provider-vip\n");
-    const ds = check(text, "j.yaml", "jumphost");
+    const ds = check(text, "j.yaml", opts);
     expect(ds.map((d) => [d.code, d.line])).toContainEqual(["duplicate-name", 21]); // the anchored 'name: provider' line
   });
 });
@@ -36,7 +36,7 @@ describe("validate and gen agree", () => {
   const att = "    vlan: 104\n    attach:\n      - { host: jumphost, bridge: virbr1 }";
   const twice = JUMPHOST.replace(att, `${att}\n      - { host: jumphost, bridge: virbr1 }`);
   it("a host attached twice to one network is a diagnostic for both", () => {
-    expect(check(twice, "j.yaml", "jumphost").map((d) => d.code)).toEqual(["host-attached-twice"]);
+    expect(check(twice, "j.yaml", opts).map((d) => d.code)).toEqual(["host-attached-twice"]);
     const r = compile(twice, "j.yaml", opts);
     expect(r.ok ? [] : r.diagnostics.map((d) => d.code)).toEqual(["host-attached-twice"]);
   });
