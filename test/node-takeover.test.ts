@@ -78,6 +78,7 @@ describe("node takeover where netplan owns the bridge", () => {
     expect(py("restore-netplan", np, saved).code).toBe(0);
     expect(tree(np)).toEqual(before);
     expect(() => statSync(saved)).toThrow();
+    expect(readdirSync(join(root, "var/lib"))).toEqual([]); // the directories made for the copy went with it
     expect(py("restore-netplan", np, saved).stdout).toContain("nothing to give back");
   });
 });
@@ -117,8 +118,8 @@ describe("node takeover where the bridge is not netplan's (live)", () => {
       expect(routes()).toBe(before);
       expect(readlinkSync(join(root, "etc/resolv.conf"))).toBe("../run/systemd/resolve/stub-resolv.conf");
       expect(readdirSync(root).sort()).toEqual(["etc", "run", "var"]);
-      expect(readdirSync(join(root, "var/lib/sitegen/vrouter"))).toEqual([]);
-      // /etc/sitegen goes with its last file
+      // nothing of sitegen's is left: the record's directories and /etc/sitegen go with their last file
+      expect(readdirSync(join(root, "var/lib"))).toEqual([]);
       expect(readdirSync(join(root, "etc")).sort()).toEqual(["resolv.conf"]);
     } finally {
       run("ip", ["netns", "del", ns]);

@@ -35,6 +35,18 @@ def copy(src, dst):
     os.chmod(dst, os.stat(src).st_mode & 0o7777)
 
 
+def drop(backup):
+    """Remove BACKUP and the directories save-* made for it (up to .../sitegen) that it leaves empty."""
+    shutil.rmtree(backup)
+    d = os.path.dirname(backup)
+    while "sitegen" in d.split(os.sep):
+        try:
+            os.rmdir(d)
+        except OSError:
+            return
+        d = os.path.dirname(d)
+
+
 def save_netplan(netplan, backup):
     if os.path.isdir(backup):
         print(f"kept the earlier copy in {backup}")
@@ -90,7 +102,7 @@ def restore_netplan(netplan, backup):
             os.remove(os.path.join(netplan, f))
     for f in sorted(saved):
         copy(os.path.join(backup, f), os.path.join(netplan, f))
-    shutil.rmtree(backup)
+    drop(backup)
     print(f"gave back {len(saved)} netplan file(s)")
 
 
@@ -164,7 +176,7 @@ def restore_live(backup, resolv):
         copy(saved, resolv)
     elif DNS and os.path.lexists(resolv):
         os.remove(resolv)
-    shutil.rmtree(backup)
+    drop(backup)
     print("gave back the default routes" + (" and the resolver" if DNS else ""))
 
 
