@@ -56,7 +56,7 @@ describe.skipIf(!avail.run)("guest e2e: a virtual router member rebooted (vroute
     // ---- boot 2: nothing re-run by hand
     {
       name: "050-after-reboot",
-      script: `${IN_SITE}\n${VR_SETTLE}\n${WAIT_UNITS}\n${SERVED}\n${FACTS}\nsnap after-reboot\nbash ./verify.sh || rc=1\nexit $rc`,
+      script: `${IN_SITE}\n${VR_SETTLE}\n${WAIT_UNITS}\n${FACTS}\n${SERVED}\nsnap after-reboot\nbash ./verify.sh || rc=1\nexit $rc`,
     },
     // an operator's `netplan apply` on the controller (the bridges' owner reconfigures them) keeps the router serving
     { name: "055-netplan-apply", script: `${IN_SITE}\nnetplan apply\n${VR_SETTLE}\n${SERVED}\nbash ./verify.sh || rc=1\nexit $rc` },
