@@ -16,10 +16,13 @@ import { describe, expect, it } from "vitest";
 import { ROOT, guestAvailability, jobReport, linkOf } from "./harness.js";
 import { expectRc, sharedGuestRun } from "./flow.js";
 import { IN_SITE, auditLines, expectSameState } from "./site-fixtures.js";
+import { NODE, NODE_SETUP, NODE_STATE, NODE_TAKEN } from "./node-fixtures.js";
 import { SERVE_CHECKS, STATE, VR, VR_SETTLE, VR_SETUP } from "./vrouter-fixtures.js";
 
 const CASE = join(ROOT, "test/cases/golden/vrouter-single");
 const HOST_DIR = join(CASE, "expected/hosts/ctrl1");
+const NODE_DIR = join(CASE, "expected/hosts/cmp1");
+const IN_NODE = `[ -d /root/node ] || cp -a "$GUEST_SHARE/node" /root/node\ncd /root/node`;
 const avail = guestAvailability();
 const [BOOT, DNSMASQ, CHRONY] = VR.units;
 
@@ -38,6 +41,8 @@ done
 journalctl -b --no-pager -o short-monotonic -u ${BOOT} -u ${DNSMASQ} -u ${CHRONY} >&2
 `;
 
+/** The node's checks; rc says whether they passed. */
+const SERVED = `${SERVE_CHECKS}\nrc=0\nserve_checks || rc=1`;
 const WAIT_UNITS = VR.units.map((u) => `wait_for 90 "${u} active" systemctl is-active --quiet ${u}`).join("\n");
 
 describe.skipIf(!avail.run)("guest e2e: a virtual router member rebooted (vrouter-single, ctrl1)", () => {
@@ -51,16 +56,24 @@ describe.skipIf(!avail.run)("guest e2e: a virtual router member rebooted (vroute
     // ---- boot 2: nothing re-run by hand
     {
       name: "050-after-reboot",
-      script: `${IN_SITE}\n${VR_SETTLE}\n${WAIT_UNITS}\n${SERVE_CHECKS}\nrc=0\nserve_checks || rc=1\n${FACTS}\nsnap after-reboot\nbash ./verify.sh || rc=1\nexit $rc`,
+      script: `${IN_SITE}\n${VR_SETTLE}\n${WAIT_UNITS}\n${FACTS}\n${SERVED}\nsnap after-reboot\nbash ./verify.sh || rc=1\nexit $rc`,
     },
     // an operator's `netplan apply` on the controller (the bridges' owner reconfigures them) keeps the router serving
-    { name: "055-netplan-apply", script: `${IN_SITE}\nnetplan apply\n${VR_SETTLE}\n${SERVE_CHECKS}\nrc=0\nserve_checks || rc=1\nbash ./verify.sh || rc=1\nexit $rc` },
+    { name: "055-netplan-apply", script: `${IN_SITE}\nnetplan apply\n${VR_SETTLE}\n${SERVED}\nbash ./verify.sh || rc=1\nexit $rc` },
     { name: "060-rollback", script: `${IN_SITE}\nbash ./rollback.sh\nrc=$?\nsnap after-rollback\nexit $rc` },
     { name: "065-state-after-rollback", script: STATE, reboot: true },
     // ---- boot 3
     { name: "070-final", script: `${VR_SETTLE}\nsnap final` },
     { name: "075-state-final", script: STATE },
-  ], { copy: [{ from: HOST_DIR, to: "site" }], totalTimeoutSec: 720 });
+    // ---- still boot 3: the guest becomes the node cmp1, served by ctrl1's router re-applied beside it
+    { name: "080-node-setup", script: `${NODE_SETUP}\n${IN_SITE}\nbash ./apply.sh runtime && bash ./apply.sh services\nrc=$?\nsnap node-before\nexit $rc` },
+    { name: "082-node-state-before", script: NODE_STATE },
+    { name: "084-node-audit", script: `${IN_NODE}\nbash ./audit.sh` },
+    { name: "086-node-apply", script: `${IN_NODE}\nbash ./apply.sh` },
+    { name: "088-node-taken", script: NODE_TAKEN },
+    { name: "090-node-rollback", script: `${IN_NODE}\nbash ./rollback.sh\nrc=$?\nsnap node-after\nexit $rc` },
+    { name: "092-node-state-after", script: NODE_STATE },
+  ], { copy: [{ from: HOST_DIR, to: "site" }, { from: NODE_DIR, to: "node" }], totalTimeoutSec: 1200, bootTimeoutSec: 540 });
 
   it("the golden case is the one-member site the fixtures build", () => {
     const inv = parse(readFileSync(join(CASE, "vrouter-single.yaml"), "utf8"));
@@ -92,7 +105,10 @@ describe.skipIf(!avail.run)("guest e2e: a virtual router member rebooted (vroute
     const job = run.jobs["050-after-reboot"]!;
     expect(job.bootId).toBe(run.boots[1]);
     expectRc(run, "050-after-reboot", 0);
-    for (const l of ["node pings the management VIP", "node reaches the upstream", `from the public VIP ${VR.publicVip}`, "node resolves upstream.test", "stratum 4"]) {
+    const served = [
+      "node pings the management VIP", "node reaches the upstream", `from the public VIP ${VR.publicVip}`, "node resolves upstream.test", "stratum 4",
+    ];
+    for (const l of served) {
       expect.soft(job.stdout, jobReport(run, "050-after-reboot")).toContain(l);
     }
     const f = facts(job.stdout);
@@ -123,5 +139,27 @@ describe.skipIf(!avail.run)("guest e2e: a virtual router member rebooted (vroute
     expect.soft(run.jobs["075-state-final"]!.stdout, "state after the reboot").toBe(base);
     expectSameState(run, "base", "after-rollback", true);
     expectSameState(run, "base", "final", true);
+  });
+
+  it("boot 3: a node's takeover applied with netplan apply, and its give-back restores routes, resolver and NTP sources exactly", () => {
+    const run = guestRun();
+    const jobs = ["080-node-setup", "082-node-state-before", "084-node-audit", "086-node-apply", "088-node-taken", "090-node-rollback", "092-node-state-after"];
+    for (const j of jobs) {
+      expect(run.jobs[j]!.bootId).toBe(run.boots[2]);
+      expectRc(run, j, 0);
+    }
+    const audit = auditLines(run.jobs["084-node-audit"]!.stdout);
+    const n2 = audit.pass.some((l) => l.startsWith("PASS N2: current default") && l.includes(`via ${NODE.oldGateway}`));
+    expect.soft(n2, jobReport(run, "084-node-audit")).toBe(true);
+    const before = run.jobs["082-node-state-before"]!.stdout;
+    expect(before).toContain(`default via ${NODE.oldGateway} dev br-mgmt proto static metric 100`);
+    expect(before).toMatch(new RegExp(`DNS: ${NODE.oldGateway}`));
+    expect(before).toContain(`## ntp sources\n^,${NODE.oldGateway}\n`);
+    for (const l of ["one default route, via the VIP", "resolver for br-mgmt is the VIP", "reaches the upstream", "selected 192.168.0.2"]) {
+      expect.soft(run.jobs["088-node-taken"]!.stdout, jobReport(run, "088-node-taken")).toContain(l);
+    }
+    expect.soft(run.jobs["092-node-state-after"]!.stdout, "the node after the give-back").toBe(before);
+    // same boot: interface indexes are compared too
+    expectSameState(run, "node-before", "node-after", false);
   });
 });

@@ -145,11 +145,14 @@ serve_checks() {
   ip netns exec node ping -c1 -W3 -q ${VR.mgmtVip} >/dev/null && ok "node pings the management VIP" || fail "node cannot ping ${VR.mgmtVip}" || rc=1
   # the upstream has no route to 192.168.0.0/24: a reply proves the source was rewritten
   n0=$(from_vip)
-  ip netns exec node ping -c2 -W3 -q ${VR.dns[0]} >/dev/null && ok "node reaches the upstream ${VR.dns[0]}" || fail "node cannot reach ${VR.dns[0]}" || rc=1
+  ip netns exec node ping -c2 -W3 -q ${VR.dns[0]} >/dev/null && ok "node reaches the upstream ${VR.dns[0]}" \
+    || fail "node cannot reach ${VR.dns[0]}" || rc=1
   n1=$(from_vip)
-  [ "$n1" -ge $((n0 + 2)) ] && ok "the upstream saw the node's pings from the public VIP ${VR.publicVip} ($n0 -> $n1)" || fail "not NATed to ${VR.publicVip} ($n0 -> $n1)" || rc=1
+  [ "$n1" -ge $((n0 + 2)) ] && ok "the upstream saw the node's pings from the public VIP ${VR.publicVip} ($n0 -> $n1)" \
+    || fail "not NATed to ${VR.publicVip} ($n0 -> $n1)" || rc=1
   r=$(ip netns exec node getent hosts upstream.test)
-  [ "$(echo "$r" | cut -d' ' -f1)" = 203.0.113.7 ] && ok "node resolves upstream.test through ${VR.mgmtVip}: $r" || fail "DNS through ${VR.mgmtVip}: '$r'" || rc=1
+  [ "$(echo "$r" | cut -d' ' -f1)" = 203.0.113.7 ] && ok "node resolves upstream.test through ${VR.mgmtVip}: $r" \
+    || fail "DNS through ${VR.mgmtVip}: '$r'" || rc=1
   # chronyd answers at once, but with its local stratum until it has synchronised to an upstream
   for i in $(seq 1 60); do r=$(ntp_query ${VR.mgmtVip} 2>&1) && [ "$(echo "$r" | cut -d' ' -f1)" = 4 ] && break; sleep 1; done
   case "$r" in
