@@ -15,8 +15,8 @@ export default defineConfig({
       include: ["src/**/*.ts"],
       reporter: ["text-summary", "json-summary"],
       reportsDirectory: ".cache/coverage",
-      // Measured 2026-11-24 on the in-process tests alone: 98.85 % lines, 97.86 % statements, 91.96 % branches,
-      // 98.94 % functions; the whole suite (npm test) reaches at least that.
+      // Measured 2026-11-24 (main with alloc) on the in-process tests alone: 98.28 % lines, 97.24 % statements,
+      // 91.48 % branches, 98.56 % functions; the whole suite (npm test) reaches at least that.
       thresholds: { lines: 98, statements: 97, branches: 91, functions: 98 },
     },
   },
