@@ -34,7 +34,7 @@ owned runtime vrouter vr-ex
 route runtime vrouter default 192.168.0.2
 table runtime vrouter inet sitegen-vrouter nftables-vrouter.nft
 file persist /etc/sitegen/vrouter/boot.sh 0755 f0421b598a0a42363a7e00af6c819137ae44961830762fd26641d0836c2b5561
-file persist /etc/systemd/system/sitegen-vrouter-boot.service 0644 f19fdd64277400a49375fb68f5d1870e45e6c12d56d6104747ab04141b910e4b
+file persist /etc/systemd/system/sitegen-vrouter-boot.service 0644 00cf3ac79250172be29179cbd6bb7200edec814fb0cb763700e8d2eabc95fb03
 file services /etc/sitegen/vrouter/dnsmasq.conf 0644 5acef695f934d6cea7567d7bd2b7e8c7a730a967c31de214d31025dcee6c6c00
 file services /etc/systemd/system/sitegen-vrouter-dnsmasq.service 0644 39b8d5a3cc7ff12cde1b6b5f8ef1d28f6bddaaedf77e22835b9c46aef712bff6
 file services /etc/sitegen/vrouter/chrony.conf 0644 28dcf2b2f755723e5c81e56d2bdc423de77ea5e281a67d453e84b2fa9a024cf9

@@ -34,7 +34,7 @@ owned runtime vr vr-ex
 route runtime vr default 10.30.0.3
 table runtime vr inet sitegen-vr nftables-vr.nft
 file persist /etc/sitegen/vr/boot.sh 0755 e907eb7f994f5374ca54eaa0ce0bf3a83da3eaf67a8f92d7f85d0b99f7ab69b6
-file persist /etc/systemd/system/sitegen-vr-boot.service 0644 e0e66f0121af73642e341d796e0be282b53aec78a5af488ab40c65bd51dcf573
+file persist /etc/systemd/system/sitegen-vr-boot.service 0644 f71f8b728c64dca17272f9e6be658209545797e864156b8055e51f3bcbeca4d2
 file services /etc/sitegen/vr/dnsmasq.conf 0644 9bf519c7e96698a84f0cb6c7ac34caf98b9c0b88db2b9b166c400add1482ff0a
 file services /etc/systemd/system/sitegen-vr-dnsmasq.service 0644 2e7ad6efa088020a790346c52afbb72002d9bfa4f311a176f6626d60422f2ea1
 file services /etc/sitegen/vr/conntrackd.conf 0644 df1b5ef609504405ee177c08f41930c9603c5b7f4d7d5da39b0a53b446e73a47

@@ -34,7 +34,7 @@ owned runtime vr vr-ex
 route runtime vr default 10.30.0.3
 table runtime vr inet sitegen-vr nftables-vr.nft
 file persist /etc/sitegen/vr/boot.sh 0755 40c3932912d2e7e40cdd9faf6389edd283fd6a70448c15622502003e3a4f11d7
-file persist /etc/systemd/system/sitegen-vr-boot.service 0644 e0e66f0121af73642e341d796e0be282b53aec78a5af488ab40c65bd51dcf573
+file persist /etc/systemd/system/sitegen-vr-boot.service 0644 f71f8b728c64dca17272f9e6be658209545797e864156b8055e51f3bcbeca4d2
 file services /etc/sitegen/vr/dnsmasq.conf 0644 9bf519c7e96698a84f0cb6c7ac34caf98b9c0b88db2b9b166c400add1482ff0a
 file services /etc/systemd/system/sitegen-vr-dnsmasq.service 0644 2e7ad6efa088020a790346c52afbb72002d9bfa4f311a176f6626d60422f2ea1
 file services /etc/sitegen/vr/conntrackd.conf 0644 597dc149383d8782dde224bbdbd7c79a0d9ee3e9ee446b4236f7484e7db2ca2a

@@ -34,7 +34,7 @@ owned runtime vr vr-ex
 route runtime vr default 10.20.0.2
 table runtime vr inet sitegen-vr nftables-vr.nft
 file persist /etc/sitegen/vr/boot.sh 0755 8b41f35cce31bd3a724efabe010121fa1e304d820b8a44a9e772db0e05f5a411
-file persist /etc/systemd/system/sitegen-vr-boot.service 0644 a3da616ce40815622ff792d6fa5615981ff4550eaaf96bed0574339282fa8333
+file persist /etc/systemd/system/sitegen-vr-boot.service 0644 df572a5120987f6b966aea48dff84ff4fc430cf87c6e6c37451481ff9c5fd418
 file services /etc/sitegen/vr/dnsmasq.conf 0644 7b33ca0de377cff752d9dc08d3c1febaf26f28135a232649b7b7c3e9cb38b1d3
 file services /etc/systemd/system/sitegen-vr-dnsmasq.service 0644 6c0a968cb3954e9cac585afd1d7ed3223501fcdbd7114ef0114454df2374332b
 file services /etc/sitegen/vr/ntp.conf 0644 cf19214e35c1ff9513865235a6dd1992cb4afa8752cb0887c54815961d9bd074

@@ -36,7 +36,7 @@ addr runtime vrouter vr-ex 172.16.0.2/24
 route runtime vrouter default 172.16.0.1
 table runtime vrouter inet sitegen-vrouter nftables-vrouter.nft
 file persist /etc/sitegen/vrouter/boot.sh 0755 4b2fce619381e50b35f09ba8c8e2acf0c922dc5408d63caf64a320a3f8eb89f5
-file persist /etc/systemd/system/sitegen-vrouter-boot.service 0644 bf62e2508f1ff421e4b435ccf5a7bd5473de1d7bea249e838f9674e8f22dda4a
+file persist /etc/systemd/system/sitegen-vrouter-boot.service 0644 228b0eb48053c711bf5af94390567d209eaf5316e9a661440a957eaf1a1d8df6
 file services /etc/sitegen/vrouter/dnsmasq.conf 0644 b0821e9ae7e8847e5621f53298f55c22b151443a7e37b90cfc12977e2b558056
 file services /etc/systemd/system/sitegen-vrouter-dnsmasq.service 0644 9f6733f3f5c08c0a300972225132f13aa0404565aac09c889d8ceebcf09691b0
 file services /etc/sitegen/vrouter/chrony.conf 0644 bcc53566a1b4a8b75add31da147ca920ecbc5d7a3e07a71b6a7e3306f1f5b1a6
