@@ -11,6 +11,7 @@
 // it rejoins with nothing done by hand), and the rollback to every member's snapshot. No fencing
 // device can power off a namespace: stonith-enabled=false here, and cutting the legs stands in for it.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corosyncConf, Member } from "./helpers/cluster-member.js";
@@ -35,8 +36,9 @@ const pacemakerText = (t: string) => t.replace(/^ {4}ha:\n(?: {6}.*\n)+/m, PACEM
 
 describe("VIP failover by a live Corosync + Pacemaker cluster (fuel-env, manager pacemaker) in namespace members", () => {
   const topo = new Topology(`spm${process.pid % 1000}`);
-  // not under /tmp: every member has a /tmp of its own
-  const tmp = (mkdirSync(join(ROOT, ".cache"), { recursive: true }), mkdtempSync(join(ROOT, ".cache", "pacemaker-")));
+  // not under /tmp, /run or /var: every member has its own (a checkout under /tmp gets a scratch folder in $HOME)
+  const base = /^\/(tmp|run|var|dev\/shm)(\/|$)/.test(ROOT) ? join(homedir(), ".cache", "sitegen") : join(ROOT, ".cache");
+  const tmp = (mkdirSync(base, { recursive: true }), mkdtempSync(join(base, "pacemaker-")));
   const members = new Map<string, Member>();
   const measured: Record<string, number[]> = {};
   const note = (k: string, ms: number) => { (measured[k] ??= []).push(Math.round(ms)); };
