@@ -142,6 +142,8 @@ print(m[1], ".".join(str(b) for b in m[12:16]))' "$1"
 }
 serve_checks() {
   local rc=0 n0 n1 r i
+  # a leg that has just come up (an OVS port moved into the namespace) may take a moment to forward: wait, bounded
+  for i in $(seq 1 20); do ip netns exec node ping -c1 -W1 -q ${VR.mgmtVip} >/dev/null 2>&1 && break; sleep 1; done
   ip netns exec node ping -c1 -W3 -q ${VR.mgmtVip} >/dev/null && ok "node pings the management VIP" || fail "node cannot ping ${VR.mgmtVip}" || rc=1
   # the upstream has no route to 192.168.0.0/24: a reply proves the source was rewritten
   n0=$(from_vip)
