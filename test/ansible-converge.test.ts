@@ -140,7 +140,8 @@ describe("converge: a plan this kernel can run", () => {
       const r = timed("converge, step 2 fails", run("apply.yml", approve()));
       expect(r.code).not.toBe(0);
       expect(r.recap).toMatchObject({ rescued: 1 });
-      expect(r.stdout).toContain("Install /etc/sysctl.d/60-sitegen-forwarding.conf failed on gw; the steps started in this run were undone, newest first.");
+      expect(r.stdout).toContain("Step 2 (Install (nothing follows to notify) /etc/sysctl.d/60-sitegen-forwarding.conf: ");
+      expect(r.stdout).toContain("failed on gw; the steps started in this run were undone, newest first.");
       expect(ns.state()).toEqual(before.state);
     } finally {
       rmSync(join(root, "etc/sysctl.d"));
@@ -192,7 +193,7 @@ describe("jumphost, the real site, as far as this kernel goes", () => {
     const r = timed("jumphost, audit STOP", run("apply.yml", ["-e", `approve=${token(site)}`], fakeVirsh(false)));
     expect(r.code).not.toBe(0);
     expect(r.stdout).toMatch(/audit.sh on jumphost exited 1, nothing was changed: STOP G4 1_provider: libvirt has no network by that name/);
-    expect(r.stdout).not.toContain("TASK [Include this host's apply tasks");
+    expect(r.stdout).not.toContain("Apply the runtime steps");
     expect(r.stdout).not.toContain("TASK [Require the approval");
     expect(now()).toEqual(before);
   });
@@ -208,7 +209,8 @@ describe("jumphost, the real site, as far as this kernel goes", () => {
     const r = timed("jumphost, approved apply", run("apply.yml", ["-e", `approve=${token(site)}`]));
     expect(r.code).not.toBe(0);
     expect(r.stdout).toContain("Error: Unknown device type.");
-    expect(r.stdout).toContain("Run ip link add link virbr1 name virbr1.104 type vlan id 104 failed on jumphost; the steps started in this run were undone, newest first.");
+    expect(r.stdout).toContain("Step 1 (Run ip link add link virbr1 name virbr1.104 type vlan id 104: ");
+    expect(r.stdout).toContain("failed on jumphost; the steps started in this run were undone, newest first.");
     expect(r.recap).toMatchObject({ changed: 0, rescued: 1 });
     expect(now()).toEqual(before);
   });
