@@ -14,24 +14,28 @@ const scope = (files: Artifact[] = []) => ({ host: "h1", base: "step1_apply", fi
 describe("actions as data", () => {
   it("a guarded command carries its probe and which answer lets it run", () => {
     const [d] = actionsData([cmd(["ip", "link", "add", "x", "type", "bridge"], { unless: probe("ip", "link", "show", "dev", "x") })], scope());
-    expect(d).toEqual({ kind: "cmd", shown: "ip link add x type bridge", argv: ["ip", "link", "add", "x", "type", "bridge"], guard: { argv: ["ip", "link", "show", "dev", "x"], run_if: "failed" } });
+    expect(d).toEqual({ kind: "cmd-probe", shown: "ip link add x type bridge", argv: ["ip", "link", "add", "x", "type", "bridge"], guard: { argv: ["ip", "link", "show", "dev", "x"], run_if: "failed" } });
     const [m] = actionsData([cmd(["ip", "addr", "del", "10.0.0.1/24", "dev", "x"], { mayFail: true })], scope());
     expect(m).toMatchObject({ may_fail: true });
+  });
+
+  it("a file followed by no unit operation notifies nothing", () => {
+    expect(actionsData([{ kind: "install", dest: "/etc/d.conf", mode: 0o600 }], scope())).toEqual([{ kind: "install", dest: "/etc/d.conf", mode: "0600" }]);
   });
 
   it("a reload after a file change is a flush of the role's handler; the file notifies it", () => {
     const actions: Action[] = [{ kind: "install", dest: "/etc/systemd/system/x.service", mode: 0o644 }, daemonReload, unitOp("restart", "x.service"), unitOp("enable", "x.service", { now: true })];
     const d = actionsData(actions, scope());
-    expect(d[0]).toEqual({ kind: "install", dest: "/etc/systemd/system/x.service", mode: "0644", notify: true });
+    expect(d[0]).toEqual({ kind: "install-notify", dest: "/etc/systemd/system/x.service", mode: "0644" });
     expect(d[1]).toEqual({
       kind: "flush", shown: "Reload the systemd manager configuration",
       ops: [{ label: "Reload the systemd manager configuration", daemon_reload: true }, { label: "Restart x.service", name: "x.service", state: "restarted" }],
     });
-    expect(d[2]).toMatchObject({ kind: "flush", ensure: "x.service", ops: [{ name: "x.service", state: "restarted" }] });
+    expect(d[2]).toMatchObject({ kind: "flush-start", ensure: "x.service", ops: [{ name: "x.service", state: "restarted" }] });
     expect(d[3]).toEqual({ kind: "unit", shown: "systemctl enable --now x.service", op: { name: "x.service", enabled: true, state: "started" } });
   });
 
-  it("a multi-line word goes to a file beside the playbooks, looked up exactly; a file path is rooted", () => {
+  it("a multi-line word goes to a file beside the playbooks, looked up exactly; a file path is rooted; a unit's presence is asked with systemctl cat", () => {
     const files: Artifact[] = [];
     const [d] = actionsData([cmd(["nft", "table inet t {\n\tchain c {\n\t}\n}\n"])], scope(files));
     expect(files).toEqual([{ path: "ansible/args/h1/step1_apply0-1.txt", content: "table inet t {\n\tchain c {\n\t}\n}\n", mode: 0o644 }]);
@@ -39,7 +43,7 @@ describe("actions as data", () => {
     const [p] = actionsData([cmd(["bash", { path: "/etc/sitegen/x.sh" }, "create"])], scope());
     expect(p).toMatchObject({ argv: ["bash", "{{ sitegen_prefix }}/etc/sitegen/x.sh", "create"] });
     const [u] = actionsData([unitOp("disable", "x.service", { now: true, onlyIfInstalled: true })], scope());
-    expect(u).toMatchObject({ guard: { unit: "x.service", run_if: "ok" }, op: { enabled: false, state: "stopped" } });
+    expect(u).toMatchObject({ kind: "unit-probe", guard: { argv: ["systemctl", "cat", "x.service"], run_if: "ok" }, op: { enabled: false, state: "stopped" } });
   });
 
   it("refuses a word or a title Ansible would template", () => {

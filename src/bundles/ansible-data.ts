@@ -1,7 +1,7 @@
 // A host's steps as data for the generic role (host_vars/<host>.yml): each step's number, phase,
 // title, checks and its apply and inverse as kind-tagged actions. The role's task files are the same
 // for every host, so hosts that are at the same step and action kind run each task together.
-import { modeText, plainWords, unitArgv, unitGuard, type Action, type Cmd, type Probe, type Unit } from "../plan/actions.js";
+import { modeText, plainWords, probeArgv, unitArgv, unitGuard, type Action, type Cmd, type Probe, type Unit } from "../plan/actions.js";
 import type { Artifact, Check, Step } from "../plan/types.js";
 import { shq } from "../render/shell-quote.js";
 import { handlerPositions, systemdArgs } from "./ansible-units.js";
@@ -15,39 +15,41 @@ export const checkLines = (checks: Check[]): string[] => checks.map((c) => [c.fn
 /** Where a list of actions is rendered: args/<host>/<base>-<word>.txt names long words. */
 interface Scope { host: string; base: string; files: Artifact[] }
 
-/** A guard: the probe to run and whether the action runs when it succeeds (onlyIf) or fails (unless). */
-function guardData(p: Probe | undefined, runIfOk: boolean, scope: Scope): Data {
-  if (!p) return {};
-  const probe = p.kind === "unit-installed" ? { unit: p.unit } : { argv: commandArgs(p.argv, scope.host, `${scope.base}_guard`, scope.files).argv };
-  return { guard: { ...probe, run_if: runIfOk ? "ok" : "failed" } };
+/** A guard: its probe command (a unit's presence is asked with systemctl cat) and which answer lets the action run. */
+function guardData(kind: string, p: Probe | undefined, runIfOk: boolean, scope: Scope): Data {
+  if (!p) return { kind };
+  return { kind: `${kind}-probe`, guard: { argv: commandArgs(probeArgv(p), scope.host, `${scope.base}_guard`, scope.files).argv, run_if: runIfOk ? "ok" : "failed" } };
 }
 
 function cmdData(c: Cmd, scope: Scope): Data {
+  const { kind, ...guard } = guardData("cmd", c.unless ?? c.onlyIf, c.onlyIf !== undefined, scope);
   return {
-    kind: "cmd", shown: taskName(shown(plainWords(c.argv))),
+    kind, shown: taskName(shown(plainWords(c.argv))),
     argv: commandArgs(c.argv, scope.host, scope.base, scope.files).argv,
     ...(c.mayFail ? { may_fail: true } : {}),
-    ...guardData(c.unless ?? c.onlyIf, c.onlyIf !== undefined, scope),
+    ...guard,
   };
 }
 
 function unitData(u: Unit, scope: Scope): Data {
-  return { kind: "unit", shown: shown(unitArgv(u)), op: systemdArgs(u), ...guardData(unitGuard(u), true, scope) };
+  const { kind, ...guard } = guardData("unit", unitGuard(u), true, scope);
+  return { kind, shown: shown(unitArgv(u)), op: systemdArgs(u), ...guard };
 }
 
 /** A handler's place: the unit operations from here to the end of the list run if a file above changed. */
 function flushData(actions: Action[], i: number, handlerAt: Array<string | undefined>): Data {
   const ops = actions.flatMap((a, j) => (j >= i && handlerAt[j] && a.kind === "unit" ? [{ label: handlerAt[j], ...systemdArgs(a) }] : []));
   const u = actions[i] as Unit;
-  return { kind: "flush", shown: handlerAt[i], ops, ...(u.verb !== "daemon-reload" ? { ensure: u.unit } : {}) };
+  return u.verb === "daemon-reload" ? { kind: "flush", shown: handlerAt[i], ops } : { kind: "flush-start", shown: handlerAt[i], ops, ensure: u.unit };
 }
 
+/** A file action; kind <kind>-notify when a unit operation follows it in the list (the role's handler). */
 function fileData(a: Action, notify: boolean): Data {
-  const n = notify ? { notify: true } : {};
-  if (a.kind === "install") return { kind: "install", dest: literal(a.dest), mode: modeText(a.mode), ...n };
-  if (a.kind === "remove") return { kind: "remove", dest: literal(a.dest), ...n };
+  const kind = (k: string) => (notify ? `${k}-notify` : k);
+  if (a.kind === "install") return { kind: kind("install"), dest: literal(a.dest), mode: modeText(a.mode) };
+  if (a.kind === "remove") return { kind: kind("remove"), dest: literal(a.dest) };
   if (a.kind === "secret") {
-    return { kind: "secret", dest: literal(a.dest), var: literal(a.name), prefix: literal(a.prefix), pattern: a.pattern.replace(/'/g, ""), why: literal(a.why), ...n };
+    return { kind: kind("secret"), dest: literal(a.dest), var: literal(a.name), prefix: literal(a.prefix), pattern: a.pattern.replace(/'/g, ""), why: literal(a.why) };
   }
   throw new Error("not a file action");
 }

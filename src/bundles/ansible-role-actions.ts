@@ -13,68 +13,55 @@ const READ_ONLY = { changed_when: false, failed_when: false, check_mode: false }
 /** systemd_service arguments from an operation in the data (name, enabled, state, daemon_reload). */
 const unitArgs = (v: string) => Object.fromEntries(["name", "enabled", "state", "daemon_reload"].map((k) => [k, `{{ ${v}.${k} | default(omit) }}`]));
 
-/** The action's guard passes: none, or its probe's answer is the one the action runs on (sitegen_guard_ok below). */
-const GUARD_PASSES = `${A}.guard is not defined or (sitegen_guard_ok | bool) == (${A}.guard.run_if == 'ok')`;
-const GUARD_OK = { sitegen_guard_ok: `{{ sitegen_guard.rc == 0 if ${A}.guard.argv is defined else ${A}.guard.unit in ansible_facts.services }}` };
+/** The guard's probe: a read-only command (systemctl cat asks whether a unit is installed). */
+const PROBE: Task = {
+  name: "Probe the action's guard (read-only)", "ansible.builtin.command": { argv: `{{ ${A}.guard.argv }}` }, register: "sitegen_guard", ...READ_ONLY, when: "sitegen_needed",
+};
+/** The action runs when its step needs it and, if guarded, its probe gave the answer it runs on. */
+const runWhen = (guarded: boolean) => (guarded ? { when: ["sitegen_needed", `(sitegen_guard.rc == 0) == (${A}.guard.run_if == 'ok')`] } : { when: "sitegen_needed" });
 
-const guardProbes = (): Task[] => [
-  {
-    name: "Probe the action's guard (read-only)", "ansible.builtin.command": { argv: `{{ ${A}.guard.argv }}` },
-    register: "sitegen_guard", ...READ_ONLY, when: ["sitegen_needed", `${A}.guard.argv is defined`],
-  },
-  { name: "Probe the action's guard: is its unit installed? (read-only)", "ansible.builtin.service_facts": {}, when: ["sitegen_needed", `${A}.guard.unit is defined`] },
-];
-
-function cmdTasks(): Task[] {
-  return [...guardProbes(), {
+function cmdTasks(guarded: boolean): Task[] {
+  return [...(guarded ? [PROBE] : []), {
     name: `Run {{ ${A}.shown }}`,
     "ansible.builtin.command": { argv: `{{ ${A}.argv }}` },
     register: "sitegen_run",
     // Unguarded, it runs only when its step's checks say the change is missing, so it changes something.
     changed_when: "sitegen_run.rc == 0",
     failed_when: `sitegen_run.rc != 0 and not (${A}.may_fail | default(false))`,
-    when: ["sitegen_needed", GUARD_PASSES], vars: GUARD_OK,
+    ...runWhen(guarded),
   }];
 }
 
-function unitTasks(): Task[] {
-  return [guardProbes()[1]!, {
-    name: `Run {{ ${A}.shown }}`, "ansible.builtin.systemd_service": unitArgs(`${A}.op`), when: ["sitegen_needed", GUARD_PASSES], vars: GUARD_OK, ...CHECK_MODE_UNITS,
+function unitTasks(guarded: boolean): Task[] {
+  return [...(guarded ? [PROBE] : []), {
+    name: `Run {{ ${A}.shown }}`, "ansible.builtin.systemd_service": unitArgs(`${A}.op`), ...runWhen(guarded), ...CHECK_MODE_UNITS,
   }];
 }
 
 /** A handler's place: flush it there, and start its unit when the step is needed, changed files or not. */
-function flushTasks(): Task[] {
+function flushTasks(ensure: boolean): Task[] {
   return [
     { name: "Name the unit operations the handler runs if a file above changed", "ansible.builtin.set_fact": { sitegen_handler_ops: `{{ ${A}.ops }}` } },
     { name: "Flush handlers: run them now if a file above changed", "ansible.builtin.meta": "flush_handlers" },
     // The step's checks failed: the unit must run even if no file changed (started is a no-op after a restart).
-    {
-      name: "Make sure the unit is running", "ansible.builtin.systemd_service": { name: `{{ ${A}.ensure }}`, state: "started" },
-      when: ["sitegen_needed", `${A}.ensure is defined`], ...CHECK_MODE_UNITS,
-    },
+    ...(ensure ? [{ name: "Make sure the unit is running", "ansible.builtin.systemd_service": { name: `{{ ${A}.ensure }}`, state: "started" }, when: "sitegen_needed", ...CHECK_MODE_UNITS }] : []),
   ];
 }
 
-/** A file task twice: notifying the handler (a unit operation follows it in the list) or not. */
-function notifying(task: Task): Task[] {
-  return [
-    { ...task, notify: [HANDLER], when: `${A}.notify | default(false)` },
-    { ...task, name: (task.name as string).replace(/^(\S+)/, "$1 (nothing follows to notify)"), when: `not (${A}.notify | default(false))` },
-  ];
-}
+/** A file task as it is, or notifying the handler (a unit operation follows it in the list: kind <kind>-notify). */
+const notifying = (task: Task, notify: boolean): Task => (notify ? { ...task, notify: [HANDLER] } : task);
 
 const DEST = `{{ sitegen_prefix }}{{ ${A}.dest }}`;
 
-function installTasks(): Task[] {
+function installTasks(notify: boolean): Task[] {
   const copy = { src: `{{ sitegen_out }}/hosts/{{ inventory_hostname }}/files{{ ${A}.dest }}`, dest: DEST, owner: "root", group: "root", mode: `{{ ${A}.mode }}` };
-  return notifying({ name: `Install {{ ${A}.dest }}`, "ansible.builtin.copy": copy });
+  return [notifying({ name: `Install {{ ${A}.dest }}`, "ansible.builtin.copy": copy }, notify)];
 }
 
-const removeTasks = (): Task[] => notifying({ name: `Remove {{ ${A}.dest }}`, "ansible.builtin.file": { path: DEST, state: "absent" } });
+const removeTasks = (notify: boolean): Task[] => [notifying({ name: `Remove {{ ${A}.dest }}`, "ansible.builtin.file": { path: DEST, state: "absent" } }, notify)];
 
 /** A secret from a (vault) variable: checked, then written 0600; neither task logs the value. */
-function secretTasks(): Task[] {
+function secretTasks(notify: boolean): Task[] {
   const value = `lookup('ansible.builtin.vars', ${A}.var, default='')`;
   return [
     {
@@ -85,17 +72,21 @@ function secretTasks(): Task[] {
       },
       no_log: true,
     },
-    ...notifying({
+    notifying({
       name: `Write the secret (mode 0600) {{ ${A}.dest }}`,
       "ansible.builtin.copy": { content: `{{ ${A}.prefix }}{{ ${value} }}\n`, dest: DEST, owner: "root", group: "root", mode: "0600" },
       no_log: true,
-    }),
+    }, notify),
   ];
 }
 
-/** roles/sitegen_host/tasks/action-<kind>.yml, by kind. */
+/** roles/sitegen_host/tasks/action-<kind>.yml, by kind: a kind's variants are files of their own, so no task is always skipped. */
 export const ACTION_FILES: Record<string, () => Task[]> = {
-  cmd: cmdTasks, unit: unitTasks, flush: flushTasks, install: installTasks, remove: removeTasks, secret: secretTasks,
+  "cmd": () => cmdTasks(false), "cmd-probe": () => cmdTasks(true),
+  "unit": () => unitTasks(false), "unit-probe": () => unitTasks(true), "flush": () => flushTasks(false), "flush-start": () => flushTasks(true),
+  "install": () => installTasks(false), "install-notify": () => installTasks(true),
+  "remove": () => removeTasks(false), "remove-notify": () => removeTasks(true),
+  "secret": () => secretTasks(false), "secret-notify": () => secretTasks(true),
 };
 
 /** roles/sitegen_host/handlers/main.yml: the unit operations named by the flush that follows the changed files. */
