@@ -16,7 +16,7 @@
 //   real in the guest-kernel suite, which runs the same playbooks with sitegen_root at its default /.
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GW, playbook, token, writeConvergeSite, type PlayResult } from "./ansible-helpers.js";
 import { ROOT } from "./helpers/gen.js";
 import { Netns } from "./helpers/netns.js";
@@ -24,6 +24,9 @@ import { requireRootNetns, requireTool } from "./helpers/tools.js";
 import { snapshotTree, tempDir } from "./helpers/tree.js";
 
 const times: string[] = [];
+/** An ansible-playbook run may take minutes on a loaded 2-core machine. */
+const PLAY_MS = 300_000;
+vi.setConfig({ testTimeout: 2 * PLAY_MS });
 const timed = (label: string, r: PlayResult): PlayResult => { times.push(`${label}: ${r.seconds.toFixed(1)} s`); return r; };
 const out = (r: PlayResult) => `${r.stdout}\n${r.stderr}`;
 let tmp: string;
@@ -47,7 +50,7 @@ describe("converge: a plan this kernel can run", () => {
   let site: string;
   let root: string;
   let before: { state: string; files: unknown };
-  const run = (book: "apply.yml" | "rollback.yml", args: string[] = []) => playbook((c) => ns.sh(c), { outSite: site, book, host: "gw", root, tmp, args });
+  const run = (book: "apply.yml" | "rollback.yml", args: string[] = []) => playbook((c) => ns.sh(c, {}, PLAY_MS), { outSite: site, book, host: "gw", root, tmp, args });
   const approve = () => ["-e", `approve=${token(site)}`];
   const now = () => ({ state: ns.state(), files: snapshotTree(root) });
 
@@ -157,7 +160,7 @@ describe("jumphost, the real site, as far as this kernel goes", () => {
   let root: string;
   let before: { state: string; files: unknown };
   let virsh: string;
-  const run = (book: "apply.yml" | "rollback.yml", args: string[] = [], path = virsh) => playbook((c) => ns.sh(c), { outSite: site, book, host: "jumphost", root, tmp, args, path });
+  const run = (book: "apply.yml" | "rollback.yml", args: string[] = [], path = virsh) => playbook((c) => ns.sh(c, {}, PLAY_MS), { outSite: site, book, host: "jumphost", root, tmp, args, path });
   const now = () => ({ state: ns.state(), files: snapshotTree(root) });
 
   /** A stand-in for virsh: net-info / net-dumpxml of a NAT network 1_provider on virbr1, or no such network. */

@@ -10,6 +10,15 @@ import { run, type RunResult } from "./tools.js";
 
 export interface HostSpec { name: string; bridges: Array<{ name: string; segment: "mgmt" | "pub"; address?: string; prefix: number }> }
 
+/**
+ * /etc and /var/lib as overlays on the real ones, their upper layers in the host's private /run (gone with the host),
+ * with sshd's privilege separation user (openssh-server is unpacked, not installed).
+ */
+const ETC = " && mkdir -p /run/sitegen-etc/up /run/sitegen-etc/work /run/sitegen-varlib/up /run/sitegen-varlib/work /run/sshd /run/systemd/system"
+  + " && mount -t overlay overlay -o lowerdir=/etc,upperdir=/run/sitegen-etc/up,workdir=/run/sitegen-etc/work /etc"
+  + " && mount -t overlay overlay -o lowerdir=/var/lib,upperdir=/run/sitegen-varlib/up,workdir=/run/sitegen-varlib/work /var/lib"
+  + " && { grep -q '^sshd:' /etc/passwd || echo 'sshd:x:65533:65534::/run/sshd:/usr/sbin/nologin' >> /etc/passwd; }";
+
 export class Topology {
   readonly ns: (short: string) => string;
   private holders = new Map<string, ChildProcess>();
@@ -54,8 +63,11 @@ export class Topology {
     this.must("sw", "for b in mgmt pub; do ip link add $b type bridge stp_state 0 forward_delay 0 && ip link set $b up; done");
   }
 
-  /** A controller-like host: its bridges, their uplinks, its addresses, and a private /run. */
-  async host(h: HostSpec): Promise<void> {
+  /**
+   * A controller-like host: its bridges, their uplinks, its addresses, and a private /run. With
+   * privateEtc, /etc is an overlay whose changes live in that /run (a host of its own for ssh and Ansible).
+   */
+  async host(h: HostSpec, opts: { privateEtc?: boolean } = {}): Promise<void> {
     this.addNs(h.name);
     h.bridges.forEach((b, i) => {
       const port = `eth${i + 1}`;
@@ -65,7 +77,7 @@ export class Topology {
     });
     // the holder keeps the host's mount namespace (and so its /run/netns names) alive; bounded
     const p = spawn("ip", ["netns", "exec", this.ns(h.name), "unshare", "--mount", "--propagation", "private", "--",
-      "sh", "-c", "mount -t tmpfs tmpfs /run && mkdir -p /run/netns && exec sleep 900"], { stdio: "ignore" });
+      "sh", "-c", `mount -t tmpfs tmpfs /run && mkdir -p /run/netns${opts.privateEtc ? ETC : ""} && exec sleep 3600`], { stdio: "ignore" });
     this.holders.set(h.name, p);
     for (let i = 0; i < 100; i++) {
       if (readFileSync(`/proc/${p.pid}/comm`, "utf8").trim() === "sleep") return;
