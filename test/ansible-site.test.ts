@@ -65,7 +65,9 @@ describe("fuel-env: one ansible-playbook run over every host", () => {
       // netplan owns br-mgmt on a node; its chronyd reads sources.d, serves nobody, never sets the clock
       topo.must(h, `mkdir -p /etc/netplan && printf 'network:\\n  version: 2\\n  ethernets:\\n    eth1: {}\\n  bridges:\\n    br-mgmt:\\n      interfaces: [eth1]\\n      addresses: [${a}/24]\\n' > /etc/netplan/01-test.yaml`
         + " && chmod 600 /etc/netplan/01-test.yaml && mkdir -p /run/chrony && chown _chrony: /run/chrony && chmod 750 /run/chrony"
-        + " && printf 'sourcedir /etc/chrony/sources.d\\ncmdport 0\\n' > /etc/chrony/chrony.conf");
+        + " && printf 'sourcedir /etc/chrony/sources.d\\ncmdport 0\\n' > /etc/chrony/chrony.conf"
+        // copy sources.d up into the overlay now, as the failure test's mv does later, so snapshots compare alike
+        + " && mv /etc/chrony/sources.d /etc/chrony/sources.d.up && mv /etc/chrony/sources.d.up /etc/chrony/sources.d");
       topo.start(h, ["chronyd", "-n", "-x", "-f", "/etc/chrony/chrony.conf"], join(tmp, `${h}-chronyd.log`));
     }
     topo.leaf("up", "eth0", "pub");

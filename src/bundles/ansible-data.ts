@@ -18,7 +18,8 @@ interface Scope { host: string; base: string; files: Artifact[] }
 /** A guard: its probe command (a unit's presence is asked with systemctl cat) and which answer lets the action run. */
 function guardData(kind: string, p: Probe | undefined, runIfOk: boolean, scope: Scope): Data {
   if (!p) return { kind };
-  return { kind: `${kind}-probe`, guard: { argv: commandArgs(probeArgv(p), scope.host, `${scope.base}_guard`, scope.files).argv, run_if: runIfOk ? "ok" : "failed" } };
+  const argv = commandArgs(probeArgv(p), scope.host, `${scope.base}_guard`, scope.files).argv;
+  return { kind: `${kind}-probe`, guard: { argv, run_if: runIfOk ? "ok" : "failed" } };
 }
 
 function cmdData(c: Cmd, scope: Scope): Data {
@@ -49,7 +50,8 @@ function fileData(a: Action, notify: boolean): Data {
   if (a.kind === "install") return { kind: kind("install"), dest: literal(a.dest), mode: modeText(a.mode) };
   if (a.kind === "remove") return { kind: kind("remove"), dest: literal(a.dest) };
   if (a.kind === "secret") {
-    return { kind: kind("secret"), dest: literal(a.dest), var: literal(a.name), prefix: literal(a.prefix), pattern: a.pattern.replace(/'/g, ""), why: literal(a.why) };
+    const secret = { var: literal(a.name), prefix: literal(a.prefix), pattern: a.pattern.replace(/'/g, ""), why: literal(a.why) };
+    return { kind: kind("secret"), dest: literal(a.dest), ...secret };
   }
   throw new Error("not a file action");
 }

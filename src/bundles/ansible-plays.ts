@@ -16,7 +16,11 @@ export function tiers(site: Site): Tiers {
   const routers = new Set(site.vrouters.flatMap((v) => v.members.map((m) => m.host)));
   const nodes = new Set(site.vrouters.flatMap((v) => v.nodes.map((n) => n.host)).filter((h) => !routers.has(h)));
   const names = site.hosts.map((h) => h.name);
-  return { gateways: names.filter((h) => !routers.has(h) && !nodes.has(h)), routers: names.filter((h) => routers.has(h)), nodes: names.filter((h) => nodes.has(h)) };
+  return {
+    gateways: names.filter((h) => !routers.has(h) && !nodes.has(h)),
+    routers: names.filter((h) => routers.has(h)),
+    nodes: names.filter((h) => nodes.has(h)),
+  };
 }
 export const tierGroup = (site: Site, tier: keyof Tiers) => `${groupName(site)}_${tier}`;
 

@@ -15,10 +15,12 @@ const unitArgs = (v: string) => Object.fromEntries(["name", "enabled", "state", 
 
 /** The guard's probe: a read-only command (systemctl cat asks whether a unit is installed). */
 const PROBE: Task = {
-  name: "Probe the action's guard (read-only)", "ansible.builtin.command": { argv: `{{ ${A}.guard.argv }}` }, register: "sitegen_guard", ...READ_ONLY, when: "sitegen_needed",
+  name: "Probe the action's guard (read-only)", "ansible.builtin.command": { argv: `{{ ${A}.guard.argv }}` },
+  register: "sitegen_guard", ...READ_ONLY, when: "sitegen_needed",
 };
 /** The action runs when its step needs it and, if guarded, its probe gave the answer it runs on. */
-const runWhen = (guarded: boolean) => (guarded ? { when: ["sitegen_needed", `(sitegen_guard.rc == 0) == (${A}.guard.run_if == 'ok')`] } : { when: "sitegen_needed" });
+const runWhen = (guarded: boolean) =>
+  (guarded ? { when: ["sitegen_needed", `(sitegen_guard.rc == 0) == (${A}.guard.run_if == 'ok')`] } : { when: "sitegen_needed" });
 
 function cmdTasks(guarded: boolean): Task[] {
   return [...(guarded ? [PROBE] : []), {
@@ -44,7 +46,10 @@ function flushTasks(ensure: boolean): Task[] {
     { name: "Name the unit operations the handler runs if a file above changed", "ansible.builtin.set_fact": { sitegen_handler_ops: `{{ ${A}.ops }}` } },
     { name: "Flush handlers: run them now if a file above changed", "ansible.builtin.meta": "flush_handlers" },
     // The step's checks failed: the unit must run even if no file changed (started is a no-op after a restart).
-    ...(ensure ? [{ name: "Make sure the unit is running", "ansible.builtin.systemd_service": { name: `{{ ${A}.ensure }}`, state: "started" }, when: "sitegen_needed", ...CHECK_MODE_UNITS }] : []),
+    ...(ensure ? [{
+      name: "Make sure the unit is running", "ansible.builtin.systemd_service": { name: `{{ ${A}.ensure }}`, state: "started" },
+      when: "sitegen_needed", ...CHECK_MODE_UNITS,
+    }] : []),
   ];
 }
 
@@ -52,10 +57,15 @@ function flushTasks(ensure: boolean): Task[] {
 const notifying = (task: Task, notify: boolean): Task => (notify ? { ...task, notify: [HANDLER] } : task);
 
 const DEST = `{{ sitegen_prefix }}{{ ${A}.dest }}`;
+/** copy needs the folder; like install -D in apply.sh it is made if missing (and, like rm -f, left by the inverse). */
+const FOLDER: Task = {
+  name: `Make the file's folder if missing {{ ${A}.dest | dirname }}`,
+  "ansible.builtin.file": { path: `{{ sitegen_prefix }}{{ ${A}.dest | dirname }}`, state: "directory", owner: "root", group: "root", mode: "0755" },
+};
 
 function installTasks(notify: boolean): Task[] {
   const copy = { src: `{{ sitegen_out }}/hosts/{{ inventory_hostname }}/files{{ ${A}.dest }}`, dest: DEST, owner: "root", group: "root", mode: `{{ ${A}.mode }}` };
-  return [notifying({ name: `Install {{ ${A}.dest }}`, "ansible.builtin.copy": copy }, notify)];
+  return [FOLDER, notifying({ name: `Install {{ ${A}.dest }}`, "ansible.builtin.copy": copy }, notify)];
 }
 
 const removeTasks = (notify: boolean): Task[] => [notifying({ name: `Remove {{ ${A}.dest }}`, "ansible.builtin.file": { path: DEST, state: "absent" } }, notify)];
@@ -72,6 +82,7 @@ function secretTasks(notify: boolean): Task[] {
       },
       no_log: true,
     },
+    FOLDER,
     notifying({
       name: `Write the secret (mode 0600) {{ ${A}.dest }}`,
       "ansible.builtin.copy": { content: `{{ ${A}.prefix }}{{ ${value} }}\n`, dest: DEST, owner: "root", group: "root", mode: "0600" },

@@ -67,7 +67,10 @@ const includeActions = (list: "apply" | "inverse"): Task => ({
 
 /** tasks/step.yml: mark it started, probe (its own checks, read-only), apply what is missing, verify. */
 const stepFile = (): Task[] => [
-  { name: "Mark the step as started (a failure from here on undoes it)", "ansible.builtin.set_fact": { sitegen_started: "{{ (sitegen_started | default([])) + [sitegen_n] }}" } },
+  {
+    name: "Mark the step as started (a failure from here on undoes it)",
+    "ansible.builtin.set_fact": { sitegen_started: "{{ (sitegen_started | default([])) + [sitegen_n] }}" },
+  },
   {
     name: "Probe the step: do its checks already pass? (read-only)", "ansible.builtin.command": { cmd: CHECKS_CMD },
     vars: { sitegen_check_lines: "{{ sitegen_step.checks }}" }, register: "sitegen_probe", changed_when: false, failed_when: false, check_mode: false,
@@ -84,7 +87,10 @@ const stepFile = (): Task[] => [
 const undoFile = (): Task[] => [{
   name: "Undo the step (its inverse, as rollback.sh runs it)",
   block: [{ name: "Undo runs every command of the inverse", "ansible.builtin.set_fact": { sitegen_needed: true } }, includeActions("inverse")],
-  rescue: [{ name: "Record that undoing the step failed (the older steps are still undone)", "ansible.builtin.set_fact": { sitegen_undo_failed: "{{ (sitegen_undo_failed | default([])) + [sitegen_n] }}" } }],
+  rescue: [{
+    name: "Record that undoing the step failed (the older steps are still undone)",
+    "ansible.builtin.set_fact": { sitegen_undo_failed: "{{ (sitegen_undo_failed | default([])) + [sitegen_n] }}" },
+  }],
 }];
 
 const verifyTask = (): Task => ({
@@ -95,7 +101,10 @@ const verifyTask = (): Task => ({
 
 const auditRanTask = (): Task => ({
   name: "Require a passing audit on this host in this run (do not skip the audit tag)",
-  "ansible.builtin.assert": { that: "sitegen_audit_passed | default(false)", fail_msg: "the audit did not run on {{ inventory_hostname }} in this run: run it, do not skip it" },
+  "ansible.builtin.assert": {
+    that: "sitegen_audit_passed | default(false)",
+    fail_msg: "the audit did not run on {{ inventory_hostname }} in this run: run it, do not skip it",
+  },
   tags: CHANGING,
 });
 
@@ -109,8 +118,9 @@ function applyFile(): Task[] {
       name: "Remember which step and task failed (undoing may fail tasks of its own)",
       "ansible.builtin.set_fact": {
         sitegen_apply_failed: true,
-        sitegen_failed: "Step {{ sitegen_started | default([0]) | last }} ({{ ansible_failed_task.name | default('a task') }}: {{ ansible_failed_result.msg | default('') }})",
+        sitegen_failed: "{{ sitegen_in_step }}({{ ansible_failed_task.name | default('a task') }}: {{ ansible_failed_result.msg | default('') }})",
       },
+      vars: { sitegen_in_step: "{{ ('Step ' ~ sitegen_started[-1] ~ ' ') if sitegen_started | default([]) else '' }}" },
       ...ALWAYS,
     },
     { ...includeSteps("undo.yml", "Undo the steps started in this run, newest first", STARTED_NEWEST_FIRST, ["always"]) },
@@ -148,7 +158,9 @@ const batchFile = (): Task[] => {
     },
     {
       name: "Fail the batch: it was rolled back, later batches do not start",
-      "ansible.builtin.fail": { msg: "batch rolled back: {{ sitegen_batch_failed | join(', ') }} failed ({{ hostvars[sitegen_batch_failed[0]].sitegen_failed }})" },
+      "ansible.builtin.fail": {
+        msg: "batch rolled back: {{ sitegen_batch_failed | join(', ') }} failed ({{ hostvars[sitegen_batch_failed[0]].sitegen_failed }})",
+      },
       when: "sitegen_batch_failed | length > 0", ...ALWAYS,
     },
   ];
@@ -157,15 +169,23 @@ const batchFile = (): Task[] => {
 /** The role's files (path below roles/sitegen_host/) and their task lists. */
 export function roleFiles(servesTasks: Task[], auditTasks: Task[]): Array<{ path: string; what: string; body: Task[] }> {
   return [
-    { path: "tasks/audit.yml", what: "The audit (read-only), from a scratch copy of the host's scripts.", body: [staged("Run the audit from a scratch copy of this host's scripts", auditTasks)] },
+    {
+      path: "tasks/audit.yml", what: "The audit (read-only), from a scratch copy of the host's scripts.",
+      body: [staged("Run the audit from a scratch copy of this host's scripts", auditTasks)],
+    },
     { path: "tasks/apply.yml", what: "Apply this host's steps (sitegen_steps), phase by phase, with checkpoint rollback, then verify.sh.", body: applyFile() },
     { path: "tasks/step.yml", what: "One step (sitegen_step): probe, apply what is missing, verify.", body: stepFile() },
     { path: "tasks/undo.yml", what: "The inverse of one step (sitegen_step).", body: undoFile() },
     { path: "tasks/rollback.yml", what: "Every inverse of this host, newest first.", body: rollbackFile() },
     { path: "tasks/batch.yml", what: "Rolling batches: a failed node rolls its whole batch back.", body: batchFile() },
-    { path: "tasks/serves.yml", what: "The gate before nodes change: the router serves (sitegen_serves).", body: [staged("Check from a scratch copy of this host's scripts", servesTasks)] },
+    {
+      path: "tasks/serves.yml", what: "The gate before nodes change: the router serves (sitegen_serves).",
+      body: [staged("Check from a scratch copy of this host's scripts", servesTasks)],
+    },
     { path: "tasks/verify.yml", what: "verify.sh: every check of the plan, read-only.", body: [staged("Verify from a scratch copy of this host's scripts", [verifyTask()])] },
-    ...Object.entries(ACTION_FILES).map(([kind, body]) => ({ path: `tasks/action-${kind}.yml`, what: `One action of kind ${kind} (sitegen_action).`, body: body() })),
+    ...Object.entries(ACTION_FILES).map(([kind, body]) => ({
+      path: `tasks/action-${kind}.yml`, what: `One action of kind ${kind} (sitegen_action).`, body: body(),
+    })),
     { path: "handlers/main.yml", what: "Unit operations that run because the files before them changed.", body: handlers() },
   ];
 }

@@ -70,7 +70,8 @@ export function ansibleFiles(site: Site, plan: Plan): Artifact[] {
     ], inventory(site)),
     yamlFile(site, "vars.yml", ["Shared by the plays. The approval token is the sha256 of manifest.json (which is not in the manifest)."], { sitegen_site: site.name, ...VARS }),
     ...playbooks(site, plan),
-    ...roleFiles(servesTasks(), auditTasks()).map((f) => yamlFile(site, `${ROLE}/${f.path}`, [`${f.what} The same for every host: its data is host_vars/<host>.yml.`], f.body)),
+    ...roleFiles(servesTasks(), auditTasks())
+      .map((f) => yamlFile(site, `${ROLE}/${f.path}`, [`${f.what} The same for every host: its data is host_vars/<host>.yml.`], f.body)),
     { path: `${DIR}/${ROLE}/files/serves.py`, content: render("ansible/serves.py", { header }), mode: 0o755 },
     { path: `${DIR}/checks.sh`, content: render("ansible/checks.sh", { header }), mode: 0o755 },
     { path: `${DIR}/ansible.cfg`, content: render("ansible/ansible.cfg", { header, site: site.name }), mode: 0o644 },
