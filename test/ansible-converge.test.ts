@@ -143,7 +143,7 @@ describe("converge: a plan this kernel can run", () => {
       const r = timed("converge, step 2 fails", run("apply.yml", approve()));
       expect(r.code).not.toBe(0);
       expect(r.recap).toMatchObject({ rescued: 1 });
-      expect(r.stdout).toContain("Step 2 (Install (nothing follows to notify) /etc/sysctl.d/60-sitegen-forwarding.conf: ");
+      expect(r.stdout).toContain("Step 2 (Make the file's folder if missing /etc/sysctl.d: ");
       expect(r.stdout).toContain("failed on gw; the steps started in this run were undone, newest first.");
       expect(ns.state()).toEqual(before.state);
     } finally {
