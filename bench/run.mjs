@@ -1,9 +1,11 @@
 // Benchmark: whole `gen` processes, several runs each, medians printed. Run after `npm run build`:
-//   node bench/run.mjs [--runs N]
+//   node bench/run.mjs [--runs N] [--ansible [SIZES]]
+// --ansible (as root, with .tools/openssh from scripts/install-tools.sh): the same approved play over
+// 3, 10 and 30 simulated hosts reached over ssh (test/ansible-parallel.test.ts), wall time each.
 // Targets on the 2-core dev machine: cold jumphost <= `netplan generate` for one bridge + VLAN
 // (about 0.15 s); the 2,000-host / 4,000-gateway site under about 2.2 s and 300 MB; linear growth.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { syntheticSite } from "./synthetic.mjs";
@@ -67,3 +69,16 @@ if (spawnSync("sh", ["-c", "command -v netplan"]).status === 0) {
 rmSync(tmp, { recursive: true, force: true });
 console.log(`runs per figure: ${RUNS}`);
 console.table(results);
+
+const ansibleArg = process.argv.indexOf("--ansible");
+if (ansibleArg > 0) {
+  const sizes = process.argv[ansibleArg + 1]?.match(/^[\d,]+$/) ? process.argv[ansibleArg + 1] : "3,10,30";
+  const report = join(tmpdir(), `sitegen-bench-fleet-${process.pid}.json`);
+  const r = spawnSync("npx", ["vitest", "run", "test/ansible-parallel.test.ts"], {
+    cwd: root, stdio: "inherit", env: { ...process.env, SITEGEN_FLEET_SIZES: sizes, SITEGEN_FLEET_REPORT: report },
+  });
+  if (r.status !== 0) throw new Error("the Ansible parallelism run failed (see above)");
+  console.log("ansible-playbook, the same approved play over N simulated hosts (ssh, default forks):");
+  console.table(JSON.parse(readFileSync(report, "utf8")));
+  rmSync(report, { force: true });
+}

@@ -1,62 +1,74 @@
-// How plan actions become Ansible tasks: the translations, and the refusals (nothing is dropped).
+// How plan actions become the data of the generic role, and how the plays order the site's tiers.
 import { describe, expect, it } from "vitest";
-import { actionTasks, handlersFor, type Scope } from "../src/bundles/ansible-actions.js";
+import { actionsData, stepsData } from "../src/bundles/ansible-data.js";
+import { applyPlaybook, rollbackPlaybook, tiers } from "../src/bundles/ansible-plays.js";
+import { compile } from "../src/compile.js";
 import { cmd, daemonReload, probe, unitOp, type Action } from "../src/plan/actions.js";
 import type { Artifact } from "../src/plan/types.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "./helpers/gen.js";
 
-const scope = (files: Artifact[] = []): Scope => ({ host: "h1", reg: "sitegen_step1", when: ["sitegen_step1.rc != 0"], files });
-const names = (ts: Array<Record<string, unknown>>) => ts.map((t) => t.name);
+const scope = (files: Artifact[] = []) => ({ host: "h1", base: "step1_apply", files });
 
-describe("actions as tasks", () => {
-  it("a guarded run gets a read-only probe, and runs only when its step and its guard say so", () => {
-    const ts = actionTasks([cmd(["ip", "link", "add", "x", "type", "bridge"], { unless: probe("ip", "link", "show", "dev", "x") })], scope());
-    expect(ts[0]).toMatchObject({ "ansible.builtin.command": { argv: ["ip", "link", "show", "dev", "x"] }, register: "sitegen_step1_guard0", changed_when: false, failed_when: false, check_mode: false });
-    expect(ts[0]).toMatchObject({ when: "sitegen_step1.rc != 0" });
-    expect(ts[1]).toMatchObject({ changed_when: true, when: ["sitegen_step1.rc != 0", "sitegen_step1_guard0.rc != 0"] });
+describe("actions as data", () => {
+  it("a guarded command carries its probe and which answer lets it run", () => {
+    const [d] = actionsData([cmd(["ip", "link", "add", "x", "type", "bridge"], { unless: probe("ip", "link", "show", "dev", "x") })], scope());
+    expect(d).toEqual({ kind: "cmd-probe", shown: "ip link add x type bridge", argv: ["ip", "link", "add", "x", "type", "bridge"], guard: { argv: ["ip", "link", "show", "dev", "x"], run_if: "failed" } });
+    const [m] = actionsData([cmd(["ip", "addr", "del", "10.0.0.1/24", "dev", "x"], { mayFail: true })], scope());
+    expect(m).toMatchObject({ may_fail: true });
   });
 
-  it("a run that may fail reports changed only when it succeeded", () => {
-    const [t] = actionTasks([cmd(["ip", "addr", "del", "10.0.0.1/24", "dev", "x"], { mayFail: true })], scope());
-    expect(t).toMatchObject({ register: "sitegen_step1_run0", failed_when: false, changed_when: "sitegen_step1_run0.rc == 0" });
+  it("a file followed by no unit operation notifies nothing", () => {
+    expect(actionsData([{ kind: "install", dest: "/etc/d.conf", mode: 0o600 }], scope())).toEqual([{ kind: "install", dest: "/etc/d.conf", mode: "0600" }]);
   });
 
-  it("systemctl becomes systemd_service, and a reload after a file change becomes a flushed handler", () => {
-    const actions: Action[] = [
-      { kind: "install", dest: "/etc/systemd/system/x.service", mode: 0o644 },
-      daemonReload,
-      unitOp("enable", "x.service", { now: true }),
-    ];
-    const ts = actionTasks(actions, scope());
-    expect(names(ts)).toEqual(["Install /etc/systemd/system/x.service", "Flush handlers: Reload the systemd manager configuration if a file above changed", "Run systemctl enable --now x.service"]);
-    expect(ts[0]).toMatchObject({ notify: ["Reload the systemd manager configuration"], "ansible.builtin.copy": { src: "{{ sitegen_out }}/hosts/h1/files/etc/systemd/system/x.service", mode: "0644" } });
-    expect(ts[2]).toMatchObject({ "ansible.builtin.systemd_service": { name: "x.service", enabled: true, state: "started" } });
-    expect(handlersFor([actions])).toEqual([{ name: "Reload the systemd manager configuration", "ansible.builtin.systemd_service": { daemon_reload: true } }]);
+  it("a reload after a file change is a flush of the role's handler; the file notifies it", () => {
+    const actions: Action[] = [{ kind: "install", dest: "/etc/systemd/system/x.service", mode: 0o644 }, daemonReload, unitOp("restart", "x.service"), unitOp("enable", "x.service", { now: true })];
+    const d = actionsData(actions, scope());
+    expect(d[0]).toEqual({ kind: "install-notify", dest: "/etc/systemd/system/x.service", mode: "0644" });
+    expect(d[1]).toEqual({
+      kind: "flush", shown: "Reload the systemd manager configuration",
+      ops: [{ label: "Reload the systemd manager configuration", daemon_reload: true }, { label: "Restart x.service", name: "x.service", state: "restarted" }],
+    });
+    expect(d[2]).toMatchObject({ kind: "flush-start", ensure: "x.service", ops: [{ name: "x.service", state: "restarted" }] });
+    expect(d[3]).toEqual({ kind: "unit", shown: "systemctl enable --now x.service", op: { name: "x.service", enabled: true, state: "started" } });
   });
 
-  it("a restart after a config change is a handler, and the unit is also started when its step is needed", () => {
-    const ts = actionTasks([{ kind: "install", dest: "/etc/d.conf", mode: 0o644 }, unitOp("restart", "d.service")], scope());
-    expect(ts[0]).toMatchObject({ notify: ["Restart d.service"] });
-    expect(ts[2]).toMatchObject({ "ansible.builtin.systemd_service": { name: "d.service", state: "started" }, when: "sitegen_step1.rc != 0" });
-  });
-
-  it("a multi-line or tabbed word is written to a file beside the playbooks and looked up exactly", () => {
+  it("a multi-line word goes to a file beside the playbooks, looked up exactly; a file path is rooted; a unit's presence is asked with systemctl cat", () => {
     const files: Artifact[] = [];
-    const [t] = actionTasks([cmd(["nft", "table inet t {\n\tchain c {\n\t}\n}\n"])], scope(files));
-    expect(files).toEqual([{ path: "ansible/args/h1/step1_run0-1.txt", content: "table inet t {\n\tchain c {\n\t}\n}\n", mode: 0o644 }]);
-    expect(t).toMatchObject({ "ansible.builtin.command": { argv: ["nft", "{{ lookup('ansible.builtin.file', playbook_dir ~ '/args/h1/step1_run0-1.txt', rstrip=false) }}"] } });
-    expect(t!.name).toBe("Run nft 'table inet t { …' (5 lines)");
+    const [d] = actionsData([cmd(["nft", "table inet t {\n\tchain c {\n\t}\n}\n"])], scope(files));
+    expect(files).toEqual([{ path: "ansible/args/h1/step1_apply0-1.txt", content: "table inet t {\n\tchain c {\n\t}\n}\n", mode: 0o644 }]);
+    expect(d).toMatchObject({ argv: ["nft", "{{ lookup('ansible.builtin.file', playbook_dir ~ '/args/h1/step1_apply0-1.txt', rstrip=false) }}"], shown: "nft 'table inet t { …' (5 lines)" });
+    const [p] = actionsData([cmd(["bash", { path: "/etc/sitegen/x.sh" }, "create"])], scope());
+    expect(p).toMatchObject({ argv: ["bash", "{{ sitegen_prefix }}/etc/sitegen/x.sh", "create"] });
+    const [u] = actionsData([unitOp("disable", "x.service", { now: true, onlyIfInstalled: true })], scope());
+    expect(u).toMatchObject({ kind: "unit-probe", guard: { argv: ["systemctl", "cat", "x.service"], run_if: "ok" }, op: { enabled: false, state: "stopped" } });
   });
 
-  it("refuses a word Ansible would template", () => {
-    expect(() => actionTasks([cmd(["echo", "{{ lookup('pipe', 'id') }}"])], scope())).toThrow(/would be templated by Ansible/);
+  it("refuses a word or a title Ansible would template", () => {
+    expect(() => actionsData([cmd(["echo", "{{ lookup('pipe', 'id') }}"])], scope())).toThrow(/would be templated by Ansible/);
+    const step = { id: "x", host: "h1", phase: "runtime" as const, title: "{% raw %}", apply: [], verify: [], inverse: [] };
+    expect(() => stepsData("h1", [step], [])).toThrow(/would be templated by Ansible/);
+  });
+});
+
+describe("plays ordered across the site's tiers", () => {
+  const src = readFileSync(join(ROOT, "inventories/fuel-env.yaml"), "utf8");
+  const r = compile(src, "fuel-env.yaml", { site: "fuel-env", source: "inventories/fuel-env.yaml" });
+  if (!r.ok) throw new Error("fuel-env does not compile");
+  const { site, plan } = r.build;
+
+  it("routers are the members, nodes route through them", () => {
+    expect(tiers(site)).toEqual({ gateways: [], routers: ["ctrl1", "ctrl2", "ctrl3"], nodes: ["cmp1", "cmp2"] });
   });
 
-  it("a file path in a command is rooted like installed files; a unit guard asks service_facts", () => {
-    const [t] = actionTasks([cmd(["bash", { path: "/etc/sitegen/x.sh" }, "create"])], scope());
-    expect(t).toMatchObject({ name: "Run bash /etc/sitegen/x.sh create", "ansible.builtin.command": { argv: ["bash", "{{ sitegen_prefix }}/etc/sitegen/x.sh", "create"] } });
-    const ts = actionTasks([unitOp("disable", "x.service", { now: true, onlyIfInstalled: true })], scope());
-    expect(ts[0]).toMatchObject({ "ansible.builtin.service_facts": {} });
-    expect(ts[1]).toMatchObject({ "ansible.builtin.systemd_service": { name: "x.service", enabled: false, state: "stopped" } });
-    expect(ts[1]!.when).toEqual(["sitegen_step1.rc != 0", "'x.service' in ansible_facts.services"]);
+  it("apply: gates, routers, the serving gate, nodes in rolling batches, verify; rollback: nodes first", () => {
+    const plays = applyPlaybook(site, plan);
+    expect(plays.map((p) => p.hosts)).toEqual(["site_fuel_env", "site_fuel_env_routers", "site_fuel_env_routers:site_fuel_env_nodes", "site_fuel_env_nodes", "site_fuel_env"]);
+    expect(plays[1]).not.toHaveProperty("serial");
+    expect(plays[3]).toMatchObject({ serial: [1, "25%"], max_fail_percentage: 0 });
+    expect(plays[2]).toMatchObject({ any_errors_fatal: true });
+    expect(rollbackPlaybook(site).map((p) => p.hosts)).toEqual(["site_fuel_env", "site_fuel_env_nodes", "site_fuel_env_routers"]);
   });
 });

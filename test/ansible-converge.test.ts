@@ -16,7 +16,7 @@
 //   real in the guest-kernel suite, which runs the same playbooks with sitegen_root at its default /.
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GW, playbook, token, writeConvergeSite, type PlayResult } from "./ansible-helpers.js";
 import { ROOT } from "./helpers/gen.js";
 import { Netns } from "./helpers/netns.js";
@@ -24,6 +24,9 @@ import { requireRootNetns, requireTool } from "./helpers/tools.js";
 import { snapshotTree, tempDir } from "./helpers/tree.js";
 
 const times: string[] = [];
+/** An ansible-playbook run may take minutes on a loaded 2-core machine. */
+const PLAY_MS = 300_000;
+vi.setConfig({ testTimeout: 2 * PLAY_MS });
 const timed = (label: string, r: PlayResult): PlayResult => { times.push(`${label}: ${r.seconds.toFixed(1)} s`); return r; };
 const out = (r: PlayResult) => `${r.stdout}\n${r.stderr}`;
 let tmp: string;
@@ -47,7 +50,7 @@ describe("converge: a plan this kernel can run", () => {
   let site: string;
   let root: string;
   let before: { state: string; files: unknown };
-  const run = (book: "apply.yml" | "rollback.yml", args: string[] = []) => playbook((c) => ns.sh(c), { outSite: site, book, host: "gw", root, tmp, args });
+  const run = (book: "apply.yml" | "rollback.yml", args: string[] = []) => playbook((c) => ns.sh(c, {}, PLAY_MS), { outSite: site, book, host: "gw", root, tmp, args });
   const approve = () => ["-e", `approve=${token(site)}`];
   const now = () => ({ state: ns.state(), files: snapshotTree(root) });
 
@@ -140,7 +143,8 @@ describe("converge: a plan this kernel can run", () => {
       const r = timed("converge, step 2 fails", run("apply.yml", approve()));
       expect(r.code).not.toBe(0);
       expect(r.recap).toMatchObject({ rescued: 1 });
-      expect(r.stdout).toContain("Install /etc/sysctl.d/60-sitegen-forwarding.conf failed on gw; the steps started in this run were undone, newest first.");
+      expect(r.stdout).toContain("Step 2 (Make the file's folder if missing /etc/sysctl.d: ");
+      expect(r.stdout).toContain("failed on gw; the steps started in this run were undone, newest first.");
       expect(ns.state()).toEqual(before.state);
     } finally {
       rmSync(join(root, "etc/sysctl.d"));
@@ -156,7 +160,7 @@ describe("jumphost, the real site, as far as this kernel goes", () => {
   let root: string;
   let before: { state: string; files: unknown };
   let virsh: string;
-  const run = (book: "apply.yml" | "rollback.yml", args: string[] = [], path = virsh) => playbook((c) => ns.sh(c), { outSite: site, book, host: "jumphost", root, tmp, args, path });
+  const run = (book: "apply.yml" | "rollback.yml", args: string[] = [], path = virsh) => playbook((c) => ns.sh(c, {}, PLAY_MS), { outSite: site, book, host: "jumphost", root, tmp, args, path });
   const now = () => ({ state: ns.state(), files: snapshotTree(root) });
 
   /** A stand-in for virsh: net-info / net-dumpxml of a NAT network 1_provider on virbr1, or no such network. */
@@ -192,7 +196,7 @@ describe("jumphost, the real site, as far as this kernel goes", () => {
     const r = timed("jumphost, audit STOP", run("apply.yml", ["-e", `approve=${token(site)}`], fakeVirsh(false)));
     expect(r.code).not.toBe(0);
     expect(r.stdout).toMatch(/audit.sh on jumphost exited 1, nothing was changed: STOP G4 1_provider: libvirt has no network by that name/);
-    expect(r.stdout).not.toContain("TASK [Include this host's apply tasks");
+    expect(r.stdout).not.toContain("Apply the runtime steps");
     expect(r.stdout).not.toContain("TASK [Require the approval");
     expect(now()).toEqual(before);
   });
@@ -208,7 +212,8 @@ describe("jumphost, the real site, as far as this kernel goes", () => {
     const r = timed("jumphost, approved apply", run("apply.yml", ["-e", `approve=${token(site)}`]));
     expect(r.code).not.toBe(0);
     expect(r.stdout).toContain("Error: Unknown device type.");
-    expect(r.stdout).toContain("Run ip link add link virbr1 name virbr1.104 type vlan id 104 failed on jumphost; the steps started in this run were undone, newest first.");
+    expect(r.stdout).toContain("Step 1 (Run ip link add link virbr1 name virbr1.104 type vlan id 104: ");
+    expect(r.stdout).toContain("failed on jumphost; the steps started in this run were undone, newest first.");
     expect(r.recap).toMatchObject({ changed: 0, rescued: 1 });
     expect(now()).toEqual(before);
   });

@@ -58,19 +58,17 @@ export function playbook(exec: Exec, o: { outSite: string; book: "apply.yml" | "
 // undone with a may-fail and an only-if guard), then an installed file plus a command (a sysctl.d drop-in
 // and sysctl -w instead of a unit file and systemctl). Its audit has a real gate (G3: the bridge).
 
-const CONVERGE_INVENTORY = `site: converge
+/** The converge inventory for hosts (each with virbr1, management 192.0.2.10 + i unless given). */
+function convergeInventory(hosts: Array<{ name: string; management: string }>): string {
+  return `site: converge
 description: Ansible converge test site (test/ansible-helpers.ts); the test replaces its plan.
 hosts:
-  - name: gw
-    management: 192.0.2.10
-    bridges:
-      - { name: virbr1, owner: unmanaged }
-networks:
+${hosts.map((h) => `  - name: ${h.name}\n    management: ${h.management}\n    bridges:\n      - { name: virbr1, owner: unmanaged }\n`).join("")}networks:
   - name: provider-vip
     cidr: 10.12.8.0/22
     attach:
-      - { host: gw, bridge: virbr1 }
-`;
+${hosts.map((h) => `      - { host: ${h.name}, bridge: virbr1 }\n`).join("")}`;
+}
 
 export const GW = "virbr1-gw";
 const SYSCTL_FILE = "/etc/sysctl.d/60-sitegen-forwarding.conf";
@@ -80,9 +78,9 @@ const gwChecks: Check[] = [
   { fn: "check_route", args: ["10.12.8.0/22", GW] },
 ];
 
-const STEPS: Step[] = [
+const steps = (host: string): Step[] => [
   {
-    id: "runtime-gw", host: "gw", phase: "runtime", title: `create ${GW} (macvlan on virbr1) with 10.12.8.1/22 and bring it up`,
+    id: "runtime-gw", host, phase: "runtime", title: `create ${GW} (macvlan on virbr1) with 10.12.8.1/22 and bring it up`,
     apply: [
       cmd(["ip", "link", "add", "link", "virbr1", "name", GW, "type", "macvlan", "mode", "bridge"], { unless: probe("ip", "link", "show", "dev", GW) }),
       cmd(["ip", "addr", "replace", "10.12.8.1/22", "dev", GW]),
@@ -95,33 +93,35 @@ const STEPS: Step[] = [
     ],
   },
   {
-    id: "persist-forwarding", host: "gw", phase: "persist", title: `enable IPv4 forwarding now and at boot (${SYSCTL_FILE})`,
+    id: "persist-forwarding", host, phase: "persist", title: `enable IPv4 forwarding now and at boot (${SYSCTL_FILE})`,
     apply: [{ kind: "install", dest: SYSCTL_FILE, mode: 0o644 }, cmd(["sysctl", "-w", "net.ipv4.ip_forward=1"])],
     verify: [{ fn: "check_sysctl", args: ["net.ipv4.ip_forward", "1"] }],
     inverse: [{ kind: "remove", dest: SYSCTL_FILE }, cmd(["sysctl", "-w", "net.ipv4.ip_forward=0"])],
   },
 ];
 
-function convergePlan(): Plan {
-  const checks = [
-    ...gwChecks.map((c) => ({ ...c, host: "gw", title: `gateway ${GW}` })),
-    { fn: "check_sysctl" as const, args: ["net.ipv4.ip_forward", "1"], host: "gw", title: "forwarding" },
-    { fn: "check_reachable" as const, args: ["10.12.8.40"], host: "gw", title: "a guest on virbr1 answers the gateway" },
-  ];
+/** The converge plan on every host; guest: a guest on virbr1 answers (the single-host test has one). */
+function convergePlan(hosts: string[], guest: boolean): Plan {
+  const checks = hosts.flatMap((host) => [
+    ...gwChecks.map((c) => ({ ...c, host, title: `gateway ${GW}` })),
+    { fn: "check_sysctl" as const, args: ["net.ipv4.ip_forward", "1"], host, title: "forwarding" },
+    ...(guest ? [{ fn: "check_reachable" as const, args: ["10.12.8.40"], host, title: "a guest on virbr1 answers the gateway" }] : []),
+  ]);
   return {
-    gates: [{ host: "gw", id: "G3", kind: "bridge-detail", subject: "virbr1", title: "virbr1 is a bridge: detail and state", params: { bridge: "virbr1" } }],
-    steps: STEPS, checks, decisions: [], notes: [], tests: [],
-    artifacts: [{ path: `hosts/gw/files${SYSCTL_FILE}`, content: "# sitegen converge test\nnet.ipv4.ip_forward = 1\n", mode: 0o644 }],
+    gates: hosts.map((host) => ({ host, id: "G3", kind: "bridge-detail", subject: "virbr1", title: "virbr1 is a bridge: detail and state", params: { bridge: "virbr1" } })),
+    steps: hosts.flatMap(steps), checks, decisions: [], notes: [], tests: [],
+    artifacts: hosts.map((host) => ({ path: `hosts/${host}/files${SYSCTL_FILE}`, content: "# sitegen converge test\nnet.ipv4.ip_forward = 1\n", mode: 0o644 as const })),
   };
 }
 
 /** Writes out/converge (every bundle, then the manifest, as compile does) under outDir; returns its path. */
-export function writeConvergeSite(outDir: string): string {
-  const r = compile(CONVERGE_INVENTORY, "converge.yaml", { site: "converge", source: "test/ansible-helpers.ts" });
+export function writeConvergeSite(outDir: string, hosts = [{ name: "gw", management: "192.0.2.10" }], guest = true): string {
+  const inventory = convergeInventory(hosts);
+  const r = compile(inventory, "converge.yaml", { site: "converge", source: "test/ansible-helpers.ts" });
   if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
-  const plan = convergePlan();
+  const plan = convergePlan(hosts.map((h) => h.name), guest);
   const files: Artifact[] = [...plan.artifacts, ...BUNDLES.flatMap((b) => b.render(r.build.site, plan))].sort((a, b) => (a.path < b.path ? -1 : 1));
   mkdirSync(outDir, { recursive: true });
-  writeSite(outDir, "converge", [...files, manifest(r.build.site, CONVERGE_INVENTORY, files)]);
+  writeSite(outDir, "converge", [...files, manifest(r.build.site, inventory, files)]);
   return join(outDir, "converge");
 }

@@ -1,17 +1,31 @@
-// The plays of apply.yml and rollback.yml, and the gates they enforce. The audit, the probes and the
-// verify run from a scratch copy of hosts/<host>/ (its scripts source lib.sh beside them) that each
-// play makes with tempfile and removes at its end: scratch space, not a change to the host, so it is
-// also made in --check mode.
+// The plays of apply.yml and rollback.yml, ordered across the site's roles, and the gates they
+// enforce. Every play runs the same role (roles/sitegen_host) on the hosts of one tier:
+//   apply:    gates on every host (integrity, audit, approval) -> gateways and routers ->
+//             the gate that the routers serve -> nodes in rolling batches -> verify every host
+//   rollback: approval -> nodes give back first -> gateways and routers last
 import type { Plan } from "../plan/types.js";
 import type { Site } from "../resolve/site.js";
-import { handlersFor, type Task } from "./ansible-actions.js";
-
-/** Tags of the phases that change hosts: the gates run whenever one of them is selected. */
-const CHANGING = ["runtime", "persist", "services", "nodes"];
-/** Scratch space: made and removed in every run, --check and any --tags included. */
-const SCRATCH = { changed_when: false, check_mode: false, tags: ["always"] };
+import { CHANGING } from "./ansible-role.js";
+import type { Task } from "./ansible-words.js";
 
 export const groupName = (site: Site) => `site_${site.name.replace(/[^A-Za-z0-9_]/g, "_")}`;
+
+/** The site's hosts by tier: router members, nodes that route through a router, every other host. */
+export interface Tiers { gateways: string[]; routers: string[]; nodes: string[] }
+export function tiers(site: Site): Tiers {
+  const routers = new Set(site.vrouters.flatMap((v) => v.members.map((m) => m.host)));
+  const nodes = new Set(site.vrouters.flatMap((v) => v.nodes.map((n) => n.host)).filter((h) => !routers.has(h)));
+  const names = site.hosts.map((h) => h.name);
+  return {
+    gateways: names.filter((h) => !routers.has(h) && !nodes.has(h)),
+    routers: names.filter((h) => routers.has(h)),
+    nodes: names.filter((h) => nodes.has(h)),
+  };
+}
+export const tierGroup = (site: Site, tier: keyof Tiers) => `${groupName(site)}_${tier}`;
+
+/** Nodes change in rolling batches: one node first, then a quarter of them at a time. */
+const SERIAL = [1, "25%"];
 
 /** One task, however many files: every file manifest.json lists must have its sha256 (the token covers the manifest). */
 function integrityTask(): Task {
@@ -48,27 +62,56 @@ function approvalTask(what: string, action: string): Task {
   };
 }
 
-/** What the audit, the probes and the final verify need on the host: audit.sh and verify.sh source lib.sh. */
-const STAGED = ["lib.sh", "audit.sh", "verify.sh"];
+const role = (from: string, tags?: string[]): Task => ({
+  name: `Run the role's ${from} tasks (roles/sitegen_host/tasks/${from}.yml)`,
+  "ansible.builtin.import_role": { name: "sitegen_host", tasks_from: from },
+  ...(tags ? { tags } : {}),
+});
 
-/** Tasks that run from a scratch copy of hosts/<host>/ scripts (plus checks.sh), removed at the end. */
-function staged(name: string, tasks: Task[]): Task {
-  return {
-    name,
-    block: [
-      { name: "Make a scratch folder for this host's scripts", "ansible.builtin.tempfile": { state: "directory", prefix: "sitegen-" }, register: "sitegen_stage", ...SCRATCH },
-      {
-        name: "Copy the host's scripts into it (checks.sh, and from hosts/<host>/: lib.sh, audit.sh, verify.sh)",
-        "ansible.builtin.copy": { src: "{{ item }}", dest: "{{ sitegen_stage.path }}/", mode: "0755" }, ...SCRATCH,
-        loop: ["{{ playbook_dir }}/checks.sh", ...STAGED.map((f) => `{{ sitegen_out }}/hosts/{{ inventory_hostname }}/${f}`)],
-      },
-      ...tasks,
-    ],
-    always: [{ name: "Remove the scratch folder", "ansible.builtin.file": { path: "{{ sitegen_stage.path }}", state: "absent" }, ...SCRATCH, when: "sitegen_stage.path is defined" }],
-  };
+function play(hosts: string, name: string, extra: Record<string, unknown>, tasks: Task[]): Task {
+  return { name, hosts, gather_facts: false, vars_files: ["vars.yml"], ...extra, tasks };
 }
 
-const auditTasks = (): Task[] => [
+const CHANGE = { become: true, force_handlers: true, environment: { SITEGEN_ROOT: "{{ sitegen_prefix }}" } };
+
+/** Plays over the non-empty tiers only: a pattern that matches no host would only warn. */
+const hostsOf = (site: Site, t: Tiers, names: Array<keyof Tiers>) => names.filter((n) => t[n].length).map((n) => tierGroup(site, n)).join(":");
+
+export function applyPlaybook(site: Site, plan: Plan): Task[] {
+  const t = tiers(site);
+  const gates: Task[] = [integrityTask(), role("audit"), ...(plan.steps.length ? [approvalTask("the first change", "changes hosts")] : [])];
+  const first = hostsOf(site, t, ["gateways", "routers"]);
+  const plays = [
+    play(groupName(site), `Gates for site ${site.name}: audit every host, then require the approval (any failure ends the run on every host)`,
+      { any_errors_fatal: true }, gates),
+    ...(first ? [play(first, "Gateways and routers: each host's steps with checkpoint rollback, then verify", CHANGE, [role("apply")])] : []),
+  ];
+  if (t.nodes.length) {
+    const nodes = tierGroup(site, "nodes");
+    plays.push(
+      play(hostsOf(site, t, ["routers", "nodes"]), "Gate: the routers serve (upstream from their namespace; ping, DNS and NTP at the VIP from every node)",
+        { any_errors_fatal: true, tags: ["nodes"] }, [role("serves")]),
+      play(nodes, "Nodes in rolling batches: a failure rolls its batch back and stops the later batches",
+        { ...CHANGE, serial: SERIAL, max_fail_percentage: 0, vars: { sitegen_hold_failure: true } }, [role("apply"), role("batch")]),
+    );
+  }
+  plays.push(play(groupName(site), "Verify every host, last (verify.sh, read-only)", {}, [role("verify", ["verify"])]));
+  return plays;
+}
+
+export function rollbackPlaybook(site: Site): Task[] {
+  const t = tiers(site);
+  const first = hostsOf(site, t, ["gateways", "routers"]);
+  return [
+    play(groupName(site), `Gate for site ${site.name}: require the approval (a refusal ends the run on every host)`,
+      { any_errors_fatal: true }, [integrityTask(), approvalTask("the rollback", "rolls hosts back")]),
+    ...(t.nodes.length ? [play(tierGroup(site, "nodes"), "Nodes give back first: the inverse of every step, newest first", CHANGE, [role("rollback")])] : []),
+    ...(first ? [play(first, "Gateways and routers last: the inverse of every step, newest first", CHANGE, [role("rollback")])] : []),
+  ];
+}
+
+/** roles/sitegen_host/tasks/audit.yml (inside the staged block): audit.sh, whose STOP ends the run on every host. */
+export const auditTasks = (): Task[] => [
   {
     name: "Run the audit (audit.sh: read-only, every gate PASS, WARN or STOP)",
     "ansible.builtin.command": { argv: ["bash", "{{ sitegen_stage.path }}/audit.sh"] },
@@ -87,49 +130,3 @@ const auditTasks = (): Task[] => [
   },
   { name: "Remember that the audit passed on this host", "ansible.builtin.set_fact": { sitegen_audit_passed: true }, tags: ["audit", "always"] },
 ];
-
-const auditRanTask = (): Task => ({
-  name: "Require a passing audit on this host in this run (do not skip the audit tag)",
-  "ansible.builtin.assert": { that: "sitegen_audit_passed | default(false)", fail_msg: "the audit did not run on {{ inventory_hostname }} in this run: run it, do not skip it" },
-  tags: CHANGING,
-});
-
-function play(site: Site, name: string, extra: Record<string, unknown>, tasks: Task[]): Task {
-  return { name, hosts: groupName(site), gather_facts: false, vars_files: ["vars.yml"], ...extra, tasks };
-}
-
-const include = (kind: "apply" | "rollback"): Task => ({
-  name: `Include this host's ${kind} tasks (tasks/<host>-${kind}.yml)`,
-  "ansible.builtin.include_tasks": { file: `tasks/{{ inventory_hostname }}-${kind}.yml` },
-  tags: ["always"],
-});
-
-function changePlay(site: Site, plan: Plan, name: string, kind: "apply" | "rollback", tasks: Task[]): Task {
-  const handlers = handlersFor(kind === "apply" ? plan.steps.flatMap((s) => [s.apply, s.inverse]) : plan.steps.map((s) => s.inverse));
-  const p = play(site, name, { become: true, force_handlers: true, environment: { SITEGEN_ROOT: "{{ sitegen_prefix }}" } }, tasks);
-  return handlers.length ? { ...p, handlers } : p;
-}
-
-/**
- * One play: the audit on every host, then the approval, then each host's steps. The gates are a
- * block with any_errors_fatal, so a STOP or a refusal on any host ends the run on every host before
- * the first change; the linear strategy runs each gate task on every host before the next task.
- */
-export function applyPlaybook(site: Site, plan: Plan): Task[] {
-  const gates: Task[] = [...auditTasks(), ...(plan.steps.length ? [auditRanTask(), approvalTask("the first change", "changes hosts")] : [])];
-  return [changePlay(site, plan, `Apply site ${site.name}: audit every host, require the approval, then each step (checkpoint rollback), then verify`, "apply", [
-    integrityTask(),
-    staged("Run from a scratch copy of this host's scripts", [
-      { name: "Gates: audit every host, then require the approval (any failure ends the run on every host)", any_errors_fatal: true, block: gates },
-      include("apply"),
-    ]),
-  ])];
-}
-
-export function rollbackPlaybook(site: Site, plan: Plan): Task[] {
-  return [changePlay(site, plan, `Roll back site ${site.name}: the inverse of every step, newest first`, "rollback", [
-    integrityTask(),
-    { name: "Gate: require the approval (a refusal ends the run on every host)", any_errors_fatal: true, block: [approvalTask("the rollback", "rolls hosts back")] },
-    include("rollback"),
-  ])];
-}

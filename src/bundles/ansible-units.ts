@@ -1,11 +1,7 @@
-// systemd unit operations as ansible.builtin.systemd_service, and which of them are handlers: a
-// reload or restart (or daemon-reload) that follows a file change in the same action list runs
-// because the files changed, so it is notified by them.
+// systemd unit operations as ansible.builtin.systemd_service arguments, and which of them belong to
+// the role's handler: a reload or restart (or daemon-reload) that follows a file change in the same
+// action list runs because the files changed, so the file tasks notify it.
 import type { Action, Unit } from "../plan/actions.js";
-import type { Task } from "./ansible-words.js";
-
-/** In check mode a unit installed by this run exists only as a predicted copy: systemd cannot know it yet. */
-export const CHECK_MODE_UNITS = { ignore_errors: "{{ ansible_check_mode }}" };
 
 const STATE = { restart: "restarted", reload: "reloaded" } as const;
 
@@ -27,25 +23,7 @@ function handlerName(u: Unit): string | undefined {
   return undefined;
 }
 
-/** For each action: the handler it becomes (a reload after a file action of the same list), or undefined. */
+/** For each action: what it is as a handler operation (a reload after a file action of the same list), or undefined. */
 export function handlerPositions(actions: Action[]): Array<string | undefined> {
   return actions.map((a, i) => (a.kind === "unit" && actions.slice(0, i).some(isFileAction) ? handlerName(a) : undefined));
-}
-
-export const unitOf = (u: Unit): string | undefined => (u.verb === "daemon-reload" ? undefined : u.unit);
-
-function handlerTask(u: Unit, name: string): Task {
-  return { name, "ansible.builtin.systemd_service": systemdArgs(u), ...(unitOf(u) ? CHECK_MODE_UNITS : {}) };
-}
-
-/** Every handler the action lists need, once each, in first-use order. */
-export function handlersFor(lists: Action[][]): Task[] {
-  const seen = new Map<string, Task>();
-  for (const actions of lists) {
-    handlerPositions(actions).forEach((name, i) => {
-      const a = actions[i]!;
-      if (name && a.kind === "unit" && !seen.has(name)) seen.set(name, handlerTask(a, name));
-    });
-  }
-  return [...seen.values()];
 }

@@ -1,18 +1,23 @@
 // The Ansible hand-off, rendered from the plan (so every target gets it): out/<site>/ansible/ with an
-// inventory, apply.yml and rollback.yml, per-host task files, and checks.sh. Files to install are
-// copied from hosts/<host>/files/, never rendered again. Gates are enforced by the plays: the audit
-// runs first on every host and any STOP ends the run; before the first change the play requires
-// -e approve=<sha256 of manifest.json>, which lists the sha256 of every other generated file.
+// inventory whose groups are the site's tiers, apply.yml and rollback.yml (plays ordered across the
+// tiers), one generic role (roles/sitegen_host, the same for every host) and each host's steps as
+// data (host_vars/<host>.yml), and checks.sh. Files to install are copied from hosts/<host>/files/,
+// never rendered again. Gates are enforced by the plays: the audit runs first on every host and any
+// STOP ends the run; before the first change the play requires -e approve=<sha256 of manifest.json>,
+// which lists the sha256 of every other generated file.
 import { byHost } from "../plan/by-host.js";
 import type { Artifact, Plan } from "../plan/types.js";
 import { headerText } from "../render/header.js";
 import { render } from "../render/hbs.js";
 import { toYaml } from "../render/yaml.js";
 import type { Site } from "../resolve/site.js";
-import { hostApplyTasks, hostRollbackTasks } from "./ansible-hosts.js";
-import { applyPlaybook, groupName, rollbackPlaybook } from "./ansible-plays.js";
+import { stepsData } from "./ansible-data.js";
+import { applyPlaybook, auditTasks, groupName, rollbackPlaybook, tierGroup, tiers } from "./ansible-plays.js";
+import { roleFiles } from "./ansible-role.js";
+import { servesData, servesTasks } from "./ansible-serves.js";
 
 const DIR = "ansible";
+const ROLE = "roles/sitegen_host";
 
 /** A YAML document: the header, what it is for, then the body through the one YAML emitter. */
 function yamlFile(site: Site, name: string, purpose: string[], body: unknown): Artifact {
@@ -21,8 +26,11 @@ function yamlFile(site: Site, name: string, purpose: string[], body: unknown): A
 }
 
 function inventory(site: Site): unknown {
-  const hosts = Object.fromEntries(site.hosts.map((h) => [h.name, { ansible_host: h.management }]));
-  return { all: { vars: { sitegen_root: "/" }, children: { [groupName(site)]: { hosts } } } };
+  const mgmt = new Map(site.hosts.map((h) => [h.name, h.management]));
+  const t = tiers(site);
+  const children = Object.fromEntries((["gateways", "routers", "nodes"] as const).filter((k) => t[k].length)
+    .map((k) => [tierGroup(site, k), { hosts: Object.fromEntries(t[k].map((h) => [h, { ansible_host: mgmt.get(h)! }])) }]));
+  return { all: { vars: { sitegen_root: "/" }, children: { [groupName(site)]: { children } } } };
 }
 
 const VARS = {
@@ -36,25 +44,35 @@ const VARS = {
   sitegen_howto_cmd: "-e approve=$(sha256sum {{ sitegen_manifest }} | cut -d' ' -f1)",
 };
 
-export function ansibleFiles(site: Site, plan: Plan): Artifact[] {
-  const header = headerText(site);
-  const files: Artifact[] = [
-    yamlFile(site, "inventory.yml", [
-      "Hosts of the site; ansible_host is each host's management address.",
-      "sitegen_root: where files the plan installs are written (tests point it at a temporary root).",
-    ], inventory(site)),
-    yamlFile(site, "vars.yml", ["Shared by the plays. The approval token is the sha256 of manifest.json (which is not in the manifest)."], { sitegen_site: site.name, ...VARS }),
+function playbooks(site: Site, plan: Plan): Artifact[] {
+  return [
     yamlFile(site, "apply.yml", [
-      "Audit every host (any STOP ends the run), require the approval of exactly this output, then apply",
-      "every step (probe, apply what is missing, verify; on failure undo the started steps), then verify.",
+      "Audit every host (any STOP ends the run) and require the approval of exactly this output; then the",
+      "gateways and routers, a gate that the routers serve, the nodes in rolling batches, and verify last.",
+      "Each host runs its steps (probe, apply what is missing, verify; on failure undo the started steps).",
       "  dry run:  ansible-playbook -i inventory.yml apply.yml --check --diff",
       "  apply:    ansible-playbook -i inventory.yml apply.yml -e approve=$(sha256sum ../manifest.json | cut -d' ' -f1)",
       "Tags: audit, runtime, persist, services, nodes, verify.",
     ], applyPlaybook(site, plan)),
     yamlFile(site, "rollback.yml", [
-      "The inverse of every step, newest first, behind the same approval gate as apply.yml:",
+      "The inverse of every step, newest first, nodes first and routers last, behind the same approval gate:",
       "  ansible-playbook -i inventory.yml rollback.yml -e approve=$(sha256sum ../manifest.json | cut -d' ' -f1)",
-    ], rollbackPlaybook(site, plan)),
+    ], rollbackPlaybook(site)),
+  ];
+}
+
+export function ansibleFiles(site: Site, plan: Plan): Artifact[] {
+  const header = headerText(site);
+  const files: Artifact[] = [
+    yamlFile(site, "inventory.yml", [
+      "Hosts of the site by tier (gateways, routers, nodes); ansible_host is each host's management address.",
+      "sitegen_root: where files the plan installs are written (tests point it at a temporary root).",
+    ], inventory(site)),
+    yamlFile(site, "vars.yml", ["Shared by the plays. The approval token is the sha256 of manifest.json (which is not in the manifest)."], { sitegen_site: site.name, ...VARS }),
+    ...playbooks(site, plan),
+    ...roleFiles(servesTasks(), auditTasks())
+      .map((f) => yamlFile(site, `${ROLE}/${f.path}`, [`${f.what} The same for every host: its data is host_vars/<host>.yml.`], f.body)),
+    { path: `${DIR}/${ROLE}/files/serves.py`, content: render("ansible/serves.py", { header }), mode: 0o755 },
     { path: `${DIR}/checks.sh`, content: render("ansible/checks.sh", { header }), mode: 0o755 },
     { path: `${DIR}/ansible.cfg`, content: render("ansible/ansible.cfg", { header, site: site.name }), mode: 0o644 },
     { path: `${DIR}/.yamllint`, content: render("ansible/yamllint", { header }), mode: 0o644 },
@@ -62,9 +80,8 @@ export function ansibleFiles(site: Site, plan: Plan): Artifact[] {
   const words: Artifact[] = [];
   const forHost = byHost(plan);
   for (const h of site.hosts) {
-    const steps = forHost(h.name).steps;
-    files.push(yamlFile(site, `tasks/${h.name}-apply.yml`, [`Host ${h.name}: included by apply.yml.`], hostApplyTasks(h.name, steps, words)));
-    files.push(yamlFile(site, `tasks/${h.name}-rollback.yml`, [`Host ${h.name}: included by rollback.yml.`], hostRollbackTasks(h.name, steps, words)));
+    const data = { sitegen_steps: stepsData(h.name, forHost(h.name).steps, words), ...servesData(site, h.name) };
+    files.push(yamlFile(site, `host_vars/${h.name}.yml`, [`Host ${h.name}: its steps as data for roles/sitegen_host (the same role for every host).`], data));
   }
   return [...files, ...words];
 }

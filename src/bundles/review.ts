@@ -1,4 +1,5 @@
 // REVIEW.md: the runbook, generated from the plan. The human gate reads this before anything runs.
+import { tiers } from "./ansible-plays.js";
 import { byHost, type HostPlan } from "../plan/by-host.js";
 import { GATES } from "../plan/gates.js";
 import { PHASES, type Artifact, type Phase, type Plan, type Step } from "../plan/types.js";
@@ -48,6 +49,12 @@ function allocationsVm(site: Site) {
   };
 }
 
+/** The cross-host order of ansible/apply.yml (src/bundles/ansible-plays.ts), host names by tier. */
+function rollout(site: Site): { all: string; first: string; nodes: string } {
+  const t = tiers(site);
+  return { all: site.hosts.map((h) => h.name).join(", "), first: [...t.gateways, ...t.routers].join(", "), nodes: t.nodes.join(", ") };
+}
+
 export function review(site: Site, plan: Plan): Artifact {
   const forHost = byHost(plan);
   const ctx = disruptionContext(site);
@@ -61,6 +68,7 @@ export function review(site: Site, plan: Plan): Artifact {
       staticsText: n.statics.map((s) => `${s.name} ${s.address}`).join("; ") || "-",
     })),
     allocations: allocationsVm(site),
+    rollout: rollout(site),
     vrouters: vrouterTable(site), staticVips: site.vrouters.some((v) => !v.ha), sections: plan.sections,
     hosts: site.hosts.map((h) => hostVm(forHost(h.name), h, ctx)),
     warnings: site.warnings, topology: topology(site),

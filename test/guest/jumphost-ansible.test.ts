@@ -57,7 +57,7 @@ describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over s
       return r;
     };
     const inventory = (ctx: SshContext, share: string): string => {
-      // The generated inventory's group and host, pointed at the guest's loopback port.
+      // The generated inventory's groups (the site, its gateways tier) and host, pointed at the guest's loopback port.
       const inv = join(share, "ansible-inventory.yml");
       writeFileSync(inv, [
         "all:",
@@ -65,14 +65,16 @@ describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over s
         "    sitegen_root: /",
         "  children:",
         "    site_jumphost:",
-        "      hosts:",
-        "        jumphost:",
-        "          ansible_host: 127.0.0.1",
-        `          ansible_port: ${ctx.port}`,
-        "          ansible_user: root",
-        `          ansible_ssh_private_key_file: ${ctx.keyFile}`,
-        `          ansible_ssh_common_args: "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes"`,
-        "          ansible_python_interpreter: /usr/bin/python3",
+        "      children:",
+        "        site_jumphost_gateways:",
+        "          hosts:",
+        "            jumphost:",
+        "              ansible_host: 127.0.0.1",
+        `              ansible_port: ${ctx.port}`,
+        "              ansible_user: root",
+        `              ansible_ssh_private_key_file: ${ctx.keyFile}`,
+        `              ansible_ssh_common_args: "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes"`,
+        "              ansible_python_interpreter: /usr/bin/python3",
         "",
       ].join("\n"));
       return inv;

@@ -14,8 +14,8 @@ export class Netns {
     return execFileSync("ip", ["-n", this.name, ...args.split(" ")], { encoding: "utf8" });
   }
   /** Run a shell command inside the namespace. */
-  sh(script: string, env: NodeJS.ProcessEnv = {}): { code: number; stdout: string; stderr: string } {
-    const r = spawnSync("ip", ["netns", "exec", this.name, "bash", "-c", script], { encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 });
+  sh(script: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): { code: number; stdout: string; stderr: string } {
+    const r = spawnSync("ip", ["netns", "exec", this.name, "bash", "-c", script], { encoding: "utf8", env: { ...process.env, ...env }, timeout: timeoutMs });
     return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
   }
   /** Links, addresses, routes and forwarding: what a rollback must restore exactly. */

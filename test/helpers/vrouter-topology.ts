@@ -18,6 +18,15 @@ export interface HostSpec { name: string; bridges: Array<{ name: string; segment
 /** What keeps a host's own namespaces alive: the PID to enter (with nsenter's flags), and how to end it. */
 export interface Holder { pid: number; flags: string[]; stop: () => Promise<void> }
 
+/**
+ * /etc and /var/lib as overlays on the real ones, their upper layers in the host's private /run (gone with the host),
+ * with sshd's privilege separation user (openssh-server is unpacked, not installed).
+ */
+const ETC = " && mkdir -p /run/sitegen-etc/up /run/sitegen-etc/work /run/sitegen-varlib/up /run/sitegen-varlib/work /run/sshd /run/systemd/system"
+  + " && mount -t overlay overlay -o lowerdir=/etc,upperdir=/run/sitegen-etc/up,workdir=/run/sitegen-etc/work /etc"
+  + " && mount -t overlay overlay -o lowerdir=/var/lib,upperdir=/run/sitegen-varlib/up,workdir=/run/sitegen-varlib/work /var/lib"
+  + " && { grep -q '^sshd:' /etc/passwd || echo 'sshd:x:65533:65534::/run/sshd:/usr/sbin/nologin' >> /etc/passwd; }";
+
 export class Topology {
   readonly ns: (short: string) => string;
   private holders = new Map<string, Holder>();
@@ -78,12 +87,15 @@ export class Topology {
     this.holders.set(name, holder);
   }
 
-  /** A controller-like host: hostNet() and a private /run. */
-  async host(h: HostSpec): Promise<void> {
+  /**
+   * A controller-like host: hostNet() and a private /run. With privateEtc, /etc and /var/lib are overlays whose
+   * changes live in that /run (a host of its own for ssh and Ansible).
+   */
+  async host(h: HostSpec, opts: { privateEtc?: boolean } = {}): Promise<void> {
     this.hostNet(h);
     // the holder keeps the host's mount namespace (and so its /run/netns names) alive; bounded
     const p = spawn("ip", ["netns", "exec", this.ns(h.name), "unshare", "--mount", "--propagation", "private", "--",
-      "sh", "-c", "mount -t tmpfs tmpfs /run && mkdir -p /run/netns && exec sleep 900"], { stdio: "ignore" });
+      "sh", "-c", `mount -t tmpfs tmpfs /run && mkdir -p /run/netns${opts.privateEtc ? ETC : ""} && exec sleep 3600`], { stdio: "ignore" });
     this.adopt(h.name, { pid: p.pid!, flags: ["-m", "-n"], stop: () => this.stop(p) });
     for (let i = 0; i < 100; i++) {
       if (readFileSync(`/proc/${p.pid}/comm`, "utf8").trim() === "sleep") return;

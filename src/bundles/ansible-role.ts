@@ -1,0 +1,191 @@
+// The generic role roles/sitegen_host: one task list for every host, driven by the host's data
+// (host_vars/<host>.yml: sitegen_steps, sitegen_serves). Entry points (tasks_from): audit, apply,
+// rollback, serves, batch, verify. Steps are included by number and actions by index with the
+// action's kind in the file name, so the hosts at the same step and action kind share one include
+// and Ansible runs its tasks on all of them at once (under forks), instead of host after host.
+import { ACTION_FILES, handlers } from "./ansible-role-actions.js";
+import type { Task } from "./ansible-words.js";
+
+/** Tags of the phases that change hosts, in apply order. */
+export const CHANGING = ["runtime", "persist", "services", "nodes"];
+/** Scratch space: made and removed in every run, --check and any --tags included. */
+const SCRATCH = { changed_when: false, check_mode: false, tags: ["always"] };
+const ALWAYS = { tags: ["always"] };
+
+/** checks.sh (staged beside hosts/<host>/lib.sh) with the checks as arguments, `--` between them. */
+export const CHECKS_CMD = "bash {{ sitegen_stage.path }}/checks.sh {{ sitegen_check_lines | join(' -- ') }}";
+
+/** What the audit, the probes and the final verify need on the host: audit.sh and verify.sh source lib.sh. */
+const STAGED = ["lib.sh", "audit.sh", "verify.sh"];
+
+/**
+ * Makes the scratch folder and writes the staged files into it in one command (one module call
+ * instead of a tempfile and a copy per file): stdin carries each file as "name base64" on a line.
+ */
+const STAGE_SH = 'd=$(mktemp -d "${TMPDIR:-/tmp}/sitegen-XXXXXXXX") && while read -r f b; do printf %s "$b" | base64 -d > "$d/$f"; done && chmod 0755 "$d"/* && echo "$d"';
+const STAGE_IN = "{% for f in sitegen_stage_files %}{{ f | basename }} {{ lookup('ansible.builtin.file', f, rstrip=false) | b64encode }}\n{% endfor %}";
+
+/** Tasks that run from a scratch copy of hosts/<host>/ scripts (plus checks.sh), removed at the end. */
+export function staged(name: string, tasks: Task[]): Task {
+  return {
+    name,
+    block: [
+      {
+        name: "Make a scratch folder with this host's scripts (checks.sh, and from hosts/<host>/: lib.sh, audit.sh, verify.sh)",
+        "ansible.builtin.command": { argv: ["bash", "-c", STAGE_SH], stdin: STAGE_IN, stdin_add_newline: false },
+        vars: { sitegen_stage_files: ["{{ playbook_dir }}/checks.sh", ...STAGED.map((f) => `{{ sitegen_out }}/hosts/{{ inventory_hostname }}/${f}`)] },
+        register: "sitegen_staged", ...SCRATCH,
+      },
+      { name: "Remember the scratch folder", "ansible.builtin.set_fact": { sitegen_stage: { path: "{{ sitegen_staged.stdout }}" } }, tags: ["always"] },
+      ...tasks,
+    ],
+    always: [{
+      name: "Remove the scratch folder", "ansible.builtin.file": { path: "{{ sitegen_stage.path }}", state: "absent" }, ...SCRATCH,
+      when: ["sitegen_staged.stdout is defined", "sitegen_stage.path is defined"],
+    }],
+  };
+}
+
+/** The steps of one phase (or those started), by number: `sitegen_step` is the step's data in the included file. */
+function includeSteps(file: string, name: string, loop: string, tags: string[]): Task {
+  return {
+    name, "ansible.builtin.include_tasks": { file, apply: { tags } },
+    loop, loop_control: { loop_var: "sitegen_n" }, vars: { sitegen_step: "{{ sitegen_steps[sitegen_n - 1] }}" }, tags,
+  };
+}
+
+const ofPhase = (p: string, order = "") => `{{ sitegen_steps | selectattr('phase', 'equalto', '${p}') | map(attribute='n')${order} | list }}`;
+const STARTED_NEWEST_FIRST = "{{ sitegen_started | default([]) | reverse | list }}";
+
+/** The action list `list` of the step, in order, each through action-<kind>.yml. */
+const includeActions = (list: "apply" | "inverse"): Task => ({
+  name: list === "apply" ? "Apply the step's actions in order" : "Undo the step's actions in order",
+  "ansible.builtin.include_tasks": { file: `action-{{ sitegen_step.${list}[sitegen_i].kind }}.yml` },
+  loop: `{{ range(sitegen_step.${list} | length) | list }}`, loop_control: { loop_var: "sitegen_i" },
+  vars: { sitegen_action: `{{ sitegen_step.${list}[sitegen_i] }}` },
+});
+
+/** tasks/step.yml: mark it started, probe (its own checks, read-only), apply what is missing, verify. */
+const stepFile = (): Task[] => [
+  {
+    name: "Mark the step as started (a failure from here on undoes it)",
+    "ansible.builtin.set_fact": { sitegen_started: "{{ (sitegen_started | default([])) + [sitegen_n] }}" },
+  },
+  {
+    name: "Probe the step: do its checks already pass? (read-only)", "ansible.builtin.command": { cmd: CHECKS_CMD },
+    vars: { sitegen_check_lines: "{{ sitegen_step.checks }}" }, register: "sitegen_probe", changed_when: false, failed_when: false, check_mode: false,
+  },
+  { name: "Remember whether the step is needed (its checks failed)", "ansible.builtin.set_fact": { sitegen_needed: "{{ sitegen_probe.rc != 0 }}" } },
+  includeActions("apply"),
+  {
+    name: "Verify the step", "ansible.builtin.command": { cmd: CHECKS_CMD }, vars: { sitegen_check_lines: "{{ sitegen_step.checks }}" },
+    changed_when: false, when: "not ansible_check_mode",
+  },
+];
+
+/** tasks/undo.yml: the inverse of a step; a failure is recorded and the older inverses still run (as rollback.sh does). */
+const undoFile = (): Task[] => [{
+  name: "Undo the step (its inverse, as rollback.sh runs it)",
+  block: [{ name: "Undo runs every command of the inverse", "ansible.builtin.set_fact": { sitegen_needed: true } }, includeActions("inverse")],
+  rescue: [{
+    name: "Record that undoing the step failed (the older steps are still undone)",
+    "ansible.builtin.set_fact": { sitegen_undo_failed: "{{ (sitegen_undo_failed | default([])) + [sitegen_n] }}" },
+  }],
+}];
+
+const verifyTask = (): Task => ({
+  name: "Verify the host (verify.sh: every check of the plan, read-only)",
+  "ansible.builtin.command": { argv: ["bash", "{{ sitegen_stage.path }}/verify.sh"] },
+  changed_when: false, when: "not ansible_check_mode", tags: ["verify"],
+});
+
+const auditRanTask = (): Task => ({
+  name: "Require a passing audit on this host in this run (do not skip the audit tag)",
+  "ansible.builtin.assert": {
+    that: "sitegen_audit_passed | default(false)",
+    fail_msg: "the audit did not run on {{ inventory_hostname }} in this run: run it, do not skip it",
+  },
+  tags: CHANGING,
+});
+
+const FAILED_MSG = "{{ sitegen_failed }} failed on {{ inventory_hostname }}; the steps started in this run were undone, newest first."
+  + " Fix the cause, regenerate, review, and approve again.";
+
+/** tasks/apply.yml: every step of the host with checkpoint rollback, then verify.sh. */
+function applyFile(): Task[] {
+  const rescue: Task[] = [
+    {
+      name: "Remember which step and task failed (undoing may fail tasks of its own)",
+      "ansible.builtin.set_fact": {
+        sitegen_apply_failed: true,
+        sitegen_failed: "{{ sitegen_in_step }}({{ ansible_failed_task.name | default('a task') }}: {{ ansible_failed_result.msg | default('') }})",
+      },
+      vars: { sitegen_in_step: "{{ ('Step ' ~ sitegen_started[-1] ~ ' ') if sitegen_started | default([]) else '' }}" },
+      ...ALWAYS,
+    },
+    { ...includeSteps("undo.yml", "Undo the steps started in this run, newest first", STARTED_NEWEST_FIRST, ["always"]) },
+    { name: "Fail: the change was rolled back", "ansible.builtin.fail": { msg: FAILED_MSG }, when: "not (sitegen_hold_failure | default(false))", ...ALWAYS },
+  ];
+  const steps = CHANGING.map((p) => includeSteps("step.yml", `Apply the ${p} steps`, ofPhase(p), [p]));
+  return [staged("Run from a scratch copy of this host's scripts", [
+    auditRanTask(),
+    { name: "Apply this host's steps with checkpoint rollback, then verify", block: [...steps, verifyTask()], rescue },
+  ])];
+}
+
+/** tasks/rollback.yml: every inverse, newest first, then a check that all of them succeeded. */
+const rollbackFile = (): Task[] => [
+  ...[...CHANGING].reverse().map((p) => includeSteps("undo.yml", `Undo the ${p} steps, newest first`, ofPhase(p, " | reverse"), [p])),
+  {
+    name: "Check that every inverse on this host succeeded",
+    "ansible.builtin.assert": {
+      that: "sitegen_undo_failed is not defined",
+      fail_msg: "rollback incomplete on {{ inventory_hostname }}: undoing step(s) {{ sitegen_undo_failed | default([]) | join(', ') }} failed (see above); finish by hand",
+      success_msg: "{{ inventory_hostname }}: every step undone",
+    },
+    ...ALWAYS,
+  },
+];
+
+/** tasks/batch.yml: after a rolling batch of nodes, a failure of any of them rolls the whole batch back. */
+const batchFile = (): Task[] => {
+  const failed = "ansible_play_batch | map('extract', hostvars) | selectattr('sitegen_apply_failed', 'defined') | map(attribute='inventory_hostname') | list";
+  return [
+    { name: "Find the nodes of this batch that failed", "ansible.builtin.set_fact": { sitegen_batch_failed: `{{ ${failed} }}` }, ...ALWAYS },
+    {
+      ...includeSteps("undo.yml", "Roll back this node too: a node of its batch failed (newest first)", STARTED_NEWEST_FIRST, ["always"]),
+      when: ["sitegen_batch_failed | length > 0", "sitegen_apply_failed is not defined"],
+    },
+    {
+      name: "Fail the batch: it was rolled back, later batches do not start",
+      "ansible.builtin.fail": {
+        msg: "batch rolled back: {{ sitegen_batch_failed | join(', ') }} failed ({{ hostvars[sitegen_batch_failed[0]].sitegen_failed }})",
+      },
+      when: "sitegen_batch_failed | length > 0", ...ALWAYS,
+    },
+  ];
+};
+
+/** The role's files (path below roles/sitegen_host/) and their task lists. */
+export function roleFiles(servesTasks: Task[], auditTasks: Task[]): Array<{ path: string; what: string; body: Task[] }> {
+  return [
+    {
+      path: "tasks/audit.yml", what: "The audit (read-only), from a scratch copy of the host's scripts.",
+      body: [staged("Run the audit from a scratch copy of this host's scripts", auditTasks)],
+    },
+    { path: "tasks/apply.yml", what: "Apply this host's steps (sitegen_steps), phase by phase, with checkpoint rollback, then verify.sh.", body: applyFile() },
+    { path: "tasks/step.yml", what: "One step (sitegen_step): probe, apply what is missing, verify.", body: stepFile() },
+    { path: "tasks/undo.yml", what: "The inverse of one step (sitegen_step).", body: undoFile() },
+    { path: "tasks/rollback.yml", what: "Every inverse of this host, newest first.", body: rollbackFile() },
+    { path: "tasks/batch.yml", what: "Rolling batches: a failed node rolls its whole batch back.", body: batchFile() },
+    {
+      path: "tasks/serves.yml", what: "The gate before nodes change: the router serves (sitegen_serves).",
+      body: [staged("Check from a scratch copy of this host's scripts", servesTasks)],
+    },
+    { path: "tasks/verify.yml", what: "verify.sh: every check of the plan, read-only.", body: [staged("Verify from a scratch copy of this host's scripts", [verifyTask()])] },
+    ...Object.entries(ACTION_FILES).map(([kind, body]) => ({
+      path: `tasks/action-${kind}.yml`, what: `One action of kind ${kind} (sitegen_action).`, body: body(),
+    })),
+    { path: "handlers/main.yml", what: "Unit operations that run because the files before them changed.", body: handlers() },
+  ];
+}

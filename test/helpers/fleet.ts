@@ -1,0 +1,99 @@
+// Simulated hosts that Ansible reaches over ssh, as it reaches a real site: each host is a network
+// namespace with its own mount namespace (a private /run, and /etc as an overlay whose changes live
+// there), running its own sshd bound to the host's management address inside the test topology. The
+// controller is one more namespace on the management segment; ansible-playbook runs there with a
+// per-run key, default forks, ssh multiplexing and pipelining. sshd comes from .tools/openssh
+// (scripts/install-tools.sh unpacks it: installing the package would start one on this machine).
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { shWords } from "../../src/render/shell-quote.js";
+import { ROOT } from "./gen.js";
+import { run } from "./tools.js";
+import type { HostSpec, Topology } from "./vrouter-topology.js";
+
+export const SSHD = join(ROOT, ".tools/openssh/usr/sbin/sshd");
+
+export function requireSshd(): void {
+  if (!existsSync(SSHD)) throw new Error(`${SSHD} is missing: run 'bash scripts/install-tools.sh' (it unpacks openssh-server there)`);
+}
+
+export interface Recap { ok: number; changed: number; unreachable: number; failed: number; skipped: number; rescued: number; ignored: number }
+export interface FleetRun { code: number; stdout: string; stderr: string; seconds: number; recaps: Record<string, Recap> }
+
+/** Every PLAY RECAP line, by host. */
+export function recaps(stdout: string): Record<string, Recap> {
+  const out: Record<string, Recap> = {};
+  const re = /^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)\s+rescued=(\d+)\s+ignored=(\d+)/gm;
+  for (const m of stdout.matchAll(re)) {
+    const [ok, changed, unreachable, failed, skipped, rescued, ignored] = m.slice(2).map(Number) as number[];
+    out[m[1]!] = { ok: ok!, changed: changed!, unreachable: unreachable!, failed: failed!, skipped: skipped!, rescued: rescued!, ignored: ignored! };
+  }
+  return out;
+}
+
+export class Fleet {
+  readonly hosts: string[] = [];
+  private readonly dir: string;
+
+  constructor(readonly topo: Topology, readonly tmp: string) {
+    this.dir = join(tmp, "ssh");
+    mkdirSync(join(this.dir, "cp"), { recursive: true });
+    for (const k of ["client", "host"]) {
+      const r = run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `sitegen-test-${k}`, "-f", join(this.dir, k)]);
+      if (r.code !== 0) throw new Error(`ssh-keygen: ${r.stderr}`);
+    }
+    run("cp", [join(this.dir, "client.pub"), join(this.dir, "authorized_keys")]);
+  }
+
+  /** The controller: a namespace on segment with address/prefix, where ansible-playbook runs. */
+  controller(address: string, prefix: number, segment: "mgmt" | "pub" = "mgmt"): void {
+    this.topo.leaf("ctl", "eth0", segment);
+    this.topo.must("ctl", `ip addr add ${address}/${prefix} dev eth0`);
+  }
+
+  /** A host with a private /etc and its sshd listening on address:22 only; binDir goes first in its sessions' PATH. */
+  async host(spec: HostSpec, address: string, binDir?: string): Promise<void> {
+    await this.topo.host(spec, { privateEtc: true });
+    const scratch = join(this.tmp, `scratch-${spec.name}`);
+    mkdirSync(scratch, { recursive: true });
+    const conf = join(this.dir, `sshd-${spec.name}.conf`);
+    writeFileSync(conf, [
+      `ListenAddress ${address}:22`, `HostKey ${join(this.dir, "host")}`, `AuthorizedKeysFile ${join(this.dir, "authorized_keys")}`,
+      "PermitRootLogin prohibit-password", "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no",
+      "StrictModes no", "PidFile none", "MaxStartups 100", "MaxSessions 100", "LogLevel ERROR",
+      `SetEnv TMPDIR=${scratch}${binDir ? ` PATH=${binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin` : ""}`, "",
+    ].join("\n"));
+    this.topo.start(spec.name, [SSHD, "-D", "-e", "-f", conf], join(this.tmp, `sshd-${spec.name}.log`));
+    this.hosts.push(spec.name);
+  }
+
+  /** Waits until every sshd accepts a connection from the controller (bounded: 10 s a host). */
+  waitReady(addresses: string[]): void {
+    for (const a of addresses) {
+      const r = this.topo.sh("ctl", `for i in $(seq 1 50); do timeout 1 bash -c '</dev/tcp/${a}/22' 2>/dev/null && exit 0; sleep 0.2; done; exit 1`, 15_000);
+      if (r.code !== 0) throw new Error(`sshd on ${a} did not answer`);
+    }
+  }
+
+  /** ansible-playbook on the controller over ssh; the scratch folders must be empty afterwards. */
+  play(outSite: string, book: string, args: string[] = [], timeoutMs = 900_000): FleetRun {
+    const env = [
+      "ANSIBLE_NOCOLOR=1", "ANSIBLE_RETRY_FILES_ENABLED=0", "ANSIBLE_HOST_KEY_CHECKING=0", "ANSIBLE_PIPELINING=1",
+      "ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3", "ANSIBLE_REMOTE_USER=root", `ANSIBLE_PRIVATE_KEY_FILE=${join(this.dir, "client")}`,
+      `ANSIBLE_SSH_CONTROL_PATH_DIR=${join(this.dir, "cp")}`, "ANSIBLE_SSH_TRANSFER_METHOD=piped",
+      "ANSIBLE_SSH_ARGS=-o ControlMaster=auto -o ControlPersist=30s -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o LogLevel=ERROR",
+      `ANSIBLE_LOCAL_TEMP=${join(this.tmp, "ansible-local")}`, `ANSIBLE_REMOTE_TEMP=${join(this.tmp, "ansible-remote")}`,
+      // follow a long run as it goes: tail -f <tmp>/ansible.log
+      `ANSIBLE_LOG_PATH=${join(this.tmp, "ansible.log")}`,
+    ];
+    const argv = ["env", ...env, "ansible-playbook", "-i", join(outSite, "ansible/inventory.yml"), join(outSite, "ansible", book), ...args];
+    const t0 = performance.now();
+    const r = this.topo.sh("ctl", shWords(argv), timeoutMs);
+    const seconds = (performance.now() - t0) / 1000;
+    for (const h of this.hosts) {
+      const left = readdirSync(join(this.tmp, `scratch-${h}`));
+      if (left.length) throw new Error(`scratch left behind on ${h}: ${left.join(", ")}\n${r.stdout}`);
+    }
+    return { ...r, seconds, recaps: recaps(r.stdout) };
+  }
+}
