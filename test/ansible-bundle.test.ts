@@ -5,9 +5,12 @@ import { applyPlaybook, rollbackPlaybook, tiers } from "../src/bundles/ansible-p
 import { compile } from "../src/compile.js";
 import { cmd, daemonReload, probe, unitOp, type Action } from "../src/plan/actions.js";
 import type { Artifact } from "../src/plan/types.js";
-import { readFileSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { servesVerdict } from "../src/bundles/ansible-serves.js";
 import { ROOT } from "./helpers/gen.js";
+import { run } from "./helpers/tools.js";
+import { tempDir } from "./helpers/tree.js";
 
 const scope = (files: Artifact[] = []) => ({ host: "h1", base: "step1_apply", files });
 
@@ -70,5 +73,32 @@ describe("plays ordered across the site's tiers", () => {
     expect(plays[3]).toMatchObject({ serial: [1, "25%"], max_fail_percentage: 0 });
     expect(plays[2]).toMatchObject({ any_errors_fatal: true });
     expect(rollbackPlaybook(site).map((p) => p.hosts)).toEqual(["site_fuel_env", "site_fuel_env_nodes", "site_fuel_env_routers"]);
+  });
+});
+
+describe("the serving gate", () => {
+  it("ends the run when any host of the gate failed, even inside a block (any_errors_fatal does not there)", () => {
+    const [t] = servesVerdict();
+    expect(t).toMatchObject({ "ansible.builtin.assert": { that: "sitegen_gate_failed | length == 0" } });
+    expect(t!.vars).toEqual({ sitegen_gate_failed: "{{ ansible_play_hosts_all | difference(ansible_play_hosts) }}" });
+    const serves = readFileSync(join(ROOT, "out/fuel-env/ansible/roles/sitegen_host/tasks/serves.yml"), "utf8");
+    expect(serves.trimEnd().endsWith("sitegen_gate_failed: \"{{ ansible_play_hosts_all | difference(ansible_play_hosts) }}\"")).toBe(true);
+  });
+
+  it("checks.sh runs the gate's checks beside a lib.sh that lacks them (a member's lib.sh holds only what its plan calls)", () => {
+    const dir = tempDir("checks-sh");
+    try {
+      copyFileSync(join(ROOT, "out/fuel-env/ansible/checks.sh"), join(dir, "checks.sh"));
+      copyFileSync(join(ROOT, "out/fuel-env/hosts/ctrl1/lib.sh"), join(dir, "lib.sh"));
+      expect(readFileSync(join(dir, "lib.sh"), "utf8")).not.toContain("check_ns_reachable()");
+      // loopback only; a namespace that does not exist fails the check instead of a missing function
+      const r = run("bash", [join(dir, "checks.sh"), "check_reachable", "127.0.0.1", "--", "check_ns_reachable", "sitegen-no-such-ns", "127.0.0.1"]);
+      expect(r.code).toBe(1);
+      expect(r.stdout + r.stderr).toContain("127.0.0.1 answers ping");
+      expect(r.stdout + r.stderr).toContain("127.0.0.1 does not answer ping from sitegen-no-such-ns");
+      expect(r.stderr).not.toContain("command not found");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -167,7 +167,7 @@ const batchFile = (): Task[] => {
 };
 
 /** The role's files (path below roles/sitegen_host/) and their task lists. */
-export function roleFiles(servesTasks: Task[], auditTasks: Task[]): Array<{ path: string; what: string; body: Task[] }> {
+export function roleFiles(serves: { tasks: Task[]; after: Task[] }, auditTasks: Task[]): Array<{ path: string; what: string; body: Task[] }> {
   return [
     {
       path: "tasks/audit.yml", what: "The audit (read-only), from a scratch copy of the host's scripts.",
@@ -180,7 +180,7 @@ export function roleFiles(servesTasks: Task[], auditTasks: Task[]): Array<{ path
     { path: "tasks/batch.yml", what: "Rolling batches: a failed node rolls its whole batch back.", body: batchFile() },
     {
       path: "tasks/serves.yml", what: "The gate before nodes change: the router serves (sitegen_serves).",
-      body: [staged("Check from a scratch copy of this host's scripts", servesTasks)],
+      body: [staged("Check from a scratch copy of this host's scripts", serves.tasks), ...serves.after],
     },
     { path: "tasks/verify.yml", what: "verify.sh: every check of the plan, read-only.", body: [staged("Verify from a scratch copy of this host's scripts", [verifyTask()])] },
     ...Object.entries(ACTION_FILES).map(([kind, body]) => ({

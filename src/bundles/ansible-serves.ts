@@ -49,3 +49,16 @@ export const servesTasks = (): Task[] => [
   ask("dns"),
   ask("ntp"),
 ];
+
+/**
+ * After the staged block: every host of the gate passed it. Needed because a host that fails inside a block with
+ * `always` only leaves the play (any_errors_fatal does not end it there), so the nodes' play would still start.
+ */
+export const servesVerdict = (): Task[] => [{
+  name: "Check that every host of this gate passed it (else no node changes)",
+  "ansible.builtin.assert": {
+    that: "sitegen_gate_failed | length == 0",
+    fail_msg: "the routers do not serve: the gate failed on {{ sitegen_gate_failed | join(', ') }}; nodes do not change",
+  },
+  vars: { sitegen_gate_failed: "{{ ansible_play_hosts_all | difference(ansible_play_hosts) }}" },
+}];

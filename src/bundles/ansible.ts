@@ -14,7 +14,7 @@ import type { Site } from "../resolve/site.js";
 import { stepsData } from "./ansible-data.js";
 import { applyPlaybook, auditTasks, groupName, rollbackPlaybook, tierGroup, tiers } from "./ansible-plays.js";
 import { roleFiles } from "./ansible-role.js";
-import { servesData, servesTasks } from "./ansible-serves.js";
+import { servesData, servesTasks, servesVerdict } from "./ansible-serves.js";
 
 const DIR = "ansible";
 const ROLE = "roles/sitegen_host";
@@ -70,7 +70,7 @@ export function ansibleFiles(site: Site, plan: Plan): Artifact[] {
     ], inventory(site)),
     yamlFile(site, "vars.yml", ["Shared by the plays. The approval token is the sha256 of manifest.json (which is not in the manifest)."], { sitegen_site: site.name, ...VARS }),
     ...playbooks(site, plan),
-    ...roleFiles(servesTasks(), auditTasks())
+    ...roleFiles({ tasks: servesTasks(), after: servesVerdict() }, auditTasks())
       .map((f) => yamlFile(site, `${ROLE}/${f.path}`, [`${f.what} The same for every host: its data is host_vars/<host>.yml.`], f.body)),
     { path: `${DIR}/${ROLE}/files/serves.py`, content: render("ansible/serves.py", { header }), mode: 0o755 },
     { path: `${DIR}/checks.sh`, content: render("ansible/checks.sh", { header }), mode: 0o755 },
