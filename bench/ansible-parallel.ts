@@ -2,18 +2,18 @@
 // macvlan gateway leg, a sysctl.d drop-in and sysctl -w, with the audit, the approval and verify)
 // over 3, 10 (and 30) simulated hosts reached over ssh (test/helpers/fleet.ts), with the default forks.
 // Every host shares the role's task files, so each task runs on up to five hosts at once: the wall
-// time must grow well below the host count. bench/run.mjs runs this file with SITEGEN_FLEET_REPORT
-// set and prints the figures; SITEGEN_FLEET_SIZES overrides the sizes (comma-separated).
+// time must grow well below the host count. Not part of `npm test` (minutes per size): bench/run.mjs
+// --ansible runs this file (bench/vitest.config.ts) with SITEGEN_FLEET_REPORT set and prints the figures;
+// SITEGEN_FLEET_SIZES overrides the sizes (comma-separated; 3,10,30 from the bench, 3,10 alone).
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { token, writeConvergeSite } from "./ansible-helpers.js";
-import { Fleet, requireSshd } from "./helpers/fleet.js";
-import { requireRootNetns, requireTool } from "./helpers/tools.js";
-import { tempDir } from "./helpers/tree.js";
-import { Topology } from "./helpers/vrouter-topology.js";
+import { token, writeConvergeSite } from "../test/ansible-helpers.js";
+import { Fleet, requireSshd } from "../test/helpers/fleet.js";
+import { requireRootNetns, requireTool } from "../test/helpers/tools.js";
+import { tempDir } from "../test/helpers/tree.js";
+import { Topology } from "../test/helpers/vrouter-topology.js";
 
-// The suite runs 3 and 10 (about 8 minutes under load); bench/run.mjs --ansible runs 3, 10 and 30.
 const SIZES = (process.env.SITEGEN_FLEET_SIZES ?? "3,10").split(",").map(Number);
 const results: Array<{ hosts: number; seconds: number; per_host_s: number }> = [];
 const tmp = tempDir("ansible-parallel");

@@ -1,7 +1,8 @@
 // Benchmark: whole `gen` processes, several runs each, medians printed. Run after `npm run build`:
-//   node bench/run.mjs [--runs N] [--ansible [SIZES]]
+//   node bench/run.mjs [--runs N] [--ansible [SIZES]] [--ansible-only [SIZES]]
 // --ansible (as root, with .tools/openssh from scripts/install-tools.sh): the same approved play over
-// 3, 10 and 30 simulated hosts reached over ssh (test/ansible-parallel.test.ts), wall time each.
+// 3, 10 and 30 simulated hosts reached over ssh (bench/ansible-parallel.ts), wall time each;
+// --ansible-only skips the gen figures.
 // Targets on the 2-core dev machine: cold jumphost <= `netplan generate` for one bridge + VLAN
 // (about 0.15 s); the 2,000-host / 4,000-gateway site under about 2.2 s and 300 MB; linear growth.
 import { spawnSync } from "node:child_process";
@@ -33,48 +34,51 @@ function time(label, args, env = {}, okStatus = 0) {
   return { label, median_s: Number(median(secs).toFixed(3)), min_s: Number(Math.min(...secs).toFixed(3)), maxrss_mb: rss.length ? Number(Math.max(...rss).toFixed(0)) : undefined };
 }
 
-const results = [];
-results.push(time("node -e 0", [process.execPath, "-e", "0"]));
-results.push(time("gen jumphost (cold)", [process.execPath, cli, "--site", "jumphost", "--out", "{out}", "-q"]));
+const ansibleOnly = process.argv.indexOf("--ansible-only");
+if (ansibleOnly < 0) {
+  const results = [];
+  results.push(time("node -e 0", [process.execPath, "-e", "0"]));
+  results.push(time("gen jumphost (cold)", [process.execPath, cli, "--site", "jumphost", "--out", "{out}", "-q"]));
 
-const netplanRoot = join(tmp, "netplan");
-mkdirSync(join(netplanRoot, "etc/netplan"), { recursive: true });
-writeFileSync(join(netplanRoot, "etc/netplan/01.yaml"), "network:\n  version: 2\n  bridges: { virbr1: {} }\n  vlans: { virbr1.104: { id: 104, link: virbr1, addresses: [10.12.8.1/22] } }\n", { mode: 0o600 });
-if (spawnSync("sh", ["-c", "command -v netplan"]).status === 0) {
-  results.push(time("netplan generate (1 bridge + VLAN)", ["netplan", "generate", "--root-dir", netplanRoot]));
-}
+  const netplanRoot = join(tmp, "netplan");
+  mkdirSync(join(netplanRoot, "etc/netplan"), { recursive: true });
+  writeFileSync(join(netplanRoot, "etc/netplan/01.yaml"), "network:\n  version: 2\n  bridges: { virbr1: {} }\n  vlans: { virbr1.104: { id: 104, link: virbr1, addresses: [10.12.8.1/22] } }\n", { mode: 0o600 });
+  if (spawnSync("sh", ["-c", "command -v netplan"]).status === 0) {
+    results.push(time("netplan generate (1 bridge + VLAN)", ["netplan", "generate", "--root-dir", netplanRoot]));
+  }
 
-const inv = join(tmp, "inventories");
-mkdirSync(inv);
-for (const hosts of [500, 1000, 2000]) {
-  writeFileSync(join(inv, `synth${hosts}.yaml`), syntheticSite(`synth${hosts}`, hosts));
-  const r = time(`gen synthetic ${hosts} hosts / ${2 * hosts} gateways`, [process.execPath, cli, "--site", `synth${hosts}`, "--inventory", inv, "--out", "{out}", "-q"]);
-  results.push({ ...r, ms_per_host: Number(((r.median_s * 1000) / hosts).toFixed(3)) });
-}
-// The same 2,000-host site without writing (--check against an empty folder: compile and compare
-// only), to separate compute from this disk's cost of creating ~18,000 files.
-const c = time("gen synthetic 2000 hosts, compile only (--check, no writes)", [process.execPath, cli, "--site", "synth2000", "--inventory", inv, "--out", "{out}", "--check"], {}, 1);
-results.push(c);
-// netplan's own generator on the same 2,000 bridges and 4,000 VLANs, writing its 12,000 networkd files.
-if (spawnSync("sh", ["-c", "command -v netplan"]).status === 0) {
-  const big = join(tmp, "netplan-big");
-  mkdirSync(join(big, "etc/netplan"), { recursive: true });
-  const lines = ["network:", "  version: 2", "  bridges:"];
-  for (let i = 0; i < 2000; i++) lines.push(`    br${i}: {}`);
-  lines.push("  vlans:");
-  for (let i = 0; i < 4000; i++) lines.push(`    br${i >> 1}.${100 + (i & 1)}: { id: ${100 + (i & 1)}, link: br${i >> 1}, addresses: [10.${i >> 8}.${i & 255}.1/24] }`);
-  writeFileSync(join(big, "etc/netplan/01.yaml"), `${lines.join("\n")}\n`, { mode: 0o600 });
-  results.push(time("netplan generate (2,000 bridges + 4,000 VLANs)", ["sh", "-c", `rm -rf ${big}/run && netplan generate --root-dir ${big}`]));
+  const inv = join(tmp, "inventories");
+  mkdirSync(inv);
+  for (const hosts of [500, 1000, 2000]) {
+    writeFileSync(join(inv, `synth${hosts}.yaml`), syntheticSite(`synth${hosts}`, hosts));
+    const r = time(`gen synthetic ${hosts} hosts / ${2 * hosts} gateways`, [process.execPath, cli, "--site", `synth${hosts}`, "--inventory", inv, "--out", "{out}", "-q"]);
+    results.push({ ...r, ms_per_host: Number(((r.median_s * 1000) / hosts).toFixed(3)) });
+  }
+  // The same 2,000-host site without writing (--check against an empty folder: compile and compare
+  // only), to separate compute from this disk's cost of creating ~18,000 files.
+  const c = time("gen synthetic 2000 hosts, compile only (--check, no writes)", [process.execPath, cli, "--site", "synth2000", "--inventory", inv, "--out", "{out}", "--check"], {}, 1);
+  results.push(c);
+  // netplan's own generator on the same 2,000 bridges and 4,000 VLANs, writing its 12,000 networkd files.
+  if (spawnSync("sh", ["-c", "command -v netplan"]).status === 0) {
+    const big = join(tmp, "netplan-big");
+    mkdirSync(join(big, "etc/netplan"), { recursive: true });
+    const lines = ["network:", "  version: 2", "  bridges:"];
+    for (let i = 0; i < 2000; i++) lines.push(`    br${i}: {}`);
+    lines.push("  vlans:");
+    for (let i = 0; i < 4000; i++) lines.push(`    br${i >> 1}.${100 + (i & 1)}: { id: ${100 + (i & 1)}, link: br${i >> 1}, addresses: [10.${i >> 8}.${i & 255}.1/24] }`);
+    writeFileSync(join(big, "etc/netplan/01.yaml"), `${lines.join("\n")}\n`, { mode: 0o600 });
+    results.push(time("netplan generate (2,000 bridges + 4,000 VLANs)", ["sh", "-c", `rm -rf ${big}/run && netplan generate --root-dir ${big}`]));
+  }
+  console.log(`runs per figure: ${RUNS}`);
+  console.table(results);
 }
 rmSync(tmp, { recursive: true, force: true });
-console.log(`runs per figure: ${RUNS}`);
-console.table(results);
 
-const ansibleArg = process.argv.indexOf("--ansible");
+const ansibleArg = ansibleOnly > 0 ? ansibleOnly : process.argv.indexOf("--ansible");
 if (ansibleArg > 0) {
   const sizes = process.argv[ansibleArg + 1]?.match(/^[\d,]+$/) ? process.argv[ansibleArg + 1] : "3,10,30";
   const report = join(tmpdir(), `sitegen-bench-fleet-${process.pid}.json`);
-  const r = spawnSync("npx", ["vitest", "run", "test/ansible-parallel.test.ts"], {
+  const r = spawnSync("npx", ["vitest", "run", "--config", "bench/vitest.config.ts"], {
     cwd: root, stdio: "inherit", env: { ...process.env, SITEGEN_FLEET_SIZES: sizes, SITEGEN_FLEET_REPORT: report },
   });
   if (r.status !== 0) throw new Error("the Ansible parallelism run failed (see above)");
