@@ -1,8 +1,10 @@
 // Disruption classes (src/plan/disruption.ts): read from typed actions, worst action wins.
 import { describe, expect, it } from "vitest";
+import { compile } from "../src/compile.js";
 import { cmd, netplan, unitOp, type Action } from "../src/plan/actions.js";
 import { actionDisruption, recommendedWindow, stepDisruption, type DisruptionContext } from "../src/plan/disruption.js";
 import type { Step } from "../src/plan/types.js";
+import { fuelEnvText } from "./helpers/variant.js";
 
 const ctx: DisruptionContext = { vips: new Set(["192.168.0.2"]), mgmtLinks: new Map([["h", new Set(["br-mgmt"])]]) };
 const cls = (a: Action) => actionDisruption(a, "h", ctx).cls;
@@ -28,6 +30,19 @@ describe("disruption classes", () => {
     expect(cls(cmd(["ip", "netns", "del", "vr"]))).toBe("link");
     // an unknown program is assumed to interrupt something
     expect(cls(cmd(["frobnicate"]))).toBe("link");
+    // a program sitegen ships states what it does
+    expect(cls(cmd(["python3", "takeover.py", "take-live"], { disrupts: { cls: "session", why: "default route" } }))).toBe("session");
+  });
+
+  it("a live node takeover can cut the node's session, applied and given back (REVIEW.md recommends a confirm window)", () => {
+    const text = fuelEnvText().replace(/(- name: cmp1[\s\S]*?owner: )netplan/, "$1unmanaged");
+    const r = compile(text, "inventories/fuel-env.yaml", { site: "fuel-env", source: "inventories/fuel-env.yaml" });
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    const plan = r.build.plan;
+    const node = plan.steps.find((s) => s.host === "cmp1" && s.phase === "nodes")!;
+    const d = stepDisruption(node, ctx);
+    expect(d.apply.cls).toBe("session");
+    expect(d.inverse.cls).toBe("session");
   });
 
   it("a step is as disruptive as its worst action, applied and undone separately", () => {

@@ -100,7 +100,10 @@ describe("node takeover where the bridge is not netplan's (live)", () => {
       expect(run("ip", ["netns", "add", ns]).code).toBe(0);
       const setup = inNs(["ip link add br-mgmt type bridge", "ip link add eth1 type veth peer name eth1p", "ip link set eth1 master br-mgmt",
         "ip link set eth1 up", "ip link set eth1p up", "ip link set br-mgmt up", "ip addr add 192.168.0.21/24 dev br-mgmt",
-        "ip route add default via 192.168.0.1 dev br-mgmt proto static", "ip route add default via 192.168.0.254 dev br-mgmt metric 300"].join(" && "));
+        "ip route add default via 192.168.0.1 dev br-mgmt proto static", "ip route add default via 192.168.0.254 dev br-mgmt metric 300",
+        // a default on another link through a gateway outside every subnet here (a /32 host, as clouds give): given back onlink
+        "ip link add up0 type veth peer name up0p", "ip link set up0 up", "ip link set up0p up", "ip addr add 10.0.2.15/32 dev up0",
+        "ip route add default via 10.0.2.2 dev up0 onlink metric 500"].join(" && "));
       expect(setup.stderr).toBe("");
       const before = routes();
       const audit = inNs(`bash ${host}/audit.sh`);

@@ -12,6 +12,6 @@ export interface Bundle { name: string; render(site: Site, plan: Plan): Artifact
 export const BUNDLES: readonly Bundle[] = [
   { name: "shell", render: (site, plan) => { const forHost = byHost(plan); return site.hosts.flatMap((h) => hostScripts(site, forHost(h.name), h.name)); } },
   { name: "drift", render: driftScripts },
-  { name: "review", render: (site, plan) => [review(site, plan)] },
+  { name: "review", render: review },
   { name: "ansible", render: ansibleFiles },
 ];

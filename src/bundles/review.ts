@@ -1,43 +1,24 @@
 // REVIEW.md: the runbook, generated from the plan. The human gate reads this before anything runs.
+// A site of several hosts opens with the order across them; hosts whose runbooks differ only in their
+// names and addresses share one section (review-shape.ts), and each host's own runbook is
+// hosts/<host>/REVIEW.md. Tables too long to read in REVIEW.md move to review/, one click away.
 import { tiers } from "./ansible-plays.js";
-import { byHost, type HostPlan } from "../plan/by-host.js";
-import { GATES } from "../plan/gates.js";
-import { PHASES, type Artifact, type Phase, type Plan, type Step } from "../plan/types.js";
+import { byHost } from "../plan/by-host.js";
+import { disruptionContext } from "../plan/disruption.js";
+import type { Artifact, Plan } from "../plan/types.js";
 import { headerText } from "../render/header.js";
 import { render } from "../render/hbs.js";
-import type { Host, Site } from "../resolve/site.js";
+import type { Site } from "../resolve/site.js";
+import { hostBody } from "./review-host.js";
+import { crossHostOrder, namesText } from "./review-order.js";
+import { shapes, slotsOf, type Shape } from "./review-shape.js";
 import { vrouterTable } from "./review-vrouter.js";
-import { checkLine, plainText } from "../render/shell-lines.js";
 import { topology } from "./topology.js";
-import { confirmVm } from "./review-confirm.js";
-import { disruptionContext, type DisruptionContext } from "../plan/disruption.js";
 
-const stepVm = (s: Step) => ({
-  title: s.title, apply: s.apply.map(plainText), verify: s.verify.map(checkLine), inverse: s.inverse.map(plainText),
-});
+/** Tables longer than this move from REVIEW.md to a file of their own under review/. */
+export const TABLE_MAX_ROWS = 40;
 
-/** How REVIEW.md names each phase that has steps; the text of each is templates/review/phases/<phase>.hbs. */
-const PHASE_LABELS: Record<Exclude<Phase, "audit" | "verify">, string> = { runtime: "runtime", persist: "persistence", services: "services", nodes: "node" };
-
-/** The host's phases with steps, numbered after the audit (1); the final verify comes last. */
-function phasesVm(steps: Step[]) {
-  const names = PHASES.filter((p): p is keyof typeof PHASE_LABELS => p in PHASE_LABELS && steps.some((s) => s.phase === p));
-  return names.map((name, i) => ({ name, number: i + 2, label: PHASE_LABELS[name], steps: steps.filter((s) => s.phase === name).map(stepVm) }));
-}
-
-function hostVm(plan: HostPlan, h: Host, ctx: DisruptionContext) {
-  const steps = plan.steps;
-  const phases = phasesVm(steps);
-  const gates = plan.gates.map((g) => ({ id: g.id, title: g.title, stops: GATES[g.kind].stops }));
-  return {
-    name: h.name, management: h.management, gates,
-    decisions: plan.decisions,
-    phases, verifyNumber: phases.length + 2,
-    checks: plan.checks.map((c) => ({ title: c.title, line: checkLine(c) })),
-    notes: plan.notes.map((t) => t.text), tests: plan.tests.map((t) => t.text), hasSteps: steps.length > 0,
-    confirm: confirmVm(steps, ctx),
-  };
-}
+const md = (path: string, content: string): Artifact => ({ path, content, mode: 0o644 });
 
 /** What auto received; "new" is what the lock's latest generation added, i.e. what this gen allocated. */
 function allocationsVm(site: Site) {
@@ -52,26 +33,59 @@ function allocationsVm(site: Site) {
 /** The cross-host order of ansible/apply.yml (src/bundles/ansible-plays.ts), host names by tier. */
 function rollout(site: Site): { all: string; first: string; nodes: string } {
   const t = tiers(site);
-  return { all: site.hosts.map((h) => h.name).join(", "), first: [...t.gateways, ...t.routers].join(", "), nodes: t.nodes.join(", ") };
+  return { all: namesText(site.hosts.map((h) => h.name)), first: namesText([...t.gateways, ...t.routers]), nodes: namesText(t.nodes) };
 }
 
-export function review(site: Site, plan: Plan): Artifact {
+const networksVm = (site: Site) => site.networks.map((n) => ({
+  ...n, vlanText: n.vlan === undefined ? "untagged" : String(n.vlan),
+  cidrText: [n.cidr, ...(n.v6 ? [n.v6.cidr] : [])].join(", "),
+  gatewayText: n.gateway ? `${[n.gateway.address, ...(n.gateway.address6 ? [n.gateway.address6] : [])].join(", ")} (${n.gateway.on === "router"
+    ? `router: ${n.gateway.router}` : `${n.gateway.on} ${n.gateway.host}`})` : "none",
+  rangesText: n.ranges.map((r) => `${r.name} ${r.from}-${r.to}${r.purpose ? ` (${r.purpose})` : ""}`).join("; ") || "-",
+  staticsText: n.statics.map((s) => `${s.name} ${s.address}`).join("; ") || "-",
+}));
+
+/** One section per shape; a long host table goes to review/hosts-like-<first>.md. */
+function shapeVm(s: Shape, site: Site, bodies: Map<string, string>, multi: boolean) {
+  const first = s.hosts[0]!;
+  const management = site.hosts.find((h) => h.name === first)!.management;
+  const tableFile = s.rows.length > TABLE_MAX_ROWS ? `review/hosts-like-${first}.md` : "";
+  return {
+    ...s, single: s.hosts.length === 1, file: multi, first, management, count: s.hosts.length, hostsText: namesText(s.hosts), tableFile,
+    body: bodies.get(first)!,
+  };
+}
+
+/** Each host's own runbook, for a site of several hosts (one host's is REVIEW.md itself). */
+function hostFiles(site: Site, bodies: Map<string, string>): Artifact[] {
+  if (site.hosts.length < 2) return [];
+  const common = { header: headerText(site), site: site.name, decision: site.decision ?? "" };
+  return site.hosts.map((h) => md(`hosts/${h.name}/REVIEW.md`, render("review/host-file", { ...common, ...h, body: bodies.get(h.name)! })));
+}
+
+export function review(site: Site, plan: Plan): Artifact[] {
   const forHost = byHost(plan);
   const ctx = disruptionContext(site);
+  const order = crossHostOrder(site);
+  const multi = site.hosts.length > 1;
+  const byName = new Map(site.hosts.map((h) => [h.name, h]));
+  const bodies = new Map(order.hosts.map((n) => [n, hostBody(forHost(n), ctx)]));
+  const groups = shapes(order.hosts.map((n) => ({ host: n, slots: slotsOf(site, byName.get(n)!), text: bodies.get(n)! })));
+  const shapeVms = groups.map((s) => shapeVm(s, site, bodies, multi));
+  const networks = networksVm(site);
+  const header = headerText(site);
+  const side = (path: string, title: string, vm: object) => md(path, render("review/side-file", { header, site: site.name, title, shape: false, ...vm }));
   const vm = {
-    header: headerText(site), site: site.name, decision: site.decision ?? "", description: site.description ?? "",
-    networks: site.networks.map((n) => ({
-      ...n, vlanText: n.vlan === undefined ? "untagged" : String(n.vlan),
-      cidrText: [n.cidr, ...(n.v6 ? [n.v6.cidr] : [])].join(", "),
-      gatewayText: n.gateway ? `${[n.gateway.address, ...(n.gateway.address6 ? [n.gateway.address6] : [])].join(", ")} (${n.gateway.on === "router" ? `router: ${n.gateway.router}` : `${n.gateway.on} ${n.gateway.host}`})` : "none",
-      rangesText: n.ranges.map((r) => `${r.name} ${r.from}-${r.to}${r.purpose ? ` (${r.purpose})` : ""}`).join("; ") || "-",
-      staticsText: n.statics.map((s) => `${s.name} ${s.address}`).join("; ") || "-",
-    })),
-    allocations: allocationsVm(site),
-    rollout: rollout(site),
+    header, site: site.name, decision: site.decision ?? "", description: site.description ?? "",
+    order: multi ? order : false, networks, networksFile: networks.length > TABLE_MAX_ROWS ? "review/networks.md" : "",
+    allocations: allocationsVm(site), rollout: rollout(site), anySteps: plan.steps.length > 0, stateHost: multi ? "<host>" : site.hosts[0]?.name ?? "",
     vrouters: vrouterTable(site), staticVips: site.vrouters.some((v) => !v.ha), sections: plan.sections,
-    hosts: site.hosts.map((h) => hostVm(forHost(h.name), h, ctx)),
-    warnings: site.warnings, topology: topology(site),
+    shapes: shapeVms, warnings: site.warnings, topology: topology(site),
   };
-  return { path: "REVIEW.md", content: render("review/REVIEW.md", vm), mode: 0o644 };
+  return [
+    md("REVIEW.md", render("review/REVIEW.md", vm)),
+    ...(vm.networksFile ? [side(vm.networksFile, "networks", { networks })] : []),
+    ...shapeVms.filter((s) => s.tableFile).map((s) => side(s.tableFile, `hosts like ${s.first}`, { shape: s })),
+    ...hostFiles(site, bodies),
+  ];
 }

@@ -5,6 +5,8 @@
 // Install, Remove and Secret always act there; a Cmd's word does only when it is a Path; Unit and
 // Netplan act on the live service manager and netplan, which have no root of their own.
 
+import type { Rated } from "./disruption.js";
+
 /** File modes sitegen installs with. Files in out/ are 0644 or 0755 only: git keeps no other mode. */
 export type FileMode = 0o644 | 0o600 | 0o755;
 export type GitMode = 0o644 | 0o755;
@@ -20,8 +22,12 @@ export const plainWords = (argv: Word[]): string[] => argv.map((w) => (isPath(w)
 /** A read-only question whose answer guards an action: a command's exit status, or a unit's presence. */
 export type Probe = { kind: "cmd"; argv: string[] } | { kind: "unit-installed"; unit: string };
 
-/** A command run as argv; unless/onlyIf make running it twice safe; mayFail ignores its failure. */
-export interface Cmd { kind: "cmd"; argv: Word[]; unless?: Probe; onlyIf?: Probe; mayFail?: boolean }
+/**
+ * A command run as argv; unless/onlyIf make running it twice safe; mayFail ignores its failure.
+ * `disrupts` states what a program sitegen ships does to the live host, which the classifier
+ * (plan/disruption.ts) cannot read from its words.
+ */
+export interface Cmd { kind: "cmd"; argv: Word[]; unless?: Probe; onlyIf?: Probe; mayFail?: boolean; disrupts?: Rated }
 
 export type UnitVerb = "enable" | "disable" | "restart" | "reload";
 /**

@@ -70,6 +70,7 @@ function ipDisruption(c: { ns?: string; rest: string[] }, host: string, ctx: Dis
 }
 
 function cmdDisruption(a: Cmd, host: string, ctx: DisruptionContext): Rated {
+  if (a.disrupts) return a.disrupts;
   const w = plainWords(a.argv);
   const ip = ipCommand(w);
   const inner = ip?.ns && w[1] === "netns" ? ip.rest : undefined;

@@ -12,6 +12,11 @@ hb.registerHelper("shq", (s: unknown) => shq(String(s)));
 hb.registerHelper("words", (a: unknown) => shWords(a as string[]));
 hb.registerHelper("eq", (a: unknown, b: unknown) => a === b);
 hb.registerHelper("inc", (n: unknown) => Number(n) + 1);
+// list(["a", "b", "c"]) is "a, b and c": a note about several things says it once
+hb.registerHelper("list", (a: unknown) => {
+  const xs = (a as unknown[]).map(String);
+  return xs.length < 2 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}`;
+});
 // concat(a, b, ..., options): handlebars passes its options object last
 hb.registerHelper("concat", (...args: unknown[]) => args.slice(0, -1).map(String).join(""));
 

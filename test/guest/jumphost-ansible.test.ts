@@ -7,14 +7,18 @@
 // Every Ansible task starts Python in the guest, ~3 s each under TCG (measured: a 10-task play
 // 30 s with pipelining, 53 s without), so the four plays alone take ~4-5 minutes. That is why
 // this flow does not reboot: the reboot proofs of the same unit file (persistence survives a
-// reboot; a rollback leaves a clean reboot) are in jumphost-libvirt.test.ts.
+// reboot; a rollback leaves a clean reboot) are in jumphost-libvirt.test.ts. The same boot then
+// plays a node for confirm-or-revert over ssh (confirm-flow.ts): a boot costs more than the flow.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildVariant, fuelEnvText } from "../helpers/variant.js";
+import { CMP1_SHARE, CUT_S, KEPT_S, confirmOverSsh, type ConfirmResults } from "./confirm-flow.js";
 import {
-  GUEST_TEST_TIMEOUT_MS, IMAGE_BUILD_TIMEOUT_MS, ROOT, assertCompleted, ensureImage, exec, guestAvailability, jobReport,
-  runGuest, type ExecResult, type SshContext,
+  IMAGE_BUILD_TIMEOUT_MS, ROOT, assertCompleted, ensureImage, exec, guestAvailability, jobReport,
+  runGuest, type ExecResult, type GuestRun, type SshContext,
 } from "./harness.js";
 import { LIBVIRT_SETTLE, LIBVIRT_SETUP, LIBVIRT_SITE as S } from "./site-fixtures.js";
 
@@ -33,15 +37,19 @@ function show(r: ExecResult | undefined): string {
   return r ? `exit ${r.code}\n--- stdout\n${r.stdout.split("\n").slice(-60).join("\n")}\n--- stderr\n${r.stderr}` : "did not run";
 }
 
-describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over ssh (loopback port)", () => {
-  beforeAll(() => {
-    ensureImage();
-  }, IMAGE_BUILD_TIMEOUT_MS);
+describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over ssh (loopback port), then confirm-or-revert", () => {
+  const got: Record<string, ExecResult> = {};
+  let confirm: ConfirmResults = {};
+  let run: GuestRun;
+  const tmp = mkdtempSync(join(tmpdir(), "sitegen-confirm-"));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it("approval gate, apply, changed=0 on a second run, rollback: clean", async () => {
+  beforeAll(async () => {
+    ensureImage();
     for (const f of ["apply.yml", "rollback.yml", "ansible.cfg"]) expect(existsSync(join(ANSIBLE_DIR, f)), f).toBe(true);
     const token = createHash("sha256").update(readFileSync(join(OUT, "manifest.json"))).digest("hex");
-    const got: Record<string, ExecResult> = {};
+    // cmp1 with a bridge netplan does not own: its takeover is live (confirm-flow.ts)
+    const node = buildVariant(tmp, "live", fuelEnvText().replace(/(- name: cmp1[\s\S]*?owner: )netplan/, "$1unmanaged"));
 
     const playbook = async (ctx: SshContext, inv: string, book: string, approve: boolean): Promise<ExecResult> => {
       const args = ["-i", inv, book, ...(approve ? ["-e", `approve=${token}`] : [])];
@@ -80,13 +88,14 @@ describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over s
       return inv;
     };
 
-    const run = await runGuest([
+    run = await runGuest([
       { name: "010-site", script: `${LIBVIRT_SETUP}\n${LIBVIRT_SETTLE}` },
-      { name: "020-ansible", script: "", hold: true, timeoutSec: 480 },
+      { name: "020-ansible", script: "", hold: true, timeoutSec: 840 },
     ], {
       ssh: true,
-      totalTimeoutSec: 560,
-      bootTimeoutSec: 550,
+      copy: [{ from: join(node, "hosts/cmp1"), to: CMP1_SHARE }],
+      totalTimeoutSec: 920,
+      bootTimeoutSec: 910,
       onHold: async (_job, ctx) => {
         await ctx.waitSsh();
         const share = join(ctx.keyFile, "../..");
@@ -98,9 +107,13 @@ describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over s
         got["second"] = await playbook(ctx, inv, "apply.yml", true);
         got["rollback"] = await playbook(ctx, inv, "rollback.yml", true);
         got["state-after-rollback"] = await ctx.ssh(`ip link show dev ${S.vlanDev} 2>&1; ls /etc/systemd/system/${S.unit} 2>&1; systemctl is-enabled ${S.unit} 2>&1; true`);
+        confirm = await confirmOverSsh(ctx);
       },
     });
-    process.stderr.write(`[guest] ansible flow: ${run.seconds.toFixed(1)}s over ${run.boots.length} boots\n`);
+    process.stderr.write(`[guest] ansible and confirm flows: ${run.seconds.toFixed(1)}s over ${run.boots.length} boots\n`);
+  }, IMAGE_BUILD_TIMEOUT_MS + 20 * 60_000);
+
+  it("approval gate, apply, changed=0 on a second run, rollback: clean", () => {
     assertCompleted(run);
     expect(run.boots).toHaveLength(1);
 
@@ -121,5 +134,35 @@ describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over s
     const gone = got["state-after-rollback"]?.stdout ?? "";
     expect.soft(gone, "after rollback.yml").toMatch(new RegExp(`Device "${S.vlanDev.replace(".", "\\.")}" does not exist`));
     expect.soft(gone, "after rollback.yml").toMatch(/No such file or directory/);
-  }, GUEST_TEST_TIMEOUT_MS);
+  });
+
+  it(`an apply that cuts its own ssh session is reverted by the host within ${CUT_S} s and ssh comes back; a confirmed apply stays`, () => {
+    const c = confirm;
+    expect(c.setup?.code, show(c.setup)).toBe(0);
+    expect(c.setup?.stdout).toMatch(/^default via 10\.0\.2\.2 dev \S+ onlink/m);
+    expect(c.audit?.code, show(c.audit)).toBe(0);
+    // the cut: the session running apply.sh died (ssh 255), after it had armed; ssh was down right after
+    expect(c.cutApply?.stdout ?? "", show(c.cutApply)).toMatch(new RegExp(`== armed: run \\S+ reverts in ${CUT_S} s`));
+    expect(c.cutApply?.code, show(c.cutApply)).toBe(255);
+    expect(c.downAt, "ssh answered right after the cutting apply").toBeDefined();
+    // back only through the revert: not before the window, and well before the poll gave up
+    expect(c.backAfter, "ssh never came back").toBeDefined();
+    expect(c.backAfter!).toBeGreaterThanOrEqual(CUT_S - 5);
+    expect(c.cutLog?.stdout ?? "", show(c.cutLog)).toMatch(/window expired unconfirmed: reverting 1 step\(s\), newest first/);
+    expect(c.cutLog?.stdout ?? "").toMatch(/^reverted$/m);
+    expect(c.afterRevert?.stdout, "routes and resolver after the revert").toBe(c.before?.stdout);
+    // confirmed: armed, a second apply refuses, verify + confirm, still applied after the window
+    expect(c.keptApply?.code, show(c.keptApply)).toBe(0);
+    expect(c.keptId, show(c.keptApply)).toBeDefined();
+    expect(c.secondApply?.code, show(c.secondApply)).toBe(1);
+    expect(c.secondApply?.stdout).toContain(`!! refused: a revert is armed for run ${c.keptId}`);
+    expect(c.confirm?.code, show(c.confirm)).toBe(0);
+    expect(c.afterWindow?.stdout ?? "", show(c.afterWindow)).toMatch(/^default via 192\.168\.0\.2 dev br-mgmt/m);
+    expect(c.afterWindow?.stdout ?? "").not.toMatch(/sitegen-revert-/);
+    expect(c.keptLog?.stdout ?? "", show(c.keptLog)).toMatch(/confirmed: revert disarmed, the change stays/);
+    expect(c.keptLog?.stdout ?? "").not.toMatch(/reverting/);
+    expect(c.rollback?.code, show(c.rollback)).toBe(0);
+    expect(c.afterRollback?.stdout, "routes and resolver after rollback.sh").toBe(c.keptBefore?.stdout);
+    process.stderr.write(`[guest] confirm: ssh down ${c.downAt?.toFixed(1)} s after the cutting apply began, back after ${c.backAfter?.toFixed(1)} s (window ${CUT_S} s, kept run ${KEPT_S} s)\n`);
+  });
 });

@@ -84,8 +84,21 @@ kill "$(cat /run/up-dnsmasq.pid)" "$(cat /run/up-chronyd.pid)"; sleep 0.5
 ip netns del node; ip netns del up; rm -rf /etc/netns/node
 `;
 
+/** What a failed check prints, so that a failure in CI says where the path broke (OVS's view and the namespaces'). */
+const DIAGNOSE = String.raw`diagnose() {
+  echo "## ovs-vsctl show"; ovs-vsctl show
+  echo "## datapath"; ovs-appctl dpctl/show
+  echo "## fdb br-mgmt"; ovs-appctl fdb/show br-mgmt
+  echo "## root links"; ip -br link
+  echo "## vrouter"; ip -n vrouter -br addr; ip -n vrouter route; ip -n vrouter neigh
+  echo "## node"; ip -n node -br addr; ip -n node route; ip -n node neigh
+  echo "## dispatch"; ovs-appctl dpif-netlink/dispatch-mode; ovs-appctl upcall/show
+  echo "## kernel"; dmesg | grep -i -e openvswitch -e ovs | tail -n 20
+  echo "## ovs-vswitchd log"; grep -v '|coverage|' /var/log/openvswitch/ovs-vswitchd.log | tail -n 60
+}`;
+
 /** vrouter-fixtures.ts's checks from the node: the VIP answers, NAT to the public VIP, DNS and NTP through the management VIP. */
-const SERVED = `${SERVE_CHECKS}\nserve_checks`;
+const SERVED = `${SERVE_CHECKS}\n${DIAGNOSE}\nserve_checks || { rc=$?; diagnose; exit $rc; }`;
 
 /** ip state (snap), and beside it `ovs-vsctl show` and the host's nftables ruleset. */
 const STATE = (name: string) => String.raw`snap ${name}; mkdir -p "$GUEST_SHARE/state"

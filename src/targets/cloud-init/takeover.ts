@@ -7,6 +7,7 @@
 import { cmd, netplan, probe, type Action } from "../../plan/actions.js";
 import { installed, type Installed } from "../../plan/files.js";
 import type { Artifact, Step } from "../../plan/types.js";
+import type { Rated } from "../../plan/disruption.js";
 import { hashHeader, headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import { toYaml } from "../../render/yaml.js";
@@ -56,7 +57,9 @@ function takeover(v: Vrouter, n: VrouterNode, f: NodeFiles): { apply: Action[]; 
       inverse: [f.dropIn.remove, py(v, "restore-netplan", NETPLAN, saved), netplan("apply")],
     };
   }
-  return { apply: [py(v, "save-live", saved, RESOLV), py(v, "take-live", RESOLV)], inverse: [py(v, "restore-live", saved, RESOLV)] };
+  const hostRoute: Rated = { cls: "session", why: `the host's own default route (on ${n.bridge.name})` };
+  const live = (verb: string, ...args: Array<string | { path: string }>) => ({ ...py(v, verb, ...args), disrupts: hostRoute });
+  return { apply: [py(v, "save-live", saved, RESOLV), live("take-live", RESOLV)], inverse: [live("restore-live", saved, RESOLV)] };
 }
 
 export function nodeStep(site: Site, v: Vrouter, n: VrouterNode): Step {

@@ -57,6 +57,11 @@ export function systemdStep(site: Site, host: string, g: HostGateway): { step: S
 
 const mine = (h: Host) => h.gateways.filter((g) => g.persistence === "systemd");
 
+/** One note for a host's units after libvirtd, one for those after another owner: each said once. */
+const notes = (h: Host) => [true, false].map((libvirt) => ({ libvirt, gs: mine(h).filter((g) => (g.bridge.owner === "libvirt") === libvirt) }))
+  .filter((x) => x.gs.length)
+  .flatMap((x) => reviewLines(h.name, "systemd/review-notes", { units: x.gs.map((g) => g.unit), waitSeconds: WAIT_SECONDS, libvirt: x.libvirt }));
+
 export const systemd: Target = {
   name: "systemd",
   summary: "persistence 3A: a oneshot unit per gateway, After/Requires its bridge owner",
@@ -66,8 +71,7 @@ export const systemd: Target = {
     return {
       steps: made.map((m) => m.step),
       reverify: made.map((m) => reverify(m.step, gatewayTitle(m.g))),
-      notes: made.flatMap((m) => reviewLines(m.step.host, "systemd/review-notes",
-        { unit: m.g.unit, waitSeconds: WAIT_SECONDS, libvirt: m.g.bridge.owner === "libvirt" })),
+      notes: site.hosts.flatMap((h) => notes(h)),
       artifacts: made.map((m) => m.file.artifact),
       decisions: site.hosts.flatMap((h) => mine(h).map((g) => ({ host: h.name, key: "persistence", value: "systemd", subject: g.ifname, reason: g.persistenceReason }))),
     };

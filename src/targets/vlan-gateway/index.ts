@@ -38,11 +38,15 @@ export function runtimeStep(host: string, g: HostGateway): Step {
   };
 }
 
-// Per gateway: the libvirt notes, and for an IPv6 address whether anything sends router advertisements for it
+/** A host's gateways grouped by the bridge they ride: a note about a bridge is said once for all of them. */
+export const byBridge = (gs: HostGateway[]): HostGateway[][] => [...new Set(gs.map((g) => g.bridge.name))].map((b) => gs.filter((g) => g.bridge.name === b));
+
+// Per bridge: the libvirt notes; per IPv6 address whether anything sends router advertisements for it
 // (the files alone do not tell a reviewer).
-const notes = (h: Host) => h.gateways.flatMap((g) => reviewLines(h.name, "vlan-gateway/review-notes", {
-  libvirt: g.bridge.owner === "libvirt", network: g.bridge.libvirtNetwork ?? "", bridge: g.bridge.name, unit: g.unit, ifname: g.ifname,
-  gwnetwork: g.network, ipv6: addrsOf(g).filter((a) => a.family === 6).map((a) => a.address),
+const notes = (h: Host) => byBridge(h.gateways).flatMap((gs) => reviewLines(h.name, "vlan-gateway/review-notes", {
+  libvirt: gs[0]!.bridge.owner === "libvirt", network: gs[0]!.bridge.libvirtNetwork ?? "", bridge: gs[0]!.bridge.name,
+  units: gs.map((g) => g.unit), ifnames: gs.map((g) => g.ifname),
+  ipv6: gs.flatMap((g) => addrsOf(g).filter((a) => a.family === 6).map((a) => ({ address: a.address, ifname: g.ifname, gwnetwork: g.network }))),
 }));
 
 const tests = (h: Host) => h.gateways.flatMap((g) => reviewLines(h.name, "vlan-gateway/review-tests", {

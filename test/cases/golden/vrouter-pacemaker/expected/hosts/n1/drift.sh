@@ -18,7 +18,7 @@ need_root
 model() {
   cat <<'MODEL'
 route nodes - default 10.20.0.2
-file nodes /etc/sitegen/vr/node-takeover.py 0755 9afc2086de05396dc7e6af2ac96302213211c9a1533a40fc8acdc5748fb3b988
+file nodes /etc/sitegen/vr/node-takeover.py 0755 253e031d4cd40eeca4b711f951b0b75c8540731a4b56825975f9ea00c0609a39
 file nodes /etc/netplan/60-sitegen-vr.yaml 0600 6769a50c2d4565d79ea70311e327cf422bc6846e63c6a2edbf7baae6cf4814f4
 file nodes /etc/chrony/sources.d/sitegen-vr.sources 0644 d0a54bb36bf8034bf22bd7598bae63c7252d0dd6b41485fce7f82edfa2655882
 MODEL

@@ -152,6 +152,9 @@ def route_args(r):
         args += ["metric", str(r["metric"])]
     if r.get("protocol") not in (None, "boot"):
         args += ["proto", r["protocol"]]
+    # a gateway outside every subnet of the link (a /32 host) is only reachable when marked on-link
+    if "onlink" in r.get("flags", []):
+        args += ["onlink"]
     return args
 
 

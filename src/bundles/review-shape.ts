@@ -1,0 +1,88 @@
+// REVIEW.md at scale: hosts whose runbooks are the same text once their own names and addresses are
+// masked out share one section, with a table of the values that differ. Grouping is lossless: a host's
+// runbook is exactly its group's masked text with its own values put back (test/review-scale.test.ts).
+import type { Host, Site } from "../resolve/site.js";
+
+/** A host-specific value: `column` names the table column it is shown in (none: implied by another, e.g. a gateway's bare address). */
+export interface Slot { value: string; column?: string }
+
+export interface Shape {
+  /** The hosts alike, in the order the site runs them. */
+  hosts: string[];
+  /** Table columns besides the host: its management address, then the slot columns whose values differ between the hosts. */
+  columns: string[];
+  /** Per host, one cell per column. */
+  rows: Array<{ host: string; cells: string[] }>;
+}
+
+/** The values of a host its runbook may name: the structure around them decides the shape. */
+export function slotsOf(site: Site, h: Host): Slot[] {
+  const out: Slot[] = [{ value: h.name, column: "host" }, { value: h.management, column: "management" }];
+  for (const b of h.bridges) {
+    out.push({ value: b.name, column: "bridges" }, ...(b.libvirtNetwork ? [{ value: b.libvirtNetwork, column: "libvirt networks" }] : []));
+  }
+  for (const g of h.gateways) {
+    out.push({ value: g.ifname, column: "sub-interfaces" }, { value: g.network, column: "networks" }, { value: g.ifaddr, column: "gateways" },
+      { value: g.address }, { value: g.cidr }, { value: g.unit, column: "units" });
+    if (g.dual) out.push({ value: g.dual.ifaddr, column: "gateways" }, { value: g.dual.address }, { value: g.dual.cidr });
+    out.push(...g.testTargets.map((t) => ({ value: t, column: "other addresses" })));
+  }
+  for (const c of h.checked) {
+    out.push({ value: c.network, column: "networks" }, { value: c.ifaddr, column: "gateways" }, { value: c.address }, { value: c.cidr });
+  }
+  for (const v of site.vrouters) {
+    const m = v.members.find((x) => x.host === h.name);
+    if (m?.address) out.push({ value: m.address, column: "router addresses" });
+    if (m && v.ha) out.push({ value: String(m.priority), column: "failover priority" });
+    const n = v.nodes.find((x) => x.host === h.name);
+    if (n) out.push({ value: n.address, column: "router addresses" });
+  }
+  return out;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+const MARK = "\u0000";
+
+/** The text with each slot value (whole words only, longest first) replaced by its slot's index. */
+export function masked(text: string, slots: Slot[]): string {
+  const index = new Map<string, number>();
+  slots.forEach((s, i) => { if (s.value && !index.has(s.value)) index.set(s.value, i); });
+  if (!index.size) return text;
+  const alts = [...index.keys()].sort((a, b) => b.length - a.length).map(escape).join("|");
+  // not part of a longer name or address (br0 in br0.100, 10.0.0.1 in 10.0.0.10); a hyphen may join it (persist-n2-gw.service)
+  const re = new RegExp(`(?<![\\w.:])(?:${alts})(?![\\w:]|\\.\\w)`, "g");
+  return text.replace(re, (v) => `${MARK}${index.get(v)}${MARK}`);
+}
+
+/** Puts a host's values back into a masked text (the inverse of masked for that host). */
+export const filled = (mask: string, slots: Slot[]): string =>
+  mask.replace(new RegExp(`${MARK}(\\d+)${MARK}`, "g"), (_, i: string) => slots[Number(i)]!.value);
+
+interface Member { host: string; slots: Slot[]; mask: string }
+
+/** The table of one group: the columns of the slots its mask uses whose values differ between its hosts. */
+function table(members: Member[]): Shape {
+  const used = [...new Set([...members[0]!.mask.matchAll(new RegExp(`${MARK}(\\d+)${MARK}`, "g"))].map((m) => Number(m[1])))].sort((a, b) => a - b);
+  const varies = used.filter((i) => members[0]!.slots[i]!.column && members.some((m) => m.slots[i]!.value !== members[0]!.slots[i]!.value));
+  // the host's name and management address (slots 0 and 1) always; then what its runbook names differently
+  const shown = [1, ...varies.filter((i) => i > 1)];
+  const columns = [...new Set(shown.map((i) => members[0]!.slots[i]!.column!))];
+  const rows = members.map((m) => ({
+    host: m.host,
+    cells: columns.map((c) => [...new Set(shown.filter((i) => m.slots[i]!.column === c).map((i) => m.slots[i]!.value))].join(", ")),
+  }));
+  return { hosts: members.map((m) => m.host), columns, rows };
+}
+
+/** Hosts grouped by the masked text of their runbooks; groups in the order of their first host. */
+export function shapes(hosts: Array<{ host: string; slots: Slot[]; text: string }>): Shape[] {
+  const groups = new Map<string, Member[]>();
+  for (const h of hosts) {
+    const mask = masked(h.text, h.slots);
+    const key = `${h.slots.map((s) => s.column ?? "").join("\n")}\n${MARK}\n${mask}`;
+    const g = groups.get(key);
+    if (g) g.push({ host: h.host, slots: h.slots, mask });
+    else groups.set(key, [{ host: h.host, slots: h.slots, mask }]);
+  }
+  return [...groups.values()].map(table);
+}
