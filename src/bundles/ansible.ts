@@ -43,9 +43,7 @@ export function ansibleFiles(site: Site, plan: Plan): Artifact[] {
       "Hosts of the site; ansible_host is each host's management address.",
       "sitegen_root: where files the plan installs are written (tests point it at a temporary root).",
     ], inventory(site)),
-    yamlFile(site, "vars.yml", [
-      "Shared by the plays. The approval token is the sha256 of manifest.json (which is not in the manifest).",
-    ], { sitegen_site: site.name, ...VARS }),
+    yamlFile(site, "vars.yml", ["Shared by the plays. The approval token is the sha256 of manifest.json (which is not in the manifest)."], { sitegen_site: site.name, ...VARS }),
     yamlFile(site, "apply.yml", [
       "Audit every host (any STOP ends the run), require the approval of exactly this output, then apply",
       "every step (probe, apply what is missing, verify; on failure undo the started steps), then verify.",
