@@ -44,13 +44,15 @@ export function fileProblems(name, text) {
   return problems;
 }
 
-/** The sources under dir (ts, mjs, js; not generated ones), relative to the working directory, sorted. */
-export function sourceFiles(dir) {
+/** The sources under dir (ts, mjs, js; not generated ones), sorted, each as its path and its name relative to root. */
+export function sourceFiles(dir, root = process.cwd()) {
   const files = readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.(ts|mjs|js)$/.test(f) && !f.includes("generated"));
-  return files.sort().map((f) => relative(process.cwd(), join(dir, f)));
+  return files.sort().map((f) => ({ path: join(dir, f), name: relative(root, join(dir, f)) }));
 }
 
-export const shapeProblems = (dir) => sourceFiles(dir).flatMap((name) => fileProblems(name, readFileSync(name, "utf8")));
+/** Everything under dir that exceeds the limits, named relative to root (the repository when run from it). */
+export const shapeProblems = (dir, root = process.cwd()) =>
+  sourceFiles(dir, root).flatMap((f) => fileProblems(f.name, readFileSync(f.path, "utf8")));
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const problems = shapeProblems(process.argv[2] ?? "src");
