@@ -15,7 +15,6 @@ const ALLOWED: Record<string, string> = {
   "src/bundles/ansible-actions.ts": "removed on branch fleet (replaced by ansible-role-actions.ts)",
   "src/bundles/ansible-hosts.ts": "removed on branch fleet (replaced by ansible-data.ts and ansible-role.ts)",
   "src/bundles/ansible-plays.ts": "rewritten on branch fleet (plays ordered across tiers)",
-  "src/bundles/review.ts": "rewritten on branch review (issue 15: REVIEW.md that scales)",
 };
 
 const fileOf = (problem: string) => problem.split(":")[0]!;
