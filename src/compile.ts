@@ -65,5 +65,6 @@ export function compile(text: string, file: string, opts: CompileOptions): Resul
   for (let i = 1; i < files.length; i++) {
     if (files[i]!.path === files[i - 1]!.path) throw new Error(`two targets wrote ${files[i]!.path}`);
   }
-  return { ok: true, build: { site, plan, files: [...files, manifest(site, text, files)], warnings: a.warnings, ...(a.lock !== undefined ? { lock: a.lock } : {}) } };
+  const lock = a.lock !== undefined ? { lock: a.lock } : {};
+  return { ok: true, build: { site, plan, files: [...files, manifest(site, text, files)], warnings: a.warnings, ...lock } };
 }

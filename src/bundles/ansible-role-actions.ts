@@ -64,11 +64,14 @@ const FOLDER: Task = {
 };
 
 function installTasks(notify: boolean): Task[] {
-  const copy = { src: `{{ sitegen_out }}/hosts/{{ inventory_hostname }}/files{{ ${A}.dest }}`, dest: DEST, owner: "root", group: "root", mode: `{{ ${A}.mode }}` };
+  const src = `{{ sitegen_out }}/hosts/{{ inventory_hostname }}/files{{ ${A}.dest }}`;
+  const copy = { src, dest: DEST, owner: "root", group: "root", mode: `{{ ${A}.mode }}` };
   return [FOLDER, notifying({ name: `Install {{ ${A}.dest }}`, "ansible.builtin.copy": copy }, notify)];
 }
 
-const removeTasks = (notify: boolean): Task[] => [notifying({ name: `Remove {{ ${A}.dest }}`, "ansible.builtin.file": { path: DEST, state: "absent" } }, notify)];
+const removeTasks = (notify: boolean): Task[] => [
+  notifying({ name: `Remove {{ ${A}.dest }}`, "ansible.builtin.file": { path: DEST, state: "absent" } }, notify),
+];
 
 /** A secret from a (vault) variable: checked, then written 0600; neither task logs the value. */
 function secretTasks(notify: boolean): Task[] {

@@ -22,7 +22,8 @@ const STAGED = ["lib.sh", "audit.sh", "verify.sh"];
  * Makes the scratch folder and writes the staged files into it in one command (one module call
  * instead of a tempfile and a copy per file): stdin carries each file as "name base64" on a line.
  */
-const STAGE_SH = 'd=$(mktemp -d "${TMPDIR:-/tmp}/sitegen-XXXXXXXX") && while read -r f b; do printf %s "$b" | base64 -d > "$d/$f"; done && chmod 0755 "$d"/* && echo "$d"';
+const STAGE_SH = 'd=$(mktemp -d "${TMPDIR:-/tmp}/sitegen-XXXXXXXX") && while read -r f b; do printf %s "$b" | base64 -d > "$d/$f"; done'
+  + ' && chmod 0755 "$d"/* && echo "$d"';
 const STAGE_IN = "{% for f in sitegen_stage_files %}{{ f | basename }} {{ lookup('ansible.builtin.file', f, rstrip=false) | b64encode }}\n{% endfor %}";
 
 /** Tasks that run from a scratch copy of hosts/<host>/ scripts (plus checks.sh), removed at the end. */
@@ -140,7 +141,8 @@ const rollbackFile = (): Task[] => [
     name: "Check that every inverse on this host succeeded",
     "ansible.builtin.assert": {
       that: "sitegen_undo_failed is not defined",
-      fail_msg: "rollback incomplete on {{ inventory_hostname }}: undoing step(s) {{ sitegen_undo_failed | default([]) | join(', ') }} failed (see above); finish by hand",
+      fail_msg: "rollback incomplete on {{ inventory_hostname }}: undoing step(s) {{ sitegen_undo_failed | default([]) | join(', ') }} failed"
+        + " (see above); finish by hand",
       success_msg: "{{ inventory_hostname }}: every step undone",
     },
     ...ALWAYS,
@@ -182,7 +184,10 @@ export function roleFiles(serves: { tasks: Task[]; after: Task[] }, auditTasks: 
       path: "tasks/serves.yml", what: "The gate before nodes change: the router serves (sitegen_serves).",
       body: [staged("Check from a scratch copy of this host's scripts", serves.tasks), ...serves.after],
     },
-    { path: "tasks/verify.yml", what: "verify.sh: every check of the plan, read-only.", body: [staged("Verify from a scratch copy of this host's scripts", [verifyTask()])] },
+    {
+      path: "tasks/verify.yml", what: "verify.sh: every check of the plan, read-only.",
+      body: [staged("Verify from a scratch copy of this host's scripts", [verifyTask()])],
+    },
     ...Object.entries(ACTION_FILES).map(([kind, body]) => ({
       path: `tasks/action-${kind}.yml`, what: `One action of kind ${kind} (sitegen_action).`, body: body(),
     })),

@@ -68,7 +68,8 @@ export function ansibleFiles(site: Site, plan: Plan): Artifact[] {
       "Hosts of the site by tier (gateways, routers, nodes); ansible_host is each host's management address.",
       "sitegen_root: where files the plan installs are written (tests point it at a temporary root).",
     ], inventory(site)),
-    yamlFile(site, "vars.yml", ["Shared by the plays. The approval token is the sha256 of manifest.json (which is not in the manifest)."], { sitegen_site: site.name, ...VARS }),
+    yamlFile(site, "vars.yml", ["Shared by the plays. The approval token is the sha256 of manifest.json (which is not in the manifest)."],
+      { sitegen_site: site.name, ...VARS }),
     ...playbooks(site, plan),
     ...roleFiles({ tasks: servesTasks(), after: servesVerdict() }, auditTasks())
       .map((f) => yamlFile(site, `${ROLE}/${f.path}`, [`${f.what} The same for every host: its data is host_vars/<host>.yml.`], f.body)),

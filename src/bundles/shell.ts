@@ -47,6 +47,7 @@ export function hostScripts(site: Site, plan: HostPlan, host: string): Artifact[
   const steps = { header, host, steps: plan.steps.map(stepVm), phases, phaseList: phases.join("|") || "(none)" };
   const checks = plan.checks;
   const titles = [...new Set(checks.map((c) => c.title))];
+  const lineOf = (c: (typeof checks)[number]) => (c.phase ? `! in_phase ${c.phase} || ${checkLine(c)}` : checkLine(c));
   return [
     hostLib(site, plan, host),
     script(`${dir}/audit.sh`, render("shell/audit.sh", { header, host, helpers: auditHelpers(plan), gates: plan.gates, decisions: plan.decisions })),
@@ -55,7 +56,7 @@ export function hostScripts(site: Site, plan: HostPlan, host: string): Artifact[
     script(`${dir}/confirm.sh`, render("shell/confirm.sh", { header, host })),
     script(`${dir}/verify.sh`, render("shell/verify.sh", {
       header, host, phases, phaseList: steps.phaseList,
-      groups: titles.map((t) => ({ title: t, checks: checks.filter((c) => c.title === t).map((c) => (c.phase ? `! in_phase ${c.phase} || ${checkLine(c)}` : checkLine(c))) })),
+      groups: titles.map((t) => ({ title: t, checks: checks.filter((c) => c.title === t).map(lineOf) })),
     })),
   ];
 }

@@ -29,8 +29,12 @@ const format = () => new Option("-f, --format <format>", "how to report: text, j
   .choices(FORMATS).default("text");
 const strict = "warnings block too (exit 1, nothing written)";
 
+/** Where the command that ran leaves its exit code (commander's actions return nothing). */
+type Done = (code: number) => void;
+
 async function main(argv: string[], entry?: URL): Promise<number> {
   let code = 0;
+  const done: Done = (c) => { code = c; };
   const program = new Command("gen")
     .description("Compile a site model (inventories/<site>.yaml) into reviewable, rollback-paired host artifacts in out/<site>/")
     .option("-s, --site <name>", "site to compile (inventories/<name>.yaml)")
@@ -44,7 +48,14 @@ async function main(argv: string[], entry?: URL): Promise<number> {
     .addHelpText("after", EXAMPLES)
     .enablePositionalOptions() // `gen validate --inventory X` belongs to validate, not to gen
     .exitOverride()
-    .action(async (o: GenOptions) => { code = await runGen(o, entry); });
+    .action(async (o: GenOptions) => done(await runGen(o, entry)));
+  subcommands(program, done, entry);
+  await program.parseAsync(argv);
+  return code;
+}
+
+/** validate, schema, plan and targets, in the order `gen --help` lists them. */
+function subcommands(program: Command, done: Done, entry?: URL): void {
   program.command("validate")
     .description("check inventories (all, or one with --site) and report every problem; writes nothing")
     .option("-s, --site <name>", "only this site")
@@ -53,13 +64,13 @@ async function main(argv: string[], entry?: URL): Promise<number> {
     .addOption(format())
     .option("-q, --quiet", "print only errors and warnings")
     .exitOverride()
-    .action(async (o: GenOptions) => { code = await runValidate(o, entry); });
+    .action(async (o: GenOptions) => done(await runValidate(o, entry)));
   program.command("schema")
     .description("print the site model's JSON Schema (for editors), or write it to a file")
     .option("-o, --output <file>", "write it here instead of printing it")
     .option("-q, --quiet", "print nothing when writing")
     .exitOverride()
-    .action((o: { output?: string; quiet?: boolean }) => { code = runSchema(o); });
+    .action((o: { output?: string; quiet?: boolean }) => done(runSchema(o)));
   program.command("plan")
     .description("the transition from a previous version of the inventory: steps added, removed and changed per host, written to <out>/<site>.transition/")
     .requiredOption("-s, --site <name>", "site (inventories/<name>.yaml)")
@@ -68,12 +79,10 @@ async function main(argv: string[], entry?: URL): Promise<number> {
     .option("-o, --out <dir>", "output folder; only <dir>/<site>.transition/ is replaced", "out")
     .option("-q, --quiet", "print only the changes")
     .exitOverride()
-    .action((o: { site: string; from: string; inventory: string; out: string; quiet?: boolean }) => { code = runPlan(o); });
+    .action((o: { site: string; from: string; inventory: string; out: string; quiet?: boolean }) => done(runPlan(o)));
   program.command("targets")
     .description("list the artifact targets, in registry order")
     .action(() => { for (const t of TARGETS) process.stdout.write(`${t.name.padEnd(14)} ${t.summary}\n`); });
-  await program.parseAsync(argv);
-  return code;
 }
 
 /**

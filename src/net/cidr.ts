@@ -67,6 +67,7 @@ const LOCAL_CONTROL4 = { first: 0xe0000000n, last: 0xe00000ffn }; // 224.0.0.0/2
 /** Why an address cannot be a multicast group for an application's own traffic, or undefined if it can. */
 export function multicastProblem(a: Addr): string | undefined {
   if (a.family !== 4 || a.value < MCAST4.first || a.value > MCAST4.last) return "not an IPv4 multicast address (224.0.0.0/4)";
-  if (a.value <= LOCAL_CONTROL4.last && a.value >= LOCAL_CONTROL4.first) return "in 224.0.0.0/24, the local network control block (VRRP's 224.0.0.18 and routing protocols)";
+  const localControl = a.value <= LOCAL_CONTROL4.last && a.value >= LOCAL_CONTROL4.first;
+  if (localControl) return "in 224.0.0.0/24, the local network control block (VRRP's 224.0.0.18 and routing protocols)";
   return undefined;
 }

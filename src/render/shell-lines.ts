@@ -23,8 +23,11 @@ export function actionText(a: Action): string {
   switch (a.kind) {
     case "install": return `install_file ${shq(a.dest)} ${modeText(a.mode)}`;
     case "remove": return `remove_file ${shq(a.dest)}`;
-    // the prefix is literal text (keepalived's $NAME=): a directive keeps shellcheck from reading it as an expansion
-    case "secret": return `${a.prefix.includes("$") ? "# shellcheck disable=SC2016 # literal $ in the prefix\n  " : ""}install_secret ${shWords([a.dest, a.name, a.prefix, a.pattern])}`;
+    case "secret": {
+      // the prefix is literal text (keepalived's $NAME=): a directive keeps shellcheck from reading it as an expansion
+      const directive = a.prefix.includes("$") ? "# shellcheck disable=SC2016 # literal $ in the prefix\n  " : "";
+      return `${directive}install_secret ${shWords([a.dest, a.name, a.prefix, a.pattern])}`;
+    }
     case "cmd": return guarded(`run ${scriptWords(a.argv)}`, a, inScript);
     case "unit": return guarded(`run ${shWords(unitArgv(a))}`, { onlyIf: unitGuard(a) }, inScript);
     case "netplan": return `run netplan ${a.verb}`;

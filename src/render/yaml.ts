@@ -6,7 +6,15 @@
 type Value = null | boolean | number | string | Value[] | { [k: string]: Value };
 
 /** Strings that YAML 1.1 or 1.2 would read as something else (numbers, booleans, null, dates, sexagesimals). */
-const RESOLVES = /^(?:[-+]?(?:\d[\d_]*)?(?:\.[\d_]*)?(?:[eE][-+]?\d+)?|0x[\da-fA-F_]+|0o[0-7_]+|0b[01_]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|y|Y|n|N|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|<<|[-+]?[\d_]+(?::[0-5]?\d)+(?:\.[\d_]*)?|\d{4}-\d\d?-\d\d?(?:[Tt ].*)?)$/;
+const RESOLVES = new RegExp(`^(?:${[
+  String.raw`[-+]?(?:\d[\d_]*)?(?:\.[\d_]*)?(?:[eE][-+]?\d+)?`, // decimal numbers (and the empty string)
+  String.raw`0x[\da-fA-F_]+|0o[0-7_]+|0b[01_]+`,
+  String.raw`[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)`,
+  "y|Y|n|N|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF", // YAML 1.1 booleans
+  "null|Null|NULL|~|<<",
+  String.raw`[-+]?[\d_]+(?::[0-5]?\d)+(?:\.[\d_]*)?`, // sexagesimals (1:20)
+  String.raw`\d{4}-\d\d?-\d\d?(?:[Tt ].*)?`, // dates
+].join("|")})$`);
 const INDICATOR = /^(?:[,[\]{}#&*!|>'"%@`\s]|[-?:](?:\s|$))/;
 const UNSAFE = /: |:$| #|[\t\n\r\u0000-\u001f\u007f\u0085\u2028\u2029\ufeff]|\s$/;
 

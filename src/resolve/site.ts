@@ -1,6 +1,6 @@
 // The typed, resolved Site every target reads. Built only from a document that passed validation.
 import type { Allocation } from "../alloc/allocate.js";
-import type { BridgeOwner, BridgeType, GatewayDoc, SiteDoc } from "../model/types.js";
+import type { BridgeOwner, BridgeType, GatewayDoc, HostDoc, NetworkDoc, SiteDoc } from "../model/types.js";
 import { parseAddress, parseCidr, type Cidr } from "../net/cidr.js";
 import { resolveVrouters, type Vrouter } from "./vrouter.js";
 
@@ -80,62 +80,72 @@ const canon = (s: string) => parseAddress(s)!.text;
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 export function resolve(doc: SiteDoc, source: string, allocations: Allocation[] = []): Site {
-  const networks: Network[] = doc.networks.map((n) => {
-    const c = (parseCidr(n.cidr) as { ok: Cidr }).ok;
-    const c6 = n.cidr6 === undefined ? undefined : (parseCidr(n.cidr6) as { ok: Cidr }).ok;
-    return {
-      name: n.name, cidr: c.text, family: c.family, prefix: c.prefix, ...(n.vlan !== undefined ? { vlan: n.vlan } : {}),
-      ...(n.description ? { description: n.description } : {}), ...(c6 ? { v6: { cidr: c6.text, prefix: c6.prefix } } : {}),
-      ...(n.gateway ? { gateway: gatewayOf(n.gateway) } : {}),
-      ranges: (n.ranges ?? []).map((r) => ({ name: r.name, from: canon(r.from), to: canon(r.to), ...(r.purpose ? { purpose: r.purpose } : {}) })),
-      statics: (n.statics ?? []).map((s) => ({ name: s.name, address: canon(s.address), ...(s.description ? { description: s.description } : {}) })),
-      attach: (n.attach ?? []).map((a) => ({ host: a.host, bridge: a.bridge, ...(a.address ? { address: canon(a.address) } : {}) })),
-    };
-  });
+  const networks = doc.networks.map(resolveNetwork);
   // Networks each host is attached to, so resolving stays linear in the site's size.
   const attached = new Map<string, number[]>();
   networks.forEach((n, i) => n.attach.forEach((a) => attached.set(a.host, [...(attached.get(a.host) ?? []), i])));
-  const hosts = doc.hosts.map((h): Host => {
-    const bridges = (h.bridges ?? []).map((b): Bridge => ({
-      name: b.name, owner: b.owner, type: b.type ?? "linux", ports: b.ports ?? [],
-      ...(b.libvirt_network ? { libvirtNetwork: b.libvirt_network } : {}), vlanFiltering: b.vlan_filtering ?? false,
-    })).sort(byName);
-    const gateways: HostGateway[] = [];
-    const checked: CheckedGateway[] = [];
-    for (const i of attached.get(h.name) ?? []) {
-      const n = doc.networks[i]!;
-      const net = networks[i]!;
-      const att = net.attach.find((a) => a.host === h.name);
-      const g = n.gateway;
-      if (!g || !att) continue;
-      const address = canon(g.address);
-      const base = { network: net.name, cidr: net.cidr, family: net.family, address, prefix: net.prefix, ifaddr: `${address}/${net.prefix}`, ...dualOf(net) };
-      if (g.on === "host" && g.host === h.name) {
-        const bridge = bridges.find((b) => b.name === att.bridge)!;
-        const vid = n.vlan!;
-        const chosen = g.persistence ?? "auto";
-        const persistence = chosen === "auto" ? (bridge.owner === "netplan" ? "netplan" : "systemd") : chosen;
-        gateways.push({
-          ...base, bridge, vid, ifname: `${bridge.name}.${vid}`, persistence,
-          persistenceReason: reason(chosen, bridge),
-          unit: g.unit ?? `${net.name}-gw.service`,
-          testTargets: [...net.statics.map((s) => s.address), ...net.attach.filter((a) => a.address).map((a) => a.address!)],
-        });
-      } else if (g.on === "router" || (g.on === "bridge-owner" && g.host === h.name)) {
-        checked.push({ ...base, on: g.on, ...(g.router ? { router: g.router } : {}), ...(g.on === "bridge-owner" ? { bridge: att.bridge } : {}) });
-      }
-    }
-    const has = (f: 4 | 6) => gateways.some((g) => g.family === f || (f === 6 && g.dual));
-    return {
-      name: h.name, management: canon(h.management), bridges,
-      forwarding: { ipv4: h.forwarding?.ipv4 ?? has(4), ipv6: h.forwarding?.ipv6 ?? has(6) },
-      gateways: gateways.sort((a, b) => (a.ifname < b.ifname ? -1 : 1)),
-      checked: checked.sort((a, b) => (a.network < b.network ? -1 : 1)),
-    };
-  }).sort(byName);
+  const netsOf = (host: string) => (attached.get(host) ?? []).map((i): [NetworkDoc, Network] => [doc.networks[i]!, networks[i]!]);
+  const hosts = doc.hosts.map((h) => resolveHost(h, netsOf(h.name))).sort(byName);
+  networks.sort(byName); // only now: the host lookups above index networks in inventory order
   return {
     name: doc.site, source, ...(doc.decision ? { decision: doc.decision } : {}), ...(doc.description ? { description: doc.description } : {}),
-    hosts, networks: networks.sort(byName), vrouters: resolveVrouters(doc.vrouters ?? [], networks, hosts), allocations, warnings: [],
+    hosts, networks, vrouters: resolveVrouters(doc.vrouters ?? [], networks, hosts), allocations, warnings: [],
+  };
+}
+
+function resolveNetwork(n: NetworkDoc): Network {
+  const c = (parseCidr(n.cidr) as { ok: Cidr }).ok;
+  const c6 = n.cidr6 === undefined ? undefined : (parseCidr(n.cidr6) as { ok: Cidr }).ok;
+  return {
+    name: n.name, cidr: c.text, family: c.family, prefix: c.prefix, ...(n.vlan !== undefined ? { vlan: n.vlan } : {}),
+    ...(n.description ? { description: n.description } : {}), ...(c6 ? { v6: { cidr: c6.text, prefix: c6.prefix } } : {}),
+    ...(n.gateway ? { gateway: gatewayOf(n.gateway) } : {}),
+    ranges: (n.ranges ?? []).map((r) => ({ name: r.name, from: canon(r.from), to: canon(r.to), ...(r.purpose ? { purpose: r.purpose } : {}) })),
+    statics: (n.statics ?? []).map((s) => ({ name: s.name, address: canon(s.address), ...(s.description ? { description: s.description } : {}) })),
+    attach: (n.attach ?? []).map((a) => ({ host: a.host, bridge: a.bridge, ...(a.address ? { address: canon(a.address) } : {}) })),
+  };
+}
+
+/** Host h with the networks it is attached to, each as written and as resolved. */
+function resolveHost(h: HostDoc, nets: Array<[NetworkDoc, Network]>): Host {
+  const bridges = (h.bridges ?? []).map((b): Bridge => ({
+    name: b.name, owner: b.owner, type: b.type ?? "linux", ports: b.ports ?? [],
+    ...(b.libvirt_network ? { libvirtNetwork: b.libvirt_network } : {}), vlanFiltering: b.vlan_filtering ?? false,
+  })).sort(byName);
+  const gateways: HostGateway[] = [];
+  const checked: CheckedGateway[] = [];
+  for (const [n, net] of nets) {
+    const att = net.attach.find((a) => a.host === h.name);
+    const g = n.gateway;
+    if (!g || !att) continue;
+    const address = canon(g.address);
+    const base = { network: net.name, cidr: net.cidr, family: net.family, address, prefix: net.prefix, ifaddr: `${address}/${net.prefix}`, ...dualOf(net) };
+    if (g.on === "host" && g.host === h.name) {
+      gateways.push(hostGateway(base, g, net, bridges.find((b) => b.name === att.bridge)!, n.vlan!));
+    } else if (g.on === "router" || (g.on === "bridge-owner" && g.host === h.name)) {
+      checked.push({ ...base, on: g.on, ...(g.router ? { router: g.router } : {}), ...(g.on === "bridge-owner" ? { bridge: att.bridge } : {}) });
+    }
+  }
+  const has = (f: 4 | 6) => gateways.some((g) => g.family === f || (f === 6 && g.dual));
+  return {
+    name: h.name, management: canon(h.management), bridges,
+    forwarding: { ipv4: h.forwarding?.ipv4 ?? has(4), ipv6: h.forwarding?.ipv6 ?? has(6) },
+    gateways: gateways.sort((a, b) => (a.ifname < b.ifname ? -1 : 1)),
+    checked: checked.sort((a, b) => (a.network < b.network ? -1 : 1)),
+  };
+}
+
+type GatewayBase = Pick<HostGateway, "network" | "cidr" | "family" | "address" | "prefix" | "ifaddr" | "dual">;
+
+/** The gateway this host creates on VLAN vid of bridge, persisted as the inventory asks or as the bridge's owner implies. */
+function hostGateway(base: GatewayBase, g: GatewayDoc, net: Network, bridge: Bridge, vid: number): HostGateway {
+  const chosen = g.persistence ?? "auto";
+  const persistence = chosen === "auto" ? (bridge.owner === "netplan" ? "netplan" : "systemd") : chosen;
+  return {
+    ...base, bridge, vid, ifname: `${bridge.name}.${vid}`, persistence,
+    persistenceReason: reason(chosen, bridge),
+    unit: g.unit ?? `${net.name}-gw.service`,
+    testTargets: [...net.statics.map((s) => s.address), ...net.attach.filter((a) => a.address).map((a) => a.address!)],
   };
 }
 
@@ -154,7 +164,12 @@ function dualOf(net: Network): { dual?: IfAddr } {
 
 function reason(chosen: string, b: Bridge): string {
   const owner = b.owner === "libvirt" ? `libvirt (network ${b.libvirtNetwork})` : b.owner;
-  if (chosen === "auto" && b.owner === "netplan") return `auto: netplan owns ${b.name}, so the VLAN joins netplan's own definition and one manager stays in charge (seed Phase 3B)`;
-  if (chosen === "auto") return `auto: ${b.name} is owned by ${owner}, not netplan; netplan cannot define a VLAN on a link it does not define, so a systemd oneshot ordered after the owner creates it (seed Phase 3A)`;
+  if (chosen === "auto" && b.owner === "netplan") {
+    return `auto: netplan owns ${b.name}, so the VLAN joins netplan's own definition and one manager stays in charge (seed Phase 3B)`;
+  }
+  if (chosen === "auto") {
+    return `auto: ${b.name} is owned by ${owner}, not netplan; netplan cannot define a VLAN on a link it does not define, `
+      + "so a systemd oneshot ordered after the owner creates it (seed Phase 3A)";
+  }
   return `set explicitly to ${chosen} in the inventory (bridge ${b.name} is owned by ${owner})`;
 }

@@ -95,6 +95,9 @@ function bridgeOf(ix: Index, host: string, network: string): Bridge {
   return ix.bridges.get(host)!.find((b) => b.name === att.bridge)!;
 }
 
+/** An upstream written as a host name rather than an address. */
+const isName = (upstream: string) => !parseAddress(upstream);
+
 function resolveOne(ix: Index, v: VrouterDoc): Vrouter {
   const mgmtNet = ix.network.get(v.management.network)!;
   const pubNet = ix.network.get(v.public.network)!;
@@ -118,7 +121,7 @@ function resolveOne(ix: Index, v: VrouterDoc): Vrouter {
     gateway: canon(v.gateway ?? pubNet.gateway!.address),
     nat: { masquerade: v.nat?.masquerade ?? true, backend: v.nat?.backend ?? "nftables" },
     ...(v.dns ? { dns: { upstreams: v.dns.upstreams.map(canon), ...(v.dns.domain ? { domain: v.dns.domain } : {}) } } : {}),
-    ...(v.ntp ? { ntp: { upstreams: v.ntp.upstreams.map(canon), daemon: v.ntp.daemon ?? "chrony", names: v.ntp.upstreams.some((u) => !parseAddress(u)) } } : {}),
+    ...(v.ntp ? { ntp: { upstreams: v.ntp.upstreams.map(canon), daemon: v.ntp.daemon ?? "chrony", names: v.ntp.upstreams.some(isName) } } : {}),
     nodes,
     ...(ha ? { ha } : {}),
   };

@@ -14,8 +14,8 @@ import { verify } from "./verify/index.js";
 import { vrouterBoot } from "./vrouter-boot/index.js";
 import { vlanGateway } from "./vlan-gateway/index.js";
 
-// vrouter-boot after netns (its boot.sh replays netns's runtime steps); dnsmasq and NTP before the failover manager: keepalived takes the VIPs (and Pacemaker's script
-// creates resources) only once the services they carry are installed
+// vrouter-boot after netns (its boot.sh replays netns's runtime steps); dnsmasq and NTP before the failover manager:
+// keepalived takes the VIPs (and Pacemaker's script creates resources) only once the services they carry are installed
 // verify's extras and REVIEW.md tests for gateways held elsewhere come with the host's own gateways, before the routers'
 export const TARGETS: readonly Target[] = [
   audit, vlanGateway, systemd, netplan, verify, netns, vrouterBoot, dnsmasq, ntp, conntrackd, keepalived, pacemaker, cloudInit,

@@ -4,12 +4,13 @@ import { addrsOf, type Bridge, type Host, type HostGateway } from "../../resolve
 import type { Target } from "../target.js";
 
 function bridgeGates(host: string, b: Bridge, gws: HostGateway[]): HostGate[] {
+  const gateways = gws.flatMap((g) => addrsOf(g).map((a) => ({ ifname: g.ifname, address: a.address, persistence: g.persistence })));
   const gates: HostGate[] = [
     gate(host, "bridge-vlan-filtering", b.name, `${b.name} must pass tagged frames (VLAN ${gws.map((g) => g.vid).join(", ")})`,
       { bridge: b.name, expected: b.vlanFiltering ? "1" : "0" }),
     gate(host, "bridge-detail", b.name, `${b.name} is a bridge: detail and state`, { bridge: b.name }),
     gate(host, "netplan-ownership", b.name, `does netplan touch ${b.name}? (decides systemd or netplan persistence)`,
-      { bridge: b.name, owner: b.owner, gateways: gws.flatMap((g) => addrsOf(g).map((a) => ({ ifname: g.ifname, address: a.address, persistence: g.persistence }))) }),
+      { bridge: b.name, owner: b.owner, gateways }),
   ];
   if (b.owner === "libvirt" && b.libvirtNetwork !== undefined) {
     gates.push(gate(host, "libvirt-network", b.libvirtNetwork, `libvirt network ${b.libvirtNetwork}: active, autostart, bridge, forward mode`,
@@ -35,7 +36,8 @@ export function hostGates(h: Host): HostGate[] {
   // a dual-stack gateway is checked once per address: the sub-interface must hold each, nobody else may
   for (const g of h.gateways) {
     addrsOf(g).forEach((a, i) => gates.push(gate(h.name, "gateway-absent", i ? `${g.ifname} ${a.address}` : g.ifname,
-      `${g.ifname} / ${a.address} must not exist yet (or be exactly ours)`, { ifname: g.ifname, parent: g.bridge.name, vid: String(g.vid), cidr: a.ifaddr, address: a.address })));
+      `${g.ifname} / ${a.address} must not exist yet (or be exactly ours)`,
+      { ifname: g.ifname, parent: g.bridge.name, vid: String(g.vid), cidr: a.ifaddr, address: a.address })));
   }
   for (const c of h.checked.filter((x) => x.on === "router")) {
     for (const a of addrsOf(c)) {

@@ -25,7 +25,8 @@ export function networkConfig(site: Site, v: Vrouter, n: VrouterNode): string {
   };
   const ethernets = Object.fromEntries(b.ports.map((p) => [p, { dhcp4: false, dhcp6: false }]));
   const network = { version: 2, ...(b.ports.length ? { ethernets } : {}), bridges: { [b.name]: bridge } };
-  return `${hashHeader(site)}# ${n.host}: default route${v.dns ? ", DNS" : ""} via virtual router ${v.name}'s management VIP ${v.management.vip}\n${toYaml({ network })}`;
+  const comment = `# ${n.host}: default route${v.dns ? ", DNS" : ""} via virtual router ${v.name}'s management VIP ${v.management.vip}`;
+  return `${hashHeader(site)}${comment}\n${toYaml({ network })}`;
 }
 
 export function userData(site: Site, v: Vrouter, n: VrouterNode): string {
@@ -48,7 +49,8 @@ function nodeFilesOf(site: Site, v: Vrouter, n: VrouterNode): Artifact[] {
 function nodeGates(v: Vrouter, n: VrouterNode): HostGate[] {
   const n1 = viaNetplan(n) ? [gate(n.host, "netplan-bridge", n.bridge.name, `netplan defines ${n.bridge.name} (the drop-in merges into it)`,
     { bridge: n.bridge.name })] : [];
-  const n2 = gate(n.host, "default-route", "default", "the current default route, which the takeover saves and the rollback gives back", { via: v.management.vip });
+  const n2 = gate(n.host, "default-route", "default", "the current default route, which the takeover saves and the rollback gives back",
+    { via: v.management.vip });
   return [...n1, n2];
 }
 
@@ -62,7 +64,8 @@ function nodeChecks(v: Vrouter, n: VrouterNode): Array<Check & { host: string; t
 
 export const cloudInit: Target = {
   name: "cloud-init",
-  summary: "public-less nodes: cloud-init network-config v2 and user-data; deployed nodes hand their default route, resolver and NTP to the VIP and get them back on rollback",
+  summary: "public-less nodes: cloud-init network-config v2 and user-data; "
+    + "deployed nodes hand their default route, resolver and NTP to the VIP and get them back on rollback",
   checkedBy: ["cloud-init", "netplan", "chronyd", "python"],
   plan: (site) => {
     const each = <T>(f: (v: Vrouter, n: VrouterNode) => T[]) => site.vrouters.flatMap((v) => v.nodes.flatMap((n) => f(v, n)));

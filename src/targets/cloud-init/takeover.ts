@@ -29,7 +29,8 @@ export const viaNetplan = (n: VrouterNode) => n.bridge.owner === "netplan";
 function dropIn(site: Site, v: Vrouter, n: VrouterNode): string {
   const dns = v.dns ? { nameservers: { addresses: [v.management.vip], ...(v.dns.domain ? { search: [v.dns.domain] } : {}) } } : {};
   const bridge = { routes: [{ to: "default", via: v.management.vip }], ...dns };
-  return `${hashHeader(site)}# merged by netplan into its own definition of ${n.bridge.name}\n${toYaml({ network: { version: 2, bridges: { [n.bridge.name]: bridge } } })}`;
+  const network = { version: 2, bridges: { [n.bridge.name]: bridge } };
+  return `${hashHeader(site)}# merged by netplan into its own definition of ${n.bridge.name}\n${toYaml({ network })}`;
 }
 
 export interface NodeFiles { script: Installed; dropIn?: Installed; chrony?: Installed }
@@ -52,8 +53,9 @@ const py = (v: Vrouter, ...args: Array<string | { path: string }>) => cmd(["pyth
 function takeover(v: Vrouter, n: VrouterNode, f: NodeFiles): { apply: Action[]; inverse: Action[] } {
   const saved = { path: savedDir(v) };
   if (f.dropIn) {
+    const dropInName = dropInPath(v).split("/").pop()!;
     return {
-      apply: [py(v, "save-netplan", NETPLAN, saved), py(v, "strip-netplan", NETPLAN, dropInPath(v).split("/").pop()!), f.dropIn.install, netplan("generate"), netplan("apply")],
+      apply: [py(v, "save-netplan", NETPLAN, saved), py(v, "strip-netplan", NETPLAN, dropInName), f.dropIn.install, netplan("generate"), netplan("apply")],
       inverse: [f.dropIn.remove, py(v, "restore-netplan", NETPLAN, saved), netplan("apply")],
     };
   }
@@ -67,10 +69,12 @@ export function nodeStep(site: Site, v: Vrouter, n: VrouterNode): Step {
   const reload = cmd(["chronyc", "reload", "sources"], { onlyIf: probe("pidof", "chronyd") });
   const f = nodeFiles(site, v, n);
   const t = takeover(v, n, f);
-  const how = f.dropIn ? `netplan: ${n.bridge.name}'s old default route${v.dns ? " and resolvers" : ""} saved, then replaced by a drop-in` : `live, until ${n.bridge.owner} reconfigures ${n.bridge.name}`;
+  const how = f.dropIn ? `netplan: ${n.bridge.name}'s old default route${v.dns ? " and resolvers" : ""} saved, then replaced by a drop-in`
+    : `live, until ${n.bridge.owner} reconfigures ${n.bridge.name}`;
+  const what = `route${v.dns ? ", resolve" : ""}${v.ntp ? " and sync time" : ""} through ${v.name}'s management VIP ${v.management.vip}`;
   return {
     id: `vrouter-${v.name}-node`, host: n.host, phase: "nodes",
-    title: `route${v.dns ? ", resolve" : ""}${v.ntp ? " and sync time" : ""} through ${v.name}'s management VIP ${v.management.vip} (${how}${f.chrony ? "; chrony source" : ""}); the rollback gives back what the node had`,
+    title: `${what} (${how}${f.chrony ? "; chrony source" : ""}); the rollback gives back what the node had`,
     apply: [f.script.install, ...t.apply, ...(f.chrony ? [f.chrony.install, reload] : [])],
     verify: [{ fn: "check_default_via", args: [v.management.vip] }],
     inverse: [...(f.chrony ? [f.chrony.remove, reload] : []), ...t.inverse, f.script.remove],

@@ -29,14 +29,16 @@ export function conntrackdConfText(site: Site, v: HaRouter, m: VrouterMember): s
     startedBy: ha.manager === "keepalived"
       ? `Started by sitegen-${v.name}-conntrackd.service; keepalived's notify script (ha-notify.sh) switches it.`
       : `Started and promoted by Pacemaker (ocf:heartbeat:conntrackd, through ${conntrackdWrapper(v)}).`,
-    ftfw: ha.sync.mode === "ftfw", mode: ha.sync.mode.toUpperCase(), count: v.members.length, group: ha.sync.group, port: ha.sync.port, address: m.address!, link: v.management.link, run: run(v), ignore,
+    ftfw: ha.sync.mode === "ftfw", mode: ha.sync.mode.toUpperCase(), count: v.members.length, group: ha.sync.group, port: ha.sync.port,
+    address: m.address!, link: v.management.link, run: run(v), ignore,
   });
 }
 
 function pacemakerStep(site: Site, v: HaRouter, m: VrouterMember) {
+  const wrapper = render("conntrackd/netns-wrapper.sh", { header: headerText(site), namespace: v.namespace, run: run(v) });
   const files: FileSpec[] = [
     { dest: conntrackdConf(v), content: conntrackdConfText(site, v, m) },
-    { dest: conntrackdWrapper(v), content: render("conntrackd/netns-wrapper.sh", { header: headerText(site), namespace: v.namespace, run: run(v) }), mode: 0o755 },
+    { dest: conntrackdWrapper(v), content: wrapper, mode: 0o755 },
   ];
   return unitsStep({
     id: `vrouter-${v.name}-${CONNTRACKD}`, host: m.host, files, units: [], byCluster: true,
@@ -47,7 +49,8 @@ function pacemakerStep(site: Site, v: HaRouter, m: VrouterMember) {
 
 export const conntrackd: Target = {
   name: "conntrackd",
-  summary: "connection-state sync for failover: conntrackd (FTFW for two members, NOTRACK for more; multicast on the management leg) in each member's router namespace",
+  summary: "connection-state sync for failover: conntrackd (FTFW for two members, NOTRACK for more; multicast on the management leg) "
+    + "in each member's router namespace",
   checkedBy: ["conntrackd", "shellcheck", "systemd-analyze"],
   plan: (site) => {
     const made = site.vrouters.filter(withHa).flatMap((v) => v.members.map((m) => (v.ha.manager === "pacemaker" ? pacemakerStep(site, v, m)

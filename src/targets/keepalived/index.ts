@@ -40,19 +40,22 @@ export function keepalivedConf(site: Site, v: KRouter, m: VrouterMember): string
 
 export function authSecret(v: KRouter): Secret[] {
   const name = v.ha.vrrp.authVar;
-  return name ? [{ kind: "secret", dest: authFile(v), name, prefix: `$${AUTH_PARAM}=`, pattern: AUTH_PATTERN, why: "keepalived's VRRP password (PASS) is 1-8 characters" }] : [];
+  if (!name) return [];
+  const why = "keepalived's VRRP password (PASS) is 1-8 characters";
+  return [{ kind: "secret", dest: authFile(v), name, prefix: `$${AUTH_PARAM}=`, pattern: AUTH_PATTERN, why }];
 }
+
+const notifyText = (site: Site, v: KRouter) =>
+  render("keepalived/ha-notify.sh", { header: headerText(site), router: v.name, namespace: v.namespace, conf: conntrackdConf(v), state: transitionsFile(v) });
 
 function spec(site: Site, v: KRouter, m: VrouterMember): DaemonSpec {
   return {
     daemon: KEEPALIVED, what: `VRRP (keepalived, virtual_router_id ${v.ha.vrrp.vrid}, priority ${m.priority})`,
     config: { name: "keepalived.conf", content: keepalivedConf(site, v, m) },
     // --all-config: a missing include (the password file) is an error, not a silent default
-    command: ["/usr/sbin/keepalived", "--dont-fork", "--log-console", "--vrrp", "--all-config", "--use-file={conf}", "--pid={run}/keepalived.pid", "--vrrp_pid={run}/vrrp.pid"],
-    extra: [{
-      dest: notifyScript(v), mode: 0o755,
-      content: render("keepalived/ha-notify.sh", { header: headerText(site), router: v.name, namespace: v.namespace, conf: conntrackdConf(v), state: transitionsFile(v) }),
-    }],
+    command: ["/usr/sbin/keepalived", "--dont-fork", "--log-console", "--vrrp", "--all-config",
+      "--use-file={conf}", "--pid={run}/keepalived.pid", "--vrrp_pid={run}/vrrp.pid"],
+    extra: [{ dest: notifyScript(v), mode: 0o755, content: notifyText(site, v) }],
     secrets: authSecret(v),
     after: [unitName(v, CONNTRACKD)],
   };

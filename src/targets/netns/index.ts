@@ -53,6 +53,12 @@ function legAddresses(v: Vrouter, l: VrouterLeg, m: VrouterMember): string[] {
   return [...own, ...(m.holdsVips ? [l.vipAddr] : [])];
 }
 
+/** " with ADDR, ..." for a step title, or why the leg has no address on this member. */
+function legAddressText(v: Vrouter, addrs: string[]): string {
+  if (addrs.length) return ` with ${addrs.join(", ")}`;
+  return v.ha ? ` (no address: ${v.ha.manager} adds the VIP on the active member)` : " (no address: the VIP is held elsewhere)";
+}
+
 function legStep(v: Vrouter, m: VrouterMember, l: VrouterLeg): Step {
   const bridge = m.bridges[l.role];
   const addrs = legAddresses(v, l, m);
@@ -60,8 +66,9 @@ function legStep(v: Vrouter, m: VrouterMember, l: VrouterLeg): Step {
     cmd(ipn(v, "link", "set", "dev", l.link, "up")),
     ...addrs.map((a) => cmd(ipn(v, "addr", "replace", a, "dev", l.link))),
   ];
-  const checks: Check[] = [{ fn: "check_ns_up", args: [v.namespace, l.link] }, ...addrs.map((a): Check => ({ fn: "check_ns_addr", args: [v.namespace, l.link, a] }))];
-  const what = `${l.role} leg ${l.link} on ${bridge.name}${addrs.length ? ` with ${addrs.join(", ")}` : v.ha ? ` (no address: ${v.ha.manager} adds the VIP on the active member)` : " (no address: the VIP is held elsewhere)"}`;
+  const addrChecks = addrs.map((a): Check => ({ fn: "check_ns_addr", args: [v.namespace, l.link, a] }));
+  const checks: Check[] = [{ fn: "check_ns_up", args: [v.namespace, l.link] }, ...addrChecks];
+  const what = `${l.role} leg ${l.link} on ${bridge.name}${legAddressText(v, addrs)}`;
   if (bridge.type === "ovs") {
     const tag = l.vlan !== undefined ? [`tag=${l.vlan}`] : [];
     return {
@@ -109,7 +116,8 @@ function routeStep(v: Vrouter, m: VrouterMember): Step | undefined {
   return {
     id: `vrouter-${v.name}-route`, host: m.host, phase: "runtime",
     title: m.holdsVips ? `route ${v.namespace}'s default via the upstream gateway ${v.gateway}`
-      : `add the low-priority default route (metric ${LOW_PRIORITY_METRIC}) via the management VIP ${v.management.vip}, for while another member holds the VIPs`,
+      : `add the low-priority default route (metric ${LOW_PRIORITY_METRIC}) via the management VIP ${v.management.vip}, `
+        + "for while another member holds the VIPs",
     apply: [cmd(ipn(v, "route", "replace", ...r.argv))],
     verify: [{ fn: "check_ns_route", args: [v.namespace, "default", r.via] }],
     // absent already when the namespace or the leg is gone: nothing to undo then
@@ -126,9 +134,11 @@ const TCP_LOOSE = "net.netfilter.nf_conntrack_tcp_loose";
 
 function filterStep(v: Vrouter, m: VrouterMember): Step {
   const f = filterPlan(v);
-  const nat = !v.nat.masquerade ? "" : v.ha ? `SNAT ${v.management.cidr} to the public VIP ${v.public.vip} out of ${v.public.link} (not MASQUERADE, whose connections die with the VIP on a handover), `
-    : `MASQUERADE ${v.management.cidr} out of ${v.public.link}, `;
-  const ha = v.ha ? `, drop packets of untracked flows and pick up no TCP flow mid-stream (${TCP_LOOSE}=0: only conntrackd's synced entries survive a failover)` : "";
+  const snat = `SNAT ${v.management.cidr} to the public VIP ${v.public.vip} out of ${v.public.link} `
+    + "(not MASQUERADE, whose connections die with the VIP on a handover), ";
+  const nat = !v.nat.masquerade ? "" : v.ha ? snat : `MASQUERADE ${v.management.cidr} out of ${v.public.link}, `;
+  const ha = !v.ha ? ""
+    : `, drop packets of untracked flows and pick up no TCP flow mid-stream (${TCP_LOOSE}=0: only conntrackd's synced entries survive a failover)`;
   const sysctl = (value: string, guard = {}) => cmd(["ip", "netns", "exec", v.namespace, "sysctl", "-qw", `${TCP_LOOSE}=${value}`], guard);
   return {
     id: `vrouter-${v.name}-filter`, host: m.host, phase: "runtime",
@@ -189,7 +199,8 @@ function memberChecks(v: Vrouter, m: VrouterMember): ExtraCheck[] {
   return m.holdsVips ? [{ fn: "check_ns_reachable", args: [v.namespace, v.gateway], host: m.host, title: routerTitle(v) }] : [];
 }
 
-const reviewFile = (site: Site, v: Vrouter, m: VrouterMember): Artifact => ({ path: `hosts/${m.host}/nftables-${v.name}.nft`, content: nftRuleset(site, v), mode: 0o644 });
+const reviewFile = (site: Site, v: Vrouter, m: VrouterMember): Artifact =>
+  ({ path: `hosts/${m.host}/nftables-${v.name}.nft`, content: nftRuleset(site, v), mode: 0o644 });
 
 export const netns: Target = {
   name: "netns",

@@ -32,7 +32,8 @@ export function iptablesRules(v: Vrouter): string[][] {
   ];
   // with ha, SNAT to the VIP: the kernel flushes MASQUERADE's connections when the address leaves the
   // interface (a graceful handover), and conntrackd would sync those deletions to the new active member
-  if (v.nat.masquerade) rules.push(["nat", "POSTROUTING", "-o", v.public.link, "-s", c, "-j", ...(v.ha ? ["SNAT", "--to-source", v.public.vip] : ["MASQUERADE"])]);
+  const target = v.ha ? ["SNAT", "--to-source", v.public.vip] : ["MASQUERADE"];
+  if (v.nat.masquerade) rules.push(["nat", "POSTROUTING", "-o", v.public.link, "-s", c, "-j", ...target]);
   return rules;
 }
 

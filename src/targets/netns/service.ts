@@ -89,7 +89,8 @@ export function daemon(site: Site, v: Vrouter, m: VrouterMember, d: DaemonSpec):
   const title = byCluster ? `install ${conf} and ${unit}, which runs ${d.what} inside ${v.namespace}${secret}; Pacemaker starts it, not systemd`
     : `install ${conf} and ${unit}, which runs ${d.what} inside ${v.namespace}${secret}, and (re)start it`;
   const secretChecks = (d.secrets ?? []).map((s): Check => ({ fn: "check_secret_file", args: [s.dest] }));
-  return unitsStep({ id: `vrouter-${v.name}-${d.daemon}`, host: m.host, title, files, units: [unit], byCluster, secrets: d.secrets ?? [], checks: secretChecks });
+  const id = `vrouter-${v.name}-${d.daemon}`;
+  return unitsStep({ id, host: m.host, title, files, units: [unit], byCluster, secrets: d.secrets ?? [], checks: secretChecks });
 }
 
 /** Run f for every member of every router that has the service, and gather steps and files. */

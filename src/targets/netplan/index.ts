@@ -7,7 +7,7 @@ import { hashHeader } from "../../render/header.js";
 import { toYaml } from "../../render/yaml.js";
 import { addrsOf, type Host, type HostGateway, type Site } from "../../resolve/site.js";
 import { reviewLines, type Target } from "../target.js";
-import { byBridge, deleteLink, gatewayChecks, gatewayTitle } from "../vlan-gateway/index.js";
+import { byBridge, deleteLink, gatewayChecks, gatewayTitle, persistenceDecision } from "../vlan-gateway/index.js";
 
 /** 60- sorts after the usual 50-cloud-init.yaml / 01-netcfg.yaml that define the bridge. */
 export const dropInPath = (g: HostGateway) => `/etc/netplan/60-sitegen-${g.ifname.replace(/\./g, "-")}.yaml`;
@@ -52,7 +52,7 @@ export const netplan: Target = {
       notes: site.hosts.flatMap((h) => byBridge(mine(h))
         .flatMap((gs) => reviewLines(h.name, "netplan/review-notes", { ifnames: gs.map((g) => g.ifname), bridge: gs[0]!.bridge.name }))),
       artifacts: made.map((m) => m.file.artifact),
-      decisions: site.hosts.flatMap((h) => mine(h).map((g) => ({ host: h.name, key: "persistence", value: "netplan", subject: g.ifname, reason: g.persistenceReason }))),
+      decisions: site.hosts.flatMap((h) => mine(h).map((g) => persistenceDecision(h.name, g))),
     };
   },
 };

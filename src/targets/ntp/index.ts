@@ -27,7 +27,8 @@ export const ntpConf = (site: Site, v: Vrouter): string => render(`ntp/${CONF[v.
 /** ip netns exec binds /etc/netns/NS/resolv.conf over /etc/resolv.conf: the namespace's resolvers. */
 const resolvConf = (site: Site, v: Vrouter) => ({
   dest: `/etc/netns/${v.namespace}/resolv.conf`,
-  content: `# ${headerText(site)}\n# Resolvers for programs in namespace ${v.namespace} (the NTP server's upstream names).\n${v.dns!.upstreams.map((u) => `nameserver ${u}\n`).join("")}`,
+  content: `# ${headerText(site)}\n# Resolvers for programs in namespace ${v.namespace} (the NTP server's upstream names).\n`
+    + v.dns!.upstreams.map((u) => `nameserver ${u}\n`).join(""),
 });
 
 /** The NTP server never steers the member's own clock (text: templates/ntp/review-notes.hbs). */

@@ -32,37 +32,53 @@ function clone(id: string, prim: Primitive, promotable = false): Resource {
   return { kind: "clone", id: `${id}-clone`, prim, meta, promotable };
 }
 
+/** A primitive running one of the router's systemd units, monitored every 30 s. */
+const unitPrimitive = (id: string, unit: string, what: string): Primitive => ({ id, agent: systemdAgent(unit), params: [], ops: monitor("30s"), what });
+const unitClone = (id: string, unit: string, what: string): Resource => clone(id, unitPrimitive(id, unit, what));
+
 export function cluster(v: HaRouter<PacemakerHa>): Cluster {
   const p = v.ha.prefix;
   const vip = (role: "mgmt" | "pub", l: Vrouter["management"]): Primitive => ({
-    id: `${p}-vip-${role}`, agent: "ocf:heartbeat:IPaddr2", ops: monitor("10s", "20s"), what: `${l.role} VIP ${l.vip}/${l.prefix} on ${l.link} inside ${v.namespace}`,
+    id: `${p}-vip-${role}`, agent: "ocf:heartbeat:IPaddr2", ops: monitor("10s", "20s"),
+    what: `${l.role} VIP ${l.vip}/${l.prefix} on ${l.link} inside ${v.namespace}`,
     params: [["cidr_netmask", String(l.prefix)], ["ip", l.vip], ["network_namespace", v.namespace], ["nic", l.link]],
   });
-  const netns = clone(`${p}-netns`, { id: `${p}-netns`, agent: systemdAgent(netnsUnit(v)), params: [], ops: monitor("30s"), what: `namespace ${v.namespace} is present (${netnsUnit(v)})` });
+  const netns = unitClone(`${p}-netns`, netnsUnit(v), `namespace ${v.namespace} is present (${netnsUnit(v)})`);
   const ct = clone(`${p}-conntrackd`, {
     id: `${p}-conntrackd`, agent: "ocf:heartbeat:conntrackd", ops: CONNTRACKD_OPS, what: "conntrackd, promoted where the VIPs are",
     params: [["binary", conntrackdWrapper(v)], ["config", conntrackdConf(v)]],
   }, true);
+  const uplink = unitPrimitive(`${p}-uplink`, uplinkUnit(v), `default route via ${v.gateway} out of ${v.public.link} (${uplinkUnit(v)})`);
   const router: Resource = {
     kind: "group", id: `${p}-router`, what: "the VIPs and the default route out of the public leg, started in this order",
-    prims: [vip("mgmt", v.management), vip("pub", v.public),
-      { id: `${p}-uplink`, agent: systemdAgent(uplinkUnit(v)), params: [], ops: monitor("30s"), what: `default route via ${v.gateway} out of ${v.public.link} (${uplinkUnit(v)})` }],
+    prims: [vip("mgmt", v.management), vip("pub", v.public), uplink],
     meta: [["resource-stickiness", v.ha.preempt ? "0" : "1000"]],
   };
   const services: Resource[] = [
-    ...(v.dns ? [clone(`${p}-dnsmasq`, { id: `${p}-dnsmasq`, agent: systemdAgent(unitName(v, "dnsmasq")), params: [], ops: monitor("30s"), what: "dnsmasq on every member (it binds the VIP before holding it)" })] : []),
-    ...(v.ntp ? [clone(`${p}-ntp`, { id: `${p}-ntp`, agent: systemdAgent(unitName(v, v.ntp.daemon)), params: [], ops: monitor("30s"), what: `${v.ntp.daemon} on every member (already synchronised when the VIP arrives)` })] : []),
+    ...(v.dns ? [unitClone(`${p}-dnsmasq`, unitName(v, "dnsmasq"), "dnsmasq on every member (it binds the VIP before holding it)")] : []),
+    ...(v.ntp ? [unitClone(`${p}-ntp`, unitName(v, v.ntp.daemon), `${v.ntp.daemon} on every member (already synchronised when the VIP arrives)`)] : []),
   ];
   const resources = [netns, ct, router, ...services];
-  const afterNetns = [ct, router, ...services].flatMap((r): Constraint[] => [
-    { kind: "order", id: `${p}-netns-before-${r.id.slice(p.length + 1).replace(/-clone$/, "")}`, first: netns.id, firstAction: "start", then: r.id, why: "the namespace first" },
-    { kind: "colocation", id: `${r.id}-with-netns`, rsc: r.id, withRsc: netns.id, why: `only where ${v.namespace} exists` },
-  ]);
-  const constraints: Constraint[] = [
+  return { prefix: p, resources, constraints: constraintsOf(v, netns, ct, router, services), top: resources.map((r) => r.id) };
+}
+
+/** The namespace before and under everything; the VIPs with and after conntrackd's promotion; the router where priority says. */
+function constraintsOf(v: HaRouter<PacemakerHa>, netns: Resource, ct: Resource, router: Resource, services: Resource[]): Constraint[] {
+  const p = v.ha.prefix;
+  const afterNetns = [ct, router, ...services].flatMap((r): Constraint[] => {
+    const name = r.id.slice(p.length + 1).replace(/-clone$/, "");
+    return [
+      { kind: "order", id: `${p}-netns-before-${name}`, first: netns.id, firstAction: "start", then: r.id, why: "the namespace first" },
+      { kind: "colocation", id: `${r.id}-with-netns`, rsc: r.id, withRsc: netns.id, why: `only where ${v.namespace} exists` },
+    ];
+  });
+  return [
     ...afterNetns,
-    { kind: "colocation", id: `${p}-router-with-promoted`, rsc: router.id, withRsc: ct.id, withRole: "Promoted", why: "the VIPs sit where conntrackd is promoted" },
-    { kind: "order", id: `${p}-promote-before-router`, first: ct.id, firstAction: "promote", then: router.id, why: "the synced states are committed before the VIPs answer" },
-    ...v.members.map((m): Constraint => ({ kind: "location", id: `${p}-router-on-${m.host}`, rsc: router.id, node: m.host, score: m.priority, why: `priority ${m.priority}` })),
+    { kind: "colocation", id: `${p}-router-with-promoted`, rsc: router.id, withRsc: ct.id, withRole: "Promoted",
+      why: "the VIPs sit where conntrackd is promoted" },
+    { kind: "order", id: `${p}-promote-before-router`, first: ct.id, firstAction: "promote", then: router.id,
+      why: "the synced states are committed before the VIPs answer" },
+    ...v.members.map((m): Constraint =>
+      ({ kind: "location", id: `${p}-router-on-${m.host}`, rsc: router.id, node: m.host, score: m.priority, why: `priority ${m.priority}` })),
   ];
-  return { prefix: p, resources, constraints, top: resources.map((r) => r.id) };
 }

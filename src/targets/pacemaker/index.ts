@@ -26,9 +26,10 @@ function oneshot(site: Site, v: Vrouter, unit: string, description: string, star
 /** Every member: the units Pacemaker starts, installed and never enabled. */
 function unitsOf(site: Site, v: Vrouter, m: VrouterMember) {
   const route = ["default", "via", v.gateway, "dev", v.public.link].join(" ");
+  const present = `Namespace ${v.namespace} of virtual router ${v.name} is present (made by apply.sh runtime): `
+    + `Pacemaker places nothing of ${v.name} where it is not`;
   const files = [
-    oneshot(site, v, netnsUnit(v), `Namespace ${v.namespace} of virtual router ${v.name} is present (made by apply.sh runtime): Pacemaker places nothing of ${v.name} where it is not`,
-      `/sbin/ip netns exec ${v.namespace} true`, ""),
+    oneshot(site, v, netnsUnit(v), present, `/sbin/ip netns exec ${v.namespace} true`, ""),
     oneshot(site, v, uplinkUnit(v), `Default route of virtual router ${v.name} out of ${v.public.link}, on the member holding the VIPs`,
       `/sbin/ip -n ${v.namespace} route replace ${route}`, `-/sbin/ip -n ${v.namespace} route del ${route}`),
   ];
@@ -81,7 +82,8 @@ function section(v: HaRouter<PacemakerHa>): string {
 
 export const pacemaker: Target = {
   name: "pacemaker",
-  summary: "VIP failover by Pacemaker: units the cluster starts on every member, a pcs script and its CIB fragment (IPaddr2 in the namespace, promotable conntrackd, ordering and colocation)",
+  summary: "VIP failover by Pacemaker: units the cluster starts on every member, a pcs script and its CIB fragment "
+    + "(IPaddr2 in the namespace, promotable conntrackd, ordering and colocation)",
   checkedBy: ["pcs", "shellcheck", "systemd-analyze"],
   plan: (site) => {
     const vs = site.vrouters.filter(byPacemaker);

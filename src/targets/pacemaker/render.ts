@@ -47,6 +47,13 @@ function nvpairs(tag: string, id: string, xs: Array<[string, string]>, pad: stri
   return [`${pad}<${tag} id="${id}">`, ...sorted(xs).map(([k, v]) => `${pad}  <nvpair id="${id}-${k}" name="${k}" value="${v}"/>`), `${pad}</${tag}>`];
 }
 
+type Attr = [string, string];
+/** An attribute only when it has a value. */
+const maybe = (k: string, v: string | undefined): Attr[] => (v ? [[k, v]] : []);
+
+const opAttrs = (p: Primitive, o: Op): Attr[] =>
+  [["name", "monitor"], ["interval", o.interval], ...maybe("role", o.role), ["timeout", o.timeout], ["id", `${p.id}-monitor-interval-${o.interval}`]];
+
 function primitiveXml(p: Primitive, pad: string): string[] {
   const [cls, a, b] = p.agent.split(":");
   const head: Array<[string, string]> = b ? [["id", p.id], ["class", cls!], ["type", b], ["provider", a!]] : [["id", p.id], ["class", cls!], ["type", a!]];
@@ -54,7 +61,7 @@ function primitiveXml(p: Primitive, pad: string): string[] {
     `${pad}<primitive${attrs(head)}>`,
     ...nvpairs("instance_attributes", `${p.id}-instance_attributes`, p.params, `${pad}  `),
     `${pad}  <operations>`,
-    ...p.ops.map((o) => `${pad}    <op${attrs([["name", "monitor"], ["interval", o.interval], ...(o.role ? [["role", o.role] as [string, string]] : []), ["timeout", o.timeout], ["id", `${p.id}-monitor-interval-${o.interval}`]])}/>`),
+    ...p.ops.map((o) => `${pad}    <op${attrs(opAttrs(p, o))}/>`),
     `${pad}  </operations>`,
     `${pad}</primitive>`,
   ];
@@ -69,8 +76,15 @@ function resourceXml(r: Resource, pad: string): string[] {
 
 function constraintXml(k: Constraint, pad: string): string {
   switch (k.kind) {
-    case "order": return `${pad}<rsc_order${attrs([["id", k.id], ["first", k.first], ["first-action", k.firstAction], ["then", k.then], ["then-action", "start"]])}/>`;
-    case "colocation": return `${pad}<rsc_colocation${attrs([["id", k.id], ["rsc", k.rsc], ...(k.withRole ? [["rsc-role", "Started"] as [string, string]] : []), ["with-rsc", k.withRsc], ...(k.withRole ? [["with-rsc-role", k.withRole] as [string, string]] : []), ["score", "INFINITY"]])}/>`;
+    case "order": {
+      const order: Attr[] = [["id", k.id], ["first", k.first], ["first-action", k.firstAction], ["then", k.then], ["then-action", "start"]];
+      return `${pad}<rsc_order${attrs(order)}/>`;
+    }
+    case "colocation": {
+      // as pcs writes it: with-rsc-role comes with rsc-role="Started" (test/checkers-ha.test.ts compares the two)
+      const roles = { rsc: maybe("rsc-role", k.withRole && "Started"), with: maybe("with-rsc-role", k.withRole) };
+      return `${pad}<rsc_colocation${attrs([["id", k.id], ["rsc", k.rsc], ...roles.rsc, ["with-rsc", k.withRsc], ...roles.with, ["score", "INFINITY"]])}/>`;
+    }
     case "location": return `${pad}<rsc_location${attrs([["id", k.id], ["rsc", k.rsc], ["node", k.node], ["score", String(k.score)]])}/>`;
   }
 }

@@ -7,7 +7,7 @@ import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import { addrsOf, type Bridge, type Host, type HostGateway, type Site } from "../../resolve/site.js";
 import { reviewLines, type Target } from "../target.js";
-import { deleteLink, gatewayChecks, gatewayTitle } from "../vlan-gateway/index.js";
+import { deleteLink, gatewayChecks, gatewayTitle, persistenceDecision } from "../vlan-gateway/index.js";
 
 /** How long the unit waits for its bridge to appear after the owner starts. */
 const WAIT_SECONDS = 30;
@@ -73,7 +73,7 @@ export const systemd: Target = {
       reverify: made.map((m) => reverify(m.step, gatewayTitle(m.g))),
       notes: site.hosts.flatMap((h) => notes(h)),
       artifacts: made.map((m) => m.file.artifact),
-      decisions: site.hosts.flatMap((h) => mine(h).map((g) => ({ host: h.name, key: "persistence", value: "systemd", subject: g.ifname, reason: g.persistenceReason }))),
+      decisions: site.hosts.flatMap((h) => mine(h).map((g) => persistenceDecision(h.name, g))),
     };
   },
 };

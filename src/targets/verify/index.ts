@@ -25,7 +25,7 @@ export const verify: Target = {
   checkedBy: [],
   plan: (site): Contribution => ({
     checks: site.hosts.flatMap(hostChecks),
-    tests: site.hosts.flatMap((h) => h.checked.flatMap((c) => addrsOf(c).flatMap((a) =>
-      reviewLines(h.name, "verify/review-tests", { address: a.address, network: c.network, router: c.on === "router" ? c.router ?? "" : "", bridge: c.bridge ?? "" })))),
+    tests: site.hosts.flatMap((h) => h.checked.flatMap((c) => addrsOf(c).flatMap((a) => reviewLines(h.name, "verify/review-tests",
+      { address: a.address, network: c.network, router: c.on === "router" ? c.router ?? "" : "", bridge: c.bridge ?? "" })))),
   }),
 };

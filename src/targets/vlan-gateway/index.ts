@@ -1,12 +1,16 @@
 // Phase 2 of the seed: the gateway as a VLAN sub-interface, brought up at runtime (lost on reboot).
 import { cmd, probe } from "../../plan/actions.js";
 import { reverify } from "../../plan/final.js";
-import type { Check, Step } from "../../plan/types.js";
+import type { Check, Decision, Step } from "../../plan/types.js";
 import { addrsOf, type Host, type HostGateway } from "../../resolve/site.js";
 import { reviewLines, type Target } from "../target.js";
 
 /** The final verify's group for one gateway: the runtime and persistence steps' checks. */
 export const gatewayTitle = (g: HostGateway): string => `gateway ${g.ifname}`;
+
+/** REVIEW.md's record of how a gateway persists (systemd or netplan) and why. */
+export const persistenceDecision = (host: string, g: HostGateway): Decision =>
+  ({ host, key: "persistence", value: g.persistence, subject: g.ifname, reason: g.persistenceReason });
 
 // Single-family gateways keep the order they always had: vlan, address, up, route (then the IPv6 pair of a dual stack).
 export const gatewayChecks = (g: HostGateway): Check[] => [
@@ -29,7 +33,8 @@ export function runtimeStep(host: string, g: HostGateway): Step {
     id: `runtime-${g.ifname}`, host, phase: "runtime",
     title: `create ${g.ifname} (VLAN ${g.vid} on ${g.bridge.name}) with ${ifaddrsText(g)} and bring it up`,
     apply: [
-      cmd(["ip", "link", "add", "link", g.bridge.name, "name", g.ifname, "type", "vlan", "id", String(g.vid)], { unless: probe("ip", "link", "show", "dev", g.ifname) }),
+      cmd(["ip", "link", "add", "link", g.bridge.name, "name", g.ifname, "type", "vlan", "id", String(g.vid)],
+        { unless: probe("ip", "link", "show", "dev", g.ifname) }),
       ...addrsOf(g).map((a) => cmd([...ip(a.family), "addr", "replace", a.ifaddr, "dev", g.ifname])),
       cmd(["ip", "link", "set", "dev", g.ifname, "up"]),
     ],

@@ -23,7 +23,10 @@ const WAIT_SECONDS = 60;
 
 /** The units that run inside the namespace on this member: they start after it exists. */
 export function namespaceUnits(v: Vrouter): string[] {
-  const daemons = [...(v.dns ? ["dnsmasq"] : []), ...(v.ntp ? [v.ntp.daemon] : []), ...(v.ha ? ["conntrackd"] : []), ...(v.ha?.manager === "keepalived" ? ["keepalived"] : [])];
+  const daemons = [
+    ...(v.dns ? ["dnsmasq"] : []), ...(v.ntp ? [v.ntp.daemon] : []), ...(v.ha ? ["conntrackd"] : []),
+    ...(v.ha?.manager === "keepalived" ? ["keepalived"] : []),
+  ];
   return [...daemons.map((d) => unitName(v, d)), ...(v.ha?.manager === "pacemaker" ? ["pacemaker.service"] : [])];
 }
 
@@ -45,7 +48,8 @@ function files(site: Site, v: Vrouter, m: VrouterMember) {
   // a command naming an installed file reads it below $root, which is the real root at boot
   const rooted = runtime.some((s) => s.apply.some((a) => a.kind === "cmd" && a.argv.some(isPath)));
   const script = render("vrouter-boot/boot.sh", { header, router: v.name, host: m.host, unit: bootUnit(v), steps, rooted });
-  const unit = render("vrouter-boot/boot.service", { header, router: v.name, namespace: v.namespace, script: bootScript(v), wait: WAIT_SECONDS, ...bootOrder(v, m) });
+  const unit = render("vrouter-boot/boot.service",
+    { header, router: v.name, namespace: v.namespace, script: bootScript(v), wait: WAIT_SECONDS, ...bootOrder(v, m) });
   return { script: installed(m.host, bootScript(v), script, 0o755), unit: installed(m.host, unitPath(bootUnit(v)), unit) };
 }
 
@@ -65,7 +69,8 @@ function bootStep(site: Site, v: Vrouter, m: VrouterMember): { step: Step; artif
 
 export const vrouterBoot: Target = {
   name: "vrouter-boot",
-  summary: "boot persistence for each virtual router member: a oneshot unit replaying the runtime steps, after the bridges' owners, before the namespace's services",
+  summary: "boot persistence for each virtual router member: a oneshot unit replaying the runtime steps, "
+    + "after the bridges' owners, before the namespace's services",
   checkedBy: ["shellcheck", "systemd-analyze"],
   plan: (site) => {
     const made = site.vrouters.flatMap((v) => v.members.map((m) => bootStep(site, v, m)));

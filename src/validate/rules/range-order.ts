@@ -8,7 +8,8 @@ export const rangeOrder: Rule = (ctx) => {
     const to = parseAddress(r.to);
     if (!from || !to) return;
     if (from.family !== to.family) {
-      ctx.report(["networks", i, "ranges", j, "to"], "range-mixed-family", `range ${r.name} mixes IPv${from.family} and IPv${to.family}`, "use two ranges, one per family");
+      ctx.report(["networks", i, "ranges", j, "to"], "range-mixed-family", `range ${r.name} mixes IPv${from.family} and IPv${to.family}`,
+        "use two ranges, one per family");
     } else if (from.value > to.value) {
       ctx.report(["networks", i, "ranges", j, "to"], "range-reversed", `range ${r.name} ends (${to.text}) before it starts (${from.text})`,
         `swap them: from: ${to.text}, to: ${from.text}`);

@@ -7,6 +7,8 @@ import { eachVrouter, legs } from "../vrouter-lookup.js";
 
 interface Owned { label: string; path: Path; addr: Addr }
 
+const RANGE_HELP = "a snat or dhcp range hands its addresses out: move the VIP out of it, or mark the range 'purpose: vip' or 'reserved'";
+
 /** An address written for a router: a valid, assignable IPv4 address inside net (or auto where allowed), or a report. */
 function check(ctx: RuleContext, text: string, path: Path, label: string, netIndex: number, autoOk = false): Addr | undefined {
   const auto = autoOk && text === AUTO;
@@ -25,11 +27,15 @@ function check(ctx: RuleContext, text: string, path: Path, label: string, netInd
   }
   if (!a) return undefined; // auto: src/alloc picks an address inside the network
   if (!contains(net, a)) {
-    ctx.report(path, label.startsWith("gateway") ? "gateway-outside-subnet" : "vip-outside-subnet", `${label} ${a.text} is not inside ${net.text}`, `pick an address between ${hostSpan(net)}`);
+    const code = label.startsWith("gateway") ? "gateway-outside-subnet" : "vip-outside-subnet";
+    ctx.report(path, code, `${label} ${a.text} is not inside ${net.text}`, `pick an address between ${hostSpan(net)}`);
     return undefined;
   }
   const why = reservedRole(net, a);
-  if (why) { ctx.report(path, "reserved-address", `${label} ${a.text} is ${why} of ${net.text}`, `pick an address between ${hostSpan(net)}`); return undefined; }
+  if (why) {
+    ctx.report(path, "reserved-address", `${label} ${a.text} is ${why} of ${net.text}`, `pick an address between ${hostSpan(net)}`);
+    return undefined;
+  }
   return a;
 }
 
@@ -44,7 +50,11 @@ export const vrouterAddresses: Rule = (ctx) => {
     for (const l of legs(ctx, v, i)) {
       if (!l.net) continue;
       const mine: Array<[string, Path, string]> = [[l.leg.vip, [...l.path, "vip"], `${l.role} VIP`]];
-      if (l.role === "management") v.members.forEach((m, j) => { if (m.address !== undefined) mine.push([m.address, ["vrouters", i, "members", j, "address"], `${m.host}'s vrouter address`]); });
+      if (l.role === "management") {
+        v.members.forEach((m, j) => {
+          if (m.address !== undefined) mine.push([m.address, ["vrouters", i, "members", j, "address"], `${m.host}'s vrouter address`]);
+        });
+      }
       for (const [text, path, label] of mine) {
         const a = check(ctx, text, path, label, l.index, true);
         if (!a) continue;
@@ -55,7 +65,7 @@ export const vrouterAddresses: Rule = (ctx) => {
           ctx.report(path, "address-collision", `${label} ${a.text} collides with ${twice.label}`, "each address in a network has one owner: move one of them");
         } else if (clash && (clash.role !== "range" || !rangeMayHold(l.net, clash.label))) {
           ctx.report(path, "address-collision", `${label} ${a.text} collides with ${clash.label} of network ${l.net.name}`,
-            clash.role === "range" ? "a snat or dhcp range hands its addresses out: move the VIP out of it, or mark the range 'purpose: vip' or 'reserved'" : "each address in a network has one owner: move one of them");
+            clash.role === "range" ? RANGE_HELP : "each address in a network has one owner: move one of them");
         }
         list.push({ label, path, addr: a });
         owned.set(l.index, list);

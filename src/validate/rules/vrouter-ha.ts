@@ -16,14 +16,16 @@ export const vrouterHa: Rule = (ctx) => {
     if (!ha) return;
     const base = ["vrouters", i, "ha"];
     const other = ha.manager === "keepalived" ? PACEMAKER_ONLY : KEEPALIVED_ONLY;
+    const otherManager = ha.manager === "keepalived" ? "pacemaker" : "keepalived";
     for (const k of other) {
       if (ha[k] === undefined) continue;
-      ctx.report([...base, k], "vrouter-ha-option-mismatch", `'${k}' is a ${ha.manager === "keepalived" ? "pacemaker" : "keepalived"} setting, but manager is ${ha.manager}`,
-        `remove '${k}', or set 'manager: ${ha.manager === "keepalived" ? "pacemaker" : "keepalived"}'`, true);
+      ctx.report([...base, k], "vrouter-ha-option-mismatch", `'${k}' is a ${otherManager} setting, but manager is ${ha.manager}`,
+        `remove '${k}', or set 'manager: ${otherManager}'`, true);
     }
     if (ha.manager === "keepalived" && ha.virtual_router_id === undefined) {
       ctx.report([...base, "manager"], "vrouter-vrid-missing", "manager keepalived needs a 'virtual_router_id'",
-        "pick a number 1-255 that no other VRRP router on the segment uses (list those under the network's 'vrids_in_use'; Kolla's default is 51); sitegen has no default because a fixed one collides");
+        "pick a number 1-255 that no other VRRP router on the segment uses (list those under the network's 'vrids_in_use'; Kolla's default is 51); "
+          + "sitegen has no default because a fixed one collides");
     }
     if (new Set(v.members.map((m) => m.host)).size < 2) {
       ctx.report(["vrouters", i, "members"], "vrouter-ha-single-member", "'ha' with only one member: there is nothing to fail over to",
@@ -32,7 +34,8 @@ export const vrouterHa: Rule = (ctx) => {
     v.members.forEach((m, j) => {
       if (m.address !== undefined) return;
       ctx.report(["vrouters", i, "members", j], "vrouter-ha-needs-address", `member ${m.host} has no 'address', which 'ha' needs`,
-        "give every member its namespace's own management address: VRRP adverts and conntrackd's sync leave from it, and it leaves through the VIP holder while it is a backup");
+        "give every member its namespace's own management address: VRRP adverts and conntrackd's sync leave from it, "
+          + "and it leaves through the VIP holder while it is a backup");
     });
   });
 };

@@ -23,16 +23,18 @@ export const vrouterPriorities: Rule = (ctx) => {
       const p = m.priority ?? defaultPriority(v, m.host);
       const twin = seen.get(p);
       if (twin !== undefined && twin !== m.host) {
-        ctx.report(m.priority !== undefined ? path(j) : ["vrouters", i, "members", j], "vrouter-priority-tie", `members ${twin} and ${m.host} both have priority ${p}`,
+        const where = m.priority !== undefined ? path(j) : ["vrouters", i, "members", j];
+        ctx.report(where, "vrouter-priority-tie", `members ${twin} and ${m.host} both have priority ${p}`,
           "give each member its own priority: VRRP would break the tie by address, Pacemaker by chance");
       } else seen.set(p, m.host);
     });
     if (v.primary === undefined) return;
-    const prio = (h: string) => { const m = v.members.find((x) => x.host === h); return m ? (m.priority ?? defaultPriority(v, h)) : undefined; };
+    const prioOf = (m: { host: string; priority?: number }) => m.priority ?? defaultPriority(v, m.host);
+    const prio = (h: string) => { const m = v.members.find((x) => x.host === h); return m ? prioOf(m) : undefined; };
     const mine = prio(v.primary);
-    const top = v.members.find((m) => m.host !== v.primary && mine !== undefined && (m.priority ?? defaultPriority(v, m.host)) > mine);
+    const top = v.members.find((m) => m.host !== v.primary && mine !== undefined && prioOf(m) > mine);
     if (mine !== undefined && top) {
-      ctx.report(["vrouters", i, "primary"], "vrouter-priority-primary", `primary ${v.primary} has priority ${mine}, but ${top.host} has ${top.priority ?? defaultPriority(v, top.host)}`,
+      ctx.report(["vrouters", i, "primary"], "vrouter-priority-primary", `primary ${v.primary} has priority ${mine}, but ${top.host} has ${prioOf(top)}`,
         `with 'ha' the primary is the member that takes the VIPs first: make ${top.host} the primary, or give ${v.primary} the highest priority`);
     }
   });

@@ -20,17 +20,20 @@ export const vrouterSync: Rule = (ctx) => {
     const members = new Set(v.members.map((m) => m.host)).size;
     if (v.ha.sync?.mode === "ftfw" && members > 2) {
       ctx.report([...path, "mode"], "vrouter-sync-ftfw-members", `FTFW syncs exactly two members, vrouter ${v.name} has ${members}`,
-        "remove 'mode' (notrack is the default for more than two members) or set 'mode: notrack'; FTFW's receivers track one sequence for all peers and drop the active member's updates when a third member's messages interleave");
+        "remove 'mode' (notrack is the default for more than two members) or set 'mode: notrack'; "
+          + "FTFW's receivers track one sequence for all peers and drop the active member's updates when a third member's messages interleave");
     }
     const text = v.ha.sync?.group ?? SYNC_DEFAULTS.group;
     const a = parseAddress(text);
     if (!a) {
-      ctx.report([...path, "group"], "invalid-address", `sync group '${text}' is not an IPv4 or IPv6 address`, "write an IPv4 multicast address, e.g. 225.0.0.50");
+      ctx.report([...path, "group"], "invalid-address", `sync group '${text}' is not an IPv4 or IPv6 address`,
+        "write an IPv4 multicast address, e.g. 225.0.0.50");
       return;
     }
     const why = multicastProblem(a);
     if (why) {
-      ctx.report([...path, "group"], "vrouter-sync-not-multicast", `sync group ${a.text} is ${why}`, "use an address in 225.0.0.0-239.255.255.255, e.g. 225.0.0.50 (conntrackd's default)");
+      ctx.report([...path, "group"], "vrouter-sync-not-multicast", `sync group ${a.text} is ${why}`,
+        "use an address in 225.0.0.0-239.255.255.255, e.g. 225.0.0.50 (conntrackd's default)");
       return;
     }
     const net = ctx.doc.networks.findIndex((n) => n.name === v.management.network);

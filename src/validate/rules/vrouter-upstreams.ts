@@ -20,9 +20,11 @@ export const vrouterUpstreams: Rule = (ctx) => {
       const path = ["vrouters", i, "ntp", "upstreams", j];
       if (parseAddress(u)) return;
       if (!HOSTNAME.test(u) || /^[0-9.]+$/.test(u)) {
-        ctx.report(path, "ntp-upstream-invalid", `NTP upstream '${u}' is neither an address nor a host name`, "write an address (198.51.100.123) or a DNS name (0.debian.pool.ntp.org)");
+        ctx.report(path, "ntp-upstream-invalid", `NTP upstream '${u}' is neither an address nor a host name`,
+          "write an address (198.51.100.123) or a DNS name (0.debian.pool.ntp.org)");
       } else if (!v.dns) {
-        ctx.report(path, "ntp-name-needs-dns", `NTP upstream '${u}' is a name, but vrouter ${v.name} has no 'dns:' to resolve it inside namespace ${v.namespace ?? "vrouter"}`,
+        const ns = v.namespace ?? "vrouter";
+        ctx.report(path, "ntp-name-needs-dns", `NTP upstream '${u}' is a name, but vrouter ${v.name} has no 'dns:' to resolve it inside namespace ${ns}`,
           "add 'dns: { upstreams: [...] }' (they become the namespace's resolv.conf), or write the server's address");
       }
     });

@@ -25,9 +25,10 @@ export const vrouterVrid: Rule = (ctx) => {
     const who = taken.get(key);
     if (who) {
       const names = segmentNames(ctx.doc, seg, seg[net]!);
+      const there = [...taken.keys()].filter((k) => k.startsWith(`${seg[net]}/`)).map((k) => k.split("/")[1]);
       ctx.report(["vrouters", i, "ha", "virtual_router_id"], "vrouter-vrid-collision",
         `virtual_router_id ${id} is already used on the L2 segment of ${names.join(", ")} by ${who}`,
-        `pick an ID no other VRRP router on that segment uses (taken there: ${[...taken.keys()].filter((k) => k.startsWith(`${seg[net]}/`)).map((k) => k.split("/")[1]).join(", ")})`);
+        `pick an ID no other VRRP router on that segment uses (taken there: ${there.join(", ")})`);
     } else taken.set(key, `vrouter ${v.name}`);
   });
 };
