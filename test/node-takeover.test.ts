@@ -118,6 +118,11 @@ describe("node takeover where the bridge is not netplan's (live)", () => {
       const r = inNs(`bash ${host}/rollback.sh nodes`);
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(routes()).toBe(before);
+      // a second rollback (the first removed the script) has nothing left to give back, and says so by doing nothing
+      const again = inNs(`bash ${host}/rollback.sh nodes`);
+      expect(again.code, again.stdout + again.stderr).toBe(0);
+      expect(again.stdout).not.toContain("restore-live");
+      expect(routes()).toBe(before);
       expect(readlinkSync(join(root, "etc/resolv.conf"))).toBe("../run/systemd/resolve/stub-resolv.conf");
       expect(readdirSync(root).sort()).toEqual(["etc", "run", "var"]);
       expect(readdirSync(join(root, "var/lib"))).toEqual([]); // the record and sitegen's own directories are gone

@@ -20,7 +20,7 @@ export const isPath = (w: Word): w is Path => typeof w !== "string";
 export const plainWords = (argv: Word[]): string[] => argv.map((w) => (isPath(w) ? w.path : w));
 
 /** A read-only question whose answer guards an action: a command's exit status, or a unit's presence. */
-export type Probe = { kind: "cmd"; argv: string[] } | { kind: "unit-installed"; unit: string };
+export type Probe = { kind: "cmd"; argv: Word[] } | { kind: "unit-installed"; unit: string };
 
 /**
  * A command run as argv; unless/onlyIf make running it twice safe; mayFail ignores its failure.
@@ -56,7 +56,9 @@ export type Action = Cmd | Unit | Netplan | Install | Remove | Secret;
 /** A command, optionally guarded. */
 export const cmd = (argv: Word[], guard: Omit<Cmd, "kind" | "argv"> = {}): Cmd => ({ kind: "cmd", argv, ...guard });
 /** A guard probe that runs a read-only command. */
-export const probe = (...argv: string[]): Probe => ({ kind: "cmd", argv });
+export const probe = (...argv: Word[]): Probe => ({ kind: "cmd", argv });
+/** A guard that holds while a file sitegen installed is there (rooted like installs). */
+export const fileThere = (path: string): Probe => probe("test", "-f", { path });
 export const daemonReload: Unit = { kind: "unit", verb: "daemon-reload" };
 export const unitOp = (verb: UnitVerb, unit: string, opts: { now?: boolean; onlyIfInstalled?: boolean } = {}): Unit =>
   ({ kind: "unit", verb, unit, ...opts });
@@ -72,4 +74,4 @@ export function unitArgv(u: Unit): string[] {
 export const unitGuard = (u: Unit): Probe | undefined =>
   u.verb !== "daemon-reload" && u.onlyIfInstalled ? { kind: "unit-installed", unit: u.unit } : undefined;
 
-export const probeArgv = (p: Probe): string[] => (p.kind === "cmd" ? p.argv : ["systemctl", "cat", p.unit]);
+export const probeArgv = (p: Probe): Word[] => (p.kind === "cmd" ? p.argv : ["systemctl", "cat", p.unit]);

@@ -8,8 +8,8 @@ const scriptWords = (argv: Word[]) => argv.map((w) => (typeof w === "string" ? s
 
 type Guard = { unless?: Probe; onlyIf?: Probe; mayFail?: boolean };
 /** How a probe is asked silently: lib.sh's `quiet`, or plain redirection for a human. */
-const inScript = (p: Probe) => `quiet ${shWords(probeArgv(p))}`;
-const byHand = (p: Probe) => `${shWords(probeArgv(p))} >/dev/null 2>&1`;
+const inScript = (p: Probe) => `quiet ${scriptWords(probeArgv(p))}`;
+const byHand = (p: Probe) => `${shWords(plainWords(probeArgv(p)))} >/dev/null 2>&1`;
 
 /** A command behind its guard. */
 function guarded(cmd: string, g: Guard, ask: (p: Probe) => string): string {

@@ -4,7 +4,7 @@
 // netplan's own (the old default route and resolvers leave the node's netplan files, the drop-in's
 // come in) and survives reboots; elsewhere it is made live and lasts until the bridge's owner
 // reconfigures it (REVIEW.md says so).
-import { cmd, netplan, probe, type Action } from "../../plan/actions.js";
+import { cmd, fileThere, netplan, probe, type Action } from "../../plan/actions.js";
 import { installed, type Installed } from "../../plan/files.js";
 import type { Artifact, Step } from "../../plan/types.js";
 import type { Rated } from "../../plan/disruption.js";
@@ -48,6 +48,8 @@ export const nodeArtifacts = (f: NodeFiles): Artifact[] => [f.script, f.dropIn, 
 
 /** The script's subcommands, with the node's paths rooted like installed files. */
 const py = (v: Vrouter, ...args: Array<string | { path: string }>) => cmd(["python3", { path: takeoverScript(v) }, ...args]);
+/** A give-back: only while the script is there, so a second rollback (the first removed it) has nothing left to do. */
+const giveBack = (v: Vrouter, ...args: Array<string | { path: string }>) => ({ ...py(v, ...args), onlyIf: fileThere(takeoverScript(v)) });
 
 /** The change itself: netplan's files (saved, stripped, the drop-in) or the live route and resolver. */
 function takeover(v: Vrouter, n: VrouterNode, f: NodeFiles): { apply: Action[]; inverse: Action[] } {
@@ -56,12 +58,14 @@ function takeover(v: Vrouter, n: VrouterNode, f: NodeFiles): { apply: Action[]; 
     const dropInName = dropInPath(v).split("/").pop()!;
     return {
       apply: [py(v, "save-netplan", NETPLAN, saved), py(v, "strip-netplan", NETPLAN, dropInName), f.dropIn.install, netplan("generate"), netplan("apply")],
-      inverse: [f.dropIn.remove, py(v, "restore-netplan", NETPLAN, saved), netplan("apply")],
+      inverse: [f.dropIn.remove, giveBack(v, "restore-netplan", NETPLAN, saved), netplan("apply")],
     };
   }
   const hostRoute: Rated = { cls: "session", why: `the host's own default route (on ${n.bridge.name})` };
-  const live = (verb: string, ...args: Array<string | { path: string }>) => ({ ...py(v, verb, ...args), disrupts: hostRoute });
-  return { apply: [py(v, "save-live", saved, RESOLV), live("take-live", RESOLV)], inverse: [live("restore-live", saved, RESOLV)] };
+  return {
+    apply: [py(v, "save-live", saved, RESOLV), { ...py(v, "take-live", RESOLV), disrupts: hostRoute }],
+    inverse: [{ ...giveBack(v, "restore-live", saved, RESOLV), disrupts: hostRoute }],
+  };
 }
 
 export function nodeStep(site: Site, v: Vrouter, n: VrouterNode): Step {

@@ -18,7 +18,7 @@ need_root
 # step 1: route, resolve through vr's management VIP 10.30.0.3 (netplan: br-mgmt's old default route and resolvers saved, then replaced by a drop-in); the rollback gives back what the node had
 inverse_0() {
   remove_file /etc/netplan/60-sitegen-vr.yaml || return 1
-  run python3 "$root"/etc/sitegen/vr/node-takeover.py restore-netplan "$root"/etc/netplan "$root"/var/lib/sitegen/vr/node-before || return 1
+  if quiet test -f "$root"/etc/sitegen/vr/node-takeover.py; then run python3 "$root"/etc/sitegen/vr/node-takeover.py restore-netplan "$root"/etc/netplan "$root"/var/lib/sitegen/vr/node-before; fi || return 1
   run netplan apply || return 1
   remove_file /etc/sitegen/vr/node-takeover.py || return 1
 }
