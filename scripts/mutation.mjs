@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Mutation testing, on demand (not in CI): `npm run test:mutation [-- --count N --seed S --file src/x.ts]`.
+// Mutation testing, on demand (not in CI): `npm run test:mutation [-- --count N --seed S --file src/x.ts]`;
+// `-- --list` prints the sample without running it; `-- --rerun` re-runs only the survivors of the last report (after adding tests), writing rerun.json.
 // Copies the project to a scratch folder once, then for each sampled mutant (one small operator change in
 // one src/ file: a comparison, a boolean, an off-by-one, some/every, and/or) runs the behavioural test
 // files, never the byte comparisons of goldens and committed out/ (golden.test.ts, cli.test.ts). A mutant
@@ -15,9 +16,11 @@ const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); retur
 const COUNT = Number(arg("count", "40"));
 const SEED = Number(arg("seed", "14"));
 const ONLY = arg("file", "");
+const RERUN = process.argv.includes("--rerun");
+const REPORT = join(root, ".cache/mutation/report.json");
 const TESTS = ["test/invalid.test.ts", "test/property.test.ts", "test/free-text.test.ts", "test/parse-hardening.test.ts", "test/vrouter-rules.test.ts",
   "test/ansible-bundle.test.ts", "test/yaml-emitter.test.ts", "test/cli-inprocess.test.ts", "test/gates.test.ts", "test/lib-sh.test.ts",
-  "test/review.test.ts", "test/final-verify.test.ts", "test/plan.test.ts"];
+  "test/review.test.ts", "test/final-verify.test.ts", "test/plan.test.ts", "test/disruption.test.ts", "test/meaning.test.ts"];
 
 /** [name, pattern, replacement]: each match of pattern is one candidate mutant. */
 const OPERATORS = [
@@ -75,9 +78,23 @@ function scratch() {
   return dir;
 }
 
+/** The last report's survivors, matched to today's candidates by file, offset and operator. */
+function survivors(all) {
+  const last = JSON.parse(readFileSync(REPORT, "utf8")).results.filter((r) => !r.killed);
+  return last.map((s) => {
+    const m = all.find((c) => c.file === s.file && c.index === s.index && c.name === s.name);
+    if (!m) throw new Error(`survivor ${s.file}:${s.line} ${s.name} is no longer a candidate (source changed)`);
+    return m;
+  });
+}
+
 function main() {
   const all = candidates();
-  const picked = sample(all);
+  const picked = RERUN ? survivors(all) : sample(all);
+  if (process.argv.includes("--list")) {
+    for (const m of picked) process.stdout.write(`${m.file}:${m.line} ${m.name}: ${m.lineText.slice(0, 100)}\n`);
+    return;
+  }
   const dir = scratch();
   const results = [];
   try {
@@ -99,7 +116,8 @@ function main() {
   process.stdout.write(`\nmutation score: ${killed}/${results.length} killed (${score.toFixed(1)} %), ${all.length} candidates, seed ${SEED}\n`);
   for (const s of results.filter((r) => !r.killed)) process.stdout.write(`survivor: ${s.file}:${s.line} ${s.name}: ${s.lineText}\n`);
   mkdirSync(join(root, ".cache/mutation"), { recursive: true });
-  writeFileSync(join(root, ".cache/mutation/report.json"), `${JSON.stringify({ seed: SEED, candidates: all.length, score, results }, null, 1)}\n`);
+  const out = RERUN ? join(root, ".cache/mutation/rerun.json") : REPORT;
+  writeFileSync(out, `${JSON.stringify({ seed: SEED, rerun: RERUN, candidates: all.length, score, results }, null, 1)}\n`);
 }
 
 execFileSync("npm", ["run", "build"], { cwd: root, stdio: "ignore" });
