@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { parseLock } from "../src/alloc/lock.js";
 import { handlerPositions } from "../src/bundles/ansible-units.js";
 import { check, compile, type Build } from "../src/compile.js";
 import { OutputError, outputError } from "../src/emit/leftovers.js";
@@ -60,18 +61,39 @@ describe("address boundaries", () => {
   });
 });
 
+/** A golden case's site, compiled in process. */
+function golden(name: string): Build {
+  const file = `test/cases/golden/${name}/${name}.yaml`;
+  const r = compile(readFileSync(join(ROOT, file), "utf8"), file, { site: name, source: file });
+  if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join("\n"));
+  return r.build;
+}
+
 describe("dual stack", () => {
   it("a network's cidr6 is resolved beside its IPv4 cidr, and its gateway holds both addresses", () => {
-    const name = "dual-stack-vlan";
-    const file = `test/cases/golden/${name}/${name}.yaml`;
-    const r = compile(readFileSync(join(ROOT, file), "utf8"), file, { site: name, source: file });
-    if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join("\n"));
-    const v6 = r.build.site.networks.map((n) => [n.cidr, n.v6?.cidr]);
+    const b = golden("dual-stack-vlan");
+    const v6 = b.site.networks.map((n) => [n.cidr, n.v6?.cidr]);
     expect(v6).toContainEqual(["198.51.100.0/24", "2001:db8:300::/64"]);
     expect(v6.every(([, c]) => c !== undefined)).toBe(true);
-    const added = r.build.plan.steps.filter((st) => st.host === "gw1").flatMap((st) => st.apply)
+    const added = b.plan.steps.filter((st) => st.host === "gw1").flatMap((st) => st.apply)
       .flatMap((a) => (a.kind === "cmd" && a.argv.includes("addr") ? a.argv.filter((w) => typeof w === "string" && w.includes("/")) : []));
     expect(added).toEqual(expect.arrayContaining(["198.51.100.1/24", "2001:db8:300::1/64"]));
+  });
+});
+
+describe("interface names", () => {
+  const diags = (text: string) => check(text, FILE, { site: "fuel-env", source: FILE, lock }).map((d) => [d.line, d.col, d.code, d.message]);
+  const longLink = (text: string) => text.replace("link: vr-mgmt }", "link: vr-management1 }");
+
+  it("a too long veth peer name is reported at the name that makes it: the link for the default peer, else the peer", () => {
+    expect(diags(longLink(fuelEnvText()))).toEqual([[84, 57, "ifname-too-long",
+      "the default veth peer name of link 'vr-management1' (<link>-p) 'vr-management1-p' is 16 characters; Linux allows 15 (IFNAMSIZ)"]]);
+    expect(diags(fuelEnvText().replace("link: vr-mgmt }", "link: vr-mgmt, peer: vr-mgmt-peer-end }"))).toEqual([[84, 72, "ifname-too-long",
+      "veth peer name 'vr-mgmt-peer-end' is 16 characters; Linux allows 15 (IFNAMSIZ)"]]);
+  });
+
+  it("on Open vSwitch bridges a leg has no veth peer, so its default peer name may be long", () => {
+    expect(diags(longLink(variantText()))).toEqual([]);
   });
 });
 
@@ -82,6 +104,22 @@ describe("router defaults", () => {
     expect(two.members).toHaveLength(2);
     expect(withHa(three) && three.ha.sync.mode).toBe("notrack");
     expect(withHa(two) && two.ha.sync.mode).toBe("ftfw");
+  });
+
+  it("auto member addresses skip a VIP written out on the same network", () => {
+    const text = fuelEnvText().replace("management: { network: management, vip: auto", "management: { network: management, vip: 192.168.0.3");
+    expect(build(text, false).site.vrouters[0]!.members.map((m) => m.address)).toEqual(["192.168.0.2", "192.168.0.4", "192.168.0.5"]);
+  });
+
+  it("a lock entry needs both its value and a whole generation", () => {
+    const errors = (ctrl1: string) => parseLock(lock.text.replace("ctrl1: { address: 192.168.0.3, generation: 1 }", `ctrl1: ${ctrl1}`),
+      lock.file, "fuel-env").errors.map((d) => [d.line, d.message]);
+    const bad = [[11, "each entry is { address: ..., generation: N }"]];
+    expect(errors("{ address: 192.168.0.3, generation: 1 }")).toEqual([]);
+    expect(errors("192.168.0.3")).toEqual(bad);
+    expect(errors("{ address: 192.168.0.3 }")).toEqual(bad);
+    expect(errors("{ address: 192.168.0.3, generation: 1.5 }")).toEqual(bad);
+    expect(errors("{ generation: 1 }")).toEqual(bad);
   });
 
   it("each member's conntrackd.conf names the other members as its peers", () => {
@@ -188,5 +226,14 @@ describe("the output folder", () => {
       expect(() => writeSite(out, "s", files)).toThrow("killed");
       expect(written).toEqual([[".s.tmp", "a.txt", "b.txt", "c.txt", "d.txt"]]);
     } finally { rmSync(out, { recursive: true, force: true }); }
+  });
+});
+
+describe("REVIEW.md", () => {
+  it("a site of two hosts or more gets a runbook per host; a one-host site's runbook is REVIEW.md itself", () => {
+    const runbooks = (b: Build) => b.files.filter((f) => /^hosts\/[^/]+\/REVIEW\.md$/.test(f.path)).length;
+    expect(runbooks(golden("vrouter-single"))).toBe(2);
+    expect(runbooks(golden("dual-stack-vlan"))).toBe(3);
+    expect(runbooks(golden("jumphost-netplan"))).toBe(0);
   });
 });
