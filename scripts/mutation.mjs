@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Mutation testing, on demand (not in CI): `npm run test:mutation [-- --count N --seed S --file src/x.ts]`;
-// `-- --list` prints the sample without running it; `-- --rerun` re-runs only the survivors of the last report (after adding tests), writing rerun.json.
+// `-- --from K` skips the sample's first K (already run); `-- --list` prints the sample without running it;
+// `-- --rerun` re-runs only the survivors of the last report (after adding tests) and writes rerun.json.
 // Copies the project to a scratch folder once, then for each sampled mutant (one small operator change in
 // one src/ file: a comparison, a boolean, an off-by-one, some/every, and/or) runs the behavioural test
 // files, never the byte comparisons of goldens and committed out/ (golden.test.ts, cli.test.ts). A mutant
@@ -14,13 +15,16 @@ import { join, relative } from "node:path";
 const root = new URL("..", import.meta.url).pathname;
 const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
 const COUNT = Number(arg("count", "40"));
+/** Skip the sample's first mutants (already run): `--count 60 --from 30` runs the 31st to 60th of the same sample. */
+const FROM = Number(arg("from", "0"));
 const SEED = Number(arg("seed", "14"));
 const ONLY = arg("file", "");
 const RERUN = process.argv.includes("--rerun");
 const REPORT = join(root, ".cache/mutation/report.json");
 const TESTS = ["test/invalid.test.ts", "test/property.test.ts", "test/free-text.test.ts", "test/parse-hardening.test.ts", "test/vrouter-rules.test.ts",
   "test/ansible-bundle.test.ts", "test/yaml-emitter.test.ts", "test/cli-inprocess.test.ts", "test/gates.test.ts", "test/lib-sh.test.ts",
-  "test/review.test.ts", "test/final-verify.test.ts", "test/plan.test.ts", "test/disruption.test.ts", "test/meaning.test.ts"];
+  "test/review.test.ts", "test/final-verify.test.ts", "test/plan.test.ts", "test/disruption.test.ts",
+  "test/meaning-model.test.ts", "test/meaning-plan.test.ts"];
 
 /** [name, pattern, replacement]: each match of pattern is one candidate mutant. */
 const OPERATORS = [
@@ -67,7 +71,7 @@ function sample(all) {
   const r = rng(SEED);
   const xs = [...all];
   for (let i = xs.length - 1; i > 0; i--) { const j = Math.floor(r() * (i + 1)); [xs[i], xs[j]] = [xs[j], xs[i]]; }
-  return xs.slice(0, Math.min(COUNT, xs.length));
+  return xs.slice(FROM, Math.min(COUNT, xs.length));
 }
 
 function scratch() {

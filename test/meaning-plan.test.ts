@@ -1,0 +1,134 @@
+// Fast, in-process tests of meanings that only goldens or namespace tests held before (mutation testing
+// found them: README, "Mutation testing"): the router's audit tools, inverses, boot ordering, Ansible
+// handler naming, dual stack, the output folder's errors and fault point, per-host runbooks.
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { handlerPositions } from "../src/bundles/ansible-units.js";
+import type { Build } from "../src/compile.js";
+import { OutputError, outputError } from "../src/emit/leftovers.js";
+import { writeSite } from "../src/emit/write.js";
+import { cmd, daemonReload, unitOp, type Action } from "../src/plan/actions.js";
+import { namespaceUnits } from "../src/targets/vrouter-boot/index.js";
+import { buildFuelEnv, buildGolden } from "./helpers/compile.js";
+import { fuelEnvText, variantText } from "./helpers/variant.js";
+
+describe("the router's plan", () => {
+  const gateTools = (b: Build) => b.plan.gates.filter((g) => g.kind === "tools-present" && g.host === "ctrl1").map((g) => g.params);
+
+  it("the audit checks the programs the router runs: nft or iptables, chronyd or ntpd, ovs-vsctl on OVS", () => {
+    expect(gateTools(buildFuelEnv(fuelEnvText()))).toEqual([{ tools: ["ip", "arping", "nft", "dnsmasq", "chronyd", "keepalived", "conntrackd", "tcpdump"] }]);
+    const variant = ["ip", "arping", "iptables", "dnsmasq", "ntpd", "ovs-vsctl", "keepalived", "conntrackd", "tcpdump"];
+    expect(gateTools(buildFuelEnv(variantText()))).toEqual([{ tools: variant }]);
+  });
+
+  it("undoing the default route may fail (the namespace or leg is already gone), adding it may not", () => {
+    const steps = buildFuelEnv(fuelEnvText()).plan.steps.filter((s) => s.id === "vrouter-vrouter-route");
+    expect(steps.map((s) => s.host)).toEqual(["ctrl1", "ctrl2", "ctrl3"]);
+    for (const s of steps) {
+      expect(s.inverse).toHaveLength(1);
+      expect(s.inverse[0]).toMatchObject({ kind: "cmd", mayFail: true });
+      expect(s.apply[0]).not.toHaveProperty("mayFail");
+    }
+  });
+
+  it("a member's own address goes on its management leg only; with ha no leg step adds a VIP", () => {
+    const b = buildFuelEnv(fuelEnvText());
+    const added = (id: string, host: string) => b.plan.steps.find((s) => s.id === id && s.host === host)!.apply
+      .flatMap((a) => (a.kind === "cmd" && a.argv.includes("addr") ? [a.argv[5]] : []));
+    for (const m of b.site.vrouters[0]!.members) {
+      expect(added("vrouter-vrouter-management-leg", m.host)).toEqual([`${m.address}/24`]);
+      expect(added("vrouter-vrouter-public-leg", m.host)).toEqual([]);
+    }
+  });
+
+  it("undoing the boot unit disables it only where it is installed (a half-applied host undoes cleanly)", () => {
+    const steps = buildFuelEnv(fuelEnvText()).plan.steps.filter((s) => s.id === "vrouter-vrouter-boot");
+    expect(steps).toHaveLength(3);
+    for (const s of steps) {
+      expect(s.inverse[0]).toEqual({ kind: "unit", verb: "disable", unit: "sitegen-vrouter-boot.service", now: true, onlyIfInstalled: true });
+    }
+  });
+
+  it("the boot unit starts before every daemon in the namespace: keepalived's, or Pacemaker", () => {
+    const ka = buildFuelEnv(fuelEnvText()).site.vrouters[0]!;
+    expect(namespaceUnits(ka)).toEqual(["sitegen-vrouter-dnsmasq.service", "sitegen-vrouter-chrony.service",
+      "sitegen-vrouter-conntrackd.service", "sitegen-vrouter-keepalived.service"]);
+    const pm = buildFuelEnv(fuelEnvText().replace("manager: keepalived", "manager: pacemaker")
+      .replace(/^ {6}(virtual_router_id|auth_vault_var): .*\n/gm, "").replace(/^ {6}#.*\n/gm, ""), false).site.vrouters[0]!;
+    expect(namespaceUnits(pm)).toEqual(["sitegen-vrouter-dnsmasq.service", "sitegen-vrouter-chrony.service",
+      "sitegen-vrouter-conntrackd.service", "pacemaker.service"]);
+  });
+});
+
+describe("Ansible handlers", () => {
+  const install: Action = { kind: "install", dest: "/etc/x.conf", mode: 0o644 };
+  const remove: Action = { kind: "remove", dest: "/etc/x.conf" };
+  const secret: Action = { kind: "secret", dest: "/etc/x.conf", name: "v", prefix: "p", pattern: "x", why: "w" };
+
+  it("a reload or restart after a file change of the same list is a handler, named for what it does", () => {
+    expect(handlerPositions([install, unitOp("reload", "a.service")])).toEqual([undefined, "Reload a.service"]);
+    expect(handlerPositions([remove, unitOp("restart", "a.service")])).toEqual([undefined, "Restart a.service"]);
+    expect(handlerPositions([secret, daemonReload])).toEqual([undefined, "Reload the systemd manager configuration"]);
+  });
+
+  it("nothing else is: no file change before it, a command before it, an enable, a restart --now or one guarded on the unit", () => {
+    expect(handlerPositions([unitOp("restart", "a.service"), install])).toEqual([undefined, undefined]);
+    expect(handlerPositions([cmd(["true"]), unitOp("restart", "a.service")])).toEqual([undefined, undefined]);
+    expect(handlerPositions([install, unitOp("enable", "a.service", { now: true })])).toEqual([undefined, undefined]);
+    expect(handlerPositions([install, unitOp("restart", "a.service", { now: true })])).toEqual([undefined, undefined]);
+    expect(handlerPositions([install, unitOp("reload", "a.service", { onlyIfInstalled: true })])).toEqual([undefined, undefined]);
+  });
+});
+
+describe("dual stack", () => {
+  it("a network's cidr6 is resolved beside its IPv4 cidr, and its gateway holds both addresses", () => {
+    const b = buildGolden("dual-stack-vlan");
+    const v6 = b.site.networks.map((n) => [n.cidr, n.v6?.cidr]);
+    expect(v6).toContainEqual(["198.51.100.0/24", "2001:db8:300::/64"]);
+    expect(v6.every(([, c]) => c !== undefined)).toBe(true);
+    const added = b.plan.steps.filter((st) => st.host === "gw1").flatMap((st) => st.apply)
+      .flatMap((a) => (a.kind === "cmd" && a.argv.includes("addr") ? a.argv.filter((w) => typeof w === "string" && w.includes("/")) : []));
+    expect(added).toEqual(expect.arrayContaining(["198.51.100.1/24", "2001:db8:300::1/64"]));
+  });
+});
+
+describe("the output folder", () => {
+  afterEach(() => { vi.restoreAllMocks(); delete process.env.SITEGEN_FAULT; });
+
+  it("an error that is not a failed system call passes through, not blamed on the --out folder", () => {
+    const bug = Object.assign(new TypeError("bad argument"), { code: "ERR_INVALID_ARG_TYPE" });
+    expect(outputError(bug, "/o", "/o/s")).toBe(bug);
+    const full = Object.assign(new Error("no space"), { code: "ENOSPC", syscall: "write", path: "/o/s.tmp/x" });
+    const e = outputError(full, "/o", "/o/s");
+    expect(e).toBeInstanceOf(OutputError);
+    expect((e as Error).message).toBe("cannot write /o/s: no space left on the device holding /o; free some space and run gen again (ENOSPC); "
+      + "nothing was written to /o/s");
+  });
+
+  it("the tree-half-written fault kills gen after half the files (write-atomic.test.ts kills it there)", () => {
+    const out = mkdtempSync(join(tmpdir(), "sitegen-meaning-"));
+    try {
+      process.env.SITEGEN_FAULT = "tree-half-written";
+      let written: string[][] = [];
+      // what is on disk at the instant of the kill: the half-written working tree, nothing else
+      vi.spyOn(process, "kill").mockImplementation(() => {
+        written = readdirSync(out).map((d) => [d.replace(/-\d+-\d+$/, ""), ...readdirSync(join(out, d)).sort()]);
+        throw new Error("killed");
+      });
+      const files = ["a", "b", "c", "d", "e", "f"].map((n) => ({ path: `${n}.txt`, content: `${n}\n`, mode: 0o644 as const }));
+      expect(() => writeSite(out, "s", files)).toThrow("killed");
+      expect(written).toEqual([[".s.tmp", "a.txt", "b.txt", "c.txt", "d.txt"]]);
+    } finally { rmSync(out, { recursive: true, force: true }); }
+  });
+});
+
+describe("REVIEW.md", () => {
+  it("a site of two hosts or more gets a runbook per host; a one-host site's runbook is REVIEW.md itself", () => {
+    const runbooks = (b: Build) => b.files.filter((f) => /^hosts\/[^/]+\/REVIEW\.md$/.test(f.path)).length;
+    expect(runbooks(buildGolden("vrouter-single"))).toBe(2);
+    expect(runbooks(buildGolden("dual-stack-vlan"))).toBe(3);
+    expect(runbooks(buildGolden("jumphost-netplan"))).toBe(0);
+  });
+});
