@@ -7,8 +7,9 @@ import { check } from "../src/compile.js";
 import { hostSpan, multicastProblem, parseAddress, parseCidr, reservedRole, type Cidr } from "../src/net/cidr.js";
 import { withHa } from "../src/resolve/vrouter.js";
 import { conntrackdConfText } from "../src/targets/conntrackd/index.js";
+import { shorten } from "../src/validate/names.js";
 import { buildFuelEnv, FUEL_ENV, fuelEnvLock, fuelEnvOpts } from "./helpers/compile.js";
-import { fuelEnvText, variantText } from "./helpers/variant.js";
+import { fuelEnvText, variantText, withoutHa } from "./helpers/variant.js";
 
 const net = (text: string): Cidr => (parseCidr(text) as { ok: Cidr }).ok;
 const addr = (text: string) => parseAddress(text)!;
@@ -56,6 +57,11 @@ describe("interface names", () => {
       "veth peer name 'vr-mgmt-peer-end' is 16 characters; Linux allows 15 (IFNAMSIZ)"]]);
   });
 
+  it("a suggested shorter name takes letters from the first of equally long words", () => {
+    expect(shorten("abcd-efgh", 8)).toBe("abc-efgh");
+    expect(shorten("alpha-bravo", 9)).toBe("alph-brv");
+  });
+
   it("on Open vSwitch bridges a leg has no veth peer, so its default peer name may be long", () => {
     expect(diags(longLink(variantText()))).toEqual([]);
   });
@@ -73,6 +79,11 @@ describe("router defaults", () => {
   it("auto member addresses skip a VIP written out on the same network", () => {
     const text = fuelEnvText().replace("management: { network: management, vip: auto", "management: { network: management, vip: 192.168.0.3");
     expect(buildFuelEnv(text, false).site.vrouters[0]!.members.map((m) => m.address)).toEqual(["192.168.0.2", "192.168.0.4", "192.168.0.5"]);
+  });
+
+  it("a member may go without an address when the router has no ha; the others still get theirs", () => {
+    const text = withoutHa(fuelEnvText()).replace("{ host: ctrl3, address: auto }", "{ host: ctrl3 }");
+    expect(buildFuelEnv(text, false).site.vrouters[0]!.members.map((m) => m.address)).toEqual(["192.168.0.3", "192.168.0.4", undefined]);
   });
 
   it("a lock entry needs both its value and a whole generation", () => {
