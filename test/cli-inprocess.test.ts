@@ -68,6 +68,18 @@ describe("gen in process", async () => {
     expect(help.stdout).toContain("Exit codes: 0 ok;");
     expect((await gen("targets")).stdout).toMatch(/^audit\s/m);
   });
+  it("the lock: --check fails while gen would write it, gen writes it beside the inventory, then it is up to date", async () => {
+    const inv = join(tmp, "lock-inv");
+    mkdirSync(inv, { recursive: true });
+    writeFileSync(join(inv, "fuel-env.yaml"), readFileSync(join(ROOT, "inventories/fuel-env.yaml"), "utf8"));
+    const run = (...args: string[]) => gen("--site", "fuel-env", "--inventory", inv, "--out", join(tmp, "lock-out"), "-q", ...args);
+    const first = await run("--check");
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain(`${inv}/fuel-env.lock.yaml would change (5 new allocations)`);
+    expect((await run()).code).toBe(0);
+    expect(readFileSync(join(inv, "fuel-env.lock.yaml"), "utf8")).toBe(readFileSync(join(ROOT, "inventories/fuel-env.lock.yaml"), "utf8"));
+    expect(await run("--check")).toEqual({ code: 0, stdout: "", stderr: "" });
+  });
   it("an output fault is one line and exit 2", async () => {
     writeFileSync(join(tmp, "afile"), "x\n");
     const r = await gen("--site", "jumphost", "--out", join(tmp, "afile"));

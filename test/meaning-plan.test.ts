@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { handlerPositions } from "../src/bundles/ansible-units.js";
+import { topology } from "../src/bundles/topology.js";
 import type { Build } from "../src/compile.js";
 import { OutputError, outputError } from "../src/emit/leftovers.js";
 import { writeSite } from "../src/emit/write.js";
@@ -130,5 +131,10 @@ describe("REVIEW.md", () => {
     expect(runbooks(buildGolden("vrouter-single"))).toBe(2);
     expect(runbooks(buildGolden("dual-stack-vlan"))).toBe(3);
     expect(runbooks(buildGolden("jumphost-netplan"))).toBe(0);
+  });
+
+  it("the topology's legend explains outside routers when one network's gateway is one", () => {
+    expect(topology(buildGolden("dual-stack-vlan").site).legend).toEqual({ subifs: true, namespaces: false, routers: true, routes: false });
+    expect(topology(buildGolden("jumphost-netplan").site).legend.routers).toBe(false);
   });
 });
