@@ -1,18 +1,21 @@
 // Fast, in-process tests of meanings that only goldens or namespace tests held before (mutation testing
 // found them: README, "Mutation testing"): the router's audit tools, inverses, boot ordering, Ansible
 // handler naming, dual stack, the output folder's errors and fault point, per-host runbooks.
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { handlerPositions } from "../src/bundles/ansible-units.js";
 import { topology } from "../src/bundles/topology.js";
+import { halves, runSites } from "../src/cli/all.js";
 import type { Build } from "../src/compile.js";
 import { OutputError, outputError } from "../src/emit/leftovers.js";
 import { writeSite } from "../src/emit/write.js";
 import { cmd, daemonReload, unitOp, type Action } from "../src/plan/actions.js";
 import { namespaceUnits } from "../src/targets/vrouter-boot/index.js";
 import { buildFuelEnv, buildGolden } from "./helpers/compile.js";
+import { ROOT } from "./helpers/gen.js";
 import { fuelEnvText, variantText } from "./helpers/variant.js";
 
 describe("the router's plan", () => {
@@ -106,6 +109,19 @@ describe("the output folder", () => {
     expect(e).toBeInstanceOf(OutputError);
     expect((e as Error).message).toBe("cannot write /o/s: no space left on the device holding /o; free some space and run gen again (ENOSPC); "
       + "nothing was written to /o/s");
+  });
+
+  it("an output fault in the second thread (gen --all) is still an output fault, not a usage error", async () => {
+    const out = mkdtempSync(join(tmpdir(), "sitegen-meaning-"));
+    process.env.SITEGEN_THREADS = "2";
+    try {
+      const sites = ["jumphost", "roosevelt"];
+      const [, theirs] = halves(sites, (s) => statSync(join(ROOT, `inventories/${s}.yaml`)).size);
+      writeFileSync(join(out, theirs[0]!), "not a folder\n");
+      const run = runSites("gen", { inventory: join(ROOT, "inventories"), out }, sites, pathToFileURL(join(ROOT, "dist/gen.mjs")));
+      await expect(run).rejects.toThrow(new OutputError(`${out}/${theirs[0]} is a file, not a folder gen wrote; move it away or delete it, then run gen again`));
+      await expect(run).rejects.toBeInstanceOf(OutputError);
+    } finally { delete process.env.SITEGEN_THREADS; rmSync(out, { recursive: true, force: true }); }
   });
 
   it("the tree-half-written fault kills gen after half the files (write-atomic.test.ts kills it there)", () => {
