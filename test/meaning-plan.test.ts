@@ -7,12 +7,16 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { handlerPositions } from "../src/bundles/ansible-units.js";
+import { confirmVm } from "../src/bundles/review-confirm.js";
+import { slotsOf } from "../src/bundles/review-shape.js";
 import { topology } from "../src/bundles/topology.js";
 import { halves, runSites } from "../src/cli/all.js";
 import type { Build } from "../src/compile.js";
 import { OutputError, outputError } from "../src/emit/leftovers.js";
 import { writeSite } from "../src/emit/write.js";
-import { cmd, daemonReload, unitOp, type Action } from "../src/plan/actions.js";
+import { cmd, daemonReload, netplan, unitOp, type Action } from "../src/plan/actions.js";
+import { disruptionContext } from "../src/plan/disruption.js";
+import type { Step } from "../src/plan/types.js";
 import { namespaceUnits } from "../src/targets/vrouter-boot/index.js";
 import { buildFuelEnv, buildGolden } from "./helpers/compile.js";
 import { ROOT } from "./helpers/gen.js";
@@ -55,6 +59,21 @@ describe("the router's plan", () => {
     }
   });
 
+  it("systemd enables and restarts a namespace daemon under keepalived, Pacemaker alone starts it; RuntimeDirectory unless it makes its own", () => {
+    const unit = (b: Build, host: string, name: string) =>
+      b.files.find((f) => f.path === `hosts/${host}/files/etc/systemd/system/${name}`)!.content;
+    const ka = buildFuelEnv(fuelEnvText());
+    const dnsmasq = unit(ka, "ctrl1", "sitegen-vrouter-dnsmasq.service");
+    for (const line of ["RuntimeDirectory=sitegen-vrouter-dnsmasq", "Restart=on-failure", "WantedBy=multi-user.target"]) expect(dnsmasq).toContain(`\n${line}\n`);
+    expect(unit(ka, "ctrl1", "sitegen-vrouter-chrony.service")).not.toMatch(/^RuntimeDirectory=/m);
+    const pm = unit(buildGolden("vrouter-pacemaker"), "c1", "sitegen-vr-dnsmasq.service");
+    expect(pm).toContain("\nRuntimeDirectory=sitegen-vr-dnsmasq\n");
+    expect(pm).not.toMatch(/^(Restart=|WantedBy=)/m);
+    const title = (b: Build, id: string) => b.plan.steps.find((st) => st.id === id)!.title;
+    expect(title(ka, "vrouter-vrouter-dnsmasq")).toMatch(/, and \(re\)start it$/);
+    expect(title(buildGolden("vrouter-pacemaker"), "vrouter-vr-dnsmasq")).toMatch(/; Pacemaker starts it, not systemd$/);
+  });
+
   it("the boot unit starts before every daemon in the namespace: keepalived's, or Pacemaker", () => {
     const ka = buildFuelEnv(fuelEnvText()).site.vrouters[0]!;
     expect(namespaceUnits(ka)).toEqual(["sitegen-vrouter-dnsmasq.service", "sitegen-vrouter-chrony.service",
@@ -63,6 +82,20 @@ describe("the router's plan", () => {
       .replace(/^ {6}(virtual_router_id|auth_vault_var): .*\n/gm, "").replace(/^ {6}#.*\n/gm, ""), false).site.vrouters[0]!;
     expect(namespaceUnits(pm)).toEqual(["sitegen-vrouter-dnsmasq.service", "sitegen-vrouter-chrony.service",
       "sitegen-vrouter-conntrackd.service", "pacemaker.service"]);
+  });
+});
+
+describe("disruption", () => {
+  it("only the bridge a host's management address is on counts as its management link", () => {
+    const ctx = disruptionContext(buildFuelEnv(fuelEnvText()).site);
+    expect([...ctx.mgmtLinks.get("ctrl1")!]).toEqual(["br-mgmt"]);
+  });
+
+  it("a step cuts the session when its apply or its inverse does", () => {
+    const ctx = disruptionContext(buildFuelEnv(fuelEnvText()).site);
+    const step = (apply: Action[], inverse: Action[]): Step => ({ id: "s", host: "ctrl1", phase: "runtime", title: "t", apply, inverse, verify: [] });
+    const vm = confirmVm([step([netplan("apply")], [cmd(["true"])]), step([cmd(["true"])], [netplan("apply")]), step([cmd(["true"])], [])], ctx);
+    expect(vm.rows.map((r) => r.cuts)).toEqual([true, true, false]);
   });
 });
 
@@ -148,6 +181,15 @@ describe("REVIEW.md", () => {
     expect(runbooks(buildGolden("vrouter-single"))).toBe(2);
     expect(runbooks(buildGolden("dual-stack-vlan"))).toBe(3);
     expect(runbooks(buildGolden("jumphost-netplan"))).toBe(0);
+  });
+
+  it("hosts alike are compared with each host's own router addresses (a node's own address, a member's own and priority)", () => {
+    const site = buildFuelEnv(fuelEnvText()).site;
+    const routerSlots = (host: string) => slotsOf(site, site.hosts.find((h) => h.name === host)!)
+      .filter((x) => x.column === "router addresses" || x.column === "failover priority").map((x) => x.value);
+    expect(routerSlots("cmp1")).toEqual(["192.168.0.21"]);
+    expect(routerSlots("cmp2")).toEqual(["192.168.0.22"]);
+    expect(routerSlots("ctrl2")).toEqual(["192.168.0.4", "100"]);
   });
 
   it("the topology's legend explains outside routers when one network's gateway is one", () => {
