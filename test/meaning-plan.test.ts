@@ -64,7 +64,9 @@ describe("the router's plan", () => {
       b.files.find((f) => f.path === `hosts/${host}/files/etc/systemd/system/${name}`)!.content;
     const ka = buildFuelEnv(fuelEnvText());
     const dnsmasq = unit(ka, "ctrl1", "sitegen-vrouter-dnsmasq.service");
-    for (const line of ["RuntimeDirectory=sitegen-vrouter-dnsmasq", "Restart=on-failure", "WantedBy=multi-user.target"]) expect(dnsmasq).toContain(`\n${line}\n`);
+    for (const line of ["RuntimeDirectory=sitegen-vrouter-dnsmasq", "Restart=on-failure", "WantedBy=multi-user.target"]) {
+      expect(dnsmasq).toContain(`\n${line}\n`);
+    }
     expect(unit(ka, "ctrl1", "sitegen-vrouter-chrony.service")).not.toMatch(/^RuntimeDirectory=/m);
     const pm = unit(buildGolden("vrouter-pacemaker"), "c1", "sitegen-vr-dnsmasq.service");
     expect(pm).toContain("\nRuntimeDirectory=sitegen-vr-dnsmasq\n");
