@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { parse } from "yaml";
 import { handlerPositions } from "../src/bundles/ansible-units.js";
 import { confirmVm } from "../src/bundles/review-confirm.js";
 import { slotsOf } from "../src/bundles/review-shape.js";
@@ -74,6 +75,13 @@ describe("the router's plan", () => {
     const title = (b: Build, id: string) => b.plan.steps.find((st) => st.id === id)!.title;
     expect(title(ka, "vrouter-vrouter-dnsmasq")).toMatch(/, and \(re\)start it$/);
     expect(title(buildGolden("vrouter-pacemaker"), "vrouter-vr-dnsmasq")).toMatch(/; Pacemaker starts it, not systemd$/);
+  });
+
+  it("a node's network-config: its bridge ports take no DHCP lease; the bridge has its address, route and DNS via the VIP", () => {
+    const text = buildFuelEnv(fuelEnvText()).files.find((f) => f.path === "hosts/cmp1/cloud-init/network-config")!.content;
+    expect(parse(text)).toEqual({ network: { version: 2, ethernets: { eth1: { dhcp4: false, dhcp6: false } }, bridges: { "br-mgmt": {
+      interfaces: ["eth1"], addresses: ["192.168.0.21/24"], routes: [{ to: "default", via: "192.168.0.2" }],
+      nameservers: { addresses: ["192.168.0.2"], search: ["fuel-env.example"] } } } } });
   });
 
   it("the boot unit starts before every daemon in the namespace: keepalived's, or Pacemaker", () => {
