@@ -18,6 +18,7 @@ import { writeSite } from "../src/emit/write.js";
 import { cmd, daemonReload, netplan, unitOp, type Action } from "../src/plan/actions.js";
 import { disruptionContext } from "../src/plan/disruption.js";
 import type { Step } from "../src/plan/types.js";
+import { actionText } from "../src/render/shell-lines.js";
 import { namespaceUnits } from "../src/targets/vrouter-boot/index.js";
 import { buildFuelEnv, buildGolden } from "./helpers/compile.js";
 import { ROOT } from "./helpers/gen.js";
@@ -39,6 +40,8 @@ describe("the router's plan", () => {
       expect(s.inverse).toHaveLength(1);
       expect(s.inverse[0]).toMatchObject({ kind: "cmd", mayFail: true });
       expect(s.apply[0]).not.toHaveProperty("mayFail");
+      // with ha every member has the low-priority route (the failover manager adds the one out of the public leg)
+      expect(actionText(s.inverse[0]!)).toBe("run ip -n vrouter route del default via 192.168.0.2 dev vr-mgmt metric 10000 || true");
     }
   });
 
