@@ -20,6 +20,7 @@ import { disruptionContext } from "../src/plan/disruption.js";
 import type { Step } from "../src/plan/types.js";
 import { actionText } from "../src/render/shell-lines.js";
 import { namespaceUnits } from "../src/targets/vrouter-boot/index.js";
+import { diffHost } from "../src/transition/diff.js";
 import { buildFuelEnv, buildGolden } from "./helpers/compile.js";
 import { ROOT } from "./helpers/gen.js";
 import { fuelEnvText, variantText } from "./helpers/variant.js";
@@ -109,6 +110,19 @@ describe("disruption", () => {
     const step = (apply: Action[], inverse: Action[]): Step => ({ id: "s", host: "ctrl1", phase: "runtime", title: "t", apply, inverse, verify: [] });
     const vm = confirmVm([step([netplan("apply")], [cmd(["true"])]), step([cmd(["true"])], [netplan("apply")]), step([cmd(["true"])], [])], ctx);
     expect(vm.rows.map((r) => r.cuts)).toEqual([true, true, false]);
+  });
+});
+
+describe("transitions", () => {
+  it("a changed step drops its VIP when the new one no longer holds it, not when it still does", () => {
+    const ctx = { vips: new Set(["10.0.0.9"]), mgmtLinks: new Map<string, Set<string>>() };
+    const addr = (a: string): Step => ({ id: "leg", host: "h", phase: "runtime", title: "t", verify: [], inverse: [],
+      apply: [cmd(["ip", "-n", "vr", "addr", "replace", a, "dev", "vr-mgmt"]), cmd(["ip", "-n", "vr", "link", "set", "dev", "vr-mgmt", "up"])] });
+    const side = (steps: Step[]) => ({ steps, ctx, file: () => undefined });
+    const drops = (to: Step[]) => diffHost(side([addr("10.0.0.9/24")]), side(to)).map((c) => [c.kind, c.dropsVip]);
+    expect(drops([addr("10.0.0.5/24")])).toEqual([["changed", true]]);
+    expect(drops([{ ...addr("10.0.0.9/24"), title: "u", verify: [{ fn: "check_netns", args: ["vr"] }] }])).toEqual([["changed", false]]);
+    expect(drops([])).toEqual([["removed", true]]);
   });
 });
 
