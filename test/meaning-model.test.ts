@@ -3,12 +3,12 @@
 // defaults give a router, the lock's entries. meaning-plan.test.ts holds the plan's and the output's.
 import { describe, expect, it } from "vitest";
 import { parseLock } from "../src/alloc/lock.js";
-import { check } from "../src/compile.js";
+import { check, type Build } from "../src/compile.js";
 import { hostSpan, multicastProblem, parseAddress, parseCidr, reservedRole, type Cidr } from "../src/net/cidr.js";
 import { withHa } from "../src/resolve/vrouter.js";
 import { conntrackdConfText } from "../src/targets/conntrackd/index.js";
 import { shorten } from "../src/validate/names.js";
-import { buildFuelEnv, FUEL_ENV, fuelEnvLock, fuelEnvOpts } from "./helpers/compile.js";
+import { buildFuelEnv, buildGolden, FUEL_ENV, fuelEnvLock, fuelEnvOpts } from "./helpers/compile.js";
 import { fuelEnvText, variantText, withoutHa } from "./helpers/variant.js";
 
 const net = (text: string): Cidr => (parseCidr(text) as { ok: Cidr }).ok;
@@ -67,6 +67,14 @@ describe("interface names", () => {
   });
 });
 
+describe("gateway persistence", () => {
+  it("auto says why: netplan's own definition on a netplan bridge, else a systemd oneshot after the owner", () => {
+    const reasons = (b: Build) => b.site.hosts.flatMap((h) => h.gateways.map((g) => g.persistenceReason.split(",")[0]));
+    expect(reasons(buildGolden("jumphost-netplan"))).toEqual(["auto: netplan owns br-prov"]);
+    expect([...new Set(reasons(buildGolden("dual-stack-vlan")))].sort()).toEqual(["auto: br0 is owned by systemd-networkd", "auto: netplan owns br1"]);
+  });
+});
+
 describe("router defaults", () => {
   it("the sync mode defaults to FTFW for two members and NOTRACK for three", () => {
     const three = buildFuelEnv(fuelEnvText()).site.vrouters[0]!;
@@ -103,5 +111,6 @@ describe("router defaults", () => {
     if (!withHa(v)) throw new Error("fuel-env's router has ha");
     const peers = v.members.map((m) => conntrackdConfText(b.site, v, m).match(/with the other members \(([^)]*)\)/)?.[1]);
     expect(peers).toEqual(["ctrl2, ctrl3", "ctrl1, ctrl3", "ctrl1, ctrl2"]);
+    expect(conntrackdConfText(b.site, v, v.members[0]!)).toContain("Started by sitegen-vrouter-conntrackd.service; keepalived's notify script");
   });
 });

@@ -34,6 +34,12 @@ describe("the router's plan", () => {
     expect(gateTools(buildFuelEnv(variantText()))).toEqual([{ tools: variant }]);
   });
 
+  it("the nftables ruleset is written out for review with nftables only", () => {
+    const nft = (b: Build) => b.files.filter((f) => /^hosts\/[^/]+\/nftables-vrouter\.nft$/.test(f.path)).map((f) => f.path);
+    expect(nft(buildFuelEnv(fuelEnvText()))).toEqual(["ctrl1", "ctrl2", "ctrl3"].map((h) => `hosts/${h}/nftables-vrouter.nft`));
+    expect(nft(buildFuelEnv(variantText()))).toEqual([]);
+  });
+
   it("undoing the default route may fail (the namespace or leg is already gone), adding it may not", () => {
     const steps = buildFuelEnv(fuelEnvText()).plan.steps.filter((s) => s.id === "vrouter-vrouter-route");
     expect(steps.map((s) => s.host)).toEqual(["ctrl1", "ctrl2", "ctrl3"]);
@@ -123,6 +129,14 @@ describe("transitions", () => {
     expect(drops([addr("10.0.0.5/24")])).toEqual([["changed", true]]);
     expect(drops([{ ...addr("10.0.0.9/24"), title: "u", verify: [{ fn: "check_netns", args: ["vr"] }] }])).toEqual([["changed", false]]);
     expect(drops([])).toEqual([["removed", true]]);
+  });
+  it("a step whose installed file's content changed is a changed step", () => {
+    const ctx = { vips: new Set<string>(), mgmtLinks: new Map<string, Set<string>>() };
+    const step: Step = { id: "conf", host: "h", phase: "services", title: "t", verify: [], inverse: [],
+      apply: [{ kind: "install", dest: "/etc/x", mode: 0o644 }] };
+    const side = (text: string) => ({ steps: [step], ctx, file: () => text });
+    expect(diffHost(side("a\n"), side("b\n")).map((c) => c.kind)).toEqual(["changed"]);
+    expect(diffHost(side("a\n"), side("a\n"))).toEqual([]);
   });
 });
 
