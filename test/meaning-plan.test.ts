@@ -40,6 +40,13 @@ describe("the router's plan", () => {
     expect(nft(buildFuelEnv(variantText()))).toEqual([]);
   });
 
+  it("drift.sh compares a member's nftables table with the ruleset file written for it, also for a router of one member", () => {
+    const drift = (b: Build, host: string) => b.files.find((f) => f.path === `hosts/${host}/drift.sh`)!.content.includes("nftables-vrouter.nft");
+    expect(drift(buildGolden("vrouter-single"), "ctrl1")).toBe(true);
+    expect(drift(buildFuelEnv(fuelEnvText()), "ctrl2")).toBe(true);
+    expect(drift(buildFuelEnv(fuelEnvText()), "cmp1")).toBe(false);
+  });
+
   it("undoing the default route may fail (the namespace or leg is already gone), adding it may not", () => {
     const steps = buildFuelEnv(fuelEnvText()).plan.steps.filter((s) => s.id === "vrouter-vrouter-route");
     expect(steps.map((s) => s.host)).toEqual(["ctrl1", "ctrl2", "ctrl3"]);
