@@ -52,10 +52,14 @@ export function check(text: string, file: string, opts: string | CompileOptions)
   return r.ok ? r.warnings : r.diagnostics;
 }
 
-export function compile(text: string, file: string, opts: CompileOptions): Result {
+/** Parse and check in a frame of their own: the YAML document (tens of MB on a 2,000-host site) is garbage once this returns. */
+function parsedAndChecked(text: string, file: string, opts: CompileOptions): Allocated {
   const { source, errors } = parseSource(text, file);
-  if (errors.length) return { ok: false, diagnostics: errors };
-  const a = checked(source, opts);
+  return errors.length ? { ok: false, diagnostics: errors } : checked(source, opts);
+}
+
+export function compile(text: string, file: string, opts: CompileOptions): Result {
+  const a = parsedAndChecked(text, file, opts);
   if (!a.ok) return a;
   const site = { ...resolve(a.doc, opts.source, a.allocations), warnings: a.warnings.map((d) => ({
     where: `${opts.source}:${d.line}:${d.col}`, code: d.code, object: d.object, message: d.message, ...(d.help ? { help: d.help } : {}),

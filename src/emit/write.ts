@@ -76,12 +76,19 @@ function writeTree(tmp: string, files: Artifact[]): void {
 
 /**
  * mkdir -p, one level at a time: Node's recursive mkdir reports a read-only file system as ENOENT,
- * which would send the user looking for a missing folder.
+ * which would send the user looking for a missing folder. The mkdir comes first (a parent only on
+ * ENOENT): in the new tree that is one system call per folder, not a stat per level besides.
  */
 function mkdirs(dir: string): void {
-  if (existsSync(dir)) return;
-  mkdirs(dirname(dir));
-  try { mkdirSync(dir); } catch (e) { if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e; }
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return; // as before: whatever is there, the next step's error names it
+    if (code !== "ENOENT" || dirname(dir) === dir) throw e;
+    mkdirs(dirname(dir));
+    try { mkdirSync(dir); } catch (e2) { if ((e2 as NodeJS.ErrnoException).code !== "EEXIST") throw e2; }
+  }
 }
 
 export { leftovers };
