@@ -238,24 +238,22 @@ describe("the resource agents the CIB names, run directly in a namespace (no clu
 describe("the Ansible tasks that write the VRRP password from the vault variable", () => {
   it("write it 0600 in keepalived's $NAME=value form, never print it, and refuse one keepalived would truncate", () => {
     requireTool("ansible-playbook");
-    const tasks = parse(readFileSync(join(ROOT, "out/fuel-env/ansible/tasks/ctrl1-apply.yml"), "utf8")) as unknown;
-    const found: Array<Record<string, unknown>> = [];
-    const walk = (x: unknown): void => {
-      if (Array.isArray(x)) x.forEach(walk);
-      else if (x && typeof x === "object") {
-        const t = x as Record<string, unknown>;
-        if (typeof t.name === "string" && /vault_fuel_env_vrrp_pass/.test(t.name) && t.no_log === true) found.push(t);
-        Object.values(t).forEach(walk);
-      }
-    };
-    walk(tasks);
-    expect(found.map((t) => Object.keys(t).find((k) => k.startsWith("ansible.builtin.")))).toEqual(["ansible.builtin.assert", "ansible.builtin.copy"]);
+    // the role's task file for the action's kind, run with ctrl1's action from host_vars, as the role includes it
+    const ansible = join(ROOT, "out/fuel-env/ansible");
+    const hostVars = parse(readFileSync(join(ansible, "host_vars/ctrl1.yml"), "utf8")) as { sitegen_steps: Array<{ apply: Array<Record<string, unknown>> }> };
+    const actions = hostVars.sitegen_steps.flatMap((st) => st.apply).filter((a) => String(a.kind).startsWith("secret"));
+    expect(actions.map((a) => a.var)).toEqual(["vault_fuel_env_vrrp_pass"]);
+    const action = actions[0]!;
+    const tasks = parse(readFileSync(join(ansible, `roles/sitegen_host/tasks/action-${String(action.kind)}.yml`), "utf8")) as Array<Record<string, unknown>>;
+    const secretTasks = tasks.filter((t) => t.no_log === true);
+    expect(secretTasks.map((t) => Object.keys(t).find((k) => k.startsWith("ansible.builtin.")))).toEqual(["ansible.builtin.assert", "ansible.builtin.copy"]);
     const dir = join(tmp, "ansible-secret");
     mkdirSync(dir);
     const book = join(dir, "play.yml");
     const play = (secret: string) => {
-      const tasksOnly = found.map(({ notify: _n, ...t }) => t); // the handlers belong to the real play
-      writeFileSync(book, `- hosts: localhost\n  gather_facts: false\n  vars:\n    sitegen_prefix: ${dir}/root\n    vault_fuel_env_vrrp_pass: "${secret}"\n  tasks: ${JSON.stringify(tasksOnly)}\n`);
+      const tasksOnly = tasks.map(({ notify: _n, ...t }) => t); // the handlers belong to the real play
+      const vars = { sitegen_prefix: `${dir}/root`, vault_fuel_env_vrrp_pass: secret, sitegen_action: action };
+      writeFileSync(book, `- hosts: localhost\n  gather_facts: false\n  vars: ${JSON.stringify(vars)}\n  tasks: ${JSON.stringify(tasksOnly)}\n`);
       return run("ansible-playbook", ["-i", "localhost,", "-c", "local", book], { timeoutMs: 120_000 });
     };
     mkdirSync(join(dir, "root/etc/sitegen/vrouter"), { recursive: true });
