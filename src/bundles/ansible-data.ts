@@ -75,6 +75,7 @@ export function actionsData(actions: Action[], scope: Scope): Data[] {
 export function stepsData(host: string, steps: Step[], files: Artifact[]): Data[] {
   return steps.map((s, i) => ({
     n: i + 1,
+    id: literal(s.id),
     phase: s.phase,
     title: literal(taskName(s.title)),
     checks: checkLines(s.verify).map(literal),

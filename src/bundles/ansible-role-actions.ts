@@ -3,6 +3,7 @@
 // sitegen_action; hosts at the same action of the same kind share the include and run it together.
 // sitegen_needed says whether commands and unit operations run: the step's checks failed (apply), or
 // always (undo). File actions always run: copy and file are idempotent and report changes honestly.
+import { stopIfCut } from "./ansible-confirm.js";
 import type { Task } from "./ansible-words.js";
 
 export const HANDLER = "Run the unit operations that follow the changed files";
@@ -31,13 +32,13 @@ function cmdTasks(guarded: boolean): Task[] {
     changed_when: "sitegen_run.rc == 0",
     failed_when: `sitegen_run.rc != 0 and not (${A}.may_fail | default(false))`,
     ...runWhen(guarded),
-  }];
+  }, stopIfCut("sitegen_run")];
 }
 
 function unitTasks(guarded: boolean): Task[] {
   return [...(guarded ? [PROBE] : []), {
-    name: `Run {{ ${A}.shown }}`, "ansible.builtin.systemd_service": unitArgs(`${A}.op`), ...runWhen(guarded), ...CHECK_MODE_UNITS,
-  }];
+    name: `Run {{ ${A}.shown }}`, "ansible.builtin.systemd_service": unitArgs(`${A}.op`), register: "sitegen_run", ...runWhen(guarded), ...CHECK_MODE_UNITS,
+  }, stopIfCut("sitegen_run")];
 }
 
 /** A handler's place: flush it there, and start its unit when the step is needed, changed files or not. */
@@ -48,8 +49,8 @@ function flushTasks(ensure: boolean): Task[] {
     // The step's checks failed: the unit must run even if no file changed (started is a no-op after a restart).
     ...(ensure ? [{
       name: "Make sure the unit is running", "ansible.builtin.systemd_service": { name: `{{ ${A}.ensure }}`, state: "started" },
-      when: "sitegen_needed", ...CHECK_MODE_UNITS,
-    }] : []),
+      register: "sitegen_run", when: "sitegen_needed", ...CHECK_MODE_UNITS,
+    }, stopIfCut("sitegen_run")] : []),
   ];
 }
 

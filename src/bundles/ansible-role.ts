@@ -3,6 +3,7 @@
 // rollback, serves, batch, verify. Steps are included by number and actions by index with the
 // action's kind in the file name, so the hosts at the same step and action kind share one include
 // and Ansible runs its tasks on all of them at once (under forks), instead of host after host.
+import { KEEP_UNREACHABLE, armTasks, confirmTasks, journalTasks, rescueTasks, revertedFail, undoneTask } from "./ansible-confirm.js";
 import { ACTION_FILES, handlers } from "./ansible-role-actions.js";
 import type { Task } from "./ansible-words.js";
 
@@ -17,6 +18,8 @@ export const CHECKS_CMD = "bash {{ sitegen_stage.path }}/checks.sh {{ sitegen_ch
 
 /** What the audit, the probes and the final verify need on the host: audit.sh and verify.sh source lib.sh. */
 const STAGED = ["lib.sh", "audit.sh", "verify.sh"];
+/** And to apply: confirm.sh arms the revert, which runs a copy of rollback.sh kept with the run on the host. */
+const STAGED_APPLY = [...STAGED, "rollback.sh", "confirm.sh"];
 
 /**
  * Makes the scratch folder and writes the staged files into it in one command (one module call
@@ -27,14 +30,14 @@ const STAGE_SH = 'd=$(mktemp -d "${TMPDIR:-/tmp}/sitegen-XXXXXXXX") && while rea
 const STAGE_IN = "{% for f in sitegen_stage_files %}{{ f | basename }} {{ lookup('ansible.builtin.file', f, rstrip=false) | b64encode }}\n{% endfor %}";
 
 /** Tasks that run from a scratch copy of hosts/<host>/ scripts (plus checks.sh), removed at the end. */
-export function staged(name: string, tasks: Task[]): Task {
+export function staged(name: string, tasks: Task[], files = STAGED): Task {
   return {
     name,
     block: [
       {
-        name: "Make a scratch folder with this host's scripts (checks.sh, and from hosts/<host>/: lib.sh, audit.sh, verify.sh)",
+        name: `Make a scratch folder with this host's scripts (checks.sh, and from hosts/<host>/: ${files.join(", ")})`,
         "ansible.builtin.command": { argv: ["bash", "-c", STAGE_SH], stdin: STAGE_IN, stdin_add_newline: false },
-        vars: { sitegen_stage_files: ["{{ playbook_dir }}/checks.sh", ...STAGED.map((f) => `{{ sitegen_out }}/hosts/{{ inventory_hostname }}/${f}`)] },
+        vars: { sitegen_stage_files: ["{{ playbook_dir }}/checks.sh", ...files.map((f) => `{{ sitegen_out }}/hosts/{{ inventory_hostname }}/${f}`)] },
         register: "sitegen_staged", ...SCRATCH,
       },
       { name: "Remember the scratch folder", "ansible.builtin.set_fact": { sitegen_stage: { path: "{{ sitegen_staged.stdout }}" } }, tags: ["always"] },
@@ -77,6 +80,7 @@ const stepFile = (): Task[] => [
     vars: { sitegen_check_lines: "{{ sitegen_step.checks }}" }, register: "sitegen_probe", changed_when: false, failed_when: false, check_mode: false,
   },
   { name: "Remember whether the step is needed (its checks failed)", "ansible.builtin.set_fact": { sitegen_needed: "{{ sitegen_probe.rc != 0 }}" } },
+  ...journalTasks(),
   includeActions("apply"),
   {
     name: "Verify the step", "ansible.builtin.command": { cmd: CHECKS_CMD }, vars: { sitegen_check_lines: "{{ sitegen_step.checks }}" },
@@ -109,6 +113,9 @@ const auditRanTask = (): Task => ({
   tags: CHANGING,
 });
 
+const NOT_HELD = "not (sitegen_hold_failure | default(false))";
+const REVERTED = "sitegen_reverted | default(false)";
+const NOT_REVERTED = `not (${REVERTED})`;
 const FAILED_MSG = "{{ sitegen_failed }} failed on {{ inventory_hostname }}; the steps started in this run were undone, newest first."
   + " Fix the cause, regenerate, review, and approve again.";
 
@@ -124,14 +131,22 @@ function applyFile(): Task[] {
       vars: { sitegen_in_step: "{{ ('Step ' ~ sitegen_started[-1] ~ ' ') if sitegen_started | default([]) else '' }}" },
       ...ALWAYS,
     },
+    ...rescueTasks(),
+    // also after the host reverted on its own: a session that only stalled may have gone on applying after the revert
     { ...includeSteps("undo.yml", "Undo the steps started in this run, newest first", STARTED_NEWEST_FIRST, ["always"]) },
-    { name: "Fail: the change was rolled back", "ansible.builtin.fail": { msg: FAILED_MSG }, when: "not (sitegen_hold_failure | default(false))", ...ALWAYS },
+    undoneTask(),
+    { name: "Fail: the change was rolled back", "ansible.builtin.fail": { msg: FAILED_MSG }, when: [NOT_HELD, NOT_REVERTED], ...ALWAYS },
+    { name: "Fail: the host reverted the change", ...revertedFail(), when: [NOT_HELD, REVERTED], ...ALWAYS },
   ];
   const steps = CHANGING.map((p) => includeSteps("step.yml", `Apply the ${p} steps`, ofPhase(p), [p]));
   return [staged("Run from a scratch copy of this host's scripts", [
     auditRanTask(),
-    { name: "Apply this host's steps with checkpoint rollback, then verify", block: [...steps, verifyTask()], rescue },
-  ])];
+    ...armTasks(CHANGING),
+    {
+      name: "Apply this host's steps with checkpoint rollback, then verify (and confirm, if armed)",
+      ...KEEP_UNREACHABLE, block: [...steps, verifyTask(), ...confirmTasks()], rescue,
+    },
+  ], STAGED_APPLY)];
 }
 
 /** tasks/rollback.yml: every inverse, newest first, then a check that all of them succeeded. */

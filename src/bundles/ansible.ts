@@ -52,6 +52,8 @@ function playbooks(site: Site, plan: Plan): Artifact[] {
       "Each host runs its steps (probe, apply what is missing, verify; on failure undo the started steps).",
       "  dry run:  ansible-playbook -i inventory.yml apply.yml --check --diff",
       "  apply:    ansible-playbook -i inventory.yml apply.yml -e approve=$(sha256sum ../manifest.json | cut -d' ' -f1)",
+      "  from a session the change may cut: add -e confirm_within=SECONDS (each host arms its own revert of this run's",
+      "  steps and the run confirms it over a new session after verify; a lost session is waited for, not fatal)",
       "Tags: audit, runtime, persist, services, nodes, verify.",
     ], applyPlaybook(site, plan)),
     yamlFile(site, "rollback.yml", [

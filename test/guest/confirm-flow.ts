@@ -18,7 +18,7 @@ export const KEPT_S = 30;
 export const CMP1_SHARE = "cmp1";
 
 /** The virtio NIC that holds the ssh address. */
-const NIC = String.raw`nic=$(ip -o -4 addr show | awk '$4 ~ /^10\.0\.2\.15\// {print $2; exit}'); [ -n "$nic" ]`;
+export const NIC = String.raw`nic=$(ip -o -4 addr show | awk '$4 ~ /^10\.0\.2\.15\// {print $2; exit}'); [ -n "$nic" ]`;
 
 /** cmp1's br-mgmt (a veth port gives it carrier) and the ssh path through an on-link default route only. */
 const NODE_SETUP = String.raw`set -e
@@ -35,7 +35,7 @@ ip route replace default via 10.0.2.2 dev "$nic" onlink
 ip addr del 10.0.2.15/24 dev "$nic"
 ip -4 route show default`;
 
-const ROUTES = "ip -4 route show; echo; cat /etc/resolv.conf";
+export const ROUTES = "ip -4 route show; echo; cat /etc/resolv.conf";
 const ARMED_ID = /== armed: run (\S+) reverts in/;
 
 export interface ConfirmResults {

@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildVariant, fuelEnvText } from "../helpers/variant.js";
+import { ANS_CUT_S, ANS_KEPT_S, confirmOverAnsible, type AnsibleConfirmResults } from "./confirm-ansible.js";
 import { CMP1_SHARE, CUT_S, KEPT_S, confirmOverSsh, type ConfirmResults } from "./confirm-flow.js";
 import {
   IMAGE_BUILD_TIMEOUT_MS, ROOT, assertCompleted, ensureImage, exec, guestAvailability, jobReport,
@@ -40,6 +41,7 @@ function show(r: ExecResult | undefined): string {
 describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over ssh (loopback port), then confirm-or-revert", () => {
   const got: Record<string, ExecResult> = {};
   let confirm: ConfirmResults = {};
+  let viaAnsible: AnsibleConfirmResults = {};
   let run: GuestRun;
   const tmp = mkdtempSync(join(tmpdir(), "sitegen-confirm-"));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -51,32 +53,31 @@ describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over s
     // cmp1 with a bridge netplan does not own: its takeover is live (confirm-flow.ts)
     const node = buildVariant(tmp, "live", fuelEnvText().replace(/(- name: cmp1[\s\S]*?owner: )netplan/, "$1unmanaged"));
 
-    const playbook = async (ctx: SshContext, inv: string, book: string, approve: boolean): Promise<ExecResult> => {
-      const args = ["-i", inv, book, ...(approve ? ["-e", `approve=${token}`] : [])];
-      // Connection settings only (the plays are untouched): pipelining and no ssh compression, since
-      // every round trip and every byte of zlib costs under TCG.
-      const env = {
-        ...process.env, ANSIBLE_NOCOLOR: "1", ANSIBLE_HOST_KEY_CHECKING: "False", ANSIBLE_RETRY_FILES_ENABLED: "False",
-        ANSIBLE_PIPELINING: "True", ANSIBLE_SSH_ARGS: "-o ControlMaster=auto -o ControlPersist=30s",
-      };
+    const nodeToken = createHash("sha256").update(readFileSync(join(node, "manifest.json"))).digest("hex");
+    const playbook = async (inv: string, book: string, approve: string | undefined, extra: string[] = [], dir = ANSIBLE_DIR): Promise<ExecResult> => {
+      const args = ["-i", inv, book, ...(approve ? ["-e", `approve=${approve}`] : []), ...extra];
+      // Connection settings come from the generated ansible.cfg (pipelining, ServerAlive, no compression: every
+      // round trip and every byte of zlib costs under TCG).
+      const env = { ...process.env, ANSIBLE_NOCOLOR: "1", ANSIBLE_HOST_KEY_CHECKING: "False", ANSIBLE_RETRY_FILES_ENABLED: "False" };
       const t0 = Date.now();
-      const r = await exec("ansible-playbook", args, { cwd: ANSIBLE_DIR, env, timeoutMs: 300_000 });
-      process.stderr.write(`[guest] ansible-playbook ${book}${approve ? " (approved)" : ""}: exit ${r.code} in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
+      const r = await exec("ansible-playbook", args, { cwd: dir, env, timeoutMs: 600_000 });
+      process.stderr.write(`[guest] ansible-playbook ${book} ${extra.join(" ")}${approve ? " (approved)" : ""}: exit ${r.code} in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
       return r;
     };
-    const inventory = (ctx: SshContext, share: string): string => {
-      // The generated inventory's groups (the site, its gateways tier) and host, pointed at the guest's loopback port.
-      const inv = join(share, "ansible-inventory.yml");
+    const inventory = (ctx: SshContext, share: string, site = "jumphost", tier = "gateways", host = "jumphost"): string => {
+      // The generated inventory's groups (the site, the host's tier) and host, pointed at the guest's loopback port.
+      const inv = join(share, `ansible-inventory-${host}.yml`);
+      const group = `site_${site.replace(/-/g, "_")}`;
       writeFileSync(inv, [
         "all:",
         "  vars:",
         "    sitegen_root: /",
         "  children:",
-        "    site_jumphost:",
+        `    ${group}:`,
         "      children:",
-        "        site_jumphost_gateways:",
+        `        ${group}_${tier}:`,
         "          hosts:",
-        "            jumphost:",
+        `            ${host}:`,
         "              ansible_host: 127.0.0.1",
         `              ansible_port: ${ctx.port}`,
         "              ansible_user: root",
@@ -90,28 +91,31 @@ describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over s
 
     run = await runGuest([
       { name: "010-site", script: `${LIBVIRT_SETUP}\n${LIBVIRT_SETTLE}` },
-      { name: "020-ansible", script: "", hold: true, timeoutSec: 840 },
+      { name: "020-ansible", script: "", hold: true, timeoutSec: 1800 },
     ], {
       ssh: true,
       copy: [{ from: join(node, "hosts/cmp1"), to: CMP1_SHARE }],
-      totalTimeoutSec: 920,
-      bootTimeoutSec: 910,
+      totalTimeoutSec: 1900,
+      bootTimeoutSec: 1890,
       onHold: async (_job, ctx) => {
         await ctx.waitSsh();
         const share = join(ctx.keyFile, "../..");
         const inv = inventory(ctx, share);
-        got["unapproved"] = await playbook(ctx, inv, "apply.yml", false);
+        got["unapproved"] = await playbook(inv, "apply.yml", undefined);
         got["state-after-unapproved"] = await ctx.ssh(`ip link show dev ${S.vlanDev} 2>&1; ls /etc/systemd/system/${S.unit} 2>&1; true`);
-        got["approved"] = await playbook(ctx, inv, "apply.yml", true);
+        got["approved"] = await playbook(inv, "apply.yml", token);
         got["state-after-apply"] = await ctx.ssh(`ip -br addr show dev ${S.vlanDev} 2>&1; systemctl is-enabled ${S.unit} 2>&1; systemctl is-active ${S.unit} 2>&1; true`);
-        got["second"] = await playbook(ctx, inv, "apply.yml", true);
-        got["rollback"] = await playbook(ctx, inv, "rollback.yml", true);
+        got["second"] = await playbook(inv, "apply.yml", token);
+        got["rollback"] = await playbook(inv, "rollback.yml", token);
         got["state-after-rollback"] = await ctx.ssh(`ip link show dev ${S.vlanDev} 2>&1; ls /etc/systemd/system/${S.unit} 2>&1; systemctl is-enabled ${S.unit} 2>&1; true`);
         confirm = await confirmOverSsh(ctx);
+        if (confirm.afterRollback?.code !== 0) return;
+        const nodeInv = inventory(ctx, share, "fuel-env", "nodes", "cmp1");
+        viaAnsible = await confirmOverAnsible(ctx, (book, extra) => playbook(nodeInv, book, nodeToken, extra, join(node, "ansible")));
       },
     });
     process.stderr.write(`[guest] ansible and confirm flows: ${run.seconds.toFixed(1)}s over ${run.boots.length} boots\n`);
-  }, IMAGE_BUILD_TIMEOUT_MS + 20 * 60_000);
+  }, IMAGE_BUILD_TIMEOUT_MS + 35 * 60_000);
 
   it("approval gate, apply, changed=0 on a second run, rollback: clean", () => {
     assertCompleted(run);
@@ -164,5 +168,28 @@ describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over s
     expect(c.rollback?.code, show(c.rollback)).toBe(0);
     expect(c.afterRollback?.stdout, "routes and resolver after rollback.sh").toBe(c.keptBefore?.stdout);
     process.stderr.write(`[guest] confirm: ssh down ${c.downAt?.toFixed(1)} s after the cutting apply began, back after ${c.backAfter?.toFixed(1)} s (window ${CUT_S} s, kept run ${KEPT_S} s)\n`);
+  });
+
+  it(`the same through the playbooks: a cut session is waited for, the host reverts within ${ANS_CUT_S} s, a confirmed run stays`, () => {
+    const a = viaAnsible;
+    expect(a.serve?.code, show(a.serve)).toBe(0);
+    expect(a.serve?.stdout).toMatch(/^default via 10\.0\.2\.2 dev \S+ onlink/m);
+    // cut: the play does not drop the host, waits for a new session, and reports the host's own revert
+    expect(a.cut?.code, show(a.cut)).not.toBe(0);
+    expect(a.cut?.stdout ?? "", show(a.cut)).toMatch(/Stop here if this task lost the session[\s\S]*?fatal: \[cmp1\]: FAILED!/);
+    expect(a.cut?.stdout ?? "", show(a.cut)).toMatch(/Wait until a new session reaches the host[^\n]*\n(?:[^\n]*\n)*?ok: \[cmp1\]/);
+    expect(a.cut?.stdout ?? "", show(a.cut)).toMatch(/the host reverted this run's steps on its own \(reverted;/);
+    expect(a.cutLog?.stdout ?? "", show(a.cutLog)).toMatch(/window expired unconfirmed: reverting 1 step\(s\), newest first/);
+    expect(a.cutLog?.stdout ?? "").toMatch(/^reverted$/m);
+    expect(a.afterCut?.stdout, "routes and resolver after the host's own revert").toBe(a.before?.stdout);
+    // kept: confirmed over a new session; no timer left, the node routes through the VIP; rollback.yml gives it back
+    expect(a.kept?.code, show(a.kept)).toBe(0);
+    expect(a.kept?.stdout ?? "", show(a.kept)).toMatch(/Keep the change: confirm this run[^\n]*\n(?:[^\n]*\n)*?ok: \[cmp1\]/);
+    expect(a.keptLog?.stdout ?? "", show(a.keptLog)).toMatch(/confirmed: revert disarmed, the change stays/);
+    expect(a.afterKept?.stdout ?? "", show(a.afterKept)).toMatch(/^default via 192\.168\.0\.2 dev br-mgmt/m);
+    expect(a.afterKept?.stdout ?? "").not.toMatch(/sitegen-revert-/);
+    expect(a.rollback?.code, show(a.rollback)).toBe(0);
+    expect(a.afterRollback?.stdout, "routes and resolver after rollback.yml").toBe(a.keptBefore?.stdout);
+    process.stderr.write(`[guest] confirm via Ansible: the cut run took ${a.cutSeconds?.toFixed(1)} s (window ${ANS_CUT_S} s)\n`);
   });
 });

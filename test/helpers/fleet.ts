@@ -52,7 +52,7 @@ export class Fleet {
   }
 
   /** A host with a private /etc and its sshd listening on address:22 only; binDir goes first in its sessions' PATH. */
-  async host(spec: HostSpec, address: string, binDir?: string): Promise<void> {
+  async host(spec: HostSpec, address: string, binDir?: string, env: string[] = []): Promise<void> {
     await this.topo.host(spec, { privateEtc: true });
     const scratch = join(this.tmp, `scratch-${spec.name}`);
     mkdirSync(scratch, { recursive: true });
@@ -61,7 +61,7 @@ export class Fleet {
       `ListenAddress ${address}:22`, `HostKey ${join(this.dir, "host")}`, `AuthorizedKeysFile ${join(this.dir, "authorized_keys")}`,
       "PermitRootLogin prohibit-password", "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no",
       "StrictModes no", "PidFile none", "MaxStartups 100", "MaxSessions 100", "LogLevel ERROR",
-      `SetEnv TMPDIR=${scratch}${binDir ? ` PATH=${binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin` : ""}`, "",
+      `SetEnv TMPDIR=${scratch}${binDir ? ` PATH=${binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin` : ""}${env.map((e) => ` ${e}`).join("")}`, "",
     ].join("\n"));
     this.topo.start(spec.name, [SSHD, "-D", "-e", "-f", conf], join(this.tmp, `sshd-${spec.name}.log`));
     this.hosts.push(spec.name);
@@ -81,7 +81,9 @@ export class Fleet {
       "ANSIBLE_NOCOLOR=1", "ANSIBLE_RETRY_FILES_ENABLED=0", "ANSIBLE_HOST_KEY_CHECKING=0", "ANSIBLE_PIPELINING=1",
       "ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3", "ANSIBLE_REMOTE_USER=root", `ANSIBLE_PRIVATE_KEY_FILE=${join(this.dir, "client")}`,
       `ANSIBLE_SSH_CONTROL_PATH_DIR=${join(this.dir, "cp")}`, "ANSIBLE_SSH_TRANSFER_METHOD=piped",
-      "ANSIBLE_SSH_ARGS=-o ControlMaster=auto -o ControlPersist=30s -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o LogLevel=ERROR",
+      // ServerAlive as the generated ansible.cfg has it: a lost session is given up within 15 s
+      "ANSIBLE_SSH_ARGS=-o ControlMaster=auto -o ControlPersist=30s -o ServerAliveInterval=5 -o ServerAliveCountMax=3"
+        + " -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o LogLevel=ERROR",
       `ANSIBLE_LOCAL_TEMP=${join(this.tmp, "ansible-local")}`, `ANSIBLE_REMOTE_TEMP=${join(this.tmp, "ansible-remote")}`,
       // follow a long run as it goes: tail -f <tmp>/ansible.log
       `ANSIBLE_LOG_PATH=${join(this.tmp, "ansible.log")}`,

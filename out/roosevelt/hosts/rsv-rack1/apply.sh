@@ -45,7 +45,7 @@ undo() {
     "inverse_${completed[i]}" || say "!! inverse of step $((completed[i] + 1)) failed: finish it by hand (see REVIEW.md)"
   done
   # undone here already: the armed revert has nothing left to do
-  if [ -n "${run_id:-}" ]; then lock_state; disarm "$run_id"; printf 'rolled back by apply\n' > "$run_dir/outcome"; fi
+  if [ -n "${run_id:-}" ]; then undone_run "$run_id"; fi
 }
 for i in "${!titles[@]}"; do
   [ "$phase" = all ] || [ "${phases[i]}" = "$phase" ] || continue

@@ -73,6 +73,25 @@ arm_revert() { # SECONDS: record this run and arm its revert on the host (system
 journal_step() { # ID: before a step runs, so a step cut off halfway is reverted too
   if [ -n "${run_dir:-}" ]; then printf '%s\n' "$1" >> "$run_dir/journal"; sync "$run_dir/journal" 2>/dev/null || true; fi
 }
+journal_run() { # RUN-ID STEP-ID: journal_step for a run armed by another process (the playbook's)
+  lock_state
+  if [ "$(armed_run)" != "$1" ]; then
+    say "!! run $1 is no longer armed ($(run_state "$1")): step $2 must not start; its log: $state/runs/$1/revert.log"
+    return 1
+  fi
+  run_dir="$state/runs/$1"
+  journal_step "$2"
+}
+run_state() { # RUN-ID: armed, or what became of it
+  if [ "$(armed_run)" = "$1" ]; then echo armed; else cat "$state/runs/$1/outcome" 2>/dev/null || echo "unknown run"; fi
+}
+undone_run() { # RUN-ID: its steps were undone by whoever applied them; the armed revert has nothing left to do
+  lock_state
+  [ "$(armed_run)" = "$1" ] || return 0
+  disarm "$1"
+  printf 'rolled back by apply\n' > "$state/runs/$1/outcome"
+  revert_log "$1" "rolled back by the apply that armed it: revert disarmed"
+}
 disarm() { # RUN-ID: stop its timer or its sleeper (only if it is still ours) and clear the claim; lock held
   local by pid
   read -r by pid < "$state/runs/$1/armed-by" || true
