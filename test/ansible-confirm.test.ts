@@ -4,7 +4,7 @@
 // does without systemd. Cases, one host each time:
 //   kept:    the run arms, journals the steps it changes, confirms over a new session; nothing is armed after
 //   again:   a second confirmed run changes nothing and journals nothing
-//   refused: while another run is armed on the host, the play stops before any change
+//   refused: while another run is armed on the host, the play stops before any change, with confirm_within or not
 //   undone:  a failing verify rolls the steps back in the play, which disarms the revert (outcome recorded)
 //   cut:     the host stops answering ssh right after the first step is journaled; the play neither dies nor
 //            goes on changing the host: it waits, the host reverts on its own, and the play fails with the
@@ -77,7 +77,7 @@ describe("apply.yml -e confirm_within: the host's own revert, driven by the play
     expect(back.code, show(back)).toBe(0);
   }, 300_000);
 
-  it("refused: while another run is armed on the host, nothing changes", () => {
+  it("refused: while another run is armed on the host, nothing changes (armed or not)", () => {
     const arm = on(`SITEGEN_ARM=detached bash ${site}/hosts/${HOST}/confirm.sh --arm 300`);
     expect(arm.code, arm.stdout + arm.stderr).toBe(0);
     const other = arm.stdout.trim().split("\n").pop()!;
@@ -86,6 +86,11 @@ describe("apply.yml -e confirm_within: the host's own revert, driven by the play
       expect(r.code, show(r)).not.toBe(0);
       expect(r.stdout).toContain(`refused: a revert is armed for run ${other}`);
       expect(r.recaps[HOST]!.changed, show(r)).toBe(0);
+      expect(on(`ip link show dev ${GW}`).code, "no step ran").not.toBe(0);
+      // a run that does not arm refuses too (as apply.sh does while a revert is armed)
+      const plain = fleet.play(site, "apply.yml", ["-e", `approve=${token(site)}`]);
+      expect(plain.code, show(plain)).not.toBe(0);
+      expect(plain.stdout).toContain(`refused: a revert is armed for run ${other}`);
       expect(on(`ip link show dev ${GW}`).code, "no step ran").not.toBe(0);
     } finally {
       expect(on(`bash ${site}/hosts/${HOST}/confirm.sh ${other}`).code).toBe(0);

@@ -28,19 +28,29 @@ export const stopIfCut = (result: string): Task => ({
   when: `${result} is defined and ${result} is unreachable`,
 });
 
-/** Before the first change: arm the revert on the host; refused while another run is armed there. */
+/**
+ * Before the first change: arm the revert on the host (-e confirm_within), or check that no run is armed
+ * there; either is refused while another run is armed (as apply.sh refuses), before anything changes.
+ */
 export function armTasks(tags: string[]): Task[] {
   const wanted = ["confirm_within is defined", "not ansible_check_mode"];
+  const probe = { failed_when: false, ...READ, tags };
   return [
     {
       name: "Arm the host's own revert of this run's steps (-e confirm_within=SECONDS; it fires unless the run confirms)",
-      "ansible.builtin.command": confirmSh("--arm", "{{ confirm_within }}"),
-      register: "sitegen_arm", failed_when: false, ...READ, when: wanted, tags,
+      "ansible.builtin.command": confirmSh("--arm", "{{ confirm_within }}"), register: "sitegen_arm", ...probe, when: wanted,
     },
     {
-      name: "Stop unless the revert is armed (nothing was changed)",
-      "ansible.builtin.assert": { that: "sitegen_arm.rc == 0", fail_msg: "{{ sitegen_arm.stdout }} {{ sitegen_arm.stderr }}", quiet: true },
-      when: wanted, tags,
+      name: "Check that no other run's revert is armed on the host",
+      "ansible.builtin.command": confirmSh("--unarmed"), register: "sitegen_unarmed", ...probe,
+      when: ["confirm_within is not defined", "not ansible_check_mode"],
+    },
+    {
+      name: "Stop unless the host is free to change (nothing was changed)",
+      "ansible.builtin.assert": { that: "sitegen_free.rc == 0", fail_msg: "{{ sitegen_free.stdout }} {{ sitegen_free.stderr }}", quiet: true },
+      // a skipped task's register replaces the variable too: hence two names
+      vars: { sitegen_free: "{{ sitegen_arm if confirm_within is defined else sitegen_unarmed }}" },
+      when: "not ansible_check_mode", tags,
     },
     { name: "Remember the armed run", "ansible.builtin.set_fact": { sitegen_run_id: "{{ sitegen_arm.stdout_lines | last }}" }, when: wanted, tags },
   ];

@@ -11,11 +11,12 @@ type Guard = { unless?: Probe; onlyIf?: Probe; mayFail?: boolean };
 const inScript = (p: Probe) => `quiet ${scriptWords(probeArgv(p))}`;
 const byHand = (p: Probe) => `${shWords(plainWords(probeArgv(p)))} >/dev/null 2>&1`;
 
-/** A command behind its guard. */
+/** A command behind its guard (a command that may fail may fail behind its guard too). */
 function guarded(cmd: string, g: Guard, ask: (p: Probe) => string): string {
-  if (g.unless) return `if ! ${ask(g.unless)}; then ${cmd}; fi`;
-  if (g.onlyIf) return `if ${ask(g.onlyIf)}; then ${cmd}; fi`;
-  return g.mayFail ? `${cmd} || true` : cmd;
+  const c = g.mayFail ? `${cmd} || true` : cmd;
+  if (g.unless) return `if ! ${ask(g.unless)}; then ${c}; fi`;
+  if (g.onlyIf) return `if ${ask(g.onlyIf)}; then ${c}; fi`;
+  return c;
 }
 
 /** One action as a shell command (with its idempotence guard), as a human would read it. */

@@ -81,6 +81,7 @@ export function nodeStep(site: Site, v: Vrouter, n: VrouterNode): Step {
     title: `${what} (${how}${f.chrony ? "; chrony source" : ""}); the rollback gives back what the node had`,
     apply: [f.script.install, ...t.apply, ...(f.chrony ? [f.chrony.install, reload] : [])],
     verify: [{ fn: "check_default_via", args: [v.management.vip] }],
-    inverse: [...(f.chrony ? [f.chrony.remove, reload] : []), ...t.inverse, f.script.remove],
+    // a chronyd that does not answer (reload fails) must not leave the node's routes taken over: the give-back goes on
+    inverse: [...(f.chrony ? [f.chrony.remove, { ...reload, mayFail: true }] : []), ...t.inverse, f.script.remove],
   };
 }

@@ -18,7 +18,7 @@ need_root
 # step 1: route, resolve and sync time through vrouter's management VIP 192.168.0.2 (netplan: br-mgmt's old default route and resolvers saved, then replaced by a drop-in; chrony source); the rollback gives back what the node had
 inverse_0() {
   remove_file /etc/chrony/sources.d/sitegen-vrouter.sources || return 1
-  if quiet pidof chronyd; then run chronyc reload sources; fi || return 1
+  if quiet pidof chronyd; then run chronyc reload sources || true; fi || return 1
   remove_file /etc/netplan/60-sitegen-vrouter.yaml || return 1
   if quiet test -f "$root"/etc/sitegen/vrouter/node-takeover.py; then run python3 "$root"/etc/sitegen/vrouter/node-takeover.py restore-netplan "$root"/etc/netplan "$root"/var/lib/sitegen/vrouter/node-before; fi || return 1
   run netplan apply || return 1

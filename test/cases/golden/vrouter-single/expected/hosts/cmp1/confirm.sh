@@ -5,13 +5,14 @@
 # id (a stale or foreign id can neither disarm nor keep the armed run). Verify first: bash verify.sh
 # The playbooks (apply.yml -e confirm_within=SECONDS) drive the same revert through these forms:
 #   confirm.sh --arm SECONDS         arm a run (refused while another is armed); prints its id last
+#   confirm.sh --unarmed             exit 1 (saying how to go on) while a run is armed: a run that does not arm refuses too
 #   confirm.sh --journal RUN-ID STEP before a step changes anything: the revert will undo it (refused
 #                                    once RUN-ID is no longer armed: reverted, or its window ran out)
 #   confirm.sh --state RUN-ID        armed, or the run's outcome (reverted, confirmed, rolled back by apply)
 #   confirm.sh --undone RUN-ID       the playbook undid the run's steps itself: disarm, nothing to revert
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-usage() { say "usage: $0 RUN-ID | --arm SECONDS | --journal RUN-ID STEP-ID | --state RUN-ID | --undone RUN-ID"; exit 2; }
+usage() { say "usage: $0 RUN-ID | --arm SECONDS | --unarmed | --journal RUN-ID STEP-ID | --state RUN-ID | --undone RUN-ID"; exit 2; }
 case "${1:-}" in
   --arm)
     case "${2:-}" in '' | *[!0-9]* | 0) usage ;; esac
@@ -19,6 +20,7 @@ case "${1:-}" in
     refuse_if_armed
     arm_revert "$2"
     printf '%s\n' "$run_id" ;;
+  --unarmed) [ $# -eq 1 ] || usage; refuse_if_armed ;;
   --journal) [ $# -eq 3 ] || usage; need_root; journal_run "$2" "$3" ;;
   --state) [ $# -eq 2 ] || usage; run_state "$2" ;;
   --undone) [ $# -eq 2 ] || usage; need_root; undone_run "$2" ;;
