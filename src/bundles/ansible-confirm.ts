@@ -96,6 +96,16 @@ export const rescueTasks = (): Task[] => [
     name: "Remember whether the host reverted the run on its own",
     "ansible.builtin.set_fact": { sitegen_reverted: "{{ sitegen_run_state.stdout != 'armed' }}" }, when: ARMED, tags: ["always"],
   },
+  {
+    // in parts: yamllint keeps lines short
+    name: "Say so in what failed (a rolled back batch reports it too)",
+    "ansible.builtin.set_fact": { sitegen_failed: "{{ sitegen_failed }}; {{ sitegen_what }} ({{ sitegen_log }})" },
+    vars: {
+      sitegen_what: "the session was lost or the confirm window ran out, and the host reverted this run's steps on its own",
+      sitegen_log: "{{ sitegen_run_state.stdout }}; its log: /var/lib/sitegen/{{ inventory_hostname }}/runs/{{ sitegen_run_id }}/revert.log",
+    },
+    when: [ARMED, "sitegen_reverted"], tags: ["always"],
+  },
 ];
 
 /** In the rescue, after the playbook's own undo: the revert has nothing left to do. */
@@ -104,12 +114,9 @@ export const undoneTask = (): Task => ({
   "ansible.builtin.command": confirmSh("--undone", RUN), ...READ, when: [ARMED, "not sitegen_reverted"], tags: ["always"],
 });
 
-/** The rescue's failure when the host reverted the run itself (in parts: yamllint keeps lines short). */
+/** The rescue's failure when the host reverted the run itself (sitegen_failed says how). */
 export const revertedFail = (): Task => ({
-  "ansible.builtin.fail": { msg: "{{ sitegen_failed }} on {{ inventory_hostname }}: {{ sitegen_what }} ({{ sitegen_log }}). {{ sitegen_then }}" },
-  vars: {
-    sitegen_what: "the session was lost or the confirm window ran out, and the host reverted this run's steps on its own",
-    sitegen_log: "{{ sitegen_run_state.stdout }}; its log: /var/lib/sitegen/{{ inventory_hostname }}/runs/{{ sitegen_run_id }}/revert.log",
-    sitegen_then: "Make the change reachable over a new session (or the window longer) and apply again.",
+  "ansible.builtin.fail": {
+    msg: "{{ sitegen_failed }} on {{ inventory_hostname }}. Make the change reachable over a new session (or the window longer) and apply again.",
   },
 });
