@@ -100,7 +100,8 @@ function genFigures() {
   console.table(ratios);
 }
 
-if (process.argv.indexOf("--ansible-only") < 0) genFigures();
+const ansibleOnly = process.argv.indexOf("--ansible-only");
+if (ansibleOnly < 0) genFigures();
 rmSync(tmp, { recursive: true, force: true });
 
 const ansibleArg = ansibleOnly > 0 ? ansibleOnly : process.argv.indexOf("--ansible");
