@@ -18,12 +18,17 @@ describe("code cache", () => {
     expect(gen(["--site", "jumphost", "--out", join(tmp, "a"), "--check"]).code).toBe(0);
   });
 
-  it("is made again byte for byte the way scripts/build.mjs makes it", () => {
-    const again = join(tmp, "gen.cache");
-    const r = run(process.execPath, ["--random-seed=1", CLI, "--site", "jumphost", "--inventory", join(ROOT, "inventories"), "--out", join(tmp, "b"), "-q"],
-      { cwd: ROOT, env: { ...process.env, SITEGEN_CODE_CACHE_OUT: again } });
-    expect(r.code, r.stderr).toBe(0);
-    expect(readFileSync(again).equals(readFileSync(join(ROOT, "dist/gen.cache")))).toBe(true);
+  it("is made again byte for byte the way scripts/build.mjs makes it, in this checkout or another folder", () => {
+    const elsewhere = join(tmp, "elsewhere");
+    mkdirSync(elsewhere);
+    for (const f of ["gen.mjs", "gen.cjs"]) copyFileSync(join(ROOT, "dist", f), join(elsewhere, f));
+    // each run writes a new tree (an unchanged one runs other code, so V8 would cache other functions)
+    for (const [bin, again, out] of [[CLI, join(tmp, "gen.cache"), "b"], [join(elsewhere, "gen.mjs"), join(elsewhere, "gen.cache"), "b2"]] as const) {
+      const r = run(process.execPath, ["--random-seed=1", bin, "--site", "jumphost", "--inventory", join(ROOT, "inventories"), "--out", join(tmp, out), "-q"],
+        { cwd: ROOT, env: { ...process.env, SITEGEN_CODE_CACHE_OUT: again } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(again).equals(readFileSync(join(ROOT, "dist/gen.cache"))), bin).toBe(true);
+    }
   });
 
   it("is optional: without it, or with one V8 rejects, the bin compiles the bundle and writes the same tree", () => {
