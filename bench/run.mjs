@@ -1,5 +1,5 @@
 // Benchmark: whole `gen` processes, several runs each, medians printed. Run after `npm run build`:
-//   node bench/run.mjs [--runs N] [--cli path/to/gen.mjs] [--ansible [SIZES]] [--ansible-only [SIZES]]
+//   node bench/run.mjs [--runs N] [--cli path/to/gen.cjs] [--ansible [SIZES]] [--ansible-only [SIZES]]
 // --ansible (as root, with .tools/openssh from scripts/install-tools.sh): the same approved play over
 // 3, 10 and 30 simulated hosts reached over ssh (bench/ansible-parallel.ts), wall time each;
 // --ansible-only skips the gen figures.
@@ -16,7 +16,7 @@ import { syntheticSite } from "./synthetic.mjs";
 const root = new URL("..", import.meta.url).pathname;
 // --cli <path>: another build of the bin (e.g. a copy of main's dist/) for before/after figures.
 const cliArg = process.argv.indexOf("--cli");
-const cli = cliArg > 0 ? process.argv[cliArg + 1] : join(root, "dist/gen.mjs");
+const cli = cliArg > 0 ? process.argv[cliArg + 1] : join(root, "dist/gen.cjs");
 const runsArg = process.argv.indexOf("--runs");
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
 const tmp = mkdtempSync(join(tmpdir(), "sitegen-bench-"));

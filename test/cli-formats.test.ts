@@ -168,7 +168,7 @@ describe("gen schema", () => {
     const r = run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT });
     expect(r.code, r.stderr).toBe(0);
     const files = (JSON.parse(r.stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path).sort();
-    // the bin is dist/gen.mjs, which runs the bundle dist/gen.cjs from its code cache dist/gen.cache
-    expect(files).toEqual(["README.md", "dist/gen.cache", "dist/gen.cjs", "dist/gen.mjs", "package.json", "src/model/site.schema.json"]);
+    // the bin is dist/gen.cjs (dist/gen.mjs runs it), which runs the bundle dist/sitegen.cjs from its code cache dist/sitegen.cache
+    expect(files).toEqual(["README.md", "dist/gen.cjs", "dist/gen.mjs", "dist/sitegen.cache", "dist/sitegen.cjs", "package.json", "src/model/site.schema.json"]);
   });
 });

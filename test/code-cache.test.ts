@@ -1,4 +1,4 @@
-// The bin's cold start runs the bundle from V8's code cache (scripts/gen-entry.mjs): the cache the
+// The bin's cold start runs the bundle from V8's code cache (scripts/gen-entry.cjs): the cache the
 // build made is taken by this node, and the build's way of making it gives the same bytes again.
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,28 +18,36 @@ describe("code cache", () => {
     expect(gen(["--site", "jumphost", "--out", join(tmp, "a"), "--check"]).code).toBe(0);
   });
 
+  it("is used through dist/gen.mjs too (the command before the bin was CommonJS), with the same output", () => {
+    const r = run(process.execPath, [join(ROOT, "dist/gen.mjs"), "--site", "jumphost", "--out", join(tmp, "m"), "-q"],
+      { cwd: ROOT, env: { ...process.env, SITEGEN_STATS: "1" } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^code_cache=used\n/);
+    expect(gen(["--site", "jumphost", "--out", join(tmp, "m"), "--check"]).code).toBe(0);
+  });
+
   it("is made again byte for byte the way scripts/build.mjs makes it, in this checkout or another folder", () => {
     const elsewhere = join(tmp, "elsewhere");
     mkdirSync(elsewhere);
-    for (const f of ["gen.mjs", "gen.cjs"]) copyFileSync(join(ROOT, "dist", f), join(elsewhere, f));
+    for (const f of ["gen.cjs", "sitegen.cjs"]) copyFileSync(join(ROOT, "dist", f), join(elsewhere, f));
     // each run writes a new tree (an unchanged one runs other code, so V8 would cache other functions)
-    for (const [bin, again, out] of [[CLI, join(tmp, "gen.cache"), "b"], [join(elsewhere, "gen.mjs"), join(elsewhere, "gen.cache"), "b2"]] as const) {
+    for (const [bin, again, out] of [[CLI, join(tmp, "sitegen.cache"), "b"], [join(elsewhere, "gen.cjs"), join(elsewhere, "sitegen.cache"), "b2"]] as const) {
       const r = run(process.execPath, ["--random-seed=1", bin, "--site", "jumphost", "--inventory", join(ROOT, "inventories"), "--out", join(tmp, out), "-q"],
         { cwd: ROOT, env: { ...process.env, SITEGEN_CODE_CACHE_OUT: again } });
       expect(r.code, r.stderr).toBe(0);
-      expect(readFileSync(again).equals(readFileSync(join(ROOT, "dist/gen.cache"))), bin).toBe(true);
+      expect(readFileSync(again).equals(readFileSync(join(ROOT, "dist/sitegen.cache"))), bin).toBe(true);
     }
   });
 
   it("is optional: without it, or with one V8 rejects, the bin compiles the bundle and writes the same tree", () => {
     const bin = join(tmp, "bin");
     mkdirSync(bin);
-    for (const f of ["gen.mjs", "gen.cjs"]) copyFileSync(join(ROOT, "dist", f), join(bin, f));
-    const cold = (out: string) => run(process.execPath, [join(bin, "gen.mjs"), "--site", "jumphost", "--out", join(tmp, out), "-q"],
+    for (const f of ["gen.cjs", "sitegen.cjs"]) copyFileSync(join(ROOT, "dist", f), join(bin, f));
+    const cold = (out: string) => run(process.execPath, [join(bin, "gen.cjs"), "--site", "jumphost", "--out", join(tmp, out), "-q"],
       { cwd: ROOT, env: { ...process.env, SITEGEN_STATS: "1" } });
     const none = cold("c");
     expect(none.stderr).toMatch(/^code_cache=none\n/);
-    writeFileSync(join(bin, "gen.cache"), Buffer.alloc(4096, 7)); // not a cache of this bundle
+    writeFileSync(join(bin, "sitegen.cache"), Buffer.alloc(4096, 7)); // not a cache of this bundle
     const rejected = cold("d");
     expect(rejected.stderr).toMatch(/^code_cache=rejected\n/);
     for (const out of ["c", "d"]) expect(gen(["--site", "jumphost", "--out", join(tmp, out), "--check"]).code).toBe(0);
