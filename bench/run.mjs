@@ -1,5 +1,6 @@
 // Benchmark: whole `gen` processes, several runs each, medians printed. Run after `npm run build`:
-//   node bench/run.mjs [--runs N] [--cli path/to/gen.cjs] [--ansible [SIZES]] [--ansible-only [SIZES]]
+//   node bench/run.mjs [--runs N] [--cli path/to/gen.cjs] [--cold-only] [--ansible [SIZES]] [--ansible-only [SIZES]]
+// --cold-only: only the cold start and its netplan pair (quick, so it can take many runs).
 // --ansible (as root, with .tools/openssh from scripts/install-tools.sh): the same approved play over
 // 3, 10 and 30 simulated hosts reached over ssh (bench/ansible-parallel.ts), wall time each;
 // --ansible-only skips the gen figures.
@@ -9,17 +10,19 @@
 // under 1x netplan on 2,000 bridges + 4,000 VLANs and under 300 MB; 10x the hosts at most 10.5x the time.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { syntheticSite } from "./synthetic.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
-// --cli <path>: another build of the bin (e.g. a copy of main's dist/) for before/after figures.
-const cliArg = process.argv.indexOf("--cli");
-const cli = cliArg > 0 ? process.argv[cliArg + 1] : join(root, "dist/gen.cjs");
+// --cli <path>: another build of the bin (e.g. a copy of main's dist/) for before/after figures. With
+// --cold-only, --cli may repeat: the builds take turns, each run paired with a netplan run of its own.
+const clis = process.argv.flatMap((a, i) => (process.argv[i - 1] === "--cli" ? [a] : []));
+const cli = clis[0] ?? join(root, "dist/gen.cjs");
 const runsArg = process.argv.indexOf("--runs");
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
 const tmp = mkdtempSync(join(tmpdir(), "sitegen-bench-"));
+const loadBefore = loadavg().map((l) => l.toFixed(2)).join(" ");
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** One run of a command on a fresh output folder: seconds and peak RSS (MB, when gen reports it). */
@@ -44,16 +47,19 @@ function time(label, args, okStatus = 0) {
   return summary(label, Array.from({ length: RUNS }, (_, i) => once(label, args, okStatus, i)));
 }
 
-/** a and b alternately, RUNS times each: both summaries and the median of the per-pair ratios a/b. */
-function paired(a, b) {
-  const ra = []; const rb = []; const ratios = [];
+/** Each a then b, in turn, RUNS times: every summary and, for each a, the median of its per-pair ratios a/b. */
+function pairedMany(as, b) {
+  const ra = as.map(() => []); const rb = as.map(() => []); const ratios = as.map(() => []);
   for (let i = 0; i < RUNS; i++) {
-    ra.push(once(a.label, a.args, a.okStatus ?? 0, i));
-    rb.push(once(b.label, b.args, b.okStatus ?? 0, i));
-    ratios.push(ra[i].s / rb[i].s);
+    as.forEach((a, j) => {
+      ra[j].push(once(a.label, a.args, a.okStatus ?? 0, i));
+      rb[j].push(once(b.label, b.args, b.okStatus ?? 0, i));
+      ratios[j].push(ra[j][i].s / rb[j][i].s);
+    });
   }
-  return { a: summary(a.label, ra), b: summary(b.label, rb), ratio: Number(median(ratios).toFixed(3)) };
+  return as.map((a, j) => ({ a: summary(a.label, ra[j]), b: summary(b.label, rb[j]), ratio: Number(median(ratios[j]).toFixed(3)) }));
 }
+const paired = (a, b) => pairedMany([a], b)[0];
 
 /** The gen figures: cold start and the synthetic sites, each paired with netplan generate on the same bridges and VLANs. */
 function genFigures() {
@@ -65,10 +71,15 @@ function genFigures() {
   const netplanRoot = join(tmp, "netplan");
   mkdirSync(join(netplanRoot, "etc/netplan"), { recursive: true });
   writeFileSync(join(netplanRoot, "etc/netplan/01.yaml"), "network:\n  version: 2\n  bridges: { virbr1: {} }\n  vlans: { virbr1.104: { id: 104, link: virbr1, addresses: [10.12.8.1/22] } }\n", { mode: 0o600 });
-  const cold = paired({ label: "gen jumphost (cold)", args: [process.execPath, cli, "--site", "jumphost", "--out", "{out}", "-q"] },
-    { label: "netplan generate (1 bridge + VLAN)", args: ["netplan", "generate", "--root-dir", netplanRoot] });
-  results.push(cold.a, cold.b);
-  ratios["cold jumphost / netplan (target <= 0.75)"] = cold.ratio;
+  const coldOnly = process.argv.includes("--cold-only");
+  const colds = pairedMany((coldOnly && clis.length > 1 ? clis : [cli]).map((c) => ({
+    label: clis.length > 1 ? `gen jumphost (cold), ${c}` : "gen jumphost (cold)", args: [process.execPath, c, "--site", "jumphost", "--out", "{out}", "-q"],
+  })), { label: "netplan generate (1 bridge + VLAN)", args: ["netplan", "generate", "--root-dir", netplanRoot] });
+  for (const c of colds) {
+    results.push(c.a, c.b);
+    ratios[`${c.a.label} / netplan (target <= 0.75)`] = c.ratio;
+  }
+  if (coldOnly) return report(results, ratios);
 
   // netplan's own generator on the same 2,000 bridges and 4,000 VLANs, writing its 12,000 networkd files.
   const big = join(tmp, "netplan-big");
@@ -95,7 +106,11 @@ function genFigures() {
   // The same 2,000-host site without writing (--check against an empty folder: compile and compare
   // only), to separate compute from this disk's cost of creating ~24,000 files.
   results.push(time("gen synthetic 2000 hosts, compile only (--check, no writes)", synth(2000, ["--check"], 1).args, 1));
-  console.log(`runs per figure: ${RUNS}`);
+  report(results, ratios);
+}
+
+function report(results, ratios) {
+  console.log(`runs per figure: ${RUNS}; load average before and after: ${loadBefore} / ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   console.table(results);
   console.table(ratios);
 }
