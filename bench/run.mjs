@@ -1,77 +1,122 @@
 // Benchmark: whole `gen` processes, several runs each, medians printed. Run after `npm run build`:
-//   node bench/run.mjs [--runs N] [--ansible [SIZES]] [--ansible-only [SIZES]]
+//   node bench/run.mjs [--runs N] [--cli path/to/gen.cjs] [--cold-only] [--ansible [SIZES]] [--ansible-only [SIZES]]
+// --cold-only: only the cold start and its netplan pair (quick, so it can take many runs).
 // --ansible (as root, with .tools/openssh from scripts/install-tools.sh): the same approved play over
 // 3, 10 and 30 simulated hosts reached over ssh (bench/ansible-parallel.ts), wall time each;
 // --ansible-only skips the gen figures.
-// Targets on the 2-core dev machine: cold jumphost <= `netplan generate` for one bridge + VLAN
-// (about 0.15 s); the 2,000-host / 4,000-gateway site under about 2.2 s and 300 MB; linear growth.
+// Targets (issue 15) on the 2-core dev machine, as ratios of runs paired with `netplan generate` on the
+// same bridges and VLANs (each gen run is followed by its netplan run, so both see the same load):
+// cold jumphost at most 0.75x netplan on one bridge + VLAN; the 2,000-host / 4,000-gateway site at or
+// under 1x netplan on 2,000 bridges + 4,000 VLANs and under 300 MB; 10x the hosts at most 10.5x the time.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { syntheticSite } from "./synthetic.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
-const cli = join(root, "dist/gen.mjs");
+// --cli <path>: another build of the bin (e.g. a copy of main's dist/) for before/after figures. With
+// --cold-only, --cli may repeat: the builds take turns, each run paired with a netplan run of its own.
+const clis = process.argv.flatMap((a, i) => (process.argv[i - 1] === "--cli" ? [a] : []));
+const cli = clis[0] ?? join(root, "dist/gen.cjs");
 const runsArg = process.argv.indexOf("--runs");
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
 const tmp = mkdtempSync(join(tmpdir(), "sitegen-bench-"));
+const loadBefore = loadavg().map((l) => l.toFixed(2)).join(" ");
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Time one command RUNS times on a fresh output folder each; returns median seconds and max RSS (MB). */
-function time(label, args, env = {}, okStatus = 0) {
-  const secs = []; const rss = [];
-  for (let i = 0; i < RUNS; i++) {
-    const out = join(tmp, `out-${label}-${i}`);
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(args[0], [...args.slice(1).map((a) => a.replace("{out}", out))], { cwd: root, encoding: "utf8", env: { ...process.env, SITEGEN_STATS: "1", ...env } });
-    secs.push(Number(process.hrtime.bigint() - t0) / 1e9);
-    if (r.status !== okStatus) throw new Error(`${label} failed: ${r.stderr}`);
-    const m = /maxrss_kb=(\d+)/.exec(r.stderr);
-    if (m) rss.push(Number(m[1]) / 1024);
-    rmSync(out, { recursive: true, force: true });
-  }
-  return { label, median_s: Number(median(secs).toFixed(3)), min_s: Number(Math.min(...secs).toFixed(3)), maxrss_mb: rss.length ? Number(Math.max(...rss).toFixed(0)) : undefined };
+/** One run of a command on a fresh output folder: seconds and peak RSS (MB, when gen reports it). */
+function once(label, args, okStatus, i) {
+  const out = join(tmp, `out-${label}-${i}`);
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(args[0], [...args.slice(1).map((a) => a.replace("{out}", out))], { cwd: root, encoding: "utf8", env: { ...process.env, SITEGEN_STATS: "1" } });
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== okStatus) throw new Error(`${label} failed: ${r.stderr}`);
+  rmSync(out, { recursive: true, force: true });
+  const m = /maxrss_kb=(\d+)/.exec(r.stderr);
+  return { s, rss: m ? Number(m[1]) / 1024 : undefined };
 }
 
-const ansibleOnly = process.argv.indexOf("--ansible-only");
-if (ansibleOnly < 0) {
+const summary = (label, runs) => ({
+  label, median_s: Number(median(runs.map((r) => r.s)).toFixed(3)), min_s: Number(Math.min(...runs.map((r) => r.s)).toFixed(3)),
+  maxrss_mb: runs.some((r) => r.rss) ? Number(Math.max(...runs.map((r) => r.rss ?? 0)).toFixed(0)) : undefined,
+});
+
+/** Time one command RUNS times; returns median seconds and max RSS (MB). */
+function time(label, args, okStatus = 0) {
+  return summary(label, Array.from({ length: RUNS }, (_, i) => once(label, args, okStatus, i)));
+}
+
+/** Each a then b, in turn, RUNS times: every summary and, for each a, the median of its per-pair ratios a/b. */
+function pairedMany(as, b) {
+  const ra = as.map(() => []); const rb = as.map(() => []); const ratios = as.map(() => []);
+  for (let i = 0; i < RUNS; i++) {
+    as.forEach((a, j) => {
+      ra[j].push(once(a.label, a.args, a.okStatus ?? 0, i));
+      rb[j].push(once(b.label, b.args, b.okStatus ?? 0, i));
+      ratios[j].push(ra[j][i].s / rb[j][i].s);
+    });
+  }
+  return as.map((a, j) => ({ a: summary(a.label, ra[j]), b: summary(b.label, rb[j]), ratio: Number(median(ratios[j]).toFixed(3)) }));
+}
+const paired = (a, b) => pairedMany([a], b)[0];
+
+/** The gen figures: cold start and the synthetic sites, each paired with netplan generate on the same bridges and VLANs. */
+function genFigures() {
+  if (spawnSync("sh", ["-c", "command -v netplan"]).status !== 0) throw new Error("the targets are ratios to netplan generate: install netplan.io (scripts/install-tools.sh)");
   const results = [];
+  const ratios = {};
   results.push(time("node -e 0", [process.execPath, "-e", "0"]));
-  results.push(time("gen jumphost (cold)", [process.execPath, cli, "--site", "jumphost", "--out", "{out}", "-q"]));
 
   const netplanRoot = join(tmp, "netplan");
   mkdirSync(join(netplanRoot, "etc/netplan"), { recursive: true });
   writeFileSync(join(netplanRoot, "etc/netplan/01.yaml"), "network:\n  version: 2\n  bridges: { virbr1: {} }\n  vlans: { virbr1.104: { id: 104, link: virbr1, addresses: [10.12.8.1/22] } }\n", { mode: 0o600 });
-  if (spawnSync("sh", ["-c", "command -v netplan"]).status === 0) {
-    results.push(time("netplan generate (1 bridge + VLAN)", ["netplan", "generate", "--root-dir", netplanRoot]));
+  const coldOnly = process.argv.includes("--cold-only");
+  const colds = pairedMany((coldOnly && clis.length > 1 ? clis : [cli]).map((c) => ({
+    label: clis.length > 1 ? `gen jumphost (cold), ${c}` : "gen jumphost (cold)", args: [process.execPath, c, "--site", "jumphost", "--out", "{out}", "-q"],
+  })), { label: "netplan generate (1 bridge + VLAN)", args: ["netplan", "generate", "--root-dir", netplanRoot] });
+  for (const c of colds) {
+    results.push(c.a, c.b);
+    ratios[`${c.a.label} / netplan (target <= 0.75)`] = c.ratio;
   }
+  if (coldOnly) return report(results, ratios);
+
+  // netplan's own generator on the same 2,000 bridges and 4,000 VLANs, writing its 12,000 networkd files.
+  const big = join(tmp, "netplan-big");
+  mkdirSync(join(big, "etc/netplan"), { recursive: true });
+  const lines = ["network:", "  version: 2", "  bridges:"];
+  for (let i = 0; i < 2000; i++) lines.push(`    br${i}: {}`);
+  lines.push("  vlans:");
+  for (let i = 0; i < 4000; i++) lines.push(`    br${i >> 1}.${100 + (i & 1)}: { id: ${100 + (i & 1)}, link: br${i >> 1}, addresses: [10.${i >> 8}.${i & 255}.1/24] }`);
+  writeFileSync(join(big, "etc/netplan/01.yaml"), `${lines.join("\n")}\n`, { mode: 0o600 });
+  const netplanBig = { label: "netplan generate (2,000 bridges + 4,000 VLANs)", args: ["sh", "-c", `rm -rf ${big}/run && netplan generate --root-dir ${big}`] };
 
   const inv = join(tmp, "inventories");
   mkdirSync(inv);
-  for (const hosts of [500, 1000, 2000]) {
+  const synth = (hosts, more = [], okStatus = 0) => {
     writeFileSync(join(inv, `synth${hosts}.yaml`), syntheticSite(`synth${hosts}`, hosts));
-    const r = time(`gen synthetic ${hosts} hosts / ${2 * hosts} gateways`, [process.execPath, cli, "--site", `synth${hosts}`, "--inventory", inv, "--out", "{out}", "-q"]);
-    results.push({ ...r, ms_per_host: Number(((r.median_s * 1000) / hosts).toFixed(3)) });
-  }
+    return { args: [process.execPath, cli, "--site", `synth${hosts}`, "--inventory", inv, "--out", "{out}", ...more], okStatus };
+  };
+  const small = time("gen synthetic 200 hosts / 400 gateways", synth(200, ["-q"]).args);
+  results.push(small);
+  const large = paired({ label: "gen synthetic 2000 hosts / 4000 gateways", ...synth(2000, ["-q"]) }, netplanBig);
+  results.push(large.a, large.b);
+  ratios["2,000 hosts / netplan on 2,000 bridges (target <= 1)"] = large.ratio;
+  ratios["2,000 hosts / 200 hosts (target <= 10.5)"] = Number((large.a.median_s / small.median_s).toFixed(2));
   // The same 2,000-host site without writing (--check against an empty folder: compile and compare
-  // only), to separate compute from this disk's cost of creating ~18,000 files.
-  const c = time("gen synthetic 2000 hosts, compile only (--check, no writes)", [process.execPath, cli, "--site", "synth2000", "--inventory", inv, "--out", "{out}", "--check"], {}, 1);
-  results.push(c);
-  // netplan's own generator on the same 2,000 bridges and 4,000 VLANs, writing its 12,000 networkd files.
-  if (spawnSync("sh", ["-c", "command -v netplan"]).status === 0) {
-    const big = join(tmp, "netplan-big");
-    mkdirSync(join(big, "etc/netplan"), { recursive: true });
-    const lines = ["network:", "  version: 2", "  bridges:"];
-    for (let i = 0; i < 2000; i++) lines.push(`    br${i}: {}`);
-    lines.push("  vlans:");
-    for (let i = 0; i < 4000; i++) lines.push(`    br${i >> 1}.${100 + (i & 1)}: { id: ${100 + (i & 1)}, link: br${i >> 1}, addresses: [10.${i >> 8}.${i & 255}.1/24] }`);
-    writeFileSync(join(big, "etc/netplan/01.yaml"), `${lines.join("\n")}\n`, { mode: 0o600 });
-    results.push(time("netplan generate (2,000 bridges + 4,000 VLANs)", ["sh", "-c", `rm -rf ${big}/run && netplan generate --root-dir ${big}`]));
-  }
-  console.log(`runs per figure: ${RUNS}`);
-  console.table(results);
+  // only), to separate compute from this disk's cost of creating ~24,000 files.
+  results.push(time("gen synthetic 2000 hosts, compile only (--check, no writes)", synth(2000, ["--check"], 1).args, 1));
+  report(results, ratios);
 }
+
+function report(results, ratios) {
+  console.log(`runs per figure: ${RUNS}; load average before and after: ${loadBefore} / ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.table(results);
+  console.table(ratios);
+}
+
+const ansibleOnly = process.argv.indexOf("--ansible-only");
+if (ansibleOnly < 0) genFigures();
 rmSync(tmp, { recursive: true, force: true });
 
 const ansibleArg = ansibleOnly > 0 ? ansibleOnly : process.argv.indexOf("--ansible");

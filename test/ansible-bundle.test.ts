@@ -77,6 +77,24 @@ describe("plays ordered across the site's tiers", () => {
 });
 
 describe("the serving gate", () => {
+  const roleOf = (name: string) => {
+    const r = compile(readFileSync(join(ROOT, `inventories/${name}.yaml`), "utf8"), `${name}.yaml`, { site: name, source: `inventories/${name}.yaml` });
+    if (!r.ok) throw new Error(`${name} does not compile`);
+    return { paths: r.build.files.map((f) => f.path), checks: r.build.files.find((f) => f.path === "ansible/checks.sh")!.content };
+  };
+
+  it("ships its task file, serves.py and checks.sh's fallbacks only to a site with nodes (where apply.yml runs it)", () => {
+    const gate = ["ansible/roles/sitegen_host/tasks/serves.yml", "ansible/roles/sitegen_host/files/serves.py"];
+    for (const name of ["jumphost", "roosevelt"]) {
+      const { paths, checks } = roleOf(name);
+      for (const p of gate) expect(paths, name).not.toContain(p);
+      expect(checks, name).not.toContain("check_ns_reachable");
+    }
+    const { paths, checks } = roleOf("fuel-env");
+    for (const p of gate) expect(paths).toContain(p);
+    expect(checks).toContain("check_ns_reachable()");
+  });
+
   it("ends the run when any host of the gate failed, even inside a block (any_errors_fatal does not there)", () => {
     const [t] = servesVerdict();
     expect(t).toMatchObject({ "ansible.builtin.assert": { that: "sitegen_gate_failed | length == 0" } });

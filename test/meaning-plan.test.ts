@@ -199,7 +199,7 @@ describe("the output folder", () => {
       const sites = ["jumphost", "roosevelt"];
       const [, theirs] = halves(sites, (s) => statSync(join(ROOT, `inventories/${s}.yaml`)).size);
       writeFileSync(join(out, theirs[0]!), "not a folder\n");
-      const run = runSites("gen", { inventory: join(ROOT, "inventories"), out }, sites, pathToFileURL(join(ROOT, "dist/gen.mjs")));
+      const run = runSites("gen", { inventory: join(ROOT, "inventories"), out }, sites, pathToFileURL(join(ROOT, "dist/gen.cjs")));
       const message = `${out}/${theirs[0]} is a file, not a folder gen wrote; move it away or delete it, then run gen again`;
       await expect(run).rejects.toThrow(new OutputError(message));
       await expect(run).rejects.toBeInstanceOf(OutputError);

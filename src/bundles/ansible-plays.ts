@@ -22,6 +22,8 @@ export function tiers(site: Site): Tiers {
     nodes: names.filter((h) => nodes.has(h)),
   };
 }
+/** The gate that the routers serve runs before the nodes change, so only on a site with nodes. */
+export const servesGate = (site: Site): boolean => tiers(site).nodes.length > 0;
 export const tierGroup = (site: Site, tier: keyof Tiers) => `${groupName(site)}_${tier}`;
 
 /** Nodes change in rolling batches: one node first, then a quarter of them at a time. */
@@ -86,7 +88,7 @@ export function applyPlaybook(site: Site, plan: Plan): Task[] {
       { any_errors_fatal: true }, gates),
     ...(first ? [play(first, "Gateways and routers: each host's steps with checkpoint rollback, then verify", CHANGE, [role("apply")])] : []),
   ];
-  if (t.nodes.length) {
+  if (servesGate(site)) {
     const nodes = tierGroup(site, "nodes");
     plays.push(
       play(hostsOf(site, t, ["routers", "nodes"]), "Gate: the routers serve (upstream from their namespace; ping, DNS and NTP at the VIP from every node)",

@@ -12,12 +12,13 @@ import { render } from "../render/hbs.js";
 import { toYaml } from "../render/yaml.js";
 import type { Site } from "../resolve/site.js";
 import { stepsData } from "./ansible-data.js";
-import { applyPlaybook, auditTasks, groupName, rollbackPlaybook, tierGroup, tiers } from "./ansible-plays.js";
+import { applyPlaybook, auditTasks, groupName, rollbackPlaybook, servesGate, tierGroup, tiers } from "./ansible-plays.js";
 import { roleFiles } from "./ansible-role.js";
 import { servesData, servesTasks, servesVerdict } from "./ansible-serves.js";
 
 const DIR = "ansible";
 const ROLE = "roles/sitegen_host";
+const SERVES_TASKS = "tasks/serves.yml";
 
 /** A YAML document: the header, what it is for, then the body through the one YAML emitter. */
 function yamlFile(site: Site, name: string, purpose: string[], body: unknown): Artifact {
@@ -65,6 +66,8 @@ function playbooks(site: Site, plan: Plan): Artifact[] {
 
 export function ansibleFiles(site: Site, plan: Plan): Artifact[] {
   const header = headerText(site);
+  // The serves gate (tasks/serves.yml, files/serves.py) runs only before nodes change: a site without nodes has no use for it.
+  const serves = servesGate(site);
   const files: Artifact[] = [
     yamlFile(site, "inventory.yml", [
       "Hosts of the site by tier (gateways, routers, nodes); ansible_host is each host's management address.",
@@ -74,9 +77,10 @@ export function ansibleFiles(site: Site, plan: Plan): Artifact[] {
       { sitegen_site: site.name, ...VARS }),
     ...playbooks(site, plan),
     ...roleFiles({ tasks: servesTasks(), after: servesVerdict() }, auditTasks())
+      .filter((f) => serves || f.path !== SERVES_TASKS)
       .map((f) => yamlFile(site, `${ROLE}/${f.path}`, [`${f.what} The same for every host: its data is host_vars/<host>.yml.`], f.body)),
-    { path: `${DIR}/${ROLE}/files/serves.py`, content: render("ansible/serves.py", { header }), mode: 0o755 },
-    { path: `${DIR}/checks.sh`, content: render("ansible/checks.sh", { header }), mode: 0o755 },
+    ...(serves ? [{ path: `${DIR}/${ROLE}/files/serves.py`, content: render("ansible/serves.py", { header }), mode: 0o755 } as const] : []),
+    { path: `${DIR}/checks.sh`, content: render("ansible/checks.sh", { header, serves }), mode: 0o755 },
     { path: `${DIR}/ansible.cfg`, content: render("ansible/ansible.cfg", { header, site: site.name }), mode: 0o644 },
     { path: `${DIR}/.yamllint`, content: render("ansible/yamllint", { header }), mode: 0o644 },
   ];

@@ -4,8 +4,8 @@
 // smaller half is large enough to pay for that.
 import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { OutputError } from "../emit/write.js";
+import { workerThreads } from "./builtin.js";
 import { sitePaths, UserError } from "./paths.js";
 import { runSite, type Mode, type SiteOptions, type SiteOutcome } from "./site-run.js";
 
@@ -14,6 +14,9 @@ export const PARALLEL_MIN_BYTES = 256 * 1024;
 
 /** How many threads the last runSites used (SITEGEN_STATS prints it). */
 export let threadsUsed = 1;
+
+/** Appended to a worker's argv: how the entry knows, without loading worker_threads, that it may be a worker. */
+export const WORKER_ARG = "--sitegen-worker-thread";
 
 export interface WorkerJob { mode: Mode; opts: SiteOptions; sites: string[] }
 
@@ -30,7 +33,7 @@ export function halves(sites: string[], size: (s: string) => number): [string[],
 
 function inWorker(job: WorkerJob, url: URL): Promise<SiteOutcome[]> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(url, { workerData: job });
+    const w = new (workerThreads().Worker)(url, { workerData: job, argv: [WORKER_ARG] });
     w.once("message", (m: { outcomes?: SiteOutcome[]; error?: string; kind?: string }) =>
       (m.outcomes ? resolve(m.outcomes) : reject(new (m.kind === "user" ? UserError : m.kind === "output" ? OutputError : Error)(m.error))));
     w.once("error", reject);

@@ -2,12 +2,14 @@
 // The executable: process-level wiring only; the command line is in program.ts. Exit codes: 0 ok,
 // 1 diagnostics, drift or a user mistake, 2 usage, output-folder or internal error. In a worker
 // thread (gen --all on large inventories) this module runs the worker's share of the sites instead.
-import { isMainThread, parentPort, workerData } from "node:worker_threads";
-import { threadsUsed, workerMain, type WorkerJob } from "./all.js";
+import { threadsUsed, WORKER_ARG, workerMain, type WorkerJob } from "./all.js";
+import { workerThreads } from "./builtin.js";
 import { cli } from "./program.js";
 
-if (!isMainThread) {
-  workerMain(workerData as WorkerJob, (m) => parentPort!.postMessage(m));
+// Only a worker (started with WORKER_ARG) loads worker_threads to make sure it is one.
+const worker = process.argv.includes(WORKER_ARG) ? workerThreads() : undefined;
+if (worker && !worker.isMainThread) {
+  workerMain(worker.workerData as WorkerJob, (m) => worker.parentPort!.postMessage(m));
 } else {
   // A reader that stops early (gen targets | head) closes the pipe: that ends the output, not in a stack trace.
   for (const stream of [process.stdout, process.stderr]) {

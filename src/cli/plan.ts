@@ -1,11 +1,11 @@
 // gen plan --site NAME --from REV|FILE: the transition from a previous version of the inventory.
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { compile, type Build } from "../compile.js";
 import { formatDiagnostics } from "../diag/diagnostic.js";
 import { writeSite } from "../emit/write.js";
 import { transition } from "../transition/index.js";
+import { childProcess } from "./builtin.js";
 import { readSite } from "./load.js";
 import { UserError } from "./paths.js";
 
@@ -14,7 +14,8 @@ export interface PlanOptions { site: string; inventory: string; out: string; fro
 /** The previous inventory: a file if one exists at that path, else the site's file at a git revision. */
 function previous(from: string, file: string): { text: string; label: string } {
   if (existsSync(from)) return { text: readFileSync(from, "utf8"), label: `file ${basename(from)}` };
-  const git = (...args: string[]) => execFileSync("git", ["-C", dirname(file), ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const git = (...args: string[]) =>
+    childProcess().execFileSync("git", ["-C", dirname(file), ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   try {
     const commit = git("rev-parse", "--short", `${from}^{commit}`).trim();
     return { text: git("show", `${commit}:./${basename(file)}`), label: `${from} (${commit})` };

@@ -20,12 +20,16 @@ hb.registerHelper("list", (a: unknown) => {
 // concat(a, b, ..., options): handlebars passes its options object last
 hb.registerHelper("concat", (...args: unknown[]) => args.slice(0, -1).map(String).join(""));
 
+// A template is made on first use (as a partial too: handlebars reads hb.partials[name]), so a run
+// builds only the templates of the targets its site uses.
 const compiled = new Map<string, HandlebarsFull.TemplateDelegate>();
-for (const [name, spec] of Object.entries(specs)) {
-  const t = hb.template(spec as unknown as Parameters<typeof hb.template>[0]);
-  compiled.set(name, t);
-  hb.registerPartial(name, t);
+function template(name: string): HandlebarsFull.TemplateDelegate | undefined {
+  let t = compiled.get(name);
+  const spec = specs[name];
+  if (!t && spec) compiled.set(name, t = hb.template(spec() as Parameters<typeof hb.template>[0]));
+  return t;
 }
+for (const name of Object.keys(specs)) Object.defineProperty(hb.partials, name, { get: () => template(name), enumerable: true });
 
 /** A template that writes one item a line (REVIEW.md's notes and tests): its non-empty lines. */
 export function renderLines(name: string, vm: object): string[] {
@@ -34,7 +38,7 @@ export function renderLines(name: string, vm: object): string[] {
 
 /** Render templates/<name>.hbs with a view-model. */
 export function render(name: string, vm: object): string {
-  const t = compiled.get(name);
+  const t = Object.hasOwn(specs, name) ? template(name) : undefined;
   if (!t) throw new Error(`no template templates/${name}.hbs`);
   return t(vm);
 }

@@ -7,20 +7,6 @@
 # lib.sh is beside this script only once staged, so shellcheck is not asked to follow it.
 # shellcheck source=/dev/null
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-# The serving gate (tasks/serves.yml) asks these of router members and nodes whose own plan may not call them,
-# so lib.sh (which holds only what the host's scripts call) may lack them.
-if ! declare -F check_reachable >/dev/null; then
-check_reachable() { # ADDR: two pings, two seconds each at most
-  ping -c2 -W2 -q "$1" >/dev/null 2>&1 || { bad "$1 does not answer ping"; return 1; }
-  ok "$1 answers ping"
-}
-fi
-if ! declare -F check_ns_reachable >/dev/null; then
-check_ns_reachable() { # NS ADDR: two pings from inside the namespace, two seconds each at most
-  ip netns exec "$1" ping -c2 -W2 -q "$2" >/dev/null 2>&1 || { bad "$2 does not answer ping from $1"; return 1; }
-  ok "$2 answers ping from $1"
-}
-fi
 failed=0
 words=()
 one() {
