@@ -8,6 +8,7 @@ import type { Artifact } from "../src/plan/types.js";
 import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { servesVerdict } from "../src/bundles/ansible-serves.js";
+import { rawLine } from "../src/bundles/ansible-words.js";
 import { ROOT } from "./helpers/gen.js";
 import { run } from "./helpers/tools.js";
 import { tempDir } from "./helpers/tree.js";
@@ -53,6 +54,17 @@ describe("actions as data", () => {
     expect(() => actionsData([cmd(["echo", "{{ lookup('pipe', 'id') }}"])], scope())).toThrow(/would be templated by Ansible/);
     const step = { id: "x", host: "h1", phase: "runtime" as const, title: "{% raw %}", apply: [], verify: [], inverse: [] };
     expect(() => stepsData("h1", [step], [])).toThrow(/would be templated by Ansible/);
+  });
+});
+
+describe("the role's raw command lines", () => {
+  // Ansible templates the root in; here it is substituted as a test root would be.
+  const line = (cmd: string) => rawLine(cmd).replace("{{ sitegen_prefix | quote }}", "/srv/t");
+  it("carry the play's root and keep the command's exit code, except ssh's own 255 (unreachable to Ansible), which reads 254", () => {
+    expect(run("bash", ["-c", line(`sh -c '[ "$SITEGEN_ROOT" = /srv/t ] && exit 3'`)]).code).toBe(3);
+    expect(run("bash", ["-c", line("true")]).code).toBe(0);
+    expect(run("bash", ["-c", line("bash -c 'exit 255'")]).code).toBe(254);
+    expect(run("bash", ["-c", line("ip netns exec sitegen-no-such-ns true")]).code).toBe(254);
   });
 });
 

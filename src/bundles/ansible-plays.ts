@@ -74,7 +74,9 @@ function play(hosts: string, name: string, extra: Record<string, unknown>, tasks
   return { name, hosts, gather_facts: false, vars_files: ["vars.yml"], ...extra, tasks };
 }
 
-const CHANGE = { become: true, force_handlers: true, environment: { SITEGEN_ROOT: "{{ sitegen_prefix }}" } };
+// No play-wide environment: the role's shell commands run through ansible.builtin.raw (no Python started on the host),
+// which takes none; they and verify.sh carry SITEGEN_ROOT themselves (ansible-words.ts, rawLine).
+const CHANGE = { become: true, force_handlers: true };
 
 /** Plays over the non-empty tiers only: a pattern that matches no host would only warn. */
 const hostsOf = (site: Site, t: Tiers, names: Array<keyof Tiers>) => names.filter((n) => t[n].length).map((n) => tierGroup(site, n)).join(":");

@@ -4,7 +4,7 @@
 // sitegen_needed says whether commands and unit operations run: the step's checks failed (apply), or
 // always (undo). File actions always run: copy and file are idempotent and report changes honestly.
 import { stopIfCut } from "./ansible-confirm.js";
-import type { Task } from "./ansible-words.js";
+import { rawLine, type Task } from "./ansible-words.js";
 
 export const HANDLER = "Run the unit operations that follow the changed files";
 const A = "sitegen_action";
@@ -14,9 +14,12 @@ const READ_ONLY = { changed_when: false, failed_when: false, check_mode: false }
 /** systemd_service arguments from an operation in the data (name, enabled, state, daemon_reload). */
 const unitArgs = (v: string) => Object.fromEntries(["name", "enabled", "state", "daemon_reload"].map((k) => [k, `{{ ${v}.${k} | default(omit) }}`]));
 
+/** argv as one shell line for ansible.builtin.raw (no Python on the host): every word quoted. */
+const rawArgv = (argv: string) => rawLine(`{{ ${argv} | map('quote') | join(' ') }}`);
+
 /** The guard's probe: a read-only command (systemctl cat asks whether a unit is installed). */
 const PROBE: Task = {
-  name: "Probe the action's guard (read-only)", "ansible.builtin.command": { argv: `{{ ${A}.guard.argv }}` },
+  name: "Probe the action's guard (read-only)", "ansible.builtin.raw": rawArgv(`${A}.guard.argv`),
   register: "sitegen_guard", ...READ_ONLY, when: "sitegen_needed",
 };
 /** The action runs when its step needs it and, if guarded, its probe gave the answer it runs on. */
@@ -26,7 +29,7 @@ const runWhen = (guarded: boolean) =>
 function cmdTasks(guarded: boolean): Task[] {
   return [...(guarded ? [PROBE] : []), {
     name: `Run {{ ${A}.shown }}`,
-    "ansible.builtin.command": { argv: `{{ ${A}.argv }}` },
+    "ansible.builtin.raw": rawArgv(`${A}.argv`),
     register: "sitegen_run",
     // Unguarded, it runs only when its step's checks say the change is missing, so it changes something.
     changed_when: "sitegen_run.rc == 0",

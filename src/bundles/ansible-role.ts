@@ -5,7 +5,7 @@
 // and Ansible runs its tasks on all of them at once (under forks), instead of host after host.
 import { KEEP_UNREACHABLE, armTasks, confirmTasks, journalTasks, rescueTasks, revertedFail, undoneTask } from "./ansible-confirm.js";
 import { ACTION_FILES, handlers } from "./ansible-role-actions.js";
-import type { Task } from "./ansible-words.js";
+import { ROOT_ENVIRONMENT, rawLine, type Task } from "./ansible-words.js";
 
 /** Tags of the phases that change hosts, in apply order. */
 export const CHANGING = ["runtime", "persist", "services", "nodes"];
@@ -15,6 +15,8 @@ const ALWAYS = { tags: ["always"] };
 
 /** checks.sh (staged beside hosts/<host>/lib.sh) with the checks as arguments, `--` between them. */
 export const CHECKS_CMD = "bash {{ sitegen_stage.path }}/checks.sh {{ sitegen_check_lines | join(' -- ') }}";
+/** The same as a shell line for ansible.builtin.raw (rawLine); check lines are shell-quoted word by word (checkLines). */
+const CHECKS_RAW = rawLine("bash {{ sitegen_stage.path | quote }}/checks.sh {{ sitegen_step.checks | join(' -- ') }}");
 
 /** What the audit, the probes and the final verify need on the host: audit.sh and verify.sh source lib.sh. */
 const STAGED = ["lib.sh", "audit.sh", "verify.sh"];
@@ -61,46 +63,50 @@ function includeSteps(file: string, name: string, loop: string, tags: string[]):
 const ofPhase = (p: string, order = "") => `{{ sitegen_steps | selectattr('phase', 'equalto', '${p}') | map(attribute='n')${order} | list }}`;
 const STARTED_NEWEST_FIRST = "{{ sitegen_started | default([]) | reverse | list }}";
 
-/** The action list `list` of the step, in order, each through action-<kind>.yml. */
-const includeActions = (list: "apply" | "inverse"): Task => ({
-  name: list === "apply" ? "Apply the step's actions in order" : "Undo the step's actions in order",
-  "ansible.builtin.include_tasks": { file: `action-{{ sitegen_step.${list}[sitegen_i].kind }}.yml` },
-  loop: `{{ range(sitegen_step.${list} | length) | list }}`, loop_control: { loop_var: "sitegen_i" },
-  vars: { sitegen_action: `{{ sitegen_step.${list}[sitegen_i] }}` },
+/**
+ * Actions of a step, in order, each through action-<kind>.yml; sitegen_needed (a variable of the include, no
+ * set_fact) says whether commands and unit operations run. A step that holds includes only its file actions
+ * (and handler flushes), which always run: the host skips an include per command it would skip anyway.
+ */
+const includeActions = (name: string, list: string, needed: string | boolean): Task => ({
+  name, "ansible.builtin.include_tasks": { file: "action-{{ sitegen_action.kind }}.yml" },
+  loop: list, loop_control: { loop_var: "sitegen_action", label: "{{ sitegen_action.kind }}" }, vars: { sitegen_needed: needed },
 });
+const NEEDED = "sitegen_probe.rc != 0";
+const FILES_ONLY = "rejectattr('kind', 'match', '^(cmd|unit)') | list";
 
-/** tasks/step.yml: mark it started, probe (its own checks, read-only), apply what is missing, verify. */
+/** tasks/step.yml: mark it started (the one place a step starts), probe (read-only), journal, apply what is missing, verify. */
 const stepFile = (): Task[] => [
   {
     name: "Mark the step as started (a failure from here on undoes it)",
     "ansible.builtin.set_fact": { sitegen_started: "{{ (sitegen_started | default([])) + [sitegen_n] }}" },
   },
   {
-    name: "Probe the step: do its checks already pass? (read-only)", "ansible.builtin.command": { cmd: CHECKS_CMD },
-    vars: { sitegen_check_lines: "{{ sitegen_step.checks }}" }, register: "sitegen_probe", changed_when: false, failed_when: false, check_mode: false,
+    name: "Probe the step: do its checks already pass? (read-only)", "ansible.builtin.raw": CHECKS_RAW,
+    register: "sitegen_probe", changed_when: false, failed_when: false, check_mode: false,
   },
-  { name: "Remember whether the step is needed (its checks failed)", "ansible.builtin.set_fact": { sitegen_needed: "{{ sitegen_probe.rc != 0 }}" } },
-  ...journalTasks(),
-  includeActions("apply"),
-  {
-    name: "Verify the step", "ansible.builtin.command": { cmd: CHECKS_CMD }, vars: { sitegen_check_lines: "{{ sitegen_step.checks }}" },
-    changed_when: false, when: "not ansible_check_mode",
-  },
+  // a needed step is journaled before its first action when a revert is armed (ansible-confirm.ts)
+  { name: "Journal the step if it is needed and a revert is armed", vars: { sitegen_needed: `{{ ${NEEDED} }}` }, block: journalTasks() },
+  includeActions("Apply the step's actions in order (only its files and handlers if its checks pass)",
+    `{{ sitegen_step.apply if ${NEEDED} else sitegen_step.apply | ${FILES_ONLY} }}`, `{{ ${NEEDED} }}`),
+  { name: "Verify the step", "ansible.builtin.raw": CHECKS_RAW, changed_when: false, when: "not ansible_check_mode" },
 ];
 
 /** tasks/undo.yml: the inverse of a step; a failure is recorded and the older inverses still run (as rollback.sh does). */
 const undoFile = (): Task[] => [{
   name: "Undo the step (its inverse, as rollback.sh runs it)",
-  block: [{ name: "Undo runs every command of the inverse", "ansible.builtin.set_fact": { sitegen_needed: true } }, includeActions("inverse")],
+  block: [includeActions("Undo the step's actions in order (every command of the inverse runs)", "{{ sitegen_step.inverse }}", true)],
   rescue: [{
     name: "Record that undoing the step failed (the older steps are still undone)",
     "ansible.builtin.set_fact": { sitegen_undo_failed: "{{ (sitegen_undo_failed | default([])) + [sitegen_n] }}" },
   }],
 }];
 
-const verifyTask = (): Task => ({
+/** verify.sh; the plays that change hosts give it their root (they set no play-wide environment: see rawLine). */
+const verifyTask = (root = false): Task => ({
   name: "Verify the host (verify.sh: every check of the plan, read-only)",
   "ansible.builtin.command": { argv: ["bash", "{{ sitegen_stage.path }}/verify.sh"] },
+  ...(root ? ROOT_ENVIRONMENT : {}),
   changed_when: false, when: "not ansible_check_mode", tags: ["verify"],
 });
 
@@ -144,7 +150,7 @@ function applyFile(): Task[] {
     ...armTasks(CHANGING),
     {
       name: "Apply this host's steps with checkpoint rollback, then verify (and confirm, if armed)",
-      ...KEEP_UNREACHABLE, block: [...steps, verifyTask(), ...confirmTasks()], rescue,
+      ...KEEP_UNREACHABLE, block: [...steps, verifyTask(true), ...confirmTasks()], rescue,
     },
   ], STAGED_APPLY)];
 }

@@ -6,6 +6,17 @@ import { shq } from "../render/shell-quote.js";
 
 export type Task = Record<string, unknown>;
 
+/**
+ * The role runs its shell commands (a step's probe and verify, its commands and their guards: its most frequent
+ * tasks) through ansible.builtin.raw, which starts no Python on the host. raw takes no `environment`, so the
+ * play's root comes first on the line: rawLine.
+ */
+const ROOT_ENV = "SITEGEN_ROOT={{ sitegen_prefix | quote }}";
+/** Exit 255 is also ssh's own failure: Ansible would call the host unreachable (`ip netns exec` exits 255), so it reads 254. */
+export const rawLine = (cmd: string): string => `${ROOT_ENV} ${cmd}; r=$?; [ "$r" -ne 255 ] || r=254; exit "$r"`;
+/** The same root for a module task of the plays that change hosts (verify.sh, confirm.sh): they set no play-wide environment. */
+export const ROOT_ENVIRONMENT = { environment: { SITEGEN_ROOT: "{{ sitegen_prefix }}" } };
+
 /** A Jinja expression in a generated string would be evaluated by Ansible: refuse it. */
 export function literal(word: string): string {
   if (/\{\{|\{%|\{#/.test(word)) throw new Error(`ansible bundle: ${JSON.stringify(word)} would be templated by Ansible`);

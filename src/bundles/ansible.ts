@@ -43,6 +43,7 @@ const VARS = {
   sitegen_stale: "approve={{ approve | default('') }} is not the sha256 of {{ sitegen_manifest }}: the output changed since it was approved (or a typo).",
   sitegen_howto: "Review {{ sitegen_out }}/REVIEW.md and the diff of {{ sitegen_out }}, then approve exactly this output:",
   sitegen_howto_cmd: "-e approve=$(sha256sum {{ sitegen_manifest }} | cut -d' ' -f1)",
+  ansible_ssh_use_tty: false,
 };
 
 function playbooks(site: Site, plan: Plan): Artifact[] {
@@ -73,7 +74,8 @@ export function ansibleFiles(site: Site, plan: Plan): Artifact[] {
       "Hosts of the site by tier (gateways, routers, nodes); ansible_host is each host's management address.",
       "sitegen_root: where files the plan installs are written (tests point it at a temporary root).",
     ], inventory(site)),
-    yamlFile(site, "vars.yml", ["Shared by the plays. The approval token is the sha256 of manifest.json (which is not in the manifest)."],
+    yamlFile(site, "vars.yml", ["Shared by the plays. The approval token is the sha256 of manifest.json (which is not in the manifest).",
+      "The role's raw commands get no terminal over ssh (no pager, stderr kept apart): ansible_ssh_use_tty."],
       { sitegen_site: site.name, ...VARS }),
     ...playbooks(site, plan),
     ...roleFiles({ tasks: servesTasks(), after: servesVerdict() }, auditTasks())
