@@ -1,7 +1,7 @@
 // The generic role roles/sitegen_host: one task list for every host, driven by the host's data
 // (host_vars/<host>.yml: sitegen_steps, sitegen_serves). Entry points (tasks_from): audit, apply,
-// rollback, serves, batch, verify. Steps are included by number and actions by index with the
-// action's kind in the file name, so the hosts at the same step and action kind share one include
+// rollback, serves, batch, verify. Steps are included by number and their actions in order, each
+// through the file of its kind, so the hosts at the same step and action kind share one include
 // and Ansible runs its tasks on all of them at once (under forks), instead of host after host.
 import { KEEP_UNREACHABLE, armTasks, confirmTasks, journalTasks, rescueTasks, revertedFail, undoneTask } from "./ansible-confirm.js";
 import { ACTION_FILES, handlers } from "./ansible-role-actions.js";

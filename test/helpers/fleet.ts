@@ -58,7 +58,8 @@ export class Fleet {
     // ~/.bashrc, and this machine's /root/.bashrc (pyenv init) would cost each simulated host about 0.15 s of CPU
     // per Ansible task. Only the host's private /etc overlay is edited (checked first).
     this.topo.must(spec.name, "[ \"$(findmnt -no FSTYPE /etc)\" = overlay ] && mkdir -p /run/sitegen-home"
-      + " && sed -i 's#^root:\\([^:]*:[^:]*:[^:]*:[^:]*\\):/root:#root:\\1:/run/sitegen-home:#' /etc/passwd && grep -q '^root:.*:/run/sitegen-home:' /etc/passwd");
+      + " && sed -i 's#^root:\\([^:]*:[^:]*:[^:]*:[^:]*\\):/root:#root:\\1:/run/sitegen-home:#' /etc/passwd"
+      + " && grep -q '^root:.*:/run/sitegen-home:' /etc/passwd");
     const scratch = join(this.tmp, `scratch-${spec.name}`);
     mkdirSync(scratch, { recursive: true });
     const conf = join(this.dir, `sshd-${spec.name}.conf`);
