@@ -76,7 +76,7 @@ function swapIn(outDir: string, site: string, files: Iterable<Artifact>): boolea
   return true;
 }
 
-/** Files written under root: each folder made once, the fault point after a few files. */
+/** Files written under root (a folder this run just made): each folder made once, the fault point after a few files. */
 class TreeWriter {
   private readonly made: Set<string>;
   private readonly umask = process.umask();
@@ -99,9 +99,16 @@ class TreeWriter {
 
   private place(path: string): string {
     const p = join(this.root, path);
-    const d = dirname(p);
-    if (!this.made.has(d)) { mkdirs(d); this.made.add(d); }
+    this.folder(dirname(p));
     return p;
+  }
+
+  /** The working tree is new and only this writer makes its folders: one mkdir each, parents first, none that fails. */
+  private folder(d: string): void {
+    if (this.made.has(d)) return;
+    this.folder(dirname(d));
+    mkdirSync(d);
+    this.made.add(d);
   }
 
   private wrote(): void {
