@@ -2,7 +2,7 @@
 import { allocate, type Allocation } from "./alloc/allocate.js";
 import { parseLock } from "./alloc/lock.js";
 import { isWarning, type Diagnostic } from "./diag/diagnostic.js";
-import { manifest } from "./bundles/manifest.js";
+import { manifestEntry, manifestOf, outputOrder, type ManifestEntry } from "./bundles/manifest.js";
 import { BUNDLES } from "./bundles/index.js";
 import { parseSource, type Source } from "./model/source.js";
 import type { SiteDoc } from "./model/types.js";
@@ -58,17 +58,43 @@ function parsedAndChecked(text: string, file: string, opts: CompileOptions): All
   return errors.length ? { ok: false, diagnostics: errors } : checked(source, opts);
 }
 
-export function compile(text: string, file: string, opts: CompileOptions): Result {
+/** A checked and planned site: everything but the output's text (diagnostics, lock and warnings are known). */
+export type Prepared = Omit<Build, "files">;
+export type PrepareResult = { ok: true; build: Prepared } | { ok: false; diagnostics: Diagnostic[] };
+
+/** Parse, check, allocate, resolve and plan: everything before the output is rendered. */
+export function prepare(text: string, file: string, opts: CompileOptions): PrepareResult {
   const a = parsedAndChecked(text, file, opts);
   if (!a.ok) return a;
   const site = { ...resolve(a.doc, opts.source, a.allocations), warnings: a.warnings.map((d) => ({
     where: `${opts.source}:${d.line}:${d.col}`, code: d.code, object: d.object, message: d.message, ...(d.help ? { help: d.help } : {}),
   })) };
-  const plan = buildPlan(site, TARGETS);
-  const files = [...plan.artifacts, ...BUNDLES.flatMap((b) => b.render(site, plan))].sort((x, y) => (x.path < y.path ? -1 : 1));
-  for (let i = 1; i < files.length; i++) {
-    if (files[i]!.path === files[i - 1]!.path) throw new Error(`two targets wrote ${files[i]!.path}`);
-  }
   const lock = a.lock !== undefined ? { lock: a.lock } : {};
-  return { ok: true, build: { site, plan, files: [...files, manifest(site, text, files)], warnings: a.warnings, ...lock } };
+  return { ok: true, build: { site, plan: buildPlan(site, TARGETS), warnings: a.warnings, ...lock } };
+}
+
+/**
+ * The output, file by file, host by host (a big site's text is never held whole), manifest.json last.
+ * Order otherwise is the bundles' own: outputOrder sorts it the way compile() returns it.
+ */
+export function* outputFiles(build: Prepared, inventoryText: string): Generator<Artifact> {
+  const seen = new Set<string>();
+  const entries: ManifestEntry[] = [];
+  const one = (f: Artifact): Artifact => {
+    if (seen.has(f.path)) throw new Error(`two targets wrote ${f.path}`);
+    seen.add(f.path);
+    entries.push(manifestEntry(f));
+    return f;
+  };
+  for (const f of build.plan.artifacts) yield one(f);
+  for (const b of BUNDLES) for (const f of b.render(build.site, build.plan)) yield one(f);
+  yield manifestOf(build.site, inventoryText, entries);
+}
+
+/** The whole output at once (tests, gen plan): prepare, then every file, in outputOrder. */
+export function compile(text: string, file: string, opts: CompileOptions): Result {
+  const p = prepare(text, file, opts);
+  if (!p.ok) return p;
+  const files = [...outputFiles(p.build, text)].sort((x, y) => outputOrder(x.path, y.path));
+  return { ok: true, build: { ...p.build, files } };
 }

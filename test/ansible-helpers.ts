@@ -120,7 +120,7 @@ export function writeConvergeSite(outDir: string, hosts = [{ name: "gw", managem
   const r = compile(inventory, "converge.yaml", { site: "converge", source: "test/ansible-helpers.ts" });
   if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
   const plan = convergePlan(hosts.map((h) => h.name), guest);
-  const files: Artifact[] = [...plan.artifacts, ...BUNDLES.flatMap((b) => b.render(r.build.site, plan))].sort((a, b) => (a.path < b.path ? -1 : 1));
+  const files: Artifact[] = [...plan.artifacts, ...BUNDLES.flatMap((b) => [...b.render(r.build.site, plan)])].sort((a, b) => (a.path < b.path ? -1 : 1));
   mkdirSync(outDir, { recursive: true });
   writeSite(outDir, "converge", [...files, manifest(r.build.site, inventory, files)]);
   return join(outDir, "converge");

@@ -206,7 +206,7 @@ describe("the output folder", () => {
     } finally { delete process.env.SITEGEN_THREADS; rmSync(out, { recursive: true, force: true }); }
   });
 
-  it("the tree-half-written fault kills gen after half the files (write-atomic.test.ts kills it there)", () => {
+  it("the tree-half-written fault kills gen after four files (write-atomic.test.ts kills it there)", () => {
     const out = mkdtempSync(join(tmpdir(), "sitegen-meaning-"));
     try {
       process.env.SITEGEN_FAULT = "tree-half-written";

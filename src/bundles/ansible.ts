@@ -65,7 +65,7 @@ function playbooks(site: Site, plan: Plan): Artifact[] {
   ];
 }
 
-export function ansibleFiles(site: Site, plan: Plan): Artifact[] {
+export function* ansibleFiles(site: Site, plan: Plan): Generator<Artifact> {
   const header = headerText(site);
   // The serves gate (tasks/serves.yml, files/serves.py) runs only before nodes change: a site without nodes has no use for it.
   const serves = servesGate(site);
@@ -90,7 +90,8 @@ export function ansibleFiles(site: Site, plan: Plan): Artifact[] {
   const forHost = byHost(plan);
   for (const h of site.hosts) {
     const data = { sitegen_steps: stepsData(h.name, forHost(h.name).steps, words), ...servesData(site, h.name) };
-    files.push(yamlFile(site, `host_vars/${h.name}.yml`, [`Host ${h.name}: its steps as data for roles/sitegen_host (the same role for every host).`], data));
+    yield yamlFile(site, `host_vars/${h.name}.yml`, [`Host ${h.name}: its steps as data for roles/sitegen_host (the same role for every host).`], data);
   }
-  return [...files, ...words];
+  yield* files;
+  yield* words;
 }

@@ -3,15 +3,21 @@ import type { Artifact, Plan } from "../plan/types.js";
 import type { Site } from "../resolve/site.js";
 import { byHost } from "../plan/by-host.js";
 import { ansibleFiles } from "./ansible.js";
-import { review } from "./review.js";
+import { reviewFiles } from "./review.js";
 import { hostScripts } from "./shell.js";
 import { driftScripts } from "../drift/bundle.js";
 
-export interface Bundle { name: string; render(site: Site, plan: Plan): Artifact[] }
+/** A bundle's files, made one host at a time where it can (the output is written and dropped as it comes). */
+export interface Bundle { name: string; render(site: Site, plan: Plan): Iterable<Artifact> }
+
+function* shell(site: Site, plan: Plan): Generator<Artifact> {
+  const forHost = byHost(plan);
+  for (const h of site.hosts) yield* hostScripts(site, forHost(h.name), h.name);
+}
 
 export const BUNDLES: readonly Bundle[] = [
-  { name: "shell", render: (site, plan) => { const forHost = byHost(plan); return site.hosts.flatMap((h) => hostScripts(site, forHost(h.name), h.name)); } },
+  { name: "shell", render: shell },
   { name: "drift", render: driftScripts },
-  { name: "review", render: review },
+  { name: "review", render: reviewFiles },
   { name: "ansible", render: ansibleFiles },
 ];

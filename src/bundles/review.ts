@@ -57,13 +57,13 @@ function shapeVm(s: Shape, site: Site, bodies: Map<string, string>, multi: boole
 }
 
 /** Each host's own runbook, for a site of several hosts (one host's is REVIEW.md itself). */
-function hostFiles(site: Site, bodies: Map<string, string>): Artifact[] {
-  if (site.hosts.length < 2) return [];
+function* hostFiles(site: Site, bodies: Map<string, string>): Generator<Artifact> {
+  if (site.hosts.length < 2) return;
   const common = { header: headerText(site), site: site.name, decision: site.decision ?? "" };
-  return site.hosts.map((h) => md(`hosts/${h.name}/REVIEW.md`, render("review/host-file", { ...common, ...h, body: bodies.get(h.name)! })));
+  for (const h of site.hosts) yield md(`hosts/${h.name}/REVIEW.md`, render("review/host-file", { ...common, ...h, body: bodies.get(h.name)! }));
 }
 
-export function review(site: Site, plan: Plan): Artifact[] {
+export function* reviewFiles(site: Site, plan: Plan): Generator<Artifact> {
   const forHost = byHost(plan);
   const ctx = disruptionContext(site);
   const order = crossHostOrder(site);
@@ -82,10 +82,11 @@ export function review(site: Site, plan: Plan): Artifact[] {
     vrouters: vrouterTable(site), staticVips: site.vrouters.some((v) => !v.ha), sections: plan.sections,
     shapes: shapeVms, warnings: site.warnings, topology: topology(site),
   };
-  return [
-    md("REVIEW.md", render("review/REVIEW.md", vm)),
-    ...(vm.networksFile ? [side(vm.networksFile, "networks", { networks })] : []),
-    ...shapeVms.filter((s) => s.tableFile).map((s) => side(s.tableFile, `hosts like ${s.first}`, { shape: s })),
-    ...hostFiles(site, bodies),
-  ];
+  yield md("REVIEW.md", render("review/REVIEW.md", vm));
+  if (vm.networksFile) yield side(vm.networksFile, "networks", { networks });
+  yield* shapeVms.filter((s) => s.tableFile).map((s) => side(s.tableFile, `hosts like ${s.first}`, { shape: s }));
+  yield* hostFiles(site, bodies);
 }
+
+/** The review files at once (REVIEW.md first). */
+export const review = (site: Site, plan: Plan): Artifact[] => [...reviewFiles(site, plan)];

@@ -6,3 +6,4 @@ const load = createRequire(import.meta.url);
 
 export const workerThreads = (): typeof import("node:worker_threads") => load("node:worker_threads");
 export const childProcess = (): typeof import("node:child_process") => load("node:child_process");
+export const v8 = (): typeof import("node:v8") => load("node:v8");

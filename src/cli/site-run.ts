@@ -1,10 +1,11 @@
 // One site's work for gen, gen --check and gen validate, as data: the reporters (report.ts) print it
 // as text, JSON or CI annotations, and --all (all.ts) runs many of these on both cores.
 import { join } from "node:path";
-import { check, compile } from "../compile.js";
+import { check, outputFiles, prepare } from "../compile.js";
 import { isWarning, type Diagnostic } from "../diag/diagnostic.js";
 import { drift } from "../emit/drift.js";
 import { leftovers, refuseNonFolder, writeSite } from "../emit/write.js";
+import { boundHeapGrowth } from "./heap.js";
 import { readSite } from "./load.js";
 import { readLock, writeLock } from "./lock.js";
 
@@ -52,25 +53,28 @@ export function runSite(mode: Mode, o: SiteOptions, site: string): SiteOutcome {
     const ds = check(text, paths.display, opts);
     return done(blocks(ds, o.strict) ? "invalid" : "valid", ds);
   }
-  const r = compile(text, paths.display, opts);
+  boundHeapGrowth(text.length);
+  const r = prepare(text, paths.display, opts);
   if (!r.ok) return done("invalid", r.diagnostics);
   const ws = r.build.warnings;
   if (blocks(ws, o.strict)) return done("invalid", ws);
   const dir = join(o.out, site);
-  const files = r.build.files.length;
   const lockChanged = r.build.lock !== undefined && r.build.lock !== lock?.text;
   const fresh = lockChanged ? r.build.site.allocations.filter((a) => a.fresh) : [];
+  // The output streams host by host into the comparison or the working tree; only the count is kept.
+  let n = 0;
+  const counted = (function* () { for (const f of outputFiles(r.build, text)) { n++; yield f; } })();
   if (mode === "check") {
     refuseNonFolder(dir);
     const news = fresh.length ? ` (${fresh.length} new allocation${fresh.length > 1 ? "s" : ""})` : "";
     const left = leftovers(o.out, site).map((l) => `leftover:   ${join(o.out, l.name)} (a killed run's ${l.kind === "old" ? "previous" : "unfinished"} tree)`);
-    const d = [...(lockChanged ? [`lock:       ${paths.lockDisplay} would change${news}`] : []), ...left, ...drift(dir, r.build.files)];
-    return done(d.length ? "drift" : "current", ws, { out: dir, files, drift: d });
+    const d = [...(lockChanged ? [`lock:       ${paths.lockDisplay} would change${news}`] : []), ...left, ...drift(dir, counted)];
+    return done(d.length ? "drift" : "current", ws, { out: dir, files: n, drift: d });
   }
   // The lock first: an allocation is recorded before anything that uses it is written.
   if (lockChanged) writeLock(paths, r.build.lock!);
   const notes: string[] = [];
-  const wrote = writeSite(o.out, site, r.build.files, notes);
+  const wrote = writeSite(o.out, site, counted, notes);
   const allocated = fresh.map((a) => `allocated ${a.what}: ${a.value} (recorded in ${paths.lockDisplay})`);
-  return done(wrote ? "wrote" : "unchanged", ws, { out: dir, files, ...(notes.length ? { notes } : {}), ...(allocated.length ? { allocated } : {}) });
+  return done(wrote ? "wrote" : "unchanged", ws, { out: dir, files: n, ...(notes.length ? { notes } : {}), ...(allocated.length ? { allocated } : {}) });
 }

@@ -6,15 +6,15 @@ import { render } from "../render/hbs.js";
 import type { Site } from "../resolve/site.js";
 import { driftModel } from "./model.js";
 
-export function driftScripts(site: Site, plan: Plan): Artifact[] {
+export function* driftScripts(site: Site, plan: Plan): Generator<Artifact> {
   const forHost = byHost(plan);
   const artifacts = new Map(plan.artifacts.map((a) => [a.path, a]));
   const header = headerText(site);
-  return site.hosts.map((h) => {
+  for (const h of site.hosts) {
     const hp = forHost(h.name);
     const phases = PHASES.filter((p) => hp.steps.some((s) => s.phase === p));
     const model = driftModel(site, hp, artifacts, h.name).map((l) => l.join(" "));
     const vm = { header, host: h.name, phases, phaseList: phases.join("|") || "(none)", model };
-    return { path: `hosts/${h.name}/drift.sh`, content: render("shell/drift.sh", vm), mode: 0o755 };
-  });
+    yield { path: `hosts/${h.name}/drift.sh`, content: render("shell/drift.sh", vm), mode: 0o755 };
+  }
 }

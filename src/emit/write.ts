@@ -1,7 +1,7 @@
-import { chmodSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Artifact } from "../plan/types.js";
-import { drift } from "./drift.js";
+import { TreeComparer } from "./drift.js";
 import { fault } from "./fault.js";
 import { leftovers, OutputError, outputError, recover } from "./leftovers.js";
 
@@ -12,16 +12,15 @@ export { OutputError };
  * so readers see the old tree or the new one, never a mix. A run killed at any instant leaves
  * .<site>.tmp-* / .<site>.old-* beside the tree; the next run restores the tree from them if it is
  * missing and removes them (notes says what it did). Nothing outside outDir/site and those is touched.
+ * files may be a generator: each file is written (or compared) and dropped as it comes.
  * Returns false when the tree was already identical (nothing written).
  */
-export function writeSite(outDir: string, site: string, files: Artifact[], notes: string[] = []): boolean {
+export function writeSite(outDir: string, site: string, files: Iterable<Artifact>, notes: string[] = []): boolean {
   const target = join(outDir, site);
   try {
     notes.push(...recover(outDir, site));
     refuseNonFolder(target);
-    if (existsSync(target) && drift(target, files).length === 0) return false;
-    swapIn(outDir, site, files);
-    return true;
+    return swapIn(outDir, site, files);
   } catch (e) {
     throw outputError(e, outDir, target);
   }
@@ -37,15 +36,32 @@ export function refuseNonFolder(target: string): void {
   }
 }
 
-function swapIn(outDir: string, site: string, files: Artifact[]): void {
+/**
+ * While the files match the current tree nothing is written; at the first difference the working tree
+ * is started with copies of the files that matched (they are the current tree's), and the rest is written.
+ */
+function swapIn(outDir: string, site: string, files: Iterable<Artifact>): boolean {
   const target = join(outDir, site);
   const tag = `${process.pid}-${Date.now()}`;
   const tmp = join(outDir, `.${site}.tmp-${tag}`);
   const old = join(outDir, `.${site}.old-${tag}`);
-  mkdirs(outDir);
-  mkdirSync(tmp);
+  const current = existsSync(target) ? new TreeComparer(target) : undefined;
+  const matched: string[] = [];
+  let tree: TreeWriter | undefined;
+  const start = (): TreeWriter => {
+    mkdirs(outDir);
+    mkdirSync(tmp);
+    const t = new TreeWriter(tmp);
+    for (const p of matched) t.copy(join(target, p), p);
+    return t;
+  };
   try {
-    writeTree(tmp, files);
+    for (const f of files) {
+      if (!tree && current && current.differences(f).length === 0) { matched.push(f.path); continue; }
+      (tree ??= start()).write(f);
+    }
+    if (!tree && current!.unexpected().length === 0) return false;
+    tree ??= start();
     fault("tree-written");
     if (existsSync(target)) renameSync(target, old);
     fault("between-renames");
@@ -57,22 +73,51 @@ function swapIn(outDir: string, site: string, files: Artifact[]): void {
     throw e;
   }
   rmSync(old, { recursive: true, force: true });
+  return true;
 }
 
-function writeTree(tmp: string, files: Artifact[]): void {
-  // On a 2,000-host site most of the time is file-system calls: make each directory once, and
-  // chmod only when the umask narrowed the mode writeFileSync asked for.
-  const made = new Set<string>([tmp]);
-  const umask = process.umask();
-  files.forEach((f, i) => {
-    const p = join(tmp, f.path);
-    const d = dirname(p);
-    if (!made.has(d)) { mkdirs(d); made.add(d); }
+/** Files written under root (a folder this run just made): each folder made once, the fault point after a few files. */
+class TreeWriter {
+  private readonly made: Set<string>;
+  private readonly umask = process.umask();
+  private count = 0;
+  constructor(private readonly root: string) { this.made = new Set([root]); }
+
+  write(f: Artifact): void {
+    // chmod only when the umask narrowed the mode writeFileSync asked for
+    const p = this.place(f.path);
     writeFileSync(p, f.content, { mode: f.mode });
-    if (f.mode & umask) chmodSync(p, f.mode);
-    if (i === Math.floor(files.length / 2)) fault("tree-half-written");
-  });
+    if (f.mode & this.umask) chmodSync(p, f.mode);
+    this.wrote();
+  }
+
+  /** A file of the current tree, as it is (copyFileSync keeps its mode). */
+  copy(from: string, path: string): void {
+    copyFileSync(from, this.place(path));
+    this.wrote();
+  }
+
+  private place(path: string): string {
+    const p = join(this.root, path);
+    this.folder(dirname(p));
+    return p;
+  }
+
+  /** The working tree is new and only this writer makes its folders: one mkdir each, parents first, none that fails. */
+  private folder(d: string): void {
+    if (this.made.has(d)) return;
+    this.folder(dirname(d));
+    mkdirSync(d);
+    this.made.add(d);
+  }
+
+  private wrote(): void {
+    if (++this.count === HALF_WRITTEN_AT) fault("tree-half-written");
+  }
 }
+
+/** The tree-half-written fault point: after this many files (the count is not known before the last one). */
+const HALF_WRITTEN_AT = 4;
 
 /**
  * mkdir -p, one level at a time: Node's recursive mkdir reports a read-only file system as ENOENT,
