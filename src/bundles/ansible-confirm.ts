@@ -12,7 +12,10 @@ import { ROOT_ENVIRONMENT, type Task } from "./ansible-words.js";
 /** Set once the host armed this run's revert. */
 export const ARMED = "sitegen_run_id is defined";
 const RUN = "{{ sitegen_run_id }}";
-const confirmSh = (...args: string[]) => ({ argv: ["bash", "{{ sitegen_stage.path }}/confirm.sh", ...args] });
+/** confirm.sh from the scratch folder, as a command task's module and environment (the state is under SITEGEN_ROOT). */
+const confirmSh = (...args: string[]): Task => ({
+  "ansible.builtin.command": { argv: ["bash", "{{ sitegen_stage.path }}/confirm.sh", ...args] }, ...ROOT_ENVIRONMENT,
+});
 const READ = { changed_when: false };
 
 /**
@@ -38,11 +41,11 @@ export function armTasks(tags: string[]): Task[] {
   return [
     {
       name: "Arm the host's own revert of this run's steps (-e confirm_within=SECONDS; it fires unless the run confirms)",
-      "ansible.builtin.command": confirmSh("--arm", "{{ confirm_within }}"), ...ROOT_ENVIRONMENT, register: "sitegen_arm", ...probe, when: wanted,
+      ...confirmSh("--arm", "{{ confirm_within }}"), register: "sitegen_arm", ...probe, when: wanted,
     },
     {
       name: "Check that no other run's revert is armed on the host",
-      "ansible.builtin.command": confirmSh("--unarmed"), ...ROOT_ENVIRONMENT, register: "sitegen_unarmed", ...probe,
+      ...confirmSh("--unarmed"), register: "sitegen_unarmed", ...probe,
       when: ["confirm_within is not defined", "not ansible_check_mode"],
     },
     {
@@ -60,7 +63,7 @@ export function armTasks(tags: string[]): Task[] {
 export const journalTasks = (): Task[] => [
   {
     name: "Journal the step for the armed revert (refused once the run is no longer armed: then no step starts)",
-    "ansible.builtin.command": confirmSh("--journal", RUN, "{{ sitegen_step.id }}"), ...ROOT_ENVIRONMENT,
+    ...confirmSh("--journal", RUN, "{{ sitegen_step.id }}"),
     register: "sitegen_journal", ...READ, when: [ARMED, "sitegen_needed"],
   },
   stopIfCut("sitegen_journal"),
@@ -76,7 +79,7 @@ export const confirmTasks = (): Task[] => [
   },
   {
     name: "Keep the change: confirm this run (confirm.sh RUN-ID disarms the host's revert)",
-    "ansible.builtin.command": confirmSh(RUN), ...ROOT_ENVIRONMENT, register: "sitegen_confirm", ...READ, when: ARMED,
+    ...confirmSh(RUN), register: "sitegen_confirm", ...READ, when: ARMED,
   },
   stopIfCut("sitegen_confirm"),
 ];
@@ -90,7 +93,7 @@ export const rescueTasks = (): Task[] => [
   },
   {
     name: "Ask the host what became of the armed run (confirm.sh --state)",
-    "ansible.builtin.command": confirmSh("--state", RUN), ...ROOT_ENVIRONMENT, register: "sitegen_run_state", ...READ, when: ARMED, tags: ["always"],
+    ...confirmSh("--state", RUN), register: "sitegen_run_state", ...READ, when: ARMED, tags: ["always"],
   },
   {
     name: "Remember whether the host reverted the run on its own",
@@ -111,7 +114,7 @@ export const rescueTasks = (): Task[] => [
 /** In the rescue, after the playbook's own undo: the revert has nothing left to do. */
 export const undoneTask = (): Task => ({
   name: "Disarm the host's revert: this run's steps were undone above (confirm.sh --undone)",
-  "ansible.builtin.command": confirmSh("--undone", RUN), ...ROOT_ENVIRONMENT, ...READ, when: [ARMED, "not sitegen_reverted"], tags: ["always"],
+  ...confirmSh("--undone", RUN), ...READ, when: [ARMED, "not sitegen_reverted"], tags: ["always"],
 });
 
 /** The rescue's failure when the host reverted the run itself (sitegen_failed says how). */
