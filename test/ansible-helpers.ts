@@ -109,7 +109,7 @@ function convergePlan(hosts: string[], guest: boolean): Plan {
   ]);
   return {
     gates: hosts.map((host) => ({ host, id: "G3", kind: "bridge-detail", subject: "virbr1", title: "virbr1 is a bridge: detail and state", params: { bridge: "virbr1" } })),
-    steps: hosts.flatMap(steps), checks, decisions: [], notes: [], tests: [],
+    steps: hosts.flatMap(steps), checks, decisions: [], notes: [], tests: [], sections: [],
     artifacts: hosts.map((host) => ({ path: `hosts/${host}/files${SYSCTL_FILE}`, content: "# sitegen converge test\nnet.ipv4.ip_forward = 1\n", mode: 0o644 as const })),
   };
 }

@@ -23,7 +23,7 @@ const lockOf = (c: string) => {
 
 describe("invalid inventories", () => {
   it("cover every rule", () => {
-    const seen = new Set(cases.flatMap((c) => [...readFileSync(join(DIR, `${c}.expected`), "utf8").matchAll(/error\[([a-z0-9-]+)\]/g)].map((m) => m[1])));
+    const seen = new Set(cases.flatMap((c) => [...readFileSync(join(DIR, `${c}.expected`), "utf8").matchAll(/error\[([a-z0-9-]+)\]/g)].map((m) => m[1]!)));
     expect(RULE_CODES.filter((c) => !seen.has(c))).toEqual([]);
     expect([...seen].filter((c) => !RULE_CODES.includes(c))).toEqual([]); // a new code joins the list above
   });

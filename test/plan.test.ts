@@ -10,7 +10,7 @@ import type { Target } from "../src/targets/target.js";
 const site = { name: "s", source: "inventories/s.yaml", hosts: [], networks: [], vrouters: [] } as unknown as Site;
 const target = (step: Step, artifacts = true): Target => {
   const f = installed("h", "/etc/x.conf", "x\n", 0o600);
-  return { name: "t", summary: "", plan: () => ({ steps: [{ ...step, apply: [f.install, ...step.apply], inverse: [f.remove] }], artifacts: artifacts ? [f.artifact] : [] }) };
+  return { name: "t", summary: "", checkedBy: [], plan: () => ({ steps: [{ ...step, apply: [f.install, ...step.apply], inverse: [f.remove] }], artifacts: artifacts ? [f.artifact] : [] }) };
 };
 const step: Step = { id: "s1", host: "h", phase: "runtime", title: "x", apply: [cmd(["true"])], verify: [{ fn: "check_netns", args: ["x"] }], inverse: [] };
 
@@ -28,9 +28,9 @@ describe("plan", () => {
   });
 
   it("refuses a change without an inverse, and a step without verification", () => {
-    const bare: Target = { name: "t", summary: "", plan: () => ({ steps: [step] }) };
+    const bare: Target = { name: "t", summary: "", checkedBy: [], plan: () => ({ steps: [step] }) };
     expect(() => buildPlan(site, [bare])).toThrow(/s1 \(x\) has no inverse/);
-    const blind: Target = { name: "t", summary: "", plan: () => ({ steps: [{ ...step, verify: [], inverse: [cmd(["false"], { onlyIf: probe("true") })] }] }) };
+    const blind: Target = { name: "t", summary: "", checkedBy: [], plan: () => ({ steps: [{ ...step, verify: [], inverse: [cmd(["false"], { onlyIf: probe("true") })] }] }) };
     expect(() => buildPlan(site, [blind])).toThrow(/has no verification/);
   });
 });

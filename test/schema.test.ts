@@ -2,7 +2,7 @@
 // types in src/model/types.ts name the same properties.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import Ajv from "ajv";
+import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers/gen.js";
 
