@@ -66,6 +66,9 @@ describe("gen in process", async () => {
     const help = await gen("--help");
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Exit codes: 0 ok;");
+    const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    expect(await gen("--version")).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+    expect(help.stdout).toContain("-V, --version");
     expect((await gen("targets")).stdout).toMatch(/^audit\s/m);
   });
   it("the lock: --check fails while gen would write it, gen writes it beside the inventory, then it is up to date", async () => {

@@ -9,6 +9,7 @@ import { runSchema } from "./schema.js";
 import { runValidate } from "./validate.js";
 import { runPlan } from "./plan.js";
 import { TARGETS } from "../targets/index.js";
+import { version } from "../generated/version.js";
 
 const EXAMPLES = `
 Examples:
@@ -45,6 +46,7 @@ async function main(argv: string[], entry?: URL): Promise<number> {
     .option("--strict", strict)
     .addOption(format())
     .option("-q, --quiet", "print only errors and warnings")
+    .version(version, "-V, --version", "print gen's version")
     .addHelpText("after", EXAMPLES)
     .enablePositionalOptions() // `gen validate --inventory X` belongs to validate, not to gen
     .exitOverride()
