@@ -7,14 +7,21 @@
 // host again, asks what became of the run, and undoes the started steps as after any failure: their
 // inverses are guarded, and a session that only stalled (the host reverted meanwhile) may have gone on
 // applying after the revert. No step starts once the run is no longer armed (the journal refuses).
-import { ROOT_ENVIRONMENT, type Task } from "./ansible-words.js";
+import { rawLine, type Task } from "./ansible-words.js";
 
 /** Set once the host armed this run's revert. */
 export const ARMED = "sitegen_run_id is defined";
-const RUN = "{{ sitegen_run_id }}";
-/** confirm.sh from the scratch folder, as a command task's module and environment (the state is under SITEGEN_ROOT). */
+/** A variable as one shell word of a raw line. */
+const word = (variable: string): string => `{{ ${variable} | quote }}`;
+const RUN = word("sitegen_run_id");
+/**
+ * confirm.sh from the scratch folder through ansible.builtin.raw, like the step's own shell tasks: no Python
+ * started on the host (the journal runs once per needed step). raw keeps stdout's final newline: hence trim.
+ * The arguments are a task variable, so that the line stays within yamllint's length.
+ */
 const confirmSh = (...args: string[]): Task => ({
-  "ansible.builtin.command": { argv: ["bash", "{{ sitegen_stage.path }}/confirm.sh", ...args] }, ...ROOT_ENVIRONMENT,
+  "ansible.builtin.raw": rawLine(`bash ${word("sitegen_stage.path")}/confirm.sh {{ sitegen_confirm_args }}`),
+  vars: { sitegen_confirm_args: args.join(" ") },
 });
 const READ = { changed_when: false };
 
@@ -41,7 +48,7 @@ export function armTasks(tags: string[]): Task[] {
   return [
     {
       name: "Arm the host's own revert of this run's steps (-e confirm_within=SECONDS; it fires unless the run confirms)",
-      ...confirmSh("--arm", "{{ confirm_within }}"), register: "sitegen_arm", ...probe, when: wanted,
+      ...confirmSh("--arm", word("confirm_within")), register: "sitegen_arm", ...probe, when: wanted,
     },
     {
       name: "Check that no other run's revert is armed on the host",
@@ -63,7 +70,7 @@ export function armTasks(tags: string[]): Task[] {
 export const journalTasks = (): Task[] => [
   {
     name: "Journal the step for the armed revert (refused once the run is no longer armed: then no step starts)",
-    ...confirmSh("--journal", RUN, "{{ sitegen_step.id }}"),
+    ...confirmSh("--journal", RUN, word("sitegen_step.id")),
     register: "sitegen_journal", ...READ, when: [ARMED, "sitegen_needed"],
   },
   stopIfCut("sitegen_journal"),
@@ -97,7 +104,7 @@ export const rescueTasks = (): Task[] => [
   },
   {
     name: "Remember whether the host reverted the run on its own",
-    "ansible.builtin.set_fact": { sitegen_reverted: "{{ sitegen_run_state.stdout != 'armed' }}" }, when: ARMED, tags: ["always"],
+    "ansible.builtin.set_fact": { sitegen_reverted: "{{ sitegen_run_state.stdout | trim != 'armed' }}" }, when: ARMED, tags: ["always"],
   },
   {
     // in parts: yamllint keeps lines short
@@ -105,7 +112,7 @@ export const rescueTasks = (): Task[] => [
     "ansible.builtin.set_fact": { sitegen_failed: "{{ sitegen_failed }}; {{ sitegen_what }} ({{ sitegen_log }})" },
     vars: {
       sitegen_what: "the session was lost or the confirm window ran out, and the host reverted this run's steps on its own",
-      sitegen_log: "{{ sitegen_run_state.stdout }}; its log: /var/lib/sitegen/{{ inventory_hostname }}/runs/{{ sitegen_run_id }}/revert.log",
+      sitegen_log: "{{ sitegen_run_state.stdout | trim }}; its log: /var/lib/sitegen/{{ inventory_hostname }}/runs/{{ sitegen_run_id }}/revert.log",
     },
     when: [ARMED, "sitegen_reverted"], tags: ["always"],
   },
