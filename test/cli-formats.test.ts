@@ -128,8 +128,8 @@ describe("--format github", () => {
     const r = gen(["--site", "jumphost", "--check", "--out", out, "--format", "github"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe(`::error file=${out}/jumphost/REVIEW.md,title=sitegen drift::missing: REVIEW.md: `
-      + `${out}/jumphost is not what inventories/jumphost.yaml produces; run: gen --site jumphost\n`
-      + `${out}/jumphost is not what inventories/jumphost.yaml produces (1 differences); run: gen --site jumphost\n`);
+      + `${out}/jumphost is not what inventories/jumphost.yaml produces; run: gen --site jumphost --out ${out}\n`
+      + `${out}/jumphost is not what inventories/jumphost.yaml produces (1 difference); run: gen --site jumphost --out ${out}\n`);
     const inv = join(tmp, "gh-escape");
     mkdirSync(inv, { recursive: true });
     writeFileSync(join(inv, "esc.yaml"), "site: esc\nnetw%orks: []\n");

@@ -38,7 +38,7 @@ describe("gen in process", async () => {
     appendFileSync(join(out, "jumphost/REVIEW.md"), "edit\n");
     const d = await gen("--site", "jumphost", "--out", out, "--check", "-q");
     expect(d.code).toBe(1);
-    expect(d.stderr).toBe(`${out}/jumphost is not what inventories/jumphost.yaml produces:\n  changed:    REVIEW.md\nrun: gen --site jumphost\n`);
+    expect(d.stderr).toBe(`${out}/jumphost is not what inventories/jumphost.yaml produces:\n  changed:    REVIEW.md\nrun: gen --site jumphost --out ${out}\n`);
     expect(await gen("--site", "jumphost", "--out", out, "-q")).toEqual({ code: 0, stdout: "", stderr: "" });
   });
   it("reports diagnostics with exit 1 and writes nothing", async () => {

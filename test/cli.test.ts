@@ -31,7 +31,8 @@ describe("--check detects drift", () => {
     const r = gen(["--site", "jumphost", "--out", out, "--check"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("changed:    hosts/jumphost/verify.sh");
-    expect(r.stderr).toContain("run: gen --site jumphost");
+    // the command to run again names the output folder this run used
+    expect(r.stderr).toContain(`run: gen --site jumphost --out ${out}\n`);
   });
   it("a missing, an extra and a re-moded file", () => {
     fresh();

@@ -1,6 +1,8 @@
 // How a run's outcomes are shown: text for people (as gen always printed), JSON for tools, GitHub
 // workflow commands for CI annotations. Reporters only format; the exit code follows from the outcomes.
+import { dirname } from "node:path";
 import { countText, formatBlocks, isWarning, severity, type Diagnostic } from "../diag/diagnostic.js";
+import { shq } from "../render/shell-quote.js";
 import { failed, strictOnly, type SiteOutcome } from "./site-run.js";
 
 export const FORMATS = ["text", "json", "github"] as const;
@@ -8,6 +10,13 @@ export type Format = (typeof FORMATS)[number];
 
 export interface Printed { stdout: string; stderr: string }
 export interface ReportOptions { format: Format; all: boolean; quiet: boolean }
+
+/** The command that makes the site's output current again: with this run's folders where they are not the defaults. */
+export function rerun(o: SiteOutcome): string {
+  const inventory = dirname(o.inventory);
+  const out = dirname(o.out!);
+  return `gen --site ${o.site}${inventory === "inventories" ? "" : ` --inventory ${shq(inventory)}`}${out === "out" ? "" : ` --out ${shq(out)}`}`;
+}
 
 /** The one line that says how a site went. */
 export function summaryLine(o: SiteOutcome, labelled: boolean): string {
@@ -17,7 +26,10 @@ export function summaryLine(o: SiteOutcome, labelled: boolean): string {
     case "current": return `${o.out}: up to date (${o.files} files)${ws}`;
     case "wrote": case "unchanged":
       return `${o.out}: ${o.status === "wrote" ? "wrote" : "unchanged,"} ${o.files} files; review ${o.out}/REVIEW.md${ws}`;
-    case "drift": return `${o.out} is not what ${o.inventory} produces (${o.drift!.length} differences); run: gen --site ${o.site}`;
+    case "drift": {
+      const n = o.drift!.length;
+      return `${o.out} is not what ${o.inventory} produces (${n} difference${n === 1 ? "" : "s"}); run: ${rerun(o)}`;
+    }
     case "invalid": {
       const tail = `${o.mode === "validate" ? "" : "; nothing was written"}${strictOnly(o) ? " (--strict)" : ""}`;
       return `${labelled ? `${o.inventory}: ` : ""}${countText(o.diagnostics)}${tail}`;
@@ -30,7 +42,7 @@ function textSite(o: SiteOutcome, r: ReportOptions, p: Printed): void {
   if (o.diagnostics.length) p.stderr += `${formatBlocks(o.diagnostics, o.text, o.others)}\n\n`;
   if (!r.quiet) for (const a of o.allocated ?? []) p.stdout += `${a}\n`;
   if (o.status === "drift") {
-    p.stderr += `${o.out} is not what ${o.inventory} produces:\n${o.drift!.map((l) => `  ${l}`).join("\n")}\nrun: gen --site ${o.site}\n`;
+    p.stderr += `${o.out} is not what ${o.inventory} produces:\n${o.drift!.map((l) => `  ${l}`).join("\n")}\nrun: ${rerun(o)}\n`;
   } else if (o.status === "invalid") {
     p.stderr += `${summaryLine(o, r.all)}\n`;
   } else if (!r.quiet) {
@@ -59,7 +71,7 @@ function githubSite(o: SiteOutcome, p: Printed): void {
   for (const l of o.drift ?? []) {
     const d = parseDrift(l);
     const file = d.kind === "leftover" ? d.path : `${o.out}/${d.path}`;
-    const msg = `${l.replace(/\s+/g, " ")}: ${o.out} is not what ${o.inventory} produces; run: gen --site ${o.site}`;
+    const msg = `${l.replace(/\s+/g, " ")}: ${o.out} is not what ${o.inventory} produces; run: ${rerun(o)}`;
     p.stdout += `::error file=${ghProp(file)},title=sitegen drift::${ghData(msg)}\n`;
   }
   p.stdout += `${summaryLine(o, true)}\n`;
