@@ -110,6 +110,8 @@ describe("apply.sh --confirm-within in a network namespace (fuel-env ctrl1, runt
     const a = apply("--confirm-within 60 runtime");
     const stale = runIdOf(a.stdout);
     expect(sh(`bash ${dir}/confirm.sh ${stale}`).code).toBe(0);
+    // run A's steps given back by hand, so that run B applies (and journals) them again
+    expect(sh(`bash ${dir}/rollback.sh runtime`).code).toBe(0);
     const b = apply("--confirm-within 60 runtime");
     expect(b.code, b.stdout + b.stderr).toBe(0);
     const later = runIdOf(b.stdout);
@@ -123,6 +125,25 @@ describe("apply.sh --confirm-within in a network namespace (fuel-env ctrl1, runt
     // the later run's own revert still works when it fires
     const own = sh(`bash ${state}/runs/${later}/rollback.sh --run ${later}`);
     expect(own.code, own.stdout).toBe(0);
+    expect(snap()).toEqual(before);
+  }, 30_000);
+
+  it("a re-run leaves the steps that already held to the prior state: not journaled, not reverted", async () => {
+    expect(apply("runtime").code).toBe(0);
+    // one step's work gone (the namespace's default route): only that step is this run's
+    topo.must("ctrl1", "ip -n vrouter route del default");
+    const prior = snap();
+    const r = apply("--confirm-within 3 runtime");
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout.match(/already in place \(applied again, kept on failure\)/g)).toHaveLength(4);
+    expect(r.stdout).toContain("== done: 1 step(s) brought in and 4 already in place, all verified");
+    const id = runIdOf(r.stdout);
+    expect(readFileSync(join(state, "runs", id, "journal"), "utf8").trim().split("\n")).toEqual(["vrouter-vrouter-route"]);
+    expect(await waitOutcome(id, 10_000)).toBe("reverted");
+    // the revert took back only what this run did: the host is as it was before the run, not bare
+    expect(snap()).toEqual(prior);
+    expect(snap()).not.toEqual(before);
+    expect(sh(`bash ${dir}/rollback.sh runtime`).code).toBe(0);
     expect(snap()).toEqual(before);
   }, 30_000);
 

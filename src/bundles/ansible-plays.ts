@@ -77,6 +77,9 @@ function play(hosts: string, name: string, extra: Record<string, unknown>, tasks
 // No play-wide environment: the role's shell commands run through ansible.builtin.raw (no Python started on the host),
 // which takes none; they and verify.sh carry SITEGEN_ROOT themselves (ansible-words.ts, rawLine).
 const CHANGE = { become: true, force_handlers: true };
+// The read-only plays run as root too: audit.sh, verify.sh and the serving checks read network namespaces,
+// /etc/netplan (0600) and libvirt's system networks, which a sudo user would find "missing" (false STOPs).
+const READ_AS_ROOT = { become: true };
 
 /** Plays over the non-empty tiers only: a pattern that matches no host would only warn. */
 const hostsOf = (site: Site, t: Tiers, names: Array<keyof Tiers>) => names.filter((n) => t[n].length).map((n) => tierGroup(site, n)).join(":");
@@ -87,19 +90,19 @@ export function applyPlaybook(site: Site, plan: Plan): Task[] {
   const first = hostsOf(site, t, ["gateways", "routers"]);
   const plays = [
     play(groupName(site), `Gates for site ${site.name}: audit every host, then require the approval (any failure ends the run on every host)`,
-      { any_errors_fatal: true }, gates),
+      { any_errors_fatal: true, ...READ_AS_ROOT }, gates),
     ...(first ? [play(first, "Gateways and routers: each host's steps with checkpoint rollback, then verify", CHANGE, [role("apply")])] : []),
   ];
   if (servesGate(site)) {
     const nodes = tierGroup(site, "nodes");
     plays.push(
       play(hostsOf(site, t, ["routers", "nodes"]), "Gate: the routers serve (upstream from their namespace; ping, DNS and NTP at the VIP from every node)",
-        { any_errors_fatal: true, tags: ["nodes"] }, [role("serves")]),
+        { any_errors_fatal: true, ...READ_AS_ROOT, tags: ["nodes"] }, [role("serves")]),
       play(nodes, "Nodes in rolling batches: a failure rolls its batch back and stops the later batches",
         { ...CHANGE, serial: SERIAL, max_fail_percentage: 0, vars: { sitegen_hold_failure: true } }, [role("apply"), role("batch")]),
     );
   }
-  plays.push(play(groupName(site), "Verify every host, last (verify.sh, read-only)", {}, [role("verify", ["verify"])]));
+  plays.push(play(groupName(site), "Verify every host, last (verify.sh, read-only)", READ_AS_ROOT, [role("verify", ["verify"])]));
   return plays;
 }
 

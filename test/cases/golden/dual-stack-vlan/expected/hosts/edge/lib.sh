@@ -10,8 +10,9 @@ root="${SITEGEN_ROOT:-}"
 say() { printf '%s\n' "$*"; }
 run() { printf '+ %s\n' "$*"; "$@"; }
 quiet() { "$@" >/dev/null 2>&1; }
-need_root() {
-  if [ "$(id -u)" -ne 0 ] && [ -z "$root" ]; then say "run as root (it changes host networking)"; exit 2; fi
+need_root() { need_root_for "it changes host networking"; }
+need_root_for() { # WHY
+  if [ "$(id -u)" -ne 0 ] && [ -z "$root" ]; then say "run as root ($1)"; exit 2; fi
 }
 # Checks print "ok   ..." or "FAIL ..." and return non-zero on failure.
 ok() { printf 'ok   %s\n' "$*"; }

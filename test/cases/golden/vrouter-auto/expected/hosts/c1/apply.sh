@@ -5,7 +5,9 @@
 #   --confirm-within: arm, on the host, a revert of exactly the steps this run applies; it runs after
 #   SECONDS unless `bash confirm.sh RUN-ID` disarms it (for changes that may cut this session).
 # Checkpoint semantics: each step is applied, then verified; if either fails, the inverses of that
-# step and of every completed step run, newest first, and the script exits 1. Safe to run twice.
+# step and of every step this run brought in run, newest first, and the script exits 1. A step whose
+# checks already held before the run is applied again (its files may be new) but is the prior state:
+# neither a failure nor the armed revert takes it away. Safe to run twice.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 confirm_within=""
@@ -253,11 +255,18 @@ undo() {
   # undone here already: the armed revert has nothing left to do
   if [ -n "${run_id:-}" ]; then undone_run "$run_id"; fi
 }
+held=0
 for i in "${!titles[@]}"; do
   [ "$phase" = all ] || [ "${phases[i]}" = "$phase" ] || continue
-  say "== step $((i + 1))/${#titles[@]} (${phases[i]}): ${titles[i]}"
-  completed+=("$i")
-  journal_step "${ids[i]}"
+  # what held before this run is the prior state: not this run's to undo, nor the revert's (as in the Ansible role)
+  if "verify_$i" >/dev/null 2>&1; then
+    say "== step $((i + 1))/${#titles[@]} (${phases[i]}): already in place (applied again, kept on failure): ${titles[i]}"
+    held=$((held + 1))
+  else
+    say "== step $((i + 1))/${#titles[@]} (${phases[i]}): ${titles[i]}"
+    completed+=("$i")
+    journal_step "${ids[i]}"
+  fi
   if ! "apply_$i"; then say "!! apply failed"; undo; exit 1; fi
   if ! "verify_$i"; then say "!! verify failed"; undo; exit 1; fi
 done
@@ -265,5 +274,5 @@ if [ "$phase" = all ]; then
   say "== final verify"
   if ! bash "$here/verify.sh"; then undo; exit 1; fi
 fi
-say "== done: ${#completed[@]} step(s) applied and verified"
+say "== done: ${#completed[@]} step(s) brought in and $held already in place, all verified"
 if [ -n "${run_id:-}" ]; then say "== keep it: bash confirm.sh $run_id   (within $confirm_within s, or the host reverts these steps)"; fi

@@ -10,8 +10,9 @@ root="${SITEGEN_ROOT:-}"
 say() { printf '%s\n' "$*"; }
 run() { printf '+ %s\n' "$*"; "$@"; }
 quiet() { "$@" >/dev/null 2>&1; }
-need_root() {
-  if [ "$(id -u)" -ne 0 ] && [ -z "$root" ]; then say "run as root (it changes host networking)"; exit 2; fi
+need_root() { need_root_for "it changes host networking"; }
+need_root_for() { # WHY
+  if [ "$(id -u)" -ne 0 ] && [ -z "$root" ]; then say "run as root ($1)"; exit 2; fi
 }
 install_file() { # DEST MODE: copy files/DEST from beside this script (a transition's undo: SITEGEN_FILES=files-from)
   printf '+ install -D -m %s %s%s %s\n' "$2" "${SITEGEN_FILES:-files}" "$1" "$root$1"
