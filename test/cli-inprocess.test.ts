@@ -55,6 +55,12 @@ describe("gen in process", async () => {
     mkdirSync(join(tmp, "empty"), { recursive: true });
     const empty = await gen("validate", "--inventory", join(tmp, "empty"));
     expect(empty).toEqual({ code: 1, stdout: "", stderr: `gen: no sites: ${join(tmp, "empty")} has no *.yaml files\n` });
+    // an inventory named .yml is not read, and gen says so
+    writeFileSync(join(tmp, "empty", "lab.yml"), "site: lab\n");
+    expect((await gen("validate", "--inventory", join(tmp, "empty"))).stderr).toBe(
+      `gen: no sites: ${join(tmp, "empty")} has no *.yaml files (lab.yml is there, but inventories end in .yaml: rename)\n`);
+    expect((await gen("--site", "lab", "--inventory", join(tmp, "empty"))).stderr).toBe(
+      `gen: ${join(tmp, "empty")}/lab.yaml: no such site 'lab' (no *.yaml in ${join(tmp, "empty")}); lab.yml is there, but inventories end in .yaml: rename it\n`);
   });
   it("usage mistakes: unknown site, bad name, missing --site, unknown option; help and targets", async () => {
     const known = "gen: inventories/nope.yaml: no such site 'nope'; known sites: fuel-env, jumphost, roosevelt\n";

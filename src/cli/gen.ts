@@ -1,4 +1,4 @@
-import { knownSites } from "./load.js";
+import { knownSites, ymlHint } from "./load.js";
 import { UserError } from "./paths.js";
 import { runSites } from "./all.js";
 import { report, type Format } from "./report.js";
@@ -10,7 +10,7 @@ export interface GenOptions extends RunOptions { site?: string; all?: boolean; c
 /** Every site of the inventory folder, or a usage error when there is none. */
 export function allSites(inventory: string): string[] {
   const sites = knownSites(inventory);
-  if (!sites.length) throw new UserError(`no sites: ${inventory} has no *.yaml files`);
+  if (!sites.length) throw new UserError(`no sites: ${inventory} has no *.yaml files${ymlHint(inventory)}`);
   return sites;
 }
 

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { LOCK_SUFFIX, sitePaths, UserError, type SitePaths } from "./paths.js";
 
 export function knownSites(inventoryDir: string): string[] {
@@ -16,6 +17,14 @@ export function readSite(inventoryDir: string, site: string): { paths: SitePaths
     return { paths, text: readFileSync(paths.file, "utf8") };
   } catch {
     const known = knownSites(inventoryDir);
-    throw new UserError(`${paths.display}: no such site '${site}'${known.length ? `; known sites: ${known.join(", ")}` : ` (no *.yaml in ${inventoryDir})`}`);
+    const yml = existsSync(join(inventoryDir, `${site}.yml`)) ? `; ${site}.yml is there, but inventories end in .yaml: rename it` : "";
+    throw new UserError(`${paths.display}: no such site '${site}'${known.length ? `; known sites: ${known.join(", ")}` : ` (no *.yaml in ${inventoryDir})`}${yml}`);
   }
+}
+
+/** A hint for a folder whose inventories were named *.yml (gen reads *.yaml only), or "". */
+export function ymlHint(inventoryDir: string): string {
+  let yml: string[] = [];
+  try { yml = readdirSync(inventoryDir).filter((f) => f.endsWith(".yml")).sort(); } catch { /* no folder: nothing to hint */ }
+  return yml.length ? ` (${yml.join(", ")} ${yml.length > 1 ? "are" : "is"} there, but inventories end in .yaml: rename)` : "";
 }
