@@ -14,6 +14,12 @@ export const membership: Rule = (ctx) => {
         continue;
       }
       if (!net) continue;
+      if (net.family !== a.family) {
+        ctx.report(r.path, `${r.role}-outside-subnet`, `${r.label} ${a.text} is IPv${a.family}, but network ${net.text} is IPv${net.family}`,
+          a.family === 4 ? `use an IPv6 address between ${hostSpan(net)}, or make cidr IPv4 and move the IPv6 prefix to cidr6 (dual stack)`
+            : `use an IPv4 address between ${hostSpan(net)}, or give the network its IPv6 prefix as cidr6 (dual stack)`);
+        continue;
+      }
       if (!contains(net, a)) {
         ctx.report(r.path, `${r.role}-outside-subnet`, `${r.label} ${a.text} is not inside ${net.text}`,
           `pick an address between ${hostSpan(net)}`);

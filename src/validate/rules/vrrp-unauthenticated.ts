@@ -9,7 +9,8 @@ export const vrrpUnauthenticated: Rule = (ctx) => {
   eachVrouter(ctx, (v, i) => {
     const ha = v.ha;
     if (ha?.manager !== "keepalived" || ha.auth_vault_var !== undefined) return;
-    const id = ha.virtual_router_id === undefined ? "its VRRP ID" : `VRRP ID ${ha.virtual_router_id}`;
+    // `auto` is chosen after validation (src/alloc): not a number to name here
+    const id = typeof ha.virtual_router_id === "number" ? `VRRP ID ${ha.virtual_router_id}` : "its VRRP ID";
     ctx.warn(["vrouters", i, "ha"], "vrrp-unauthenticated",
       `keepalived runs VRRP without a password: adverts for ${id} from any host on network ${v.management.network} are accepted`,
       "set 'auth_vault_var' to the Ansible vault variable that holds the VRRP password (never written into out/)", true);
