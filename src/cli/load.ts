@@ -17,8 +17,9 @@ export function readSite(inventoryDir: string, site: string): { paths: SitePaths
     return { paths, text: readFileSync(paths.file, "utf8") };
   } catch {
     const known = knownSites(inventoryDir);
+    const which = known.length ? `; known sites: ${known.join(", ")}` : ` (no *.yaml in ${inventoryDir})`;
     const yml = existsSync(join(inventoryDir, `${site}.yml`)) ? `; ${site}.yml is there, but inventories end in .yaml: rename it` : "";
-    throw new UserError(`${paths.display}: no such site '${site}'${known.length ? `; known sites: ${known.join(", ")}` : ` (no *.yaml in ${inventoryDir})`}${yml}`);
+    throw new UserError(`${paths.display}: no such site '${site}'${which}${yml}`);
   }
 }
 
