@@ -1,5 +1,9 @@
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
 
+/** The folders gen reads and writes unless --inventory and --out say otherwise. */
+export const DEFAULT_INVENTORY = "inventories";
+export const DEFAULT_OUT = "out";
+
 export const SITE_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 /** A usage problem the user can fix: printed without a stack, exit 1. */

@@ -2,7 +2,7 @@
 // diagnostics (or warnings with --strict), drift or a user mistake, 2 usage, output-folder or internal error.
 import { Command, CommanderError, Option } from "commander";
 import { runGen, type GenOptions } from "./gen.js";
-import { UserError } from "./paths.js";
+import { DEFAULT_INVENTORY, DEFAULT_OUT, UserError } from "./paths.js";
 import { OutputError } from "../emit/write.js";
 import { FORMATS } from "./report.js";
 import { runSchema } from "./schema.js";
@@ -40,8 +40,8 @@ async function main(argv: string[], entry?: URL): Promise<number> {
     .description("Compile a site model (inventories/<site>.yaml) into reviewable, rollback-paired host artifacts in out/<site>/")
     .option("-s, --site <name>", "site to compile (inventories/<name>.yaml)")
     .option("-a, --all", "every site in the inventory folder (on both cores when the inventories are large), one line per site")
-    .option("-i, --inventory <dir>", "folder holding <site>.yaml", "inventories")
-    .option("-o, --out <dir>", "output folder; only <dir>/<site>/ is replaced", "out")
+    .option("-i, --inventory <dir>", "folder holding <site>.yaml", DEFAULT_INVENTORY)
+    .option("-o, --out <dir>", "output folder; only <dir>/<site>/ is replaced", DEFAULT_OUT)
     .option("-c, --check", "write nothing; exit 1 and list differences if out/<site>/ is not what the inventory produces")
     .option("--strict", strict)
     .addOption(format())
@@ -61,7 +61,7 @@ function subcommands(program: Command, done: Done, entry?: URL): void {
   program.command("validate")
     .description("check inventories (all, or one with --site) and report every problem; writes nothing")
     .option("-s, --site <name>", "only this site")
-    .option("-i, --inventory <dir>", "folder holding <site>.yaml", "inventories")
+    .option("-i, --inventory <dir>", "folder holding <site>.yaml", DEFAULT_INVENTORY)
     .option("--strict", strict)
     .addOption(format())
     .option("-q, --quiet", "print only errors and warnings")
@@ -77,8 +77,8 @@ function subcommands(program: Command, done: Done, entry?: URL): void {
     .description("the transition from a previous version of the inventory: steps added, removed and changed per host, written to <out>/<site>.transition/")
     .requiredOption("-s, --site <name>", "site (inventories/<name>.yaml)")
     .requiredOption("-f, --from <rev|file>", "the previous version: a git revision of the inventory, or a file")
-    .option("-i, --inventory <dir>", "folder holding <site>.yaml", "inventories")
-    .option("-o, --out <dir>", "output folder; only <dir>/<site>.transition/ is replaced", "out")
+    .option("-i, --inventory <dir>", "folder holding <site>.yaml", DEFAULT_INVENTORY)
+    .option("-o, --out <dir>", "output folder; only <dir>/<site>.transition/ is replaced", DEFAULT_OUT)
     .option("-q, --quiet", "print only the changes")
     .exitOverride()
     .action((o: { site: string; from: string; inventory: string; out: string; quiet?: boolean }) => done(runPlan(o)));

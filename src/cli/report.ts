@@ -3,6 +3,7 @@
 import { dirname } from "node:path";
 import { countText, formatBlocks, isWarning, severity, type Diagnostic } from "../diag/diagnostic.js";
 import { shq } from "../render/shell-quote.js";
+import { DEFAULT_INVENTORY, DEFAULT_OUT } from "./paths.js";
 import { failed, strictOnly, type SiteOutcome } from "./site-run.js";
 
 export const FORMATS = ["text", "json", "github"] as const;
@@ -15,7 +16,7 @@ export interface ReportOptions { format: Format; all: boolean; quiet: boolean }
 export function rerun(o: SiteOutcome): string {
   const inventory = dirname(o.inventory);
   const out = dirname(o.out!);
-  return `gen --site ${o.site}${inventory === "inventories" ? "" : ` --inventory ${shq(inventory)}`}${out === "out" ? "" : ` --out ${shq(out)}`}`;
+  return `gen --site ${o.site}${inventory === DEFAULT_INVENTORY ? "" : ` --inventory ${shq(inventory)}`}${out === DEFAULT_OUT ? "" : ` --out ${shq(out)}`}`;
 }
 
 /** The one line that says how a site went. */
