@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { actionsData, stepsData } from "../src/bundles/ansible-data.js";
 import { applyPlaybook, rollbackPlaybook, tiers } from "../src/bundles/ansible-plays.js";
 import { compile } from "../src/compile.js";
-import { cmd, daemonReload, probe, unitOp, type Action } from "../src/plan/actions.js";
+import { daemonReload, program, unitOp, type Action } from "../src/plan/actions.js";
 import type { Artifact } from "../src/plan/types.js";
 import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -17,9 +17,10 @@ const scope = (files: Artifact[] = []) => ({ host: "h1", base: "step1_apply", fi
 
 describe("actions as data", () => {
   it("a guarded command carries its probe and which answer lets it run", () => {
-    const [d] = actionsData([cmd(["ip", "link", "add", "x", "type", "bridge"], { unless: probe("ip", "link", "show", "dev", "x") })], scope());
-    expect(d).toEqual({ kind: "cmd-probe", shown: "ip link add x type bridge", argv: ["ip", "link", "add", "x", "type", "bridge"], guard: { argv: ["ip", "link", "show", "dev", "x"], run_if: "failed" } });
-    const [m] = actionsData([cmd(["ip", "addr", "del", "10.0.0.1/24", "dev", "x"], { mayFail: true })], scope());
+    const [d] = actionsData([{ kind: "vlan-add", link: "x.5", parent: "x", vid: 5 }], scope());
+    const argv = ["ip", "link", "add", "link", "x", "name", "x.5", "type", "vlan", "id", "5"];
+    expect(d).toEqual({ kind: "cmd-probe", shown: argv.join(" "), argv, guard: { argv: ["ip", "link", "show", "dev", "x.5"], run_if: "failed" } });
+    const [m] = actionsData([{ kind: "route-del", ns: "vr", via: "10.0.0.1", dev: "x" }], scope());
     expect(m).toMatchObject({ may_fail: true });
   });
 
@@ -41,17 +42,18 @@ describe("actions as data", () => {
 
   it("a multi-line word goes to a file beside the playbooks, looked up exactly; a file path is rooted; a unit's presence is asked with systemctl cat", () => {
     const files: Artifact[] = [];
-    const [d] = actionsData([cmd(["nft", "table inet t {\n\tchain c {\n\t}\n}\n"])], scope(files));
-    expect(files).toEqual([{ path: "ansible/args/h1/step1_apply0-1.txt", content: "table inet t {\n\tchain c {\n\t}\n}\n", mode: 0o644 }]);
-    expect(d).toMatchObject({ argv: ["nft", "{{ lookup('ansible.builtin.file', playbook_dir ~ '/args/h1/step1_apply0-1.txt', rstrip=false) }}"], shown: "nft 'table inet t { …' (5 lines)" });
-    const [p] = actionsData([cmd(["bash", { path: "/etc/sitegen/x.sh" }, "create"])], scope());
+    const [d] = actionsData([{ kind: "nft-table", ns: "vr", table: "t", ruleset: "table inet t {\n\tchain c {\n\t}\n}\n" }], scope(files));
+    expect(files).toEqual([{ path: "ansible/args/h1/step1_apply0-5.txt", content: "table inet t {\n\tchain c {\n\t}\n}\n", mode: 0o644 }]);
+    const lookup = "{{ lookup('ansible.builtin.file', playbook_dir ~ '/args/h1/step1_apply0-5.txt', rstrip=false) }}";
+    expect(d).toMatchObject({ argv: ["ip", "netns", "exec", "vr", "nft", lookup], shown: "ip netns exec vr nft 'table inet t { …' (5 lines)" });
+    const [p] = actionsData([program(["bash", { path: "/etc/sitegen/x.sh" }, "create"], { cls: "service", why: "test" })], scope());
     expect(p).toMatchObject({ argv: ["bash", "{{ sitegen_prefix }}/etc/sitegen/x.sh", "create"] });
     const [u] = actionsData([unitOp("disable", "x.service", { now: true, onlyIfInstalled: true })], scope());
     expect(u).toMatchObject({ kind: "unit-probe", guard: { argv: ["systemctl", "cat", "x.service"], run_if: "ok" }, op: { enabled: false, state: "stopped" } });
   });
 
   it("refuses a word or a title Ansible would template", () => {
-    expect(() => actionsData([cmd(["echo", "{{ lookup('pipe', 'id') }}"])], scope())).toThrow(/would be templated by Ansible/);
+    expect(() => actionsData([program(["echo", "{{ lookup('pipe', 'id') }}"], { cls: "none", why: "test" })], scope())).toThrow(/would be templated by Ansible/);
     const step = { id: "x", host: "h1", phase: "runtime" as const, title: "{% raw %}", apply: [], verify: [], inverse: [] };
     expect(() => stepsData("h1", [step], [])).toThrow(/would be templated by Ansible/);
   });

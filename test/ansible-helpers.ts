@@ -6,7 +6,8 @@ import { BUNDLES } from "../src/bundles/index.js";
 import { manifest } from "../src/bundles/manifest.js";
 import { compile } from "../src/compile.js";
 import { writeSite } from "../src/emit/write.js";
-import { cmd, probe } from "../src/plan/actions.js";
+import { program } from "../src/plan/actions.js";
+import { check } from "../src/plan/checks.js";
 import type { Artifact, Check, Plan, Step } from "../src/plan/types.js";
 import { shWords } from "../src/render/shell-quote.js";
 import { sh } from "./helpers/tools.js";
@@ -73,30 +74,32 @@ ${hosts.map((h) => `      - { host: ${h.name}, bridge: virbr1 }\n`).join("")}`;
 export const GW = "virbr1-gw";
 const SYSCTL_FILE = "/etc/sysctl.d/60-sitegen-forwarding.conf";
 const gwChecks: Check[] = [
-  { fn: "check_addr", args: [GW, "10.12.8.1/22"] },
-  { fn: "check_admin_up", args: [GW] },
-  { fn: "check_route", args: ["10.12.8.0/22", GW] },
+  check("addr", { link: GW, cidr: "10.12.8.1/22" }),
+  check("admin-up", { link: GW }),
+  check("route", { cidr: "10.12.8.0/22", link: GW }),
 ];
 
 const steps = (host: string): Step[] => [
   {
     id: "runtime-gw", host, phase: "runtime", title: `create ${GW} (macvlan on virbr1) with 10.12.8.1/22 and bring it up`,
     apply: [
-      cmd(["ip", "link", "add", "link", "virbr1", "name", GW, "type", "macvlan", "mode", "bridge"], { unless: probe("ip", "link", "show", "dev", GW) }),
-      cmd(["ip", "addr", "replace", "10.12.8.1/22", "dev", GW]),
-      cmd(["ip", "link", "set", "dev", GW, "up"]),
+      // a macvlan stands in for the VLAN link (this kernel has no 8021q): a test-only program
+      program(["ip", "link", "add", "link", "virbr1", "name", GW, "type", "macvlan", "mode", "bridge"], { cls: "additive", why: "test link" },
+        { unless: { kind: "link", link: GW } }),
+      { kind: "addr-replace", link: GW, cidr: "10.12.8.1/22", family: 4 },
+      { kind: "link-up", link: GW },
     ],
     verify: gwChecks,
     inverse: [
-      cmd(["ip", "addr", "del", "10.12.8.1/22", "dev", GW], { mayFail: true }),
-      cmd(["ip", "link", "del", "dev", GW], { onlyIf: probe("ip", "link", "show", "dev", GW) }),
+      program(["ip", "addr", "del", "10.12.8.1/22", "dev", GW], { cls: "gateway", why: "test gateway address" }, { mayFail: true }),
+      { kind: "link-del", link: GW },
     ],
   },
   {
     id: "persist-forwarding", host, phase: "persist", title: `enable IPv4 forwarding now and at boot (${SYSCTL_FILE})`,
-    apply: [{ kind: "install", dest: SYSCTL_FILE, mode: 0o644 }, cmd(["sysctl", "-w", "net.ipv4.ip_forward=1"])],
-    verify: [{ fn: "check_sysctl", args: ["net.ipv4.ip_forward", "1"] }],
-    inverse: [{ kind: "remove", dest: SYSCTL_FILE }, cmd(["sysctl", "-w", "net.ipv4.ip_forward=0"])],
+    apply: [{ kind: "install", dest: SYSCTL_FILE, mode: 0o644 }, program(["sysctl", "-w", "net.ipv4.ip_forward=1"], { cls: "additive", why: "forwarding on" })],
+    verify: [check("sysctl", { key: "net.ipv4.ip_forward", value: "1" })],
+    inverse: [{ kind: "remove", dest: SYSCTL_FILE }, program(["sysctl", "-w", "net.ipv4.ip_forward=0"], { cls: "gateway", why: "forwarding off" })],
   },
 ];
 
@@ -104,8 +107,8 @@ const steps = (host: string): Step[] => [
 function convergePlan(hosts: string[], guest: boolean): Plan {
   const checks = hosts.flatMap((host) => [
     ...gwChecks.map((c) => ({ ...c, host, title: `gateway ${GW}` })),
-    { fn: "check_sysctl" as const, args: ["net.ipv4.ip_forward", "1"], host, title: "forwarding" },
-    ...(guest ? [{ fn: "check_reachable" as const, args: ["10.12.8.40"], host, title: "a guest on virbr1 answers the gateway" }] : []),
+    { ...check("sysctl", { key: "net.ipv4.ip_forward", value: "1" }), host, title: "forwarding" },
+    ...(guest ? [{ ...check("reachable", { address: "10.12.8.40" }), host, title: "a guest on virbr1 answers the gateway" }] : []),
   ]);
   return {
     gates: hosts.map((host) => ({ host, id: "G3", kind: "bridge-detail", subject: "virbr1", title: "virbr1 is a bridge: detail and state", params: { bridge: "virbr1" } })),

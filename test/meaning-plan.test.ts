@@ -15,8 +15,9 @@ import { halves, runSites } from "../src/cli/all.js";
 import type { Build } from "../src/compile.js";
 import { OutputError, outputError } from "../src/emit/leftovers.js";
 import { writeSite } from "../src/emit/write.js";
-import { cmd, daemonReload, netplan, unitOp, type Action } from "../src/plan/actions.js";
-import { disruptionContext } from "../src/plan/disruption.js";
+import { daemonReload, netplan, program, unitOp, type Action } from "../src/plan/actions.js";
+import { check } from "../src/plan/checks.js";
+import { disruptionContext, type DisruptionContext } from "../src/plan/disruption.js";
 import type { Step } from "../src/plan/types.js";
 import { actionText } from "../src/render/shell-lines.js";
 import { namespaceUnits } from "../src/targets/vrouter-boot/index.js";
@@ -52,7 +53,7 @@ describe("the router's plan", () => {
     expect(steps.map((s) => s.host)).toEqual(["ctrl1", "ctrl2", "ctrl3"]);
     for (const s of steps) {
       expect(s.inverse).toHaveLength(1);
-      expect(s.inverse[0]).toMatchObject({ kind: "cmd", mayFail: true });
+      expect(s.inverse[0]).toMatchObject({ kind: "route-del" });
       expect(s.apply[0]).not.toHaveProperty("mayFail");
       // with ha every member has the low-priority route (the failover manager adds the one out of the public leg)
       expect(actionText(s.inverse[0]!)).toBe("run ip -n vrouter route del default via 192.168.0.2 dev vr-mgmt metric 10000 || true");
@@ -62,7 +63,7 @@ describe("the router's plan", () => {
   it("a member's own address goes on its management leg only; with ha no leg step adds a VIP", () => {
     const b = buildFuelEnv(fuelEnvText());
     const added = (id: string, host: string) => b.plan.steps.find((s) => s.id === id && s.host === host)!.apply
-      .flatMap((a) => (a.kind === "cmd" && a.argv.includes("addr") ? [a.argv[5]] : []));
+      .flatMap((a) => (a.kind === "addr-replace" ? [a.cidr] : []));
     for (const m of b.site.vrouters[0]!.members) {
       expect(added("vrouter-vrouter-management-leg", m.host)).toEqual([`${m.address}/24`]);
       expect(added("vrouter-vrouter-public-leg", m.host)).toEqual([]);
@@ -73,7 +74,7 @@ describe("the router's plan", () => {
     const steps = buildFuelEnv(fuelEnvText()).plan.steps.filter((s) => s.id === "vrouter-vrouter-boot");
     expect(steps).toHaveLength(3);
     for (const s of steps) {
-      expect(s.inverse[0]).toEqual({ kind: "unit", verb: "disable", unit: "sitegen-vrouter-boot.service", now: true, onlyIfInstalled: true });
+      expect(s.inverse[0]).toMatchObject({ kind: "unit", verb: "disable", unit: "sitegen-vrouter-boot.service", now: true, onlyIfInstalled: true });
     }
   });
 
@@ -121,24 +122,28 @@ describe("disruption", () => {
   it("a step cuts the session when its apply or its inverse does", () => {
     const ctx = disruptionContext(buildFuelEnv(fuelEnvText()).site);
     const step = (apply: Action[], inverse: Action[]): Step => ({ id: "s", host: "ctrl1", phase: "runtime", title: "t", apply, inverse, verify: [] });
-    const vm = confirmVm([step([netplan("apply")], [cmd(["true"])]), step([cmd(["true"])], [netplan("apply")]), step([cmd(["true"])], [])], ctx);
+    const t: Action = { kind: "link-up", link: "x" };
+    const vm = confirmVm([step([netplan("apply")], [t]), step([t], [netplan("apply")]), step([t], [])], ctx);
     expect(vm.rows.map((r) => r.cuts)).toEqual([true, true, false]);
   });
 });
 
+/** A site with no VIPs, management links, gateways or routers. */
+const emptyCtx = (): DisruptionContext => ({ vips: new Set(), mgmtLinks: new Map(), gateways: new Map(), routers: new Map() });
+
 describe("transitions", () => {
   it("a changed step drops its VIP when the new one no longer holds it, not when it still does", () => {
-    const ctx = { vips: new Set(["10.0.0.9"]), mgmtLinks: new Map<string, Set<string>>() };
+    const ctx = { ...emptyCtx(), vips: new Set(["10.0.0.9"]) };
     const addr = (a: string): Step => ({ id: "leg", host: "h", phase: "runtime", title: "t", verify: [], inverse: [],
-      apply: [cmd(["ip", "-n", "vr", "addr", "replace", a, "dev", "vr-mgmt"]), cmd(["ip", "-n", "vr", "link", "set", "dev", "vr-mgmt", "up"])] });
+      apply: [{ kind: "addr-replace", ns: "vr", link: "vr-mgmt", cidr: a, family: 4 }, { kind: "link-up", ns: "vr", link: "vr-mgmt" }] });
     const side = (steps: Step[]) => ({ steps, ctx, file: () => undefined });
     const drops = (to: Step[]) => diffHost(side([addr("10.0.0.9/24")]), side(to)).map((c) => [c.kind, c.dropsVip]);
     expect(drops([addr("10.0.0.5/24")])).toEqual([["changed", true]]);
-    expect(drops([{ ...addr("10.0.0.9/24"), title: "u", verify: [{ fn: "check_netns", args: ["vr"] }] }])).toEqual([["changed", false]]);
+    expect(drops([{ ...addr("10.0.0.9/24"), title: "u", verify: [check("netns", { ns: "vr" })] }])).toEqual([["changed", false]]);
     expect(drops([])).toEqual([["removed", true]]);
   });
   it("a step whose installed file's content changed is a changed step", () => {
-    const ctx = { vips: new Set<string>(), mgmtLinks: new Map<string, Set<string>>() };
+    const ctx = emptyCtx();
     const step: Step = { id: "conf", host: "h", phase: "services", title: "t", verify: [], inverse: [],
       apply: [{ kind: "install", dest: "/etc/x", mode: 0o644 }] };
     const side = (text: string) => ({ steps: [step], ctx, file: () => text });
@@ -160,7 +165,7 @@ describe("Ansible handlers", () => {
 
   it("nothing else is: no file change before it, a command before it, an enable, a restart --now or one guarded on the unit", () => {
     expect(handlerPositions([unitOp("restart", "a.service"), install])).toEqual([undefined, undefined]);
-    expect(handlerPositions([cmd(["true"]), unitOp("restart", "a.service")])).toEqual([undefined, undefined]);
+    expect(handlerPositions([program(["true"], { cls: "none", why: "test" }), unitOp("restart", "a.service")])).toEqual([undefined, undefined]);
     expect(handlerPositions([install, unitOp("enable", "a.service", { now: true })])).toEqual([undefined, undefined]);
     expect(handlerPositions([install, unitOp("restart", "a.service", { now: true })])).toEqual([undefined, undefined]);
     expect(handlerPositions([install, unitOp("reload", "a.service", { onlyIfInstalled: true })])).toEqual([undefined, undefined]);
@@ -174,7 +179,7 @@ describe("dual stack", () => {
     expect(v6).toContainEqual(["198.51.100.0/24", "2001:db8:300::/64"]);
     expect(v6.every(([, c]) => c !== undefined)).toBe(true);
     const added = b.plan.steps.filter((st) => st.host === "gw1").flatMap((st) => st.apply)
-      .flatMap((a) => (a.kind === "cmd" && a.argv.includes("addr") ? a.argv.filter((w) => typeof w === "string" && w.includes("/")) : []));
+      .flatMap((a) => (a.kind === "addr-replace" ? [a.cidr] : []));
     expect(added).toEqual(expect.arrayContaining(["198.51.100.1/24", "2001:db8:300::1/64"]));
   });
 });

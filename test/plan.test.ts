@@ -1,6 +1,7 @@
 // The plan's own refusals: what a bundle could not run is refused before anything is rendered.
 import { describe, expect, it } from "vitest";
-import { cmd, probe } from "../src/plan/actions.js";
+import { program } from "../src/plan/actions.js";
+import { check } from "../src/plan/checks.js";
 import { buildPlan, PlanError } from "../src/plan/build.js";
 import { installed } from "../src/plan/files.js";
 import type { Step } from "../src/plan/types.js";
@@ -12,7 +13,7 @@ const target = (step: Step, artifacts = true): Target => {
   const f = installed("h", "/etc/x.conf", "x\n", 0o600);
   return { name: "t", summary: "", checkedBy: [], plan: () => ({ steps: [{ ...step, apply: [f.install, ...step.apply], inverse: [f.remove] }], artifacts: artifacts ? [f.artifact] : [] }) };
 };
-const step: Step = { id: "s1", host: "h", phase: "runtime", title: "x", apply: [cmd(["true"])], verify: [{ fn: "check_netns", args: ["x"] }], inverse: [] };
+const step: Step = { id: "s1", host: "h", phase: "runtime", title: "x", apply: [{ kind: "netns-add", ns: "x" }], verify: [check("netns", { ns: "x" })], inverse: [] };
 
 describe("plan", () => {
   it("an installed file is kept 0644 in out/ and installed with its own mode", () => {
@@ -30,7 +31,7 @@ describe("plan", () => {
   it("refuses a change without an inverse, and a step without verification", () => {
     const bare: Target = { name: "t", summary: "", checkedBy: [], plan: () => ({ steps: [step] }) };
     expect(() => buildPlan(site, [bare])).toThrow(/s1 \(x\) has no inverse/);
-    const blind: Target = { name: "t", summary: "", checkedBy: [], plan: () => ({ steps: [{ ...step, verify: [], inverse: [cmd(["false"], { onlyIf: probe("true") })] }] }) };
+    const blind: Target = { name: "t", summary: "", checkedBy: [], plan: () => ({ steps: [{ ...step, verify: [], inverse: [program(["false"], { cls: "none", why: "test" }, { onlyIf: { kind: "file", path: "/x" } })] }] }) };
     expect(() => buildPlan(site, [blind])).toThrow(/has no verification/);
   });
 });

@@ -7,7 +7,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { cli } from "../src/cli/program.js";
-import { cmd } from "../src/plan/actions.js";
+import type { Action } from "../src/plan/actions.js";
+import type { DisruptionContext } from "../src/plan/disruption.js";
 import type { Step } from "../src/plan/types.js";
 import { diffHost } from "../src/transition/diff.js";
 import { ROOT } from "./helpers/gen.js";
@@ -51,8 +52,8 @@ describe("gen plan --from", () => {
     const r = await gen(["plan", "--site", "jumphost", "--from", "HEAD", "--inventory", join(dir, "inventories"), "--out", join(dir, "out")]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^host jumphost: 0 removed, 0 changed, 2 added, 0 reset$/m);
-    expect(r.stdout).toContain("added    runtime  runtime-virbr1.105  [additive (adds what nothing uses yet): link add]");
-    expect(r.stdout).toContain("added    persist  persist-provider-storage-gw.service  [restarts a service: enable provider-storage-gw.service]");
+    expect(r.stdout).toContain("added    runtime  runtime-virbr1.105  [additive (adds what nothing uses yet): VLAN 105 link virbr1.105 on virbr1]");
+    expect(r.stdout).toContain("added    persist  persist-provider-storage-gw.service  [brief interruption on a link: enable --now provider-storage-gw.service: its start re-creates virbr1.105 (the gateway 10.12.16.1 is briefly absent)]");
     const t = join(dir, "out/jumphost.transition");
     const apply = readFileSync(join(t, "hosts/jumphost/apply.sh"), "utf8");
     expect(apply).toContain("run ip link add link virbr1 name virbr1.105 type vlan id 105");
@@ -72,7 +73,7 @@ describe("gen plan --from", () => {
     writeFileSync(join(dir, "inventories/jumphost.yaml"), JUMP.replace("address: 10.12.8.1\n", "address: 10.12.8.2\n"));
     const r = await gen(["plan", "--site", "jumphost", "--from", join(dir, "v1.yaml"), "--inventory", join(dir, "inventories"), "--out", join(dir, "out")]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("changed  runtime  runtime-virbr1.104  [brief interruption on a link: link del]");
+    expect(r.stdout).toContain("changed  runtime  runtime-virbr1.104  [removes a gateway or an address others route through: link virbr1.104 deleted: the gateway 10.12.8.1 is gone until it is made again]");
     const h = join(dir, "out/jumphost.transition/hosts/jumphost");
     const rollback = readFileSync(join(h, "rollback.sh"), "utf8");
     // the reverse transition re-installs the old unit from files-from/
@@ -106,21 +107,22 @@ describe("gen plan --from", () => {
 });
 
 describe("diffHost", () => {
-  const ctx = { vips: new Set(["10.0.0.2"]), mgmtLinks: new Map<string, Set<string>>() };
-  const step = (id: string, apply: string[][], inverse: string[][] = [["ip", "link", "del", "x"]]): Step => ({
-    id, host: "h", phase: "runtime", title: id, verify: [], apply: apply.map((a) => cmd(a)), inverse: inverse.map((a) => cmd(a)),
-  });
-  const leg = (addr: string) => step("leg", [["ip", "link", "add", "p", "type", "veth", "peer", "name", "l"], ["ip", "addr", "replace", addr, "dev", "l"]]);
-  const route = step("route", [["ip", "route", "replace", "10.9.0.0/16", "via", "10.0.0.1", "dev", "l"]]);
-  const other = step("other", [["ip", "link", "set", "dev", "q", "up"]]);
+  const ctx: DisruptionContext = { vips: new Set(["10.0.0.2"]), mgmtLinks: new Map(), gateways: new Map(), routers: new Map() };
+  const step = (id: string, apply: Action[], inverse: Action[]): Step => ({ id, host: "h", phase: "runtime", title: id, verify: [], apply, inverse });
+  const leg = (addr: string) => step("leg",
+    [{ kind: "veth-add", peer: "p", link: "l", ns: "n" }, { kind: "addr-replace", ns: "n", link: "l", cidr: addr, family: 4 }], [{ kind: "link-del", link: "p" }]);
+  const via = { ns: "n", via: "10.0.0.1", dev: "l" };
+  const route = step("route", [{ kind: "route-replace", ...via }], [{ kind: "route-del", ...via }]);
+  const other = step("other", [{ kind: "link-up", link: "q" }], [{ kind: "link-del", link: "q" }]);
   const side = (steps: Step[]) => ({ steps, ctx, file: () => undefined });
 
   it("changed, removed, added and reset by what an undone step takes away; a VIP let go is marked", () => {
-    const gone = step("gone", [["ip", "netns", "add", "n"]]);
-    const added = step("new", [["ip", "link", "add", "z", "type", "bridge"]]);
+    const gone = step("gone", [{ kind: "netns-add", ns: "m" }], [{ kind: "netns-del", ns: "m" }]);
+    const added = step("new", [{ kind: "vlan-add", link: "z", parent: "br", vid: 5 }], [{ kind: "link-del", link: "z" }]);
     const ch = diffHost(side([leg("10.0.0.2/24"), route, other, gone]), side([leg("10.0.0.3/24"), route, other, added]));
+    // the route uses the leg the changed step re-creates: reset; `other` uses nothing it takes away
     expect(ch.map((c) => [c.kind, c.id, c.cls.cls, c.dropsVip ?? false])).toEqual([
-      ["changed", "leg", "vip", true], ["reset", "route", "link", false], ["removed", "gone", "link", false], ["added", "new", "additive", false],
+      ["changed", "leg", "vip", true], ["reset", "route", "default-route", false], ["removed", "gone", "link", false], ["added", "new", "additive", false],
     ]);
   });
 

@@ -1,7 +1,9 @@
 // A host's steps as data for the generic role (host_vars/<host>.yml): each step's number, phase,
 // title, checks and its apply and inverse as kind-tagged actions. The role's task files are the same
 // for every host, so hosts that are at the same step and action kind run each task together.
-import { modeText, plainWords, probeArgv, unitArgv, unitGuard, type Action, type Cmd, type Probe, type Unit } from "../plan/actions.js";
+import { modeText, plainWords, type Action, type Unit } from "../plan/actions.js";
+import { checkCall } from "../plan/checks.js";
+import { commandOf, type Command } from "../render/commands.js";
 import type { Artifact, Check, Step } from "../plan/types.js";
 import { shq } from "../render/shell-quote.js";
 import { handlerPositions, systemdArgs } from "./ansible-units.js";
@@ -10,20 +12,22 @@ import { commandArgs, literal, shown, taskName } from "./ansible-words.js";
 export type Data = Record<string, unknown>;
 
 /** A step's checks as shell lines, one check a line (as in verify.sh), for checks.sh. */
-export const checkLines = (checks: Check[]): string[] => checks.map((c) => [c.fn, ...c.args.map(literal)].map(shq).join(" "));
+export const checkLines = (checks: Check[]): string[] => checks.map((c) => checkCall(c).map(literal).map(shq).join(" "));
 
 /** Where a list of actions is rendered: args/<host>/<base>-<word>.txt names long words. */
 interface Scope { host: string; base: string; files: Artifact[] }
 
-/** A guard: its probe command (a unit's presence is asked with systemctl cat) and which answer lets the action run. */
-function guardData(kind: string, p: Probe | undefined, runIfOk: boolean, scope: Scope): Data {
+/** A guard: its probe command and which answer lets the action run. */
+function guardData(kind: string, c: Command, scope: Scope): Data {
+  const p = c.unless ?? c.onlyIf;
   if (!p) return { kind };
-  const argv = commandArgs(probeArgv(p), scope.host, `${scope.base}_guard`, scope.files).argv;
-  return { kind: `${kind}-probe`, guard: { argv, run_if: runIfOk ? "ok" : "failed" } };
+  const argv = commandArgs(p, scope.host, `${scope.base}_guard`, scope.files).argv;
+  return { kind: `${kind}-probe`, guard: { argv, run_if: c.onlyIf !== undefined ? "ok" : "failed" } };
 }
 
-function cmdData(c: Cmd, scope: Scope): Data {
-  const { kind, ...guard } = guardData("cmd", c.unless ?? c.onlyIf, c.onlyIf !== undefined, scope);
+/** A command as the role's action-cmd task file reads it. */
+function cmdData(c: Command, scope: Scope): Data {
+  const { kind, ...guard } = guardData("cmd", c, scope);
   return {
     kind, shown: taskName(shown(plainWords(c.argv))),
     argv: commandArgs(c.argv, scope.host, scope.base, scope.files).argv,
@@ -32,9 +36,11 @@ function cmdData(c: Cmd, scope: Scope): Data {
   };
 }
 
+/** A unit operation through ansible.builtin.systemd_service (its guard, if any, asked with systemctl cat). */
 function unitData(u: Unit, scope: Scope): Data {
-  const { kind, ...guard } = guardData("unit", unitGuard(u), true, scope);
-  return { kind, shown: shown(unitArgv(u)), op: systemdArgs(u), ...guard };
+  const c = commandOf(u);
+  const { kind, ...guard } = guardData("unit", c, scope);
+  return { kind, shown: shown(plainWords(c.argv)), op: systemdArgs(u), ...guard };
 }
 
 /** A handler's place: the unit operations from here to the end of the list run if a file above changed. */
@@ -65,8 +71,7 @@ export function actionsData(actions: Action[], scope: Scope): Data[] {
     switch (a.kind) {
       case "install": case "remove": case "secret": return fileData(a, later(i));
       case "unit": return handlerAt[i] ? flushData(actions, i, handlerAt) : unitData(a, s);
-      case "netplan": return cmdData({ kind: "cmd", argv: ["netplan", a.verb] }, s);
-      case "cmd": return cmdData(a, s);
+      default: return cmdData(commandOf(a), s);
     }
   });
 }

@@ -2,6 +2,7 @@
 // must really serve. From each router member: the namespace reaches the upstream gateway (a backup
 // member's namespace routes through the VIP holder, so this crosses the holder's forwarding and NAT).
 // From each node, before its routes move: the VIP answers ping, DNS and NTP (files/serves.py).
+import { check } from "../plan/checks.js";
 import type { Site } from "../resolve/site.js";
 import { checkLines, type Data } from "./ansible-data.js";
 import { CHECKS_CMD } from "./ansible-role.js";
@@ -12,9 +13,9 @@ export function servesData(site: Site, host: string): Data {
   const checks: string[] = [];
   const serves: Data[] = [];
   for (const v of site.vrouters) {
-    if (v.members.some((m) => m.host === host)) checks.push(...checkLines([{ fn: "check_ns_reachable", args: [v.namespace, v.gateway] }]));
+    if (v.members.some((m) => m.host === host)) checks.push(...checkLines([check("ns-reachable", { ns: v.namespace, address: v.gateway })]));
     if (!v.nodes.some((n) => n.host === host)) continue;
-    checks.push(...checkLines([{ fn: "check_reachable", args: [v.management.vip] }]));
+    checks.push(...checkLines([check("reachable", { address: v.management.vip })]));
     serves.push({ router: v.name, vip: v.management.vip, dns: v.dns !== undefined, ntp: v.ntp !== undefined });
   }
   return { ...(checks.length ? { sitegen_serves_checks: checks } : {}), ...(serves.length ? { sitegen_serves: serves } : {}) };

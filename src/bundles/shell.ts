@@ -3,6 +3,7 @@ import type { GitMode } from "../plan/actions.js";
 import type { HostPlan } from "../plan/by-host.js";
 import { GATES } from "../plan/gates.js";
 import { CHECK_FNS, PHASES, type Action, type Artifact, type Step } from "../plan/types.js";
+import { checkFn } from "../plan/checks.js";
 import { headerText } from "../render/header.js";
 import { render } from "../render/hbs.js";
 import type { Site } from "../resolve/site.js";
@@ -18,7 +19,7 @@ const ACTION_HELPERS: Partial<Record<Action["kind"], string>> = { install: "inst
 /** What the host's lib.sh defines: the action helpers and checks its plan calls, nothing else. */
 function libVm(plan: Pick<HostPlan, "steps" | "checks">) {
   const actions = new Set(plan.steps.flatMap((s) => [...s.apply, ...s.inverse]).map((a) => a.kind));
-  const fns = new Set([...plan.checks, ...plan.steps.flatMap((s) => s.verify)].map((c) => c.fn));
+  const fns = new Set([...plan.checks, ...plan.steps.flatMap((s) => s.verify)].map(checkFn));
   return {
     helpers: (["install", "remove", "secret"] as const).filter((k) => actions.has(k)).map((k) => ACTION_HELPERS[k]),
     checks: CHECK_FNS.filter((f) => fns.has(f)),

@@ -11,21 +11,20 @@ import type { Site } from "../resolve/site.js";
 /** One fact per line of drift.sh's model: kind, phase, then the kind's fields ("-": the host itself, no namespace). */
 export type DriftLine = [kind: string, phase: Phase, ...fields: string[]];
 
-/** Where a check says something is: namespace and link, or undefined when it says nothing drift compares. */
+/** Where a check says something is: namespace and link, or nothing when it says nothing drift compares. */
 function fromCheck(c: Check): DriftLine[] {
   const p = c.phase ?? "verify";
-  const [a = "", b = "", d = ""] = c.args;
-  switch (c.fn) {
-    case "check_vlan": return [["vlan", p, a, b, d], ["owned", p, "-", a]];
-    case "check_addr": return [["addr", p, "-", a, b]];
-    case "check_admin_up": return [["link", p, "-", a]];
-    case "check_bridge_port": return [["link", p, "-", a], ["master", p, "-", a, b], ["owned", p, "-", a]];
-    case "check_netns": return [["ns", p, a]];
-    case "check_ns_up": return [["link", p, a, b], ["owned", p, a, b]];
-    case "check_ns_addr": return [["addr", p, a, b, d]];
-    case "check_ns_route": return [["route", p, a, b, d]];
-    case "check_default_via": return [["route", p, "-", "default", a]];
-    case "check_ns_nft": return [["table", p, a, b, d]];
+  switch (c.kind) {
+    case "vlan": return [["vlan", p, c.params.link, c.params.parent, String(c.params.vid)], ["owned", p, "-", c.params.link]];
+    case "addr": return [["addr", p, "-", c.params.link, c.params.cidr]];
+    case "admin-up": return [["link", p, "-", c.params.link]];
+    case "bridge-port": return [["link", p, "-", c.params.link], ["master", p, "-", c.params.link, c.params.bridge], ["owned", p, "-", c.params.link]];
+    case "netns": return [["ns", p, c.params.ns]];
+    case "ns-up": return [["link", p, c.params.ns, c.params.link], ["owned", p, c.params.ns, c.params.link]];
+    case "ns-addr": return [["addr", p, c.params.ns, c.params.link, c.params.cidr]];
+    case "ns-default-route": return [["route", p, c.params.ns, "default", c.params.via]];
+    case "default-via": return [["route", p, "-", "default", c.params.via]];
+    case "ns-nft": return [["table", p, c.params.ns, "inet", c.params.table]];
     default: return [];
   }
 }

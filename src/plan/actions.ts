@@ -1,11 +1,16 @@
-// What a step does, as a small closed set of kinds. Bundles render each kind (a shell line, an
-// Ansible module, a REVIEW.md command) and never parse a command line to learn what it meant.
+// What a step does, as a closed set of typed kinds: each live operation sitegen performs is a kind with
+// named fields. Bundles render each kind (a shell line, an Ansible task, a REVIEW.md command: the
+// command lines are written once, in render/commands.ts); the disruption rating, transitions and drift
+// read the kinds and fields, never a command's words.
 //
 // Rooting: files under /etc are read and written below $SITEGEN_ROOT (tests point it elsewhere).
-// Install, Remove and Secret always act there; a Cmd's word does only when it is a Path; Unit and
-// Netplan act on the live service manager and netplan, which have no root of their own.
+// Install, Remove and Secret always act there, and so do the programs sitegen ships (their Path words);
+// network operations, units and netplan act on the live kernel, service manager and netplan.
 
 import type { Rated } from "./disruption.js";
+import type { NetAction } from "./net-actions.js";
+
+export type { NetAction } from "./net-actions.js";
 
 /** File modes sitegen installs with. Files in out/ are 0644 or 0755 only: git keeps no other mode. */
 export type FileMode = 0o644 | 0o600 | 0o755;
@@ -19,15 +24,31 @@ export const isPath = (w: Word): w is Path => typeof w !== "string";
 /** The words as they read on the real host (the root is empty there). */
 export const plainWords = (argv: Word[]): string[] => argv.map((w) => (isPath(w) ? w.path : w));
 
-/** A read-only question whose answer guards an action: a command's exit status, or a unit's presence. */
-export type Probe = { kind: "cmd"; argv: Word[] } | { kind: "unit-installed"; unit: string };
+/** A read-only question whose answer guards an action. */
+export type Probe =
+  | { kind: "file"; path: string } // a file sitegen installed is there (rooted like installs)
+  | { kind: "unit-installed"; unit: string } // the unit file exists
+  | { kind: "process"; name: string } // a process of that name runs
+  | { kind: "link"; link: string }; // the host has a link of that name
 
 /**
- * A command run as argv; unless/onlyIf make running it twice safe; mayFail ignores its failure.
- * `disrupts` states what a program sitegen ships does to the live host, which the classifier
- * (plan/disruption.ts) cannot read from its words.
+ * A program sitegen ships (a script it installs) or a daemon's control tool, run as argv. What it does
+ * to the live host cannot be read from its words, so it declares it: `effect`, the rating's input.
+ * unless/onlyIf make running it twice safe; mayFail ignores its failure.
  */
-export interface Cmd { kind: "cmd"; argv: Word[]; unless?: Probe; onlyIf?: Probe; mayFail?: boolean; disrupts?: Rated }
+export interface Program { kind: "program"; argv: Word[]; effect: Rated; unless?: Probe; onlyIf?: Probe; mayFail?: boolean }
+
+/**
+ * What a unit sitegen installs keeps alive, so that stopping or restarting it is rated by what goes:
+ * a gateway's oneshot (its start re-creates the link, its stop deletes it), a boot oneshot that replays
+ * steps already applied and stops nothing, a router's VRRP instance (a start, stop or restart on a
+ * member may move the VIPs), or a daemon that serves (DNS, NTP, state sync).
+ */
+export type UnitServes =
+  | { kind: "gateway"; link: string; addresses: string[] }
+  | { kind: "replay"; what: string }
+  | { kind: "vrrp"; router: string; vips: string[] }
+  | { kind: "daemon"; what: string };
 
 export type UnitVerb = "enable" | "disable" | "restart" | "reload";
 /**
@@ -36,10 +57,16 @@ export type UnitVerb = "enable" | "disable" | "restart" | "reload";
  */
 export type Unit =
   | { kind: "unit"; verb: "daemon-reload" }
-  | { kind: "unit"; verb: UnitVerb; unit: string; now?: boolean; onlyIfInstalled?: boolean };
+  | { kind: "unit"; verb: UnitVerb; unit: string; now?: boolean; onlyIfInstalled?: boolean; serves?: UnitServes };
 
 /** netplan generate (check the merged configuration) or netplan apply (make it live). */
 export interface Netplan { kind: "netplan"; verb: "generate" | "apply" }
+
+/**
+ * A router's Pacemaker resources, created or deleted in one verified CIB push by the pacemaker.sh
+ * sitegen installs at `script`; guarded by whether the cluster has `resource`.
+ */
+export interface Cluster { kind: "cluster"; op: "create" | "delete"; router: string; script: string; resource: string; vips: string[] }
 
 /** Copy hosts/<host>/files<dest> to dest, with this mode. */
 export interface Install { kind: "install"; dest: string; mode: FileMode }
@@ -51,27 +78,17 @@ export interface Remove { kind: "remove"; dest: string }
  */
 export interface Secret { kind: "secret"; dest: string; name: string; prefix: string; pattern: string; why: string }
 
-export type Action = Cmd | Unit | Netplan | Install | Remove | Secret;
+export type Action = NetAction | Program | Unit | Netplan | Cluster | Install | Remove | Secret;
 
-/** A command, optionally guarded. */
-export const cmd = (argv: Word[], guard: Omit<Cmd, "kind" | "argv"> = {}): Cmd => ({ kind: "cmd", argv, ...guard });
-/** A guard probe that runs a read-only command. */
-export const probe = (...argv: Word[]): Probe => ({ kind: "cmd", argv });
+/** A program with its declared effect, optionally guarded. */
+export const program = (argv: Word[], effect: Rated, guard: Pick<Program, "unless" | "onlyIf" | "mayFail"> = {}): Program =>
+  ({ kind: "program", argv, effect, ...guard });
 /** A guard that holds while a file sitegen installed is there (rooted like installs). */
-export const fileThere = (path: string): Probe => probe("test", "-f", { path });
+export const fileThere = (path: string): Probe => ({ kind: "file", path });
 export const daemonReload: Unit = { kind: "unit", verb: "daemon-reload" };
-export const unitOp = (verb: UnitVerb, unit: string, opts: { now?: boolean; onlyIfInstalled?: boolean } = {}): Unit =>
+export const unitOp = (verb: UnitVerb, unit: string, opts: { now?: boolean; onlyIfInstalled?: boolean; serves?: UnitServes } = {}): Unit =>
   ({ kind: "unit", verb, unit, ...opts });
 export const netplan = (verb: Netplan["verb"]): Netplan => ({ kind: "netplan", verb });
 
-/** systemctl's argv for a unit operation: how the shell bundle and REVIEW.md spell it. */
-export function unitArgv(u: Unit): string[] {
-  if (u.verb === "daemon-reload") return ["systemctl", "daemon-reload"];
-  return ["systemctl", u.verb, ...(u.now ? ["--now"] : []), u.unit];
-}
-
-/** A Unit's guard as a command probe (systemctl cat succeeds when the unit file exists). */
-export const unitGuard = (u: Unit): Probe | undefined =>
-  u.verb !== "daemon-reload" && u.onlyIfInstalled ? { kind: "unit-installed", unit: u.unit } : undefined;
-
-export const probeArgv = (p: Probe): Word[] => (p.kind === "cmd" ? p.argv : ["systemctl", "cat", p.unit]);
+/** The action runs a file sitegen installed (below $SITEGEN_ROOT): a shipped program, or pacemaker.sh. */
+export const readsInstalledFile = (a: Action): boolean => (a.kind === "program" && a.argv.some(isPath)) || a.kind === "cluster";

@@ -1,5 +1,6 @@
 // The final verify, derived from the plan: the checks of the steps targets ask to re-run, each once,
 // between the extra checks they declare. Nothing is copied: a step's checks are its own.
+import { checkKey } from "./checks.js";
 import type { ExtraCheck, FinalCheck, Reverify, Step } from "./types.js";
 
 const key = (...parts: string[]) => parts.join("\0");
@@ -17,7 +18,7 @@ function stepChecks(steps: Step[], reverify: Reverify[]): FinalCheck[] {
     const title = titles.get(key(s.host, s.id));
     if (title === undefined) continue;
     for (const c of s.verify) {
-      const k = key(s.host, title, c.fn, ...c.args);
+      const k = key(s.host, title, checkKey(c));
       if (seen.has(k)) continue;
       seen.add(k);
       out.push({ ...c, host: s.host, title, ...(s.phase !== "runtime" ? { phase: s.phase } : {}) });

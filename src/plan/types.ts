@@ -1,6 +1,7 @@
 // The plan: what every target contributes, before any bundle renders it.
 import type { Action, GitMode } from "./actions.js";
 import type { HostGate } from "./gates.js";
+import { CHECKS, type Check } from "./checks.js";
 
 export type { Action } from "./actions.js";
 
@@ -12,23 +13,9 @@ export const PHASES: Phase[] = ["audit", "runtime", "persist", "services", "node
  * The check_* functions, in the order lib.sh defines them; each is templates/shell/lib/<fn>.hbs, and a
  * host's lib.sh carries only the ones its plan calls.
  */
-export const CHECK_FNS = [
-  "check_vlan", "check_addr", "check_admin_up", "check_route", "check_sysctl", "check_unit", "check_route_to", "check_reachable",
-  // namespace checks (virtual routers)
-  "check_netns", "check_ns_sysctl", "check_ns_up", "check_ns_addr", "check_bridge_port", "check_ovs_port",
-  "check_ns_route", "check_ns_nft", "check_ns_iptables", "check_ns_reachable", "check_default_via",
-  // files and failover
-  "check_file", "check_unit_file", "check_secret_file", "check_cluster_resource",
-] as const;
-export type CheckFn = (typeof CHECK_FNS)[number];
+export const CHECK_FNS: readonly string[] = Object.values(CHECKS).map((d) => d.fn);
 
-/** A call to one of the check_* functions. */
-export interface Check {
-  fn: CheckFn;
-  args: string[];
-  /** Only true once this phase has been applied: verify.sh PHASE skips it for other phases. */
-  phase?: Phase;
-}
+export type { Check, CheckKind, CheckParams } from "./checks.js";
 
 export type { Gate, GateKind, HostGate } from "./gates.js";
 

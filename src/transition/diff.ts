@@ -1,7 +1,6 @@
 // Which steps a move from one plan to another adds, removes and changes, per host, compared by the
 // step's stable id and its typed content; and which unchanged steps must be reset because undoing a
 // changed one takes away what they stand on (a route on a link that is re-created).
-import { isPath, plainWords, type Action } from "../plan/actions.js";
 import { stepDisruption, worse as worst, type DisruptionContext, type Rated } from "../plan/disruption.js";
 import type { Step } from "../plan/types.js";
 
@@ -22,17 +21,34 @@ const loses = (s: Step, ctx: DisruptionContext): Rated => {
   return ["vip", "default-route", "session"].includes(r.cls) ? r : { cls: "none", why: "" };
 };
 
-const cmdWords = (as: Action[]) => as.flatMap((a) => (a.kind === "cmd" ? a.argv.filter((w) => !isPath(w)) as string[] : []));
-/** Names a step's apply brings into being: links after dev/name, namespaces it adds. */
+/** Names a step's apply brings into being: the links and namespaces it adds. */
 function creates(s: Step): Set<string> {
-  const out = new Set<string>();
-  for (const a of s.apply) {
-    if (a.kind !== "cmd") continue;
-    const w = plainWords(a.argv);
-    w.forEach((x, i) => { if ((x === "dev" || x === "name") && w[i + 1]) out.add(w[i + 1]!); });
-    if (w[0] === "ip" && w[1] === "netns" && w[2] === "add" && w[3]) out.add(w[3]);
-  }
-  return out;
+  return new Set(s.apply.flatMap((a): string[] => {
+    switch (a.kind) {
+      case "netns-add": return [a.ns];
+      case "vlan-add": return [a.link];
+      case "veth-add": return [a.peer, a.link];
+      case "ovs-port-add": return [a.link];
+      default: return [];
+    }
+  }));
+}
+
+/** The links, bridges and namespaces a step's apply acts on or through. */
+function uses(s: Step): Set<string> {
+  return new Set(s.apply.flatMap((a): Array<string | undefined> => {
+    switch (a.kind) {
+      case "vlan-add": return [a.link, a.parent];
+      case "veth-add": return [a.peer, a.link, a.ns];
+      case "ovs-port-add": case "ovs-port-del": case "link-master": return [a.link, a.bridge];
+      case "link-netns": return [a.link, a.ns];
+      case "link-up": case "addr-replace": return [a.link, a.ns];
+      case "route-replace": case "route-del": return [a.ns, a.dev];
+      case "netns-add": case "netns-del": case "sysctl": case "nft-table": case "nft-table-del": case "iptables-add": case "iptables-del": return [a.ns];
+      case "link-del": return [a.link];
+      default: return [];
+    }
+  }).filter((n): n is string => n !== undefined));
 }
 
 /** One host's changes, in the order the transition reports them: the old plan's, then what only the new one has. */
@@ -56,8 +72,8 @@ export function diffHost(a: Side, b: Side): StepChange[] {
       continue;
     }
     // unchanged, but it uses a name an earlier undone step takes away: undo and apply it again
-    const words = new Set(cmdWords(s.apply));
-    if (undone.some((u) => [...creates(u)].some((n) => words.has(n)))) {
+    const names = uses(s);
+    if (undone.some((u) => [...creates(u)].some((n) => names.has(n)))) {
       out.push({ ...base, kind: "reset", cls: worst(stepDisruption(s, ctxFrom).inverse, stepDisruption(t, ctxTo).apply) });
       undone.push(s);
     }

@@ -3,6 +3,7 @@
 // so a file, its install and its removal cannot disagree), steps (each change with its verification
 // and its inverse beside it), gates, final checks, decisions. It does no I/O and renders text only
 // through its templates in templates/<name>/.
+import { check } from "../../plan/checks.js";
 import { daemonReload, unitOp } from "../../plan/actions.js";
 import { installed } from "../../plan/files.js";
 import type { Artifact, Step } from "../../plan/types.js";
@@ -22,7 +23,7 @@ function hostStep(site: Site, h: Host): { step: Step; artifacts: Artifact[] } {
     id: `example-${h.name}`, host: h.name, phase: "persist",
     title: `install and enable ${UNIT}`,
     apply: [unit.install, daemonReload, unitOp("enable", UNIT, { now: true })],
-    verify: [{ fn: "check_unit", args: [UNIT] }],
+    verify: [check("unit", { unit: UNIT })],
     inverse: [unitOp("disable", UNIT, { now: true, onlyIfInstalled: true }), unit.remove, daemonReload],
   };
   return { step, artifacts: [unit.artifact] };

@@ -1,6 +1,7 @@
 // Public-less nodes (seed: "default route, DNS and NTP through the VIP"): cloud-init network-config
 // (v2) and user-data for nodes still to be provisioned, and for deployed nodes the takeover step with
 // its exact give-back (takeover.ts).
+import { check } from "../../plan/checks.js";
 import { gate, type HostGate } from "../../plan/gates.js";
 import type { Artifact, Check } from "../../plan/types.js";
 import { hashHeader } from "../../render/header.js";
@@ -57,8 +58,8 @@ function nodeGates(v: Vrouter, n: VrouterNode): HostGate[] {
 function nodeChecks(v: Vrouter, n: VrouterNode): Array<Check & { host: string; title: string }> {
   const title = `through virtual router ${v.name}`;
   return [
-    { host: n.host, title, fn: "check_default_via", args: [v.management.vip] },
-    { host: n.host, title, fn: "check_reachable", args: [v.management.vip] },
+    { host: n.host, title, ...check("default-via", { via: v.management.vip }) },
+    { host: n.host, title, ...check("reachable", { address: v.management.vip }) },
   ];
 }
 

@@ -4,7 +4,8 @@
 // netplan's own (the old default route and resolvers leave the node's netplan files, the drop-in's
 // come in) and survives reboots; elsewhere it is made live and lasts until the bridge's owner
 // reconfigures it (REVIEW.md says so).
-import { cmd, fileThere, netplan, probe, type Action } from "../../plan/actions.js";
+import { check } from "../../plan/checks.js";
+import { fileThere, netplan, program, type Action, type Program } from "../../plan/actions.js";
 import { installed, type Installed } from "../../plan/files.js";
 import type { Artifact, Step } from "../../plan/types.js";
 import type { Rated } from "../../plan/disruption.js";
@@ -46,10 +47,13 @@ export function nodeFiles(site: Site, v: Vrouter, n: VrouterNode): NodeFiles {
 
 export const nodeArtifacts = (f: NodeFiles): Artifact[] => [f.script, f.dropIn, f.chrony].filter((x): x is Installed => x !== undefined).map((x) => x.artifact);
 
-/** The script's subcommands, with the node's paths rooted like installed files. */
-const py = (v: Vrouter, ...args: Array<string | { path: string }>) => cmd(["python3", { path: takeoverScript(v) }, ...args]);
+type Arg = string | { path: string };
+/** The script's subcommands, with the node's paths rooted like installed files, and what each does live. */
+const py = (v: Vrouter, effect: Rated, ...args: Arg[]): Program => program(["python3", { path: takeoverScript(v) }, ...args], effect);
 /** A give-back: only while the script is there, so a second rollback (the first removed it) has nothing left to do. */
-const giveBack = (v: Vrouter, ...args: Array<string | { path: string }>) => ({ ...py(v, ...args), onlyIf: fileThere(takeoverScript(v)) });
+const giveBack = (v: Vrouter, effect: Rated, ...args: Arg[]): Program => ({ ...py(v, effect, ...args), onlyIf: fileThere(takeoverScript(v)) });
+/** Saving, or editing netplan's files: nothing is live until netplan apply. */
+const filesOnly = (why: string): Rated => ({ cls: "none", why });
 
 /** The change itself: netplan's files (saved, stripped, the drop-in) or the live route and resolver. */
 function takeover(v: Vrouter, n: VrouterNode, f: NodeFiles): { apply: Action[]; inverse: Action[] } {
@@ -57,20 +61,25 @@ function takeover(v: Vrouter, n: VrouterNode, f: NodeFiles): { apply: Action[]; 
   if (f.dropIn) {
     const dropInName = dropInPath(v).split("/").pop()!;
     return {
-      apply: [py(v, "save-netplan", NETPLAN, saved), py(v, "strip-netplan", NETPLAN, dropInName), f.dropIn.install, netplan("generate"), netplan("apply")],
-      inverse: [f.dropIn.remove, giveBack(v, "restore-netplan", NETPLAN, saved), netplan("apply")],
+      apply: [
+        py(v, filesOnly("saves the node's netplan files"), "save-netplan", NETPLAN, saved),
+        py(v, filesOnly(`edits netplan's files (${n.bridge.name}'s default route and resolvers)`), "strip-netplan", NETPLAN, dropInName),
+        f.dropIn.install, netplan("generate"), netplan("apply"),
+      ],
+      inverse: [f.dropIn.remove, giveBack(v, filesOnly("restores the node's netplan files"), "restore-netplan", NETPLAN, saved), netplan("apply")],
     };
   }
   const hostRoute: Rated = { cls: "session", why: `the host's own default route (on ${n.bridge.name})` };
   return {
-    apply: [py(v, "save-live", saved, RESOLV), { ...py(v, "take-live", RESOLV), disrupts: hostRoute }],
-    inverse: [{ ...giveBack(v, "restore-live", saved, RESOLV), disrupts: hostRoute }],
+    apply: [py(v, filesOnly("saves the node's routes and resolver"), "save-live", saved, RESOLV), py(v, hostRoute, "take-live", RESOLV)],
+    inverse: [giveBack(v, hostRoute, "restore-live", saved, RESOLV)],
   };
 }
 
 export function nodeStep(site: Site, v: Vrouter, n: VrouterNode): Step {
   // reload only a running chronyd; a stopped one reads sources.d when it starts
-  const reload = cmd(["chronyc", "reload", "sources"], { onlyIf: probe("pidof", "chronyd") });
+  const reload = program(["chronyc", "reload", "sources"], { cls: "reload", why: "chronyd re-reads its sources" },
+    { onlyIf: { kind: "process", name: "chronyd" } });
   const f = nodeFiles(site, v, n);
   const t = takeover(v, n, f);
   const how = f.dropIn ? `netplan: ${n.bridge.name}'s old default route${v.dns ? " and resolvers" : ""} saved, then replaced by a drop-in`
@@ -80,7 +89,7 @@ export function nodeStep(site: Site, v: Vrouter, n: VrouterNode): Step {
     id: `vrouter-${v.name}-node`, host: n.host, phase: "nodes",
     title: `${what} (${how}${f.chrony ? "; chrony source" : ""}); the rollback gives back what the node had`,
     apply: [f.script.install, ...t.apply, ...(f.chrony ? [f.chrony.install, reload] : [])],
-    verify: [{ fn: "check_default_via", args: [v.management.vip] }],
+    verify: [check("default-via", { via: v.management.vip })],
     // a chronyd that does not answer (reload fails) must not leave the node's routes taken over: the give-back goes on
     inverse: [...(f.chrony ? [f.chrony.remove, { ...reload, mayFail: true }] : []), ...t.inverse, f.script.remove],
   };

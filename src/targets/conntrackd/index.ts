@@ -4,6 +4,7 @@
 // a systemd unit runs it on every member and keepalived's notify script (src/targets/keepalived)
 // switches it between primary and backup; under Pacemaker the promotable ocf:heartbeat:conntrackd
 // agent starts and switches it, through a wrapper that enters the namespace.
+import { check } from "../../plan/checks.js";
 import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import type { Site } from "../../resolve/site.js";
@@ -43,7 +44,7 @@ function pacemakerStep(site: Site, v: HaRouter, m: VrouterMember) {
   return unitsStep({
     id: `vrouter-${v.name}-${CONNTRACKD}`, host: m.host, files, units: [], byCluster: true,
     title: `install ${conntrackdConf(v)} and ${conntrackdWrapper(v)}, through which Pacemaker's conntrackd agent runs conntrackd inside ${v.namespace}`,
-    checks: files.map((f) => ({ fn: "check_file" as const, args: [f.dest] })),
+    checks: files.map((f) => check("file", { path: f.dest })),
   });
 }
 

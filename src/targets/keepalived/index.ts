@@ -58,6 +58,8 @@ function spec(site: Site, v: KRouter, m: VrouterMember): DaemonSpec {
     extra: [{ dest: notifyScript(v), mode: 0o755, content: notifyText(site, v) }],
     secrets: authSecret(v),
     after: [unitName(v, CONNTRACKD)],
+    // a start, stop or restart changes who holds the VIPs: this member joins, leaves or re-enters the election
+    serves: { kind: "vrrp", router: v.name, vips: [v.management.vip, v.public.vip] },
   };
 }
 

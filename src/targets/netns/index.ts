@@ -1,7 +1,8 @@
 // The virtual router's namespace on each member (seed Stage 1): namespace, legs on the bridges,
 // VIPs, routes, filter and NAT. Runtime steps, each with its verification and inverse; audit gates
 // for what the namespace needs; verify checks for what it delivers.
-import { cmd, probe, type Action } from "../../plan/actions.js";
+import type { Action } from "../../plan/actions.js";
+import { check } from "../../plan/checks.js";
 import { gate, type HostGate } from "../../plan/gates.js";
 import { reverify } from "../../plan/final.js";
 import type { Artifact, Check, ExtraCheck, Step } from "../../plan/types.js";
@@ -14,32 +15,30 @@ import { filterPlan, nftRuleset } from "./ruleset.js";
 /** Programs a failover manager needs on every member (tcpdump: the audit listens for VRRP adverts). */
 const HA_TOOLS = { keepalived: ["keepalived", "conntrackd", "tcpdump"], pacemaker: ["conntrackd", "pcs", "crm_resource"] } as const;
 
-const nsExists = (v: Vrouter) => probe("ip", "netns", "exec", v.namespace, "true");
-const ipn = (v: Vrouter, ...args: string[]) => ["ip", "-n", v.namespace, ...args];
 
 function namespaceStep(v: Vrouter, m: VrouterMember): Step {
-  const sysctl = (kv: string) => cmd(["ip", "netns", "exec", v.namespace, "sysctl", "-qw", kv]);
+  const sysctl = (key: string, value: string): Action => ({ kind: "sysctl", ns: v.namespace, key, value });
   return {
     id: `vrouter-${v.name}-netns`, host: m.host, phase: "runtime",
     title: `create network namespace ${v.namespace} with loopback up, IPv4 forwarding and non-local bind on and IPv6 off, inside it only`,
     apply: [
-      cmd(["ip", "netns", "add", v.namespace], { unless: nsExists(v) }),
-      cmd(ipn(v, "link", "set", "dev", "lo", "up")),
-      sysctl("net.ipv4.ip_forward=1"),
+      { kind: "netns-add", ns: v.namespace },
+      { kind: "link-up", link: "lo", ns: v.namespace },
+      sysctl("net.ipv4.ip_forward", "1"),
       // dnsmasq and the NTP server bind the VIP even on members that do not hold it yet
-      sysctl("net.ipv4.ip_nonlocal_bind=1"),
+      sysctl("net.ipv4.ip_nonlocal_bind", "1"),
       // the router is IPv4 only (NAT44): its legs get no IPv6 addresses to answer on
-      sysctl("net.ipv6.conf.all.disable_ipv6=1"),
-      sysctl("net.ipv6.conf.default.disable_ipv6=1"),
+      sysctl("net.ipv6.conf.all.disable_ipv6", "1"),
+      sysctl("net.ipv6.conf.default.disable_ipv6", "1"),
     ],
     verify: [
-      { fn: "check_netns", args: [v.namespace] },
-      { fn: "check_ns_up", args: [v.namespace, "lo"] },
-      { fn: "check_ns_sysctl", args: [v.namespace, "net.ipv4.ip_forward", "1"] },
-      { fn: "check_ns_sysctl", args: [v.namespace, "net.ipv4.ip_nonlocal_bind", "1"] },
-      { fn: "check_ns_sysctl", args: [v.namespace, "net.ipv6.conf.default.disable_ipv6", "1"] },
+      check("netns", { ns: v.namespace }),
+      check("ns-up", { ns: v.namespace, link: "lo" }),
+      check("ns-sysctl", { ns: v.namespace, key: "net.ipv4.ip_forward", value: "1" }),
+      check("ns-sysctl", { ns: v.namespace, key: "net.ipv4.ip_nonlocal_bind", value: "1" }),
+      check("ns-sysctl", { ns: v.namespace, key: "net.ipv6.conf.default.disable_ipv6", value: "1" }),
     ],
-    inverse: [cmd(["ip", "netns", "del", v.namespace], { onlyIf: nsExists(v) })],
+    inverse: [{ kind: "netns-del", ns: v.namespace }],
   };
 }
 
@@ -63,39 +62,37 @@ function legStep(v: Vrouter, m: VrouterMember, l: VrouterLeg): Step {
   const bridge = m.bridges[l.role];
   const addrs = legAddresses(v, l, m);
   const common: Action[] = [
-    cmd(ipn(v, "link", "set", "dev", l.link, "up")),
-    ...addrs.map((a) => cmd(ipn(v, "addr", "replace", a, "dev", l.link))),
+    { kind: "link-up", link: l.link, ns: v.namespace },
+    ...addrs.map((a): Action => ({ kind: "addr-replace", link: l.link, cidr: a, family: 4, ns: v.namespace })),
   ];
-  const addrChecks = addrs.map((a): Check => ({ fn: "check_ns_addr", args: [v.namespace, l.link, a] }));
-  const checks: Check[] = [{ fn: "check_ns_up", args: [v.namespace, l.link] }, ...addrChecks];
+  const addrChecks = addrs.map((a) => check("ns-addr", { ns: v.namespace, link: l.link, cidr: a }));
+  const checks: Check[] = [check("ns-up", { ns: v.namespace, link: l.link }), ...addrChecks];
   const what = `${l.role} leg ${l.link} on ${bridge.name}${legAddressText(v, addrs)}`;
   if (bridge.type === "ovs") {
-    const tag = l.vlan !== undefined ? [`tag=${l.vlan}`] : [];
     return {
       id: `vrouter-${v.name}-${l.role}-leg`, host: m.host, phase: "runtime",
       title: `add ${what}: an Open vSwitch internal port moved into ${v.namespace}`,
       apply: [
-        cmd(["ovs-vsctl", "--may-exist", "add-port", bridge.name, l.link, ...tag, "--", "set", "Interface", l.link, "type=internal"]),
-        cmd(["ip", "link", "set", "dev", l.link, "netns", v.namespace], { unless: probe(...ipn(v, "link", "show", "dev", l.link)) }),
+        { kind: "ovs-port-add", bridge: bridge.name, link: l.link, ...(l.vlan !== undefined ? { vid: l.vlan } : {}) },
+        { kind: "link-netns", link: l.link, ns: v.namespace },
         ...common,
       ],
-      verify: [{ fn: "check_ovs_port", args: [bridge.name, l.link] }, ...checks],
-      inverse: [cmd(["ovs-vsctl", "--if-exists", "del-port", bridge.name, l.link])],
+      verify: [check("ovs-port", { bridge: bridge.name, link: l.link }), ...checks],
+      inverse: [{ kind: "ovs-port-del", bridge: bridge.name, link: l.link }],
     };
   }
-  const peerExists = probe("ip", "link", "show", "dev", l.peer);
   return {
     id: `vrouter-${v.name}-${l.role}-leg`, host: m.host, phase: "runtime",
     title: `add ${what}: a veth pair, ${l.peer} enslaved to ${bridge.name}, ${l.link} in ${v.namespace}`,
     apply: [
-      cmd(["ip", "link", "add", l.peer, "type", "veth", "peer", "name", l.link, "netns", v.namespace], { unless: peerExists }),
-      cmd(["ip", "link", "set", "dev", l.peer, "master", bridge.name]),
-      cmd(["ip", "link", "set", "dev", l.peer, "up"]),
+      { kind: "veth-add", peer: l.peer, link: l.link, ns: v.namespace },
+      { kind: "link-master", link: l.peer, bridge: bridge.name },
+      { kind: "link-up", link: l.peer },
       ...common,
     ],
-    verify: [{ fn: "check_bridge_port", args: [l.peer, bridge.name] }, ...checks],
+    verify: [check("bridge-port", { link: l.peer, bridge: bridge.name }), ...checks],
     // deleting one end of a veth pair deletes both
-    inverse: [cmd(["ip", "link", "del", "dev", l.peer], { onlyIf: peerExists })],
+    inverse: [{ kind: "link-del", link: l.peer }],
   };
 }
 
@@ -104,9 +101,9 @@ function legStep(v: Vrouter, m: VrouterMember, l: VrouterLeg): Step {
  * With ha every member gets the low-priority one; the failover manager adds the route out of the
  * public leg on the active member, beside its VIPs.
  */
-function defaultRoute(v: Vrouter, m: VrouterMember): { via: string; argv: string[] } | undefined {
-  if (m.holdsVips) return { via: v.gateway, argv: ["default", "via", v.gateway, "dev", v.public.link] };
-  if (m.address) return { via: v.management.vip, argv: ["default", "via", v.management.vip, "dev", v.management.link, "metric", LOW_PRIORITY_METRIC] };
+function defaultRoute(v: Vrouter, m: VrouterMember): { ns: string; via: string; dev: string; metric?: string } | undefined {
+  if (m.holdsVips) return { ns: v.namespace, via: v.gateway, dev: v.public.link };
+  if (m.address) return { ns: v.namespace, via: v.management.vip, dev: v.management.link, metric: LOW_PRIORITY_METRIC };
   return undefined;
 }
 
@@ -118,10 +115,10 @@ function routeStep(v: Vrouter, m: VrouterMember): Step | undefined {
     title: m.holdsVips ? `route ${v.namespace}'s default via the upstream gateway ${v.gateway}`
       : `add the low-priority default route (metric ${LOW_PRIORITY_METRIC}) via the management VIP ${v.management.vip}, `
         + "for while another member holds the VIPs",
-    apply: [cmd(ipn(v, "route", "replace", ...r.argv))],
-    verify: [{ fn: "check_ns_route", args: [v.namespace, "default", r.via] }],
+    apply: [{ kind: "route-replace", ...r }],
+    verify: [check("ns-default-route", { ns: v.namespace, via: r.via })],
     // absent already when the namespace or the leg is gone: nothing to undo then
-    inverse: [cmd(ipn(v, "route", "del", ...r.argv), { mayFail: true })],
+    inverse: [{ kind: "route-del", ...r }],
   };
 }
 
@@ -139,14 +136,14 @@ function filterStep(v: Vrouter, m: VrouterMember): Step {
   const nat = !v.nat.masquerade ? "" : v.ha ? snat : `MASQUERADE ${v.management.cidr} out of ${v.public.link}, `;
   const ha = !v.ha ? ""
     : `, drop packets of untracked flows and pick up no TCP flow mid-stream (${TCP_LOOSE}=0: only conntrackd's synced entries survive a failover)`;
-  const sysctl = (value: string, guard = {}) => cmd(["ip", "netns", "exec", v.namespace, "sysctl", "-qw", `${TCP_LOOSE}=${value}`], guard);
+  const sysctl = (value: string, onlyIfNs = false): Action => ({ kind: "sysctl", ns: v.namespace, key: TCP_LOOSE, value, ...(onlyIfNs ? { onlyIfNs } : {}) });
   return {
     id: `vrouter-${v.name}-filter`, host: m.host, phase: "runtime",
     title: `${nat}forward only ${v.management.link} to ${v.public.link}, and let only ${v.management.cidr} reach DNS and NTP (${v.nat.backend})${ha}`,
     apply: [...f.apply, ...(v.ha ? [sysctl("0")] : [])],
-    verify: [...f.verify, ...(v.ha ? [{ fn: "check_ns_sysctl" as const, args: [v.namespace, TCP_LOOSE, "0"] }] : [])],
+    verify: [...f.verify, ...(v.ha ? [check("ns-sysctl", { ns: v.namespace, key: TCP_LOOSE, value: "0" })] : [])],
     // the kernel's default is 1; nothing to restore when the namespace is already gone
-    inverse: [...(v.ha ? [sysctl("1", { onlyIf: nsExists(v) })] : []), ...f.inverse],
+    inverse: [...(v.ha ? [sysctl("1", true)] : []), ...f.inverse],
   };
 }
 
@@ -196,7 +193,7 @@ const routerTitle = (v: Vrouter) => `vrouter ${v.name} in namespace ${v.namespac
 
 function memberChecks(v: Vrouter, m: VrouterMember): ExtraCheck[] {
   // with ha only the active member reaches the gateway directly, and which one that is may change
-  return m.holdsVips ? [{ fn: "check_ns_reachable", args: [v.namespace, v.gateway], host: m.host, title: routerTitle(v) }] : [];
+  return m.holdsVips ? [{ ...check("ns-reachable", { ns: v.namespace, address: v.gateway }), host: m.host, title: routerTitle(v) }] : [];
 }
 
 const reviewFile = (site: Site, v: Vrouter, m: VrouterMember): Artifact =>

@@ -1,6 +1,7 @@
 // The router's packet filter and NAT, in one place for both backends: nftables (a ruleset loaded
 // atomically) or iptables (one guarded command per rule, each with its own inverse).
-import { cmd, probe, type Action } from "../../plan/actions.js";
+import type { Action } from "../../plan/actions.js";
+import { check } from "../../plan/checks.js";
 import type { Check } from "../../plan/types.js";
 import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
@@ -37,24 +38,25 @@ export function iptablesRules(v: Vrouter): string[][] {
   return rules;
 }
 
-const inNs = (v: Vrouter, argv: string[]) => ["ip", "netns", "exec", v.namespace, ...argv];
-const ipt = (v: Vrouter, op: string, [table, chain, ...rule]: string[]) => inNs(v, ["iptables", "-w", "-t", table!, op, chain!, ...rule]);
+/** An iptables action on one of the rules. */
+const ipt = (v: Vrouter, kind: "iptables-add" | "iptables-del", [table, chain, ...rule]: string[]): Action =>
+  ({ kind, ns: v.namespace, table: table!, chain: chain!, rule });
 
 export interface FilterPlan { apply: Action[]; verify: Check[]; inverse: Action[] }
 
 export function filterPlan(v: Vrouter): FilterPlan {
   if (v.nat.backend === "nftables") {
-    const list = inNs(v, ["nft", "list", "table", "inet", nftTable(v)]);
+    const table = { ns: v.namespace, table: nftTable(v) };
     return {
-      apply: [cmd(inNs(v, ["nft", nftRuleset(undefined, v)]))],
-      verify: [{ fn: "check_ns_nft", args: [v.namespace, "inet", nftTable(v)] }],
-      inverse: [cmd(inNs(v, ["nft", "delete", "table", "inet", nftTable(v)]), { onlyIf: probe(...list) })],
+      apply: [{ kind: "nft-table", ...table, ruleset: nftRuleset(undefined, v) }],
+      verify: [check("ns-nft", table)],
+      inverse: [{ kind: "nft-table-del", ...table }],
     };
   }
   const rules = iptablesRules(v);
   return {
-    apply: rules.map((r) => cmd(ipt(v, "-A", r), { unless: probe(...ipt(v, "-C", r)) })),
-    verify: rules.map(([t, ch, ...rule]) => ({ fn: "check_ns_iptables", args: [v.namespace, t!, ch!, ...rule] })),
-    inverse: [...rules].reverse().map((r) => cmd(ipt(v, "-D", r), { onlyIf: probe(...ipt(v, "-C", r)) })),
+    apply: rules.map((r) => ipt(v, "iptables-add", r)),
+    verify: rules.map(([table, chain, ...rule]) => check("ns-iptables", { ns: v.namespace, table: table!, chain: chain!, rule })),
+    inverse: [...rules].reverse().map((r) => ipt(v, "iptables-del", r)),
   };
 }

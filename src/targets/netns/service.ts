@@ -2,7 +2,8 @@
 // there with `ip netns exec`, and the services step that installs both, with its inverse. Under
 // Pacemaker (ha.manager pacemaker) the unit is installed but neither enabled nor started: the
 // cluster starts it (src/targets/pacemaker).
-import { daemonReload, unitOp, type Action, type FileMode, type Secret } from "../../plan/actions.js";
+import { daemonReload, unitOp, type Action, type FileMode, type Secret, type UnitServes } from "../../plan/actions.js";
+import { check } from "../../plan/checks.js";
 import { installed } from "../../plan/files.js";
 import type { Artifact, Check, Step } from "../../plan/types.js";
 import { headerText } from "../../render/header.js";
@@ -27,6 +28,8 @@ export interface DaemonSpec {
   secrets?: Secret[];
   /** Units this one starts after (and wants). */
   after?: string[];
+  /** What the daemon keeps alive, when more than its service (keepalived: the router's VIPs). */
+  serves?: UnitServes;
 }
 
 export const configDir = (v: Vrouter) => `/etc/sitegen/${v.name}`;
@@ -47,6 +50,8 @@ export interface UnitsSpec {
   byCluster: boolean;
   secrets?: Secret[];
   checks?: Check[];
+  /** What the units keep alive, rating starting, stopping and restarting them (systemd-started units only). */
+  serves?: UnitServes;
 }
 
 /**
@@ -58,13 +63,14 @@ export function unitsStep(u: UnitsSpec): { step: Step; artifacts: Artifact[] } {
   const placed = u.files.map((f) => installed(u.host, f.dest, f.content, f.mode));
   const secrets = u.secrets ?? [];
   const reload: Action[] = u.units.length ? [daemonReload] : [];
-  const start = u.byCluster ? [] : u.units.flatMap((x) => [unitOp("enable", x), unitOp("restart", x)]);
+  const serves = u.serves ? { serves: u.serves } : {};
+  const start = u.byCluster ? [] : u.units.flatMap((x) => [unitOp("enable", x), unitOp("restart", x, serves)]);
   const step: Step = {
     id: u.id, host: u.host, phase: "services", title: u.title,
     apply: [...secrets, ...placed.map((f) => f.install), ...reload, ...start],
-    verify: [...(u.checks ?? []), ...u.units.map((x): Check => (u.byCluster ? { fn: "check_unit_file", args: [x] } : { fn: "check_unit", args: [x] }))],
+    verify: [...(u.checks ?? []), ...u.units.map((unit) => (u.byCluster ? check("unit-file", { unit }) : check("unit", { unit })))],
     inverse: [
-      ...(u.byCluster ? [] : [...u.units].reverse().map((x) => unitOp("disable", x, { now: true, onlyIfInstalled: true }))),
+      ...(u.byCluster ? [] : [...u.units].reverse().map((x) => unitOp("disable", x, { now: true, onlyIfInstalled: true, ...serves }))),
       ...secrets.map((f): Action => ({ kind: "remove", dest: f.dest })),
       ...placed.map((f) => f.remove),
       ...reload,
@@ -88,9 +94,10 @@ export function daemon(site: Site, v: Vrouter, m: VrouterMember, d: DaemonSpec):
   const secret = (d.secrets ?? []).map((s) => `, write ${s.dest} (0600) from ${s.name}`).join("");
   const title = byCluster ? `install ${conf} and ${unit}, which runs ${d.what} inside ${v.namespace}${secret}; Pacemaker starts it, not systemd`
     : `install ${conf} and ${unit}, which runs ${d.what} inside ${v.namespace}${secret}, and (re)start it`;
-  const secretChecks = (d.secrets ?? []).map((s): Check => ({ fn: "check_secret_file", args: [s.dest] }));
+  const secretChecks = (d.secrets ?? []).map((s) => check("secret-file", { path: s.dest }));
   const id = `vrouter-${v.name}-${d.daemon}`;
-  return unitsStep({ id, host: m.host, title, files, units: [unit], byCluster, secrets: d.secrets ?? [], checks: secretChecks });
+  const serves = d.serves ?? { kind: "daemon", what: d.what };
+  return unitsStep({ id, host: m.host, title, files, units: [unit], byCluster, secrets: d.secrets ?? [], checks: secretChecks, serves });
 }
 
 /** Run f for every member of every router that has the service, and gather steps and files. */

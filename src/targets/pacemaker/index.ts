@@ -2,7 +2,7 @@
 // ns_conntrackd): on every member the units the cluster starts (the namespace check and the uplink
 // route; dnsmasq and NTP come from their own targets, installed but not enabled); on the primary a
 // reviewable pcs script and the CIB fragment it produces, applied as one step with its inverse.
-import { cmd, probe } from "../../plan/actions.js";
+import { check } from "../../plan/checks.js";
 import { installed } from "../../plan/files.js";
 import { gate, type HostGate } from "../../plan/gates.js";
 import type { Artifact, Step } from "../../plan/types.js";
@@ -53,16 +53,15 @@ function clusterOf(site: Site, v: HaRouter<PacemakerHa>, m: VrouterMember): { st
       constraints: c.constraints.map((k) => `${k.id}: ${k.why}`),
     }) },
   ];
-  const exists = probe("crm_resource", "--resource", `${c.prefix}-router`, "--query-xml");
   const placed = files.map((f) => installed(m.host, f.dest, f.content, f.mode));
   // the script is run from where it was installed, below $SITEGEN_ROOT like every installed file
-  const script = { path: pcsScript(v) };
+  const resources = { router: v.name, script: pcsScript(v), resource: `${c.prefix}-router`, vips: [v.management.vip, v.public.vip] };
   const step: Step = {
     id: `vrouter-${v.name}-pacemaker`, host: m.host, phase: "services",
     title: `create ${v.name}'s cluster resources (${c.top.join(", ")}) and their ordering and colocation with pacemaker.sh create (one verified CIB push)`,
-    apply: [...placed.map((f) => f.install), cmd(["bash", script, "create"], { unless: exists })],
-    verify: c.top.map((id) => ({ fn: "check_cluster_resource" as const, args: [id] })),
-    inverse: [cmd(["bash", script, "delete"], { onlyIf: exists }), ...placed.map((f) => f.remove)],
+    apply: [...placed.map((f) => f.install), { kind: "cluster", op: "create", ...resources }],
+    verify: c.top.map((resource) => check("cluster-resource", { resource })),
+    inverse: [{ kind: "cluster", op: "delete", ...resources }, ...placed.map((f) => f.remove)],
   };
   return { step, artifacts: placed.map((f) => f.artifact) };
 }

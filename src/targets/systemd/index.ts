@@ -1,5 +1,6 @@
 // Seed Phase 3A: a systemd oneshot that recreates the gateway at boot, ordered after the bridge's owner.
-import { daemonReload, unitOp } from "../../plan/actions.js";
+import { daemonReload, unitOp, type UnitServes } from "../../plan/actions.js";
+import { check } from "../../plan/checks.js";
 import { installed, type Installed } from "../../plan/files.js";
 import { reverify } from "../../plan/final.js";
 import type { Step } from "../../plan/types.js";
@@ -37,17 +38,19 @@ function unit(site: Site, g: HostGateway): string {
 
 export function systemdStep(site: Site, host: string, g: HostGateway): { step: Step; file: Installed } {
   const file = installed(host, unitPath(g), unit(site, g));
+  // its start re-creates the link (ExecStartPre deletes a stale one), its stop deletes it
+  const serves: UnitServes = { kind: "gateway", link: g.ifname, addresses: addrsOf(g).map((a) => a.address) };
   return { file, step: {
     id: `persist-${g.unit}`, host, phase: "persist",
     title: `install and enable ${g.unit}, which recreates ${g.ifname} at every boot`,
     apply: [
       file.install,
       daemonReload,
-      unitOp("enable", g.unit, { now: true }),
+      unitOp("enable", g.unit, { now: true, serves }),
     ],
-    verify: [{ fn: "check_unit", args: [g.unit] }, ...gatewayChecks(g)],
+    verify: [check("unit", { unit: g.unit }), ...gatewayChecks(g)],
     inverse: [
-      unitOp("disable", g.unit, { now: true, onlyIfInstalled: true }),
+      unitOp("disable", g.unit, { now: true, onlyIfInstalled: true, serves }),
       file.remove,
       daemonReload,
       deleteLink(g.ifname),

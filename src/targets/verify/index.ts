@@ -1,6 +1,7 @@
 // Seed Phase 4: the checks the final verify adds to the steps' own (which the targets that plan the
 // steps ask to re-run): forwarding, a precondition checked first, and gateways held elsewhere, for
 // which checking is the only thing sitegen does.
+import { check } from "../../plan/checks.js";
 import type { Check, Contribution, ExtraCheck } from "../../plan/types.js";
 import { addrsOf, type Host } from "../../resolve/site.js";
 import { reviewLines, type Target } from "../target.js";
@@ -8,12 +9,12 @@ import { reviewLines, type Target } from "../target.js";
 function hostChecks(h: Host): ExtraCheck[] {
   const out: ExtraCheck[] = [];
   const add = (title: string, cs: Check[], before = false) => cs.forEach((c) => out.push({ ...c, host: h.name, title, ...(before ? { before } : {}) }));
-  if (h.forwarding.ipv4) add("forwarding", [{ fn: "check_sysctl", args: ["net.ipv4.ip_forward", "1"] }], true);
-  if (h.forwarding.ipv6) add("forwarding", [{ fn: "check_sysctl", args: ["net.ipv6.conf.all.forwarding", "1"] }], true);
+  if (h.forwarding.ipv4) add("forwarding", [check("sysctl", { key: "net.ipv4.ip_forward", value: "1" })], true);
+  if (h.forwarding.ipv6) add("forwarding", [check("sysctl", { key: "net.ipv6.conf.all.forwarding", value: "1" })], true);
   for (const c of h.checked) {
     for (const a of addrsOf(c)) {
-      if (c.on === "bridge-owner") add(`${c.network} gateway held by ${c.bridge}'s owner`, [{ fn: "check_addr", args: [c.bridge!, a.ifaddr] }]);
-      else add(`${c.network} gateway ${a.address} on ${c.router}`, [{ fn: "check_route_to", args: [a.address] }, { fn: "check_reachable", args: [a.address] }]);
+      if (c.on === "bridge-owner") add(`${c.network} gateway held by ${c.bridge}'s owner`, [check("addr", { link: c.bridge!, cidr: a.ifaddr })]);
+      else add(`${c.network} gateway ${a.address} on ${c.router}`, [check("route-to", { address: a.address }), check("reachable", { address: a.address })]);
     }
   }
   return out;

@@ -1,5 +1,6 @@
 // Phase 2 of the seed: the gateway as a VLAN sub-interface, brought up at runtime (lost on reboot).
-import { cmd, probe } from "../../plan/actions.js";
+import type { Action } from "../../plan/actions.js";
+import { check } from "../../plan/checks.js";
 import { reverify } from "../../plan/final.js";
 import type { Check, Decision, Step } from "../../plan/types.js";
 import { addrsOf, type Host, type HostGateway } from "../../resolve/site.js";
@@ -14,29 +15,27 @@ export const persistenceDecision = (host: string, g: HostGateway): Decision =>
 
 // Single-family gateways keep the order they always had: vlan, address, up, route (then the IPv6 pair of a dual stack).
 export const gatewayChecks = (g: HostGateway): Check[] => [
-  { fn: "check_vlan", args: [g.ifname, g.bridge.name, String(g.vid)] },
-  { fn: "check_addr", args: [g.ifname, g.ifaddr] },
-  { fn: "check_admin_up", args: [g.ifname] },
-  { fn: "check_route", args: [g.cidr, g.ifname] },
-  ...(g.dual ? [{ fn: "check_addr", args: [g.ifname, g.dual.ifaddr] }, { fn: "check_route", args: [g.dual.cidr, g.ifname] }] satisfies Check[] : []),
+  check("vlan", { link: g.ifname, parent: g.bridge.name, vid: g.vid }),
+  check("addr", { link: g.ifname, cidr: g.ifaddr }),
+  check("admin-up", { link: g.ifname }),
+  check("route", { cidr: g.cidr, link: g.ifname }),
+  ...(g.dual ? [check("addr", { link: g.ifname, cidr: g.dual.ifaddr }), check("route", { cidr: g.dual.cidr, link: g.ifname })] : []),
 ];
 
 /** "10.12.8.1/22", or "10.12.8.1/22 and 2001:db8::1/64" for a dual stack. */
 export const ifaddrsText = (g: HostGateway): string => addrsOf(g).map((a) => a.ifaddr).join(" and ");
 
 /** Delete the sub-interface if present: the inverse of creating it, shared by every phase that creates it. */
-export const deleteLink = (ifname: string) => cmd(["ip", "link", "del", "dev", ifname], { onlyIf: probe("ip", "link", "show", "dev", ifname) });
+export const deleteLink = (ifname: string): Action => ({ kind: "link-del", link: ifname });
 
 export function runtimeStep(host: string, g: HostGateway): Step {
-  const ip = (f: 4 | 6) => (f === 6 ? ["ip", "-6"] : ["ip"]);
   return {
     id: `runtime-${g.ifname}`, host, phase: "runtime",
     title: `create ${g.ifname} (VLAN ${g.vid} on ${g.bridge.name}) with ${ifaddrsText(g)} and bring it up`,
     apply: [
-      cmd(["ip", "link", "add", "link", g.bridge.name, "name", g.ifname, "type", "vlan", "id", String(g.vid)],
-        { unless: probe("ip", "link", "show", "dev", g.ifname) }),
-      ...addrsOf(g).map((a) => cmd([...ip(a.family), "addr", "replace", a.ifaddr, "dev", g.ifname])),
-      cmd(["ip", "link", "set", "dev", g.ifname, "up"]),
+      { kind: "vlan-add", link: g.ifname, parent: g.bridge.name, vid: g.vid },
+      ...addrsOf(g).map((a): Action => ({ kind: "addr-replace", link: g.ifname, cidr: a.ifaddr, family: a.family })),
+      { kind: "link-up", link: g.ifname },
     ],
     verify: gatewayChecks(g),
     inverse: [deleteLink(g.ifname)],

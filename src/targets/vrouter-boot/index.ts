@@ -3,7 +3,8 @@
 // addresses, routes, forwarding, NAT) exactly as apply.sh runs them, ordered after the bridges'
 // owners and before everything that lives in the namespace (dnsmasq, NTP, keepalived, conntrackd,
 // and Pacemaker, which then finds the namespace its netns check looks for).
-import { daemonReload, isPath, unitOp } from "../../plan/actions.js";
+import { check } from "../../plan/checks.js";
+import { daemonReload, readsInstalledFile, unitOp, type UnitServes } from "../../plan/actions.js";
 import { installed } from "../../plan/files.js";
 import type { Artifact, Step } from "../../plan/types.js";
 import { headerText } from "../../render/header.js";
@@ -46,12 +47,15 @@ function files(site: Site, v: Vrouter, m: VrouterMember) {
   const runtime = memberSteps(v, m);
   const steps = runtime.map((s) => ({ title: s.title, apply: s.apply.map(actionLine) }));
   // a command naming an installed file reads it below $root, which is the real root at boot
-  const rooted = runtime.some((s) => s.apply.some((a) => a.kind === "cmd" && a.argv.some(isPath)));
+  const rooted = runtime.some((s) => s.apply.some(readsInstalledFile));
   const script = render("vrouter-boot/boot.sh", { header, router: v.name, host: m.host, unit: bootUnit(v), steps, rooted });
   const unit = render("vrouter-boot/boot.service",
     { header, router: v.name, namespace: v.namespace, script: bootScript(v), wait: WAIT_SECONDS, ...bootOrder(v, m) });
   return { script: installed(m.host, bootScript(v), script, 0o755), unit: installed(m.host, unitPath(bootUnit(v)), unit) };
 }
+
+/** Its start replays the runtime steps, which hold already (each is idempotent); its stop changes nothing. */
+const replay = (v: Vrouter): UnitServes => ({ kind: "replay", what: `replays ${v.name}'s runtime steps` });
 
 function bootStep(site: Site, v: Vrouter, m: VrouterMember): { step: Step; artifacts: Artifact[] } {
   const f = files(site, v, m);
@@ -59,10 +63,10 @@ function bootStep(site: Site, v: Vrouter, m: VrouterMember): { step: Step; artif
   const step: Step = {
     id: `vrouter-${v.name}-boot`, host: m.host, phase: "persist",
     title: `install and enable ${unit}, which recreates ${v.name}'s namespace ${v.namespace} (legs, addresses, routes, forwarding, NAT) at every boot`,
-    apply: [f.script.install, f.unit.install, daemonReload, unitOp("enable", unit, { now: true })],
-    verify: [{ fn: "check_unit", args: [unit] }, { fn: "check_netns", args: [v.namespace] }],
+    apply: [f.script.install, f.unit.install, daemonReload, unitOp("enable", unit, { now: true, serves: replay(v) })],
+    verify: [check("unit", { unit }), check("netns", { ns: v.namespace })],
     // stopping the unit leaves the live router alone (it has no ExecStop): the runtime inverses remove that
-    inverse: [unitOp("disable", unit, { now: true, onlyIfInstalled: true }), f.unit.remove, f.script.remove, daemonReload],
+    inverse: [unitOp("disable", unit, { now: true, onlyIfInstalled: true, serves: replay(v) }), f.unit.remove, f.script.remove, daemonReload],
   };
   return { step, artifacts: [f.script.artifact, f.unit.artifact] };
 }
