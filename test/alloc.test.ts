@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compile, type Build } from "../src/compile.js";
-import { gen } from "./helpers/gen.js";
+import { genIn } from "./helpers/gen-inprocess.js";
 import { tempDir } from "./helpers/tree.js";
 import { fuelEnvText } from "./helpers/variant.js";
 
@@ -102,27 +102,27 @@ describe("gen and the lock file", () => {
   const inv = join(tmp, "inventories");
   const out = join(tmp, "out");
   const lockFile = join(inv, "fuel-env.lock.yaml");
-  const run = (...args: string[]) => gen(["--site", "fuel-env", "--inventory", inv, "--out", out, ...args]);
+  const run = (...args: string[]) => genIn(["--site", "fuel-env", "--inventory", inv, "--out", out, ...args]);
 
-  it("writes the lock beside the inventory, then leaves it alone; --check fails while it would change", () => {
+  it("writes the lock beside the inventory, then leaves it alone; --check fails while it would change", async () => {
     mkdirSync(inv, { recursive: true });
     writeFileSync(join(inv, "fuel-env.yaml"), text);
-    const first = run("--check");
+    const first = await run("--check");
     expect(first.code).toBe(1);
     expect(first.stderr).toContain("fuel-env.lock.yaml would change (5 new allocations)");
     expect(existsSync(lockFile)).toBe(false);
-    const wrote = run();
+    const wrote = await run();
     expect(wrote.code).toBe(0);
     expect(wrote.stdout).toContain("allocated management VIP of vrouter vrouter: 192.168.0.2");
     const lock = readFileSync(lockFile, "utf8");
     expect(readdirSync(inv).sort()).toEqual(["fuel-env.lock.yaml", "fuel-env.yaml"]); // no temporary file left
-    expect(run("--check").code).toBe(0);
-    const again = run();
+    expect((await run("--check")).code).toBe(0);
+    const again = await run();
     expect(again.stdout).not.toContain("allocated");
     expect(readFileSync(lockFile, "utf8")).toBe(lock);
     // gen validate reads the lock too, and does not take it for a site
     writeFileSync(lockFile, lock.replace("ctrl2: { address: 192.168.0.4", "ctrl2: { address: 192.168.0.3"));
-    const v = gen(["validate", "--inventory", inv]);
+    const v = await genIn(["validate", "--inventory", inv]);
     expect(v.code).toBe(1);
     expect(v.stderr).toContain("fuel-env.lock.yaml:12:14:");
     expect(v.stderr).toContain("error[lock-collision]");

@@ -137,8 +137,8 @@ describe("--format github", () => {
     expect(e.stdout).toContain(`::error file=${inv}/esc.yaml,line=2,col=1,title=sitegen unknown-key::site: unknown key 'netw%25orks' `
       + "(help: did you mean 'networks'?)\n");
     expect(e.stdout).toMatch(/\n1 site: 0 ok, 1 failed\n$/);
-    const d = { file: "a,b:c.yaml", line: 3, col: 4, length: 1, code: "x", object: "", message: "two\r\nlines 5%" };
-    expect(ghDiagnostic(d)).toBe("::error file=a%2Cb%3Ac.yaml,line=3,col=4,title=sitegen x::two%0D%0Alines 5%25\n");
+    const d = { file: "a,b:c.yaml", line: 3, col: 4, length: 1, code: "bad-value" as const, object: "", message: "two\r\nlines 5%" };
+    expect(ghDiagnostic(d)).toBe("::error file=a%2Cb%3Ac.yaml,line=3,col=4,title=sitegen bad-value::two%0D%0Alines 5%25\n");
   });
   it("rejects an unknown format as a usage error", () => {
     const r = gen(["validate", "--format", "xml"]);

@@ -22,6 +22,17 @@ describe("committed out/ is current", () => {
   }
 });
 
+describe("the bin says what the source says (the fast tier runs gen in process)", () => {
+  it("an invalid inventory: exactly the case's diagnostics, exit 1; a golden case: exactly its expected tree", () => {
+    const bad = gen(["--site", "gateway-outside-subnet", "--inventory", "test/cases/invalid", "--out", join(tmp, "bad")]);
+    expect(bad.stderr).toBe(readFileSync(join(ROOT, "test/cases/invalid/gateway-outside-subnet.expected"), "utf8"));
+    expect(bad.code).toBe(1);
+    const good = gen(["--site", "vrouter-single", "--inventory", "test/cases/golden/vrouter-single", "--out", join(tmp, "good"), "-q"]);
+    expect(good.code).toBe(0);
+    expect(snapshotTree(join(tmp, "good/vrouter-single"))).toEqual(snapshotTree(join(ROOT, "test/cases/golden/vrouter-single/expected")));
+  });
+});
+
 describe("--check detects drift", () => {
   const out = join(tmp, "drift");
   const fresh = () => { copyTree(join(ROOT, "out/jumphost"), join(out, "jumphost")); };

@@ -3,7 +3,8 @@
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { gen, ROOT } from "./helpers/gen.js";
+import { ROOT } from "./helpers/gen.js";
+import { genIn } from "./helpers/gen-inprocess.js";
 import { copyTree, snapshotTree, tempDir } from "./helpers/tree.js";
 
 const CASES = join(ROOT, "test/cases/golden");
@@ -14,8 +15,8 @@ describe("golden cases", () => {
   const cases = readdirSync(CASES).sort();
   it("has cases", () => expect(cases.length).toBeGreaterThanOrEqual(2));
   for (const c of cases) {
-    it(c, () => {
-      const r = gen(["--site", c, "--inventory", join("test/cases/golden", c), "--out", out, "--quiet"]);
+    it(c, async () => {
+      const r = await genIn(["--site", c, "--inventory", join("test/cases/golden", c), "--out", out, "--quiet"]);
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
       const expectedDir = join(CASES, c, "expected");

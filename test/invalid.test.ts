@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compile } from "../src/compile.js";
 import { formatDiagnostics } from "../src/diag/diagnostic.js";
-import { gen, ROOT } from "./helpers/gen.js";
+import { ROOT } from "./helpers/gen.js";
+import { genIn } from "./helpers/gen-inprocess.js";
 import { RULE_CODES, WARNING_CODES } from "./helpers/rule-codes.js";
 import { snapshotTree, tempDir } from "./helpers/tree.js";
 
@@ -37,13 +38,13 @@ describe("invalid inventories", () => {
     expect([...new Set(warned)].sort()).toEqual([...WARNING_CODES].sort());
   });
   for (const c of cases) {
-    it(c, () => {
+    it(c, async () => {
       // A previous good tree for this site must survive untouched.
       const prev = join(out, c);
       mkdirSync(prev, { recursive: true });
       writeFileSync(join(prev, "sentinel.txt"), "previous output\n");
       const before = snapshotTree(out);
-      const r = gen(["--site", c, "--inventory", "test/cases/invalid", "--out", out]);
+      const r = await genIn(["--site", c, "--inventory", "test/cases/invalid", "--out", out]);
       expect(r.stderr).toBe(readFileSync(join(DIR, `${c}.expected`), "utf8"));
       expect(r.stderr).not.toMatch(/\n\s+at /); // never a stack trace
       expect(r.code).toBe(1);
@@ -59,8 +60,8 @@ describe("invalid inventories", () => {
       expect(r.ok ? "compiled" : formatDiagnostics(r.diagnostics, text, undefined, lock ? { [lock.file]: lock.text } : {}), c).toBe(readFileSync(join(DIR, `${c}.expected`), "utf8"));
     }
   });
-  it("validate reports every file's problems and exits 1", () => {
-    const r = gen(["validate", "--inventory", "test/cases/invalid"]);
+  it("validate reports every file's problems and exits 1", async () => {
+    const r = await genIn(["validate", "--inventory", "test/cases/invalid"]);
     expect(r.code).toBe(1);
     for (const c of cases) expect(r.stderr).toMatch(new RegExp(`test/cases/invalid/${c}\\.(lock\\.)?yaml:`));
     expect(existsSync(join(ROOT, "out", cases[0]!))).toBe(false);

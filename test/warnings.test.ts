@@ -3,7 +3,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { gen, ROOT } from "./helpers/gen.js";
+import { ROOT } from "./helpers/gen.js";
+import { genIn } from "./helpers/gen-inprocess.js";
 import { WARNING_CODES } from "./helpers/rule-codes.js";
 import { tempDir } from "./helpers/tree.js";
 
@@ -15,29 +16,29 @@ const tmp = tempDir("warnings");
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("warnings", () => {
-  it("every warning code has a case, and each case warns exactly once", () => {
+  it("every warning code has a case, and each case warns exactly once", async () => {
     const seen = cases.flatMap((c) => [...expected(c).matchAll(/warning\[([a-z-]+)\]/g)].map((m) => m[1]));
     expect([...seen].sort()).toEqual([...WARNING_CODES].sort());
     expect(readFileSync(join(ROOT, "test/cases/invalid/errors-and-warnings.expected"), "utf8")).toMatch(/\n1 error, 1 warning; nothing was written\n$/);
   });
   for (const c of cases) {
-    it(`${c}: validate shows it and passes`, () => {
-      const r = gen(["validate", "--inventory", DIR, "--site", c]);
+    it(`${c}: validate shows it and passes`, async () => {
+      const r = await genIn(["validate", "--inventory", DIR, "--site", c]);
       expect(r.stderr).toBe(expected(c));
       expect(r.stdout).toBe(`${DIR}/${c}.yaml: ok; 1 warning\n`);
       expect(r.code).toBe(0);
     });
-    it(`${c}: --strict makes it block`, () => {
-      const v = gen(["validate", "--inventory", DIR, "--site", c, "--strict"]);
+    it(`${c}: --strict makes it block`, async () => {
+      const v = await genIn(["validate", "--inventory", DIR, "--site", c, "--strict"]);
       expect(v.stderr).toBe(`${expected(c)}1 warning (--strict)\n`);
       expect(v.code).toBe(1);
-      const g = gen(["--site", c, "--inventory", DIR, "--out", tmp, "--strict"]);
+      const g = await genIn(["--site", c, "--inventory", DIR, "--out", tmp, "--strict"]);
       expect(g.stderr).toBe(`${expected(c)}1 warning; nothing was written (--strict)\n`);
       expect(g.code).toBe(1);
       expect(existsSync(join(tmp, c))).toBe(false);
     });
-    it(`${c}: gen writes, and REVIEW.md repeats the warning at the top`, () => {
-      const r = gen(["--site", c, "--inventory", DIR, "--out", tmp]);
+    it(`${c}: gen writes, and REVIEW.md repeats the warning at the top`, async () => {
+      const r = await genIn(["--site", c, "--inventory", DIR, "--out", tmp]);
       expect(r.code).toBe(0);
       expect(r.stderr).toBe(expected(c));
       expect(r.stdout).toMatch(new RegExp(`^${tmp}/${c}: wrote \\d+ files; review ${tmp}/${c}/REVIEW\\.md; 1 warning\n$`));
@@ -48,12 +49,12 @@ describe("warnings", () => {
       expect(at).toBeLessThan(review.indexOf("## Networks"));
     });
   }
-  it("node-bridge-no-ports says what the output really holds: a bridge with no interfaces", () => {
-    expect(gen(["--site", "node-bridge-no-ports", "--inventory", DIR, "--out", tmp, "-q"]).code).toBe(0);
+  it("node-bridge-no-ports says what the output really holds: a bridge with no interfaces", async () => {
+    expect((await genIn(["--site", "node-bridge-no-ports", "--inventory", DIR, "--out", tmp, "-q"])).code).toBe(0);
     const nc = readFileSync(join(tmp, "node-bridge-no-ports/hosts/n1/cloud-init/network-config"), "utf8");
     expect(nc).toMatch(/interfaces: \[\]/);
   });
-  it("a site without warnings has no Warnings section", () => {
+  it("a site without warnings has no Warnings section", async () => {
     expect(readFileSync(join(ROOT, "out/jumphost/REVIEW.md"), "utf8")).not.toContain("## Warnings");
   });
 });

@@ -1,6 +1,7 @@
 // Allocation of every `auto`: locked values first (checked, never moved), then new ones, lowest free first.
 // Deterministic: the same inventory and lock give the same answer on any machine. Stable: what the lock
 // holds stays, whatever else changes in the inventory; what no longer fits is a diagnostic, never a move.
+import type { RuleCode } from "../diag/codes.js";
 import type { Diagnostic } from "../diag/diagnostic.js";
 import type { Path, Source } from "../model/source.js";
 import type { SiteDoc } from "../model/types.js";
@@ -37,7 +38,7 @@ class Pools {
 
 interface Ctx { doc: SiteDoc; src: Source; lock: Lock; nets: Array<Cidr | undefined>; out: Diagnostic[]; pools: Pools }
 
-function report(c: Ctx, where: "doc" | "lock", path: Path, code: string, message: string, help: string): void {
+function report(c: Ctx, where: "doc" | "lock", path: Path, code: RuleCode, message: string, help: string): void {
   const s = where === "doc" ? c.src : c.lock.source!;
   c.out.push({ file: s.file, ...s.at(path), code, object: where === "doc" ? objectName(c.doc, path) : `vrouter ${String(path[1])}`, message, help });
 }

@@ -1,3 +1,5 @@
+import type { RuleCode, WarningCode } from "./codes.js";
+
 /** A located problem in an inventory, reported compiler style. */
 export interface Diagnostic {
   /** Absent means error. A warning is shown but blocks nothing unless the user asks (--strict). */
@@ -6,7 +8,7 @@ export interface Diagnostic {
   line: number; // 1-based
   col: number; // 1-based
   length: number; // characters to underline, at least 1
-  code: string; // stable kebab-case rule id, e.g. gateway-outside-subnet
+  code: RuleCode | WarningCode; // stable kebab-case rule id (src/diag/codes.ts), e.g. gateway-outside-subnet
   object: string; // the model object, e.g. "network provider-vip"
   message: string;
   help?: string; // what to do about it

@@ -2,9 +2,10 @@
 // recursively, and YAML aliases. Ordinary reuse works; an alias that names no anchor, one that contains itself, or one
 // that multiplies the document (a "billion laughs" bomb) is refused as a located diagnostic before the
 // document is turned into data, so neither the parser's exception nor an exhausted heap reaches the user.
+import type { RuleCode } from "../diag/codes.js";
 import { isAlias, isCollection, isPair, type Alias, type Document, type Node } from "yaml";
 
-export interface AliasProblem { range: [number, number]; message: string; help: string; code?: string }
+export interface AliasProblem { range: [number, number]; message: string; help: string; code?: RuleCode }
 
 /** Deeper than any inventory needs, shallow enough that no recursive reader runs out of stack. */
 const MAX_DEPTH = 64;

@@ -1,3 +1,4 @@
+import type { RuleCode } from "../diag/codes.js";
 import { isAlias, isCollection, isMap, isSeq, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { Diagnostic } from "../diag/diagnostic.js";
 import { aliasProblem } from "./aliases.js";
@@ -89,7 +90,7 @@ function deepBracket(lines: string[]): { line: number; col: number; what: string
 const MAX_INDENT = 256;
 const MAX_BRACKETS = 64;
 
-function syntaxProblem(code: string, raw: string): { code: string; message: string; help: string } {
+function syntaxProblem(code: string, raw: string): { code: RuleCode; message: string; help: string } {
   if (code === "MULTIPLE_DOCS") {
     return { code: "yaml-syntax", message: "a second YAML document starts here; an inventory is one document",
       help: "remove this '---' line and merge what follows into the document above, or move it to its own file" };
@@ -99,7 +100,7 @@ function syntaxProblem(code: string, raw: string): { code: string; message: stri
 }
 
 /** Name the repeated key and the mapping that holds it (the document is still readable as data). */
-function duplicateKey(doc: Document, key: string, start: number): { code: string; object: string; message: string; help: string } {
+function duplicateKey(doc: Document, key: string, start: number): { code: RuleCode; object: string; message: string; help: string } {
   const path = pathAt(doc, start);
   const object = objectName(aliasProblem(doc) ? undefined : doc.toJS({ maxAliasCount: -1 }), path);
   return { code: "duplicate-key", object, message: `key '${key}' appears twice in this mapping`,

@@ -2,7 +2,9 @@
 // (strict: a missing field is an error, noEscape: output is not HTML).
 import type HandlebarsFull from "handlebars";
 import runtime from "handlebars/runtime.js";
-import { specs } from "../generated/templates.js";
+import { specs, type TemplateName } from "../generated/templates.js";
+
+export type { TemplateName } from "../generated/templates.js";
 import { shq, shWords } from "./shell-quote.js";
 
 // The runtime build has the same API as the full one, minus the template compiler.
@@ -23,21 +25,21 @@ hb.registerHelper("concat", (...args: unknown[]) => args.slice(0, -1).map(String
 // A template is made on first use (as a partial too: handlebars reads hb.partials[name]), so a run
 // builds only the templates of the targets its site uses.
 const compiled = new Map<string, HandlebarsFull.TemplateDelegate>();
-function template(name: string): HandlebarsFull.TemplateDelegate | undefined {
+function template(name: TemplateName): HandlebarsFull.TemplateDelegate | undefined {
   let t = compiled.get(name);
   const spec = specs[name];
   if (!t && spec) compiled.set(name, t = hb.template(spec() as Parameters<typeof hb.template>[0]));
   return t;
 }
-for (const name of Object.keys(specs)) Object.defineProperty(hb.partials, name, { get: () => template(name), enumerable: true });
+for (const name of Object.keys(specs) as TemplateName[]) Object.defineProperty(hb.partials, name, { get: () => template(name), enumerable: true });
 
 /** A template that writes one item a line (REVIEW.md's notes and tests): its non-empty lines. */
-export function renderLines(name: string, vm: object): string[] {
+export function renderLines(name: TemplateName, vm: object): string[] {
   return render(name, vm).split("\n").filter((l) => l.trim() !== "");
 }
 
-/** Render templates/<name>.hbs with a view-model. */
-export function render(name: string, vm: object): string {
+/** Render templates/<name>.hbs with a view-model (tsc refuses a name no template has: TemplateName is generated). */
+export function render(name: TemplateName, vm: object): string {
   const t = Object.hasOwn(specs, name) ? template(name) : undefined;
   if (!t) throw new Error(`no template templates/${name}.hbs`);
   return t(vm);

@@ -1,5 +1,5 @@
 import type { Contribution, HostText } from "../plan/types.js";
-import { renderLines } from "../render/hbs.js";
+import { renderLines, type TemplateName } from "../render/hbs.js";
 import type { Site } from "../resolve/site.js";
 
 /**
@@ -21,4 +21,4 @@ export interface Target {
 }
 
 /** A target's REVIEW.md lines for one host, from templates/<name>.hbs (one item a line), in the target's own template folder. */
-export const reviewLines = (host: string, name: string, vm: object): HostText[] => renderLines(name, vm).map((text) => ({ host, text }));
+export const reviewLines = (host: string, name: TemplateName, vm: object): HostText[] => renderLines(name, vm).map((text) => ({ host, text }));

@@ -1,3 +1,4 @@
+import type { RuleCode, WarningCode } from "../diag/codes.js";
 import type { Diagnostic } from "../diag/diagnostic.js";
 import type { Path, Source } from "../model/source.js";
 import type { SiteDoc } from "../model/types.js";
@@ -15,9 +16,9 @@ export interface RuleContext {
   netFor(i: number, family: 4 | 6): Cidr | undefined;
   /** The site name the caller expects (from the file name). */
   expectedSite: string;
-  report(path: Path, code: string, message: string, help?: string, onKey?: boolean): void;
+  report(path: Path, code: RuleCode, message: string, help?: string, onKey?: boolean): void;
   /** Like report, as a warning: shown, located, and blocking only under --strict. */
-  warn(path: Path, code: string, message: string, help?: string, onKey?: boolean): void;
+  warn(path: Path, code: WarningCode, message: string, help?: string, onKey?: boolean): void;
 }
 
 export type Rule = (ctx: RuleContext) => void;

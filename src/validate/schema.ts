@@ -61,7 +61,8 @@ function toDiagnostic(src: Source, e: ErrorObject): Diagnostic {
     case "minItems":
       return { ...at(path), code: "missing-key", message: `'${field}' must list at least ${String(p.limit)} item(s)`, help: `add an entry under '${field}:'` };
     default:
-      return { ...at(path), code: "schema", message: `'${field}' ${e.message ?? "is invalid"}` };
+      // a keyword the cases above do not name (the schema gained one): a value the schema refuses
+      return { ...at(path), code: "bad-value", message: `'${field}' ${e.message ?? "is invalid"}` };
   }
 }
 
