@@ -1,10 +1,23 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * The tiers, one folder each under test/ (README, "Tests"):
+ *   unit    in process, from src/: no root, no namespace, no guest, no build; files in parallel (npm run test:fast)
+ *   bin     the built bin (dist/gen.cjs) as a user runs it: the CLI, the code cache, atomic writes, memory
+ *   tools   the real programs that consume the artifacts (shellcheck, systemd-analyze, keepalived, ansible-lint, ...)
+ *   netns   root and network namespaces: generated scripts, Ansible and clusters run for real
+ *   guest   a qemu guest, for what this kernel lacks (VLANs, OVS, systemd as PID 1, reboots)
+ * The tiers run one after another, unit first; every tier but unit one file at a time: namespace and guest tests share
+ * host-global names (bridges, /run/netns).
+ */
+const tier = (name: string, order: number, parallel = false) => ({
+  extends: true as const,
+  test: { name, include: [`test/${name}/**/*.test.ts`], fileParallelism: parallel, sequence: { groupOrder: order } },
+});
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    // Namespace and guest tests share host-global names (bridges, /run/netns): run files one at a time.
-    fileParallelism: false,
+    projects: [tier("unit", 0, true), tier("bin", 1), tier("tools", 2), tier("netns", 3), tier("guest", 4)],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ["default"],

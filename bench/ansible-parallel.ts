@@ -8,7 +8,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { token, writeConvergeSite } from "../test/ansible-helpers.js";
+import { token, writeConvergeSite } from "../test/helpers/ansible.js";
 import { Fleet, requireSshd } from "../test/helpers/fleet.js";
 import { requireRootNetns, requireTool } from "../test/helpers/tools.js";
 import { tempDir } from "../test/helpers/tree.js";

@@ -20,7 +20,7 @@ const code = `(function (exports, require, module, __filename, __dirname, __site
 // The cache holds the script's name, so it is the same wherever the package is (a path would differ by checkout);
 // stack traces name the bundle by it.
 const script = new Script(code, { filename: "sitegen/dist/sitegen.cjs", cachedData });
-// bench/run.mjs and test/code-cache.test.ts read whether V8 took the cache (printed before the CLI's own stats line).
+// bench/run.mjs and test/bin/code-cache.test.ts read whether V8 took the cache (printed before the CLI's own stats line).
 if (process.env.SITEGEN_STATS) {
   process.on("exit", () => process.stderr.write(`code_cache=${!cachedData ? "none" : script.cachedDataRejected ? "rejected" : "used"}\n`));
 }

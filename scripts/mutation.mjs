@@ -21,10 +21,13 @@ const SEED = Number(arg("seed", "14"));
 const ONLY = arg("file", "");
 const RERUN = process.argv.includes("--rerun");
 const REPORT = join(root, ".cache/mutation/report.json");
-const TESTS = ["test/invalid.test.ts", "test/property.test.ts", "test/free-text.test.ts", "test/parse-hardening.test.ts", "test/vrouter-rules.test.ts",
-  "test/ansible-bundle.test.ts", "test/yaml-emitter.test.ts", "test/cli-inprocess.test.ts", "test/gates.test.ts", "test/lib-sh.test.ts",
-  "test/review.test.ts", "test/final-verify.test.ts", "test/plan.test.ts", "test/disruption.test.ts",
-  "test/meaning-model.test.ts", "test/meaning-plan.test.ts"];
+const TESTS = ["test/unit/validate/invalid.test.ts", "test/unit/validate/property.test.ts", "test/tools/free-text.test.ts", "test/unit/model/parse-hardening.test.ts", "test/unit/validate/vrouter-rules.test.ts",
+  "test/unit/bundles/ansible-bundle.test.ts", "test/unit/render/yaml-emitter.test.ts", "test/unit/cli/cli-inprocess.test.ts", "test/unit/plan/gates.test.ts", "test/unit/bundles/lib-sh.test.ts",
+  "test/unit/bundles/review.test.ts", "test/unit/plan/final-verify.test.ts", "test/unit/plan/plan.test.ts", "test/unit/plan/disruption.test.ts",
+  "test/unit/net/address-boundaries.test.ts", "test/unit/validate/interface-names.test.ts",
+  "test/unit/resolve/gateway-persistence.test.ts", "test/unit/resolve/router-defaults.test.ts", "test/unit/targets/router-plan.test.ts",
+  "test/unit/plan/disruption-context.test.ts", "test/unit/transition/diff-vip.test.ts", "test/unit/bundles/ansible-handlers.test.ts",
+  "test/unit/resolve/dual-stack.test.ts", "test/unit/bundles/review-hosts.test.ts"];
 
 /** [name, pattern, replacement]: each match of pattern is one candidate mutant. */
 const OPERATORS = [

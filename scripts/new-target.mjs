@@ -27,5 +27,5 @@ for (const [from, to] of pairs) {
 }
 console.log(`created src/targets/${name}/ and templates/${name}/. Now:
   1. add ${ident} to TARGETS in src/targets/index.ts (its place orders its steps within a phase)
-  2. add a golden case: test/cases/golden/<case>/<case>.yaml, then UPDATE_GOLDEN=1 npx vitest run test/golden.test.ts
+  2. add a golden case: test/cases/golden/<case>/<case>.yaml, then UPDATE_GOLDEN=1 npx vitest run test/unit/golden.test.ts
   3. npm test (checker-coverage.test.ts holds its files to its checkedBy)`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The shape src/ keeps (the README's style rules): files under 250 lines, top-level functions under
 // 40 lines, no line over 160 characters. Prints what exceeds them; exit 1 if anything does.
-// test/shape.test.ts enforces the same check through shapeProblems.
+// test/unit/shape.test.ts enforces the same check through shapeProblems.
 //   node scripts/shape.mjs [DIR]      (default src)
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";

@@ -1,6 +1,6 @@
 // REVIEW.md at scale: hosts whose runbooks are the same text once their own names and addresses are
 // masked out share one section, with a table of the values that differ. Grouping is lossless: a host's
-// runbook is exactly its group's masked text with its own values put back (test/review-scale.test.ts).
+// runbook is exactly its group's masked text with its own values put back (test/unit/bundles/review-scale.test.ts).
 import type { Host, Site } from "../resolve/site.js";
 
 /** A host-specific value: `column` names the table column it is shown in (none: implied by another, e.g. a gateway's bare address). */

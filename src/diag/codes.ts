@@ -1,5 +1,5 @@
 // Every code a diagnostic can carry, as types: a rule that reports a code not listed here does not
-// compile, and test/invalid.test.ts and test/warnings.test.ts hold a case for each.
+// compile, and test/unit/validate/invalid.test.ts and test/unit/validate/warnings.test.ts hold a case for each.
 
 /** Every rule code the validator can emit; each has at least one case in test/cases/invalid. */
 export const RULE_CODES = [

@@ -1,6 +1,6 @@
 // The audit gates, each kind defined once: its parameters (here), its id and the STOP text REVIEW.md
 // shows (GATES below), and its shell in templates/shell/gates/<kind>.hbs. A kind without an entry in
-// GATES, or an entry without a partial, does not compile (tsc) or render (test/gates.test.ts).
+// GATES, or an entry without a partial, does not compile (tsc) or render (test/unit/plan/gates.test.ts).
 import type { BridgeOwner } from "../model/types.js";
 
 /** One gateway G5 decides for: the link sitegen creates, the address it holds and how it persists. */

@@ -1,7 +1,7 @@
 // The one YAML emitter: block style, keys in the order the view-model builds them, two-space
 // indentation with sequences indented under their key, no anchors, no folding. Written by hand
 // because the yaml package's stringify builds a node tree per value and dominated the time of a
-// 2,000-host site; test/yaml-emitter.test.ts checks that yaml's parser reads back the same data.
+// 2,000-host site; test/unit/render/yaml-emitter.test.ts checks that yaml's parser reads back the same data.
 
 type Value = null | boolean | number | string | Value[] | { [k: string]: Value };
 

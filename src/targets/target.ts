@@ -3,7 +3,7 @@ import { renderLines, type TemplateName } from "../render/hbs.js";
 import type { Site } from "../resolve/site.js";
 
 /**
- * The real programs that check a target's files (test/checker-coverage.test.ts holds every file a
+ * The real programs that check a target's files (test/unit/targets/checker-coverage.test.ts holds every file a
  * target writes to one of these, and the checker suites run them): a new target names its own.
  */
 export type CheckerKind =

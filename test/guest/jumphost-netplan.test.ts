@@ -1,6 +1,6 @@
 // End-to-end in a real guest kernel (issue 5, section 3): the netplan-owned variant of the jumphost
 // (golden case test/cases/golden/jumphost-netplan: bridge br-prov owned by netplan), run from the
-// case's reviewed expected output (test/golden.test.ts keeps it equal to what the generator emits).
+// case's reviewed expected output (test/unit/golden.test.ts keeps it equal to what the generator emits).
 //   boot 1: site setup (netplan defines br-prov), audit (decides netplan), runtime apply, verify,
 //           runtime rollback (state equals the snapshot), persistence 3B (`netplan apply`), reboot
 //   boot 2: verify after the reboot, persistence rollback, reboot

@@ -1,5 +1,5 @@
 #!/bin/bash
-# A cluster member for test/vrouter-pacemaker.test.ts: a machine made of namespaces, with systemd as
+# A cluster member for test/netns/vrouter-pacemaker.test.ts: a machine made of namespaces, with systemd as
 # its init, so that Pacemaker's systemd: resources and the generated `systemctl` steps run for real.
 #   cluster-member.sh boot NAME NETNS DIR   (on this machine, as root)
 # joins a cgroup of its own (sitegen-NAME in the cgroup2 tree), then enters network namespace NETNS

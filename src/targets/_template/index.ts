@@ -32,7 +32,7 @@ function hostStep(site: Site, h: Host): { step: Step; artifacts: Artifact[] } {
 export const template: Target = {
   name: "_template",
   summary: "an example: one systemd unit per host, installed, enabled and verified, with its inverse",
-  // the real programs that check its files (test/checker-coverage.test.ts holds it to this)
+  // the real programs that check its files (test/unit/targets/checker-coverage.test.ts holds it to this)
   checkedBy: ["systemd-analyze"],
   plan: (site) => {
     const made = site.hosts.map((h) => hostStep(site, h));

@@ -1,6 +1,6 @@
 // The Pacemaker configuration of a virtual router as data: one list of resources and constraints
 // that renders both the reviewable `pcs` commands (pacemaker.sh) and the CIB fragment they produce
-// (cib-<router>.xml), so the two cannot drift (test/checkers-ha.test.ts runs the commands against a
+// (cib-<router>.xml), so the two cannot drift (test/tools/checkers-ha.test.ts runs the commands against a
 // CIB from `cibadmin --empty` and compares).
 import type { HaRouter, PacemakerHa, Vrouter } from "../../resolve/vrouter.js";
 import { conntrackdConf, conntrackdWrapper } from "../conntrackd/index.js";

@@ -81,7 +81,7 @@ function constraintXml(k: Constraint, pad: string): string {
       return `${pad}<rsc_order${attrs(order)}/>`;
     }
     case "colocation": {
-      // as pcs writes it: with-rsc-role comes with rsc-role="Started" (test/checkers-ha.test.ts compares the two)
+      // as pcs writes it: with-rsc-role comes with rsc-role="Started" (test/tools/checkers-ha.test.ts compares the two)
       const roles = { rsc: maybe("rsc-role", k.withRole && "Started"), with: maybe("with-rsc-role", k.withRole) };
       return `${pad}<rsc_colocation${attrs([["id", k.id], ["rsc", k.rsc], ...roles.rsc, ["with-rsc", k.withRsc], ...roles.with, ["score", "INFINITY"]])}/>`;
     }

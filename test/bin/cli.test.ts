@@ -1,0 +1,130 @@
+// The CLI as a user meets it: committed output is current, drift is caught, output is atomic and
+// deterministic, and names that could escape out/ are refused.
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { CLI, gen, ROOT } from "../helpers/gen.js";
+import { run } from "../helpers/tools.js";
+import { copyTree, snapshotTree, tempDir } from "../helpers/tree.js";
+
+const sites = readdirSync(join(ROOT, "inventories")).filter((f) => f.endsWith(".yaml") && !f.endsWith(".lock.yaml")).map((f) => f.slice(0, -5)).sort();
+const tmp = tempDir("cli");
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe("committed out/ is current", () => {
+  for (const site of sites) {
+    it(`gen --site ${site} --check`, () => {
+      const r = gen(["--site", site, "--check"]);
+      expect(r.stderr, `out/${site} is stale: run 'npx gen --site ${site}' and commit`).toBe("");
+      expect(r.code).toBe(0);
+    });
+  }
+});
+
+describe("the bin says what the source says (the fast tier runs gen in process)", () => {
+  it("an invalid inventory: exactly the case's diagnostics, exit 1; a golden case: exactly its expected tree", () => {
+    const bad = gen(["--site", "gateway-outside-subnet", "--inventory", "test/cases/invalid", "--out", join(tmp, "bad")]);
+    expect(bad.stderr).toBe(readFileSync(join(ROOT, "test/cases/invalid/gateway-outside-subnet.expected"), "utf8"));
+    expect(bad.code).toBe(1);
+    const good = gen(["--site", "vrouter-single", "--inventory", "test/cases/golden/vrouter-single", "--out", join(tmp, "good"), "-q"]);
+    expect(good.code).toBe(0);
+    expect(snapshotTree(join(tmp, "good/vrouter-single"))).toEqual(snapshotTree(join(ROOT, "test/cases/golden/vrouter-single/expected")));
+  });
+});
+
+describe("--check detects drift", () => {
+  const out = join(tmp, "drift");
+  const fresh = () => { copyTree(join(ROOT, "out/jumphost"), join(out, "jumphost")); };
+  it("a hand edit", () => {
+    fresh();
+    appendFileSync(join(out, "jumphost/hosts/jumphost/verify.sh"), "echo hand edit\n");
+    const r = gen(["--site", "jumphost", "--out", out, "--check"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("changed:    hosts/jumphost/verify.sh");
+    // the command to run again names the output folder this run used
+    expect(r.stderr).toContain(`run: gen --site jumphost --out ${out}\n`);
+  });
+  it("a missing, an extra and a re-moded file", () => {
+    fresh();
+    rmSync(join(out, "jumphost/REVIEW.md"));
+    writeFileSync(join(out, "jumphost/notes.txt"), "x\n");
+    chmodSync(join(out, "jumphost/hosts/jumphost/audit.sh"), 0o644);
+    const r = gen(["--site", "jumphost", "--out", out, "--check"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("missing:    REVIEW.md");
+    expect(r.stderr).toContain("unexpected: notes.txt");
+    expect(r.stderr).toContain("mode:       hosts/jumphost/audit.sh is 0644, expected 0755");
+  });
+});
+
+describe("writing", () => {
+  it("is deterministic: two runs give the same bytes, and no timestamps", () => {
+    const a = join(tmp, "a"); const b = join(tmp, "b");
+    expect(gen(["--site", "jumphost", "--out", a, "-q"]).code).toBe(0);
+    expect(gen(["--site", "jumphost", "--out", b, "-q"]).code).toBe(0);
+    const ta = snapshotTree(join(a, "jumphost"));
+    expect(ta).toEqual(snapshotTree(join(b, "jumphost")));
+    for (const [path, f] of Object.entries(ta)) expect(f.content, path).not.toMatch(/20\d\d-\d\d-\d\d[T ]\d\d:\d\d/);
+  });
+  it("replaces stale files inside out/<site>/ only", () => {
+    const out = join(tmp, "stale");
+    copyTree(join(ROOT, "out/jumphost"), join(out, "jumphost"));
+    writeFileSync(join(out, "jumphost/old-artifact.sh"), "stale\n");
+    mkdirSync(join(out, "other")); writeFileSync(join(out, "other/keep.txt"), "keep\n");
+    writeFileSync(join(out, "keep-too.txt"), "keep\n");
+    expect(gen(["--site", "jumphost", "--out", out, "-q"]).code).toBe(0);
+    expect(existsSync(join(out, "jumphost/old-artifact.sh"))).toBe(false);
+    expect(readFileSync(join(out, "other/keep.txt"), "utf8")).toBe("keep\n");
+    expect(readFileSync(join(out, "keep-too.txt"), "utf8")).toBe("keep\n");
+    expect(readdirSync(out).sort()).toEqual(["jumphost", "keep-too.txt", "other"]); // no temp or old trees left
+  });
+  it("manifest.json lists every other file with its sha256 and mode", () => {
+    const dir = join(ROOT, "out/jumphost");
+    const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { files: Array<{ path: string; sha256: string; mode: string }> };
+    const tree = snapshotTree(dir);
+    delete tree["manifest.json"];
+    expect(m.files.map((f) => f.path)).toEqual(Object.keys(tree).sort());
+    for (const f of m.files) {
+      expect(f.sha256).toBe(createHash("sha256").update(tree[f.path]!.content).digest("hex"));
+      expect(f.mode).toBe(`0${tree[f.path]!.mode}`);
+    }
+  });
+  it("has a do-not-edit header in every file whose format allows comments", () => {
+    for (const [path, f] of Object.entries(snapshotTree(join(ROOT, "out/jumphost")))) {
+      if (path.endsWith(".json")) continue;
+      expect(f.content, path).toContain("generated by sitegen from inventories/jumphost.yaml (site jumphost, D-057); do not edit");
+    }
+  });
+});
+
+describe("refusals and exit codes", () => {
+  it.each(["../etc", "a/b", "..", "Jumphost", ".hidden"])("refuses site name %s", (name) => {
+    const out = join(tmp, "refuse");
+    const r = gen(["--site", name, "--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^gen: site name '.*' is not valid/);
+    expect(existsSync(out)).toBe(false);
+  });
+  it("names the known sites for an unknown one", () => {
+    const r = gen(["--site", "nosuch"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`gen: inventories/nosuch.yaml: no such site 'nosuch'; known sites: ${sites.join(", ")}\n`);
+  });
+  it("exits 2 on a usage error and 0 on --help, which shows examples", () => {
+    expect(gen(["--bogus"]).code).toBe(2);
+    const h = gen(["--help"]);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain("gen --site jumphost --check");
+  });
+  it("a reader that closes the pipe early ends the output quietly, without a stack trace", () => {
+    const r = run("bash", ["-c", `node ${CLI} --help | head -c 10 >/dev/null; echo "rc=\${PIPESTATUS[0]}"`]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("rc=0\n");
+  });
+  it("validate checks every inventory", () => {
+    const r = gen(["validate"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${sites.map((s) => `inventories/${s}.yaml: ok\n`).join("")}${sites.length} sites: ${sites.length} ok, 0 failed\n`);
+  });
+});

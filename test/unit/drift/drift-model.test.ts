@@ -1,0 +1,38 @@
+// The model drift.sh carries: read from the plan's checks and installs, with manifest.json's sha256.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compile } from "../../../src/compile.js";
+import { ROOT } from "../../helpers/gen.js";
+
+function modelOf(site: string, host: string): { lines: string[]; manifest: { files: Array<{ path: string; sha256: string }> } } {
+  const r = compile(readFileSync(join(ROOT, `inventories/${site}.yaml`), "utf8"), `inventories/${site}.yaml`, { site, source: `inventories/${site}.yaml` });
+  if (!r.ok) throw new Error("compile failed");
+  const file = (p: string) => r.build.files.find((f) => f.path === p)!.content;
+  const drift = file(`hosts/${host}/drift.sh`);
+  return { lines: drift.split("<<'MODEL'\n")[1]!.split("\nMODEL\n")[0]!.split("\n"), manifest: JSON.parse(file("manifest.json")) };
+}
+
+describe("drift model", () => {
+  it("jumphost: the VLAN it owns, its address, the checked bridge address, the unit file with manifest.json's sha256", () => {
+    const { lines, manifest } = modelOf("jumphost", "jumphost");
+    expect(lines).toContain("vlan runtime virbr1.104 virbr1 104");
+    expect(lines).toContain("owned runtime - virbr1.104");
+    expect(lines).toContain("addr runtime - virbr1.104 10.12.8.1/22");
+    // libvirt's bridge is checked, not owned: its other addresses are never extra
+    expect(lines).not.toContain("owned runtime - virbr1");
+    const sha = manifest.files.find((f) => f.path === "hosts/jumphost/files/etc/systemd/system/provider-vip-gw.service")!.sha256;
+    expect(lines).toContain(`file persist /etc/systemd/system/provider-vip-gw.service 0644 ${sha}`);
+  });
+
+  it("fuel-env with keepalived: the VIPs and the upstream default route are allowed, not extra; the secret is checked by mode only", () => {
+    const { lines } = modelOf("fuel-env", "ctrl2");
+    expect(lines).toEqual(expect.arrayContaining([
+      "ns runtime vrouter", "owned runtime vrouter vr-ex", "route runtime vrouter default 192.168.0.2",
+      "table runtime vrouter inet sitegen-vrouter nftables-vrouter.nft",
+      "allow-addr runtime vrouter vr-mgmt 192.168.0.2/24", "allow-addr runtime vrouter vr-ex 172.16.0.2/24", "allow-route runtime vrouter default 172.16.0.1",
+      "secret services /etc/sitegen/vrouter/vrrp-auth.conf",
+    ]));
+    expect(new Set(lines).size).toBe(lines.length);
+  });
+});

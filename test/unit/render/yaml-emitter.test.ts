@@ -1,0 +1,28 @@
+// The hand-written YAML emitter must be read back by a real YAML parser as exactly the data it was given.
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { toYaml } from "../../../src/render/yaml.js";
+
+const tricky = [
+  "", " lead", "trail ", "yes", "No", "on", "OFF", "y", "n", "null", "~", "true", "False", "104", "0x1f", "0o17", "1e3", ".5",
+  "-1", "+1", "1_000", "12:30", "190:20:30", ".inf", "-.Inf", ".NaN", "2026-11-21", "2026-11-21T10:00:00Z", "<<",
+  "- item", "? key", ": x", "a: b", "a #b", "a#b", "ends:", "#comment", "&anchor", "*alias", "!tag", "|pipe", ">fold",
+  "'single'", "\"double\"", "%pct", "@at", "`tick`", "{{ jinja }}", "bash {{ x }}/checks.sh", "[list]", "{map}", "a, b",
+  "10.12.8.1/22", "2001:db8::1", "::1", "virbr1.104", "tab\there", "ctl\u0001", "uni ✓", "line1\nline2", "two\n\n",
+  "trailing\n", "  indented\nx", "x\n  indented", "sp \nx", "\n", "a\n\nb\n",
+];
+
+describe("toYaml", () => {
+  it.each(tricky.map((s) => [JSON.stringify(s), s]))("round-trips the string %s as value and key", (_, s) => {
+    const data = { value: s, list: [s, { [s || "k"]: s }], nested: [[s]] };
+    expect(parse(toYaml(data))).toEqual(data);
+  });
+  it("round-trips numbers, booleans, null and empty collections", () => {
+    const data = { n: 1, f: 1.5, neg: -3, t: true, no: false, z: null, e: [], m: {}, deep: [{ a: [1, { b: [] }] }] };
+    expect(parse(toYaml(data))).toEqual(data);
+  });
+  it("writes netplan's shape in block style", () => {
+    expect(toYaml({ network: { version: 2, vlans: { "virbr1.104": { id: 104, link: "virbr1", addresses: ["10.12.8.1/22"] } } } }))
+      .toBe("network:\n  version: 2\n  vlans:\n    virbr1.104:\n      id: 104\n      link: virbr1\n      addresses:\n        - 10.12.8.1/22\n");
+  });
+});
