@@ -6,7 +6,7 @@ import type { Diagnostic } from "../diag/diagnostic.js";
 import type { Path, Source } from "../model/source.js";
 import type { SiteDoc } from "../model/types.js";
 import { format, parseAddress, reservedRole, type Cidr } from "../net/cidr.js";
-import { objectName } from "../validate/names.js";
+import { objectName } from "../model/object-name.js";
 import { EMPTY_LOCK, entryLabel, renderLock, type Lock, type LockEntry } from "./lock.js";
 import { poolRanges, requests, segmentText, takenAddresses, takenVrids, type Request } from "./requests.js";
 

@@ -1,14 +1,12 @@
-import { createHash } from "node:crypto";
 import type { Artifact } from "../plan/types.js";
 import type { Site } from "../resolve/site.js";
+import { sha256 } from "../render/digest.js";
 
 export const MANIFEST = "manifest.json";
 
 /** The order of a build's files (compile(), drift reports): by path, manifest.json last. */
 export const outputOrder = (a: string, b: string): number =>
   (a === MANIFEST) !== (b === MANIFEST) ? (a === MANIFEST ? 1 : -1) : a < b ? -1 : a > b ? 1 : 0;
-
-export const sha256 = (s: string | Buffer): string => createHash("sha256").update(s).digest("hex");
 
 /** One file's line in manifest.json. */
 export interface ManifestEntry { path: string; sha256: string; mode: string }

@@ -1,7 +1,7 @@
 // What drift.sh compares a live host against, read from the plan: the checks say which links,
 // addresses, routes, namespaces and tables the model expects; install actions say which files, with
 // the sha256 manifest.json records. Pure: no I/O.
-import { sha256 } from "../bundles/manifest.js";
+import { sha256 } from "../render/digest.js";
 import type { HostPlan } from "../plan/by-host.js";
 import { filesPath } from "../plan/files.js";
 import { modeText } from "../plan/actions.js";

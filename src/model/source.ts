@@ -2,7 +2,7 @@ import type { RuleCode } from "../diag/codes.js";
 import { isAlias, isCollection, isMap, isSeq, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { Diagnostic } from "../diag/diagnostic.js";
 import { aliasProblem } from "./aliases.js";
-import { objectName } from "../validate/names.js";
+import { objectName } from "./object-name.js";
 
 export type Path = ReadonlyArray<string | number>;
 

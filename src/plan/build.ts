@@ -1,5 +1,5 @@
 import type { Site } from "../resolve/site.js";
-import type { Target } from "../targets/target.js";
+import type { Target } from "./target.js";
 import { filesPath } from "./files.js";
 import { finalChecks, unplanned } from "./final.js";
 import { PHASES, type ExtraCheck, type Plan, type Reverify } from "./types.js";

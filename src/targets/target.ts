@@ -1,24 +1,7 @@
-import type { Contribution, HostText } from "../plan/types.js";
+import type { HostText } from "../plan/types.js";
 import { renderLines, type TemplateName } from "../render/hbs.js";
-import type { Site } from "../resolve/site.js";
 
-/**
- * The real programs that check a target's files (test/unit/targets/checker-coverage.test.ts holds every file a
- * target writes to one of these, and the checker suites run them): a new target names its own.
- */
-export type CheckerKind =
-  | "shellcheck" | "systemd-analyze" | "netplan" | "dnsmasq" | "chronyd" | "ntpd" | "keepalived"
-  | "conntrackd" | "pcs" | "cloud-init" | "nft" | "resolver" | "python";
-
-/** One row of the registry: a target reads the resolved Site and contributes gates, steps, checks and files. */
-export interface Target {
-  name: string;
-  /** One line for `gen targets` and the README. */
-  summary: string;
-  /** The checkers its files go through; empty when it writes no file of its own. */
-  checkedBy: CheckerKind[];
-  plan(site: Site): Contribution;
-}
+export type { CheckerKind, Target } from "../plan/target.js";
 
 /** A target's REVIEW.md lines for one host, from templates/<name>.hbs (one item a line), in the target's own template folder. */
 export const reviewLines = (host: string, name: TemplateName, vm: object): HostText[] => renderLines(name, vm).map((text) => ({ host, text }));

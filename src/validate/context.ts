@@ -3,7 +3,7 @@ import type { Diagnostic } from "../diag/diagnostic.js";
 import type { Path, Source } from "../model/source.js";
 import type { SiteDoc } from "../model/types.js";
 import { parseCidr, type Cidr } from "../net/cidr.js";
-import { objectName } from "./names.js";
+import { objectName } from "../model/object-name.js";
 
 /** What every semantic rule sees: the document, parsed CIDRs, and a way to report. */
 export interface RuleContext {

@@ -2,7 +2,8 @@ import type { ErrorObject } from "ajv";
 import validate from "../generated/schema-validator.js";
 import type { Diagnostic } from "../diag/diagnostic.js";
 import type { Path, Source } from "../model/source.js";
-import { didYouMean, objectName } from "./names.js";
+import { objectName } from "../model/object-name.js";
+import { didYouMean } from "./names.js";
 
 type Json = Record<string, unknown>;
 
