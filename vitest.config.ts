@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * The tiers, one folder each under test/ (README, "Tests"):
+ * The tiers, one folder each under test/ (docs/testing.md):
  *   unit    in process, from src/: no root, no namespace, no guest, no build; files in parallel (npm run test:fast)
  *   bin     the built bin (dist/gen.cjs) as a user runs it: the CLI, the code cache, atomic writes, memory
  *   tools   the real programs that consume the artifacts (shellcheck, systemd-analyze, keepalived, ansible-lint, ...)

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The shape src/ keeps (the README's style rules): files under 250 lines, top-level functions under
+// The shape src/ keeps (docs/architecture.md's style rules): files under 250 lines, top-level functions under
 // 40 lines, no line over 160 characters. Prints what exceeds them; exit 1 if anything does.
 // test/unit/shape.test.ts enforces the same check through shapeProblems.
 //   node scripts/shape.mjs [DIR]      (default src)

@@ -1,6 +1,6 @@
 // Many sites at once (gen --all, gen validate): on a machine with two or more cores, a worker thread
 // takes about half of the inventory bytes while this thread does the rest. A worker loads the bundle
-// again and warms up its own JIT (about 0.5 s of CPU measured, README), so it is used only when the
+// again and warms up its own JIT (about 0.5 s of CPU measured, docs/performance.md), so it is used only when the
 // smaller half is large enough to pay for that.
 import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";

@@ -65,7 +65,7 @@ echo "clean after reboot"
     expect(b.bootId).toBe(run.boots[1]);
     expect(b.stdout.trim().split("\n")[0]).toBe(run.boots[1]);
 
-    // Measured, for the README: qemu start -> first job, and first job end -> job after the reboot.
+    // Measured, for docs/guest.md: qemu start -> first job, and first job end -> job after the reboot.
     const w = run.bootWindows;
     const m = run.marks;
     const bootToJob = (m["job1.start"] ?? NaN) - (w[0]?.start ?? NaN);

@@ -8,7 +8,7 @@
 // handover (keepalived stopped), a control run that shows the flow dies without the synced entry,
 // and the rollback to the snapshots; the audit's VRRP gate passes before anything runs and while only
 // members advertise, and stops on a foreign router using the same ID. The VIP move times are printed
-// for the README.
+// for docs/performance.md and docs/testing.md.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -64,7 +64,7 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
   afterAll(async () => {
     await topo.teardown();
     rmSync(tmp, { recursive: true, force: true });
-    // measured times, for the README
+    // measured times, for docs/testing.md
     console.log(`vrouter round trip times (ms): ${JSON.stringify(times)}`);
   });
 

@@ -1,4 +1,4 @@
-// The shape src/ keeps (README, "Architecture"): files under 250 lines, top-level functions under 40
+// The shape src/ keeps (docs/architecture.md): files under 250 lines, top-level functions under 40
 // lines, no line over 160 characters. scripts/shape.mjs is the one checker: `node scripts/shape.mjs`
 // prints the same list this test fails with.
 import { join } from "node:path";

@@ -4,7 +4,7 @@
 // and its inverse beside it), gates, final checks, decisions. It does no I/O and renders text only
 // through its templates in templates/<name>/.
 import { check } from "../../plan/checks.js";
-import { daemonReload, unitOp } from "../../plan/actions.js";
+import { daemonReload, unitOp, type UnitServes } from "../../plan/actions.js";
 import { installed } from "../../plan/files.js";
 import type { Artifact, Step } from "../../plan/types.js";
 import { headerText } from "../../render/header.js";
@@ -14,6 +14,8 @@ import type { Target } from "../target.js";
 
 const UNIT = "sitegen-example.service";
 const unitPath = `/etc/systemd/system/${UNIT}`;
+/** What the unit keeps alive: the disruption rating of starting and stopping it reads this. */
+const serves: UnitServes = { kind: "daemon", what: "the example" };
 
 /** One host's step and the files it installs. */
 function hostStep(site: Site, h: Host): { step: Step; artifacts: Artifact[] } {
@@ -22,9 +24,9 @@ function hostStep(site: Site, h: Host): { step: Step; artifacts: Artifact[] } {
   const step: Step = {
     id: `example-${h.name}`, host: h.name, phase: "persist",
     title: `install and enable ${UNIT}`,
-    apply: [unit.install, daemonReload, unitOp("enable", UNIT, { now: true })],
+    apply: [unit.install, daemonReload, unitOp("enable", UNIT, { now: true, serves })],
     verify: [check("unit", { unit: UNIT })],
-    inverse: [unitOp("disable", UNIT, { now: true, onlyIfInstalled: true }), unit.remove, daemonReload],
+    inverse: [unitOp("disable", UNIT, { now: true, onlyIfInstalled: true, serves }), unit.remove, daemonReload],
   };
   return { step, artifacts: [unit.artifact] };
 }

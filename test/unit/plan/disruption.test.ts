@@ -2,7 +2,7 @@
 // pins below are written from what each step does to a live host, applied and undone, not copied from
 // the output: every step of every seed and golden site must match one, so a new target's steps get a
 // pin of their own.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile, type Build } from "../../../src/compile.js";
@@ -97,7 +97,7 @@ function pinned(b: Build) {
 describe("every target's steps are rated as pinned, applied and undone", () => {
   const sites: Array<[string, () => Build]> = [
     ["jumphost", () => inventory("jumphost")], ["roosevelt", () => inventory("roosevelt")], ["fuel-env", () => fuel],
-    ...["dual-stack", "dual-stack-vlan", "jumphost-netplan", "vrouter-auto", "vrouter-pacemaker", "vrouter-single"]
+    ...readdirSync(join(ROOT, "test/cases/golden")).sort()
       .map((g): [string, () => Build] => [g, () => buildGolden(g)]),
   ];
   it.each(sites)("%s", (_, build) => {
