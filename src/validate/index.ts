@@ -24,12 +24,17 @@ import { vrouterPriorities } from "./rules/vrouter-priorities.js";
 import { vrouterSync } from "./rules/vrouter-sync.js";
 import { vrouterVrid } from "./rules/vrouter-vrid.js";
 import { nodeBridgePorts } from "./rules/node-bridge-ports.js";
+import { hostNames } from "./rules/host-names.js";
+import { management } from "./rules/management.js";
+import { networkKind } from "./rules/network-kind.js";
+import { unitNames } from "./rules/unit-names.js";
+import { vrouterNodes } from "./rules/vrouter-nodes.js";
 import { vrrpUnauthenticated } from "./rules/vrrp-unauthenticated.js";
 
 /** Semantic rules, each in its own file; all run, and all their findings (errors and warnings) are reported together. */
 export const RULES: Rule[] = [
-  siteName, uniqueNames, cidrForm, dualStack, membership, attachOnce, rangeOrder, subnetOverlap, addressCollision, vlans, references, gatewayPlacement,
-  vrouterReferences, vrouterAddresses, vrouterNames, vrouterLegs, vrouterUpstreams, vrouterHa, vrouterPriorities, vrouterVrid, vrouterSync,
+  siteName, uniqueNames, hostNames, cidrForm, networkKind, dualStack, membership, management, attachOnce, rangeOrder, subnetOverlap, addressCollision, vlans, references, gatewayPlacement, unitNames,
+  vrouterReferences, vrouterAddresses, vrouterNames, vrouterLegs, vrouterUpstreams, vrouterHa, vrouterPriorities, vrouterVrid, vrouterSync, vrouterNodes,
   vrrpUnauthenticated, nodeBridgePorts, // warnings
 ];
 
