@@ -1,6 +1,7 @@
 // Seed Phase 4: the checks the final verify adds to the steps' own (which the targets that plan the
 // steps ask to re-run): forwarding, a precondition checked first, and gateways held elsewhere, for
 // which checking is the only thing sitegen does.
+import { mdText } from "../../render/markdown.js";
 import type { Check, Contribution, ExtraCheck } from "../../plan/types.js";
 import { addrsOf, type Host } from "../../resolve/site.js";
 import { reviewLines, type Target } from "../target.js";
@@ -26,6 +27,6 @@ export const verify: Target = {
   plan: (site): Contribution => ({
     checks: site.hosts.flatMap(hostChecks),
     tests: site.hosts.flatMap((h) => h.checked.flatMap((c) => addrsOf(c).flatMap((a) => reviewLines(h.name, "verify/review-tests",
-      { address: a.address, network: c.network, router: c.on === "router" ? c.router ?? "" : "", bridge: c.bridge ?? "" })))),
+      { address: a.address, network: c.network, router: c.on === "router" ? mdText(c.router ?? "") : "", bridge: c.bridge ?? "" })))),
   }),
 };
