@@ -1,7 +1,8 @@
 import type { Diagnostic } from "../diag/diagnostic.js";
-import type { Source } from "../model/source.js";
 import { makeContext, type Rule } from "./context.js";
-import { shapeIntact, schemaDiagnostics } from "./schema.js";
+import type { Path, Source } from "../model/source.js";
+import { schemaFindings } from "./schema.js";
+import { names, soundPart } from "./sound-part.js";
 import { attachOnce } from "./rules/attach-once.js";
 import { addressCollision } from "./rules/address-collision.js";
 import { cidrForm } from "./rules/cidr-form.js";
@@ -39,13 +40,16 @@ export const RULES: Rule[] = [
 ];
 
 /**
- * Schema first; semantic rules run when the shape is sound (unknown keys and wrong values do not stop them; a wrong type or a missing key does),
- * so one run reports everything that can be known.
+ * Schema first; semantic rules then run on every part whose shape is sound (unknown keys and wrong values do not
+ * stop them; an object with a wrong type or a missing key is left out, and what the rules say about it by name is
+ * its echo, not news), so one run reports everything that can be known.
  */
 export function validate(src: Source, expectedSite: string): Diagnostic[] {
-  const out = schemaDiagnostics(src);
-  if (!shapeIntact(out)) return out;
-  const ctx = makeContext(src, expectedSite, out);
+  const { diagnostics, broken } = schemaFindings(src);
+  const part = broken.length ? soundPart(src.data, broken) : { data: src.data, toSource: (p: Path) => p, cutNames: new Set<string>() };
+  if (!part) return diagnostics;
+  const found: Diagnostic[] = [];
+  const ctx = makeContext(src, expectedSite, found, part);
   for (const rule of RULES) rule(ctx);
-  return out;
+  return [...diagnostics, ...found.filter((d) => !names(d.message, part.cutNames))];
 }
