@@ -30,14 +30,16 @@ export function makeContext(src: Source, expectedSite: string, out: Diagnostic[]
   const parse = (s: string | undefined) => { const r = s === undefined ? undefined : parseCidr(s); return r && "ok" in r ? r.ok : undefined; };
   const nets = doc.networks.map((n) => parse(n.cidr));
   const nets6 = doc.networks.map((n) => parse(n.cidr6));
+  // the object is named from the data the rules read, the position from the file
+  const located = (path: Path, onKey: boolean) => ({ ...src.at(view.toSource(path), onKey), object: objectName(doc, path) });
   return {
     doc, expectedSite, nets, nets6,
     netFor: (i, family) => (nets6[i]?.family === family && nets[i]?.family !== family ? nets6[i] : nets[i]),
     report(path, code, message, help, onKey = false) {
-      out.push({ file: src.file, ...src.at(view.toSource(path), onKey), code, object: objectName(doc, path), message, ...(help ? { help } : {}) });
+      out.push({ file: src.file, ...located(path, onKey), code, message, ...(help ? { help } : {}) });
     },
     warn(path, code, message, help, onKey = false) {
-      out.push({ severity: "warning", file: src.file, ...src.at(view.toSource(path), onKey), code, object: objectName(doc, path), message, ...(help ? { help } : {}) });
+      out.push({ severity: "warning", file: src.file, ...located(path, onKey), code, message, ...(help ? { help } : {}) });
     },
   };
 }

@@ -25,6 +25,7 @@ import { vrouterPriorities } from "./rules/vrouter-priorities.js";
 import { vrouterSync } from "./rules/vrouter-sync.js";
 import { vrouterVrid } from "./rules/vrouter-vrid.js";
 import { nodeBridgePorts } from "./rules/node-bridge-ports.js";
+import { attachAddress } from "./rules/attach-address.js";
 import { hostNames } from "./rules/host-names.js";
 import { management } from "./rules/management.js";
 import { networkKind } from "./rules/network-kind.js";
@@ -34,8 +35,10 @@ import { vrrpUnauthenticated } from "./rules/vrrp-unauthenticated.js";
 
 /** Semantic rules, each in its own file; all run, and all their findings (errors and warnings) are reported together. */
 export const RULES: Rule[] = [
-  siteName, uniqueNames, hostNames, cidrForm, networkKind, dualStack, membership, management, attachOnce, rangeOrder, subnetOverlap, addressCollision, vlans, references, gatewayPlacement, unitNames,
-  vrouterReferences, vrouterAddresses, vrouterNames, vrouterLegs, vrouterUpstreams, vrouterHa, vrouterPriorities, vrouterVrid, vrouterSync, vrouterNodes,
+  siteName, uniqueNames, hostNames, cidrForm, networkKind, dualStack, membership, management, attachOnce, rangeOrder, subnetOverlap, addressCollision,
+  vlans, references, gatewayPlacement, unitNames,
+  vrouterReferences, vrouterAddresses, vrouterNames, vrouterLegs, vrouterUpstreams, vrouterHa, vrouterPriorities, vrouterVrid, vrouterSync,
+  vrouterNodes, attachAddress,
   vrrpUnauthenticated, nodeBridgePorts, // warnings
 ];
 

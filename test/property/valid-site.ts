@@ -71,7 +71,9 @@ function network(s: Shape, p: Plan, i: number): Doc {
     const persistence = p.persistence === "netplan" && owner !== "netplan" ? "systemd" : p.persistence;
     n.gateway = { address: next(), on: p.gateway, host: g.host, ...(p.gateway === "host" && persistence ? { persistence } : {}) };
   }
-  if (attach.length) n.attach = attach.map((a) => ({ host: a.host, bridge: a.bridge, ...(p.addr[a.h] ? { address: next() } : {}) }));
+  // a host's own address is checked on its bridge, so only an untagged network carries one
+  const own = (h: number) => p.addr[h] && n.vlan === undefined;
+  if (attach.length) n.attach = attach.map((a) => ({ host: a.host, bridge: a.bridge, ...(own(a.h) ? { address: next() } : {}) }));
   if (p.statics) n.statics = Array.from({ length: p.statics }, (_, j) => ({ name: `s${j}`, address: next() }));
   if (p.ranges) {
     n.ranges = Array.from({ length: p.ranges }, (_, j) => {

@@ -37,7 +37,7 @@ export const unitNames: Rule = (ctx) => {
     const path = ["networks", i, "gateway", g.unit === undefined ? "on" : "unit"];
     const own = unit === `${n.name}-gw.service` ? `gw-${n.name}.service` : `${n.name}-gw.service`;
     if (shipped(unit)) {
-      ctx.report(path, "unit-not-ours", `unit ${unit} is a unit the distribution ships: installing the gateway's unit would replace it, and the rollback delete it`,
+      ctx.report(path, "unit-not-ours", `unit ${unit} is one the distribution ships: installing the gateway's would replace it, and the rollback delete it`,
         `name the gateway's own unit, e.g. 'unit: ${own}'`);
     }
     const router = routerPrefixes(ctx, g.host).find((p) => unit.startsWith(p));

@@ -1,5 +1,5 @@
 import { parseAddress } from "../../net/cidr.js";
-import type { AttachmentDoc } from "../../model/types.js";
+import type { AttachmentDoc, VrouterDoc } from "../../model/types.js";
 import type { Rule, RuleContext } from "../context.js";
 import { eachVrouter, legs } from "../vrouter-lookup.js";
 
@@ -17,12 +17,9 @@ function sameAddress(x: string | undefined, y: string): boolean {
  */
 export const vrouterNodes: Rule = (ctx) => {
   eachVrouter(ctx, (v, i) => {
-    const [mgmt, pub] = legs(ctx, v, i);
+    const [mgmt] = legs(ctx, v, i);
     if (!mgmt?.net) return;
-    const members = new Set(v.members.map((m) => m.host));
-    const onPublic = new Set((pub?.net?.attach ?? []).map((a) => a.host));
-    const nodes = (mgmt.net.attach ?? []).map((a, j): [AttachmentDoc, number] => [a, j])
-      .filter(([a]) => a.address !== undefined && !members.has(a.host) && !onPublic.has(a.host));
+    const nodes = nodesOf(ctx, v, i);
     for (const [a, j] of nodes) mismatch(ctx, mgmt.index, a, j);
     if (mgmt.net.vlan !== undefined && nodes.length) {
       ctx.report(["networks", mgmt.index, "vlan"], "vrouter-node-vlan",
@@ -32,6 +29,15 @@ export const vrouterNodes: Rule = (ctx) => {
     }
   });
 };
+
+/** The attachments of router v's management network that are nodes it serves, with their index. */
+export function nodesOf(ctx: RuleContext, v: VrouterDoc, i: number): Array<[AttachmentDoc, number]> {
+  const [mgmt, pub] = legs(ctx, v, i);
+  const members = new Set(v.members.map((m) => m.host));
+  const onPublic = new Set((pub?.net?.attach ?? []).map((a) => a.host));
+  return (mgmt?.net?.attach ?? []).map((a, j): [AttachmentDoc, number] => [a, j])
+    .filter(([a]) => a.address !== undefined && !members.has(a.host) && !onPublic.has(a.host));
+}
 
 function mismatch(ctx: RuleContext, net: number, a: AttachmentDoc, j: number): void {
   const management = ctx.doc.hosts.find((h) => h.name === a.host)?.management;
