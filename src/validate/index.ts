@@ -2,7 +2,7 @@ import type { Diagnostic } from "../diag/diagnostic.js";
 import { makeContext, type Rule } from "./context.js";
 import type { Path, Source } from "../model/source.js";
 import { schemaFindings } from "./schema.js";
-import { names, soundPart } from "./sound-part.js";
+import { isEcho, soundPart } from "./sound-part.js";
 import { attachOnce } from "./rules/attach-once.js";
 import { addressCollision } from "./rules/address-collision.js";
 import { cidrForm } from "./rules/cidr-form.js";
@@ -44,8 +44,8 @@ export const RULES: Rule[] = [
 
 /**
  * Schema first; semantic rules then run on every part whose shape is sound (unknown keys and wrong values do not
- * stop them; an object with a wrong type or a missing key is left out, and what the rules say about it by name is
- * its echo, not news), so one run reports everything that can be known.
+ * stop them; an object with a wrong type or a missing key is left out, and a finding that it is missing is its
+ * echo, not news), so one run reports everything that can be known.
  */
 export function validate(src: Source, expectedSite: string): Diagnostic[] {
   const { diagnostics, broken } = schemaFindings(src);
@@ -54,5 +54,5 @@ export function validate(src: Source, expectedSite: string): Diagnostic[] {
   const found: Diagnostic[] = [];
   const ctx = makeContext(src, expectedSite, found, part);
   for (const rule of RULES) rule(ctx);
-  return [...diagnostics, ...found.filter((d) => !names(d.message, part.cutNames))];
+  return [...diagnostics, ...found.filter((d) => !isEcho(d, part.cutNames))];
 }

@@ -14,7 +14,7 @@ export interface SoundPart {
   data: unknown;
   /** A path in data as the same value's path in the document. */
   toSource(path: Path): Path;
-  /** The names (hosts, bridges, networks, routers) of what was cut: findings that name them are its echoes. */
+  /** The names (hosts, bridges, networks, routers) of what was cut: findings that they are missing are echoes (isEcho). */
   cutNames: Set<string>;
 }
 
@@ -76,8 +76,11 @@ function toSource(path: Path, kept: Map<string, number[]>): Path {
   return out;
 }
 
-/** True when text names one of names as a whole word (a name is letters, digits, '-' and '_'). */
-export function names(text: string, cutNames: Set<string>): boolean {
-  for (const w of text.split(/[^A-Za-z0-9_-]+/)) if (cutNames.has(w)) return true;
-  return false;
+/** Findings that say something a reference needs is missing: about a cut object, an echo of its schema error. */
+const ECHO_CODES = new Set(["unknown-host", "unknown-bridge", "unknown-network", "gateway-not-attached", "vrouter-leg-unattached",
+  "vrouter-no-gateway", "vrouter-primary-not-member"]);
+
+/** True when d says that a cut object is missing (it names one as a whole word; a name is letters, digits, '-' and '_'). */
+export function isEcho(d: { code: string; message: string }, cutNames: Set<string>): boolean {
+  return ECHO_CODES.has(d.code) && d.message.split(/[^A-Za-z0-9_-]+/).some((w) => cutNames.has(w));
 }
