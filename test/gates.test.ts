@@ -46,7 +46,7 @@ describe("gate registry", () => {
 describe("G8 unit-ours (read-only, under a fixture root)", () => {
   const root = tempDir("g8");
   const unit = "ssh.service";
-  const gateShell = render("shell/gates/unit-ours", { id: "G8", subject: unit, params: { unit, marker: HEADER_MARK } });
+  const gateShell = [render("shell/audit-unit", {}), render("shell/gates/unit-ours", { id: "G8", subject: unit, params: { unit, marker: HEADER_MARK } })].join("\n");
   /** The gate's verdict with the fixture root as / (the audit's $root). */
   const verdict = (): string => {
     requireTool("bash");

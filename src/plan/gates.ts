@@ -40,7 +40,7 @@ interface GateDef {
   /** When it stops the change, for REVIEW.md's gate table. */
   stops: string;
   /** Shell functions its partial calls, a template included once in audit.sh. */
-  helper?: "shell/audit-netplan" | "shell/audit-dad";
+  helper?: "shell/audit-netplan" | "shell/audit-dad" | "shell/audit-unit";
 }
 
 export const GATES: { readonly [K in GateKind]: GateDef } = {
@@ -56,7 +56,7 @@ export const GATES: { readonly [K in GateKind]: GateDef } = {
   "gateway-absent": { id: "G6", stops: "the sub-interface exists with other settings, or another device already holds the gateway address" },
   "address-not-local": { id: "G7", stops: "this host holds an address that belongs to an external router" },
   "unit-ours": {
-    id: "G8",
+    id: "G8", helper: "shell/audit-unit",
     stops: "a unit by that name exists and is not sitegen's (a package's under /usr/lib, /lib or /run, or a file in /etc/systemd/system "
       + "without sitegen's header): installing ours would replace it and the rollback would disable and delete it",
   },
