@@ -1,13 +1,18 @@
 import { parseAddress, specialAddress, type Addr } from "../../net/cidr.js";
 import type { Rule, RuleContext } from "../context.js";
 
-/** Every address range of purpose vip, parsed: a management address inside one would be claimed twice. */
-function vipRanges(ctx: RuleContext): Array<{ network: string; name: string; from: Addr; to: Addr }> {
-  return ctx.doc.networks.flatMap((n) => (n.ranges ?? []).filter((r) => r.purpose === "vip").flatMap((r) => {
+/** Where VIPs live, parsed: every range of purpose vip and every router VIP written out (not auto). */
+function vipRanges(ctx: RuleContext): Array<{ what: string; from: Addr; to: Addr; single?: true }> {
+  const ranges = ctx.doc.networks.flatMap((n) => (n.ranges ?? []).filter((r) => r.purpose === "vip").flatMap((r) => {
     const from = parseAddress(r.from);
     const to = parseAddress(r.to);
-    return from && to ? [{ network: n.name, name: r.name, from, to }] : [];
+    return from && to ? [{ what: `range ${r.name} (purpose vip) of network ${n.name}`, from, to }] : [];
   }));
+  const vips = (ctx.doc.vrouters ?? []).flatMap((v) => (["management", "public"] as const).flatMap((leg) => {
+    const a = parseAddress(v[leg].vip);
+    return a ? [{ what: `vrouter ${v.name}'s ${leg} VIP`, from: a, to: a, single: true as const }] : [];
+  }));
+  return [...ranges, ...vips];
 }
 
 /**
@@ -33,8 +38,9 @@ export const management: Rule = (ctx) => {
     } else seen.set(`${a.family}/${a.value}`, h.name);
     const vip = vips.find((r) => a.family === r.from.family && a.value >= r.from.value && a.value <= r.to.value);
     if (vip) {
-      ctx.report(path, "management-in-vip-range", `management address ${a.text} is inside range ${vip.name} (purpose vip) of network ${vip.network}`,
-        `a VIP from that range would collide with this host: move the host's address, or shrink the range to leave ${a.text} out`);
+      ctx.report(path, "management-in-vip-range", `management address ${a.text} is ${vip.single ? "" : "inside "}${vip.what}`,
+        vip.single ? "whichever member holds the VIP would answer for this host: move the host's address or the VIP"
+          : `a VIP from that range would collide with this host: move the host's address, or shrink the range to leave ${a.text} out`);
     }
   });
 };
