@@ -4,12 +4,13 @@ import type { HostPlan } from "../plan/by-host.js";
 import { GATES } from "../plan/gates.js";
 import { PHASES, type Phase, type Step } from "../plan/types.js";
 import { render } from "../render/hbs.js";
+import { mdText } from "../render/markdown.js";
 import { checkLine, plainText } from "../render/shell-lines.js";
 import type { DisruptionContext } from "../plan/disruption.js";
 import { confirmVm } from "./review-confirm.js";
 
 const stepVm = (s: Step) => ({
-  title: s.title, apply: s.apply.map(plainText), verify: s.verify.map(checkLine), inverse: s.inverse.map(plainText),
+  title: mdText(s.title), apply: s.apply.map(plainText), verify: s.verify.map(checkLine), inverse: s.inverse.map(plainText),
 });
 
 /** How REVIEW.md names each phase that has steps; the text of each is templates/review/phases/<phase>.hbs. */
@@ -28,10 +29,10 @@ function hostVm(plan: HostPlan, ctx: DisruptionContext) {
   const steps = plan.steps;
   const phases = phasesVm(steps);
   return {
-    gates: plan.gates.map((g) => ({ id: g.id, title: g.title, stops: GATES[g.kind].stops })),
+    gates: plan.gates.map((g) => ({ id: g.id, title: mdText(g.title), stops: GATES[g.kind].stops })),
     decisions: plan.decisions,
     phases, verifyNumber: phases.length + 2,
-    checks: plan.checks.map((c) => ({ title: c.title, line: checkLine(c) })),
+    checks: plan.checks.map((c) => ({ title: mdText(c.title), line: checkLine(c) })),
     notes: once(plan.notes), tests: once(plan.tests), hasSteps: steps.length > 0,
     confirm: confirmVm(steps, ctx),
   };

@@ -2,6 +2,7 @@
 // A site of several hosts opens with the order across them; hosts whose runbooks differ only in their
 // names and addresses share one section (review-shape.ts), and each host's own runbook is
 // hosts/<host>/REVIEW.md. Tables too long to read in REVIEW.md move to review/, one click away.
+import { mdText } from "../render/markdown.js";
 import { tiers } from "./ansible-plays.js";
 import { byHost } from "../plan/by-host.js";
 import { disruptionContext } from "../plan/disruption.js";
@@ -40,7 +41,7 @@ const networksVm = (site: Site) => site.networks.map((n) => ({
   ...n, vlanText: n.vlan === undefined ? "untagged" : String(n.vlan),
   cidrText: [n.cidr, ...(n.v6 ? [n.v6.cidr] : [])].join(", "),
   gatewayText: n.gateway ? `${[n.gateway.address, ...(n.gateway.address6 ? [n.gateway.address6] : [])].join(", ")} (${n.gateway.on === "router"
-    ? `router: ${n.gateway.router}` : `${n.gateway.on} ${n.gateway.host}`})` : "none",
+    ? `router: ${mdText(n.gateway.router ?? "")}` : `${n.gateway.on} ${n.gateway.host}`})` : "none",
   rangesText: n.ranges.map((r) => `${r.name} ${r.from}-${r.to}${r.purpose ? ` (${r.purpose})` : ""}`).join("; ") || "-",
   staticsText: n.statics.map((s) => `${s.name} ${s.address}`).join("; ") || "-",
 }));
@@ -76,7 +77,7 @@ export function* reviewFiles(site: Site, plan: Plan): Generator<Artifact> {
   const header = headerText(site);
   const side = (path: string, title: string, vm: object) => md(path, render("review/side-file", { header, site: site.name, title, shape: false, ...vm }));
   const vm = {
-    header, site: site.name, decision: site.decision ?? "", description: site.description ?? "",
+    header, site: site.name, decision: site.decision ?? "", description: mdText(site.description ?? ""),
     order: multi ? order : false, networks, networksFile: networks.length > TABLE_MAX_ROWS ? "review/networks.md" : "",
     allocations: allocationsVm(site), rollout: rollout(site), anySteps: plan.steps.length > 0, stateHost: multi ? "<host>" : site.hosts[0]?.name ?? "",
     vrouters: vrouterTable(site), staticVips: site.vrouters.some((v) => !v.ha), sections: plan.sections,

@@ -24,9 +24,10 @@ export function finish(command: string, outcomes: SiteOutcome[], o: RunOptions, 
 
 /** gen --site NAME | --all [--check]: compile into out/NAME, or report how out/NAME differs. */
 export async function runGen(o: GenOptions, entry?: URL): Promise<number> {
-  if (o.site && o.all) throw new UserError("--site and --all exclude each other");
-  if (!o.site && !o.all) throw new UserError("missing --site <name> or --all (see gen --help)");
+  // an empty --site is a site name (an invalid one), as for validate: not the same as no --site
+  if (o.site !== undefined && o.all) throw new UserError("--site and --all exclude each other");
+  if (o.site === undefined && !o.all) throw new UserError("missing --site <name> or --all (see gen --help)");
   const mode: Mode = o.check ? "check" : "gen";
-  const outcomes = await runSites(mode, o, o.all ? allSites(o.inventory) : [o.site!], entry);
+  const outcomes = await runSites(mode, o, o.site === undefined ? allSites(o.inventory) : [o.site], entry);
   return finish(o.check ? "check" : "gen", outcomes, o, !!o.all);
 }

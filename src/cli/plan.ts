@@ -1,12 +1,13 @@
 // gen plan --site NAME --from REV|FILE: the transition from a previous version of the inventory.
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { compile, type Build } from "../compile.js";
+import { compile, type Build, type LockInput } from "../compile.js";
 import { formatDiagnostics } from "../diag/diagnostic.js";
 import { writeSite } from "../emit/write.js";
 import { transition } from "../transition/index.js";
 import { childProcess } from "./builtin.js";
 import { readSite } from "./load.js";
+import { readLock } from "./lock.js";
 import { UserError } from "./paths.js";
 
 export interface PlanOptions { site: string; inventory: string; out: string; from: string; quiet?: boolean }
@@ -25,16 +26,17 @@ function previous(from: string, file: string): { text: string; label: string } {
   }
 }
 
-function build(text: string, display: string, site: string, source: string): Build | string {
-  const r = compile(text, display, { site, source });
-  return r.ok ? r.build : formatDiagnostics(r.diagnostics, text);
+function build(text: string, display: string, site: string, source: string, lock?: LockInput): Build | string {
+  const r = compile(text, display, { site, source, ...(lock ? { lock } : {}) });
+  return r.ok ? r.build : formatDiagnostics(r.diagnostics, text, undefined, lock ? { [lock.file]: lock.text } : {});
 }
 
 export function runPlan(o: PlanOptions): number {
   const { paths, text } = readSite(o.inventory, o.site);
   const old = previous(o.from, paths.file);
   const a = build(old.text, `${paths.display}@${old.label}`, o.site, paths.source);
-  const b = build(text, paths.display, o.site, paths.source);
+  // the lock beside the inventory holds the current version's allocations: gen reads it, so the plan does too
+  const b = build(text, paths.display, o.site, paths.source, readLock(paths));
   for (const r of [a, b]) if (typeof r === "string") { process.stderr.write(r); return 1; }
   const t = transition(a as Build, b as Build, old.label);
   const dir = join(o.out, `${o.site}.transition`);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { check, outputFiles, prepare } from "../compile.js";
 import { isWarning, type Diagnostic } from "../diag/diagnostic.js";
 import { drift } from "../emit/drift.js";
-import { leftovers, refuseNonFolder, writeSite } from "../emit/write.js";
+import { leftovers, readyOut, refuseNonFolder, writeSite } from "../emit/write.js";
 import { boundHeapGrowth } from "./heap.js";
 import { readSite } from "./load.js";
 import { readLock, writeLock } from "./lock.js";
@@ -71,9 +71,9 @@ export function runSite(mode: Mode, o: SiteOptions, site: string): SiteOutcome {
     const d = [...(lockChanged ? [`lock:       ${paths.lockDisplay} would change${news}`] : []), ...left, ...drift(dir, counted)];
     return done(d.length ? "drift" : "current", ws, { out: dir, files: n, drift: d });
   }
-  // The lock first: an allocation is recorded before anything that uses it is written.
+  // The lock first: an allocation is recorded before anything that uses it is written (and only once the output can be).
+  const notes = readyOut(o.out, site);
   if (lockChanged) writeLock(paths, r.build.lock!);
-  const notes: string[] = [];
   const wrote = writeSite(o.out, site, counted, notes);
   const allocated = fresh.map((a) => `allocated ${a.what}: ${a.value} (recorded in ${paths.lockDisplay})`);
   return done(wrote ? "wrote" : "unchanged", ws, { out: dir, files: n, ...(notes.length ? { notes } : {}), ...(allocated.length ? { allocated } : {}) });

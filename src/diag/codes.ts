@@ -15,6 +15,9 @@ export const RULE_CODES = [
   "vrouter-same-network", "vrouter-sync-collision", "vrouter-sync-ftfw-members", "vrouter-sync-not-multicast", "vrouter-vrid-collision",
   "vrouter-vrid-missing",
   "dual-stack-family", "gateway-address6-needs-cidr6",
+  "management-unusable", "management-duplicate", "management-in-vip-range", "node-management-mismatch", "vrouter-node-vlan",
+  "network-special", "gateway-no-room", "gateway-bridge-owner-tagged", "unit-not-ours", "unit-clash", "host-name-reserved",
+  "attach-address-tagged",
   // allocation (src/alloc): a case's lock file is <case>.lock.yaml beside it
   "alloc-range-full", "alloc-no-range", "alloc-vrid-full", "lock-stale", "lock-outside-range", "lock-collision", "lock-invalid",
 ] as const;

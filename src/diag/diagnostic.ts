@@ -23,7 +23,7 @@ export const byPosition = (a: Diagnostic, b: Diagnostic): number => a.line - b.l
 /** Render one diagnostic as `file:line:col: error[code]: object: message`, the source line and a caret. */
 export function formatDiagnostic(d: Diagnostic, source: string): string {
   const head = visible(`${d.file}:${d.line}:${d.col}: ${severity(d)}[${d.code}]: ${d.object ? `${d.object}: ` : ""}${d.message}`);
-  const text = visible(source.split(/\r?\n/)[d.line - 1] ?? "");
+  const text = visible(source.replace(/^\uFEFF/, "").split(/\r?\n/)[d.line - 1] ?? "");
   const num = String(d.line);
   const pad = " ".repeat(num.length);
   const width = Math.max(1, Math.min(d.length, Math.max(1, text.length - d.col + 1)));

@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Artifact } from "../plan/types.js";
 import { TreeComparer } from "./drift.js";
@@ -16,11 +16,28 @@ export { OutputError };
  * Returns false when the tree was already identical (nothing written).
  */
 export function writeSite(outDir: string, site: string, files: Iterable<Artifact>, notes: string[] = []): boolean {
+  notes.push(...readyOut(outDir, site));
   const target = join(outDir, site);
   try {
-    notes.push(...recover(outDir, site));
-    refuseNonFolder(target);
     return swapIn(outDir, site, files);
+  } catch (e) {
+    throw outputError(e, outDir, target);
+  }
+}
+
+/**
+ * Make outDir ready to take outDir/site (a killed run's leftovers dealt with, the folder there), or fail as the
+ * write would: gen calls it before it records the lock file, so a run that cannot write records nothing either.
+ */
+export function readyOut(outDir: string, site: string): string[] {
+  const target = join(outDir, site);
+  try {
+    const notes = recover(outDir, site);
+    refuseNonFolder(target);
+    mkdirs(outDir);
+    // mkdirs leaves an existing file alone (the write would meet it later): meet it here, as the write would
+    if (!statSync(outDir).isDirectory()) throw Object.assign(new Error(`${outDir} is not a folder`), { code: "ENOTDIR", syscall: "mkdir", path: outDir });
+    return notes;
   } catch (e) {
     throw outputError(e, outDir, target);
   }

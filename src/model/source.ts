@@ -3,6 +3,7 @@ import { isAlias, isCollection, isMap, isSeq, isPair, isScalar, LineCounter, par
 import type { Diagnostic } from "../diag/diagnostic.js";
 import { aliasProblem } from "./aliases.js";
 import { objectName } from "./object-name.js";
+import { foreignTag } from "./tags.js";
 
 export type Path = ReadonlyArray<string | number>;
 
@@ -18,7 +19,9 @@ export interface Source {
 const YAML_CODES: Record<string, string> = { DUPLICATE_KEY: "duplicate-key" };
 
 /** Parse YAML keeping positions. Syntax, duplicate-key and alias problems come back as diagnostics. */
-export function parseSource(text: string, file: string): { source: Source; errors: Diagnostic[] } {
+export function parseSource(written: string, file: string): { source: Source; errors: Diagnostic[] } {
+  // A byte-order mark is no character of the first line: columns count from after it, as an editor shows them
+  const text = written.startsWith("\uFEFF") ? written.slice(1) : written;
   const deep = tooDeep(text);
   if (deep) return deep(file);
   const lc = new LineCounter();
@@ -43,6 +46,8 @@ export function parseSource(text: string, file: string): { source: Source; error
     errors.splice(0, errors.length, { file, ...pos(nul, nul + 1), code: "yaml-syntax", object: "", message: "a NUL byte: this is not a text file",
       help: "an inventory is UTF-8 YAML text; check that the right file is named" });
   }
+  const notText = errors.length ? undefined : notUtf8(text) ?? tagged(doc);
+  if (notText) errors.push({ file, ...pos(...notText.range), code: "yaml-syntax", object: "", message: notText.message, help: notText.help });
   const alias = errors.length ? undefined : aliasProblem(doc);
   if (alias) errors.push({ file, ...pos(...alias.range), code: alias.code ?? "yaml-alias", object: "", message: alias.message, help: alias.help });
   const source: Source = {
@@ -53,6 +58,19 @@ export function parseSource(text: string, file: string): { source: Source; error
     },
   };
   return { source, errors };
+}
+
+/** U+FFFD is what reading bytes that are not UTF-8 leaves: they would reach the scripts as replacement characters. */
+function notUtf8(text: string): { range: [number, number]; message: string; help: string } | undefined {
+  const at = text.indexOf("\uFFFD");
+  return at < 0 ? undefined : { range: [at, at + 1], message: "bytes that are not UTF-8 (or a U+FFFD replacement character)",
+    help: "an inventory is UTF-8 text: convert it (e.g. iconv -f latin1 -t utf-8) and check the characters here" };
+}
+
+function tagged(doc: Document): { range: [number, number]; message: string; help: string } | undefined {
+  const t = foreignTag(doc);
+  return t && { range: t.range, message: `YAML tag ${t.tag}: sitegen reads plain values and would ignore or misread it`,
+    help: "remove the tag; quote the value if it must stay a string" };
 }
 
 /**

@@ -9,7 +9,8 @@ const BITS: Record<Family, number> = { 4: 32, 6: 128 };
 
 /** A plain address (no prefix). Returns undefined when it is not one. */
 export function parseAddress(s: string): Addr | undefined {
-  if (s.includes("/")) return undefined;
+  // A zone id (fe80::1%eth0) would be dropped by correctForm: refused, not silently lost
+  if (s.includes("/") || s.includes("%")) return undefined;
   if (Address4.isValid(s)) {
     const a = new Address4(s);
     return { family: 4, value: a.bigInt(), text: a.correctForm() };
@@ -71,3 +72,22 @@ export function multicastProblem(a: Addr): string | undefined {
   if (localControl) return "in 224.0.0.0/24, the local network control block (VRRP's 224.0.0.18 and routing protocols)";
   return undefined;
 }
+
+/** Blocks that are not a routed unicast network a host or router can be given. */
+const SPECIAL: Array<{ family: Family; first: bigint; last: bigint; what: string }> = [
+  { family: 4, first: 0x00000000n, last: 0x00ffffffn, what: "0.0.0.0/8, unspecified ('this network')" },
+  { family: 4, first: 0x7f000000n, last: 0x7fffffffn, what: "127.0.0.0/8, loopback" },
+  { family: 4, first: 0xa9fe0000n, last: 0xa9feffffn, what: "169.254.0.0/16, link-local" },
+  { family: 4, first: MCAST4.first, last: 0xffffffffn, what: "224.0.0.0/3, multicast and reserved" },
+  { family: 6, first: 0n, last: 1n, what: "::/127, unspecified and loopback" },
+  { family: 6, first: 0xfe80n << 112n, last: (0xfec0n << 112n) - 1n, what: "fe80::/10, link-local" },
+  { family: 6, first: 0xffn << 120n, last: (1n << 128n) - 1n, what: "ff00::/8, multicast" },
+];
+
+/** The special block (loopback, multicast, link-local, unspecified) a network overlaps, or undefined. */
+export function specialBlockOf(net: Pick<Cidr, "family" | "first" | "last">): string | undefined {
+  return SPECIAL.find((b) => b.family === net.family && b.first <= net.last && net.first <= b.last)?.what;
+}
+
+/** The special block an address is in, or undefined: such an address cannot be a host's management address. */
+export const specialAddress = (a: Addr): string | undefined => specialBlockOf({ family: a.family, first: a.value, last: a.value });

@@ -14,6 +14,8 @@ export interface GateParams {
   "netplan-ownership": { bridge: string; owner: BridgeOwner; gateways: PersistedGateway[] };
   "gateway-absent": { ifname: string; parent: string; vid: string; cidr: string; address: string };
   "address-not-local": { address: string; owner: string };
+  /** unit: the file name sitegen installs into /etc/systemd/system; marker: the line every file sitegen writes carries. */
+  "unit-ours": { unit: string; marker: string };
   "tools-present": { tools: string[] };
   "vrouter-bridge": { bridge: string; type: "linux" | "ovs" };
   "netns-free": { namespace: string; link: string };
@@ -38,7 +40,7 @@ interface GateDef {
   /** When it stops the change, for REVIEW.md's gate table. */
   stops: string;
   /** Shell functions its partial calls, a template included once in audit.sh. */
-  helper?: "shell/audit-netplan" | "shell/audit-dad";
+  helper?: "shell/audit-netplan" | "shell/audit-dad" | "shell/audit-unit";
 }
 
 export const GATES: { readonly [K in GateKind]: GateDef } = {
@@ -53,6 +55,11 @@ export const GATES: { readonly [K in GateKind]: GateDef } = {
   },
   "gateway-absent": { id: "G6", stops: "the sub-interface exists with other settings, or another device already holds the gateway address" },
   "address-not-local": { id: "G7", stops: "this host holds an address that belongs to an external router" },
+  "unit-ours": {
+    id: "G8", helper: "shell/audit-unit",
+    stops: "a unit by that name exists and is not sitegen's (a package's under /usr/lib, /lib or /run, or a file in /etc/systemd/system "
+      + "without sitegen's header): installing ours would replace it and the rollback would disable and delete it",
+  },
   "tools-present": { id: "V1", stops: "a program the router or its services need is not installed" },
   "vrouter-bridge": { id: "V2", stops: "the bridge a leg needs is missing, or is not of the type the inventory says" },
   "netns-free": { id: "V3", stops: "a namespace by that name exists and is not ours (it lacks our management leg)" },

@@ -47,6 +47,8 @@ export interface Host {
   bridges: Bridge[];
   gateways: HostGateway[];
   checked: CheckedGateway[];
+  /** Its own addresses (an attachment's 'address', on an untagged network): set by whoever manages the host, checked by verify. */
+  addresses: Array<{ network: string; bridge: string; address: string; ifaddr: string }>;
 }
 
 export interface Network {
@@ -114,8 +116,10 @@ function resolveHost(h: HostDoc, nets: Array<[NetworkDoc, Network]>): Host {
   })).sort(byName);
   const gateways: HostGateway[] = [];
   const checked: CheckedGateway[] = [];
+  const addresses: Host["addresses"] = [];
   for (const [n, net] of nets) {
     const att = net.attach.find((a) => a.host === h.name);
+    if (att?.address) addresses.push({ network: net.name, bridge: att.bridge, address: att.address, ifaddr: `${att.address}/${prefixOf(net, att.address)}` });
     const g = n.gateway;
     if (!g || !att) continue;
     const address = canon(g.address);
@@ -132,8 +136,12 @@ function resolveHost(h: HostDoc, nets: Array<[NetworkDoc, Network]>): Host {
     forwarding: { ipv4: h.forwarding?.ipv4 ?? has(4), ipv6: h.forwarding?.ipv6 ?? has(6) },
     gateways: gateways.sort((a, b) => (a.ifname < b.ifname ? -1 : 1)),
     checked: checked.sort((a, b) => (a.network < b.network ? -1 : 1)),
+    addresses: addresses.sort((a, b) => (a.network < b.network ? -1 : 1)),
   };
 }
+
+/** The prefix length an address of net carries: a dual-stack network's IPv6 one for an IPv6 address. */
+const prefixOf = (net: Network, address: string): number => (net.v6 && parseAddress(address)?.family === 6 ? net.v6.prefix : net.prefix);
 
 type GatewayBase = Pick<HostGateway, "network" | "cidr" | "family" | "address" | "prefix" | "ifaddr" | "dual">;
 

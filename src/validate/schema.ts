@@ -7,30 +7,40 @@ import { didYouMean } from "./names.js";
 
 type Json = Record<string, unknown>;
 
+/** What the schema found: every error as a located diagnostic, and where the data's shape is broken. */
+export interface SchemaFindings {
+  diagnostics: Diagnostic[];
+  /** Data paths of the errors that break the shape (a wrong type, a missing key): rules cannot read there. */
+  broken: Path[];
+}
+
 /** Run the precompiled JSON Schema and turn every error into a located diagnostic. */
-export function schemaDiagnostics(src: Source): Diagnostic[] {
-  if (validate(src.data)) return [];
+export function schemaFindings(src: Source): SchemaFindings {
+  if (validate(src.data)) return { diagnostics: [], broken: [] };
   const out: Diagnostic[] = [];
+  const broken: Path[] = [];
   const seen = new Set<string>();
   for (const e of (validate.errors ?? []) as ErrorObject[]) {
     if (e.keyword === "if") continue; // its "then" branch already produced the useful error
-    const d = toDiagnostic(src, e);
+    const path = instancePath(e);
+    const d = toDiagnostic(src, e, path);
+    if (!shapeIntact(d)) broken.push(path);
     const key = `${d.line}:${d.col}:${d.code}:${d.message}`;
     if (!seen.has(key)) { seen.add(key); out.push(d); }
   }
-  return out;
+  return { diagnostics: out, broken };
 }
 
 /**
- * True when every schema error leaves the data's shape intact (an unknown key, or a value of the right type
- * that is out of range, not one of the allowed words, or badly formed), so semantic rules can still run.
+ * True when a schema error leaves the data's shape intact (an unknown key, or a value of the right type
+ * that is out of range, not one of the allowed words, or badly formed), so semantic rules can read it.
  */
-export function shapeIntact(ds: Diagnostic[]): boolean {
-  return ds.every((d) => d.code === "unknown-key" || d.code === "bad-value" || d.code === "bad-format");
-}
+const shapeIntact = (d: Diagnostic): boolean => d.code === "unknown-key" || d.code === "bad-value" || d.code === "bad-format";
 
-function toDiagnostic(src: Source, e: ErrorObject): Diagnostic {
-  const path: Path = e.instancePath.split("/").slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, "/").replace(/~0/g, "~")));
+const instancePath = (e: ErrorObject): Path =>
+  e.instancePath.split("/").slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, "/").replace(/~0/g, "~")));
+
+function toDiagnostic(src: Source, e: ErrorObject, path: Path): Diagnostic {
   const object = objectName(src.data, path);
   const field = path.length ? String(path[path.length - 1]) : "document";
   const at = (p: Path, key = false) => ({ file: src.file, ...src.at(p, key), object });

@@ -53,10 +53,12 @@ describe("jumphost audit in a network namespace", () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(lines(r.stdout, "PASS").map((l) => l.split(":")[0])).toEqual([
       "PASS G1 virbr1", "PASS G2 net.ipv4.ip_forward = 1", "PASS G3 virbr1", "PASS G4 1_provider", "PASS G5 virbr1", "PASS G6 virbr1.104",
+      "PASS G8 provider-vip-gw.service",
     ].map((s) => s.split(":")[0]));
     expect(lines(r.stdout, "WARN")).toEqual([]);
     expect(lines(r.stdout, "STOP")).toEqual([]);
     expect(r.stdout).toContain("PASS G4 1_provider: active, autostart, bridge virbr1, forward mode nat");
+    expect(r.stdout).toContain("PASS G8 provider-vip-gw.service: free: no unit by that name");
     expect(r.stdout.trimEnd().split("\n").at(-1)).toBe("decision: persistence=systemd link=virbr1.104");
     expect(ns.state()).toBe(before);
   });

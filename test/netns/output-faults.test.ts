@@ -1,7 +1,7 @@
 // Every fault of the output folder is one line naming the path and what to do, exit 2, and leaves
 // out/<site> as it was with nothing half-written beside it. Read-only and full file systems are real
 // tmpfs mounts inside a private mount namespace (unshare -m), so the machine's mounts are untouched.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CLI, gen, ROOT } from "../helpers/gen.js";
@@ -29,6 +29,16 @@ describe("output folder faults", () => {
         + `choose another --out folder (or move that file away) (ENOTDIR); nothing was written to ${join(tmp, out, "jumphost")}\n`);
       expect(r.code).toBe(2);
     }
+  });
+  it("--out naming a file: the lock file a new allocation would make is not written either", () => {
+    const inv = join(tmp, "inv");
+    mkdirSync(inv, { recursive: true });
+    copyFileSync(join(ROOT, "test/cases/golden/vrouter-auto/vrouter-auto.yaml"), join(inv, "vrouter-auto.yaml"));
+    writeFileSync(join(tmp, "afile2"), "x\n");
+    const r = gen(["--site", "vrouter-auto", "--inventory", inv, "--out", join(tmp, "afile2")]);
+    expect(r.stderr).toMatch(ONE_LINE);
+    expect(r.code).toBe(2);
+    expect(readdirSync(inv)).toEqual(["vrouter-auto.yaml"]);
   });
   it("a read-only file system (EROFS), existing or new --out folder", () => {
     mkdirSync(join(tmp, "ro"));

@@ -52,6 +52,21 @@ describe("free text", () => {
       }
     });
   }
+  it("REVIEW.md shows a '|', raw HTML and emphasis in free text literally: tables keep their columns", () => {
+    const markdown = "a | b <img src=x> *c* [d](e) `f`";
+    for (const [field, set] of FIELDS) {
+      const r = compile(set(JSON.stringify(markdown)), "r.yaml", { site: "roosevelt", source: "inventories/roosevelt.yaml" });
+      if (!r.ok) throw new Error(`${field} does not compile`);
+      const review = r.build.files.find((f) => f.path === "REVIEW.md")!.content;
+      expect(review, field).not.toContain("<img");
+      const cells = (line: string) => line.replace(/\\./g, "").split("|").length;
+      for (const table of review.split("\n\n").filter((b) => b.startsWith("|"))) {
+        const rows = table.split("\n").filter((l) => l.startsWith("|"));
+        expect(rows.map(cells), `${field}: ${table}`).toEqual(rows.map(() => cells(rows[0]!)));
+      }
+      if (field !== "network description") expect(review, field).toContain("a \\| b &lt;img src=x&gt; \\*c\\* \\[d\\](e) \\`f\\`");
+    }
+  });
   it("shq: bash reads every quoted payload back as the literal", () => {
     const payloads = [...SHELL.map((s) => JSON.parse(`"${s}"`) as string), "", "plain", "'", "''", "\\", "$", "`", "a'b$c`d\"e\\f", "é ü €"];
     const script = payloads.map((p) => `printf '%s\\0' ${shq(p)}`).join("\n");

@@ -1,6 +1,7 @@
-// Read-only gates, numbered as in the seed's Phase 1 (G1-G6), plus G7 for gateways held elsewhere.
+// Read-only gates, numbered as in the seed's Phase 1 (G1-G6), plus G7 for gateways held elsewhere and G8 for a gateway unit's name.
 import { gate, type HostGate } from "../../plan/gates.js";
 import { addrsOf, type Bridge, type Host, type HostGateway } from "../../resolve/site.js";
+import { HEADER_MARK } from "../../render/header.js";
 import type { Target } from "../target.js";
 
 function bridgeGates(host: string, b: Bridge, gws: HostGateway[]): HostGate[] {
@@ -39,6 +40,10 @@ export function hostGates(h: Host): HostGate[] {
       `${g.ifname} / ${a.address} must not exist yet (or be exactly ours)`,
       { ifname: g.ifname, parent: g.bridge.name, vid: String(g.vid), cidr: a.ifaddr, address: a.address })));
   }
+  // a gateway's unit must not take over one the distribution or another program installed (ssh.service)
+  for (const g of h.gateways.filter((x) => x.persistence === "systemd")) {
+    gates.push(gate(h.name, "unit-ours", g.unit, `${g.unit} is no other program's unit`, { unit: g.unit, marker: HEADER_MARK }));
+  }
   for (const c of h.checked.filter((x) => x.on === "router")) {
     for (const a of addrsOf(c)) {
       gates.push(gate(h.name, "address-not-local", a.address, `${a.address} belongs to ${c.router}: it must not be on this host`,
@@ -50,7 +55,7 @@ export function hostGates(h: Host): HostGate[] {
 
 export const audit: Target = {
   name: "audit",
-  summary: "read-only preflight gates G1-G7 with PASS/WARN/STOP and a machine-readable decision",
+  summary: "read-only preflight gates G1-G8 with PASS/WARN/STOP and a machine-readable decision",
   checkedBy: [],
   plan: (site) => ({ gates: site.hosts.flatMap(hostGates) }),
 };

@@ -2,6 +2,17 @@ import { contains, hostSpan, parseAddress, reservedRole } from "../../net/cidr.j
 import type { Rule } from "../context.js";
 import { rawAddresses } from "../items.js";
 
+const MANAGEMENT_HELP = "write the address operators and Ansible reach the host on, without a prefix length";
+
+/** Why text is not an address, as a fix: a zone id, a prefix length (withPrefix), or anything else. */
+export function addressHelp(text: string, withPrefix: string, otherwise = "write a dotted-quad IPv4 or an IPv6 address"): string {
+  if (text.includes("%")) {
+    return "a zone id ('%' and an interface) cannot be kept: generated files write the bare address, which would lose its link; "
+      + "use a global or unique-local address";
+  }
+  return text.includes("/") ? withPrefix : otherwise;
+}
+
 /** Gateway, statics, host addresses and range ends are valid addresses inside their subnet, and assignable. */
 export const membership: Rule = (ctx) => {
   ctx.doc.networks.forEach((n, i) => {
@@ -10,7 +21,7 @@ export const membership: Rule = (ctx) => {
       const net = a && ctx.netFor(i, a.family);
       if (!a) {
         ctx.report(r.path, "invalid-address", `${r.label} '${r.text}' is not an IPv4 or IPv6 address`,
-          r.text.includes("/") ? "write the address without a prefix length; the network's cidr gives it" : "write a dotted-quad IPv4 or an IPv6 address");
+          addressHelp(r.text, "write the address without a prefix length; the network's cidr gives it"));
         continue;
       }
       if (!net) continue;
@@ -32,7 +43,7 @@ export const membership: Rule = (ctx) => {
   ctx.doc.hosts.forEach((h, i) => {
     if (!parseAddress(h.management)) {
       ctx.report(["hosts", i, "management"], "invalid-address", `management address '${h.management}' is not an IPv4 or IPv6 address`,
-        "write the address operators and Ansible reach the host on, without a prefix length");
+        addressHelp(h.management, MANAGEMENT_HELP, MANAGEMENT_HELP));
     }
   });
 };

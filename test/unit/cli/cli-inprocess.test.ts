@@ -77,6 +77,16 @@ describe("gen in process", async () => {
     expect(help.stdout).toContain("-V, --version");
     expect((await gen("targets")).stdout).toMatch(/^audit\s/m);
   });
+  it("an empty --site is an invalid site name for gen and validate alike", async () => {
+    const bad = "gen: site name '' is not valid: use lower-case letters, digits, '-' and '_' (it names inventories/<site>.yaml and out/<site>/)\n";
+    expect(await gen("--site", "")).toEqual({ code: 1, stdout: "", stderr: bad });
+    expect(await gen("validate", "--site", "")).toEqual({ code: 1, stdout: "", stderr: bad });
+  });
+  it("gen plan reads the lock beside the inventory: a stale entry gen refuses, the plan refuses too", async () => {
+    const r = await gen("plan", "--site", "lock-stale", "--inventory", "test/cases/invalid", "--from", "test/cases/invalid/lock-stale.yaml",
+      "--out", join(tmp, "plan-out"));
+    expect(r).toEqual({ code: 1, stdout: "", stderr: readFileSync(join(ROOT, "test/cases/invalid/lock-stale.expected"), "utf8") });
+  });
   it("the lock: --check fails while gen would write it, gen writes it beside the inventory, then it is up to date", async () => {
     const inv = join(tmp, "lock-inv");
     mkdirSync(inv, { recursive: true });

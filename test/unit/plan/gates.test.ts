@@ -1,11 +1,15 @@
 // The gate registry (src/plan/gates.ts): one id and one shell partial per kind, nothing unregistered,
 // and in every compiled site an id names exactly one kind.
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile } from "../../../src/compile.js";
 import { GATES, type GateKind } from "../../../src/plan/gates.js";
+import { HEADER_MARK } from "../../../src/render/header.js";
+import { render } from "../../../src/render/hbs.js";
 import { ROOT } from "../../helpers/gen.js";
+import { requireTool, run } from "../../helpers/tools.js";
+import { tempDir } from "../../helpers/tree.js";
 
 const PARTIALS = join(ROOT, "templates/shell/gates");
 const kinds = Object.keys(GATES) as GateKind[];
@@ -36,5 +40,41 @@ describe("gate registry", () => {
       for (const [id, ks] of byId) expect([...ks], `${site} ${id}`).toHaveLength(1);
       expect(r.build.plan.gates.every((g) => g.id === GATES[g.kind].id)).toBe(true);
     }
+  });
+});
+
+describe("G8 unit-ours (read-only, under a fixture root)", () => {
+  const root = tempDir("g8");
+  const unit = "ssh.service";
+  const gateShell = [render("shell/audit-unit", {}), render("shell/gates/unit-ours", { id: "G8", subject: unit, params: { unit, marker: HEADER_MARK } })].join("\n");
+  /** The gate's verdict with the fixture root as / (the audit's $root). */
+  const verdict = (): string => {
+    requireTool("bash");
+    const r = run("bash", ["-c", `set -euo pipefail; root=${root}; pass() { echo "PASS $*"; }; stop() { echo "STOP $*"; }\n${gateShell}`]);
+    return r.stdout.trim();
+  };
+  const put = (dir: string, text: string) => { mkdirSync(join(root, dir), { recursive: true }); writeFileSync(join(root, dir, unit), text); };
+  const clean = () => { rmSync(root, { recursive: true, force: true }); mkdirSync(root); };
+
+  it("passes when no unit has the name, and when the one in /etc is sitegen's (a re-run)", () => {
+    clean();
+    expect(verdict()).toMatch(/^PASS G8 ssh.service: free/);
+    put("etc/systemd/system", `# ${HEADER_MARK}inventories/x.yaml (site x); do not edit\n[Unit]\n`);
+    expect(verdict()).toMatch(/^PASS G8 ssh.service: .* is sitegen's/);
+  });
+  it("STOPs for a package's unit, a hand-written one in /etc and an alias link to a package's", () => {
+    for (const dir of ["usr/lib/systemd/system", "lib/systemd/system", "run/systemd/system"]) {
+      clean();
+      put(dir, "[Unit]\nDescription=OpenBSD Secure Shell server\n");
+      expect(verdict(), dir).toBe(`STOP G8 ssh.service: /${dir}/ssh.service exists: the unit is not sitegen's; name the gateway's own unit ('unit:' in the inventory)`);
+    }
+    clean();
+    put("etc/systemd/system", "[Unit]\nDescription=written by hand\n");
+    expect(verdict()).toMatch(/^STOP G8 ssh.service: \/etc\/systemd\/system\/ssh.service exists without sitegen's header/);
+    clean();
+    mkdirSync(join(root, "etc/systemd/system"), { recursive: true });
+    symlinkSync("/nonexistent/sshd.service", join(root, "etc/systemd/system", unit));
+    expect(verdict()).toMatch(/^STOP G8 ssh.service: .*without sitegen's header/);
+    rmSync(root, { recursive: true, force: true });
   });
 });

@@ -1,4 +1,4 @@
-// Invalid cases: test/cases/invalid/<case>.yaml must print exactly <case>.expected, exit 1, and write nothing.
+// Invalid cases: test/cases/invalid/<case>.yaml must print exactly <case>.expected, exit 1, and write nothing (no lock file either).
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -44,11 +44,13 @@ describe("invalid inventories", () => {
       mkdirSync(prev, { recursive: true });
       writeFileSync(join(prev, "sentinel.txt"), "previous output\n");
       const before = snapshotTree(out);
+      const inventory = readdirSync(DIR); // no lock file appears beside the inventory either
       const r = await genIn(["--site", c, "--inventory", "test/cases/invalid", "--out", out]);
       expect(r.stderr).toBe(readFileSync(join(DIR, `${c}.expected`), "utf8"));
       expect(r.stderr).not.toMatch(/\n\s+at /); // never a stack trace
       expect(r.code).toBe(1);
       expect(snapshotTree(out)).toEqual(before);
+      expect(readdirSync(DIR)).toEqual(inventory);
     });
   }
   it("compile() in process reports exactly what the CLI prints, for every case", () => {

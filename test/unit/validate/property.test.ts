@@ -13,6 +13,7 @@ import { formatDiagnostics, isWarning, type Diagnostic } from "../../../src/diag
 import { ROOT } from "../../helpers/gen.js";
 import { RULE_CODES, WARNING_CODES } from "../../helpers/rule-codes.js";
 import { applyText, dataMutation, mutateData, textMutation } from "./property/mutate.js";
+import { HOLES, holePick, planted } from "./property/holes.js";
 import { SITE, validSite } from "./property/valid-site.js";
 
 const RUNS = Number(process.env.SITEGEN_PROPERTY_RUNS ?? 10_000);
@@ -87,6 +88,20 @@ describe("properties", () => {
       const seed = { site: SITE, text };
       if (!examine(seed, true)) fail("a valid site was refused", check(text, "p.yaml", opts(seed)).map((d) => `${d.code} ${d.object}: ${d.message}`));
     }), share(0.1));
+  }, TIMEOUT);
+  it("every model hole planted in a generated site is reported with its code, by validate and gen alike", () => {
+    const seen = new Set<string>();
+    fc.assert(fc.property(validSite, holePick, (text, { hole, pick }) => {
+      const h = HOLES[hole]!;
+      const bad = planted(text, h, pick);
+      if (bad === undefined) return;
+      seen.add(h.name);
+      const seed = { site: SITE, text: bad };
+      if (examine(seed)) fail(`${h.name}: compiled`, bad);
+      const codes: string[] = check(bad, "p.yaml", opts(seed)).map((d) => d.code);
+      if (!codes.includes(h.code)) fail(`${h.name}: no ${h.code}`, { codes, bad });
+    }), share(0.05));
+    if (RUNS >= 1000 && seen.size !== HOLES.length) fail("some holes never found a place in the generated sites", HOLES.map((h) => h.name).filter((n) => !seen.has(n)));
   }, TIMEOUT);
   it("mutated inventories (structure, types, values): validate and gen agree, nothing throws", () => {
     let compiled = 0;

@@ -33,6 +33,8 @@ link runtime vrouter vr-ex
 owned runtime vrouter vr-ex
 route runtime vrouter default 192.168.0.2
 table runtime vrouter inet sitegen-vrouter nftables-vrouter.nft
+addr verify - br-mgmt 192.168.0.12/24
+addr verify - br-ex 172.16.0.12/24
 file persist /etc/sitegen/vrouter/boot.sh 0755 fb55b458a96feedb2be53369d2e3789a92fd22d8caee642d00b603f10618e1c1
 file persist /etc/systemd/system/sitegen-vrouter-boot.service 0644 00cf3ac79250172be29179cbd6bb7200edec814fb0cb763700e8d2eabc95fb03
 file services /etc/sitegen/vrouter/dnsmasq.conf 0644 5acef695f934d6cea7567d7bd2b7e8c7a730a967c31de214d31025dcee6c6c00

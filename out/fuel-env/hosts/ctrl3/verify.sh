@@ -14,6 +14,10 @@ esac
 need_root_for "read-only, but its checks read what only root sees"
 in_phase() { [ "$phase" = all ] || [ "$phase" = "$1" ]; }
 failed=0
+say '== its own address on management (not sitegen'\''s to set)'
+check_addr br-mgmt 192.168.0.13/24 || failed=$((failed + 1))
+say '== its own address on public (not sitegen'\''s to set)'
+check_addr br-ex 172.16.0.13/24 || failed=$((failed + 1))
 say '== vrouter vrouter in namespace vrouter'
 check_netns vrouter || failed=$((failed + 1))
 check_ns_up vrouter lo || failed=$((failed + 1))

@@ -17,6 +17,7 @@ esac
 need_root
 model() {
   cat <<'MODEL'
+addr verify - br-provider 10.12.4.10/22
 MODEL
 }
 found=()

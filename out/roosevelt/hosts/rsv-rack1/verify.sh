@@ -14,6 +14,8 @@ esac
 need_root_for "read-only, but its checks read what only root sees"
 in_phase() { [ "$phase" = all ] || [ "$phase" = "$1" ]; }
 failed=0
+say '== its own address on provider (not sitegen'\''s to set)'
+check_addr br-provider 10.12.4.10/22 || failed=$((failed + 1))
 say '== provider gateway 10.12.4.1 on rsv-core SVI Vlan100'
 check_route_to 10.12.4.1 || failed=$((failed + 1))
 check_reachable 10.12.4.1 || failed=$((failed + 1))

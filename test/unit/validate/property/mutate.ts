@@ -24,7 +24,23 @@ export const ODD: Json[] = [
   "10.0.0.0/8", "10.12.8.0/22", "10.12.8.1", "10.12.8.0", "10.12.11.255", "0.0.0.0", "255.255.255.255", "::", "::1", "2001:db8::1", "fe80::1%eth0",
   "2001:db8:8::/64", "ff02::1", "225.0.0.50", "1.2.3.4/32", "1.2.3", "01.2.3.4", "a b", "a.b", "UPPER", "virbr1", "br-mgmt", "ctrl1", "jumphost",
   "bridge-owner", "host", "router", "netplan", "libvirt", "keepalived", "pacemaker", "a\nb", "tab\tx", "$(id)", "`id`", "'", "\"", "\\", "é", "-", "x.service",
+  ...holeValues(),
 ];
+
+/**
+ * The model holes of issue 23 as values: unit names that are the distribution's or a router's, management
+ * addresses that are special or another host's, zone ids, special blocks as networks, Ansible's group names.
+ */
+function holeValues(): Json[] {
+  return [
+    "ssh.service", "libvirtd.service", "systemd-networkd.service", "sitegen-vr-dnsmasq.service", "sitegen-vr-boot.service", "provider-vip-gw.service",
+    "127.0.0.1", "224.0.0.9", "169.254.1.1", "fe80::5", "10.250.0.1", "10.250.1.2", "10.17.11.246", "192.168.0.21", "10.250.0.1%eth0", "2001:db8::1%2",
+    "239.1.0.0/16", "127.0.0.0/8", "169.254.0.0/16", "fe80::/64", "10.1.0.0/32", "10.12.8.1/32", "all", "ungrouped", 104, 20,
+  ];
+}
+
+/** Keys the planting mutation sets: where those values mean something (a gateway's unit, a network's vlan, ...). */
+const PLANT_KEYS = ["unit", "vlan", "management", "address", "cidr", "cidr6", "name", "on"] as const;
 
 export type DataMutation =
   | { op: "delete"; at: number }
@@ -33,7 +49,8 @@ export type DataMutation =
   | { op: "duplicate"; at: number }
   | { op: "swap"; at: number; with: number }
   | { op: "rename"; at: number; key: number }
-  | { op: "add-key"; at: number; key: number; value: number };
+  | { op: "add-key"; at: number; key: number; value: number }
+  | { op: "plant"; at: number; key: (typeof PLANT_KEYS)[number]; value: Json };
 
 export const dataMutation: fc.Arbitrary<DataMutation> = fc.oneof(
   fc.record({ op: fc.constant("delete" as const), at: fc.nat() }),
@@ -43,6 +60,7 @@ export const dataMutation: fc.Arbitrary<DataMutation> = fc.oneof(
   fc.record({ op: fc.constant("swap" as const), at: fc.nat(), with: fc.nat() }),
   fc.record({ op: fc.constant("rename" as const), at: fc.nat(), key: fc.nat() }),
   fc.record({ op: fc.constant("add-key" as const), at: fc.nat(), key: fc.nat(), value: fc.nat() }),
+  fc.record({ op: fc.constant("plant" as const), at: fc.nat(), key: fc.constantFrom(...PLANT_KEYS), value: fc.constantFrom(...holeValues(), "bridge-owner") }),
 );
 
 function setAt(d: Json, p: Path, v: Json): void {
@@ -73,6 +91,13 @@ export function applyData(d: Json, m: DataMutation): void {
     case "add-key": {
       const obj = get(d, pick(m.at));
       if (isObject(obj)) obj[keys[m.key % keys.length]!] = clone(get(d, pick(m.value)));
+      return;
+    }
+    case "plant": {
+      // the nth mapping, so that a gateway, a host or a network gets the key whatever else the document holds
+      const objs = ps.filter((p) => isObject(get(d, p)));
+      const obj = get(d, objs[m.at % objs.length]!) as Record<string, Json>;
+      obj[m.key] = clone(m.value);
     }
   }
 }
@@ -128,6 +153,8 @@ export type TextMutation =
 const SNIPPETS = [
   "\n", ":", ": ", "- ", "  ", "\t", "#", "&a ", "*a", "*nope", "[", "]", "{", "}", ",", "'", "\"", "|", ">", "---\n", "...\n", "!!str ", "!!int ",
   "? ", "<<: *a\n", "\\", "%YAML 1.2\n", "\u0000", "\u001b[2J", "é", "0x1F", "1e3", "~", "null", "true", ".nan", "-.inf", "10.12.8.1", "virbr1", "jumphost",
+  // bytes that are not UTF-8 as reading them leaves them (U+FFFD), a byte-order mark, tags sitegen would not honour, a zone id
+  "\uFFFD", "\uFEFF", "!foo ", "!!binary ", "!!set ", "%eth0",
 ];
 
 export const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(

@@ -9,7 +9,9 @@ const OWNERS = ["libvirt", "netplan", "systemd-networkd", "unmanaged"] as const;
 
 /** Free text: anything printable, shell metacharacters included, no control characters. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
-export const freeText = fc.string({ unit: "grapheme", maxLength: 40 }).map((s) => s.replace(CONTROL, ""))
+/** U+FFFD is what bytes that are not UTF-8 read as: refused in any inventory, so not in a valid one. */
+const REPLACEMENT = /\uFFFD/gu;
+export const freeText = fc.string({ unit: "grapheme", maxLength: 40 }).map((s) => s.replace(CONTROL, "").replace(REPLACEMENT, ""))
   .chain((s) => fc.constantFrom(s, `$(touch /tmp/x) \`id\` 'q' "d" \\ ${s}`));
 
 const hostName = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}[a-z0-9]$/);
@@ -61,7 +63,7 @@ function network(s: Shape, p: Plan, i: number): Doc {
   const attach = s.names.flatMap((host, h) => (p.attach[h] ? [{ host, bridge: s.bridges[h]![p.bridgePick[h]! % s.bridges[h]!.length]!, h }] : []));
   const n: Doc = { name: `net${i}`, cidr: `${p.family === 4 ? `10.${i + 1}.0.0` : `2001:db8:${(i + 1).toString(16)}::`}/${p.family === 4 ? p.prefix : 64}` };
   if (p.description !== undefined) n.description = p.description;
-  if (p.vlan || p.gateway === "host") n.vlan = 100 + i;
+  if ((p.vlan && p.gateway !== "bridge-owner") || p.gateway === "host") n.vlan = 100 + i; // a bridge owner holds its untagged address
   const g = attach[0];
   if (p.gateway === "router") n.gateway = { address: next(), on: "router", router: p.router };
   else if (p.gateway !== "none" && g) {
@@ -69,7 +71,9 @@ function network(s: Shape, p: Plan, i: number): Doc {
     const persistence = p.persistence === "netplan" && owner !== "netplan" ? "systemd" : p.persistence;
     n.gateway = { address: next(), on: p.gateway, host: g.host, ...(p.gateway === "host" && persistence ? { persistence } : {}) };
   }
-  if (attach.length) n.attach = attach.map((a) => ({ host: a.host, bridge: a.bridge, ...(p.addr[a.h] ? { address: next() } : {}) }));
+  // a host's own address is checked on its bridge, so only an untagged network carries one
+  const own = (h: number) => p.addr[h] && n.vlan === undefined;
+  if (attach.length) n.attach = attach.map((a) => ({ host: a.host, bridge: a.bridge, ...(own(a.h) ? { address: next() } : {}) }));
   if (p.statics) n.statics = Array.from({ length: p.statics }, (_, j) => ({ name: `s${j}`, address: next() }));
   if (p.ranges) {
     n.ranges = Array.from({ length: p.ranges }, (_, j) => {

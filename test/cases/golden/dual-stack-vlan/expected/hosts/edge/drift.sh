@@ -17,6 +17,7 @@ esac
 need_root
 model() {
   cat <<'MODEL'
+addr verify - br0 192.0.2.20/26
 MODEL
 }
 found=()

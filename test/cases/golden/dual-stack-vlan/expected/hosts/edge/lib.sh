@@ -17,6 +17,12 @@ need_root_for() { # WHY
 # Checks print "ok   ..." or "FAIL ..." and return non-zero on failure.
 ok() { printf 'ok   %s\n' "$*"; }
 bad() { printf 'FAIL %s\n' "$*"; return 1; }
+check_addr() { # DEV CIDR
+  local a
+  a=$(ip -br addr show dev "$1" 2>/dev/null) || { bad "$1 does not exist"; return 1; }
+  [[ " $a " == *" $2 "* ]] || { bad "$1 does not hold $2 (has: ${a})"; return 1; }
+  ok "$1 holds $2"
+}
 check_route_to() { # ADDR
   local r
   r=$(ip route get "$1" 2>/dev/null | head -n1) || { bad "no route to $1"; return 1; }

@@ -14,6 +14,8 @@ esac
 need_root_for "read-only, but its checks read what only root sees"
 in_phase() { [ "$phase" = all ] || [ "$phase" = "$1" ]; }
 failed=0
+say '== its own address on uplink (not sitegen'\''s to set)'
+check_addr br0 192.0.2.20/26 || failed=$((failed + 1))
 say '== uplink gateway 192.0.2.1 on upstream router (ISP handoff)'
 check_route_to 192.0.2.1 || failed=$((failed + 1))
 check_reachable 192.0.2.1 || failed=$((failed + 1))

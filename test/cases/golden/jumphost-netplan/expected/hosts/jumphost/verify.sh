@@ -16,6 +16,8 @@ in_phase() { [ "$phase" = all ] || [ "$phase" = "$1" ]; }
 failed=0
 say '== forwarding'
 check_sysctl net.ipv4.ip_forward 1 || failed=$((failed + 1))
+say '== its own address on provider (not sitegen'\''s to set)'
+check_addr br-prov 10.12.4.1/22 || failed=$((failed + 1))
 say '== gateway br-prov.104'
 check_vlan br-prov.104 br-prov 104 || failed=$((failed + 1))
 check_addr br-prov.104 10.12.8.1/22 || failed=$((failed + 1))

@@ -33,6 +33,8 @@ link runtime vr vr-ex
 owned runtime vr vr-ex
 route runtime vr default 10.30.0.3
 table runtime vr inet sitegen-vr nftables-vr.nft
+addr verify - br-ex 203.0.113.11/24
+addr verify - br-mgmt 10.30.0.11/24
 file persist /etc/sitegen/vr/boot.sh 0755 e907eb7f994f5374ca54eaa0ce0bf3a83da3eaf67a8f92d7f85d0b99f7ab69b6
 file persist /etc/systemd/system/sitegen-vr-boot.service 0644 f71f8b728c64dca17272f9e6be658209545797e864156b8055e51f3bcbeca4d2
 file services /etc/sitegen/vr/dnsmasq.conf 0644 9bf519c7e96698a84f0cb6c7ac34caf98b9c0b88db2b9b166c400add1482ff0a

@@ -39,6 +39,12 @@ install_secret() { # DEST VAR PREFIX PATTERN: PREFIX + the value of environment 
 # Checks print "ok   ..." or "FAIL ..." and return non-zero on failure.
 ok() { printf 'ok   %s\n' "$*"; }
 bad() { printf 'FAIL %s\n' "$*"; return 1; }
+check_addr() { # DEV CIDR
+  local a
+  a=$(ip -br addr show dev "$1" 2>/dev/null) || { bad "$1 does not exist"; return 1; }
+  [[ " $a " == *" $2 "* ]] || { bad "$1 does not hold $2 (has: ${a})"; return 1; }
+  ok "$1 holds $2"
+}
 check_unit() { # UNIT: enabled and active
   systemctl is-enabled --quiet "$1" 2>/dev/null || { bad "$1 is not enabled"; return 1; }
   systemctl is-active --quiet "$1" 2>/dev/null || { bad "$1 is not active"; return 1; }

@@ -33,6 +33,8 @@ link runtime vr vr-ex
 owned runtime vr vr-ex
 route runtime vr default 10.20.0.2
 table runtime vr inet sitegen-vr nftables-vr.nft
+addr verify - br-ex 203.0.113.11/24
+addr verify - br-mgmt 10.20.0.11/24
 file persist /etc/sitegen/vr/boot.sh 0755 6a092eb5641d51717eccb2920ced53c046298bab3e863a56a2428fc44ae5cc95
 file persist /etc/systemd/system/sitegen-vr-boot.service 0644 df572a5120987f6b966aea48dff84ff4fc430cf87c6e6c37451481ff9c5fd418
 file services /etc/sitegen/vr/dnsmasq.conf 0644 7b33ca0de377cff752d9dc08d3c1febaf26f28135a232649b7b7c3e9cb38b1d3

@@ -14,6 +14,10 @@ esac
 need_root_for "read-only, but its checks read what only root sees"
 in_phase() { [ "$phase" = all ] || [ "$phase" = "$1" ]; }
 failed=0
+say '== its own address on ex (not sitegen'\''s to set)'
+check_addr br-ex 203.0.113.13/24 || failed=$((failed + 1))
+say '== its own address on mgmt (not sitegen'\''s to set)'
+check_addr br-mgmt 10.20.0.13/24 || failed=$((failed + 1))
 say '== vrouter vr in namespace vr'
 check_netns vr || failed=$((failed + 1))
 check_ns_up vr lo || failed=$((failed + 1))

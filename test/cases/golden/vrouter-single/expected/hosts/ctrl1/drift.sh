@@ -35,6 +35,8 @@ owned runtime vrouter vr-ex
 addr runtime vrouter vr-ex 172.16.0.2/24
 route runtime vrouter default 172.16.0.1
 table runtime vrouter inet sitegen-vrouter nftables-vrouter.nft
+addr verify - br-mgmt 192.168.0.11/24
+addr verify - br-ex 172.16.0.11/24
 file persist /etc/sitegen/vrouter/boot.sh 0755 4b2fce619381e50b35f09ba8c8e2acf0c922dc5408d63caf64a320a3f8eb89f5
 file persist /etc/systemd/system/sitegen-vrouter-boot.service 0644 228b0eb48053c711bf5af94390567d209eaf5316e9a661440a957eaf1a1d8df6
 file services /etc/sitegen/vrouter/dnsmasq.conf 0644 b0821e9ae7e8847e5621f53298f55c22b151443a7e37b90cfc12977e2b558056
