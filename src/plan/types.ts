@@ -16,7 +16,7 @@ export const CHECK_FNS = [
   "check_vlan", "check_addr", "check_admin_up", "check_route", "check_sysctl", "check_unit", "check_route_to", "check_reachable",
   // namespace checks (virtual routers)
   "check_netns", "check_ns_sysctl", "check_ns_up", "check_ns_addr", "check_bridge_port", "check_ovs_port",
-  "check_ns_route", "check_ns_nft", "check_ns_iptables", "check_ns_reachable", "check_default_via",
+  "check_ns_route", "check_ns_nft", "check_ns_iptables", "check_ns_reachable", "check_default_via", "check_time_source",
   // files and failover
   "check_file", "check_unit_file", "check_secret_file", "check_cluster_resource",
 ] as const;

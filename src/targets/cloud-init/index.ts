@@ -49,9 +49,10 @@ function nodeFilesOf(site: Site, v: Vrouter, n: VrouterNode): Artifact[] {
 function nodeGates(v: Vrouter, n: VrouterNode): HostGate[] {
   const n1 = viaNetplan(n) ? [gate(n.host, "netplan-bridge", n.bridge.name, `netplan defines ${n.bridge.name} (the drop-in merges into it)`,
     { bridge: n.bridge.name })] : [];
-  const n2 = gate(n.host, "default-route", "default", "the current default route, which the takeover saves and the rollback gives back",
-    { via: v.management.vip });
-  return [...n1, n2];
+  const n2 = gate(n.host, "default-route", "default", "every default route, which the takeover records and the rollback gives back",
+    { via: v.management.vip, bridge: n.bridge.name, saved: savedDir(v), ...(v.fallbackGateway ? { fallback: v.fallbackGateway } : {}) });
+  const n3 = v.ntp ? [gate(n.host, "time-daemons", "time", "the time daemons the takeover points at the VIP", { vip: v.management.vip })] : [];
+  return [...n1, n2, ...n3];
 }
 
 function nodeChecks(v: Vrouter, n: VrouterNode): Array<Check & { host: string; title: string }> {
@@ -59,6 +60,7 @@ function nodeChecks(v: Vrouter, n: VrouterNode): Array<Check & { host: string; t
   return [
     { host: n.host, title, fn: "check_default_via", args: [v.management.vip] },
     { host: n.host, title, fn: "check_reachable", args: [v.management.vip] },
+    ...(v.ntp ? [{ host: n.host, title, fn: "check_time_source" as const, args: [v.management.vip] }] : []),
   ];
 }
 

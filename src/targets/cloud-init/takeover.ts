@@ -15,12 +15,12 @@ import type { Site } from "../../resolve/site.js";
 import type { Vrouter, VrouterNode } from "../../resolve/vrouter.js";
 
 export const dropInPath = (v: Vrouter) => `/etc/netplan/60-sitegen-${v.name}.yaml`;
-export const chronySourcePath = (v: Vrouter) => `/etc/chrony/sources.d/sitegen-${v.name}.sources`;
 export const takeoverScript = (v: Vrouter) => `/etc/sitegen/${v.name}/node-takeover.py`;
 /** What the node had before, kept until the rollback gives it back. */
 export const savedDir = (v: Vrouter) => `/var/lib/sitegen/${v.name}/node-before`;
 const NETPLAN = { path: "/etc/netplan" };
 const RESOLV = { path: "/etc/resolv.conf" };
+const ETC = { path: "/etc" };
 
 /** netplan owns the bridge: the takeover is netplan's own and survives reboots. */
 export const viaNetplan = (n: VrouterNode) => n.bridge.owner === "netplan";
@@ -33,55 +33,82 @@ function dropIn(site: Site, v: Vrouter, n: VrouterNode): string {
   return `${hashHeader(site)}# merged by netplan into its own definition of ${n.bridge.name}\n${toYaml({ network })}`;
 }
 
-export interface NodeFiles { script: Installed; dropIn?: Installed; chrony?: Installed }
+export interface NodeFiles { script: Installed; dropIn?: Installed }
 
 export function nodeFiles(site: Site, v: Vrouter, n: VrouterNode): NodeFiles {
-  const vm = { header: headerText(site), host: n.host, router: v.name, vip: v.management.vip, bridge: n.bridge.name, dns: v.dns !== undefined };
+  const vm = {
+    header: headerText(site), host: n.host, router: v.name, vip: v.management.vip, bridge: n.bridge.name, dns: v.dns !== undefined,
+    ntp: v.ntp !== undefined, fallback: v.fallbackGateway,
+  };
   return {
     script: installed(n.host, takeoverScript(v), render("cloud-init/node-takeover.py", vm), 0o755),
     ...(viaNetplan(n) ? { dropIn: installed(n.host, dropInPath(v), dropIn(site, v, n), 0o600) } : {}),
-    ...(v.ntp ? { chrony: installed(n.host, chronySourcePath(v), `${hashHeader(site)}server ${v.management.vip} iburst\n`) } : {}),
   };
 }
 
-export const nodeArtifacts = (f: NodeFiles): Artifact[] => [f.script, f.dropIn, f.chrony].filter((x): x is Installed => x !== undefined).map((x) => x.artifact);
+export const nodeArtifacts = (f: NodeFiles): Artifact[] => [f.script, f.dropIn].filter((x): x is Installed => x !== undefined).map((x) => x.artifact);
 
 /** The script's subcommands, with the node's paths rooted like installed files. */
 const py = (v: Vrouter, ...args: Array<string | { path: string }>) => cmd(["python3", { path: takeoverScript(v) }, ...args]);
 /** A give-back: only while the script is there, so a second rollback (the first removed it) has nothing left to do. */
 const giveBack = (v: Vrouter, ...args: Array<string | { path: string }>) => ({ ...py(v, ...args), onlyIf: fileThere(takeoverScript(v)) });
 
-/** The change itself: netplan's files (saved, stripped, the drop-in) or the live route and resolver. */
+/**
+ * The change itself. Every IPv4 default route goes, whichever link and manager it has: netplan's
+ * leave its files (stripped, the drop-in's comes in), the rest are deleted live (take-routes). The
+ * give-back runs the restores that may STOP (a file edited since) before anything else changes.
+ */
 function takeover(v: Vrouter, n: VrouterNode, f: NodeFiles): { apply: Action[]; inverse: Action[] } {
   const saved = { path: savedDir(v) };
+  const routes: Rated = { cls: "session", why: `the node's own default routes, on every link (the VIP's on ${n.bridge.name})` };
+  const take = { ...py(v, "take-routes"), disrupts: routes };
+  const back = { ...giveBack(v, "restore-routes", saved), disrupts: routes };
   if (f.dropIn) {
     const dropInName = dropInPath(v).split("/").pop()!;
     return {
-      apply: [py(v, "save-netplan", NETPLAN, saved), py(v, "strip-netplan", NETPLAN, dropInName), f.dropIn.install, netplan("generate"), netplan("apply")],
-      inverse: [f.dropIn.remove, giveBack(v, "restore-netplan", NETPLAN, saved), netplan("apply")],
+      apply: [py(v, "save-live", saved), py(v, "strip-netplan", NETPLAN, saved, dropInName), f.dropIn.install, netplan("generate"), netplan("apply"), take],
+      inverse: [giveBack(v, "restore-netplan", NETPLAN, saved), f.dropIn.remove, netplan("apply"), back],
     };
   }
-  const hostRoute: Rated = { cls: "session", why: `the host's own default route (on ${n.bridge.name})` };
+  const resolv: Rated = { cls: "service", why: "the node's resolver" };
   return {
-    apply: [py(v, "save-live", saved, RESOLV), { ...py(v, "take-live", RESOLV), disrupts: hostRoute }],
-    inverse: [{ ...giveBack(v, "restore-live", saved, RESOLV), disrupts: hostRoute }],
+    apply: [py(v, "save-live", saved), ...(v.dns ? [{ ...py(v, "take-resolv", RESOLV, saved), disrupts: resolv }] : []), take],
+    inverse: [...(v.dns ? [{ ...giveBack(v, "restore-resolv", RESOLV, saved), disrupts: resolv }] : []), back],
+  };
+}
+
+/** Each time daemon the node has points at the VIP (take-ntp finds them); a running one rereads its sources. */
+function timeSources(v: Vrouter): { apply: Action[]; inverse: Action[] } {
+  if (!v.ntp) return { apply: [], inverse: [] };
+  const saved = { path: savedDir(v) };
+  const why = "the node's time daemon rereads its sources";
+  // reload or restart only a running daemon: a stopped one reads its files when it starts, and starting one here would
+  // put two daemons on the clock
+  const reread = [
+    cmd(["chronyc", "reload", "sources"], { onlyIf: probe("pidof", "chronyd"), disrupts: { cls: "none", why } }),
+    cmd(["systemctl", "try-restart", "systemd-timesyncd.service"], { onlyIf: probe("pidof", "systemd-timesyncd"), disrupts: { cls: "service", why } }),
+    cmd(["systemctl", "try-restart", "ntpsec.service"], { onlyIf: probe("pidof", "ntpd"), disrupts: { cls: "service", why } }),
+  ];
+  return {
+    apply: [py(v, "take-ntp", ETC, saved), ...reread],
+    // a daemon that does not answer must not leave the node's routes taken over: the give-back goes on
+    inverse: [giveBack(v, "restore-ntp", ETC, saved), ...reread.map((a) => ({ ...a, mayFail: true }))],
   };
 }
 
 export function nodeStep(site: Site, v: Vrouter, n: VrouterNode): Step {
-  // reload only a running chronyd; a stopped one reads sources.d when it starts
-  const reload = cmd(["chronyc", "reload", "sources"], { onlyIf: probe("pidof", "chronyd") });
   const f = nodeFiles(site, v, n);
   const t = takeover(v, n, f);
-  const how = f.dropIn ? `netplan: ${n.bridge.name}'s old default route${v.dns ? " and resolvers" : ""} saved, then replaced by a drop-in`
+  const ntp = timeSources(v);
+  const how = f.dropIn ? `netplan: every link's default route${v.dns ? " and resolvers" : ""} saved, then replaced by a drop-in; other managers' routes live`
     : `live, until ${n.bridge.owner} reconfigures ${n.bridge.name}`;
   const what = `route${v.dns ? ", resolve" : ""}${v.ntp ? " and sync time" : ""} through ${v.name}'s management VIP ${v.management.vip}`;
   return {
     id: `vrouter-${v.name}-node`, host: n.host, phase: "nodes",
-    title: `${what} (${how}${f.chrony ? "; chrony source" : ""}); the rollback gives back what the node had`,
-    apply: [f.script.install, ...t.apply, ...(f.chrony ? [f.chrony.install, reload] : [])],
-    verify: [{ fn: "check_default_via", args: [v.management.vip] }],
-    // a chronyd that does not answer (reload fails) must not leave the node's routes taken over: the give-back goes on
-    inverse: [...(f.chrony ? [f.chrony.remove, { ...reload, mayFail: true }] : []), ...t.inverse, f.script.remove],
+    title: `${what} (${how}${v.ntp ? "; each time daemon found" : ""}); the rollback gives back what the takeover changed`,
+    apply: [f.script.install, ...t.apply, ...ntp.apply],
+    verify: [{ fn: "check_default_via", args: [v.management.vip] }, ...(v.ntp ? [{ fn: "check_time_source" as const, args: [v.management.vip] }] : [])],
+    // the time daemons first: restore-routes forgets the record
+    inverse: [...ntp.inverse, ...t.inverse, f.script.remove],
   };
 }
