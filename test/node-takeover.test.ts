@@ -22,11 +22,15 @@ import { buildVariant, fuelEnvText } from "./helpers/variant.js";
 const tmp = tempDir("takeover");
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** fuel-env with the nodes' bridges owned as given, and optionally a fallback gateway for the give-back. */
+const sites = new Map<string, string>();
+/** fuel-env with the nodes' bridges owned as given, and optionally a fallback gateway for the give-back (generated once per name). */
 function site(name: string, owner: string, fallback?: string): string {
+  const done = sites.get(name);
+  if (done) return done;
   let text = fuelEnvText().replace(/owner: netplan/g, `owner: ${owner}`);
   if (fallback) text = text.replace("    nat: { masquerade", `    fallback_gateway: ${fallback}\n    nat: { masquerade`);
-  return buildVariant(tmp, name, text);
+  sites.set(name, buildVariant(tmp, name, text));
+  return sites.get(name)!;
 }
 
 /** Stand-ins on PATH: netplan (apply without networkd) and the time daemons' status probes (below). */
@@ -224,6 +228,10 @@ describe("node takeover where the bridge is not netplan's (live)", () => {
       expect(n.sh(`bash ${host}/apply.sh nodes`).code).toBe(0);
       // a default route the node gains after the takeover (a storage link's): the give-back keeps it
       expect(n.sh("ip route add default via 10.30.0.1 dev eth9 metric 900").code).toBe(0);
+      // which verify sees: every default route must be via the VIP, not one of them
+      const v = n.sh(`bash ${host}/verify.sh nodes`);
+      expect(v.code).toBe(1);
+      expect(v.stdout).toContain("FAIL default routes not via 192.168.0.2: default via 10.30.0.1 dev eth9 metric 900");
       const r = n.sh(`bash ${host}/rollback.sh nodes`);
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toContain("kept default via 10.30.0.1 dev eth9 metric 900: the node gained it after the takeover");

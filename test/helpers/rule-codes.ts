@@ -10,7 +10,7 @@ export const RULE_CODES: readonly string[] = [
   "vrouter-leg-unattached", "vrouter-leg-vlan-linux", "vrouter-link-clash", "vrouter-namespace-clash", "vrouter-no-gateway",
   "vrouter-peer-on-ovs", "vrouter-primary-not-member", "vrouter-priority-primary", "vrouter-priority-tie", "vrouter-priority-without-ha",
   "vrouter-same-network", "vrouter-sync-collision", "vrouter-sync-ftfw-members", "vrouter-sync-not-multicast", "vrouter-vrid-collision",
-  "vrouter-vrid-missing",
+  "vrouter-vrid-missing", "fallback-gateway-is-router",
   "dual-stack-family", "gateway-address6-needs-cidr6",
   // allocation (src/alloc): a case's lock file is <case>.lock.yaml beside it
   "alloc-range-full", "alloc-no-range", "alloc-vrid-full", "lock-stale", "lock-outside-range", "lock-collision", "lock-invalid",
