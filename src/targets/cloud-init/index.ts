@@ -78,7 +78,7 @@ export const cloudInit: Target = {
       checks: each(nodeChecks),
       notes: each((v, n) => reviewLines(n.host, "cloud-init/review-notes", {
         host: n.host, name: v.name, mgmtVip: v.management.vip, dns: v.dns !== undefined, ntp: v.ntp !== undefined,
-        netplan: viaNetplan(n), bridge: n.bridge.name, owner: n.bridge.owner, saved: savedDir(v),
+        netplan: viaNetplan(n), bridge: n.bridge.name, owner: n.bridge.owner, saved: savedDir(v), fallback: v.fallbackGateway,
       })),
       tests: each((v, n) => reviewLines(n.host, "cloud-init/review-tests", {
         probe: v.dns?.upstreams[0] ?? v.gateway, mgmtVip: v.management.vip, pubVip: v.public.vip, dns: v.dns !== undefined, ntp: v.ntp !== undefined,
