@@ -325,6 +325,7 @@ describe("time: each daemon the audit can find takes the VIP as its source and g
   it("chrony, systemd-timesyncd and ntpsec: audit finds them, verify reads their status, the give-back keeps their later edits", () => {
     requireRootNetns();
     requireTool("python3");
+    requireTool("chronyd");
     const host = join(site("live", "unmanaged"), "hosts/cmp1");
     const n = node("ntp", [...BRIDGE, "ip route add default via 192.168.0.1 dev br-mgmt"]);
     try {
@@ -346,6 +347,11 @@ describe("time: each daemon the audit can find takes the VIP as its source and g
       expect(a.stdout).toContain("chrony: 192.168.0.2 is a source");
       expect(a.stdout).toContain("systemd-timesyncd: its servers are exactly 192.168.0.2");
       expect(a.stdout).toContain("ntpsec: 192.168.0.2 is a peer");
+      // chronyd itself parses the source line (-p: print the configuration and exit, nothing started)
+      const sources = join(n.root, "etc/chrony/sources.d/sitegen-vrouter.sources");
+      const parsed = run("chronyd", ["-p", "-f", sources]);
+      expect(parsed.code, parsed.stderr).toBe(0);
+      expect(parsed.stdout).toContain("server 192.168.0.2 iburst");
       // later edits by the node's own administrator, beside sitegen's line: kept
       const ntpsec = readFileSync(join(n.root, "etc/ntpsec/ntp.conf"), "utf8");
       writeFileSync(join(n.root, "etc/ntpsec/ntp.conf"), `${ntpsec}tos minsane 1\n`);

@@ -68,7 +68,9 @@ export const cloudInit: Target = {
   name: "cloud-init",
   summary: "public-less nodes: cloud-init network-config v2 and user-data; "
     + "deployed nodes hand their default route, resolver and NTP to the VIP and get them back on rollback",
-  checkedBy: ["cloud-init", "netplan", "chronyd", "python"],
+  // the time daemons' lines are written on the node by node-takeover.py (which daemons it has is known only there):
+  // node-takeover.test.ts parses chrony's with chronyd -p
+  checkedBy: ["cloud-init", "netplan", "python"],
   plan: (site) => {
     const each = <T>(f: (v: Vrouter, n: VrouterNode) => T[]) => site.vrouters.flatMap((v) => v.nodes.flatMap((n) => f(v, n)));
     return {
