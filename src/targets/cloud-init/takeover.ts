@@ -1,9 +1,11 @@
-// A deployed public-less node hands its default route, resolver and NTP source to the router's
-// management VIP, keeping what it had: node-takeover.py saves it first (once) and the inverse gives
-// it back byte for byte and route for route. Where netplan owns the node's bridge the change is
-// netplan's own (the old default route and resolvers leave the node's netplan files, the drop-in's
-// come in) and survives reboots; elsewhere it is made live and lasts until the bridge's owner
-// reconfigures it (REVIEW.md says so).
+// A deployed public-less node hands every default route, its resolver and its time daemons to the
+// router's management VIP, and gets back exactly what the takeover changed: node-takeover.py records
+// first (once) and the inverse restores only that, keeping what the node gained since; a file it must
+// restore that was edited since is a STOP with the difference, never an overwrite. Where netplan owns
+// the node's bridge the change is netplan's own (every interface's default routes and resolvers leave
+// the node's netplan files, the drop-in's come in) and survives reboots; other managers' routes, and
+// everything on a node whose bridge netplan does not own, are changed live and last until their owner
+// reconfigures them (REVIEW.md says so).
 import { cmd, fileThere, netplan, probe, type Action } from "../../plan/actions.js";
 import { installed, type Installed } from "../../plan/files.js";
 import type { Artifact, Step } from "../../plan/types.js";
@@ -48,10 +50,13 @@ export function nodeFiles(site: Site, v: Vrouter, n: VrouterNode): NodeFiles {
 
 export const nodeArtifacts = (f: NodeFiles): Artifact[] => [f.script, f.dropIn].filter((x): x is Installed => x !== undefined).map((x) => x.artifact);
 
-/** The script's subcommands, with the node's paths rooted like installed files. */
-const py = (v: Vrouter, ...args: Array<string | { path: string }>) => cmd(["python3", { path: takeoverScript(v) }, ...args]);
+type Arg = string | { path: string };
+/** The script's subcommands, with the node's paths rooted like installed files, each saying what it does to the node. */
+const py = (v: Vrouter, disrupts: Rated, ...args: Arg[]) => cmd(["python3", { path: takeoverScript(v) }, ...args], { disrupts });
 /** A give-back: only while the script is there, so a second rollback (the first removed it) has nothing left to do. */
-const giveBack = (v: Vrouter, ...args: Array<string | { path: string }>) => ({ ...py(v, ...args), onlyIf: fileThere(takeoverScript(v)) });
+const giveBack = (v: Vrouter, disrupts: Rated, ...args: Arg[]) => ({ ...py(v, disrupts, ...args), onlyIf: fileThere(takeoverScript(v)) });
+/** Records, and files whose effect comes from the netplan apply or daemon reread after them. */
+const FILES: Rated = { cls: "none", why: "a record or a file; nothing live changes" };
 
 /**
  * The change itself. Every IPv4 default route goes, whichever link and manager it has: netplan's
@@ -61,19 +66,20 @@ const giveBack = (v: Vrouter, ...args: Array<string | { path: string }>) => ({ .
 function takeover(v: Vrouter, n: VrouterNode, f: NodeFiles): { apply: Action[]; inverse: Action[] } {
   const saved = { path: savedDir(v) };
   const routes: Rated = { cls: "session", why: `the node's own default routes, on every link (the VIP's on ${n.bridge.name})` };
-  const take = { ...py(v, "take-routes"), disrupts: routes };
-  const back = { ...giveBack(v, "restore-routes", saved), disrupts: routes };
+  const record = py(v, FILES, "save-live", saved);
+  const take = py(v, routes, "take-routes");
+  const back = giveBack(v, routes, "restore-routes", saved);
   if (f.dropIn) {
     const dropInName = dropInPath(v).split("/").pop()!;
     return {
-      apply: [py(v, "save-live", saved), py(v, "strip-netplan", NETPLAN, saved, dropInName), f.dropIn.install, netplan("generate"), netplan("apply"), take],
-      inverse: [giveBack(v, "restore-netplan", NETPLAN, saved), f.dropIn.remove, netplan("apply"), back],
+      apply: [record, py(v, FILES, "strip-netplan", NETPLAN, saved, dropInName), f.dropIn.install, netplan("generate"), netplan("apply"), take],
+      inverse: [giveBack(v, FILES, "restore-netplan", NETPLAN, saved), f.dropIn.remove, netplan("apply"), back],
     };
   }
   const resolv: Rated = { cls: "service", why: "the node's resolver" };
   return {
-    apply: [py(v, "save-live", saved), ...(v.dns ? [{ ...py(v, "take-resolv", RESOLV, saved), disrupts: resolv }] : []), take],
-    inverse: [...(v.dns ? [{ ...giveBack(v, "restore-resolv", RESOLV, saved), disrupts: resolv }] : []), back],
+    apply: [record, ...(v.dns ? [py(v, resolv, "take-resolv", RESOLV, saved)] : []), take],
+    inverse: [...(v.dns ? [giveBack(v, resolv, "restore-resolv", RESOLV, saved)] : []), back],
   };
 }
 
@@ -90,9 +96,9 @@ function timeSources(v: Vrouter): { apply: Action[]; inverse: Action[] } {
     cmd(["systemctl", "try-restart", "ntpsec.service"], { onlyIf: probe("pidof", "ntpd"), disrupts: { cls: "service", why } }),
   ];
   return {
-    apply: [py(v, "take-ntp", ETC, saved), ...reread],
+    apply: [py(v, FILES, "take-ntp", ETC, saved), ...reread],
     // a daemon that does not answer must not leave the node's routes taken over: the give-back goes on
-    inverse: [giveBack(v, "restore-ntp", ETC, saved), ...reread.map((a) => ({ ...a, mayFail: true }))],
+    inverse: [giveBack(v, FILES, "restore-ntp", ETC, saved), ...reread.map((a) => ({ ...a, mayFail: true }))],
   };
 }
 
