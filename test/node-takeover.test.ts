@@ -109,6 +109,7 @@ const NETPLAN = `network:
         - {to: default, via: 10.20.0.2, metric: 100}
       nameservers: {addresses: [10.20.0.2]}
     eth1: {dhcp4: false}
+    eth7: {dhcp4: true}
   bridges:
     br-mgmt:
       interfaces: [eth1]
@@ -120,7 +121,7 @@ const OTHER = "network:\n  version: 2\n  ethernets:\n    eth9: {dhcp4: false, op
 
 /** A node's /etc/netplan, 0600 as netplan wants, made live by the stand-in netplan apply. */
 function netplanNode(name: string, files: Record<string, string>): Node {
-  const n = node(name, [...BRIDGE, ...ADMIN, ...CLOUD, ...veth("eth9")]);
+  const n = node(name, [...BRIDGE, ...ADMIN, ...CLOUD, ...veth("eth9"), ...veth("eth7")]);
   mkdirSync(join(n.root, "etc/netplan"), { recursive: true });
   for (const [f, text] of Object.entries(files)) writeFileSync(join(n.root, "etc/netplan", f), text, { mode: 0o600 });
   const a = n.sh("netplan apply");
@@ -151,6 +152,7 @@ describe("node takeover where netplan owns the bridge", () => {
       const stripped = readFileSync(join(n.root, "etc/netplan/50-cloud-init.yaml"), "utf8");
       expect(stripped).not.toMatch(/10\.20\.0\.2\b/); // the admin link's route and resolver left netplan's files
       expect(stripped).toContain("192.168.0.254"); // other routes stay
+      expect(stripped).toMatch(/eth7:\n\s+dhcp4: true\n\s+dhcp4-overrides:\n\s+use-routes: false\n/); // a lease's router would be a second default
       expect(readFileSync(join(n.root, "etc/netplan/01-other.yaml"), "utf8")).toBe(OTHER); // nothing to strip: untouched
       expect(n.sh(`bash ${host}/audit.sh`).stdout).toContain("PASS N2: already taken over");
       expect(n.sh(`bash ${host}/apply.sh nodes`).code).toBe(0); // a second apply keeps the first record
