@@ -48,7 +48,12 @@ case $1 in
   *) exit 1 ;;
 esac\n`);
   // never the machine's own systemd: a restart of a "running" daemon is only said
-  put("systemctl", `#!/bin/sh\n[ "$1" = try-restart ] && echo "(stand-in) systemctl $*"\n`);
+  put("systemctl", `#!/bin/bash
+case "$1 $2" in
+  "is-active --quiet") [ "$3" = ntpsec.service ] && pidof ntpd || { [ "$3" = systemd-timesyncd.service ] && pidof systemd-timesyncd; } ;;
+  try-restart*) echo "(stand-in) systemctl $*" ;;
+  *) exit 1 ;;
+esac\n`);
   put("chronyc", `#!/bin/bash
 [ "$*" = "-n sources" ] || exit 0  # reload sources: nothing to do here
 echo "MS Name/IP address         Stratum Poll Reach LastRx Last sample"
@@ -349,6 +354,8 @@ describe("time: each daemon the audit can find takes the VIP as its source and g
       expect(a.stdout).toContain("chrony: 192.168.0.2 is a source");
       expect(a.stdout).toContain("systemd-timesyncd: its servers are exactly 192.168.0.2");
       expect(a.stdout).toContain("ntpsec: 192.168.0.2 is a peer");
+      expect(a.stdout).toContain("(stand-in) systemctl try-restart systemd-timesyncd.service");
+      expect(a.stdout).toContain("(stand-in) systemctl try-restart ntpsec.service");
       // chronyd itself parses the source line (-p: print the configuration and exit, nothing started)
       const sources = join(n.root, "etc/chrony/sources.d/sitegen-vrouter.sources");
       const parsed = run("chronyd", ["-p", "-f", sources]);

@@ -92,8 +92,9 @@ function timeSources(v: Vrouter): { apply: Action[]; inverse: Action[] } {
   // put two daemons on the clock
   const reread = [
     cmd(["chronyc", "reload", "sources"], { onlyIf: probe("pidof", "chronyd"), disrupts: { cls: "none", why } }),
-    cmd(["systemctl", "try-restart", "systemd-timesyncd.service"], { onlyIf: probe("pidof", "systemd-timesyncd"), disrupts: { cls: "service", why } }),
-    cmd(["systemctl", "try-restart", "ntpsec.service"], { onlyIf: probe("pidof", "ntpd"), disrupts: { cls: "service", why } }),
+    // by unit, not by process: an ntpd of the classic ntp package is no ntpsec.service
+    ...["systemd-timesyncd.service", "ntpsec.service"].map((unit) =>
+      cmd(["systemctl", "try-restart", unit], { onlyIf: probe("systemctl", "is-active", "--quiet", unit), disrupts: { cls: "service", why } })),
   ];
   return {
     apply: [py(v, FILES, "take-ntp", ETC, saved), ...reread],
