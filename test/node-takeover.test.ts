@@ -11,7 +11,7 @@
 //   and stand-in status probes that read them (no daemon runs: none could touch this machine's clock).
 // `netplan apply` is test/helpers/bin/netplan (no systemd-networkd here): the real netplan generate
 // below the root, its routes made live with ip.
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ROOT } from "./helpers/gen.js";
@@ -221,7 +221,9 @@ describe("node takeover where the bridge is not netplan's (live)", () => {
     requireTool("python3");
     const host = join(site("live", "unmanaged"), "hosts/cmp1");
     const n = node("live", [...BRIDGE, ...ADMIN, "ip route add default via 10.20.0.2 dev eth0 proto static",
-      "ip route add default via 192.168.0.254 dev br-mgmt metric 300", ...CLOUD, ...veth("eth9"), "ip addr add 10.30.0.21/24 dev eth9"]);
+      "ip route add default via 192.168.0.254 dev br-mgmt metric 300", ...CLOUD, ...veth("eth9"), "ip addr add 10.30.0.21/24 dev eth9",
+      // and a multipath default over two links
+      "ip route add default metric 700 nexthop via 10.20.0.1 dev eth0 weight 2 nexthop via 10.30.0.1 dev eth9"]);
     try {
       mkdirSync(join(n.root, "run/systemd/resolve"), { recursive: true });
       writeFileSync(join(n.root, "run/systemd/resolve/stub-resolv.conf"), "nameserver 127.0.0.53\n");
@@ -241,7 +243,7 @@ describe("node takeover where the bridge is not netplan's (live)", () => {
       expect(v.stdout).toContain("FAIL default routes not via 192.168.0.2: default via 10.30.0.1 dev eth9 metric 900");
       const r = n.sh(`bash ${host}/rollback.sh nodes`);
       expect(r.code, r.stdout + r.stderr).toBe(0);
-      expect(r.stdout).toContain("kept default via 10.30.0.1 dev eth9 metric 900: the node gained it after the takeover");
+      expect(r.stdout).toContain("kept default metric 900 via 10.30.0.1 dev eth9: the node gained it after the takeover");
       expect(n.sh("ip route del default via 10.30.0.1 dev eth9 metric 900").code).toBe(0);
       expect(n.snapshot()).toBe(before);
       const again = n.sh(`bash ${host}/rollback.sh nodes`);
@@ -333,6 +335,7 @@ describe("time: each daemon the audit can find takes the VIP as its source and g
     requireRootNetns();
     requireTool("python3");
     requireTool("chronyd");
+    requireTool("unshare");
     const host = join(site("live", "unmanaged"), "hosts/cmp1");
     const n = node("ntp", [...BRIDGE, "ip route add default via 192.168.0.1 dev br-mgmt"]);
     try {
@@ -361,6 +364,14 @@ describe("time: each daemon the audit can find takes the VIP as its source and g
       const parsed = run("chronyd", ["-p", "-f", sources]);
       expect(parsed.code, parsed.stderr).toBe(0);
       expect(parsed.stdout).toContain("server 192.168.0.2 iburst");
+      // ntpsec's ntpd reads its file with sitegen's line (started in unshare -Urn: it cannot touch this machine's clock)
+      const ntpd = join(ROOT, ".tools/ntpsec/usr/sbin/ntpd");
+      if (!existsSync(ntpd)) throw new Error(`${ntpd} is missing: run 'bash scripts/install-tools.sh' (it unpacks ntpsec there)`);
+      const log = join(n.root, "..", "ntpsec.log");
+      run("timeout", ["3", "unshare", "-Urn", ntpd, "-n", "-c", join(n.root, "etc/ntpsec/ntp.conf"), "-l", log, "-u", "root"], { timeoutMs: 10_000 });
+      const ntpLog = readFileSync(log, "utf8");
+      expect(ntpLog).toContain("CONFIG: readconfig: parsing file");
+      expect(ntpLog).not.toMatch(/syntax error|CONFIG: .*(unknown|invalid|error)/i);
       // later edits by the node's own administrator, beside sitegen's line: kept
       const ntpsec = readFileSync(join(n.root, "etc/ntpsec/ntp.conf"), "utf8");
       writeFileSync(join(n.root, "etc/ntpsec/ntp.conf"), `${ntpsec}tos minsane 1\n`);
