@@ -399,7 +399,11 @@ describe("time: each daemon the audit can find takes the VIP as its source and g
       const r = n.sh(`bash ${host}/rollback.sh nodes`);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/60-sitegen-vrouter\.conf was edited after the takeover[^]*\+PollIntervalMaxSec=64/);
+      // and the STOP came before anything was given back: the resolver and the routes are still the VIP's
+      expect(r.stdout).not.toContain("restore-");
       expect(readFileSync(dropIn, "utf8")).toContain("PollIntervalMaxSec=64");
+      expect(readFileSync(join(n.root, "etc/resolv.conf"), "utf8")).toContain("nameserver 192.168.0.2");
+      expect(defaults(n)).toBe("default via 192.168.0.2 dev br-mgmt \n");
     } finally {
       n.del();
     }

@@ -115,7 +115,9 @@ export function nodeStep(site: Site, v: Vrouter, n: VrouterNode): Step {
     title: `${what} (${how}${v.ntp ? "; each time daemon found" : ""}); the rollback gives back what the takeover changed`,
     apply: [f.script.install, ...t.apply, ...ntp.apply],
     verify: [{ fn: "check_default_via", args: [v.management.vip] }, ...(v.ntp ? [{ fn: "check_time_source" as const, args: [v.management.vip] }] : [])],
-    // the time daemons first: restore-routes forgets the record
-    inverse: [...ntp.inverse, ...t.inverse, f.script.remove],
+    // every STOP first, so that a rollback stops before it changes anything; the time daemons before the routes,
+    // whose restore forgets the record
+    inverse: [giveBack(v, FILES, "check-give-back", f.dropIn ? NETPLAN : "-", v.dns && !f.dropIn ? RESOLV : "-", v.ntp ? ETC : "-", { path: savedDir(v) }),
+      ...ntp.inverse, ...t.inverse, f.script.remove],
   };
 }
