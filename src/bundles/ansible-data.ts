@@ -40,7 +40,7 @@ function cmdData(c: Command, scope: Scope): Data {
 function unitData(u: Unit, scope: Scope): Data {
   const c = commandOf(u);
   const { kind, ...guard } = guardData("unit", c, scope);
-  return { kind, shown: shown(plainWords(c.argv)), op: systemdArgs(u), ...guard };
+  return { kind, shown: shown(plainWords(c.argv)), op: systemdArgs(u), ...(c.mayFail ? { may_fail: true } : {}), ...guard };
 }
 
 /** A handler's place: the unit operations from here to the end of the list run if a file above changed. */

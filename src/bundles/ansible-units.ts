@@ -3,7 +3,7 @@
 // action list runs because the files changed, so the file tasks notify it.
 import type { Action, Unit } from "../plan/actions.js";
 
-const STATE = { restart: "restarted", reload: "reloaded" } as const;
+const STATE = { restart: "restarted", "try-restart": "restarted", reload: "reloaded" } as const;
 
 /** A unit operation as systemd_service arguments. */
 export function systemdArgs(u: Unit): Record<string, unknown> {

@@ -13,7 +13,7 @@ export const RULE_CODES = [
   "vrouter-leg-unattached", "vrouter-leg-vlan-linux", "vrouter-link-clash", "vrouter-namespace-clash", "vrouter-no-gateway",
   "vrouter-peer-on-ovs", "vrouter-primary-not-member", "vrouter-priority-primary", "vrouter-priority-tie", "vrouter-priority-without-ha",
   "vrouter-same-network", "vrouter-sync-collision", "vrouter-sync-ftfw-members", "vrouter-sync-not-multicast", "vrouter-vrid-collision",
-  "vrouter-vrid-missing",
+  "vrouter-vrid-missing", "fallback-gateway-is-router",
   "dual-stack-family", "gateway-address6-needs-cidr6",
   "management-unusable", "management-duplicate", "management-in-vip-range", "node-management-mismatch", "vrouter-node-vlan",
   "network-special", "gateway-no-room", "gateway-bridge-owner-tagged", "unit-not-ours", "unit-clash", "host-name-reserved",

@@ -109,6 +109,7 @@ export interface VrouterDoc {
   management: VrouterLegDoc;
   public: VrouterLegDoc;
   gateway?: string;
+  fallback_gateway?: string;
   nat?: { masquerade?: boolean; backend?: NatBackend };
   dns?: { upstreams: string[]; domain?: string };
   ntp?: { upstreams: string[]; daemon?: NtpDaemon };

@@ -29,7 +29,8 @@ export type Probe =
   | { kind: "file"; path: string } // a file sitegen installed is there (rooted like installs)
   | { kind: "unit-installed"; unit: string } // the unit file exists
   | { kind: "process"; name: string } // a process of that name runs
-  | { kind: "link"; link: string }; // the host has a link of that name
+  | { kind: "link"; link: string } // the host has a link of that name
+  | { kind: "unit-active"; unit: string }; // the unit is active (running)
 
 /**
  * A program sitegen ships (a script it installs) or a daemon's control tool, run as argv. What it does
@@ -50,14 +51,18 @@ export type UnitServes =
   | { kind: "vrrp"; router: string; vips: string[] }
   | { kind: "daemon"; what: string };
 
-export type UnitVerb = "enable" | "disable" | "restart" | "reload";
+export type UnitVerb = "enable" | "disable" | "restart" | "try-restart" | "reload";
+/** How a unit operation is guarded and what it keeps alive. */
+export interface UnitOpts { now?: boolean; onlyIfInstalled?: boolean; onlyIfActive?: boolean; mayFail?: boolean; serves?: UnitServes }
 /**
  * A systemd manager operation. `now` starts (enable) or stops (disable) the unit too; onlyIfInstalled
- * skips it when the unit file is gone (an inverse that must be safe when nothing was applied).
+ * skips it when the unit file is gone (an inverse that must be safe when nothing was applied),
+ * onlyIfActive when the unit does not run (a daemon of the node's that may be absent); mayFail goes on
+ * past its failure.
  */
 export type Unit =
   | { kind: "unit"; verb: "daemon-reload" }
-  | { kind: "unit"; verb: UnitVerb; unit: string; now?: boolean; onlyIfInstalled?: boolean; serves?: UnitServes };
+  | ({ kind: "unit"; verb: UnitVerb; unit: string } & UnitOpts);
 
 /** netplan generate (check the merged configuration) or netplan apply (make it live). */
 export interface Netplan { kind: "netplan"; verb: "generate" | "apply" }
@@ -86,7 +91,7 @@ export const program = (argv: Word[], effect: Rated, guard: Pick<Program, "unles
 /** A guard that holds while a file sitegen installed is there (rooted like installs). */
 export const fileThere = (path: string): Probe => ({ kind: "file", path });
 export const daemonReload: Unit = { kind: "unit", verb: "daemon-reload" };
-export const unitOp = (verb: UnitVerb, unit: string, opts: { now?: boolean; onlyIfInstalled?: boolean; serves?: UnitServes } = {}): Unit =>
+export const unitOp = (verb: UnitVerb, unit: string, opts: UnitOpts = {}): Unit =>
   ({ kind: "unit", verb, unit, ...opts });
 export const netplan = (verb: Netplan["verb"]): Netplan => ({ kind: "netplan", verb });
 

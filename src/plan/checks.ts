@@ -24,6 +24,8 @@ export interface CheckParams {
   "ns-iptables": { ns: string; table: string; chain: string; rule: string[] };
   "ns-reachable": { ns: string; address: string };
   "default-via": { via: string };
+  /** Every time daemon the node has names via as its server, and a running one reports it as a source. */
+  "time-source": { via: string };
   // files and failover
   "file": { path: string };
   "unit-file": { unit: string };
@@ -57,6 +59,7 @@ export const CHECKS: { readonly [K in CheckKind]: CheckDef<K> } = {
   "ns-iptables": { fn: "check_ns_iptables", args: (p) => [p.ns, p.table, p.chain, ...p.rule] },
   "ns-reachable": { fn: "check_ns_reachable", args: (p) => [p.ns, p.address] },
   "default-via": { fn: "check_default_via", args: (p) => [p.via] },
+  "time-source": { fn: "check_time_source", args: (p) => [p.via] },
   "file": { fn: "check_file", args: (p) => [p.path] },
   "unit-file": { fn: "check_unit_file", args: (p) => [p.unit] },
   "secret-file": { fn: "check_secret_file", args: (p) => [p.path] },

@@ -136,7 +136,7 @@ function servesLoss(s: UnitServes | undefined, verb: string, unit: string, stops
 function unitDisruption(a: Unit): Rated {
   if (a.verb === "daemon-reload") return NONE;
   if (a.verb === "reload") return { cls: "reload", why: `reload ${a.unit}` };
-  if (a.verb === "restart") return servesLoss(a.serves, "restart", a.unit, false);
+  if (a.verb === "restart" || a.verb === "try-restart") return servesLoss(a.serves, a.verb, a.unit, false);
   if (!a.now) return NONE;
   return servesLoss(a.serves, `${a.verb} --now`, a.unit, a.verb === "disable");
 }

@@ -26,7 +26,9 @@ export interface GateParams {
   "vrrp-segment": { bridge: string; vrid: string; members: string; probes: string[]; seconds: string };
   "cluster-members": { members: string[]; resource: string; probes: string[] };
   "netplan-bridge": { bridge: string };
-  "default-route": { via: string };
+  /** saved: the takeover's record (a second audit finds the node taken over); fallback: the give-back target of a route via the VIP. */
+  "default-route": { via: string; bridge: string; saved: string; fallback?: string };
+  "time-daemons": { vip: string };
 }
 export type GateKind = keyof GateParams;
 
@@ -83,7 +85,12 @@ export const GATES: { readonly [K in GateKind]: GateDef } = {
     id: "N1", helper: "shell/audit-netplan",
     stops: "netplan does not define the bridge the drop-in merges into, is not installed, or cannot read /etc/netplan",
   },
-  "default-route": { id: "N2", stops: "never: it only reports the route the takeover saves and the rollback gives back" },
+  "default-route": {
+    id: "N2",
+    stops: "a default route is via the VIP already (a node provisioned from sitegen's cloud-init) and the model names no fallback_gateway: "
+      + "the rollback would leave a route to the VIP it removes; otherwise it reports each default route the takeover records and the rollback gives back",
+  },
+  "time-daemons": { id: "N3", stops: "never: it names the time daemons the takeover points at the VIP (a WARN when there is none)" },
 };
 
 /** A gate of one kind on one host; its id comes from the kind. */

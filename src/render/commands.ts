@@ -18,6 +18,7 @@ export function probeArgv(p: Probe): Word[] {
     case "unit-installed": return ["systemctl", "cat", p.unit];
     case "process": return ["pidof", p.name];
     case "link": return linkShow(p.link);
+    case "unit-active": return ["systemctl", "is-active", "--quiet", p.unit];
   }
 }
 
@@ -69,8 +70,10 @@ export function commandOf(a: CommandAction): Command {
   switch (a.kind) {
     case "program": return defined({ argv: a.argv, unless: guard(a.unless), onlyIf: guard(a.onlyIf), mayFail: a.mayFail });
     case "unit": {
-      const installedOnly = a.verb !== "daemon-reload" && a.onlyIfInstalled;
-      return installedOnly ? { argv: unitArgv(a), onlyIf: probeArgv({ kind: "unit-installed", unit: a.unit }) } : { argv: unitArgv(a) };
+      if (a.verb === "daemon-reload") return { argv: unitArgv(a) };
+      const only: Probe | undefined = a.onlyIfInstalled ? { kind: "unit-installed", unit: a.unit }
+        : a.onlyIfActive ? { kind: "unit-active", unit: a.unit } : undefined;
+      return defined({ argv: unitArgv(a), onlyIf: guard(only), mayFail: a.mayFail });
     }
     case "netplan": return { argv: ["netplan", a.verb] };
     case "cluster": {

@@ -49,6 +49,8 @@ export interface Vrouter {
   management: VrouterLeg;
   public: VrouterLeg;
   gateway: string;
+  /** The give-back target of a node whose only default route was via the management VIP. */
+  fallbackGateway?: string;
   nat: { masquerade: boolean; backend: "nftables" | "iptables" };
   dns?: { upstreams: string[]; domain?: string };
   ntp?: { upstreams: string[]; daemon: "chrony" | "ntpd"; names: boolean };
@@ -119,6 +121,7 @@ function resolveOne(ix: Index, v: VrouterDoc): Vrouter {
   return {
     name: v.name, namespace: v.namespace ?? DEFAULT_NAMESPACE, primary, members, management, public: pub,
     gateway: canon(v.gateway ?? pubNet.gateway!.address),
+    ...(v.fallback_gateway ? { fallbackGateway: canon(v.fallback_gateway) } : {}),
     nat: { masquerade: v.nat?.masquerade ?? true, backend: v.nat?.backend ?? "nftables" },
     ...(v.dns ? { dns: { upstreams: v.dns.upstreams.map(canon), ...(v.dns.domain ? { domain: v.dns.domain } : {}) } } : {}),
     ...(v.ntp ? { ntp: { upstreams: v.ntp.upstreams.map(canon), daemon: v.ntp.daemon ?? "chrony", names: v.ntp.upstreams.some(isName) } } : {}),

@@ -2,7 +2,7 @@
 // host that is right and on one that is broken, in network namespaces made here: the check passes on
 // the first and FAILs (non-zero, a FAIL line) on the second. A kind without a case fails the test, so a
 // new check cannot ship without proof that it catches a broken host. Tools PID 1 or a cluster would
-// answer (systemctl, crm_resource, ovs-vsctl) are small scripts in PATH that report a state the case
+// answer (systemctl, crm_resource, ovs-vsctl, pidof and chronyc) are small scripts in PATH that report a state the case
 // sets; the kernel-backed kinds run against real links, addresses, routes, sysctls and rulesets.
 // The passing case of check_vlan needs 8021q, which this kernel lacks: the guest tests cover it.
 import { spawnSync } from "node:child_process";
@@ -28,6 +28,7 @@ const VETH = "ip link add a0 type veth peer name a1 && ip link set a0 up && ip l
 // INNER is made by the test before the case runs: `ip netns add` inside `ip netns exec` would mount it in a private mount namespace
 const INNER = "ip -n INNER link set lo up";
 const INNER_VETH = `${INNER} && ip link add v0 type veth peer name v1 netns INNER && ip link set v0 up && ip -n INNER link set v1 up`;
+const CHRONY = (a: string) => `printf '^* %-27s 2   6   377    23   +12us[  +15us] +/-   20ms\\n' ${a} >"$FAKE/sources"`;
 const UNIT = (enabled: string, active: string) => `printf '%s\\n' ${enabled} >"$FAKE/enabled"; printf '%s\\n' ${active} >"$FAKE/active"`;
 
 const CASES: Record<string, Case> = {
@@ -36,7 +37,8 @@ const CASES: Record<string, Case> = {
   check_bridge_port: { args: "a0 br0", good: `${VETH} && ip link add br0 type bridge && ip link set a0 master br0`, broken: "ip link set a0 nomaster" },
   check_cluster_resource: { args: "vip-mgmt", good: "echo vip-mgmt >\"$FAKE/resources\"", broken: "echo other >\"$FAKE/resources\"" },
   check_default_via: { args: "10.9.0.254", good: `${VETH} && ip addr add 10.9.0.1/24 dev a0 && ip route add default via 10.9.0.254`,
-    broken: "ip route replace default via 10.9.0.253" },
+    // a second default on the same link, which a substring match on the routes would have let through
+    broken: "ip route add default via 10.9.0.253 metric 50" },
   check_file: { args: "/etc/sitegen/x.conf", good: "mkdir -p \"$root/etc/sitegen\" && echo x >\"$root/etc/sitegen/x.conf\"", broken: "rm \"$root/etc/sitegen/x.conf\"" },
   check_netns: { args: "INNER", good: INNER, broken: "umount /run/netns/INNER && rm /run/netns/INNER" },
   check_ns_addr: { args: "INNER v1 10.8.0.2/24", good: `${INNER_VETH} && ip -n INNER addr add 10.8.0.2/24 dev v1`, broken: "ip -n INNER addr flush dev v1" },
@@ -58,12 +60,16 @@ const CASES: Record<string, Case> = {
   check_secret_file: { args: "/etc/sitegen/pass", good: "mkdir -p \"$root/etc/sitegen\" && install -m 600 /dev/null \"$root/etc/sitegen/pass\"",
     broken: "chmod 644 \"$root/etc/sitegen/pass\"" },
   check_sysctl: { args: "net.ipv4.ip_forward 1", good: "sysctl -qw net.ipv4.ip_forward=1", broken: "sysctl -qw net.ipv4.ip_forward=0" },
+  // chronyd "runs" (pidof answers) and lists a source whose address only starts like the VIP: compared whole, it is not the VIP
+  check_time_source: { args: "192.168.0.2",
+    good: `mkdir -p "$root/etc/chrony" && : >"$root/etc/chrony/chrony.conf" && : >"$FAKE/running-chronyd" && ${CHRONY("192.168.0.2")}`,
+    broken: CHRONY("192.168.0.21") },
   check_unit: { args: "x.service", good: UNIT("enabled", "active"), broken: UNIT("enabled", "failed") },
   check_unit_file: { args: "x.service", good: `echo x.service >"$FAKE/units"; ${UNIT("static", "inactive")}`, broken: UNIT("enabled", "inactive") },
   check_vlan: { args: "a0.104 a0 104", broken: VETH },
 };
 
-/** What systemctl, crm_resource and ovs-vsctl answer, from files the case writes under $FAKE. */
+/** What systemctl, crm_resource, ovs-vsctl, pidof and chronyc answer, from files the case writes under $FAKE. */
 const FAKES: Record<string, string> = {
   systemctl: `case "$1" in
   is-enabled) s=$(cat "$FAKE/enabled" 2>/dev/null || echo disabled); [ "$2" = --quiet ] || echo "$s"; case "$s" in enabled|enabled-runtime|static) exit 0;; esac; exit 1;;
@@ -72,6 +78,8 @@ const FAKES: Record<string, string> = {
   *) exit 2;;
 esac`,
   crm_resource: `[ "$1 $3" = "--resource --query-xml" ] && grep -qx "$2" "$FAKE/resources" 2>/dev/null`,
+  pidof: `[ -f "$FAKE/running-$1" ]`,
+  chronyc: `[ "$*" = "-n sources" ] && cat "$FAKE/sources"`,
   "ovs-vsctl": `[ "$1" = port-to-br ] && awk -v p="$2" '$1 == p {print $2; found=1} END {exit !found}' "$FAKE/ovs"`,
 };
 

@@ -71,9 +71,24 @@ export const vrouterAddresses: Rule = (ctx) => {
         owned.set(l.index, list);
       }
       if (l.role === "public" && v.gateway !== undefined) check(ctx, v.gateway, ["vrouters", i, "gateway"], `gateway of vrouter ${v.name}`, l.index);
+      if (l.role === "management" && v.fallback_gateway !== undefined) fallback(ctx, v.fallback_gateway, i, l.index, owned.get(l.index) ?? []);
     }
   });
 };
+
+/**
+ * The give-back target of a node provisioned through the VIP: inside the management network, and not the
+ * router's own address (the VIP, a member's), which goes with the same rollback.
+ */
+function fallback(ctx: RuleContext, text: string, i: number, netIndex: number, mine: Owned[]): void {
+  const path: Path = ["vrouters", i, "fallback_gateway"];
+  const a = check(ctx, text, path, "gateway fallback_gateway", netIndex);
+  const twice = a && mine.find((o) => o.addr.value === a.value);
+  if (a && twice) {
+    ctx.report(path, "fallback-gateway-is-router", `fallback_gateway ${a.text} is the router's ${twice.label}: the rollback removes it`,
+      "name a gateway that stays when the router goes (the site's own router on the management network)");
+  }
+}
 
 /** Ranges with purpose vip or reserved may hold router addresses; snat, dhcp and unlabelled ones may not. */
 function rangeMayHold(n: { ranges?: Array<{ name: string; purpose?: string }> }, label: string): boolean {

@@ -18,9 +18,8 @@ need_root
 model() {
   cat <<'MODEL'
 route nodes - default 192.168.0.2
-file nodes /etc/sitegen/vrouter/node-takeover.py 0755 2ca1e62e2bad8e14ffaba76fab3a740ddd5405d4814df54a5d8ea095ae7515c1
+file nodes /etc/sitegen/vrouter/node-takeover.py 0755 d511e7e6e2123e1cfa25e36dace9ced3ba52bee30be7c5e41e6726192d12824b
 file nodes /etc/netplan/60-sitegen-vrouter.yaml 0600 24e916975c22620ef1a86089682e874e68e0c859e00da14356af5881f545403b
-file nodes /etc/chrony/sources.d/sitegen-vrouter.sources 0644 b43a61a1dcaccec169083ba4c42a00142e864bbd931587ffd2cc588351842ee0
 MODEL
 }
 found=()

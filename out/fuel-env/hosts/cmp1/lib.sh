@@ -34,11 +34,49 @@ check_reachable() { # ADDR: two pings, two seconds each at most
   ping -c2 -W2 -q "$1" >/dev/null 2>&1 || { bad "$1 does not answer ping"; return 1; }
   ok "$1 answers ping"
 }
-check_default_via() { # VIA: this host's default route goes through VIA
-  local r
-  r=$(ip -4 route show default 2>/dev/null)
-  [[ "$r" == *"via $1 "* ]] || { bad "the default route is not via $1 (have: ${r:-none})"; return 1; }
+check_default_via() { # VIA: every IPv4 default route of this host, on any link, goes through VIA (the field, whole)
+  local r n=0 bad_routes=()
+  while read -r r; do
+    [ -n "$r" ] || continue
+    n=$((n + 1))
+    [ "$(awk '{ for (i = 1; i < NF; i++) if ($i == "via") { print $(i + 1); exit } }' <<<"$r")" = "$1" ] || bad_routes+=("$r")
+  done < <(ip -4 route show default 2>/dev/null)
+  [ "$n" -gt 0 ] || { bad "no default route (expected via $1)"; return 1; }
+  [ "${#bad_routes[@]}" -eq 0 ] || { bad "default routes not via $1: ${bad_routes[*]}"; return 1; }
   ok "default route via $1"
+}
+check_time_source() { # VIP: each time daemon the node has names VIP; a running one reports it as a source
+  local found=0 rc=0 list
+  if [ -f "$root/etc/chrony/chrony.conf" ]; then
+    found=1
+    if pidof chronyd >/dev/null 2>&1; then
+      # the address is the second field of a source line (-n: no name lookups), compared whole
+      if chronyc -n sources 2>/dev/null | awk -v a="$1" '$1 ~ /^\^/ && $2 == a { f = 1 } END { exit !f }'; then ok "chrony: $1 is a source"
+      else bad "chrony: $1 is not among its sources"; rc=1; fi
+    elif grep -qsx "server $1 iburst" "$root"/etc/chrony/sources.d/*.sources; then ok "chrony (not running): its sources.d names $1"
+    else bad "chrony (not running): no source file names $1"; rc=1; fi
+  fi
+  if [ -f "$root/etc/systemd/timesyncd.conf" ]; then
+    found=1
+    if pidof systemd-timesyncd >/dev/null 2>&1; then
+      list=$(timedatectl show-timesync -p SystemNTPServers --value 2>/dev/null)
+      if [ "$list" = "$1" ]; then ok "systemd-timesyncd: its servers are exactly $1"
+      else bad "systemd-timesyncd: its servers are '${list}', not $1 alone"; rc=1; fi
+    elif grep -qsx "NTP=$1" "$root"/etc/systemd/timesyncd.conf.d/*.conf; then ok "systemd-timesyncd (not running): a drop-in names $1"
+    else bad "systemd-timesyncd (not running): no drop-in names $1"; rc=1; fi
+  fi
+  if [ -f "$root/etc/ntpsec/ntp.conf" ]; then
+    found=1
+    if pidof ntpd >/dev/null 2>&1; then
+      # ntpq -pn: the remote is the first field after the tally character
+      if ntpq -pn 2>/dev/null | awk -v a="$1" 'NR > 2 { r = $1; sub(/^[ x.+#*o-]/, "", r); if (r == a) f = 1 } END { exit !f }'; then
+        ok "ntpsec: $1 is a peer"
+      else bad "ntpsec: $1 is not among its peers"; rc=1; fi
+    elif grep -qs "^server $1 " "$root/etc/ntpsec/ntp.conf"; then ok "ntpsec (not running): ntp.conf names $1"
+    else bad "ntpsec (not running): ntp.conf does not name $1"; rc=1; fi
+  fi
+  [ "$found" -eq 1 ] || ok "no time daemon on this node (the audit warned): nothing to verify"
+  return "$rc"
 }
 # Confirm-or-revert (apply.sh --confirm-within SECONDS). What must outlive the operator's session
 # lives on the host: the armed run's id in $state/armed, and per run a journal of the step ids it

@@ -15,17 +15,21 @@ case "$phase" in
 esac
 need_root
 
-# step 1: route, resolve and sync time through vrouter's management VIP 192.168.0.2 (netplan: br-mgmt's old default route and resolvers saved, then replaced by a drop-in; chrony source); the rollback gives back what the node had
+# step 1: route, resolve and sync time through vrouter's management VIP 192.168.0.2 (netplan: every link's default route and resolvers saved, then replaced by a drop-in; other managers' routes live; each time daemon found); the rollback gives back what the takeover changed
 inverse_0() {
-  remove_file /etc/chrony/sources.d/sitegen-vrouter.sources || return 1
+  if quiet test -f "$root"/etc/sitegen/vrouter/node-takeover.py; then run python3 "$root"/etc/sitegen/vrouter/node-takeover.py check-give-back "$root"/etc/netplan - "$root"/etc "$root"/var/lib/sitegen/vrouter/node-before; fi || return 1
+  if quiet test -f "$root"/etc/sitegen/vrouter/node-takeover.py; then run python3 "$root"/etc/sitegen/vrouter/node-takeover.py restore-ntp "$root"/etc "$root"/var/lib/sitegen/vrouter/node-before; fi || return 1
   if quiet pidof chronyd; then run chronyc reload sources || true; fi || return 1
-  remove_file /etc/netplan/60-sitegen-vrouter.yaml || return 1
+  if quiet systemctl is-active --quiet systemd-timesyncd.service; then run systemctl try-restart systemd-timesyncd.service || true; fi || return 1
+  if quiet systemctl is-active --quiet ntpsec.service; then run systemctl try-restart ntpsec.service || true; fi || return 1
   if quiet test -f "$root"/etc/sitegen/vrouter/node-takeover.py; then run python3 "$root"/etc/sitegen/vrouter/node-takeover.py restore-netplan "$root"/etc/netplan "$root"/var/lib/sitegen/vrouter/node-before; fi || return 1
+  remove_file /etc/netplan/60-sitegen-vrouter.yaml || return 1
   run netplan apply || return 1
+  if quiet test -f "$root"/etc/sitegen/vrouter/node-takeover.py; then run python3 "$root"/etc/sitegen/vrouter/node-takeover.py restore-routes "$root"/var/lib/sitegen/vrouter/node-before; fi || return 1
   remove_file /etc/sitegen/vrouter/node-takeover.py || return 1
 }
 titles=(
-  'route, resolve and sync time through vrouter'\''s management VIP 192.168.0.2 (netplan: br-mgmt'\''s old default route and resolvers saved, then replaced by a drop-in; chrony source); the rollback gives back what the node had'
+  'route, resolve and sync time through vrouter'\''s management VIP 192.168.0.2 (netplan: every link'\''s default route and resolvers saved, then replaced by a drop-in; other managers'\'' routes live; each time daemon found); the rollback gives back what the takeover changed'
 )
 phases=( nodes )
 ids=( vrouter-vrouter-node )

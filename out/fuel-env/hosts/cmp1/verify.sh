@@ -17,5 +17,6 @@ failed=0
 say '== through virtual router vrouter'
 check_default_via 192.168.0.2 || failed=$((failed + 1))
 check_reachable 192.168.0.2 || failed=$((failed + 1))
+check_time_source 192.168.0.2 || failed=$((failed + 1))
 if [ "$failed" -ne 0 ]; then say "verify cmp1: $failed check(s) failed"; exit 1; fi
 say "verify cmp1: all checks passed"

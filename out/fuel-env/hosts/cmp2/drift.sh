@@ -18,9 +18,8 @@ need_root
 model() {
   cat <<'MODEL'
 route nodes - default 192.168.0.2
-file nodes /etc/sitegen/vrouter/node-takeover.py 0755 8eba16cc3b372df26aa9fcafa93503deb8362b23b1c747db6262fb9cc605a16c
+file nodes /etc/sitegen/vrouter/node-takeover.py 0755 1ea974c792d1180df8f7cbc5f8c219c520a37d7981861f13f3144220cd8dac80
 file nodes /etc/netplan/60-sitegen-vrouter.yaml 0600 24e916975c22620ef1a86089682e874e68e0c859e00da14356af5881f545403b
-file nodes /etc/chrony/sources.d/sitegen-vrouter.sources 0644 b43a61a1dcaccec169083ba4c42a00142e864bbd931587ffd2cc588351842ee0
 MODEL
 }
 found=()

@@ -33,14 +33,15 @@ if [ "$phase" = all ]; then
   fi
 fi
 
-# step 1 (nodes): route, resolve through vr's management VIP 10.30.0.3 (netplan: br-mgmt's old default route and resolvers saved, then replaced by a drop-in); the rollback gives back what the node had
+# step 1 (nodes): route, resolve through vr's management VIP 10.30.0.3 (netplan: every link's default route and resolvers saved, then replaced by a drop-in; other managers' routes live); the rollback gives back what the takeover changed
 apply_0() {
   install_file /etc/sitegen/vr/node-takeover.py 0755 || return 1
-  run python3 "$root"/etc/sitegen/vr/node-takeover.py save-netplan "$root"/etc/netplan "$root"/var/lib/sitegen/vr/node-before || return 1
-  run python3 "$root"/etc/sitegen/vr/node-takeover.py strip-netplan "$root"/etc/netplan 60-sitegen-vr.yaml || return 1
+  run python3 "$root"/etc/sitegen/vr/node-takeover.py save-live "$root"/var/lib/sitegen/vr/node-before || return 1
+  run python3 "$root"/etc/sitegen/vr/node-takeover.py strip-netplan "$root"/etc/netplan "$root"/var/lib/sitegen/vr/node-before 60-sitegen-vr.yaml || return 1
   install_file /etc/netplan/60-sitegen-vr.yaml 0600 || return 1
   run netplan generate || return 1
   run netplan apply || return 1
+  run python3 "$root"/etc/sitegen/vr/node-takeover.py take-routes || return 1
 }
 verify_0() {
   local rc=0
@@ -48,13 +49,15 @@ verify_0() {
   return "$rc"
 }
 inverse_0() {
-  remove_file /etc/netplan/60-sitegen-vr.yaml || return 1
+  if quiet test -f "$root"/etc/sitegen/vr/node-takeover.py; then run python3 "$root"/etc/sitegen/vr/node-takeover.py check-give-back "$root"/etc/netplan - - "$root"/var/lib/sitegen/vr/node-before; fi || return 1
   if quiet test -f "$root"/etc/sitegen/vr/node-takeover.py; then run python3 "$root"/etc/sitegen/vr/node-takeover.py restore-netplan "$root"/etc/netplan "$root"/var/lib/sitegen/vr/node-before; fi || return 1
+  remove_file /etc/netplan/60-sitegen-vr.yaml || return 1
   run netplan apply || return 1
+  if quiet test -f "$root"/etc/sitegen/vr/node-takeover.py; then run python3 "$root"/etc/sitegen/vr/node-takeover.py restore-routes "$root"/var/lib/sitegen/vr/node-before; fi || return 1
   remove_file /etc/sitegen/vr/node-takeover.py || return 1
 }
 titles=(
-  'route, resolve through vr'\''s management VIP 10.30.0.3 (netplan: br-mgmt'\''s old default route and resolvers saved, then replaced by a drop-in); the rollback gives back what the node had'
+  'route, resolve through vr'\''s management VIP 10.30.0.3 (netplan: every link'\''s default route and resolvers saved, then replaced by a drop-in; other managers'\'' routes live); the rollback gives back what the takeover changed'
 )
 phases=( nodes )
 ids=( vrouter-vr-node )

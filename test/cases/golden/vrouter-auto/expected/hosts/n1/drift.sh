@@ -18,7 +18,7 @@ need_root
 model() {
   cat <<'MODEL'
 route nodes - default 10.30.0.3
-file nodes /etc/sitegen/vr/node-takeover.py 0755 c5357d7febeeda3ccf4324a6271c04b6a3c8fe89bec1f95945a5e14775b23f62
+file nodes /etc/sitegen/vr/node-takeover.py 0755 306656dbc3ef64c99aef830303f7d90fa38f2092cebd1713757cb618a8d7c7ff
 file nodes /etc/netplan/60-sitegen-vr.yaml 0600 012da934128115c40227544cc1608446d6e9b599a4497710a1961cbe3ca41863
 MODEL
 }

@@ -34,10 +34,15 @@ check_reachable() { # ADDR: two pings, two seconds each at most
   ping -c2 -W2 -q "$1" >/dev/null 2>&1 || { bad "$1 does not answer ping"; return 1; }
   ok "$1 answers ping"
 }
-check_default_via() { # VIA: this host's default route goes through VIA
-  local r
-  r=$(ip -4 route show default 2>/dev/null)
-  [[ "$r" == *"via $1 "* ]] || { bad "the default route is not via $1 (have: ${r:-none})"; return 1; }
+check_default_via() { # VIA: every IPv4 default route of this host, on any link, goes through VIA (the field, whole)
+  local r n=0 bad_routes=()
+  while read -r r; do
+    [ -n "$r" ] || continue
+    n=$((n + 1))
+    [ "$(awk '{ for (i = 1; i < NF; i++) if ($i == "via") { print $(i + 1); exit } }' <<<"$r")" = "$1" ] || bad_routes+=("$r")
+  done < <(ip -4 route show default 2>/dev/null)
+  [ "$n" -gt 0 ] || { bad "no default route (expected via $1)"; return 1; }
+  [ "${#bad_routes[@]}" -eq 0 ] || { bad "default routes not via $1: ${bad_routes[*]}"; return 1; }
   ok "default route via $1"
 }
 # Confirm-or-revert (apply.sh --confirm-within SECONDS). What must outlive the operator's session

@@ -15,15 +15,17 @@ case "$phase" in
 esac
 need_root
 
-# step 1: route, resolve through vr's management VIP 10.30.0.3 (netplan: br-mgmt's old default route and resolvers saved, then replaced by a drop-in); the rollback gives back what the node had
+# step 1: route, resolve through vr's management VIP 10.30.0.3 (netplan: every link's default route and resolvers saved, then replaced by a drop-in; other managers' routes live); the rollback gives back what the takeover changed
 inverse_0() {
-  remove_file /etc/netplan/60-sitegen-vr.yaml || return 1
+  if quiet test -f "$root"/etc/sitegen/vr/node-takeover.py; then run python3 "$root"/etc/sitegen/vr/node-takeover.py check-give-back "$root"/etc/netplan - - "$root"/var/lib/sitegen/vr/node-before; fi || return 1
   if quiet test -f "$root"/etc/sitegen/vr/node-takeover.py; then run python3 "$root"/etc/sitegen/vr/node-takeover.py restore-netplan "$root"/etc/netplan "$root"/var/lib/sitegen/vr/node-before; fi || return 1
+  remove_file /etc/netplan/60-sitegen-vr.yaml || return 1
   run netplan apply || return 1
+  if quiet test -f "$root"/etc/sitegen/vr/node-takeover.py; then run python3 "$root"/etc/sitegen/vr/node-takeover.py restore-routes "$root"/var/lib/sitegen/vr/node-before; fi || return 1
   remove_file /etc/sitegen/vr/node-takeover.py || return 1
 }
 titles=(
-  'route, resolve through vr'\''s management VIP 10.30.0.3 (netplan: br-mgmt'\''s old default route and resolvers saved, then replaced by a drop-in); the rollback gives back what the node had'
+  'route, resolve through vr'\''s management VIP 10.30.0.3 (netplan: every link'\''s default route and resolvers saved, then replaced by a drop-in; other managers'\'' routes live); the rollback gives back what the takeover changed'
 )
 phases=( nodes )
 ids=( vrouter-vr-node )

@@ -18,9 +18,8 @@ need_root
 model() {
   cat <<'MODEL'
 route nodes - default 10.20.0.2
-file nodes /etc/sitegen/vr/node-takeover.py 0755 253e031d4cd40eeca4b711f951b0b75c8540731a4b56825975f9ea00c0609a39
+file nodes /etc/sitegen/vr/node-takeover.py 0755 d8af7ad13d57a09adf43e1d524c361a81fef1c7261747b3727ea5bb2df730faf
 file nodes /etc/netplan/60-sitegen-vr.yaml 0600 6769a50c2d4565d79ea70311e327cf422bc6846e63c6a2edbf7baae6cf4814f4
-file nodes /etc/chrony/sources.d/sitegen-vr.sources 0644 d0a54bb36bf8034bf22bd7598bae63c7252d0dd6b41485fce7f82edfa2655882
 MODEL
 }
 found=()

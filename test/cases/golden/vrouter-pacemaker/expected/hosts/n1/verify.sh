@@ -17,5 +17,6 @@ failed=0
 say '== through virtual router vr'
 check_default_via 10.20.0.2 || failed=$((failed + 1))
 check_reachable 10.20.0.2 || failed=$((failed + 1))
+check_time_source 10.20.0.2 || failed=$((failed + 1))
 if [ "$failed" -ne 0 ]; then say "verify n1: $failed check(s) failed"; exit 1; fi
 say "verify n1: all checks passed"

@@ -73,16 +73,45 @@ np_ownership() { # ID BRIDGE OWNER [IFNAME ADDRESS PERSISTENCE]...
 say '=== N1: netplan defines br-mgmt (the drop-in merges into it) ==='
 np_ownership N1 br-mgmt netplan
 
-say '=== N2: the current default route, which the takeover saves and the rollback gives back ==='
-# sed reads every route: head would leave ip writing into a closed pipe (SIGPIPE, fatal under pipefail) when there are several
-current=$(ip -4 route show default 2>/dev/null | sed -n 1p)
-current=${current% }
-if [ -z "$current" ]; then
-  pass 'N2: no default route yet'
-elif [[ "$current" == *'via 192.168.0.2 '* ]]; then
-  pass 'N2: already via 192.168.0.2 (apply is idempotent)'
+say '=== N2: every default route, which the takeover records and the rollback gives back ==='
+# every IPv4 default route, on every link: the takeover replaces them all, so each is named, and each
+# compared field by field (a substring would take 'via 10.0.0.21' for 'via 10.0.0.2')
+n2_field() { # WORD LINE: the word after WORD in an ip route line
+  local -a w
+  read -ra w <<<"$2"
+  local i
+  for ((i = 0; i < ${#w[@]} - 1; i++)); do [ "${w[i]}" = "$1" ] && { printf '%s' "${w[i + 1]}"; return; }; done
+}
+mapfile -t n2_routes < <(ip -4 route show default 2>/dev/null)
+n2_ours=0
+for r in "${n2_routes[@]}"; do
+  [ "$(n2_field via "$r")" = 192.168.0.2 ] && [ "$(n2_field dev "$r")" = br-mgmt ] && n2_ours=$((n2_ours + 1))
+done
+if [ "${#n2_routes[@]}" -eq 0 ]; then
+  pass 'N2: no default route: the takeover adds the one via 192.168.0.2, the rollback takes it away'
+elif [ -f "$root"/var/lib/sitegen/vrouter/node-before/routes.json ] && [ "$n2_ours" -eq 1 ] && [ "${#n2_routes[@]}" -eq 1 ]; then
+  pass 'N2: already taken over (the default route is via 192.168.0.2 on br-mgmt); the record in /var/lib/sitegen/vrouter/node-before is what the rollback gives back'
 else
-  pass 'N2: current default' "'$current'" 'is saved, replaced by the route via 192.168.0.2, and given back by the rollback'
+  for r in "${n2_routes[@]}"; do
+    r=${r% }
+    if [ "$(n2_field via "$r")" != 192.168.0.2 ]; then
+      pass 'N2: default' "'$r'" 'is recorded, replaced by the route via 192.168.0.2 on br-mgmt, and given back by the rollback'
+    else
+      stop 'N2: default' "'$r'" 'is via the VIP already (provisioned from sitegen'\''s cloud-init?) and the model names no fallback_gateway: the rollback would leave a route to the VIP it removes'
+    fi
+  done
+fi
+
+say '=== N3: the time daemons the takeover points at the VIP ==='
+# the daemons the takeover points at the VIP: found by their configuration, as node-takeover.py finds them
+n3_found=()
+[ -f "$root/etc/chrony/chrony.conf" ] && n3_found+=(chrony)
+[ -f "$root/etc/systemd/timesyncd.conf" ] && n3_found+=(systemd-timesyncd)
+[ -f "$root/etc/ntpsec/ntp.conf" ] && n3_found+=(ntpsec)
+if [ "${#n3_found[@]}" -eq 0 ]; then
+  warn 'N3: no time daemon found (chrony, systemd-timesyncd, ntpsec): nothing takes its time from 192.168.0.2; install one, then apply again'
+else
+  pass N3: "${n3_found[*]}" 'found: each gets 192.168.0.2 as its source, verified by check_time_source'
 fi
 
 say "audit cmp1: $stops STOP, $warns WARN"

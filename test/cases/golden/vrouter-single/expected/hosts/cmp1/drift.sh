@@ -18,9 +18,8 @@ need_root
 model() {
   cat <<'MODEL'
 route nodes - default 192.168.0.2
-file nodes /etc/sitegen/vrouter/node-takeover.py 0755 5ce574c5df122a84bfddf2ee9e435f35175d97ebc393bb51884e2bfbfc600a77
+file nodes /etc/sitegen/vrouter/node-takeover.py 0755 9357e4305bc239f2876c24a4e09a7247831177a383fb322b7c2ade9ee1cc6fc1
 file nodes /etc/netplan/60-sitegen-vrouter.yaml 0600 62ca6d7e09e98a56e90d6939e476c1704f0ad64d799f548f8b27d39ebbb42a2e
-file nodes /etc/chrony/sources.d/sitegen-vrouter.sources 0644 04549629f3b3f2e3a477ab9b444a6544aa35a171e36e795e6c1fe7040e5108ae
 MODEL
 }
 found=()
