@@ -67,6 +67,8 @@ export const netplan = (verb: Netplan["verb"]): Netplan => ({ kind: "netplan", v
 /** systemctl's argv for a unit operation: how the shell bundle and REVIEW.md spell it. */
 export function unitArgv(u: Unit): string[] {
   if (u.verb === "daemon-reload") return ["systemctl", "daemon-reload"];
+  // reload: reload a running unit (its ExecReload), start a stopped one, as Ansible's state=reloaded does
+  if (u.verb === "reload") return ["systemctl", "reload-or-restart", u.unit];
   return ["systemctl", u.verb, ...(u.now ? ["--now"] : []), u.unit];
 }
 

@@ -1,5 +1,6 @@
 // The plan: what every target contributes, before any bundle renders it.
 import type { Action, GitMode } from "./actions.js";
+import type { DaemonChange } from "./daemon-meaning.js";
 import type { HostGate } from "./gates.js";
 
 export type { Action } from "./actions.js";
@@ -41,6 +42,8 @@ export interface Step {
   apply: Action[];
   verify: Check[];
   inverse: Action[];
+  /** A daemon's services step: which of its files mean what to it (a transition updates it in place). */
+  daemon?: DaemonChange;
 }
 
 /** A file of out/<site>/, at its path there. */

@@ -3,6 +3,7 @@
 // Pacemaker (ha.manager pacemaker) the unit is installed but neither enabled nor started: the
 // cluster starts it (src/targets/pacemaker).
 import { daemonReload, unitOp, type Action, type FileMode, type Secret } from "../../plan/actions.js";
+import type { DaemonChange, DaemonFile } from "../../plan/daemon-meaning.js";
 import { installed } from "../../plan/files.js";
 import type { Artifact, Check, Step } from "../../plan/types.js";
 import { headerText } from "../../render/header.js";
@@ -11,7 +12,11 @@ import type { Site } from "../../resolve/site.js";
 import type { Vrouter, VrouterMember } from "../../resolve/vrouter.js";
 
 /** A file a step installs: hosts/<host>/files<dest> in out/, dest on the host. */
-export interface FileSpec { dest: string; content: string; mode?: FileMode }
+export interface FileSpec {
+  dest: string; content: string; mode?: FileMode;
+  /** The daemon runs this file on each use (a notify script): a new version needs no reload. Default: read at start. */
+  eachUse?: boolean;
+}
 
 export interface DaemonSpec {
   daemon: string; // dnsmasq, chrony, ntpd, keepalived, conntrackd
@@ -27,6 +32,13 @@ export interface DaemonSpec {
   secrets?: Secret[];
   /** Units this one starts after (and wants). */
   after?: string[];
+  /**
+   * The daemon rereads its config on this signal (the unit's ExecReload; keepalived: SIGHUP), so a changed
+   * config is a reload, never a restart. Without it a changed config restarts the daemon.
+   */
+  reloadSignal?: "HUP";
+  /** The config's comment characters where they are not only `#` (keepalived also takes `!`). */
+  comment?: string;
 }
 
 export const configDir = (v: Vrouter) => `/etc/sitegen/${v.name}`;
@@ -47,6 +59,10 @@ export interface UnitsSpec {
   byCluster: boolean;
   secrets?: Secret[];
   checks?: Check[];
+  /** What the daemon's files mean to it (see Step.daemon). */
+  daemon?: DaemonChange;
+  /** Reload (the unit has ExecReload; a stopped unit is started) instead of restart after the files. */
+  reload?: boolean;
 }
 
 /**
@@ -58,7 +74,7 @@ export function unitsStep(u: UnitsSpec): { step: Step; artifacts: Artifact[] } {
   const placed = u.files.map((f) => installed(u.host, f.dest, f.content, f.mode));
   const secrets = u.secrets ?? [];
   const reload: Action[] = u.units.length ? [daemonReload] : [];
-  const start = u.byCluster ? [] : u.units.flatMap((x) => [unitOp("enable", x), unitOp("restart", x)]);
+  const start = u.byCluster ? [] : u.units.flatMap((x) => [unitOp("enable", x), unitOp(u.reload ? "reload" : "restart", x)]);
   const step: Step = {
     id: u.id, host: u.host, phase: "services", title: u.title,
     apply: [...secrets, ...placed.map((f) => f.install), ...reload, ...start],
@@ -69,6 +85,7 @@ export function unitsStep(u: UnitsSpec): { step: Step; artifacts: Artifact[] } {
       ...placed.map((f) => f.remove),
       ...reload,
     ],
+    ...(u.daemon ? { daemon: u.daemon } : {}),
   };
   return { step, artifacts: placed.map((f) => f.artifact) };
 }
@@ -82,15 +99,21 @@ export function daemon(site: Site, v: Vrouter, m: VrouterMember, d: DaemonSpec):
     content: render("systemd/netns-daemon.service", {
       header: headerText(site), description: `${d.what} for virtual router ${v.name}, inside network namespace ${v.namespace}`,
       router: v.name, namespace: v.namespace, runtimeDir: runtimeDir(v, d.daemon), selfRunDir: d.selfRunDir ?? false, daemon: d.daemon,
-      command: d.command.map((w) => expand(v, d, w)).join(" "), after: d.after ?? [], cluster: byCluster,
+      command: d.command.map((w) => expand(v, d, w)).join(" "), after: d.after ?? [], cluster: byCluster, reloadSignal: d.reloadSignal ?? "",
     }),
   }];
+  const change: DaemonChange = {
+    unit, byCluster, live: d.reloadSignal ? "reload" : "restart",
+    files: files.map((f): DaemonFile => (f.dest === unitPath(unit) ? { dest: f.dest, role: "unit", syntax: "systemd-unit" }
+      : f.eachUse ? { dest: f.dest, role: "runs-each-time" } : { dest: f.dest, role: "config", syntax: "hash-comments", ...(d.comment ? { comment: d.comment } : {}) })),
+  };
   const secret = (d.secrets ?? []).map((s) => `, write ${s.dest} (0600) from ${s.name}`).join("");
   const title = byCluster ? `install ${conf} and ${unit}, which runs ${d.what} inside ${v.namespace}${secret}; Pacemaker starts it, not systemd`
     : `install ${conf} and ${unit}, which runs ${d.what} inside ${v.namespace}${secret}, and (re)start it`;
   const secretChecks = (d.secrets ?? []).map((s): Check => ({ fn: "check_secret_file", args: [s.dest] }));
   const id = `vrouter-${v.name}-${d.daemon}`;
-  return unitsStep({ id, host: m.host, title, files, units: [unit], byCluster, secrets: d.secrets ?? [], checks: secretChecks });
+  return unitsStep({ id, host: m.host, title, files, units: [unit], byCluster, secrets: d.secrets ?? [], checks: secretChecks, daemon: change,
+    reload: d.reloadSignal !== undefined });
 }
 
 /** Run f for every member of every router that has the service, and gather steps and files. */
