@@ -24,13 +24,13 @@ export const holderTasks = (group: string): Task[] => [
     "ansible.builtin.raw": rawLine("{{ sitegen_in }} 2>/dev/null | grep -qF {{ sitegen_vip }}"),
     vars: { sitegen_in: "ip netns exec {{ item.namespace | quote }} ip -o addr show dev {{ item.link | quote }}", sitegen_vip: "{{ (' ' ~ item.address ~ ' ') | quote }}" },
     loop: "{{ sitegen_vips }}",
-    register: "sitegen_holder", changed_when: false, failed_when: false, check_mode: false,
+    register: "sitegen_holder", changed_when: false, failed_when: false, check_mode: false, tags: ["always"],
   },
   {
     name: "Join the holders (they change last) or the backups (they change first)",
     "ansible.builtin.group_by": {
       key: `{{ '${holdersGroup(group)}' if sitegen_holder.results | selectattr('rc', 'equalto', 0) | list else '${backupsGroup(group)}' }}`,
     },
-    changed_when: false,
+    changed_when: false, tags: ["always"],
   },
 ];

@@ -17,7 +17,8 @@ const KIND_ORDER = ["removed", "changed", "added", "reset"] as const;
 export function routerLine(o: RouterOrder): string {
   const joins = o.joins.length ? `${o.joins.join(", ")} join${o.joins.length > 1 ? "" : "s"} first; ` : "";
   const leaves = o.leaves.length ? `${o.leaves.join(", ")} leave${o.leaves.length > 1 ? "" : "s"}${joins ? " next" : " first"}; ` : "";
-  const stays = o.stays.length ? `then ${o.stays.join(", ")} one at a time, the one that holds the VIPs last (ask each: bash hosts/HOST/holder.sh); ` : "";
+  const stays = o.stays.length
+    ? `${joins || leaves ? "then " : ""}${o.stays.join(", ")} one at a time, the one that holds the VIPs last (ask each: bash hosts/HOST/holder.sh); ` : "";
   return `router ${o.router} (${o.manager}): ${joins}${leaves}${stays}VIP moves: ${movesText(o.moves)} (${o.moves.why})`;
 }
 

@@ -44,7 +44,8 @@ function moves(from: HaRouter, to: HaRouter, changes: Changes, leaves: string[],
     ...(stirred.length ? [`${stirred.join(", ")} ${stirred.length > 1 ? "are" : "is"} undone and applied again: 1 if ${stirred.length > 1 ? "one of them holds" : "it holds"} the VIPs${from.ha.preempt ? " (2 with preempt: it takes them back)" : ""}`] : []),
     ...(joinsHigher ? ["a joining member has the highest priority and preempt is on: it takes the VIPs"] : []),
   ];
-  return { min, max, why: why.join("; ") || "none of the changes takes the VIPs away: joining members come up as backups, the rest is in place" };
+  const none = `none of the changes takes the VIPs away: ${to.members.length > from.members.length ? "joining members come up as backups, " : ""}the rest is in place`;
+  return { min, max, why: why.join("; ") || none };
 }
 
 export function routerOrders(from: Site, to: Site, changes: Changes): RouterOrder[] {

@@ -64,8 +64,9 @@ export function hostTransition(from: Build, to: Build, host: string, changes: St
     { path: `${dir}/apply.sh`, content: render("shell/apply.sh", vm), mode: 0o755 },
     { path: `${dir}/rollback.sh`, content: render("shell/rollback.sh", vm), mode: 0o755 },
     { path: `${dir}/confirm.sh`, content: render("shell/confirm.sh", { header, host }), mode: 0o755 },
-    // the gate: the host must be exactly the old version (its drift report) before anything changes
-    ...pick(from, "drift.sh", "audit.sh"), ...tables, ...pick(to, "verify.sh"),
+    // the gate: the host must be exactly the old version (its drift report) before anything changes; a host
+    // the old version did not have (a member that joins) must pass the new version's preflight audit instead
+    ...(from.site.hosts.some((h) => h.name === host) ? pick(from, "drift.sh", "audit.sh") : pick(to, "audit.sh")), ...tables, ...pick(to, "verify.sh"),
     ...copies(to, host, toSteps.filter((s) => changes.some((c) => c.id === s.id && c.kind !== "removed")), "files"),
     ...copies(from, host, fromSteps, "files-from"),
   ];
