@@ -1,8 +1,9 @@
 // HA day two for real (issue 20, part 4), in network namespaces this test creates and deletes: fuel-env's
 // three keepalived members (hosts with their own sshd, private /run, overlay /etc, as in ansible-site.test.ts;
 // systemd's stand-in test/helpers/bin/systemctl runs the generated units) are set up by their apply.sh;
-// then ctrl4 joins and ctrl3 leaves through `gen plan --from` and the transition's scripts, run in the
-// order the plan states (the holder asked with holder.sh just before its turn); then ansible/apply.yml
+// then ctrl4 joins; a failover drill hands the VIPs to ctrl2 (so the holder is not the inventory's
+// primary); ctrl3 leaves. Both through `gen plan --from` and the transition's scripts, run in the order
+// the plan states, the holder asked with holder.sh just before its turn; then ansible/apply.yml
 // (--tags services) rolls a config change (the upstream gateway, in every member's keepalived.conf) out
 // over every member. A throttled TCP transfer from the public-less node cmp1 through the management VIP
 // and the NAT runs all along. Every VRRP state change is counted ("Entering MASTER STATE" in each
@@ -96,14 +97,16 @@ describe("HA membership changes and an Ansible roll-out with a transfer through 
   }
 
   /**
-   * The end of a stage: ctrl1 still holds the VIPs, exactly `moves` VRRP state changes happened since `before`,
-   * ctrl1's keepalived is the process it was (never restarted), and the transfer goes on.
+   * The end of a stage: `holder` still holds the VIPs, exactly `moves` VRRP state changes happened since
+   * `before`, its keepalived is the process it was (never restarted), and the transfer goes on.
    */
-  async function stageEnds(before: Record<string, number>, moves: number): Promise<void> {
-    expect(await settle()).toEqual(["ctrl1"]);
+  async function stageEnds(before: Record<string, number>, moves: number, holder: string, pid: string): Promise<void> {
+    const bytes = flow.progress().bytes;
+    expect(await settle()).toEqual([holder]);
+    expect(flow.progress().bytes, "the transfer still moves").toBeGreaterThan(bytes);
     const now = masters();
     expect(sum(now) - sum(before), JSON.stringify(now)).toBe(moves);
-    expect(keepalivedPid("ctrl1")).toBe(pid1);
+    expect(keepalivedPid(holder)).toBe(pid);
     expect(flow.progress()).toMatchObject({ done: false, reset: false, error: "" });
   }
 
@@ -142,6 +145,7 @@ describe("HA membership changes and an Ansible roll-out with a transfer through 
 
   let base: Record<string, number> = {};
   let pid1 = "";
+  let holderPid = "";
 
   it("version 1 (ctrl1-3) by each member's apply.sh, ctrl1 first (REVIEW.md's order): ctrl1 holds the VIPs", async () => {
     const t0 = Date.now();
@@ -164,18 +168,26 @@ describe("HA membership changes and an Ansible roll-out with a transfer through 
     const p = transitionStage("join", V3, V4, ["ctrl1", "ctrl2", "ctrl3"]);
     expect([p.min, p.max]).toEqual([0, 0]);
     expect(p.ran).toEqual(["ctrl4", "ctrl2", "ctrl3", "ctrl1"]);
-    await stageEnds(before, 0);
+    await stageEnds(before, 0, "ctrl1", pid1);
   }, 300_000);
 
-  it("ctrl3, a backup, leaves: the plan says 0 to 1 (1 only if it held the VIPs), holder.sh says backup, 0 happen", async () => {
+  it("a failover drill hands the VIPs to ctrl2 (1 move, outside any plan); then ctrl3, a backup, leaves: the plan says 0 to 1, 0 happen, "
+    + "and holder.sh puts ctrl2, not the inventory's primary, last", async () => {
+    // restart keepalived on ctrl1: it gives the VIPs up (priority 0), ctrl2 takes them, ctrl1 comes back as a backup (nopreempt)
+    const drill = masters();
+    expect(sh("ctrl1", "systemctl restart sitegen-vrouter-keepalived.service").code).toBe(0);
+    expect(await settle()).toEqual(["ctrl2"]);
+    expect(sum(masters()) - sum(drill)).toBe(1);
+    holderPid = keepalivedPid("ctrl2");
     const before = masters();
-    const ask = topo.sh("ctrl3", "ip -n vrouter -br addr show dev vr-mgmt").stdout;
-    expect(ask).not.toContain(MGMT_VIP);
+    expect(topo.sh("ctrl3", "ip -n vrouter -br addr show dev vr-mgmt").stdout).not.toContain(MGMT_VIP);
     const p = transitionStage("leave", V4, V5, ["ctrl1", "ctrl2", "ctrl4"]);
     expect([p.min, p.max]).toEqual([0, 1]);
-    expect(p.ran).toEqual(["ctrl3", "ctrl2", "ctrl4", "ctrl1"]);
+    // the plan's static order ends with the preferred member; asked at run time, ctrl2 holds the VIPs and goes last
+    expect(/^run order: (.*)$/m.exec(p.stdout)![1]).toBe("ctrl3, ctrl2, ctrl4, ctrl1");
+    expect(p.ran).toEqual(["ctrl3", "ctrl4", "ctrl1", "ctrl2"]);
     expect(topo.sh("ctrl3", "ip netns list").stdout).not.toContain("vrouter");
-    await stageEnds(before, p.min);
+    await stageEnds(before, p.min, "ctrl2", holderPid);
   }, 300_000);
 
   it("a new gateway rolled out by apply.yml over every member: backups one at a time, the holder last, each by reload; 0 moves", async () => {
@@ -187,12 +199,13 @@ describe("HA membership changes and an Ansible roll-out with a transfer through 
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     const split = r.stdout.indexOf("PLAY [Router members that hold a VIP");
     const [backups, holders] = [r.stdout.slice(r.stdout.indexOf("PLAY [Router members that hold no VIP"), split), r.stdout.slice(split)];
-    expect(holders).toContain("changed: [ctrl1]");
-    for (const h of ["ctrl2", "ctrl4"]) expect(backups, h).toContain(`changed: [${h}]`);
-    expect(backups).not.toContain("[ctrl1]");
-    // keepalived.conf changed on ctrl1: reloaded by SIGHUP (the same process), its default route now via the new gateway
-    await stageEnds(before, p.max);
-    expect(topo.must("ctrl1", "ip -n vrouter route show default")).toContain("default via 172.16.0.254 dev vr-ex");
+    // the play asked: ctrl2 holds the VIPs (since the drill), so it runs last, after ctrl1 and ctrl4 one at a time
+    expect(holders).toContain("changed: [ctrl2]");
+    for (const h of ["ctrl1", "ctrl4"]) expect(backups, h).toContain(`changed: [${h}]`);
+    expect(backups).not.toContain("[ctrl2]");
+    // keepalived.conf changed on the holder: reloaded by SIGHUP (the same process), its default route now via the new gateway
+    await stageEnds(before, p.max, "ctrl2", holderPid);
+    expect(topo.must("ctrl2", "ip -n vrouter route show default")).toContain("default via 172.16.0.254 dev vr-ex");
   }, 600_000);
 
   it("the transfer through the VIP, running throughout, completes byte-exact without a reset", async () => {
