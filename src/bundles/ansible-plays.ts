@@ -5,6 +5,8 @@
 //   rollback: approval -> nodes give back first -> gateways and routers last
 import type { Plan } from "../plan/types.js";
 import type { Site } from "../resolve/site.js";
+import { crossHostOrder } from "./review-order.js";
+import { backupsGroup, holdersGroup, holderTasks } from "./ansible-holder.js";
 import { CHANGING } from "./ansible-role.js";
 import type { Task } from "./ansible-words.js";
 
@@ -18,7 +20,8 @@ export function tiers(site: Site): Tiers {
   const names = site.hosts.map((h) => h.name);
   return {
     gateways: names.filter((h) => !routers.has(h) && !nodes.has(h)),
-    routers: names.filter((h) => routers.has(h)),
+    // in REVIEW.md's cross-host order: a first run (no member holds a VIP yet) keeps it, one at a time
+    routers: crossHostOrder(site).hosts.filter((h) => routers.has(h)),
     nodes: names.filter((h) => nodes.has(h)),
   };
 }
@@ -84,14 +87,34 @@ const READ_AS_ROOT = { become: true };
 /** Plays over the non-empty tiers only: a pattern that matches no host would only warn. */
 const hostsOf = (site: Site, t: Tiers, names: Array<keyof Tiers>) => names.filter((n) => t[n].length).map((n) => tierGroup(site, n)).join(":");
 
+/**
+ * Router members one at a time (serial 1; a failure ends the run before the next member): first those
+ * that hold no VIP, then those that hold one, asked on the hosts when the run starts (ansible-holder.ts).
+ * A first run finds no holder and keeps REVIEW.md's order; a later run moves no VIP it need not move.
+ */
+function routerPlays(site: Site, t: Tiers): Task[] {
+  if (!t.routers.length) return [];
+  const routers = tierGroup(site, "routers");
+  const one = { ...CHANGE, serial: 1, any_errors_fatal: true };
+  return [
+    play(routers, "Router members: ask each whether it holds its routers' VIPs now (read-only), so that the holders change last",
+      READ_AS_ROOT, holderTasks(groupName(site))),
+    play(`${routers}:&${backupsGroup(groupName(site))}`,
+      "Router members that hold no VIP, one at a time: each host's steps with checkpoint rollback, then verify", one, [role("apply")]),
+    play(`${routers}:&${holdersGroup(groupName(site))}`,
+      "Router members that hold a VIP, last, one at a time: each host's steps with checkpoint rollback, then verify", one, [role("apply")]),
+  ];
+}
+
 export function applyPlaybook(site: Site, plan: Plan): Task[] {
   const t = tiers(site);
   const gates: Task[] = [integrityTask(), role("audit"), ...(plan.steps.length ? [approvalTask("the first change", "changes hosts")] : [])];
-  const first = hostsOf(site, t, ["gateways", "routers"]);
   const plays = [
     play(groupName(site), `Gates for site ${site.name}: audit every host, then require the approval (any failure ends the run on every host)`,
       { any_errors_fatal: true, ...READ_AS_ROOT }, gates),
-    ...(first ? [play(first, "Gateways and routers: each host's steps with checkpoint rollback, then verify", CHANGE, [role("apply")])] : []),
+    ...(t.gateways.length
+      ? [play(tierGroup(site, "gateways"), "Gateways: each host's steps with checkpoint rollback, then verify", CHANGE, [role("apply")])] : []),
+    ...routerPlays(site, t),
   ];
   if (servesGate(site)) {
     const nodes = tierGroup(site, "nodes");

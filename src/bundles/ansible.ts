@@ -14,6 +14,7 @@ import type { Site } from "../resolve/site.js";
 import { stepsData } from "./ansible-data.js";
 import { applyPlaybook, auditTasks, groupName, rollbackPlaybook, servesGate, tierGroup, tiers } from "./ansible-plays.js";
 import { roleFiles } from "./ansible-role.js";
+import { holderData } from "./ansible-holder.js";
 import { servesData, servesTasks, servesVerdict } from "./ansible-serves.js";
 
 const DIR = "ansible";
@@ -89,7 +90,7 @@ export function* ansibleFiles(site: Site, plan: Plan): Generator<Artifact> {
   const words: Artifact[] = [];
   const forHost = byHost(plan);
   for (const h of site.hosts) {
-    const data = { sitegen_steps: stepsData(h.name, forHost(h.name).steps, words), ...servesData(site, h.name) };
+    const data = { sitegen_steps: stepsData(h.name, forHost(h.name).steps, words), ...servesData(site, h.name), ...holderData(site, h.name) };
     yield yamlFile(site, `host_vars/${h.name}.yml`, [`Host ${h.name}: its steps as data for roles/sitegen_host (the same role for every host).`], data);
   }
   yield* files;

@@ -135,6 +135,8 @@ function servesLoss(s: UnitServes | undefined, verb: string, unit: string, stops
 
 function unitDisruption(a: Unit): Rated {
   if (a.verb === "daemon-reload") return NONE;
+  // a changed VRRP configuration (a priority, a peer) taken live on a member that may hold the VIPs can move them
+  if (a.verb === "reload" && a.serves?.kind === "vrrp") return { cls: "vip", why: `reload ${a.unit}: ${a.serves.router}'s VRRP settings change live` };
   if (a.verb === "reload") return { cls: "reload", why: `reload ${a.unit}` };
   if (a.verb === "restart" || a.verb === "try-restart") return servesLoss(a.serves, a.verb, a.unit, false);
   if (!a.now) return NONE;

@@ -1,5 +1,6 @@
 // The plan: what every target contributes, before any bundle renders it.
 import type { Action, GitMode } from "./actions.js";
+import type { DaemonChange } from "./daemon-meaning.js";
 import type { HostGate } from "./gates.js";
 import { CHECKS, type Check } from "./checks.js";
 
@@ -28,6 +29,8 @@ export interface Step {
   apply: Action[];
   verify: Check[];
   inverse: Action[];
+  /** A daemon's services step: which of its files mean what to it (a transition updates it in place). */
+  daemon?: DaemonChange;
 }
 
 /** A file of out/<site>/, at its path there. */

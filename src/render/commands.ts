@@ -25,6 +25,8 @@ export function probeArgv(p: Probe): Word[] {
 /** systemctl's argv for a unit operation. */
 export function unitArgv(u: Unit): string[] {
   if (u.verb === "daemon-reload") return ["systemctl", "daemon-reload"];
+  // reload: reload a running unit (its ExecReload), start a stopped one, as Ansible's state=reloaded does
+  if (u.verb === "reload") return ["systemctl", "reload-or-restart", u.unit];
   return ["systemctl", u.verb, ...(u.now ? ["--now"] : []), u.unit];
 }
 

@@ -3,12 +3,15 @@
 // changed one takes away what they stand on (a route on a link that is re-created).
 import { stepDisruption, worse as worst, type DisruptionContext, type Rated } from "../plan/disruption.js";
 import type { Step } from "../plan/types.js";
+import { daemonTouch, updateActions, type Touch } from "./daemon-change.js";
 
 export type ChangeKind = "added" | "removed" | "changed" | "reset";
 export interface StepChange {
   kind: ChangeKind; id: string; host: string; phase: string; title: string; cls: Rated; from?: Step; to?: Step;
   /** The old step held a VIP and the new one does not: this host must let go before another takes it. */
   dropsVip?: boolean;
+  /** A daemon's step changed in place (src/transition/daemon-change.ts): new files, then this much of the daemon. */
+  touch?: { touch: Touch; unitChanged: boolean };
 }
 
 /** A build's file contents by path in out/, so a step whose installed file changed counts as changed. */
@@ -67,6 +70,12 @@ export function diffHost(a: Side, b: Side): StepChange[] {
     const dropsVip = loses(s, ctxFrom).cls === "vip" && (!t || stepDisruption(t, ctxTo).apply.cls !== "vip");
     if (!t) { out.push({ ...base, kind: "removed", cls: gone, dropsVip }); undone.push(s); continue; }
     if (content(s, a.file) !== content(t, b.file)) {
+      const touch = daemonTouch(s, t, a.file, b.file);
+      if (touch) {
+        // in place: nothing it stands on is undone, so nothing after it is reset
+        out.push({ ...base, kind: "changed", cls: stepDisruption({ ...t, apply: updateActions(t, touch) }, ctxTo).apply, touch });
+        continue;
+      }
       out.push({ ...base, kind: "changed", cls: worst(gone, stepDisruption(t, ctxTo).apply), dropsVip });
       undone.push(s);
       continue;

@@ -5,6 +5,7 @@
 //     {bytes, done, reset, sha256}; exits when the sender closes (done) or resets, or at the timeout.
 //   node tcp-stream.mjs send ADDR PORT BYTES BYTES_PER_S TIMEOUT_S
 //     sends BYTES of a deterministic pattern at BYTES_PER_S, closes, prints {bytes, sha256, error}.
+//     SIGUSR1 lifts the throttle (256 KiB every 50 ms): a test that has seen enough ends the flow soon.
 import { createHash } from "node:crypto";
 import { renameSync, writeFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
@@ -37,9 +38,11 @@ if (mode === "recv") {
   const s = createConnection({ host: addr, port: Number(port) }, () => {
     const chunk = Math.max(1024, Math.floor(rate / 20)); // 20 writes a second
     const t0 = Date.now();
+    let fast = false;
+    process.on("SIGUSR1", () => { fast = true; });
     const step = () => {
       if (out.bytes >= total) { s.end(); return; }
-      const due = Math.min(total, Math.floor(((Date.now() - t0) / 1000) * rate) + chunk);
+      const due = Math.min(total, fast ? out.bytes + 262144 : Math.floor(((Date.now() - t0) / 1000) * rate) + chunk);
       while (out.bytes < due) {
         const n = Math.min(chunk, due - out.bytes);
         const buf = pattern(out.bytes, n);

@@ -27,3 +27,19 @@ export function buildVariant(dir: string, name: string, text: string): string {
   if (r.code !== 0) throw new Error(r.stderr);
   return join(out, "fuel-env");
 }
+
+/**
+ * fuel-env with one more controller ctrlN (i = N - 1: br-mgmt 192.168.0.1N, br-ex 172.16.0.1N) as a router
+ * member with this priority; its namespace address is written (the lock file's range is full).
+ */
+export function withMember(text: string, name: string, i: number, priority: number, address: string): string {
+  const host = `  - name: ${name}\n    management: 192.168.0.1${i + 1}\n    bridges:\n`
+    + "      - { name: br-mgmt, owner: unmanaged, type: linux, ports: [eth1] }\n      - { name: br-ex, owner: unmanaged, type: linux, ports: [eth2] }\n";
+  return text.replace("  - name: cmp1\n", `${host}  - name: cmp1\n`)
+    .replace(/( {6}- \{ host: ctrl3, bridge: br-mgmt, address: [^\n]*\n)/, `$1      - { host: ${name}, bridge: br-mgmt, address: 192.168.0.1${i + 1} }\n`)
+    .replace(/( {6}- \{ host: ctrl3, bridge: br-ex, address: [^\n]*\n)/, `$1      - { host: ${name}, bridge: br-ex, address: 172.16.0.1${i + 1} }\n`)
+    .replace(/( {6}- \{ host: ctrl3, address: auto, priority: \d+ \}\n)/, `$1      - { host: ${name}, address: ${address}, priority: ${priority} }\n`);
+}
+
+/** The router without member `name` (the host and its attachments stay: it only leaves the router). */
+export const withoutMember = (text: string, name: string): string => text.replace(new RegExp(`^ {6}- \\{ host: ${name}, address: [^\\n]*\\n`, "m"), "");

@@ -110,7 +110,7 @@ describe("fuel-env (2 routers, 2 nodes): one ansible-playbook run over every hos
     expect(r.code, out(r)).toBe(0);
     for (const h of HOSTS) expect(r.recaps[h], h).toMatchObject({ failed: 0, unreachable: 0, rescued: 0 });
     for (const h of HOSTS) expect(r.recaps[h]!.changed, h).toBeGreaterThan(0);
-    const order = ["PLAY [Gateways and routers", "PLAY [Gate: the routers serve", "PLAY [Nodes in rolling batches", "PLAY [Verify every host, last"];
+    const order = ["PLAY [Router members that hold no VIP", "PLAY [Gate: the routers serve", "PLAY [Nodes in rolling batches", "PLAY [Verify every host, last"];
     const at = order.map((p) => r.stdout.indexOf(p));
     expect(at.every((x, i) => x >= 0 && (i === 0 || x > at[i - 1]!)), at.join(" ")).toBe(true);
     for (const n of NODES) expect(topo.must(n, "ip -4 route show default")).toContain("via 192.168.0.2 dev br-mgmt");

@@ -55,7 +55,11 @@ function spec(site: Site, v: KRouter, m: VrouterMember): DaemonSpec {
     // --all-config: a missing include (the password file) is an error, not a silent default
     command: ["/usr/sbin/keepalived", "--dont-fork", "--log-console", "--vrrp", "--all-config",
       "--use-file={conf}", "--pid={run}/keepalived.pid", "--vrrp_pid={run}/vrrp.pid"],
-    extra: [{ dest: notifyScript(v), mode: 0o755, content: notifyText(site, v) }],
+    // keepalived runs the notify script on each transition: a new version of it needs no reload
+    extra: [{ dest: notifyScript(v), mode: 0o755, content: notifyText(site, v), eachUse: true }],
+    // keepalived rereads keepalived.conf on SIGHUP and keeps each VRRP instance's state (no VIP moves);
+    // its parser takes both # and ! as comments
+    reloadSignal: "HUP", comment: "#!",
     secrets: authSecret(v),
     after: [unitName(v, CONNTRACKD)],
     // a start, stop or restart changes who holds the VIPs: this member joins, leaves or re-enters the election

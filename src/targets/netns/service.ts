@@ -4,6 +4,7 @@
 // cluster starts it (src/targets/pacemaker).
 import { daemonReload, unitOp, type Action, type FileMode, type Secret, type UnitServes } from "../../plan/actions.js";
 import { check } from "../../plan/checks.js";
+import type { DaemonChange, DaemonFile } from "../../plan/daemon-meaning.js";
 import { installed } from "../../plan/files.js";
 import type { Artifact, Check, Step } from "../../plan/types.js";
 import { headerText } from "../../render/header.js";
@@ -12,7 +13,11 @@ import type { Site } from "../../resolve/site.js";
 import type { Vrouter, VrouterMember } from "../../resolve/vrouter.js";
 
 /** A file a step installs: hosts/<host>/files<dest> in out/, dest on the host. */
-export interface FileSpec { dest: string; content: string; mode?: FileMode }
+export interface FileSpec {
+  dest: string; content: string; mode?: FileMode;
+  /** The daemon runs this file on each use (a notify script): a new version needs no reload. Default: read at start. */
+  eachUse?: boolean;
+}
 
 export interface DaemonSpec {
   daemon: string; // dnsmasq, chrony, ntpd, keepalived, conntrackd
@@ -30,6 +35,13 @@ export interface DaemonSpec {
   after?: string[];
   /** What the daemon keeps alive, when more than its service (keepalived: the router's VIPs). */
   serves?: UnitServes;
+  /**
+   * The daemon rereads its config on this signal (the unit's ExecReload; keepalived: SIGHUP), so a changed
+   * config is a reload, never a restart. Without it a changed config restarts the daemon.
+   */
+  reloadSignal?: "HUP";
+  /** The config's comment characters where they are not only `#` (keepalived also takes `!`). */
+  comment?: string;
 }
 
 export const configDir = (v: Vrouter) => `/etc/sitegen/${v.name}`;
@@ -52,6 +64,10 @@ export interface UnitsSpec {
   checks?: Check[];
   /** What the units keep alive, rating starting, stopping and restarting them (systemd-started units only). */
   serves?: UnitServes;
+  /** What the daemon's files mean to it (see Step.daemon). */
+  daemon?: DaemonChange;
+  /** Reload (the unit has ExecReload; a stopped unit is started) instead of restart after the files. */
+  reload?: boolean;
 }
 
 /**
@@ -64,7 +80,7 @@ export function unitsStep(u: UnitsSpec): { step: Step; artifacts: Artifact[] } {
   const secrets = u.secrets ?? [];
   const reload: Action[] = u.units.length ? [daemonReload] : [];
   const serves = u.serves ? { serves: u.serves } : {};
-  const start = u.byCluster ? [] : u.units.flatMap((x) => [unitOp("enable", x), unitOp("restart", x, serves)]);
+  const start = u.byCluster ? [] : u.units.flatMap((x) => [unitOp("enable", x), unitOp(u.reload ? "reload" : "restart", x, serves)]);
   const step: Step = {
     id: u.id, host: u.host, phase: "services", title: u.title,
     apply: [...secrets, ...placed.map((f) => f.install), ...reload, ...start],
@@ -75,6 +91,7 @@ export function unitsStep(u: UnitsSpec): { step: Step; artifacts: Artifact[] } {
       ...placed.map((f) => f.remove),
       ...reload,
     ],
+    ...(u.daemon ? { daemon: u.daemon } : {}),
   };
   return { step, artifacts: placed.map((f) => f.artifact) };
 }
@@ -88,16 +105,23 @@ export function daemon(site: Site, v: Vrouter, m: VrouterMember, d: DaemonSpec):
     content: render("systemd/netns-daemon.service", {
       header: headerText(site), description: `${d.what} for virtual router ${v.name}, inside network namespace ${v.namespace}`,
       router: v.name, namespace: v.namespace, runtimeDir: runtimeDir(v, d.daemon), selfRunDir: d.selfRunDir ?? false, daemon: d.daemon,
-      command: d.command.map((w) => expand(v, d, w)).join(" "), after: d.after ?? [], cluster: byCluster,
+      command: d.command.map((w) => expand(v, d, w)).join(" "), after: d.after ?? [], cluster: byCluster, reloadSignal: d.reloadSignal ?? "",
     }),
   }];
+  const change: DaemonChange = {
+    unit, byCluster, live: d.reloadSignal ? "reload" : "restart",
+    files: files.map((f): DaemonFile => (f.dest === unitPath(unit) ? { dest: f.dest, role: "unit", syntax: "systemd-unit" }
+      : f.eachUse ? { dest: f.dest, role: "runs-each-time" }
+        : { dest: f.dest, role: "config", syntax: "hash-comments", ...(d.comment ? { comment: d.comment } : {}) })),
+  };
   const secret = (d.secrets ?? []).map((s) => `, write ${s.dest} (0600) from ${s.name}`).join("");
   const title = byCluster ? `install ${conf} and ${unit}, which runs ${d.what} inside ${v.namespace}${secret}; Pacemaker starts it, not systemd`
     : `install ${conf} and ${unit}, which runs ${d.what} inside ${v.namespace}${secret}, and (re)start it`;
   const secretChecks = (d.secrets ?? []).map((s) => check("secret-file", { path: s.dest }));
   const id = `vrouter-${v.name}-${d.daemon}`;
   const serves = d.serves ?? { kind: "daemon", what: d.what };
-  return unitsStep({ id, host: m.host, title, files, units: [unit], byCluster, secrets: d.secrets ?? [], checks: secretChecks, serves });
+  return unitsStep({ id, host: m.host, title, files, units: [unit], byCluster, secrets: d.secrets ?? [], checks: secretChecks, serves,
+    daemon: { ...change, serves }, reload: d.reloadSignal !== undefined });
 }
 
 /** Run f for every member of every router that has the service, and gather steps and files. */

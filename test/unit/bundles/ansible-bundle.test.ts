@@ -80,12 +80,15 @@ describe("plays ordered across the site's tiers", () => {
     expect(tiers(site)).toEqual({ gateways: [], routers: ["ctrl1", "ctrl2", "ctrl3"], nodes: ["cmp1", "cmp2"] });
   });
 
-  it("apply: gates, routers, the serving gate, nodes in rolling batches, verify; rollback: nodes first", () => {
+  it("apply: gates, routers (asked who holds the VIPs, backups then holders, one at a time), the serving gate, nodes in rolling batches, verify; rollback: nodes first", () => {
     const plays = applyPlaybook(site, plan);
-    expect(plays.map((p) => p.hosts)).toEqual(["site_fuel_env", "site_fuel_env_routers", "site_fuel_env_routers:site_fuel_env_nodes", "site_fuel_env_nodes", "site_fuel_env"]);
+    expect(plays.map((p) => p.hosts)).toEqual(["site_fuel_env", "site_fuel_env_routers", "site_fuel_env_routers:&site_fuel_env_vip_backups",
+      "site_fuel_env_routers:&site_fuel_env_vip_holders", "site_fuel_env_routers:site_fuel_env_nodes", "site_fuel_env_nodes", "site_fuel_env"]);
     expect(plays[1]).not.toHaveProperty("serial");
-    expect(plays[3]).toMatchObject({ serial: [1, "25%"], max_fail_percentage: 0 });
-    expect(plays[2]).toMatchObject({ any_errors_fatal: true });
+    expect(plays[2]).toMatchObject({ serial: 1, any_errors_fatal: true });
+    expect(plays[3]).toMatchObject({ serial: 1, any_errors_fatal: true });
+    expect(plays[5]).toMatchObject({ serial: [1, "25%"], max_fail_percentage: 0 });
+    expect(plays[4]).toMatchObject({ any_errors_fatal: true });
     expect(rollbackPlaybook(site).map((p) => p.hosts)).toEqual(["site_fuel_env", "site_fuel_env_nodes", "site_fuel_env_routers"]);
   });
 });

@@ -24,7 +24,7 @@ function sources(dir: string): string[] {
 /** Reading a command's words back: a word by position compared, or searched for in an argv. */
 const WORD_READS = [
   /\b(argv|words?|w|rest)\[\d+\]\s*[!=]==/,
-  /\b(argv|words?|rest)\.(includes|indexOf|find|findIndex|filter)\(/,
+  /\b(argv|words?)\.(includes|indexOf|find|findIndex|filter)\(/,
   /plainWords\(/,
   /kind === "cmd"/,
 ];

@@ -233,7 +233,7 @@ apply_9() {
   install_file /etc/systemd/system/sitegen-vrouter-keepalived.service 0644 || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable sitegen-vrouter-keepalived.service || return 1
-  run systemctl restart sitegen-vrouter-keepalived.service || return 1
+  run systemctl reload-or-restart sitegen-vrouter-keepalived.service || return 1
 }
 verify_9() {
   local rc=0

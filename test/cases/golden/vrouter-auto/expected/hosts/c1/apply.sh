@@ -213,7 +213,7 @@ apply_8() {
   install_file /etc/systemd/system/sitegen-vr-keepalived.service 0644 || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable sitegen-vr-keepalived.service || return 1
-  run systemctl restart sitegen-vr-keepalived.service || return 1
+  run systemctl reload-or-restart sitegen-vr-keepalived.service || return 1
 }
 verify_8() {
   local rc=0

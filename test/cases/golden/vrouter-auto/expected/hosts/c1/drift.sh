@@ -39,12 +39,12 @@ file persist /etc/sitegen/vr/boot.sh 0755 e907eb7f994f5374ca54eaa0ce0bf3a83da3ea
 file persist /etc/systemd/system/sitegen-vr-boot.service 0644 f71f8b728c64dca17272f9e6be658209545797e864156b8055e51f3bcbeca4d2
 file services /etc/sitegen/vr/dnsmasq.conf 0644 9bf519c7e96698a84f0cb6c7ac34caf98b9c0b88db2b9b166c400add1482ff0a
 file services /etc/systemd/system/sitegen-vr-dnsmasq.service 0644 2e7ad6efa088020a790346c52afbb72002d9bfa4f311a176f6626d60422f2ea1
-file services /etc/sitegen/vr/conntrackd.conf 0644 df1b5ef609504405ee177c08f41930c9603c5b7f4d7d5da39b0a53b446e73a47
+file services /etc/sitegen/vr/conntrackd.conf 0644 91f3c1668af6c2e8c3cf39e9ac4bcb3baefc67c98196ae4159ed0fa0032e9273
 file services /etc/systemd/system/sitegen-vr-conntrackd.service 0644 3bca7183fa3c8a7b5580fce131a8e770ba192cc1ab5840378afcee45f7c3e302
 secret services /etc/sitegen/vr/vrrp-auth.conf
 file services /etc/sitegen/vr/keepalived.conf 0644 f1db6f1802b129465368d5e62e8668c1a41eb27c02c1bb70580b5e3779be51b3
 file services /etc/sitegen/vr/ha-notify.sh 0755 b460766277ccf3e0b80548c3a4199f366dd99bb067df6d4af729eeb5f0ac331f
-file services /etc/systemd/system/sitegen-vr-keepalived.service 0644 1e7b2c15ad4379f3c7343926e105b68a96f136a7b6ec21cd57d13c6eab7e545c
+file services /etc/systemd/system/sitegen-vr-keepalived.service 0644 632e1192282973293e1b9fec24c17927c080c0ab8190404414e18694a638310d
 allow-addr runtime vr vr-mgmt 10.30.0.3/24
 allow-addr runtime vr vr-ex 203.0.113.20/24
 allow-route runtime vr default 203.0.113.1

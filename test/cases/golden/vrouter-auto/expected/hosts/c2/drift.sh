@@ -39,12 +39,12 @@ file persist /etc/sitegen/vr/boot.sh 0755 40c3932912d2e7e40cdd9faf6389edd283fd6a
 file persist /etc/systemd/system/sitegen-vr-boot.service 0644 f71f8b728c64dca17272f9e6be658209545797e864156b8055e51f3bcbeca4d2
 file services /etc/sitegen/vr/dnsmasq.conf 0644 9bf519c7e96698a84f0cb6c7ac34caf98b9c0b88db2b9b166c400add1482ff0a
 file services /etc/systemd/system/sitegen-vr-dnsmasq.service 0644 2e7ad6efa088020a790346c52afbb72002d9bfa4f311a176f6626d60422f2ea1
-file services /etc/sitegen/vr/conntrackd.conf 0644 597dc149383d8782dde224bbdbd7c79a0d9ee3e9ee446b4236f7484e7db2ca2a
+file services /etc/sitegen/vr/conntrackd.conf 0644 4716084ff21c7497607b4492895843a65c7fb6ca7ec0b1bf601226e78d3691bb
 file services /etc/systemd/system/sitegen-vr-conntrackd.service 0644 3bca7183fa3c8a7b5580fce131a8e770ba192cc1ab5840378afcee45f7c3e302
 secret services /etc/sitegen/vr/vrrp-auth.conf
 file services /etc/sitegen/vr/keepalived.conf 0644 29ecb9494131c029dbb57f85b466685da1176b96089521fb5c98ecd6c33d5eed
 file services /etc/sitegen/vr/ha-notify.sh 0755 b460766277ccf3e0b80548c3a4199f366dd99bb067df6d4af729eeb5f0ac331f
-file services /etc/systemd/system/sitegen-vr-keepalived.service 0644 f27f7ac91d5e2afb076c7010562d7c03180db5b43067e38d669309ec401ab91e
+file services /etc/systemd/system/sitegen-vr-keepalived.service 0644 b1c6d3f0b31af856af82444facf46f4c01689871b3734fd79b2bacaaac7238c4
 allow-addr runtime vr vr-mgmt 10.30.0.3/24
 allow-addr runtime vr vr-ex 203.0.113.20/24
 allow-route runtime vr default 203.0.113.1

@@ -41,7 +41,7 @@ file services /etc/sitegen/vr/dnsmasq.conf 0644 7b33ca0de377cff752d9dc08d3c1feba
 file services /etc/systemd/system/sitegen-vr-dnsmasq.service 0644 6c0a968cb3954e9cac585afd1d7ed3223501fcdbd7114ef0114454df2374332b
 file services /etc/sitegen/vr/ntp.conf 0644 cf19214e35c1ff9513865235a6dd1992cb4afa8752cb0887c54815961d9bd074
 file services /etc/systemd/system/sitegen-vr-ntpd.service 0644 a767ef3a6546c4e16f93a68439cd2cd6dc6907748bfbc458e7dd23bd205c935a
-file services /etc/sitegen/vr/conntrackd.conf 0644 deacacb3f8cd25567a1f2b149459c1a52e36e54404f57f9542eae3497320d52a
+file services /etc/sitegen/vr/conntrackd.conf 0644 b34f2d4a7bcbc4a458afa43294eddd8d216098e606266225b17ea4b3ca6c6da9
 file services /etc/sitegen/vr/conntrackd-netns.sh 0755 4047eb5aa6647287019503fb1820a40b87ba82bf6e097a8e709f350d41d293ea
 file services /etc/systemd/system/sitegen-vr-netns.service 0644 691899e426ee5366d710ad3feccc1e0d537837d8cf1661fd8be588b5232a2ce8
 file services /etc/systemd/system/sitegen-vr-uplink.service 0644 77e6d486474061f25e88f0f7e84ec5738e00f2ce129b926110f030b7c1e30520

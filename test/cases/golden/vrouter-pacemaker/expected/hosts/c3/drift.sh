@@ -41,7 +41,7 @@ file services /etc/sitegen/vr/dnsmasq.conf 0644 7b33ca0de377cff752d9dc08d3c1feba
 file services /etc/systemd/system/sitegen-vr-dnsmasq.service 0644 6c0a968cb3954e9cac585afd1d7ed3223501fcdbd7114ef0114454df2374332b
 file services /etc/sitegen/vr/ntp.conf 0644 cf19214e35c1ff9513865235a6dd1992cb4afa8752cb0887c54815961d9bd074
 file services /etc/systemd/system/sitegen-vr-ntpd.service 0644 a767ef3a6546c4e16f93a68439cd2cd6dc6907748bfbc458e7dd23bd205c935a
-file services /etc/sitegen/vr/conntrackd.conf 0644 ee78fd73521a1ad8047c696381e4817816554e9384415501b426039ee1c15432
+file services /etc/sitegen/vr/conntrackd.conf 0644 dbaa41841b7911e529266e78e0442938a2927b411617f4807561b684923088a5
 file services /etc/sitegen/vr/conntrackd-netns.sh 0755 4047eb5aa6647287019503fb1820a40b87ba82bf6e097a8e709f350d41d293ea
 file services /etc/systemd/system/sitegen-vr-netns.service 0644 691899e426ee5366d710ad3feccc1e0d537837d8cf1661fd8be588b5232a2ce8
 file services /etc/systemd/system/sitegen-vr-uplink.service 0644 77e6d486474061f25e88f0f7e84ec5738e00f2ce129b926110f030b7c1e30520
