@@ -1,6 +1,6 @@
 // gen plan --from: the transition between two builds of a site, as a summary and reviewable files. Pure.
 import type { Build } from "../compile.js";
-import { cutsSession, DISRUPTION_TEXT, disruptionContext, recommendedWindow } from "../plan/disruption.js";
+import { cutsSession, DISRUPTION_TEXT, disruptionContext, NONE, recommendedWindow, worse } from "../plan/disruption.js";
 import { filesPath } from "../plan/files.js";
 import type { Artifact } from "../plan/types.js";
 import { headerText } from "../render/header.js";
@@ -12,6 +12,9 @@ import { hostTransition } from "./render.js";
 export interface Transition { hosts: Array<{ host: string; changes: StepChange[] }>; routers: RouterOrder[]; files: Artifact[]; summary: string }
 
 const KIND_ORDER = ["removed", "changed", "added", "reset"] as const;
+
+/** A host's worst change: what its transition disturbs at most. */
+const worstText = (changes: StepChange[]): string => DISRUPTION_TEXT[changes.reduce((r, c) => worse(r, c.cls), NONE).cls];
 
 /** One line per router whose members change: the order within its members and the VIP moves it costs. */
 export function routerLine(o: RouterOrder): string {
@@ -28,7 +31,7 @@ function summaryText(label: string, hosts: Transition["hosts"], routers: RouterO
     const count = KIND_ORDER.map((k) => `${changes.filter((c) => c.kind === k).length} ${k}`).join(", ");
     const cls = (c: StepChange) => `${DISRUPTION_TEXT[c.cls.cls]}${c.cls.cls === "none" ? "" : `: ${c.cls.why}`}`;
     const rows = changes.map((c) => `  ${c.kind.padEnd(8)} ${c.phase.padEnd(8)} ${c.id}  [${cls(c)}]`);
-    return [`host ${host}: ${count}`, ...rows].join("\n");
+    return [`host ${host}: ${count}; at worst: ${worstText(changes)}`, ...rows].join("\n");
   }).join("\n") + `\nrun order: ${hosts.map((h) => h.host).join(", ")}\n${routers.map((o) => `${routerLine(o)}\n`).join("")}`;
 }
 
@@ -69,7 +72,7 @@ export function transition(from: Build, to: Build, label: string): Transition {
       ...o, joinsText: o.joins.join(", "), leavesText: o.leaves.join(", "), staysText: o.stays.join(", "), movesText: movesText(o.moves),
     })),
     hosts: hosts.map(({ host, changes }) => ({
-      host, window: recommendedWindow(changes.length),
+      host, window: recommendedWindow(changes.length), worst: worstText(changes),
       cutting: changes.filter((c) => cutsSession(c.cls.cls)).map((c) => c.id),
       rows: changes.map((c) => ({ kind: c.kind, id: c.id, phase: c.phase, cls: DISRUPTION_TEXT[c.cls.cls], why: c.cls.why, title: c.title })),
     })),

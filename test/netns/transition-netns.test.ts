@@ -59,7 +59,7 @@ const SCENARIOS: Array<{ name: string; from: string; to: string; expect: string[
     expect: ["host ctrl1: 0 removed, 4 changed", "changed  runtime  vrouter-vrouter-management-leg  [moves a VIP: VIP 192.168.0.2]",
       "run order: ctrl1, ctrl2"] },
   { name: "gateway address changed", from: V1, to: V1.replace("address: 172.16.0.1\n", "address: 172.16.0.254\n"),
-    expect: ["host ctrl1: 0 removed, 2 changed", "changed  runtime  vrouter-vrouter-route  [changes a default route: default route in vrouter]"] },
+    expect: ["host ctrl1: 0 removed, 2 changed", "changed  runtime  vrouter-vrouter-route  [changes a default route: default route in vrouter via 172.16.0.1]"] },
   { name: "a member's own address changed: its unchanged route is reset with the re-created leg", from: V1,
     to: V1.replace(/\{ host: ctrl2, address: [^ ,}]+/, "{ host: ctrl2, address: 192.168.0.6"),
     expect: ["changed  runtime  vrouter-vrouter-management-leg", "reset    runtime  vrouter-vrouter-route"] },

@@ -79,7 +79,7 @@ describe("HA day two (fuel-env, keepalived)", () => {
 
   it("a changed priority is a reload of keepalived (SIGHUP keeps the VRRP state), in place, and its rollback too", async () => {
     const { stdout, dir } = await plan("priority", V3, V3.replace("{ host: ctrl3, address: auto, priority: 90 }", "{ host: ctrl3, address: auto, priority: 95 }"));
-    expect(stdout).toContain("host ctrl3: 0 removed, 1 changed, 0 added, 0 reset");
+    expect(stdout).toContain("host ctrl3: 0 removed, 1 changed, 0 added, 0 reset; at worst: moves a VIP");
     expect(stdout).toMatch(/VIP moves: 0 \(/);
     const apply = script(dir, "ctrl3");
     expect(apply).toContain(`run systemctl reload-or-restart ${KEEPALIVED}`);
