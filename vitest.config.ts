@@ -2,7 +2,8 @@ import { defineConfig } from "vitest/config";
 
 /**
  * The tiers, one folder each under test/ (docs/testing.md):
- *   unit    in process, from src/: no root, no namespace, no guest, no build; files in parallel (npm run test:fast)
+ *   unit    in process, from src/: no root, no namespace, no guest, no build; files in parallel and not isolated
+ *           (one module graph: each file puts back what it changes, spies and cwd) (npm run test:fast)
  *   bin     the built bin (dist/gen.cjs) as a user runs it: the CLI, the code cache, atomic writes, memory
  *   tools   the real programs that consume the artifacts (shellcheck, systemd-analyze, keepalived, ansible-lint, ...)
  *   netns   root and network namespaces: generated scripts, Ansible and clusters run for real
@@ -12,7 +13,7 @@ import { defineConfig } from "vitest/config";
  */
 const tier = (name: string, order: number, parallel = false) => ({
   extends: true as const,
-  test: { name, include: [`test/${name}/**/*.test.ts`], fileParallelism: parallel, sequence: { groupOrder: order } },
+  test: { name, include: [`test/${name}/**/*.test.ts`], fileParallelism: parallel, isolate: !parallel, sequence: { groupOrder: order } },
 });
 
 export default defineConfig({
