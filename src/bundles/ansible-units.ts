@@ -19,7 +19,7 @@ const isFileAction = (a: Action) => a.kind === "install" || a.kind === "remove" 
 
 function handlerName(u: Unit): string | undefined {
   if (u.verb === "daemon-reload") return "Reload the systemd manager configuration";
-  if ((u.verb === "reload" || u.verb === "restart") && !u.now && !u.onlyIfInstalled) return `${u.verb === "reload" ? "Reload" : "Restart"} ${u.unit}`;
+  if ((u.verb === "reload" || u.verb === "restart") && !u.now && !u.onlyIfInstalled && !u.onlyIfActive) return `${u.verb === "reload" ? "Reload" : "Restart"} ${u.unit}`;
   return undefined;
 }
 

@@ -28,6 +28,7 @@ export const plainWords = (argv: Word[]): string[] => argv.map((w) => (isPath(w)
 export type Probe =
   | { kind: "file"; path: string } // a file sitegen installed is there (rooted like installs)
   | { kind: "unit-installed"; unit: string } // the unit file exists
+  | { kind: "unit-active"; unit: string } // the unit runs (a daemon that may be another's on this host)
   | { kind: "process"; name: string } // a process of that name runs
   | { kind: "link"; link: string }; // the host has a link of that name
 
@@ -53,11 +54,13 @@ export type UnitServes =
 export type UnitVerb = "enable" | "disable" | "restart" | "reload";
 /**
  * A systemd manager operation. `now` starts (enable) or stops (disable) the unit too; onlyIfInstalled
- * skips it when the unit file is gone (an inverse that must be safe when nothing was applied).
+ * skips it when the unit file is gone (an inverse that must be safe when nothing was applied);
+ * onlyIfActive skips it when the unit does not run (of libvirtd and virtnetworkd, only one owns the
+ * networks on a host, and the audit, not the compiler, learns which).
  */
 export type Unit =
   | { kind: "unit"; verb: "daemon-reload" }
-  | { kind: "unit"; verb: UnitVerb; unit: string; now?: boolean; onlyIfInstalled?: boolean; serves?: UnitServes };
+  | { kind: "unit"; verb: UnitVerb; unit: string; now?: boolean; onlyIfInstalled?: boolean; onlyIfActive?: boolean; serves?: UnitServes };
 
 /** netplan generate (check the merged configuration) or netplan apply (make it live). */
 export interface Netplan { kind: "netplan"; verb: "generate" | "apply" }
@@ -86,7 +89,7 @@ export const program = (argv: Word[], effect: Rated, guard: Pick<Program, "unles
 /** A guard that holds while a file sitegen installed is there (rooted like installs). */
 export const fileThere = (path: string): Probe => ({ kind: "file", path });
 export const daemonReload: Unit = { kind: "unit", verb: "daemon-reload" };
-export const unitOp = (verb: UnitVerb, unit: string, opts: { now?: boolean; onlyIfInstalled?: boolean; serves?: UnitServes } = {}): Unit =>
+export const unitOp = (verb: UnitVerb, unit: string, opts: { now?: boolean; onlyIfInstalled?: boolean; onlyIfActive?: boolean; serves?: UnitServes } = {}): Unit =>
   ({ kind: "unit", verb, unit, ...opts });
 export const netplan = (verb: Netplan["verb"]): Netplan => ({ kind: "netplan", verb });
 

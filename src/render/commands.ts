@@ -16,6 +16,7 @@ export function probeArgv(p: Probe): Word[] {
   switch (p.kind) {
     case "file": return ["test", "-f", { path: p.path }];
     case "unit-installed": return ["systemctl", "cat", p.unit];
+    case "unit-active": return ["systemctl", "is-active", "--quiet", p.unit];
     case "process": return ["pidof", p.name];
     case "link": return linkShow(p.link);
   }
@@ -69,8 +70,9 @@ export function commandOf(a: CommandAction): Command {
   switch (a.kind) {
     case "program": return defined({ argv: a.argv, unless: guard(a.unless), onlyIf: guard(a.onlyIf), mayFail: a.mayFail });
     case "unit": {
-      const installedOnly = a.verb !== "daemon-reload" && a.onlyIfInstalled;
-      return installedOnly ? { argv: unitArgv(a), onlyIf: probeArgv({ kind: "unit-installed", unit: a.unit }) } : { argv: unitArgv(a) };
+      if (a.verb === "daemon-reload") return { argv: unitArgv(a) };
+      if (a.onlyIfActive) return { argv: unitArgv(a), onlyIf: probeArgv({ kind: "unit-active", unit: a.unit }) };
+      return a.onlyIfInstalled ? { argv: unitArgv(a), onlyIf: probeArgv({ kind: "unit-installed", unit: a.unit }) } : { argv: unitArgv(a) };
     }
     case "netplan": return { argv: ["netplan", a.verb] };
     case "cluster": {
