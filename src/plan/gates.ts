@@ -10,7 +10,8 @@ export interface GateParams {
   "sysctl": { key: string; path: string; expected: string };
   "bridge-vlan-filtering": { bridge: string; expected: "0" | "1" };
   "bridge-detail": { bridge: string };
-  "libvirt-network": { network: string; bridge: string };
+  /** hook: a gateway's libvirt network hook goes in hooks/network.d (the version that reads it is checked). */
+  "libvirt-network": { network: string; bridge: string; hook: boolean };
   "netplan-ownership": { bridge: string; owner: BridgeOwner; gateways: PersistedGateway[] };
   "gateway-absent": { ifname: string; parent: string; vid: string; cidr: string; address: string };
   "address-not-local": { address: string; owner: string };
@@ -25,6 +26,10 @@ export interface GateParams {
   "cluster-members": { members: string[]; resource: string; probes: string[] };
   "netplan-bridge": { bridge: string };
   "default-route": { via: string };
+  /** A unit uses a feature of systemd `min` (why): older managers refuse to load it. */
+  "systemd-version": { min: number; units: string[]; why: string };
+  /** Open vSwitch's unit, under either of its distributions' names (units order after it). */
+  "ovs-unit": { names: string[]; bridges: string[] };
 }
 export type GateKind = keyof GateParams;
 
@@ -45,7 +50,11 @@ export const GATES: { readonly [K in GateKind]: GateDef } = {
   "bridge-vlan-filtering": { id: "G1", stops: "vlan_filtering differs from the inventory: VLAN-tagged frames would not traverse the bridge" },
   "sysctl": { id: "G2", stops: "the host does not forward: routed traffic would be dropped" },
   "bridge-detail": { id: "G3", stops: "the bridge does not exist or is not a bridge" },
-  "libvirt-network": { id: "G4", stops: "libvirt has no such network, it is inactive, or its bridge differs (WARN only when autostart is off)" },
+  "libvirt-network": {
+    id: "G4",
+    stops: "libvirt has no such network, it is inactive, or its bridge differs; neither libvirtd nor virtnetworkd runs (or both do); libvirt is older than "
+      + "6.5.0, which reads no hooks/network.d (WARN only when autostart is off, or the daemon that owns the networks is not enabled)",
+  },
   "netplan-ownership": {
     id: "G5", helper: "shell/audit-netplan",
     stops: "what netplan defines contradicts the bridge owner in the inventory (two managers would fight), netplan gives a gateway's address to another link, "
@@ -77,6 +86,8 @@ export const GATES: { readonly [K in GateKind]: GateDef } = {
     stops: "netplan does not define the bridge the drop-in merges into, is not installed, or cannot read /etc/netplan",
   },
   "default-route": { id: "N2", stops: "never: it only reports the route the takeover saves and the rollback gives back" },
+  "systemd-version": { id: "H1", stops: "systemd is older than a unit needs (it would refuse to load the unit), or does not answer" },
+  "ovs-unit": { id: "H2", stops: "Open vSwitch's unit is installed under none of its names: units ordered after it would start before the bridges exist" },
 };
 
 /** A gate of one kind on one host; its id comes from the kind. */
