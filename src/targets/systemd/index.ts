@@ -84,7 +84,7 @@ const notes = (h: Host) => [true, false].map((libvirt) => ({ libvirt, gs: mine(h
 export const systemd: Target = {
   name: "systemd",
   summary: "persistence 3A: a oneshot unit per gateway, after its bridge owner, retried; a libvirt network hook restarts it",
-  checkedBy: ["systemd-analyze"],
+  checkedBy: ["systemd-analyze", "shellcheck"],
   plan: (site) => {
     const made = site.hosts.flatMap((h) => mine(h).map((g) => ({ g, ...systemdStep(site, h.name, g) })));
     // each hook right after its unit, which it restarts: undone first, before the unit goes
