@@ -43,7 +43,7 @@ interface GateDef {
   /** When it stops the change, for REVIEW.md's gate table. */
   stops: string;
   /** Shell functions its partial calls, a template included once in audit.sh. */
-  helper?: "shell/audit-netplan" | "shell/audit-dad";
+  helper?: "shell/audit-netplan" | "shell/audit-dad" | "shell/audit-libvirt";
 }
 
 export const GATES: { readonly [K in GateKind]: GateDef } = {
@@ -51,8 +51,9 @@ export const GATES: { readonly [K in GateKind]: GateDef } = {
   "sysctl": { id: "G2", stops: "the host does not forward: routed traffic would be dropped" },
   "bridge-detail": { id: "G3", stops: "the bridge does not exist or is not a bridge" },
   "libvirt-network": {
-    id: "G4",
-    stops: "libvirt has no such network, it is inactive, or its bridge differs; neither libvirtd nor virtnetworkd runs (or both do); libvirt is older than "
+    id: "G4", helper: "shell/audit-libvirt",
+    stops: "libvirt has no such network, it is inactive, or its bridge differs; its forward mode (bridge, macvtap's private, vepa and passthrough, hostdev) "
+      + "uses a bridge or devices libvirt does not create; neither libvirtd nor virtnetworkd runs (or both do); libvirt is older than "
       + "6.5.0, which reads no hooks/network.d (WARN only when autostart is off, or the daemon that owns the networks is not enabled)",
   },
   "netplan-ownership": {

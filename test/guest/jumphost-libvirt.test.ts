@@ -57,6 +57,7 @@ fi
 echo "unit: $(systemctl is-active ${S.unit})"
 journalctl -b -u ${S.unit} --no-pager -o cat | tail -n 6 >&2
 bash ./verify.sh >&2 || { echo "FAIL verify.sh after the network restart"; rc=1; }
+echo "job took $SECONDS s"
 exit $rc`,
     },
     // a libvirtd restart (a package upgrade) must not touch the gateway: same link, the unit not run again
@@ -71,6 +72,7 @@ after=$(cat /sys/class/net/${S.vlanDev}/ifindex 2>/dev/null || echo gone)
 echo "ifindex before=$before after=$after"
 [ "$before" = "$after" ] || { echo "FAIL the gateway was re-made"; rc=1; }
 [ "$inv" = "$(systemctl show -P InvocationID ${S.unit})" ] || { echo "FAIL ${S.unit} ran again"; rc=1; }
+echo "job took $SECONDS s"
 exit $rc`,
     },
     { name: "080-persist-rollback", script: `${IN_SITE}\nphase_rollback persist`, reboot: true },
