@@ -139,7 +139,8 @@ export const auditTasks = (): Task[] => [
   {
     name: "Run the audit (audit.sh: read-only, every gate PASS, WARN or STOP)",
     "ansible.builtin.command": { argv: ["bash", "{{ sitegen_stage.path }}/audit.sh"] },
-    environment: { SITEGEN_ROOT: "{{ sitegen_prefix }}" },
+    // the role requires the audit in the same run (auditRanTask): no stamp for apply.sh PHASE is left on the host
+    environment: { SITEGEN_ROOT: "{{ sitegen_prefix }}", SITEGEN_NO_STAMP: "1" },
     register: "sitegen_audit", changed_when: false, failed_when: false, check_mode: false, tags: ["audit", "always"],
   },
   {
