@@ -58,7 +58,8 @@ function ansibleFloorTask(): Task {
     name: `Require ansible-core ${ANSIBLE_CORE_FLOOR} or newer (the role uses ansible.builtin.systemd_service)`,
     "ansible.builtin.assert": {
       that: `ansible_version.full is version('${ANSIBLE_CORE_FLOOR}', '>=')`,
-      fail_msg: `ansible-core {{ ansible_version.full }} is older than ${ANSIBLE_CORE_FLOOR}: nothing was changed; upgrade it (pip install 'ansible-core>=${ANSIBLE_CORE_FLOOR}')`,
+      fail_msg: `ansible-core {{ ansible_version.full }} is older than ${ANSIBLE_CORE_FLOOR}: nothing was changed; `
+        + `upgrade it (pip install 'ansible-core>=${ANSIBLE_CORE_FLOOR}')`,
       quiet: true,
     },
     run_once: true,

@@ -89,7 +89,8 @@ export const program = (argv: Word[], effect: Rated, guard: Pick<Program, "unles
 /** A guard that holds while a file sitegen installed is there (rooted like installs). */
 export const fileThere = (path: string): Probe => ({ kind: "file", path });
 export const daemonReload: Unit = { kind: "unit", verb: "daemon-reload" };
-export const unitOp = (verb: UnitVerb, unit: string, opts: { now?: boolean; onlyIfInstalled?: boolean; onlyIfActive?: boolean; serves?: UnitServes } = {}): Unit =>
+export type UnitOpts = Pick<Extract<Unit, { unit: string }>, "now" | "onlyIfInstalled" | "onlyIfActive" | "serves">;
+export const unitOp = (verb: UnitVerb, unit: string, opts: UnitOpts = {}): Unit =>
   ({ kind: "unit", verb, unit, ...opts });
 export const netplan = (verb: Netplan["verb"]): Netplan => ({ kind: "netplan", verb });
 
