@@ -114,6 +114,13 @@ describe("G5 on a netplan bridge", () => {
     expect(after.gate("G5")).toEqual(["PASS G5 br-prov: netplan defines it, as the inventory says (persistence via netplan)"]);
   });
 
+  it("asks netplan generate on the merged configuration: sitegen's stanza before the file that defines its link stops", () => {
+    // netplan resolves a VLAN's link against the same or an earlier file: 60-sitegen-* before 90-site is rejected
+    const late = audit(NP, root({ "90-site.yaml": "  bridges:\n    br-prov: { interfaces: [] }\n" }));
+    expect(late.gate("G5")).toHaveLength(1);
+    expect(late.gate("G5")[0]).toMatch(/^STOP G5 br-prov: netplan cannot read \/etc\/netplan \(netplan generate, with this host's generated files beside them: .*br-prov.*\): fix that first/);
+  });
+
   it("stops when netplan gives the gateway address to the bridge itself", () => {
     const a = audit(NP, root({ "01-netcfg.yaml": "  bridges:\n    br-prov: { addresses: [10.12.8.1/22] }\n" }));
     expect(a.gate("G5")).toEqual([
