@@ -169,6 +169,9 @@ exit $rc`,
     expectRc(run, "072-network-restart", 0);
     expect(run.jobs["072-network-restart"]!.stdout).toMatch(/ok virbr1\.104 back \d+ ms after net-start returned/);
     expect(run.jobs["072-network-restart"]!.stdout).toContain("unit: active");
+    // for the CI log: how long the gateway was away, and what the two jobs cost in the guest
+    const said = ["072-network-restart", "074-libvirtd-restart"].flatMap((j) => run.jobs[j]!.stdout.split("\n").filter((l) => /^(ok .* back|job took|ifindex)/.test(l)));
+    process.stderr.write(`[guest] ${said.join("; ")}\n`);
     expectRc(run, "074-libvirtd-restart", 0);
     expect(run.jobs["074-libvirtd-restart"]!.stdout).toMatch(/ifindex before=(\d+) after=\1\n/);
   });
