@@ -26,7 +26,7 @@ function factGates(h: Host): HostGate[] {
   const gates: HostGate[] = [];
   const units = h.gateways.filter((g) => g.persistence === "systemd").map((g) => g.unit);
   if (units.length) {
-    gates.push(gate(h.name, "systemd-version", "systemd", `systemd is ${ONESHOT_RESTART_SYSTEMD} or newer (${units.join(", ")} retry a oneshot)`,
+    gates.push(gate(h.name, "systemd-version", "systemd", `systemd is ${ONESHOT_RESTART_SYSTEMD} or newer (Restart= on a oneshot: ${units.join(", ")})`,
       { min: ONESHOT_RESTART_SYSTEMD, units, why: "Restart= on a Type=oneshot unit" }));
   }
   const ovs = h.bridges.filter((b) => b.type === "ovs").map((b) => b.name);
