@@ -52,6 +52,24 @@ function integrityTask(): Task {
   };
 }
 
+/** The role calls ansible.builtin.systemd_service, which ansible-core 2.14 brought (README: requirements). */
+export const ANSIBLE_CORE_FLOOR = "2.14";
+
+/** Before any change, on the controller: an older ansible-core would fail halfway, at the first unit task. */
+function ansibleFloorTask(): Task {
+  return {
+    name: `Require ansible-core ${ANSIBLE_CORE_FLOOR} or newer (the role uses ansible.builtin.systemd_service)`,
+    "ansible.builtin.assert": {
+      that: `ansible_version.full is version('${ANSIBLE_CORE_FLOOR}', '>=')`,
+      fail_msg: `ansible-core {{ ansible_version.full }} is older than ${ANSIBLE_CORE_FLOOR}: nothing was changed; `
+        + `upgrade it (pip install 'ansible-core>=${ANSIBLE_CORE_FLOOR}')`,
+      quiet: true,
+    },
+    run_once: true,
+    tags: ["always"],
+  };
+}
+
 function approvalTask(what: string, action: string): Task {
   return {
     name: `Require the approval of exactly this output before ${what}`,
@@ -108,7 +126,9 @@ function routerPlays(site: Site, t: Tiers): Task[] {
 
 export function applyPlaybook(site: Site, plan: Plan): Task[] {
   const t = tiers(site);
-  const gates: Task[] = [integrityTask(), role("audit"), ...(plan.steps.length ? [approvalTask("the first change", "changes hosts")] : [])];
+  const gates: Task[] = [
+    ansibleFloorTask(), integrityTask(), role("audit"), ...(plan.steps.length ? [approvalTask("the first change", "changes hosts")] : []),
+  ];
   const plays = [
     play(groupName(site), `Gates for site ${site.name}: audit every host, then require the approval (any failure ends the run on every host)`,
       { any_errors_fatal: true, ...READ_AS_ROOT }, gates),
@@ -134,7 +154,7 @@ export function rollbackPlaybook(site: Site): Task[] {
   const first = hostsOf(site, t, ["gateways", "routers"]);
   return [
     play(groupName(site), `Gate for site ${site.name}: require the approval (a refusal ends the run on every host)`,
-      { any_errors_fatal: true }, [integrityTask(), approvalTask("the rollback", "rolls hosts back")]),
+      { any_errors_fatal: true }, [ansibleFloorTask(), integrityTask(), approvalTask("the rollback", "rolls hosts back")]),
     ...(t.nodes.length ? [play(tierGroup(site, "nodes"), "Nodes give back first: the inverse of every step, newest first", CHANGE, [role("rollback")])] : []),
     ...(first ? [play(first, "Gateways and routers last: the inverse of every step, newest first", CHANGE, [role("rollback")])] : []),
   ];
@@ -145,7 +165,8 @@ export const auditTasks = (): Task[] => [
   {
     name: "Run the audit (audit.sh: read-only, every gate PASS, WARN or STOP)",
     "ansible.builtin.command": { argv: ["bash", "{{ sitegen_stage.path }}/audit.sh"] },
-    environment: { SITEGEN_ROOT: "{{ sitegen_prefix }}" },
+    // the role requires the audit in the same run (auditRanTask): no stamp for apply.sh PHASE is left on the host
+    environment: { SITEGEN_ROOT: "{{ sitegen_prefix }}", SITEGEN_NO_STAMP: "1" },
     register: "sitegen_audit", changed_when: false, failed_when: false, check_mode: false, tags: ["audit", "always"],
   },
   {

@@ -19,7 +19,9 @@ const isFileAction = (a: Action) => a.kind === "install" || a.kind === "remove" 
 
 function handlerName(u: Unit): string | undefined {
   if (u.verb === "daemon-reload") return "Reload the systemd manager configuration";
-  if ((u.verb === "reload" || u.verb === "restart") && !u.now && !u.onlyIfInstalled) return `${u.verb === "reload" ? "Reload" : "Restart"} ${u.unit}`;
+  // a guarded operation is not a handler: the handler would run it without its guard
+  const guarded = u.onlyIfInstalled || u.onlyIfActive;
+  if ((u.verb === "reload" || u.verb === "restart") && !u.now && !guarded) return `${u.verb === "reload" ? "Reload" : "Restart"} ${u.unit}`;
   return undefined;
 }
 

@@ -28,6 +28,7 @@ export const plainWords = (argv: Word[]): string[] => argv.map((w) => (isPath(w)
 export type Probe =
   | { kind: "file"; path: string } // a file sitegen installed is there (rooted like installs)
   | { kind: "unit-installed"; unit: string } // the unit file exists
+  | { kind: "unit-active"; unit: string } // the unit runs (a daemon that may be another's on this host)
   | { kind: "process"; name: string } // a process of that name runs
   | { kind: "link"; link: string } // the host has a link of that name
   | { kind: "unit-active"; unit: string }; // the unit is active (running)
@@ -57,7 +58,8 @@ export interface UnitOpts { now?: boolean; onlyIfInstalled?: boolean; onlyIfActi
 /**
  * A systemd manager operation. `now` starts (enable) or stops (disable) the unit too; onlyIfInstalled
  * skips it when the unit file is gone (an inverse that must be safe when nothing was applied),
- * onlyIfActive when the unit does not run (a daemon of the node's that may be absent); mayFail goes on
+ * onlyIfActive when the unit does not run (a daemon of the node's that may be absent; of libvirtd and
+ * virtnetworkd, the one that does not own the networks); mayFail goes on
  * past its failure.
  */
 export type Unit =

@@ -10,7 +10,8 @@ export interface GateParams {
   "sysctl": { key: string; path: string; expected: string };
   "bridge-vlan-filtering": { bridge: string; expected: "0" | "1" };
   "bridge-detail": { bridge: string };
-  "libvirt-network": { network: string; bridge: string };
+  /** hook: a gateway's libvirt network hook goes in hooks/network.d (the version that reads it is checked). */
+  "libvirt-network": { network: string; bridge: string; hook: boolean };
   "netplan-ownership": { bridge: string; owner: BridgeOwner; gateways: PersistedGateway[] };
   "gateway-absent": { ifname: string; parent: string; vid: string; cidr: string; address: string };
   "address-not-local": { address: string; owner: string };
@@ -29,6 +30,10 @@ export interface GateParams {
   /** saved: the takeover's record (a second audit finds the node taken over); fallback: the give-back target of a route via the VIP. */
   "default-route": { via: string; bridge: string; saved: string; fallback?: string };
   "time-daemons": { vip: string };
+  /** A unit uses a feature of systemd `min` (why): older managers refuse to load it. */
+  "systemd-version": { min: number; units: string[]; why: string };
+  /** Open vSwitch's unit, under either of its distributions' names (units order after it). */
+  "ovs-unit": { names: string[]; bridges: string[] };
 }
 export type GateKind = keyof GateParams;
 
@@ -42,14 +47,19 @@ interface GateDef {
   /** When it stops the change, for REVIEW.md's gate table. */
   stops: string;
   /** Shell functions its partial calls, a template included once in audit.sh. */
-  helper?: "shell/audit-netplan" | "shell/audit-dad" | "shell/audit-unit";
+  helper?: "shell/audit-netplan" | "shell/audit-dad" | "shell/audit-unit" | "shell/audit-libvirt";
 }
 
 export const GATES: { readonly [K in GateKind]: GateDef } = {
   "bridge-vlan-filtering": { id: "G1", stops: "vlan_filtering differs from the inventory: VLAN-tagged frames would not traverse the bridge" },
   "sysctl": { id: "G2", stops: "the host does not forward: routed traffic would be dropped" },
   "bridge-detail": { id: "G3", stops: "the bridge does not exist or is not a bridge" },
-  "libvirt-network": { id: "G4", stops: "libvirt has no such network, it is inactive, or its bridge differs (WARN only when autostart is off)" },
+  "libvirt-network": {
+    id: "G4", helper: "shell/audit-libvirt",
+    stops: "libvirt has no such network, it is inactive, or its bridge differs; its forward mode (bridge, macvtap's private, vepa and passthrough, hostdev) "
+      + "uses a bridge or devices libvirt does not create; neither libvirtd nor virtnetworkd runs (or both do); libvirt is older than "
+      + "6.5.0, which reads no hooks/network.d (WARN only when autostart is off, or the daemon that owns the networks is not enabled)",
+  },
   "netplan-ownership": {
     id: "G5", helper: "shell/audit-netplan",
     stops: "what netplan defines contradicts the bridge owner in the inventory (two managers would fight), netplan gives a gateway's address to another link, "
@@ -91,6 +101,8 @@ export const GATES: { readonly [K in GateKind]: GateDef } = {
       + "the rollback would leave a route to the VIP it removes; otherwise it reports each default route the takeover records and the rollback gives back",
   },
   "time-daemons": { id: "N3", stops: "never: it names the time daemons the takeover points at the VIP (a WARN when there is none)" },
+  "systemd-version": { id: "H1", stops: "systemd is older than a unit needs (it would refuse to load the unit), or does not answer" },
+  "ovs-unit": { id: "H2", stops: "Open vSwitch's unit is installed under none of its names: units ordered after it would start before the bridges exist" },
 };
 
 /** A gate of one kind on one host; its id comes from the kind. */

@@ -16,6 +16,7 @@ export function probeArgv(p: Probe): Word[] {
   switch (p.kind) {
     case "file": return ["test", "-f", { path: p.path }];
     case "unit-installed": return ["systemctl", "cat", p.unit];
+    case "unit-active": return ["systemctl", "is-active", "--quiet", p.unit];
     case "process": return ["pidof", p.name];
     case "link": return linkShow(p.link);
     case "unit-active": return ["systemctl", "is-active", "--quiet", p.unit];

@@ -12,7 +12,13 @@ export const LIBVIRT_SITE = {
   vlanDev: "virbr1.104",
   gatewayCidr: "10.12.8.1/22",
   unit: "provider-vip-gw.service",
+  hook: "/etc/libvirt/hooks/network.d/sitegen-provider-vip-gw",
 } as const;
+
+/** Prints the files a persistence step touches (path, type, mode) as "files: " lines, to compare a rollback with its snapshot. */
+export const FILES_SNAP = "find /etc/libvirt/hooks /etc/systemd/system -printf 'files: %p %y %m\\n' | LC_ALL=C sort";
+/** The "files: " lines of a job's output. */
+export const fileLines = (stdout: string): string[] => stdout.split("\n").filter((l) => l.startsWith("files: "));
 
 export const NETPLAN_SITE = {
   bridge: "br-prov",

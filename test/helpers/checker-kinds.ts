@@ -3,7 +3,8 @@
 import type { CheckerKind } from "../../src/targets/target.js";
 
 export const CHECKED_FILES: Record<CheckerKind, RegExp> = {
-  shellcheck: /\.sh$/,
+  // libvirt runs every executable in hooks/network.d, whatever its name
+  shellcheck: /(\.sh|\/etc\/libvirt\/hooks\/network\.d\/[^/]+)$/,
   "systemd-analyze": /\/etc\/systemd\/system\/[^/]+\.service$/,
   netplan: /(\/etc\/netplan\/[^/]+\.yaml|cloud-init\/network-config)$/,
   dnsmasq: /dnsmasq\.conf$/,

@@ -170,10 +170,14 @@ describe("jumphost, the real site, as far as this kernel goes", () => {
     const info = "Name:           1_provider\\nActive:         yes\\nPersistent:     yes\\nAutostart:      yes\\nBridge:         virbr1\\n";
     const xml = "<network>\\n  <name>1_provider</name>\\n  <forward mode='nat'/>\\n  <bridge name='virbr1'/>\\n</network>\\n";
     const script = known
-      ? `case "$1 $2" in\n"net-info 1_provider") printf "${info}";;\n"net-dumpxml 1_provider") printf "${xml}";;\n*) exit 1;;\nesac\n`
+      ? `case "$1 $2" in\n"--version "*) echo 9.0.0;;\n"net-info 1_provider") printf "${info}";;\n"net-dumpxml 1_provider") printf "${xml}";;\n*) exit 1;;\nesac\n`
       : `echo "error: failed to get network '$2'" >&2\nexit 1\n`;
     writeFileSync(join(bin, "virsh"), `#!/bin/sh\n${script}`);
     chmodSync(join(bin, "virsh"), 0o755);
+    // no systemd as PID 1 here: the audit's questions (H1, G4) get Debian 12's answers with libvirtd running; the rest goes to the real systemctl
+    const systemctl = `case "$*" in\n--version) echo "systemd 252 (252.39-1~deb12u1)";;\n"is-active --quiet libvirtd.service"|"is-enabled --quiet libvirtd.service") exit 0;;\n*) exec /usr/bin/systemctl "$@";;\nesac\n`;
+    writeFileSync(join(bin, "systemctl"), `#!/bin/sh\n${systemctl}`);
+    chmodSync(join(bin, "systemctl"), 0o755);
     return bin;
   }
 

@@ -92,7 +92,7 @@ describe("G5 on a libvirt bridge (persistence via systemd)", () => {
   it("stops when netplan cannot read its files", () => {
     const a = audit(JUMP, root({ "01-netcfg.yaml": "  vlans:\n    v9: { id: 9, link: nosuch }\n" }));
     expect(a.gate("G5")).toHaveLength(1);
-    expect(a.gate("G5")[0]).toMatch(/^STOP G5 virbr1: netplan cannot read \/etc\/netplan \(.*nosuch.*\): fix that first/);
+    expect(a.gate("G5")[0]).toMatch(/^STOP G5 virbr1: netplan cannot read \/etc\/netplan \(netplan generate: .*nosuch.*\): fix that first/);
   });
 });
 
@@ -112,6 +112,13 @@ describe("G5 on a netplan bridge", () => {
     const ours = "  vlans:\n    br-prov.104: { id: 104, link: br-prov, addresses: [10.12.8.1/22] }\n";
     const after = audit(NP, root({ "01-netcfg.yaml": bridge, "60-sitegen-br-prov-104.yaml": ours }));
     expect(after.gate("G5")).toEqual(["PASS G5 br-prov: netplan defines it, as the inventory says (persistence via netplan)"]);
+  });
+
+  it("asks netplan generate on the merged configuration: sitegen's stanza before the file that defines its link stops", () => {
+    // netplan resolves a VLAN's link against the same or an earlier file: 60-sitegen-* before 90-site is rejected
+    const late = audit(NP, root({ "90-site.yaml": "  bridges:\n    br-prov: { interfaces: [] }\n" }));
+    expect(late.gate("G5")).toHaveLength(1);
+    expect(late.gate("G5")[0]).toMatch(/^STOP G5 br-prov: netplan would reject the configuration with this host's generated netplan files beside \/etc\/netplan \(\/etc\/netplan\/60-sitegen-br-prov-104\.yaml:.*interface 'br-prov' is not defined\): nothing was changed/);
   });
 
   it("stops when netplan gives the gateway address to the bridge itself", () => {

@@ -3,6 +3,8 @@ import { gate, type HostGate } from "../../plan/gates.js";
 import { addrsOf, type Bridge, type Host, type HostGateway } from "../../resolve/site.js";
 import { HEADER_MARK } from "../../render/header.js";
 import type { Target } from "../target.js";
+import { hooked } from "../systemd/libvirt-hook.js";
+import { ONESHOT_RESTART_SYSTEMD, OVS_UNITS } from "../systemd/index.js";
 
 function bridgeGates(host: string, b: Bridge, gws: HostGateway[]): HostGate[] {
   const gateways = gws.flatMap((g) => addrsOf(g).map((a) => ({ ifname: g.ifname, address: a.address, persistence: g.persistence })));
@@ -15,7 +17,22 @@ function bridgeGates(host: string, b: Bridge, gws: HostGateway[]): HostGate[] {
   ];
   if (b.owner === "libvirt" && b.libvirtNetwork !== undefined) {
     gates.push(gate(host, "libvirt-network", b.libvirtNetwork, `libvirt network ${b.libvirtNetwork}: active, autostart, bridge, forward mode`,
-      { network: b.libvirtNetwork, bridge: b.name }));
+      { network: b.libvirtNetwork, bridge: b.name, hook: gws.some(hooked) }));
+  }
+  return gates;
+}
+
+/** Facts about the host's own software that generated units rely on (H1, H2): checked before anything runs. */
+function factGates(h: Host): HostGate[] {
+  const gates: HostGate[] = [];
+  const units = h.gateways.filter((g) => g.persistence === "systemd").map((g) => g.unit);
+  if (units.length) {
+    gates.push(gate(h.name, "systemd-version", "systemd", `systemd is ${ONESHOT_RESTART_SYSTEMD} or newer (Restart= on a oneshot: ${units.join(", ")})`,
+      { min: ONESHOT_RESTART_SYSTEMD, units, why: "Restart= on a Type=oneshot unit" }));
+  }
+  const ovs = h.bridges.filter((b) => b.type === "ovs").map((b) => b.name);
+  if (ovs.length) {
+    gates.push(gate(h.name, "ovs-unit", "openvswitch", `Open vSwitch's unit is installed (${OVS_UNITS.join(" or ")})`, { names: OVS_UNITS, bridges: ovs }));
   }
   return gates;
 }
@@ -23,7 +40,7 @@ function bridgeGates(host: string, b: Bridge, gws: HostGateway[]): HostGate[] {
 const FORWARDING = [["ipv4", "net.ipv4.ip_forward"], ["ipv6", "net.ipv6.conf.all.forwarding"]] as const;
 
 export function hostGates(h: Host): HostGate[] {
-  const gates: HostGate[] = [];
+  const gates: HostGate[] = factGates(h);
   for (const [family, key] of FORWARDING) {
     if (h.forwarding[family]) {
       gates.push(gate(h.name, "sysctl", key, `${key} must be 1 (the host routes between its planes)`,
@@ -55,7 +72,7 @@ export function hostGates(h: Host): HostGate[] {
 
 export const audit: Target = {
   name: "audit",
-  summary: "read-only preflight gates G1-G8 with PASS/WARN/STOP and a machine-readable decision",
+  summary: "read-only preflight gates G1-G8 and host facts H1-H2 with PASS/WARN/STOP and a machine-readable decision",
   checkedBy: [],
   plan: (site) => ({ gates: site.hosts.flatMap(hostGates) }),
 };

@@ -1,4 +1,5 @@
-// Seed Phase 3A: a systemd oneshot that recreates the gateway at boot, ordered after the bridge's owner.
+// Seed Phase 3A: a systemd oneshot that recreates the gateway at boot, ordered after the bridge's owner,
+// retried while the bridge is late; on a libvirt bridge, a network hook restarts it when the network does.
 import { daemonReload, unitOp, type UnitServes } from "../../plan/actions.js";
 import { check } from "../../plan/checks.js";
 import { installed, type Installed } from "../../plan/files.js";
@@ -8,19 +9,31 @@ import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import { addrsOf, type Bridge, type Host, type HostGateway, type Site } from "../../resolve/site.js";
 import { reviewLines, type Target } from "../target.js";
+import { hooked, hookPath, hookStep, LIBVIRT_NETWORK_DAEMONS } from "./libvirt-hook.js";
 import { deleteLink, gatewayChecks, gatewayTitle, persistenceDecision } from "../vlan-gateway/index.js";
 
 /** How long the unit waits for its bridge to appear after the owner starts. */
 const WAIT_SECONDS = 30;
+/** Then it fails and systemd starts it again after RESTART_SECONDS, at most RETRIES times in RETRY_WINDOW seconds. */
+export const RETRY = { restartSeconds: 10, retries: 10, window: 600 } as const;
+/** Restart= on a Type=oneshot unit: systemd 244 and newer (older ones refuse to load the unit). */
+export const ONESHOT_RESTART_SYSTEMD = 244;
+/** Debian and Ubuntu name Open vSwitch's unit openvswitch-switch, RHEL and Fedora openvswitch (audit F2 says which). */
+export const OVS_UNITS = ["openvswitch-switch.service", "openvswitch.service"];
 
 export const unitPath = (g: HostGateway) => `/etc/systemd/system/${g.unit}`;
 
-/** Which unit brings a bridge up, and how hard to depend on it (shared by every unit that needs a bridge). */
+/**
+ * Which unit brings a bridge up, and how hard to depend on it (shared by every unit that needs a bridge).
+ * After= a unit that is not installed is ignored, and so is Wants=: naming every distribution's name
+ * costs nothing. libvirt's daemons are only ordered after, never required: Requires= made every
+ * libvirtd restart (a package upgrade) stop the gateway, and pulled libvirtd in beside virtnetworkd.
+ */
 export function ordering(b: Bridge): { after: string[]; requires: string[]; wants: string[] } {
   // Open vSwitch bridges exist once ovs-vswitchd has read its database, whoever declared them
-  if (b.type === "ovs") return { after: ["openvswitch-switch.service"], requires: [], wants: ["openvswitch-switch.service"] };
+  if (b.type === "ovs") return { after: OVS_UNITS, requires: [], wants: OVS_UNITS };
   switch (b.owner) {
-    case "libvirt": return { after: ["libvirtd.service"], requires: ["libvirtd.service"], wants: [] };
+    case "libvirt": return { after: LIBVIRT_NETWORK_DAEMONS, requires: [], wants: [] };
     case "netplan": case "systemd-networkd": return { after: ["systemd-networkd.service"], requires: [], wants: ["systemd-networkd.service"] };
     default: return { after: ["network.target"], requires: [], wants: [] };
   }
@@ -31,7 +44,7 @@ function unit(site: Site, g: HostGateway): string {
   return render("systemd/vlan-gateway.service", {
     header: headerText(site), reason: `persistence: ${g.persistenceReason}`,
     description: `${g.network} L3 gateway (${g.ifname} = ${addrsOf(g).map((a) => a.address).join(", ")})${ref}`,
-    ...ordering(g.bridge), waitSeconds: WAIT_SECONDS, bridge: g.bridge.name, ifname: g.ifname, vid: g.vid,
+    ...ordering(g.bridge), waitSeconds: WAIT_SECONDS, retry: RETRY, minSystemd: ONESHOT_RESTART_SYSTEMD, bridge: g.bridge.name, ifname: g.ifname, vid: g.vid,
     addrs: addrsOf(g).map((a) => ({ ipFamily: a.family === 6 ? "-6 " : "", cidr: a.ifaddr })),
   });
 }
@@ -60,22 +73,28 @@ export function systemdStep(site: Site, host: string, g: HostGateway): { step: S
 
 const mine = (h: Host) => h.gateways.filter((g) => g.persistence === "systemd");
 
-/** One note for a host's units after libvirtd, one for those after another owner: each said once. */
+/** One note for a host's units after libvirt's daemons, one for those after another owner: each said once. */
 const notes = (h: Host) => [true, false].map((libvirt) => ({ libvirt, gs: mine(h).filter((g) => (g.bridge.owner === "libvirt") === libvirt) }))
   .filter((x) => x.gs.length)
-  .flatMap((x) => reviewLines(h.name, "systemd/review-notes", { units: x.gs.map((g) => g.unit), waitSeconds: WAIT_SECONDS, libvirt: x.libvirt }));
+  .flatMap((x) => reviewLines(h.name, "systemd/review-notes", {
+    units: x.gs.map((g) => g.unit), waitSeconds: WAIT_SECONDS, libvirt: x.libvirt, retry: RETRY, minSystemd: ONESHOT_RESTART_SYSTEMD,
+    ifnames: x.gs.map((g) => g.ifname), hooks: x.gs.filter(hooked).map(hookPath),
+  }));
 
 export const systemd: Target = {
   name: "systemd",
-  summary: "persistence 3A: a oneshot unit per gateway, After/Requires its bridge owner",
-  checkedBy: ["systemd-analyze"],
+  summary: "persistence 3A: a oneshot unit per gateway, after its bridge owner, retried; a libvirt network hook restarts it",
+  checkedBy: ["systemd-analyze", "shellcheck"],
   plan: (site) => {
     const made = site.hosts.flatMap((h) => mine(h).map((g) => ({ g, ...systemdStep(site, h.name, g) })));
+    // each hook right after its unit, which it restarts: undone first, before the unit goes
+    const hooks = site.hosts.flatMap((h) => mine(h).filter(hooked).map((g) => ({ g, ...hookStep(site, h.name, g) })));
+    const all = made.flatMap((m) => [m, ...hooks.filter((k) => k.g === m.g)]);
     return {
-      steps: made.map((m) => m.step),
-      reverify: made.map((m) => reverify(m.step, gatewayTitle(m.g))),
+      steps: all.map((m) => m.step),
+      reverify: all.map((m) => reverify(m.step, gatewayTitle(m.g))),
       notes: site.hosts.flatMap((h) => notes(h)),
-      artifacts: made.map((m) => m.file.artifact),
+      artifacts: all.map((m) => m.file.artifact),
       decisions: site.hosts.flatMap((h) => mine(h).map((g) => persistenceDecision(h.name, g))),
     };
   },

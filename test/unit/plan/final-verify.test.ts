@@ -56,6 +56,6 @@ describe("final verify", () => {
     const own = [...new Set(steps.flatMap((s) => s.verify).map((x) => checkCall(x).join(" ")))];
     expect(gw.map((x) => checkCall(x).join(" ")).sort()).toEqual(own.sort());
     expect(checks[0]).toMatchObject({ title: "forwarding", kind: "sysctl" });
-    expect(gw.filter((x) => x.phase).map((x) => [x.kind, x.phase])).toEqual([["unit", "persist"]]);
+    expect(gw.filter((x) => x.phase).map((x) => [x.kind, x.phase])).toEqual([["unit", "persist"], ["file", "persist"]]);
   });
 });

@@ -18,11 +18,12 @@ install_file() { # DEST MODE: copy files/DEST from beside this script (a transit
   printf '+ install -D -m %s %s%s %s\n' "$2" "${SITEGEN_FILES:-files}" "$1" "$root$1"
   install -D -m "$2" "$here/${SITEGEN_FILES:-files}$1" "$root$1"
 }
-remove_file() { # DEST, then the directories under /etc/sitegen (sitegen's own) that this leaves empty
+remove_file() { # DEST, then the directories under /etc/sitegen (sitegen's own) that this leaves empty,
+  # and libvirt's hooks/network.d if this leaves it empty (libvirt treats an empty one as none)
   printf '+ rm -f %s\n' "$root$1"
   rm -f "$root$1"
   local d=${1%/*}
-  while [[ $d == /etc/sitegen || $d == /etc/sitegen/* ]] && rmdir "$root$d" 2>/dev/null; do
+  while [[ $d == /etc/sitegen || $d == /etc/sitegen/* || $d == /etc/libvirt/hooks/network.d ]] && rmdir "$root$d" 2>/dev/null; do
     printf '+ rmdir %s\n' "$root$d"
     d=${d%/*}
   done
@@ -220,4 +221,20 @@ step_index() { # ID: its index in this script's steps
   local k
   for k in "${!ids[@]}"; do [ "${ids[k]}" = "$1" ] && { echo "$k"; return 0; }; done
   return 1
+}
+# No phase without its audit: a passing audit leaves a stamp naming the host's generated files as they
+# were (a digest of every script beside this one and of files/), in /run, which a reboot empties (what
+# the audit saw may differ after one). apply.sh PHASE goes ahead on a stamp that still matches, and
+# runs the audit first otherwise: a regenerated or edited output, or a reboot, voids it.
+audit_stamp="$root/run/sitegen/ctrl3/audit-passed"
+manifest_digest() {
+  (cd "$here" && { ls -- *.sh; if [ -d files ]; then find files -type f; fi; } | LC_ALL=C sort | while IFS= read -r f; do sha256sum -- "$f"; done) \
+    | sha256sum | cut -d' ' -f1
+}
+stamp_audit() { mkdir -p "${audit_stamp%/*}" && printf '%s %s\n' "$(manifest_digest)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$audit_stamp"; }
+void_audit_stamp() { rm -f "$audit_stamp"; }
+audit_stamped() { # prints when this output's audit passed on this host, since boot; fails if it has not
+  local digest at
+  read -r digest at < "$audit_stamp" 2>/dev/null || return 1
+  [ "$digest" = "$(manifest_digest)" ] && printf '%s\n' "$at"
 }

@@ -22,7 +22,8 @@ owned runtime - virbr1.104
 addr runtime - virbr1.104 10.12.8.1/22
 link runtime - virbr1.104
 addr verify - virbr1 10.12.4.1/22
-file persist /etc/systemd/system/provider-vip-gw.service 0644 5c56e2b79cf99edb8b18ec522533676a27f80445011c104ef7bcede0c194d544
+file persist /etc/systemd/system/provider-vip-gw.service 0644 bdca92cabf9abd623ecaa955d887d3d7e17d522933afc4c65cc0373ce81e7094
+file persist /etc/libvirt/hooks/network.d/sitegen-provider-vip-gw 0755 31f9c48143491ac70b4651a66d1c7bc46496be3c8485499098414a8dd6fa0ec4
 MODEL
 }
 found=()

@@ -27,12 +27,18 @@ inverse_1() {
   run systemctl daemon-reload || return 1
   if quiet ip link show dev virbr1.104; then run ip link del dev virbr1.104; fi || return 1
 }
+
+# step 3: install libvirt's network hook for 1_provider, which restarts provider-vip-gw.service when 1_provider starts again
+inverse_2() {
+  remove_file /etc/libvirt/hooks/network.d/sitegen-provider-vip-gw || return 1
+}
 titles=(
   'create virbr1.104 (VLAN 104 on virbr1) with 10.12.8.1/22 and bring it up'
   'install and enable provider-vip-gw.service, which recreates virbr1.104 at every boot'
+  'install libvirt'\''s network hook for 1_provider, which restarts provider-vip-gw.service when 1_provider starts again'
 )
-phases=( runtime persist )
-ids=( runtime-virbr1.104 persist-provider-vip-gw.service )
+phases=( runtime persist persist )
+ids=( runtime-virbr1.104 persist-provider-vip-gw.service persist-hook-provider-vip-gw.service )
 if [ -n "$revert_id" ]; then revert_run "$revert_id"; exit; fi
 
 failed=0

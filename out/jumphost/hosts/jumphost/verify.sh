@@ -22,6 +22,7 @@ check_addr virbr1.104 10.12.8.1/22 || failed=$((failed + 1))
 check_admin_up virbr1.104 || failed=$((failed + 1))
 check_route 10.12.8.0/22 virbr1.104 || failed=$((failed + 1))
 ! in_phase persist || check_unit provider-vip-gw.service || failed=$((failed + 1))
+! in_phase persist || check_file /etc/libvirt/hooks/network.d/sitegen-provider-vip-gw || failed=$((failed + 1))
 say '== provider gateway held by virbr1'\''s owner'
 check_addr virbr1 10.12.4.1/22 || failed=$((failed + 1))
 if [ "$failed" -ne 0 ]; then say "verify jumphost: $failed check(s) failed"; exit 1; fi

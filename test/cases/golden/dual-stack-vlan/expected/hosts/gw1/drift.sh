@@ -22,7 +22,7 @@ owned runtime - br0.300
 addr runtime - br0.300 198.51.100.1/24
 link runtime - br0.300
 addr runtime - br0.300 2001:db8:300::1/64
-file persist /etc/systemd/system/tenant-gw.service 0644 5cf5c34004a1a08076c0ac8f8e35dd963aa22eda7de2a1066449874288dcc328
+file persist /etc/systemd/system/tenant-gw.service 0644 f46790ac4d3a37cbd73dc155999734cd57201b1023187c7488b5550e6001050c
 MODEL
 }
 found=()

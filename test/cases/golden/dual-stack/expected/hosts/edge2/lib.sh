@@ -148,3 +148,19 @@ step_index() { # ID: its index in this script's steps
   for k in "${!ids[@]}"; do [ "${ids[k]}" = "$1" ] && { echo "$k"; return 0; }; done
   return 1
 }
+# No phase without its audit: a passing audit leaves a stamp naming the host's generated files as they
+# were (a digest of every script beside this one and of files/), in /run, which a reboot empties (what
+# the audit saw may differ after one). apply.sh PHASE goes ahead on a stamp that still matches, and
+# runs the audit first otherwise: a regenerated or edited output, or a reboot, voids it.
+audit_stamp="$root/run/sitegen/edge2/audit-passed"
+manifest_digest() {
+  (cd "$here" && { ls -- *.sh; if [ -d files ]; then find files -type f; fi; } | LC_ALL=C sort | while IFS= read -r f; do sha256sum -- "$f"; done) \
+    | sha256sum | cut -d' ' -f1
+}
+stamp_audit() { mkdir -p "${audit_stamp%/*}" && printf '%s %s\n' "$(manifest_digest)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$audit_stamp"; }
+void_audit_stamp() { rm -f "$audit_stamp"; }
+audit_stamped() { # prints when this output's audit passed on this host, since boot; fails if it has not
+  local digest at
+  read -r digest at < "$audit_stamp" 2>/dev/null || return 1
+  [ "$digest" = "$(manifest_digest)" ] && printf '%s\n' "$at"
+}

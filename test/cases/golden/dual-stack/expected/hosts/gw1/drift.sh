@@ -25,8 +25,8 @@ vlan runtime br0.211 br0 211
 owned runtime - br0.211
 addr runtime - br0.211 2001:db8:210::1/64
 link runtime - br0.211
-file persist /etc/systemd/system/tenant-v4-gw.service 0644 2b4f2b37034ed1d628efecc8f4c491b2c068360658aab91df77907c348218e2f
-file persist /etc/systemd/system/tenant6-gw.service 0644 530052f4034ef06b4942d0251af2f9bf038fc0928f411d0025f534dc681f77ed
+file persist /etc/systemd/system/tenant-v4-gw.service 0644 f98c0de6d3ad329d0085c2ceca1c74c3164b8040de2d953499ae2b342016cb48
+file persist /etc/systemd/system/tenant6-gw.service 0644 0e2472f3af84adda8f2660b9b03ad23d1164604183cf1e5abb8c68dc781cc37e
 MODEL
 }
 found=()
