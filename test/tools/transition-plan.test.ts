@@ -51,7 +51,7 @@ describe("gen plan --from", () => {
     const dir = repo();
     const r = await gen(["plan", "--site", "jumphost", "--from", "HEAD", "--inventory", join(dir, "inventories"), "--out", join(dir, "out")]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^host jumphost: 0 removed, 0 changed, 2 added, 0 reset; at worst: brief interruption on a link$/m);
+    expect(r.stdout).toMatch(/^host jumphost: 0 removed, 0 changed, 3 added, 0 reset; at worst: brief interruption on a link$/m);
     expect(r.stdout).toContain("added    runtime  runtime-virbr1.105  [additive (adds what nothing uses yet): VLAN 105 link virbr1.105 on virbr1]");
     expect(r.stdout).toContain("added    persist  persist-provider-storage-gw.service  [brief interruption on a link: enable --now provider-storage-gw.service: its start re-creates virbr1.105 (the gateway 10.12.16.1 is briefly absent)]");
     const t = join(dir, "out/jumphost.transition");
