@@ -77,7 +77,8 @@ interface Node { root: string; sh: (script: string) => RunResult; snapshot: () =
 /** A network namespace for host cmp1 of `out`, set up by `setup` (ip commands), with its /etc below a fresh root. */
 function node(name: string, setup: string[]): Node {
   const root = join(tmp, `${name}-root`);
-  for (const d of ["etc", "var/lib"]) mkdirSync(join(root, d), { recursive: true });
+  // the folders every host has (apply.sh records its audit in /run)
+  for (const d of ["etc", "var/lib", "run"]) mkdirSync(join(root, d), { recursive: true });
   const ns = `sgto${name}${process.pid % 1000}`;
   expect(run("ip", ["netns", "add", ns]).code).toBe(0);
   const env = { ...process.env, SITEGEN_ROOT: root, PATH: `${bin()}:${process.env.PATH}` };
@@ -295,7 +296,9 @@ describe("a node provisioned from sitegen's own cloud-init (its only default rou
       const before = n.snapshot();
       const a = n.sh(`bash ${out}/hosts/cmp1/apply.sh nodes`);
       expect(a.code).toBe(1);
-      expect(a.stderr).toContain("names no fallback_gateway for vrouter");
+      // the audit stops it before anything runs (apply.sh PHASE audits first); save-live would refuse as well
+      expect(a.stdout).toContain("is via the VIP already (provisioned from sitegen's cloud-init?) and the model names no fallback_gateway");
+      expect(a.stdout).toContain("!! audit stopped: nothing was changed");
       expect(n.snapshot()).toBe(before); // apply.sh undid the script's install; nothing else was written
     } finally {
       n.del();
