@@ -90,8 +90,9 @@ function node(name: string, setup: string[]): Node {
   return { root, sh, snapshot, del: () => void run("ip", ["netns", "del", ns]) };
 }
 
+/** Every file and link below dir, but sitegen's own record of a passing audit (/run/sitegen: the audit's, not the node's state). */
 function listing(dir: string): string {
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).map((e) => {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => !join(e.parentPath, e.name).startsWith(join(dir, "run/sitegen"))).map((e) => {
     const p = join(e.parentPath, e.name);
     const what = e.isSymbolicLink() ? `-> ${readlinkSync(p)}` : e.isFile() ? readFileSync(p, "utf8") : "dir";
     return `${p.slice(dir.length)} ${(lstatSync(p).mode & 0o777).toString(8)} ${what}`;

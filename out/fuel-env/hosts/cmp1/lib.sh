@@ -205,8 +205,7 @@ manifest_digest() {
     | sha256sum | cut -d' ' -f1
 }
 stamp_audit() { mkdir -p "${audit_stamp%/*}" && printf '%s %s\n' "$(manifest_digest)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$audit_stamp"; }
-# the folders too, when nothing else is in them: a rollback leaves the host as it was before the audit
-void_audit_stamp() { rm -f "$audit_stamp" && rmdir "${audit_stamp%/*}" "${audit_stamp%/*/*}" 2>/dev/null || true; }
+void_audit_stamp() { rm -f "$audit_stamp"; }
 audit_stamped() { # prints when this output's audit passed on this host, since boot; fails if it has not
   local digest at
   [ -f "$audit_stamp" ] || return 1
