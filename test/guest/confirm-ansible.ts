@@ -15,9 +15,12 @@ export const ANS_CUT_S = 120;
 export const ANS_KEPT_S = 240;
 
 const SERVE = String.raw`set -e
-# chronyd makes its command socket only in a folder of its own user: the node's chronyc reload must reach it
-install -d -m 0750 -o _chrony -g _chrony /run/chrony && mkdir -p /etc/sitegen-test
-printf '%s\n' 'local stratum 3' 'allow all' 'cmdport 0' 'pidfile /run/chrony/vipns.pid' > /etc/sitegen-test/vip-chrony.conf
+# chronyd makes its command socket only in a folder of its own user: the node's chronyc reload must reach it.
+# It stands in for the node's own chronyd (which may not run here: it would steer the guest's clock), so it
+# reads the node's sources.d as that one would: after the takeover it lists the VIP, as check_time_source asks
+install -d -m 0750 -o _chrony -g _chrony /run/chrony && mkdir -p /etc/sitegen-test /etc/chrony/sources.d
+printf '%s\n' 'local stratum 3' 'allow all' 'cmdport 0' 'pidfile /run/chrony/vipns.pid' 'sourcedir /etc/chrony/sources.d' \
+  > /etc/sitegen-test/vip-chrony.conf
 ip netns exec vipns dnsmasq --conf-file=/dev/null --no-resolv --no-hosts --bind-interfaces --listen-address=192.168.0.2 \
   --address=/invalid/ --pid-file=/run/sitegen-test-vip-dnsmasq.pid
 ip netns exec vipns chronyd -x -f /etc/sitegen-test/vip-chrony.conf`;

@@ -150,7 +150,7 @@ describe.skipIf(!avail.run)("guest e2e: a virtual router member rebooted (vroute
       expectRc(run, j, 0);
     }
     const audit = auditLines(run.jobs["084-node-audit"]!.stdout);
-    const n2 = audit.pass.some((l) => l.startsWith("PASS N2: current default") && l.includes(`via ${NODE.oldGateway}`));
+    const n2 = audit.pass.some((l) => l.startsWith("PASS N2: default") && l.includes(`via ${NODE.oldGateway}`));
     expect.soft(n2, jobReport(run, "084-node-audit")).toBe(true);
     const before = run.jobs["082-node-state-before"]!.stdout;
     expect(before).toContain(`default via ${NODE.oldGateway} dev br-mgmt proto static metric 100`);
