@@ -4,6 +4,7 @@ import { parseLock } from "./alloc/lock.js";
 import { isWarning, type Diagnostic } from "./diag/diagnostic.js";
 import { manifestEntry, manifestOf, outputOrder, type ManifestEntry } from "./bundles/manifest.js";
 import { BUNDLES } from "./bundles/index.js";
+import { engineEntries } from "./bundles/engine.js";
 import { parseSource, type Source } from "./model/source.js";
 import type { SiteDoc } from "./model/types.js";
 import { parseCidr } from "./net/cidr.js";
@@ -88,7 +89,7 @@ export function* outputFiles(build: Prepared, inventoryText: string): Generator<
   };
   for (const f of build.plan.artifacts) yield one(f);
   for (const b of BUNDLES) for (const f of b.render(build.site, build.plan)) yield one(f);
-  yield manifestOf(build.site, inventoryText, entries);
+  yield manifestOf(build.site, inventoryText, [...entries, ...engineEntries()]);
 }
 
 /** The whole output at once (tests, gen plan): prepare, then every file, in outputOrder. */

@@ -13,13 +13,15 @@ export const CHANGING = ["runtime", "persist", "services", "nodes"];
 const SCRATCH = { changed_when: false, check_mode: false, tags: ["always"] };
 const ALWAYS = { tags: ["always"] };
 
-/** checks.sh (staged beside hosts/<host>/lib.sh) with the checks as arguments, `--` between them. */
+/** checks.sh (staged beside the engine's lib.sh) with the checks as arguments, `--` between them. */
 export const CHECKS_CMD = "bash {{ sitegen_stage.path }}/checks.sh {{ sitegen_check_lines | join(' -- ') }}";
 /** The same as a shell line for ansible.builtin.raw (rawLine); check lines are shell-quoted word by word (checkLines). */
 const CHECKS_RAW = rawLine("bash {{ sitegen_stage.path | quote }}/checks.sh {{ sitegen_step.checks | join(' -- ') }}");
 
-/** What the audit, the probes and the final verify need on the host: audit.sh and verify.sh source lib.sh. */
-const STAGED = ["lib.sh", "audit.sh", "verify.sh"];
+/** What the audit, the probes and the final verify need on the host (each sources the engine's lib.sh, staged beside them). */
+const STAGED = ["audit.sh", "verify.sh"];
+/** From the engine (out/engine/), staged beside them: the library they source, and the checks' runner. */
+const ENGINE_STAGED = ["{{ sitegen_engine }}/lib.sh", "{{ sitegen_engine }}/checks.sh"];
 /** And to apply: confirm.sh arms the revert, which runs a copy of rollback.sh kept with the run on the host. */
 const STAGED_APPLY = [...STAGED, "rollback.sh", "confirm.sh"];
 
@@ -31,15 +33,15 @@ const STAGE_SH = 'd=$(mktemp -d "${TMPDIR:-/tmp}/sitegen-XXXXXXXX") && while rea
   + ' && chmod 0755 "$d"/* && echo "$d"';
 const STAGE_IN = "{% for f in sitegen_stage_files %}{{ f | basename }} {{ lookup('ansible.builtin.file', f, rstrip=false) | b64encode }}\n{% endfor %}";
 
-/** Tasks that run from a scratch copy of hosts/<host>/ scripts (plus checks.sh), removed at the end. */
+/** Tasks that run from a scratch copy of hosts/<host>/ scripts (plus the engine's lib.sh and checks.sh), removed at the end. */
 export function staged(name: string, tasks: Task[], files = STAGED): Task {
   return {
     name,
     block: [
       {
-        name: `Make a scratch folder with this host's scripts (checks.sh, and from hosts/<host>/: ${files.join(", ")})`,
+        name: `Make a scratch folder with this host's scripts (lib.sh and checks.sh from the engine, and from hosts/<host>/: ${files.join(", ")})`,
         "ansible.builtin.command": { argv: ["bash", "-c", STAGE_SH], stdin: STAGE_IN, stdin_add_newline: false },
-        vars: { sitegen_stage_files: ["{{ playbook_dir }}/checks.sh", ...files.map((f) => `{{ sitegen_out }}/hosts/{{ inventory_hostname }}/${f}`)] },
+        vars: { sitegen_stage_files: [...ENGINE_STAGED, ...files.map((f) => `{{ sitegen_out }}/hosts/{{ inventory_hostname }}/${f}`)] },
         register: "sitegen_staged", ...SCRATCH,
       },
       { name: "Remember the scratch folder", "ansible.builtin.set_fact": { sitegen_stage: { path: "{{ sitegen_staged.stdout }}" } }, tags: ["always"] },

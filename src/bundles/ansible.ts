@@ -1,10 +1,12 @@
 // The Ansible hand-off, rendered from the plan (so every target gets it): out/<site>/ansible/ with an
 // inventory whose groups are the site's tiers, apply.yml and rollback.yml (plays ordered across the
-// tiers), one generic role (roles/sitegen_host, the same for every host) and each host's steps as
-// data (host_vars/<host>.yml), and checks.sh. Files to install are copied from hosts/<host>/files/,
+// tiers), each host's steps as data (host_vars/<host>.yml) for the one generic role, which is the
+// engine's (out/engine/ansible/roles/sitegen_host, src/bundles/engine.ts) like checks.sh and lib.sh,
+// staged on each host. Files to install are copied from hosts/<host>/files/,
 // never rendered again. Gates are enforced by the plays: the audit runs first on every host and any
 // STOP ends the run; before the first change the play requires -e approve=<sha256 of manifest.json>,
 // which lists the sha256 of every other generated file.
+import { ENGINE_FROM_SITE } from "./engine-paths.js";
 import { byHost } from "../plan/by-host.js";
 import type { Artifact, Plan } from "../plan/types.js";
 import { headerText } from "../render/header.js";
@@ -12,14 +14,11 @@ import { render } from "../render/hbs.js";
 import { toYaml } from "../render/yaml.js";
 import type { Site } from "../resolve/site.js";
 import { stepsData } from "./ansible-data.js";
-import { applyPlaybook, auditTasks, groupName, rollbackPlaybook, servesGate, tierGroup, tiers } from "./ansible-plays.js";
-import { roleFiles } from "./ansible-role.js";
+import { applyPlaybook, groupName, rollbackPlaybook, tierGroup, tiers } from "./ansible-plays.js";
 import { holderData } from "./ansible-holder.js";
-import { servesData, servesTasks, servesVerdict } from "./ansible-serves.js";
+import { servesData } from "./ansible-serves.js";
 
 const DIR = "ansible";
-const ROLE = "roles/sitegen_host";
-const SERVES_TASKS = "tasks/serves.yml";
 
 /** A YAML document: the header, what it is for, then the body through the one YAML emitter. */
 function yamlFile(site: Site, name: string, purpose: string[], body: unknown): Artifact {
@@ -37,6 +36,7 @@ function inventory(site: Site): unknown {
 
 const VARS = {
   sitegen_out: "{{ playbook_dir | dirname }}",
+  sitegen_engine: `{{ sitegen_out }}/${ENGINE_FROM_SITE}`,
   sitegen_manifest: "{{ sitegen_out }}/manifest.json",
   sitegen_token: "{{ lookup('ansible.builtin.file', sitegen_manifest, rstrip=false) | hash('sha256') }}",
   sitegen_prefix: "{{ sitegen_root | default('/') | regex_replace('/+$', '') }}",
@@ -68,8 +68,6 @@ function playbooks(site: Site, plan: Plan): Artifact[] {
 
 export function* ansibleFiles(site: Site, plan: Plan): Generator<Artifact> {
   const header = headerText(site);
-  // The serves gate (tasks/serves.yml, files/serves.py) runs only before nodes change: a site without nodes has no use for it.
-  const serves = servesGate(site);
   const files: Artifact[] = [
     yamlFile(site, "inventory.yml", [
       "Hosts of the site by tier (gateways, routers, nodes); ansible_host is each host's management address.",
@@ -79,11 +77,6 @@ export function* ansibleFiles(site: Site, plan: Plan): Generator<Artifact> {
       "The role's raw commands get no terminal over ssh (no pager, stderr kept apart): ansible_ssh_use_tty."],
       { sitegen_site: site.name, ...VARS }),
     ...playbooks(site, plan),
-    ...roleFiles({ tasks: servesTasks(), after: servesVerdict() }, auditTasks())
-      .filter((f) => serves || f.path !== SERVES_TASKS)
-      .map((f) => yamlFile(site, `${ROLE}/${f.path}`, [`${f.what} The same for every host: its data is host_vars/<host>.yml.`], f.body)),
-    ...(serves ? [{ path: `${DIR}/${ROLE}/files/serves.py`, content: render("ansible/serves.py", { header }), mode: 0o755 } as const] : []),
-    { path: `${DIR}/checks.sh`, content: render("ansible/checks.sh", { header, serves }), mode: 0o755 },
     { path: `${DIR}/ansible.cfg`, content: render("ansible/ansible.cfg", { header, site: site.name }), mode: 0o644 },
     { path: `${DIR}/.yamllint`, content: render("ansible/yamllint", { header }), mode: 0o644 },
   ];

@@ -1,6 +1,7 @@
 import { knownSites, ymlHint } from "./load.js";
 import { UserError } from "./paths.js";
 import { runSites } from "./all.js";
+import { withEngine } from "./engine-run.js";
 import { report, type Format } from "./report.js";
 import { failed, type Mode, type SiteOutcome } from "./site-run.js";
 
@@ -28,6 +29,6 @@ export async function runGen(o: GenOptions, entry?: URL): Promise<number> {
   if (o.site !== undefined && o.all) throw new UserError("--site and --all exclude each other");
   if (o.site === undefined && !o.all) throw new UserError("missing --site <name> or --all (see gen --help)");
   const mode: Mode = o.check ? "check" : "gen";
-  const outcomes = await runSites(mode, o, o.site === undefined ? allSites(o.inventory) : [o.site], entry);
+  const outcomes = withEngine(mode, o.out, await runSites(mode, o, o.site === undefined ? allSites(o.inventory) : [o.site], entry));
   return finish(o.check ? "check" : "gen", outcomes, o, !!o.all);
 }

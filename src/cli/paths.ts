@@ -1,3 +1,4 @@
+import { ENGINE } from "../bundles/engine-paths.js";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
 
 /** The folders gen reads and writes unless --inventory and --out say otherwise. */
@@ -12,6 +13,9 @@ export class UserError extends Error {}
 export function checkSiteName(site: string): void {
   if (!SITE_NAME.test(site)) {
     throw new UserError(`site name '${site}' is not valid: use lower-case letters, digits, '-' and '_' (it names inventories/<site>.yaml and out/<site>/)`);
+  }
+  if (site === ENGINE) {
+    throw new UserError(`site name '${ENGINE}' is taken: out/${ENGINE}/ holds what every site's hosts run; rename inventories/${ENGINE}.yaml`);
   }
 }
 

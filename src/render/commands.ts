@@ -19,7 +19,6 @@ export function probeArgv(p: Probe): Word[] {
     case "unit-active": return ["systemctl", "is-active", "--quiet", p.unit];
     case "process": return ["pidof", p.name];
     case "link": return linkShow(p.link);
-    case "unit-active": return ["systemctl", "is-active", "--quiet", p.unit];
   }
 }
 

@@ -2,7 +2,6 @@
 // new applies of what comes, in plan order, each checkpointed) and rollback.sh, which is the reverse
 // transition (the new inverses, then the old applies again). Rendered by the same templates as a
 // site's scripts; old installs come from files-from/, new ones from files/.
-import { hostLib } from "../bundles/shell.js";
 import type { Build } from "../compile.js";
 import { filesPath } from "../plan/files.js";
 import { PHASES, type Action, type Artifact, type Step } from "../plan/types.js";
@@ -60,7 +59,6 @@ export function hostTransition(from: Build, to: Build, host: string, changes: St
   const pick = (b: Build, name: string, as = name) => b.files.filter((f) => f.path === `${dir}/${name}`).map((f) => ({ ...f, path: `${dir}/${as}` }));
   const tables = from.files.filter((f) => f.path.startsWith(`${dir}/nftables-`));
   return [
-    hostLib(to.site, { steps: [...fromSteps, ...toSteps], checks: to.plan.checks.filter((c) => c.host === host) }, host),
     { path: `${dir}/apply.sh`, content: render("shell/apply.sh", vm), mode: 0o755 },
     { path: `${dir}/rollback.sh`, content: render("shell/rollback.sh", vm), mode: 0o755 },
     { path: `${dir}/confirm.sh`, content: render("shell/confirm.sh", { header, host }), mode: 0o755 },

@@ -1,4 +1,5 @@
 // How plan actions become the data of the generic role, and how the plays order the site's tiers.
+import { engineFiles } from "../../../src/bundles/engine.js";
 import { describe, expect, it } from "vitest";
 import { actionsData, stepsData } from "../../../src/bundles/ansible-data.js";
 import { applyPlaybook, rollbackPlaybook, tiers } from "../../../src/bundles/ansible-plays.js";
@@ -94,38 +95,29 @@ describe("plays ordered across the site's tiers", () => {
 });
 
 describe("the serving gate", () => {
-  const roleOf = (name: string) => {
-    const r = compile(readFileSync(join(ROOT, `inventories/${name}.yaml`), "utf8"), `${name}.yaml`, { site: name, source: `inventories/${name}.yaml` });
-    if (!r.ok) throw new Error(`${name} does not compile`);
-    return { paths: r.build.files.map((f) => f.path), checks: r.build.files.find((f) => f.path === "ansible/checks.sh")!.content };
-  };
-
-  it("ships its task file, serves.py and checks.sh's fallbacks only to a site with nodes (where apply.yml runs it)", () => {
-    const gate = ["ansible/roles/sitegen_host/tasks/serves.yml", "ansible/roles/sitegen_host/files/serves.py"];
-    for (const name of ["jumphost", "roosevelt"]) {
-      const { paths, checks } = roleOf(name);
-      for (const p of gate) expect(paths, name).not.toContain(p);
-      expect(checks, name).not.toContain("check_ns_reachable");
+  it("is the engine's, once per output tree: the role with its serves task file and serves.py, checks.sh; no site carries a copy", () => {
+    const engine = engineFiles().map((f) => f.path);
+    for (const p of ["ansible/roles/sitegen_host/tasks/serves.yml", "ansible/roles/sitegen_host/files/serves.py", "checks.sh", "lib.sh"]) expect(engine).toContain(p);
+    for (const name of ["jumphost", "roosevelt", "fuel-env"]) {
+      const r = compile(readFileSync(join(ROOT, `inventories/${name}.yaml`), "utf8"), `${name}.yaml`, { site: name, source: `inventories/${name}.yaml` });
+      if (!r.ok) throw new Error(`${name} does not compile`);
+      expect(r.build.files.filter((f) => f.path.includes("roles/") || f.path.endsWith("/lib.sh") || f.path.endsWith("checks.sh")), name).toEqual([]);
     }
-    const { paths, checks } = roleOf("fuel-env");
-    for (const p of gate) expect(paths).toContain(p);
-    expect(checks).toContain("check_ns_reachable()");
   });
 
   it("ends the run when any host of the gate failed, even inside a block (any_errors_fatal does not there)", () => {
     const [t] = servesVerdict();
     expect(t).toMatchObject({ "ansible.builtin.assert": { that: "sitegen_gate_failed | length == 0" } });
     expect(t!.vars).toEqual({ sitegen_gate_failed: "{{ ansible_play_hosts_all | difference(ansible_play_hosts) }}" });
-    const serves = readFileSync(join(ROOT, "out/fuel-env/ansible/roles/sitegen_host/tasks/serves.yml"), "utf8");
+    const serves = readFileSync(join(ROOT, "out/engine/ansible/roles/sitegen_host/tasks/serves.yml"), "utf8");
     expect(serves.trimEnd().endsWith("sitegen_gate_failed: \"{{ ansible_play_hosts_all | difference(ansible_play_hosts) }}\"")).toBe(true);
   });
 
-  it("checks.sh runs the gate's checks beside a lib.sh that lacks them (a member's lib.sh holds only what its plan calls)", () => {
+  it("checks.sh runs the gate's checks beside the engine's lib.sh, as the role stages them", () => {
     const dir = tempDir("checks-sh");
     try {
-      copyFileSync(join(ROOT, "out/fuel-env/ansible/checks.sh"), join(dir, "checks.sh"));
-      copyFileSync(join(ROOT, "out/fuel-env/hosts/ctrl1/lib.sh"), join(dir, "lib.sh"));
-      expect(readFileSync(join(dir, "lib.sh"), "utf8")).not.toContain("check_ns_reachable()");
+      copyFileSync(join(ROOT, "out/engine/checks.sh"), join(dir, "checks.sh"));
+      copyFileSync(join(ROOT, "out/engine/lib.sh"), join(dir, "lib.sh"));
       // loopback only; a namespace that does not exist fails the check instead of a missing function
       const r = run("bash", [join(dir, "checks.sh"), "check_reachable", "127.0.0.1", "--", "check_ns_reachable", "sitegen-no-such-ns", "127.0.0.1"]);
       expect(r.code).toBe(1);

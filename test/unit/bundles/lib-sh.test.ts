@@ -1,9 +1,11 @@
-// lib.sh carries exactly what its host's scripts call: every check and action helper is its own
-// template (templates/shell/lib/<name>.hbs), included only where the plan uses it.
+// The engine's lib.sh (out/engine/lib.sh) carries every check and action helper, each its own
+// template (templates/shell/lib/<name>.hbs), and so everything any host's scripts call.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CHECK_FNS } from "../../../src/plan/types.js";
+import { ENGINE } from "../../../src/bundles/engine-paths.js";
+import { engineFiles } from "../../../src/bundles/engine.js";
 import { ROOT } from "../../helpers/gen.js";
 
 const LIB = join(ROOT, "templates/shell/lib");
@@ -12,7 +14,7 @@ const names = readdirSync(LIB).map((f) => f.replace(/\.hbs$/, "")).sort();
 
 function hostDirs(): string[] {
   const trees = [
-    ...readdirSync(join(ROOT, "out")).map((s) => join(ROOT, "out", s)),
+    ...readdirSync(join(ROOT, "out")).filter((s) => s !== ENGINE).map((s) => join(ROOT, "out", s)),
     ...readdirSync(join(ROOT, "test/cases/golden")).map((c) => join(ROOT, "test/cases/golden", c, "expected")),
   ];
   return trees.flatMap((t) => readdirSync(join(t, "hosts")).map((h) => join(t, "hosts", h)));
@@ -23,16 +25,19 @@ describe("lib.sh", () => {
     expect(names).toEqual([...CHECK_FNS, ...HELPERS].sort());
   });
 
-  it("defines, on every host of every committed tree and golden, exactly the helpers its scripts call", () => {
+  it("defines every helper, and so each one the scripts of every host of every committed tree and golden call", () => {
     const dirs = hostDirs();
     expect(dirs.length).toBeGreaterThan(10);
+    const lib = engineFiles().find((f) => f.path === "lib.sh")!.content;
+    expect(lib).toBe(readFileSync(join(ROOT, "out", ENGINE, "lib.sh"), "utf8"));
+    const defined = names.filter((n) => lib.includes(`\n${n}() {`));
+    expect(defined).toEqual(names);
     for (const d of dirs) {
-      const lib = readFileSync(join(d, "lib.sh"), "utf8");
+      expect(existsSync(join(d, "lib.sh")), d).toBe(false);
       const scripts = ["audit.sh", "apply.sh", "rollback.sh", "verify.sh"].filter((f) => existsSync(join(d, f)))
         .map((f) => readFileSync(join(d, f), "utf8")).join("\n");
-      const defined = names.filter((n) => lib.includes(`\n${n}() {`));
       const called = names.filter((n) => new RegExp(`(^|[\\s;(])${n} `, "m").test(scripts));
-      expect(defined, d).toEqual(called);
+      expect(called.filter((n) => !defined.includes(n)), d).toEqual([]);
     }
   });
 });

@@ -9,7 +9,7 @@ import { ROOT } from "../../helpers/gen.js";
 
 /** Each site's REVIEW.md and, for a site of several hosts, each host's own (hosts/<host>/REVIEW.md). */
 function reviews(): string[] {
-  const dirs = [...readdirSync(join(ROOT, "out")).map((s) => join(ROOT, "out", s)),
+  const dirs = [...readdirSync(join(ROOT, "out")).filter((s) => s !== "engine").map((s) => join(ROOT, "out", s)),
     ...readdirSync(join(ROOT, "test/cases/golden")).map((c) => join(ROOT, "test/cases/golden", c, "expected"))];
   return dirs.flatMap((d) => [join(d, "REVIEW.md"),
     ...readdirSync(join(d, "hosts")).map((h) => join(d, "hosts", h, "REVIEW.md")).filter((f) => existsSync(f))]);

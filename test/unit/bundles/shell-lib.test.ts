@@ -8,12 +8,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ROOT } from "../../helpers/gen.js";
 import { run } from "../../helpers/tools.js";
 
-const LIB = join(ROOT, "out/fuel-env/hosts/ctrl1/lib.sh");
+const LIB = join(ROOT, "out/engine/lib.sh");
+// install_file reads the files from the host's folder, as the host's scripts set it
+const HERE = join(ROOT, "out/fuel-env/hosts/ctrl1");
 let root = "";
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 function lib(lines: string): string {
-  const r = run("bash", ["-c", `. ${LIB}\n${lines}`], { env: { ...process.env, SITEGEN_ROOT: root } });
+  const r = run("bash", ["-c", `host=ctrl1 here=${HERE}; . ${LIB}\n${lines}`], { env: { ...process.env, SITEGEN_ROOT: root } });
   expect(r.code, r.stdout + r.stderr).toBe(0);
   return r.stdout;
 }

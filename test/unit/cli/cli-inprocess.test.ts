@@ -30,16 +30,38 @@ async function gen(...args: string[]): Promise<{ code: number; stdout: string; s
 describe("gen in process", async () => {
   const out = join(tmp, "out");
   it("writes, then finds the tree unchanged and up to date, then reports a hand edit", async () => {
-    const wrote = `${out}/jumphost: wrote 39 files; review ${out}/jumphost/REVIEW.md\n`;
+    const wrote = `${out}/jumphost: wrote 17 files; review ${out}/jumphost/REVIEW.md\n`;
     expect(await gen("--site", "jumphost", "--out", out)).toEqual({ code: 0, stdout: wrote, stderr: "" });
     expect(snapshotTree(join(out, "jumphost"))).toEqual(snapshotTree(join(ROOT, "out/jumphost")));
-    expect((await gen("--site", "jumphost", "--out", out)).stdout).toContain("unchanged, 39 files");
-    expect(await gen("--site", "jumphost", "--out", out, "--check")).toEqual({ code: 0, stdout: `${out}/jumphost: up to date (39 files)\n`, stderr: "" });
+    expect((await gen("--site", "jumphost", "--out", out)).stdout).toContain("unchanged, 17 files");
+    expect(await gen("--site", "jumphost", "--out", out, "--check")).toEqual({ code: 0, stdout: `${out}/jumphost: up to date (17 files)\n`, stderr: "" });
     appendFileSync(join(out, "jumphost/REVIEW.md"), "edit\n");
     const d = await gen("--site", "jumphost", "--out", out, "--check", "-q");
     expect(d.code).toBe(1);
     expect(d.stderr).toBe(`${out}/jumphost is not what inventories/jumphost.yaml produces:\n  changed:    REVIEW.md\nrun: gen --site jumphost --out ${out}\n`);
     expect(await gen("--site", "jumphost", "--out", out, "-q")).toEqual({ code: 0, stdout: "", stderr: "" });
+  });
+  it("writes the engine beside the sites, reports a hand edit to it, and replaces a tree of the old layout without orphans", async () => {
+    const o2 = join(tmp, "out-engine");
+    expect((await gen("--site", "jumphost", "--out", o2, "-q")).code).toBe(0);
+    expect(snapshotTree(join(o2, "engine"))).toEqual(snapshotTree(join(ROOT, "out/engine")));
+    appendFileSync(join(o2, "engine/lib.sh"), "# edit\n");
+    const d = await gen("--site", "jumphost", "--out", o2, "--check", "-q");
+    expect(d.code).toBe(1);
+    expect(d.stderr).toContain("changed:    lib.sh");
+    // the old layout: each site with its own role, each host with its own lib.sh
+    mkdirSync(join(o2, "jumphost/ansible/roles/sitegen_host/tasks"), { recursive: true });
+    writeFileSync(join(o2, "jumphost/ansible/roles/sitegen_host/tasks/apply.yml"), "---\n");
+    writeFileSync(join(o2, "jumphost/hosts/jumphost/lib.sh"), "# old\n");
+    expect((await gen("--site", "jumphost", "--out", o2, "-q")).code).toBe(0);
+    expect(snapshotTree(join(o2, "jumphost"))).toEqual(snapshotTree(join(ROOT, "out/jumphost")));
+    expect(snapshotTree(join(o2, "engine"))).toEqual(snapshotTree(join(ROOT, "out/engine")));
+    expect((await gen("--site", "jumphost", "--out", o2, "--check", "-q")).code).toBe(0);
+  });
+  it("refuses a site named engine: out/engine/ is the engine's", async () => {
+    const r = await gen("--site", "engine", "--out", join(tmp, "out-x"));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("site name 'engine' is taken");
   });
   it("reports diagnostics with exit 1 and writes nothing", async () => {
     const r = await gen("--site", "vid-duplicate", "--inventory", "test/cases/invalid", "--out", out);

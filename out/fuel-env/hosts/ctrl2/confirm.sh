@@ -10,8 +10,14 @@
 #                                    once RUN-ID is no longer armed: reverted, or its window ran out)
 #   confirm.sh --state RUN-ID        armed, or the run's outcome (reverted, confirmed, rolled back by apply)
 #   confirm.sh --undone RUN-ID       the playbook undid the run's steps itself: disarm, nothing to revert
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+host=ctrl2
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The library is the engine's, once per output tree (out/engine/lib.sh, the same for every host), or
+# the copy beside a script that runs away from the tree (an armed revert's rollback.sh, Ansible's stage).
+sitegen_lib="$here/lib.sh"
+[ -f "$sitegen_lib" ] || sitegen_lib="$here/../../../engine/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../../../engine/lib.sh
+. "$sitegen_lib"
 usage() { say "usage: $0 RUN-ID | --arm SECONDS | --unarmed | --journal RUN-ID STEP-ID | --state RUN-ID | --undone RUN-ID"; exit 2; }
 case "${1:-}" in
   --arm)

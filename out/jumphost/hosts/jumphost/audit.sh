@@ -4,8 +4,14 @@
 # makes it exit 1. The last line is the machine-readable decision. Its only write: a pass leaves a
 # stamp in /run/sitegen that lets apply.sh PHASE go ahead without auditing again (see lib.sh).
 # Usage: audit.sh [PHASE]   (every gate, whatever the phase: apply.sh passes it, as to a transition's drift.sh)
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+host=jumphost
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The library is the engine's, once per output tree (out/engine/lib.sh, the same for every host), or
+# the copy beside a script that runs away from the tree (an armed revert's rollback.sh, Ansible's stage).
+sitegen_lib="$here/lib.sh"
+[ -f "$sitegen_lib" ] || sitegen_lib="$here/../../../engine/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../../../engine/lib.sh
+. "$sitegen_lib"
 # as another user, namespaces, 0600 netplan files and libvirt's system networks would look missing: false STOPs
 need_root_for "read-only, but its gates read what only root sees"
 void_audit_stamp
@@ -14,122 +20,6 @@ warns=0
 pass() { printf 'PASS %s\n' "$*"; }
 warn() { printf 'WARN %s\n' "$*"; warns=$((warns + 1)); }
 stop() { printf 'STOP %s\n' "$*"; stops=$((stops + 1)); }
-# A libvirt network's forward mode as libvirt means it, from its XML (stdin) parsed as XML: no
-# <forward> is an isolated network, a <forward> without mode is nat. Prints "error: ..." when the XML
-# does not parse or python3 is missing, never a traceback.
-libvirt_forward_mode() {
-  if ! command -v python3 >/dev/null 2>&1; then echo "error: python3 not found (G4 reads libvirt's XML with it)"; return; fi
-  python3 -c '
-import sys
-import xml.etree.ElementTree as ET
-try:
-    root = ET.fromstring(sys.stdin.read())
-except ET.ParseError as e:
-    print("error: net-dumpxml printed no XML: %s" % e)
-    sys.exit(0)
-forward = root.find("forward")
-print("isolated" if forward is None else forward.get("mode", "nat"))
-'
-}
-# What netplan itself makes of /etc/netplan (under $root), for the netplan gates: `netplan get all` is
-# every file merged as netplan applies them; python3 with PyYAML (both netplan's own dependencies)
-# lists each interface it defines ("dev SECTION NAME") and each address it gives one ("addr NAME
-# ADDRESS", canonical, without the prefix). Names and addresses are then compared whole, never as patterns.
-np_py='
-import ipaddress, sys, yaml
-net = (yaml.safe_load(sys.stdin) or {}).get("network") or {}
-for section, devs in net.items():
-    for name, conf in (devs.items() if isinstance(devs, dict) else []):
-        print("dev", section, name)
-        for a in (conf or {}).get("addresses") or []:
-            a = next(iter(a)) if isinstance(a, dict) else a
-            print("addr", name, ipaddress.ip_interface(str(a)).ip)
-'
-# netplan's own verdict on the configuration it would read: a copy of /etc, /run and /lib/netplan (with
-# "ours": this host's generated netplan files beside them) through `netplan generate --root-dir`, what
-# apply and every boot run (`netplan get` accepts some configurations generate rejects). Prints
-# netplan's last error line, with the host's paths, and fails when it rejects them.
-np_generate() { # [ours]
-  local copy d rc=0 out
-  copy=$(mktemp -d)
-  for d in etc/netplan run/netplan lib/netplan; do
-    if [ -d "$root/$d" ]; then mkdir -p "$copy/$d" && cp -a "$root/$d/." "$copy/$d/"; fi
-  done
-  if [ "${1:-}" = ours ] && [ -d "$here/files/etc/netplan" ]; then
-    mkdir -p "$copy/etc/netplan" && cp -a "$here/files/etc/netplan/." "$copy/etc/netplan/" && chmod 600 "$copy"/etc/netplan/*
-  fi
-  out=$(netplan generate --root-dir "$copy" 2>&1) || rc=$?
-  rm -rf "$copy"
-  if [ "$rc" -ne 0 ]; then printf '%s\n' "${out//$copy/}" | grep -v '^[[:space:]]' | grep . | tail -n1; return 1; fi
-}
-np_read() { # sets np_state (ok, absent: netplan is not installed, broken: it cannot read the files), np_error, np_facts
-  np_state=ok np_error="" np_facts=""
-  if ! command -v netplan >/dev/null 2>&1; then np_state=absent; return 0; fi
-  local all
-  if ! np_error=$(np_generate); then
-    np_state=broken np_error="netplan generate: $np_error"
-  elif ! all=$(netplan get --root-dir "${root:-/}" all 2>/dev/null); then
-    np_state=broken
-    np_error=$(netplan get --root-dir "${root:-/}" all 2>&1 >/dev/null | grep -v '^[[:space:]]' | tail -n1 || true)
-  elif ! np_facts=$(printf '%s\n' "$all" | python3 -c "$np_py" 2>&1); then
-    np_state=broken np_error=$(printf '%s\n' "$np_facts" | tail -n1) np_facts=""
-  fi
-}
-np_defines() { awk -v n="$1" '$1 == "dev" && $3 == n { printf "%s%s", sep, $2; sep = " " }' <<<"$np_facts"; }
-np_holders() { awk -v a="$1" '$1 == "addr" && $3 == a { printf "%s%s", sep, $2; sep = " " }' <<<"$np_facts"; }
-# BRIDGE's owner in the inventory against what netplan defines, then each gateway's address: netplan
-# may give it only to the very link it persists. PERSISTENCE is resolve's decision, shown, not re-derived.
-np_ownership() { # ID BRIDGE OWNER [IFNAME ADDRESS PERSISTENCE]...
-  local id=$1 br=$2 owner=$3 defs held how="" clash="" ours
-  shift 3
-  np_read
-  if [ "$np_state" = broken ]; then stop "$id $br: netplan cannot read /etc/netplan ($np_error): fix that first, or its next apply fails too"; return 0; fi
-  defs=$(np_defines "$br")
-  if [ "$np_state" = absent ]; then say "netplan is not installed: nothing applies /etc/netplan"; else say "netplan defines $br: ${defs:-nothing by that name}"; fi
-  while [ $# -ge 3 ]; do
-    held=$(np_holders "$2")
-    say "netplan gives $2 to: ${held:-nothing}"
-    if [ -n "$held" ] && [ "$3 $held" != "netplan $1" ]; then clash="${clash:+$clash; }it gives $2 (the gateway of $1, persisted by $3) to $held"; fi
-    case " $how " in *" $3 "*) ;; *) how="${how:+$how and }$3" ;; esac
-    shift 3
-  done
-  how=${how:+ (persistence via $how)}
-  if [ "$owner" = netplan ] && [ "$np_state" = absent ]; then
-    stop "$id $br: the inventory says netplan owns it, but netplan is not installed: correct the bridge's owner and regenerate"
-  elif [ "$owner" = netplan ] && [ -z "$defs" ]; then
-    stop "$id $br: the inventory says netplan owns it, but netplan defines no interface by that name: correct the bridge's owner and regenerate"
-  elif [ -n "$defs" ] && [ "$owner" != netplan ]; then
-    stop "$id $br: netplan defines it ($defs), but the inventory says $owner owns it; two managers would fight: set owner: netplan and regenerate"
-  elif [ -n "$clash" ]; then
-    stop "$id $br: netplan already holds a gateway address: $clash; remove it from netplan first"
-  elif [ "$np_state" = ok ] && ! ours=$(np_generate ours); then
-    stop "$id $br: netplan would reject the configuration with this host's generated netplan files beside /etc/netplan ($ours): nothing was changed; fix the conflict first"
-  elif [ "$owner" = netplan ]; then
-    pass "$id $br: netplan defines it, as the inventory says$how"
-  else
-    pass "$id $br: netplan does not touch it; $owner owns it$how"
-  fi
-}
-# G8: is a unit by this name someone else's? (a package's under /usr/lib, /lib or /run; a file in /etc without sitegen's header)
-unit_ours() { # ID UNIT MARKER
-  local id=$1 unit=$2 marker=$3 d vendor="" mine
-  # merged /usr makes /lib and /usr/lib one folder; the test is the same either way
-  for d in /usr/lib/systemd/system /lib/systemd/system /run/systemd/system; do
-    if [ -e "$root$d/$unit" ] || [ -L "$root$d/$unit" ]; then vendor="$d/$unit"; break; fi
-  done
-  mine="$root/etc/systemd/system/$unit"
-  if [ -n "$vendor" ]; then
-    stop "$id $unit: $vendor exists: the unit is not sitegen's; name the gateway's own unit ('unit:' in the inventory)"
-  elif [ -e "$mine" ] || [ -L "$mine" ]; then
-    if grep -q -F "$marker" "$mine" 2>/dev/null; then
-      pass "$id $unit: /etc/systemd/system/$unit is sitegen's (a previous apply): apply is idempotent"
-    else
-      stop "$id $unit: /etc/systemd/system/$unit exists without sitegen's header: it is someone else's; move it away or name the gateway's own unit"
-    fi
-  else
-    pass "$id $unit: free: no unit by that name"
-  fi
-}
 
 say '=== G1: virbr1 must pass tagged frames (VLAN 104) ==='
 vf=$(cat /sys/class/net/virbr1/bridge/vlan_filtering 2>/dev/null || true)

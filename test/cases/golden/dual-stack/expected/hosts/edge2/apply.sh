@@ -9,8 +9,14 @@
 # step and of every step this run brought in run, newest first, and the script exits 1. A step whose
 # checks already held before the run is applied again (its files may be new) but is the prior state:
 # neither a failure nor the armed revert takes it away. Safe to run twice.
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+host=edge2
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The library is the engine's, once per output tree (out/engine/lib.sh, the same for every host), or
+# the copy beside a script that runs away from the tree (an armed revert's rollback.sh, Ansible's stage).
+sitegen_lib="$here/lib.sh"
+[ -f "$sitegen_lib" ] || sitegen_lib="$here/../../../engine/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../../../engine/lib.sh
+. "$sitegen_lib"
 confirm_within=""
 if [ "${1:-}" = --confirm-within ]; then
   case "${2:-}" in

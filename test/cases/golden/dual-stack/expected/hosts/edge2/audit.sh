@@ -4,8 +4,14 @@
 # makes it exit 1. The last line is the machine-readable decision. Its only write: a pass leaves a
 # stamp in /run/sitegen that lets apply.sh PHASE go ahead without auditing again (see lib.sh).
 # Usage: audit.sh [PHASE]   (every gate, whatever the phase: apply.sh passes it, as to a transition's drift.sh)
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+host=edge2
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The library is the engine's, once per output tree (out/engine/lib.sh, the same for every host), or
+# the copy beside a script that runs away from the tree (an armed revert's rollback.sh, Ansible's stage).
+sitegen_lib="$here/lib.sh"
+[ -f "$sitegen_lib" ] || sitegen_lib="$here/../../../engine/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../../../engine/lib.sh
+. "$sitegen_lib"
 # as another user, namespaces, 0600 netplan files and libvirt's system networks would look missing: false STOPs
 need_root_for "read-only, but its gates read what only root sees"
 void_audit_stamp

@@ -5,8 +5,14 @@
 # Reports MISSING (the model has it, the host not), DIFFERENT (both, not alike) and EXTRA (the host
 # has it where the model owns: addresses and routes on its links, links in its namespaces, rules in
 # its nftables tables, files in its /etc/sitegen folders). Exits 1 on any drift, 0 without.
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+host=c2
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The library is the engine's, once per output tree (out/engine/lib.sh, the same for every host), or
+# the copy beside a script that runs away from the tree (an armed revert's rollback.sh, Ansible's stage).
+sitegen_lib="$here/lib.sh"
+[ -f "$sitegen_lib" ] || sitegen_lib="$here/../../../engine/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../../../engine/lib.sh
+. "$sitegen_lib"
 json=0
 if [ "${1:-}" = --json ]; then json=1; shift; fi
 phase="${1:-all}"
@@ -50,172 +56,4 @@ allow-addr runtime vr vr-ex 203.0.113.20/24
 allow-route runtime vr default 203.0.113.1
 MODEL
 }
-found=()
-note() { found+=("$1"$'\t'"$2"$'\t'"$3"$'\t'"$4"$'\t'"$5"); } # KIND WHAT WHERE EXPECTED ACTUAL
-at() { if [ "$1" = - ]; then printf '%s' "$2"; else printf '%s/%s' "$1" "$2"; fi; }
-in_ns() { # NS CMD...: inside the namespace, or on the host for "-"
-  local n=$1
-  shift
-  if [ "$n" = - ]; then "$@"; else ip netns exec "$n" "$@"; fi
-}
-live_addrs() { in_ns "$1" ip -o addr show dev "$2" 2>/dev/null | awk '$3 ~ /^inet6?$/ && $0 !~ / scope (link|host) / {print $4}' || true; }
-live_routes() { # NS [dev LINK]: the routes the kernel did not add itself, as "DEST VIA"
-  local n=$1
-  shift
-  { in_ns "$n" ip -4 route show "$@"; in_ns "$n" ip -6 route show "$@"; } 2>/dev/null | { grep -v ' proto kernel ' || true; } \
-    | awk '{v = "-"; for (i = 2; i < NF; i++) if ($i == "via") v = $(i + 1); print $1, v}'
-}
-words_has() { [[ " $1 " == *" $2 "* ]]; }
-declare -A gone=() want_addr=() allow_addr=() owned=() want_route=() allow_route=() dirs=()
-known=" "
-nss=() links=() vlans=() masters=() tables=() files=() secrets=()
-while read -r kind p a b c d; do
-  [ -n "$kind" ] || continue
-  # files of every phase are known: a file of another phase in the same folder is not a stray
-  case "$kind" in file | secret) known+=" $a " ;; esac
-  [ "$phase" = all ] || [ "$p" = "$phase" ] || continue
-  case "$kind" in
-    ns) nss+=("$a") ;;
-    link) links+=("$a $b") ;;
-    owned) owned["$a $b"]=1 ;;
-    vlan) vlans+=("$a $b $c") ;;
-    master) masters+=("$b $c") ;;
-    addr) want_addr["$a $b"]+="$c " ;;
-    allow-addr) allow_addr["$a $b"]+="$c " ;;
-    route) want_route["$a $b"]=$c ;;
-    allow-route) allow_route["$a $b"]+="$c " ;;
-    table) tables+=("$a $b $c $d") ;;
-    file) files+=("$a $b $c"); case "$a" in /etc/sitegen/*) dirs["${a%/*}"]=1 ;; esac ;;
-    secret) secrets+=("$a") ;;
-  esac
-done < <(model)
-
-for n in "${nss[@]}"; do ip netns exec "$n" true 2>/dev/null || { gone[$n]=1; note missing namespace "$n" "$n" absent; }; done
-for x in "${links[@]}"; do
-  read -r n l <<<"$x"
-  [ -z "${gone[$n]:-}" ] || continue
-  in_ns "$n" ip link show dev "$l" >/dev/null 2>&1 || { gone["$n $l"]=1; note missing link "$(at "$n" "$l")" present absent; }
-done
-for x in "${vlans[@]}"; do
-  read -r l parent vid <<<"$x"
-  d=$(ip -d -o link show dev "$l" 2>/dev/null) || continue
-  [[ "$d" == *"$l@$parent:"* && "$d" == *"vlan protocol 802.1Q id $vid "* ]] ||
-    note different vlan "$l" "VLAN $vid on $parent" "$(grep -o 'vlan protocol [^ ]* id [0-9]*' <<<"$d" || echo 'not a VLAN')"
-done
-for x in "${masters[@]}"; do
-  read -r l m <<<"$x"
-  have=$(readlink "/sys/class/net/$l/master" 2>/dev/null || true)
-  [ -e "/sys/class/net/$l" ] || continue
-  [ "${have##*/}" = "$m" ] || note different master "$l" "$m" "${have##*/}"
-done
-# Addresses: every expected one; on links the model owns, every other one is extra.
-declare -A addr_keys=()
-for k in "${!want_addr[@]}" "${!owned[@]}"; do addr_keys[$k]=1; done
-for k in "${!addr_keys[@]}"; do
-  read -r n l <<<"$k"
-  [ -z "${gone[$n]:-}${gone[$k]:-}" ] || continue
-  live=" $(live_addrs "$n" "$l" | tr '\n' ' ')"
-  want=" ${want_addr[$k]:-}" ips=" "
-  for a in ${want_addr[$k]:-}; do
-    ips+="${a%/*} "
-    if words_has "$live" "$a"; then continue; fi
-    other=$(tr ' ' '\n' <<<"$live" | grep -m1 "^${a%/*}/" || true)
-    if [ -n "$other" ]; then note different address "$(at "$n" "$l")" "$a" "$other"; else note missing address "$(at "$n" "$l")" "$a" absent; fi
-  done
-  [ -n "${owned[$k]:-}" ] || continue
-  for a in $live; do
-    words_has "$want ${allow_addr[$k]:-}" "$a" || words_has "$ips" "${a%/*}" || note extra address "$(at "$n" "$l")" absent "$a"
-  done
-  # an owned link on the host carries no route of ours but the kernel's own
-  if [ "$n" = - ]; then
-    while read -r dest via; do [ -n "$dest" ] && note extra route "$l" absent "$dest via $via"; done < <(live_routes - dev "$l")
-  fi
-done
-# Namespaces the model owns: their links and routes, expected or extra.
-for n in "${nss[@]}"; do
-  [ -z "${gone[$n]:-}" ] || continue
-  while read -r l; do
-    [ "$l" = lo ] || [ -n "${owned["$n $l"]:-}" ] || note extra link "$n/$l" absent present
-  done < <(ip -n "$n" -o link show | awk -F': ' '{sub(/@.*/, "", $2); print $2}')
-  declare -A seen=()
-  while read -r dest via; do
-    [ -n "$dest" ] || continue
-    seen[$dest]=$via
-    if [ "${want_route["$n $dest"]:-}" = "$via" ] || words_has "${allow_route["$n $dest"]:-}" "$via"; then continue; fi
-    if [ -n "${want_route["$n $dest"]:-}" ]; then
-      note different route "$n" "$dest via ${want_route["$n $dest"]}" "$dest via $via"
-    else
-      note extra route "$n" absent "$dest via $via"
-    fi
-  done < <(live_routes "$n")
-  for k in "${!want_route[@]}"; do
-    read -r rn dest <<<"$k"
-    [ "$rn" = "$n" ] && [ -z "${seen[$dest]:-}" ] && note missing route "$n" "$dest via ${want_route[$k]}" absent
-  done
-  unset seen
-done
-for k in "${!want_route[@]}"; do # on the host: only what the model expects, never extras
-  read -r rn dest <<<"$k"
-  [ "$rn" = - ] || continue
-  have=$(ip route show "$dest" 2>/dev/null | head -n1)
-  [[ "$have" == *"via ${want_route[$k]} "* ]] || note different route host "$dest via ${want_route[$k]}" "${have:-absent}"
-done
-# nftables tables the model owns: the model's file loaded in a throwaway namespace gives the kernel's
-# own rendering of the expected table, compared rule by rule (per chain) with the live one.
-nft_rules() { awk '/^\t*chain /{c=$2} /^\t\t/{sub(/^[ \t]+/, ""); if ($0 !~ /^}/) print c ": " $0}' | sed 's/ # handle [0-9]*$//' | sort; }
-for x in "${tables[@]}"; do
-  read -r n fam t file <<<"$x"
-  [ -z "${gone[$n]:-}" ] || continue
-  if ! live=$(ip netns exec "$n" nft list table "$fam" "$t" 2>/dev/null); then note missing table "$n/$fam $t" loaded absent; continue; fi
-  if ! want=$(unshare -n sh -c "nft -f \"\$1\" && nft list table $fam $t" sh "$here/$file" 2>/dev/null); then
-    note different table "$n/$fam $t" "$file loads" "cannot load $file here"
-    continue
-  fi
-  while IFS= read -r r; do note missing rule "$n/$fam $t" "$r" absent; done < <(comm -23 <(nft_rules <<<"$want") <(nft_rules <<<"$live"))
-  while IFS= read -r r; do note extra rule "$n/$fam $t" absent "$r"; done < <(comm -13 <(nft_rules <<<"$want") <(nft_rules <<<"$live"))
-done
-# Installed files against the sha256 manifest.json records, and strays in the folders sitegen owns.
-for x in "${files[@]}"; do
-  read -r dest mode sum <<<"$x"
-  f="$root$dest"
-  if [ ! -f "$f" ]; then note missing file "$dest" "$sum" absent; continue; fi
-  have=$(sha256sum "$f" | cut -d' ' -f1)
-  [ "$have" = "$sum" ] || note different file "$dest" "sha256 $sum" "sha256 $have"
-  have=$(stat -c '0%a' "$f")
-  [ "$have" = "$mode" ] || note different mode "$dest" "$mode" "$have"
-done
-for dest in "${secrets[@]}"; do
-  f="$root$dest"
-  if [ ! -f "$f" ]; then
-    note missing secret "$dest" "0600" absent
-  elif [ "$(stat -c '0%a' "$f")" != 0600 ]; then
-    note different mode "$dest" 0600 "$(stat -c '0%a' "$f")"
-  fi
-done
-for dir in "${!dirs[@]}"; do
-  for f in "$root$dir"/*; do
-    [ -f "$f" ] || continue
-    words_has "$known" "${f#"$root"}" || note extra file "${f#"$root"}" absent present
-  done
-done
-
-json_str() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; s=${s//$'\t'/\\t}; printf '"%s"' "$s"; }
-mapfile -t found < <(printf '%s\n' "${found[@]}" | sort -u | sed '/^$/d')
-if [ "$json" = 1 ]; then
-  printf '{"host":"c2","phase":"%s","drift":[' "$phase"
-  sep=""
-  for x in "${found[@]}"; do
-    IFS=$'\t' read -r k w where e a <<<"$x"
-    printf '%s{"kind":%s,"what":%s,"where":%s,"expected":%s,"actual":%s}' \
-      "$sep" "$(json_str "$k")" "$(json_str "$w")" "$(json_str "$where")" "$(json_str "$e")" "$(json_str "$a")"
-    sep=","
-  done
-  printf ']}\n'
-else
-  for x in "${found[@]}"; do
-    IFS=$'\t' read -r k w where e a <<<"$x"
-    printf '%-9s %s %s: expected %s, found %s\n' "${k^^}" "$w" "$where" "$e" "$a"
-  done
-  if [ "${#found[@]}" -eq 0 ]; then say "drift c2: none"; else say "drift c2: ${#found[@]} difference(s)"; fi
-fi
-[ "${#found[@]}" -eq 0 ]
+drift_report "$phase" "$json"

@@ -3,8 +3,14 @@
 # Verify for host c1 (seed Phase 4): read-only; exits 1 if any check fails.
 # Usage: verify.sh [all|runtime|persist|services]   (default: all). After one phase only, pass its name:
 # checks that hold only once a later phase ran (e.g. the persistence unit) are then skipped.
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+host=c1
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The library is the engine's, once per output tree (out/engine/lib.sh, the same for every host), or
+# the copy beside a script that runs away from the tree (an armed revert's rollback.sh, Ansible's stage).
+sitegen_lib="$here/lib.sh"
+[ -f "$sitegen_lib" ] || sitegen_lib="$here/../../../engine/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../../../engine/lib.sh
+. "$sitegen_lib"
 phase="${1:-all}"
 case "$phase" in
   all|runtime|persist|services) ;;

@@ -4,8 +4,14 @@
 # Runs the inverse of every step (of that phase), newest first. Each inverse is guarded, so running
 # this when nothing was applied is safe. Exits 1 if any inverse failed (the rest still run).
 # rollback.sh --run RUN-ID: the armed revert of apply.sh --confirm-within (run by the host's timer).
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+host=cmp1
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The library is the engine's, once per output tree (out/engine/lib.sh, the same for every host), or
+# the copy beside a script that runs away from the tree (an armed revert's rollback.sh, Ansible's stage).
+sitegen_lib="$here/lib.sh"
+[ -f "$sitegen_lib" ] || sitegen_lib="$here/../../../engine/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../../../engine/lib.sh
+. "$sitegen_lib"
 revert_id=""
 if [ "${1:-}" = --run ]; then revert_id="${2:?usage: $0 --run RUN-ID}"; set -- all; fi
 phase="${1:-all}"

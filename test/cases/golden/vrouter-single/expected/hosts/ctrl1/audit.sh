@@ -4,8 +4,14 @@
 # makes it exit 1. The last line is the machine-readable decision. Its only write: a pass leaves a
 # stamp in /run/sitegen that lets apply.sh PHASE go ahead without auditing again (see lib.sh).
 # Usage: audit.sh [PHASE]   (every gate, whatever the phase: apply.sh passes it, as to a transition's drift.sh)
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+host=ctrl1
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The library is the engine's, once per output tree (out/engine/lib.sh, the same for every host), or
+# the copy beside a script that runs away from the tree (an armed revert's rollback.sh, Ansible's stage).
+sitegen_lib="$here/lib.sh"
+[ -f "$sitegen_lib" ] || sitegen_lib="$here/../../../engine/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../../../engine/lib.sh
+. "$sitegen_lib"
 # as another user, namespaces, 0600 netplan files and libvirt's system networks would look missing: false STOPs
 need_root_for "read-only, but its gates read what only root sees"
 void_audit_stamp
@@ -14,48 +20,6 @@ warns=0
 pass() { printf 'PASS %s\n' "$*"; }
 warn() { printf 'WARN %s\n' "$*"; warns=$((warns + 1)); }
 stop() { printf 'STOP %s\n' "$*"; stops=$((stops + 1)); }
-# Duplicate-address probes for the VIP gates (vip-free, vrrp-segment, cluster-members): included once in audit.sh.
-# Does anyone hold ADDR on the segment DEV faces? Duplicate-address detection, which a holder cannot dodge
-# by dropping ICMP echo: an ARP probe from 0.0.0.0 (arping -D) for IPv4, a neighbour solicitation
-# (ndisc6) for IPv6. 0: nobody answered; 1: someone did (its MAC address is printed); 2: no probe ran
-# (the reason is printed).
-vip_dad() { # DEV ADDR
-  local out rc=0
-  if [[ "$2" == *:* ]]; then
-    out=$(ndisc6 -1 -r 2 -w 500 "$2" "$1" 2>&1) || rc=$?
-    case $rc in 0) rc=1 ;; 2) rc=0 ;; *) rc=2 ;; esac
-  else
-    out=$(arping -D -c 2 -w 3 -I "$1" "$2" 2>&1) || rc=$?
-  fi
-  case $rc in
-    0) ;;
-    1) grep -oiE '([0-9a-f]{2}:){5}[0-9a-f]{2}' <<<"$out" | head -n1 ;;
-    *) rc=2; printf '%s\n' "${out%%$'\n'*}" ;;
-  esac
-  return "$rc"
-}
-# The audit's view of VIPs that must be free: a STOP for each DEV=ADDR that answers a duplicate-address
-# probe (or cannot be probed); WHY says what that means for this router. @VID=ADDR is a leg on a tagged
-# VLAN, which the host's untagged bridge cannot reach: a WARN, never a silent pass. Returns 1 when any was held.
-vips_free() { # GATE WHY DEV=ADDR...
-  local gate=$1 why=$2 p dev holder rc bad=0
-  shift 2
-  for p in "$@"; do
-    dev=${p%%=*}
-    if [[ "$dev" == @* ]]; then
-      warn "$gate ${p#*=}: not probed: VLAN ${dev#@} is not reachable untagged from the host's bridge (check the segment by hand)"
-      continue
-    fi
-    rc=0
-    holder=$(vip_dad "$dev" "${p#*=}") || rc=$?
-    case $rc in
-      0) pass "$gate ${p#*=}: no answer to a duplicate-address probe on $dev (ARP/NS, which dropping ping does not hide)" ;;
-      1) stop "$gate ${p#*=}: ${holder:-a host} answers a duplicate-address probe for it on $dev: $why"; bad=1 ;;
-      *) stop "$gate ${p#*=}: could not probe on $dev: $holder"; bad=1 ;;
-    esac
-  done
-  return "$bad"
-}
 
 say '=== G7: 172.16.0.1 belongs to the upstream router: it must not be on this host ==='
 if holder=$(ip -o addr show to 172.16.0.1 | awk '{print $2}' | head -n1) && [ -n "$holder" ]; then
