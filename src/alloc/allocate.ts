@@ -11,7 +11,7 @@ import { EMPTY_LOCK, entryLabel, renderLock, type Lock, type LockEntry } from ".
 import { poolRanges, requests, segmentText, takenAddresses, takenVrids, type Request } from "./requests.js";
 
 /** One allocation as REVIEW.md shows it. */
-export interface Allocation { what: string; value: string; generation: number; fresh: boolean }
+export interface Allocation { readonly what: string; readonly value: string; readonly generation: number; readonly fresh: boolean }
 
 export type AllocResult =
   | { ok: true; doc: SiteDoc; lockText?: string; allocations: Allocation[] }

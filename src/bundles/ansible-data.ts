@@ -12,7 +12,7 @@ import { commandArgs, literal, shown, taskName } from "./ansible-words.js";
 export type Data = Record<string, unknown>;
 
 /** A step's checks as shell lines, one check a line (as in verify.sh), for checks.sh. */
-export const checkLines = (checks: Check[]): string[] => checks.map((c) => checkCall(c).map(literal).map(shq).join(" "));
+export const checkLines = (checks: readonly Check[]): string[] => checks.map((c) => checkCall(c).map(literal).map(shq).join(" "));
 
 /** Where a list of actions is rendered: args/<host>/<base>-<word>.txt names long words. */
 interface Scope { host: string; base: string; files: Artifact[] }
@@ -44,7 +44,7 @@ function unitData(u: Unit, scope: Scope): Data {
 }
 
 /** A handler's place: the unit operations from here to the end of the list run if a file above changed. */
-function flushData(actions: Action[], i: number, handlerAt: Array<string | undefined>): Data {
+function flushData(actions: readonly Action[], i: number, handlerAt: Array<string | undefined>): Data {
   const ops = actions.flatMap((a, j) => (j >= i && handlerAt[j] && a.kind === "unit" ? [{ label: handlerAt[j], ...systemdArgs(a) }] : []));
   const u = actions[i] as Unit;
   return u.verb === "daemon-reload" ? { kind: "flush", shown: handlerAt[i], ops } : { kind: "flush-start", shown: handlerAt[i], ops, ensure: u.unit };
@@ -63,7 +63,7 @@ function fileData(a: Action, notify: boolean): Data {
 }
 
 /** An action list as data, in order; a reload after a file change of the same list is a flush of the role's handler. */
-export function actionsData(actions: Action[], scope: Scope): Data[] {
+export function actionsData(actions: readonly Action[], scope: Scope): Data[] {
   const handlerAt = handlerPositions(actions);
   const later = (i: number) => handlerAt.some((h, j) => h !== undefined && j > i);
   return actions.map((a, i) => {
@@ -77,7 +77,7 @@ export function actionsData(actions: Action[], scope: Scope): Data[] {
 }
 
 /** The host's steps as the role reads them. */
-export function stepsData(host: string, steps: Step[], files: Artifact[]): Data[] {
+export function stepsData(host: string, steps: readonly Step[], files: Artifact[]): Data[] {
   return steps.map((s, i) => ({
     n: i + 1,
     id: literal(s.id),

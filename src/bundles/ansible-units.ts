@@ -26,6 +26,6 @@ function handlerName(u: Unit): string | undefined {
 }
 
 /** For each action: what it is as a handler operation (a reload after a file action of the same list), or undefined. */
-export function handlerPositions(actions: Action[]): Array<string | undefined> {
+export function handlerPositions(actions: readonly Action[]): Array<string | undefined> {
   return actions.map((a, i) => (a.kind === "unit" && actions.slice(0, i).some(isFileAction) ? handlerName(a) : undefined));
 }

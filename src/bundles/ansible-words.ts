@@ -44,7 +44,7 @@ const LONG_WORD = 100;
  * is written to args/<host>/<base>-<index>.txt beside the playbooks, where a reviewer reads it as
  * plain text, and reaches argv through a file lookup (exact: no stripping, and lookups are not templated).
  */
-export function commandArgs(argv: Word[], host: string, base: string, files: Artifact[]): { argv: string[] } {
+export function commandArgs(argv: readonly Word[], host: string, base: string, files: Artifact[]): { argv: string[] } {
   return {
     argv: argv.map((w, i) => {
       // a file path below the play's root, as install and remove use it

@@ -4,7 +4,7 @@ import type { Step } from "../plan/types.js";
 
 const text = (r: Rated) => `${DISRUPTION_TEXT[r.cls]}${r.cls === "none" ? "" : `: ${r.why}`}`;
 
-export function confirmVm(steps: Step[], ctx: DisruptionContext) {
+export function confirmVm(steps: readonly Step[], ctx: DisruptionContext) {
   const rows = steps.map((s) => {
     const d = stepDisruption(s, ctx);
     return { id: s.id, phase: s.phase, apply: text(d.apply), inverse: text(d.inverse), cuts: cutsSession(d.apply.cls) || cutsSession(d.inverse.cls) };

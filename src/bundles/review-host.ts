@@ -17,13 +17,13 @@ const stepVm = (s: Step) => ({
 const PHASE_LABELS: Record<Exclude<Phase, "audit" | "verify">, string> = { runtime: "runtime", persist: "persistence", services: "services", nodes: "node" };
 
 /** The host's phases with steps, numbered after the audit (1); the final verify comes last. */
-function phasesVm(steps: Step[]) {
+function phasesVm(steps: readonly Step[]) {
   const names = PHASES.filter((p): p is keyof typeof PHASE_LABELS => p in PHASE_LABELS && steps.some((s) => s.phase === p));
   return names.map((name, i) => ({ name, number: i + 2, label: PHASE_LABELS[name], steps: steps.filter((s) => s.phase === name).map(stepVm) }));
 }
 
 /** Each line once: targets write per gateway, and two gateways on one bridge may say the same. */
-const once = (xs: Array<{ text: string }>) => [...new Set(xs.map((x) => x.text))];
+const once = (xs: ReadonlyArray<{ text: string }>) => [...new Set(xs.map((x) => x.text))];
 
 function hostVm(plan: HostPlan, ctx: DisruptionContext) {
   const steps = plan.steps;

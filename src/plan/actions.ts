@@ -18,27 +18,30 @@ export type GitMode = 0o644 | 0o755;
 export const modeText = (m: FileMode): string => `0${m.toString(8)}`;
 
 /** A file path in a command, rooted at $SITEGEN_ROOT like installed files. */
-export interface Path { path: string }
+export interface Path { readonly path: string }
 export type Word = string | Path;
 export const isPath = (w: Word): w is Path => typeof w !== "string";
 /** The words as they read on the real host (the root is empty there). */
-export const plainWords = (argv: Word[]): string[] => argv.map((w) => (isPath(w) ? w.path : w));
+export const plainWords = (argv: readonly Word[]): string[] => argv.map((w) => (isPath(w) ? w.path : w));
 
 /** A read-only question whose answer guards an action. */
 export type Probe =
-  | { kind: "file"; path: string } // a file sitegen installed is there (rooted like installs)
-  | { kind: "unit-installed"; unit: string } // the unit file exists
-  | { kind: "unit-active"; unit: string } // the unit runs (a daemon that may be another's on this host)
-  | { kind: "process"; name: string } // a process of that name runs
-  | { kind: "link"; link: string } // the host has a link of that name
-  | { kind: "unit-active"; unit: string }; // the unit is active (running)
+  | { readonly kind: "file"; readonly path: string } // a file sitegen installed is there (rooted like installs)
+  | { readonly kind: "unit-installed"; readonly unit: string } // the unit file exists
+  | { readonly kind: "unit-active"; readonly unit: string } // the unit runs (a daemon that may be another's on this host)
+  | { readonly kind: "process"; readonly name: string } // a process of that name runs
+  | { readonly kind: "link"; readonly link: string } // the host has a link of that name
+  | { readonly kind: "unit-active"; readonly unit: string }; // the unit is active (running)
 
 /**
  * A program sitegen ships (a script it installs) or a daemon's control tool, run as argv. What it does
  * to the live host cannot be read from its words, so it declares it: `effect`, the rating's input.
  * unless/onlyIf make running it twice safe; mayFail ignores its failure.
  */
-export interface Program { kind: "program"; argv: Word[]; effect: Rated; unless?: Probe; onlyIf?: Probe; mayFail?: boolean }
+export interface Program {
+  readonly kind: "program"; readonly argv: readonly Word[]; readonly effect: Rated;
+  readonly unless?: Probe; readonly onlyIf?: Probe; readonly mayFail?: boolean;
+}
 
 /**
  * What a unit sitegen installs keeps alive, so that stopping or restarting it is rated by what goes:
@@ -47,14 +50,16 @@ export interface Program { kind: "program"; argv: Word[]; effect: Rated; unless?
  * member may move the VIPs), or a daemon that serves (DNS, NTP, state sync).
  */
 export type UnitServes =
-  | { kind: "gateway"; link: string; addresses: string[] }
-  | { kind: "replay"; what: string }
-  | { kind: "vrrp"; router: string; vips: string[] }
-  | { kind: "daemon"; what: string };
+  | { readonly kind: "gateway"; readonly link: string; readonly addresses: readonly string[] }
+  | { readonly kind: "replay"; readonly what: string }
+  | { readonly kind: "vrrp"; readonly router: string; readonly vips: readonly string[] }
+  | { readonly kind: "daemon"; readonly what: string };
 
 export type UnitVerb = "enable" | "disable" | "restart" | "try-restart" | "reload";
 /** How a unit operation is guarded and what it keeps alive. */
-export interface UnitOpts { now?: boolean; onlyIfInstalled?: boolean; onlyIfActive?: boolean; mayFail?: boolean; serves?: UnitServes }
+export interface UnitOpts {
+  readonly now?: boolean; readonly onlyIfInstalled?: boolean; readonly onlyIfActive?: boolean; readonly mayFail?: boolean; readonly serves?: UnitServes;
+}
 /**
  * A systemd manager operation. `now` starts (enable) or stops (disable) the unit too; onlyIfInstalled
  * skips it when the unit file is gone (an inverse that must be safe when nothing was applied),
@@ -63,27 +68,32 @@ export interface UnitOpts { now?: boolean; onlyIfInstalled?: boolean; onlyIfActi
  * past its failure.
  */
 export type Unit =
-  | { kind: "unit"; verb: "daemon-reload" }
-  | ({ kind: "unit"; verb: UnitVerb; unit: string } & UnitOpts);
+  | { readonly kind: "unit"; readonly verb: "daemon-reload" }
+  | ({ readonly kind: "unit"; readonly verb: UnitVerb; readonly unit: string } & UnitOpts);
 
 /** netplan generate (check the merged configuration) or netplan apply (make it live). */
-export interface Netplan { kind: "netplan"; verb: "generate" | "apply" }
+export interface Netplan { readonly kind: "netplan"; readonly verb: "generate" | "apply" }
 
 /**
  * A router's Pacemaker resources, created or deleted in one verified CIB push by the pacemaker.sh
  * sitegen installs at `script`; guarded by whether the cluster has `resource`.
  */
-export interface Cluster { kind: "cluster"; op: "create" | "delete"; router: string; script: string; resource: string; vips: string[] }
+export interface Cluster {
+  readonly kind: "cluster"; readonly op: "create" | "delete"; readonly router: string; readonly script: string; readonly resource: string;
+  readonly vips: readonly string[];
+}
 
 /** Copy hosts/<host>/files<dest> to dest, with this mode. */
-export interface Install { kind: "install"; dest: string; mode: FileMode }
-export interface Remove { kind: "remove"; dest: string }
+export interface Install { readonly kind: "install"; readonly dest: string; readonly mode: FileMode }
+export interface Remove { readonly kind: "remove"; readonly dest: string }
 /**
  * Write a secret to dest, mode 0600, as prefix + value + newline. The value is never in out/: Ansible
  * takes it from the variable `name` (a vault variable), apply.sh from the environment variable of the
  * same name. It must match `pattern` (why says what needs that).
  */
-export interface Secret { kind: "secret"; dest: string; name: string; prefix: string; pattern: string; why: string }
+export interface Secret {
+  readonly kind: "secret"; readonly dest: string; readonly name: string; readonly prefix: string; readonly pattern: string; readonly why: string;
+}
 
 export type Action = NetAction | Program | Unit | Netplan | Cluster | Install | Remove | Secret;
 

@@ -2,13 +2,13 @@ import type { Site } from "../resolve/site.js";
 import type { Target } from "./target.js";
 import { filesPath } from "./files.js";
 import { finalChecks, unplanned } from "./final.js";
-import { PHASES, type ExtraCheck, type Plan, type Reverify } from "./types.js";
+import { PHASES, type Draft, type ExtraCheck, type Plan, type Reverify } from "./types.js";
 
 /** A step that changes something but cannot be undone is refused: every change ships with its inverse. */
 export class PlanError extends Error {}
 
 export function buildPlan(site: Site, targets: readonly Target[]): Plan {
-  const plan: Plan = { gates: [], steps: [], checks: [], artifacts: [], decisions: [], notes: [], tests: [], sections: [] };
+  const plan: Draft<Plan> = { gates: [], steps: [], checks: [], artifacts: [], decisions: [], notes: [], tests: [], sections: [] };
   const extras: ExtraCheck[] = [];
   const reverify: Reverify[] = [];
   for (const t of targets) {

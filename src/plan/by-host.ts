@@ -1,12 +1,12 @@
-import type { Plan } from "./types.js";
+import type { Draft, Plan } from "./types.js";
 
 export type HostPlan = Pick<Plan, "gates" | "steps" | "checks" | "decisions" | "notes" | "tests">;
 
-const empty = (): HostPlan => ({ gates: [], steps: [], checks: [], decisions: [], notes: [], tests: [] });
+const empty = (): Draft<HostPlan> => ({ gates: [], steps: [], checks: [], decisions: [], notes: [], tests: [] });
 
 /** The plan split per host in one pass, so per-host bundles stay linear in the site's size. */
 export function byHost(plan: Plan): (host: string) => HostPlan {
-  const m = new Map<string, HostPlan>();
+  const m = new Map<string, Draft<HostPlan>>();
   const get = (h: string) => {
     let hp = m.get(h);
     if (!hp) { hp = empty(); m.set(h, hp); }

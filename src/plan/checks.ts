@@ -4,38 +4,38 @@
 import type { Phase } from "./types.js";
 
 export interface CheckParams {
-  "vlan": { link: string; parent: string; vid: number };
-  "addr": { link: string; cidr: string };
-  "admin-up": { link: string };
-  "route": { cidr: string; link: string };
-  "sysctl": { key: string; value: string };
-  "unit": { unit: string };
-  "route-to": { address: string };
-  "reachable": { address: string };
+  "vlan": { readonly link: string; readonly parent: string; readonly vid: number };
+  "addr": { readonly link: string; readonly cidr: string };
+  "admin-up": { readonly link: string };
+  "route": { readonly cidr: string; readonly link: string };
+  "sysctl": { readonly key: string; readonly value: string };
+  "unit": { readonly unit: string };
+  "route-to": { readonly address: string };
+  "reachable": { readonly address: string };
   // inside a router's namespace
-  "netns": { ns: string };
-  "ns-sysctl": { ns: string; key: string; value: string };
-  "ns-up": { ns: string; link: string };
-  "ns-addr": { ns: string; link: string; cidr: string };
-  "bridge-port": { link: string; bridge: string };
-  "ovs-port": { bridge: string; link: string };
-  "ns-default-route": { ns: string; via: string };
-  "ns-nft": { ns: string; table: string };
-  "ns-iptables": { ns: string; table: string; chain: string; rule: string[] };
-  "ns-reachable": { ns: string; address: string };
-  "default-via": { via: string };
+  "netns": { readonly ns: string };
+  "ns-sysctl": { readonly ns: string; readonly key: string; readonly value: string };
+  "ns-up": { readonly ns: string; readonly link: string };
+  "ns-addr": { readonly ns: string; readonly link: string; readonly cidr: string };
+  "bridge-port": { readonly link: string; readonly bridge: string };
+  "ovs-port": { readonly bridge: string; readonly link: string };
+  "ns-default-route": { readonly ns: string; readonly via: string };
+  "ns-nft": { readonly ns: string; readonly table: string };
+  "ns-iptables": { readonly ns: string; readonly table: string; readonly chain: string; readonly rule: readonly string[] };
+  "ns-reachable": { readonly ns: string; readonly address: string };
+  "default-via": { readonly via: string };
   /** Every time daemon the node has names via as its server, and a running one reports it as a source. */
-  "time-source": { via: string };
+  "time-source": { readonly via: string };
   // files and failover
-  "file": { path: string };
-  "unit-file": { unit: string };
-  "secret-file": { path: string };
-  "cluster-resource": { resource: string };
+  "file": { readonly path: string };
+  "unit-file": { readonly unit: string };
+  "secret-file": { readonly path: string };
+  "cluster-resource": { readonly resource: string };
 }
 export type CheckKind = keyof CheckParams;
 
 /** A check of one kind; phase: only true once this phase has been applied (verify.sh PHASE skips it for other phases). */
-export type Check = { [K in CheckKind]: { kind: K; params: CheckParams[K]; phase?: Phase } }[CheckKind];
+export type Check = { [K in CheckKind]: { readonly kind: K; readonly params: CheckParams[K]; readonly phase?: Phase } }[CheckKind];
 
 interface CheckDef<K extends CheckKind> { fn: string; args: (p: CheckParams[K]) => string[] }
 

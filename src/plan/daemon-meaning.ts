@@ -15,7 +15,7 @@ export type Syntax = "hash-comments" | "systemd-unit";
 /** When the daemon reads a file: at start (its config), on each use (a script it runs), or it is the unit systemd reads. */
 export type FileRole = "config" | "runs-each-time" | "unit";
 
-export interface DaemonFile { dest: string; role: FileRole; syntax?: Syntax; comment?: string }
+export interface DaemonFile { readonly dest: string; readonly role: FileRole; readonly syntax?: Syntax; readonly comment?: string }
 
 /**
  * A daemon's services step, as a transition needs it: its unit, its files, and whether it rereads its
@@ -23,9 +23,9 @@ export interface DaemonFile { dest: string; role: FileRole; syntax?: Syntax; com
  * `byCluster`: Pacemaker starts the unit, so only a change of none of its files' meaning is taken in place.
  */
 export interface DaemonChange {
-  unit: string; files: DaemonFile[]; live: "reload" | "restart"; byCluster: boolean;
+  readonly unit: string; readonly files: readonly DaemonFile[]; readonly live: "reload" | "restart"; readonly byCluster: boolean;
   /** What the unit keeps alive: the in-place restart or reload is rated by it (keepalived's: the VIPs). */
-  serves?: UnitServes;
+  readonly serves?: UnitServes;
 }
 
 /** The lines that carry meaning: comments and blank lines dropped, whitespace runs made one space. */

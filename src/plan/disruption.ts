@@ -25,7 +25,7 @@ export const DISRUPTION_TEXT: Record<Disruption, string> = {
 /** Classes that can cut the operator's own session: apply these under --confirm-within. */
 export const cutsSession = (d: Disruption): boolean => d === "session";
 
-export interface Rated { cls: Disruption; why: string }
+export interface Rated { readonly cls: Disruption; readonly why: string }
 /** The more disruptive of two. */
 export const worse = (a: Rated, b: Rated): Rated => (DISRUPTIONS.indexOf(b.cls) > DISRUPTIONS.indexOf(a.cls) ? b : a);
 export const NONE: Rated = { cls: "none", why: "nothing live changes" };
@@ -157,7 +157,7 @@ export function actionDisruption(a: Action, host: string, ctx: DisruptionContext
   }
 }
 
-const rate = (as: Action[], host: string, ctx: DisruptionContext): Rated => as.reduce((r, a) => worse(r, actionDisruption(a, host, ctx)), NONE);
+const rate = (as: readonly Action[], host: string, ctx: DisruptionContext): Rated => as.reduce((r, a) => worse(r, actionDisruption(a, host, ctx)), NONE);
 
 /** A step's class when it is applied and when it is undone (a removal in a transition runs the inverse). */
 export function stepDisruption(s: Step, ctx: DisruptionContext): { apply: Rated; inverse: Rated } {
@@ -165,7 +165,7 @@ export function stepDisruption(s: Step, ctx: DisruptionContext): { apply: Rated;
 }
 
 /** A host's worst step, each way. */
-export function hostDisruption(steps: Step[], ctx: DisruptionContext): { apply: Rated; inverse: Rated } {
+export function hostDisruption(steps: readonly Step[], ctx: DisruptionContext): { apply: Rated; inverse: Rated } {
   return steps.map((s) => stepDisruption(s, ctx)).reduce((a, b) => ({ apply: worse(a.apply, b.apply), inverse: worse(a.inverse, b.inverse) }),
     { apply: NONE, inverse: NONE });
 }

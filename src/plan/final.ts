@@ -10,7 +10,7 @@ const key = (...parts: string[]) => parts.join("\0");
  * persist step that makes it again; one a later phase adds first is marked with that phase, so that
  * `verify.sh runtime` skips what only persistence provides.
  */
-function stepChecks(steps: Step[], reverify: Reverify[]): FinalCheck[] {
+function stepChecks(steps: readonly Step[], reverify: readonly Reverify[]): FinalCheck[] {
   const titles = new Map(reverify.map((r) => [key(r.host, r.step), r.title]));
   const seen = new Set<string>();
   const out: FinalCheck[] = [];
@@ -31,7 +31,7 @@ function stepChecks(steps: Step[], reverify: Reverify[]): FinalCheck[] {
 export const reverify = (s: Step, title: string): Reverify => ({ host: s.host, step: s.id, title });
 
 /** A re-run of a step no target planned: the plan refuses it. */
-export function unplanned(steps: Step[], reverify: Reverify[]): Reverify | undefined {
+export function unplanned(steps: readonly Step[], reverify: readonly Reverify[]): Reverify | undefined {
   const known = new Set(steps.map((s) => key(s.host, s.id)));
   return reverify.find((r) => !known.has(key(r.host, r.step)));
 }
@@ -48,7 +48,7 @@ function grouped(checks: FinalCheck[]): FinalCheck[] {
   return [...groups.values()].flat();
 }
 
-export function finalChecks(steps: Step[], reverify: Reverify[], extras: ExtraCheck[]): FinalCheck[] {
+export function finalChecks(steps: readonly Step[], reverify: readonly Reverify[], extras: readonly ExtraCheck[]): FinalCheck[] {
   const plain = ({ before: _, ...c }: ExtraCheck): FinalCheck => c;
   return grouped([...extras.filter((c) => c.before).map(plain), ...stepChecks(steps, reverify), ...extras.filter((c) => !c.before).map(plain)]);
 }

@@ -4,42 +4,44 @@
 import type { BridgeOwner } from "../model/types.js";
 
 /** One gateway G5 decides for: the link sitegen creates, the address it holds and how it persists. */
-export interface PersistedGateway { ifname: string; address: string; persistence: "systemd" | "netplan" }
+export interface PersistedGateway { readonly ifname: string; readonly address: string; readonly persistence: "systemd" | "netplan" }
 
 export interface GateParams {
-  "sysctl": { key: string; path: string; expected: string };
-  "bridge-vlan-filtering": { bridge: string; expected: "0" | "1" };
-  "bridge-detail": { bridge: string };
+  "sysctl": { readonly key: string; readonly path: string; readonly expected: string };
+  "bridge-vlan-filtering": { readonly bridge: string; readonly expected: "0" | "1" };
+  "bridge-detail": { readonly bridge: string };
   /** hook: a gateway's libvirt network hook goes in hooks/network.d (the version that reads it is checked). */
-  "libvirt-network": { network: string; bridge: string; hook: boolean };
-  "netplan-ownership": { bridge: string; owner: BridgeOwner; gateways: PersistedGateway[] };
-  "gateway-absent": { ifname: string; parent: string; vid: string; cidr: string; address: string };
-  "address-not-local": { address: string; owner: string };
+  "libvirt-network": { readonly network: string; readonly bridge: string; readonly hook: boolean };
+  "netplan-ownership": { readonly bridge: string; readonly owner: BridgeOwner; readonly gateways: readonly PersistedGateway[] };
+  "gateway-absent": { readonly ifname: string; readonly parent: string; readonly vid: string; readonly cidr: string; readonly address: string };
+  "address-not-local": { readonly address: string; readonly owner: string };
   /** unit: the file name sitegen installs into /etc/systemd/system; marker: the line every file sitegen writes carries. */
-  "unit-ours": { unit: string; marker: string };
-  "tools-present": { tools: string[] };
-  "vrouter-bridge": { bridge: string; type: "linux" | "ovs" };
-  "netns-free": { namespace: string; link: string };
-  "veth-free": { ifname: string; bridge: string };
+  "unit-ours": { readonly unit: string; readonly marker: string };
+  "tools-present": { readonly tools: readonly string[] };
+  "vrouter-bridge": { readonly bridge: string; readonly type: "linux" | "ovs" };
+  "netns-free": { readonly namespace: string; readonly link: string };
+  "veth-free": { readonly ifname: string; readonly bridge: string };
   /** bridge: where the duplicate-address probe goes out; vlan: a tagged leg, which that bridge cannot reach. */
-  "vip-free": { address: string; namespace: string; bridge: string; vlan?: string };
+  "vip-free": { readonly address: string; readonly namespace: string; readonly bridge: string; readonly vlan?: string };
   /** probes: DEV=ADDR per VIP for the duplicate-address probe (@VID=ADDR for a tagged leg: not probed, a WARN). */
-  "vrrp-segment": { bridge: string; vrid: string; members: string; probes: string[]; seconds: string };
-  "cluster-members": { members: string[]; resource: string; probes: string[] };
-  "netplan-bridge": { bridge: string };
+  "vrrp-segment": { readonly bridge: string; readonly vrid: string; readonly members: string; readonly probes: readonly string[]; readonly seconds: string };
+  "cluster-members": { readonly members: readonly string[]; readonly resource: string; readonly probes: readonly string[] };
+  "netplan-bridge": { readonly bridge: string };
   /** saved: the takeover's record (a second audit finds the node taken over); fallback: the give-back target of a route via the VIP. */
-  "default-route": { via: string; bridge: string; saved: string; fallback?: string };
-  "time-daemons": { vip: string };
+  "default-route": { readonly via: string; readonly bridge: string; readonly saved: string; readonly fallback?: string };
+  "time-daemons": { readonly vip: string };
   /** A unit uses a feature of systemd `min` (why): older managers refuse to load it. */
-  "systemd-version": { min: number; units: string[]; why: string };
+  "systemd-version": { readonly min: number; readonly units: readonly string[]; readonly why: string };
   /** Open vSwitch's unit, under either of its distributions' names (units order after it). */
-  "ovs-unit": { names: string[]; bridges: string[] };
+  "ovs-unit": { readonly names: readonly string[]; readonly bridges: readonly string[] };
 }
 export type GateKind = keyof GateParams;
 
 /** A read-only audit gate: one instance of a kind, looking at `subject`. */
-export type Gate = { [K in GateKind]: { id: string; kind: K; subject: string; title: string; params: GateParams[K] } }[GateKind];
-export type HostGate = Gate & { host: string };
+export type Gate = {
+  [K in GateKind]: { readonly id: string; readonly kind: K; readonly subject: string; readonly title: string; readonly params: GateParams[K] };
+}[GateKind];
+export type HostGate = Gate & { readonly host: string };
 
 interface GateDef {
   /** Unique per kind, so an id in audit output or REVIEW.md names one kind of gate. */

@@ -5,35 +5,35 @@
 
 export type NetAction =
   /** ip netns add, unless it exists. */
-  | { kind: "netns-add"; ns: string }
+  | { readonly kind: "netns-add"; readonly ns: string }
   /** ip netns del, only if it exists: every link in it goes with it. */
-  | { kind: "netns-del"; ns: string }
+  | { readonly kind: "netns-del"; readonly ns: string }
   /** A VLAN sub-interface `link` of `parent`, unless a link of that name exists. */
-  | { kind: "vlan-add"; link: string; parent: string; vid: number }
+  | { readonly kind: "vlan-add"; readonly link: string; readonly parent: string; readonly vid: number }
   /** A veth pair: `peer` on the host, `link` in ns; unless peer exists. */
-  | { kind: "veth-add"; peer: string; link: string; ns: string }
+  | { readonly kind: "veth-add"; readonly peer: string; readonly link: string; readonly ns: string }
   /** An Open vSwitch internal port on bridge (tagged with vid), if it is not there yet. */
-  | { kind: "ovs-port-add"; bridge: string; link: string; vid?: number }
+  | { readonly kind: "ovs-port-add"; readonly bridge: string; readonly link: string; readonly vid?: number }
   /** Remove an Open vSwitch port, if it is there. */
-  | { kind: "ovs-port-del"; bridge: string; link: string }
+  | { readonly kind: "ovs-port-del"; readonly bridge: string; readonly link: string }
   /** Move a host link into ns, unless ns has it already. */
-  | { kind: "link-netns"; link: string; ns: string }
+  | { readonly kind: "link-netns"; readonly link: string; readonly ns: string }
   /** Enslave a host link to a bridge. */
-  | { kind: "link-master"; link: string; bridge: string }
-  | { kind: "link-up"; link: string; ns?: string }
+  | { readonly kind: "link-master"; readonly link: string; readonly bridge: string }
+  | { readonly kind: "link-up"; readonly link: string; readonly ns?: string }
   /** Delete a host link if it exists (a veth's peer goes with it). */
-  | { kind: "link-del"; link: string }
+  | { readonly kind: "link-del"; readonly link: string }
   /** Put an address (with its prefix, "10.0.0.1/24") on a link. */
-  | { kind: "addr-replace"; link: string; cidr: string; family: 4 | 6; ns?: string }
+  | { readonly kind: "addr-replace"; readonly link: string; readonly cidr: string; readonly family: 4 | 6; readonly ns?: string }
   /** The default route of a namespace, via a next hop out of dev; metric for a fallback route. */
-  | { kind: "route-replace"; ns: string; via: string; dev: string; metric?: string }
+  | { readonly kind: "route-replace"; readonly ns: string; readonly via: string; readonly dev: string; readonly metric?: string }
   /** Delete that route; absent already when the namespace or its leg is gone, so a failure is ignored. */
-  | { kind: "route-del"; ns: string; via: string; dev: string; metric?: string }
+  | { readonly kind: "route-del"; readonly ns: string; readonly via: string; readonly dev: string; readonly metric?: string }
   /** A sysctl inside ns; onlyIfNs skips it when the namespace is gone (nothing to restore then). */
-  | { kind: "sysctl"; ns: string; key: string; value: string; onlyIfNs?: boolean }
+  | { readonly kind: "sysctl"; readonly ns: string; readonly key: string; readonly value: string; readonly onlyIfNs?: boolean }
   /** An nftables inet table defined whole by `ruleset`, in one transaction (no moment without a filter). */
-  | { kind: "nft-table"; ns: string; table: string; ruleset: string }
+  | { readonly kind: "nft-table"; readonly ns: string; readonly table: string; readonly ruleset: string }
   /** Delete that table, if it exists. */
-  | { kind: "nft-table-del"; ns: string; table: string }
+  | { readonly kind: "nft-table-del"; readonly ns: string; readonly table: string }
   /** Append an iptables rule unless it is there, or delete it if it is. */
-  | { kind: "iptables-add" | "iptables-del"; ns: string; table: string; chain: string; rule: string[] };
+  | { readonly kind: "iptables-add" | "iptables-del"; readonly ns: string; readonly table: string; readonly chain: string; readonly rule: readonly string[] };

@@ -22,58 +22,61 @@ export type { Gate, GateKind, HostGate } from "./gates.js";
 
 /** A consequential change with its verification and inverse written side by side. */
 export interface Step {
-  id: string;
-  host: string;
-  phase: Phase;
-  title: string; // what it changes, for REVIEW.md
-  apply: Action[];
-  verify: Check[];
-  inverse: Action[];
+  readonly id: string;
+  readonly host: string;
+  readonly phase: Phase;
+  readonly title: string; // what it changes, for REVIEW.md
+  readonly apply: readonly Action[];
+  readonly verify: readonly Check[];
+  readonly inverse: readonly Action[];
   /** A daemon's services step: which of its files mean what to it (a transition updates it in place). */
-  daemon?: DaemonChange;
+  readonly daemon?: DaemonChange;
 }
 
 /** A file of out/<site>/, at its path there. */
-export interface Artifact { path: string; content: string; mode: GitMode }
+export interface Artifact { readonly path: string; readonly content: string; readonly mode: GitMode }
 
-export interface Decision { host: string; key: string; value: string; subject: string; reason: string }
+export interface Decision { readonly host: string; readonly key: string; readonly value: string; readonly subject: string; readonly reason: string }
 
 /** A check of the final verify (verify.sh, REVIEW.md's Phase 4), grouped under its title. */
-export type FinalCheck = Check & { host: string; title: string };
+export type FinalCheck = Check & { readonly host: string; readonly title: string };
 /**
  * A check the final verify runs besides the steps' own: a precondition (`before` them, e.g. forwarding)
  * or what something else holds (a router's gateway, a node's route).
  */
-export type ExtraCheck = FinalCheck & { before?: boolean };
+export type ExtraCheck = FinalCheck & { readonly before?: boolean };
 /** The final verify runs step `step`'s checks again, on its host, under `title`. */
-export interface Reverify { host: string; step: string; title: string }
+export interface Reverify { readonly host: string; readonly step: string; readonly title: string }
 
 /** A section of REVIEW.md about the site, after its tables (e.g. a router's failover), written from a target's template. */
 export type SiteText = string;
 
 /** A line of a host's REVIEW.md, under "Notes" or "Tests after apply"; targets write it from templates/review/. */
-export interface HostText { host: string; text: string }
+export interface HostText { readonly host: string; readonly text: string }
 
 export interface Contribution {
-  gates?: HostGate[];
-  steps?: Step[];
-  checks?: ExtraCheck[];
-  reverify?: Reverify[];
-  artifacts?: Artifact[];
-  decisions?: Decision[];
-  notes?: HostText[];
-  tests?: HostText[];
-  sections?: SiteText[];
+  readonly gates?: readonly HostGate[];
+  readonly steps?: readonly Step[];
+  readonly checks?: readonly ExtraCheck[];
+  readonly reverify?: readonly Reverify[];
+  readonly artifacts?: readonly Artifact[];
+  readonly decisions?: readonly Decision[];
+  readonly notes?: readonly HostText[];
+  readonly tests?: readonly HostText[];
+  readonly sections?: readonly SiteText[];
 }
 
 export interface Plan {
-  gates: HostGate[];
-  steps: Step[];
+  readonly gates: readonly HostGate[];
+  readonly steps: readonly Step[];
   /** The final verify: the extras before, the reverified steps' checks (each once), the other extras. */
-  checks: FinalCheck[];
-  artifacts: Artifact[];
-  decisions: Decision[];
-  notes: HostText[];
-  tests: HostText[];
-  sections: SiteText[];
+  readonly checks: readonly FinalCheck[];
+  readonly artifacts: readonly Artifact[];
+  readonly decisions: readonly Decision[];
+  readonly notes: readonly HostText[];
+  readonly tests: readonly HostText[];
+  readonly sections: readonly SiteText[];
 }
+
+/** A plan (or part of one) while a function builds it: its lists are mutable there, readonly once it returns them. */
+export type Draft<T> = { -readonly [K in keyof T]: T[K] extends ReadonlyArray<infer E> ? E[] : T[K] };

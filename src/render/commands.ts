@@ -4,7 +4,7 @@ import type { Action, Install, Probe, Remove, Secret, Unit, Word } from "../plan
 import type { NetAction } from "../plan/net-actions.js";
 
 /** A command with its guard: run it unless `unless` succeeds, or only if `onlyIf` does; mayFail ignores its failure. */
-export interface Command { argv: Word[]; unless?: Word[]; onlyIf?: Word[]; mayFail?: boolean }
+export interface Command { argv: readonly Word[]; unless?: Word[]; onlyIf?: Word[]; mayFail?: boolean }
 
 /** Actions that run a command (every kind but the file kinds, which lib.sh and Ansible's modules carry out). */
 export type CommandAction = Exclude<Action, Install | Remove | Secret>;
@@ -35,7 +35,7 @@ const nsThere = (ns: string) => nsExec(ns, "true");
 const nftList = (a: { ns: string; table: string }) => nsExec(a.ns, "nft", "list", "table", "inet", a.table);
 const family = (f: 4 | 6) => (f === 6 ? ["-6"] : []);
 const route = (a: { via: string; dev: string; metric?: string }) => ["default", "via", a.via, "dev", a.dev, ...(a.metric ? ["metric", a.metric] : [])];
-const iptables = (ns: string, op: string, a: { table: string; chain: string; rule: string[] }) =>
+const iptables = (ns: string, op: string, a: { table: string; chain: string; rule: readonly string[] }) =>
   nsExec(ns, "iptables", "-w", "-t", a.table, op, a.chain, ...a.rule);
 
 function netCommand(a: NetAction): Command {

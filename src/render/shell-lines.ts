@@ -5,7 +5,7 @@ import { commandOf, type Command } from "./commands.js";
 import { shq, shWords } from "./shell-quote.js";
 
 /** A word of a command: a Path is rooted at $root (lib.sh's copy of $SITEGEN_ROOT). */
-const scriptWords = (argv: Word[]) => argv.map((w) => (typeof w === "string" ? shq(w) : `"$root"${shq(w.path)}`)).join(" ");
+const scriptWords = (argv: readonly Word[]) => argv.map((w) => (typeof w === "string" ? shq(w) : `"$root"${shq(w.path)}`)).join(" ");
 
 /** How a probe is asked silently: lib.sh's `quiet`, or plain redirection for a human. */
 const inScript = (p: Word[]) => `quiet ${scriptWords(p)}`;

@@ -5,10 +5,13 @@ import { parseAddress, parseCidr, type Cidr } from "../net/cidr.js";
 import { resolveVrouters, type Vrouter } from "./vrouter.js";
 
 /** A host bridge and who owns it: every target reads this one shape (the virtual router's legs too). */
-export interface Bridge { name: string; owner: BridgeOwner; type: BridgeType; ports: string[]; libvirtNetwork?: string; vlanFiltering: boolean }
+export interface Bridge {
+  readonly name: string; readonly owner: BridgeOwner; readonly type: BridgeType; readonly ports: readonly string[];
+  readonly libvirtNetwork?: string; readonly vlanFiltering: boolean;
+}
 
 /** A dual-stack network's second (IPv6) prefix and the gateway's address in it. */
-export interface IfAddr { family: 6; cidr: string; address: string; prefix: number; ifaddr: string }
+export interface IfAddr { readonly family: 6; readonly cidr: string; readonly address: string; readonly prefix: number; readonly ifaddr: string }
 
 /** Every address a gateway holds: its own, then the dual-stack IPv6 one. */
 export const addrsOf = (g: HostGateway | CheckedGateway): Array<Pick<IfAddr, "cidr" | "address" | "prefix" | "ifaddr"> & { family: 4 | 6 }> =>
@@ -16,67 +19,67 @@ export const addrsOf = (g: HostGateway | CheckedGateway): Array<Pick<IfAddr, "ci
 
 /** A gateway sitegen creates: a VLAN sub-interface of a host bridge holding the gateway address. */
 export interface HostGateway {
-  network: string;
-  cidr: string; // 10.12.8.0/22
-  family: 4 | 6;
-  address: string; // 10.12.8.1
-  prefix: number;
-  ifaddr: string; // 10.12.8.1/22: the address as an interface carries it
+  readonly network: string;
+  readonly cidr: string; // 10.12.8.0/22
+  readonly family: 4 | 6;
+  readonly address: string; // 10.12.8.1
+  readonly prefix: number;
+  readonly ifaddr: string; // 10.12.8.1/22: the address as an interface carries it
   /** Dual-stack: the IPv6 gateway the same sub-interface holds. */
-  dual?: IfAddr;
-  bridge: Bridge;
-  vid: number;
-  ifname: string; // virbr1.104
-  persistence: "systemd" | "netplan";
-  persistenceReason: string;
-  unit: string; // provider-vip-gw.service
+  readonly dual?: IfAddr;
+  readonly bridge: Bridge;
+  readonly vid: number;
+  readonly ifname: string; // virbr1.104
+  readonly persistence: "systemd" | "netplan";
+  readonly persistenceReason: string;
+  readonly unit: string; // provider-vip-gw.service
   /** Other addresses on the network, for REVIEW.md's suggested tests (statics first). */
-  testTargets: string[];
+  readonly testTargets: readonly string[];
 }
 
 /** A gateway someone else holds: the bridge's owner on this host, or an external router. */
 export interface CheckedGateway {
-  network: string; cidr: string; family: 4 | 6; address: string; prefix: number; ifaddr: string; dual?: IfAddr;
-  on: "bridge-owner" | "router"; router?: string; bridge?: string;
+  readonly network: string; readonly cidr: string; readonly family: 4 | 6; readonly address: string; readonly prefix: number; readonly ifaddr: string;
+  readonly dual?: IfAddr; readonly on: "bridge-owner" | "router"; readonly router?: string; readonly bridge?: string;
 }
 
 export interface Host {
-  name: string;
-  management: string;
-  forwarding: { ipv4: boolean; ipv6: boolean };
-  bridges: Bridge[];
-  gateways: HostGateway[];
-  checked: CheckedGateway[];
+  readonly name: string;
+  readonly management: string;
+  readonly forwarding: { readonly ipv4: boolean; readonly ipv6: boolean };
+  readonly bridges: readonly Bridge[];
+  readonly gateways: readonly HostGateway[];
+  readonly checked: readonly CheckedGateway[];
   /** Its own addresses (an attachment's 'address', on an untagged network): set by whoever manages the host, checked by verify. */
-  addresses: Array<{ network: string; bridge: string; address: string; ifaddr: string }>;
+  readonly addresses: ReadonlyArray<{ readonly network: string; readonly bridge: string; readonly address: string; readonly ifaddr: string }>;
 }
 
 export interface Network {
-  name: string; cidr: string; family: 4 | 6; prefix: number; vlan?: number; description?: string;
+  readonly name: string; readonly cidr: string; readonly family: 4 | 6; readonly prefix: number; readonly vlan?: number; readonly description?: string;
   /** Dual-stack: the IPv6 prefix the VLAN also carries. */
-  v6?: { cidr: string; prefix: number };
-  gateway?: { address: string; address6?: string; on: string; host?: string; router?: string };
-  ranges: Array<{ name: string; from: string; to: string; purpose?: string }>;
-  statics: Array<{ name: string; address: string; description?: string }>;
-  attach: Array<{ host: string; bridge: string; address?: string }>;
+  readonly v6?: { readonly cidr: string; readonly prefix: number };
+  readonly gateway?: { readonly address: string; readonly address6?: string; readonly on: string; readonly host?: string; readonly router?: string };
+  readonly ranges: ReadonlyArray<{ readonly name: string; readonly from: string; readonly to: string; readonly purpose?: string }>;
+  readonly statics: ReadonlyArray<{ readonly name: string; readonly address: string; readonly description?: string }>;
+  readonly attach: ReadonlyArray<{ readonly host: string; readonly bridge: string; readonly address?: string }>;
 }
 
 export interface Site {
-  name: string;
-  source: string; // inventories/jumphost.yaml, for headers
-  decision?: string;
-  description?: string;
-  hosts: Host[];
-  networks: Network[];
+  readonly name: string;
+  readonly source: string; // inventories/jumphost.yaml, for headers
+  readonly decision?: string;
+  readonly description?: string;
+  readonly hosts: readonly Host[];
+  readonly networks: readonly Network[];
   /** Virtual routers (src/resolve/vrouter.ts); empty for sites without any. */
-  vrouters: Vrouter[];
+  readonly vrouters: readonly Vrouter[];
   /** What `auto` received (src/alloc), in inventory order; empty when nothing is auto. */
-  allocations: Allocation[];
+  readonly allocations: readonly Allocation[];
   /** Validation warnings, located in source (compile() fills them in; REVIEW.md repeats them at the top). */
-  warnings: SiteWarning[];
+  readonly warnings: readonly SiteWarning[];
 }
 
-export interface SiteWarning { where: string; code: string; object: string; message: string; help?: string }
+export interface SiteWarning { readonly where: string; readonly code: string; readonly object: string; readonly message: string; readonly help?: string }
 
 const canon = (s: string) => parseAddress(s)!.text;
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -116,7 +119,7 @@ function resolveHost(h: HostDoc, nets: Array<[NetworkDoc, Network]>): Host {
   })).sort(byName);
   const gateways: HostGateway[] = [];
   const checked: CheckedGateway[] = [];
-  const addresses: Host["addresses"] = [];
+  const addresses: Array<Host["addresses"][number]> = [];
   for (const [n, net] of nets) {
     const att = net.attach.find((a) => a.host === h.name);
     if (att?.address) addresses.push({ network: net.name, bridge: att.bridge, address: att.address, ifaddr: `${att.address}/${prefixOf(net, att.address)}` });

@@ -7,59 +7,62 @@ import type { Bridge, Host, Network } from "./site.js";
 
 /** One leg of the router: the network, its VIP, and the names of the links that carry it. */
 export interface VrouterLeg {
-  role: "management" | "public";
-  network: string;
-  cidr: string; // 192.168.0.0/24
-  prefix: number;
-  vip: string;
-  vipAddr: string; // 192.168.0.2/24: the VIP as the leg carries it
-  link: string; // inside the namespace: vr-mgmt
-  peer: string; // Linux bridge: the veth end on the bridge, in the host namespace
-  vlan?: number;
+  readonly role: "management" | "public";
+  readonly network: string;
+  readonly cidr: string; // 192.168.0.0/24
+  readonly prefix: number;
+  readonly vip: string;
+  readonly vipAddr: string; // 192.168.0.2/24: the VIP as the leg carries it
+  readonly link: string; // inside the namespace: vr-mgmt
+  readonly peer: string; // Linux bridge: the veth end on the bridge, in the host namespace
+  readonly vlan?: number;
 }
 
 export interface VrouterMember {
-  host: string;
-  primary: boolean;
+  readonly host: string;
+  readonly primary: boolean;
   /** Holds the VIPs statically: the primary of a router without failover (with ha the manager places them). */
-  holdsVips: boolean;
+  readonly holdsVips: boolean;
   /** With ha: keepalived priority / Pacemaker location score (distinct per member). */
-  priority: number;
+  readonly priority: number;
   /** The namespace's own management address (the low-priority route's source), if given. */
-  address?: string;
-  bridges: { management: Bridge; public: Bridge };
+  readonly address?: string;
+  readonly bridges: { readonly management: Bridge; readonly public: Bridge };
 }
 
 /** A public-less node the router serves: on the management network, not on the public one. */
-export interface VrouterNode { host: string; address: string; prefix: number; bridge: Bridge }
+export interface VrouterNode { readonly host: string; readonly address: string; readonly prefix: number; readonly bridge: Bridge }
 
 /** conntrackd's multicast channel on the management leg. */
-export interface SyncChannel { group: string; port: number; mode: "ftfw" | "notrack" }
+export interface SyncChannel { readonly group: string; readonly port: number; readonly mode: "ftfw" | "notrack" }
 /** VIP failover by VRRP (src/targets/keepalived). */
-export interface KeepalivedHa { manager: "keepalived"; preempt: boolean; vrrp: { vrid: number; interval: number; authVar?: string }; sync: SyncChannel }
+export interface KeepalivedHa {
+  readonly manager: "keepalived"; readonly preempt: boolean; readonly vrrp: { readonly vrid: number; readonly interval: number; readonly authVar?: string };
+  readonly sync: SyncChannel;
+}
 /** VIP failover by Pacemaker (src/targets/pacemaker): resource names start with prefix. */
-export interface PacemakerHa { manager: "pacemaker"; preempt: boolean; prefix: string; sync: SyncChannel }
+export interface PacemakerHa { readonly manager: "pacemaker"; readonly preempt: boolean; readonly prefix: string; readonly sync: SyncChannel }
 export type VrouterHa = KeepalivedHa | PacemakerHa;
 
 export interface Vrouter {
-  name: string;
-  namespace: string;
-  primary: string;
-  members: VrouterMember[];
-  management: VrouterLeg;
-  public: VrouterLeg;
-  gateway: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly primary: string;
+  readonly members: readonly VrouterMember[];
+  readonly management: VrouterLeg;
+  readonly public: VrouterLeg;
+  readonly gateway: string;
   /** The give-back target of a node whose only default route was via the management VIP. */
-  fallbackGateway?: string;
-  nat: { masquerade: boolean; backend: "nftables" | "iptables" };
-  dns?: { upstreams: string[]; domain?: string };
-  ntp?: { upstreams: string[]; daemon: "chrony" | "ntpd"; names: boolean };
-  nodes: VrouterNode[];
-  ha?: VrouterHa;
+  readonly fallbackGateway?: string;
+  readonly nat: { readonly masquerade: boolean; readonly backend: "nftables" | "iptables" };
+  readonly dns?: { readonly upstreams: readonly string[]; readonly domain?: string };
+  readonly ntp?: { readonly upstreams: readonly string[]; readonly daemon: "chrony" | "ntpd"; readonly names: boolean };
+  readonly nodes: readonly VrouterNode[];
+  readonly ha?: VrouterHa;
 }
 
 /** A router whose VIPs fail over, narrowed to its manager: targets take these, so no `ha!` is needed. */
-export type HaRouter<H extends VrouterHa = VrouterHa> = Vrouter & { ha: H };
+export type HaRouter<H extends VrouterHa = VrouterHa> = Vrouter & { readonly ha: H };
 export const withHa = (v: Vrouter): v is HaRouter => v.ha !== undefined;
 export const byKeepalived = (v: Vrouter): v is HaRouter<KeepalivedHa> => v.ha?.manager === "keepalived";
 export const byPacemaker = (v: Vrouter): v is HaRouter<PacemakerHa> => v.ha?.manager === "pacemaker";
@@ -90,7 +93,7 @@ function leg(net: Network, role: "management" | "public", l: VrouterLegDoc): Vro
 }
 
 /** Lookups over the resolved site, so resolving routers stays linear in its size. */
-interface Index { network: Map<string, Network>; bridges: Map<string, Bridge[]> }
+interface Index { network: Map<string, Network>; bridges: Map<string, readonly Bridge[]> }
 
 function bridgeOf(ix: Index, host: string, network: string): Bridge {
   const att = ix.network.get(network)!.attach.find((a) => a.host === host)!;

@@ -43,7 +43,8 @@ export function runtimeStep(host: string, g: HostGateway): Step {
 }
 
 /** A host's gateways grouped by the bridge they ride: a note about a bridge is said once for all of them. */
-export const byBridge = (gs: HostGateway[]): HostGateway[][] => [...new Set(gs.map((g) => g.bridge.name))].map((b) => gs.filter((g) => g.bridge.name === b));
+export const byBridge = (gs: readonly HostGateway[]): HostGateway[][] =>
+  [...new Set(gs.map((g) => g.bridge.name))].map((b) => gs.filter((g) => g.bridge.name === b));
 
 // Per bridge: the libvirt notes; per IPv6 address whether anything sends router advertisements for it
 // (the files alone do not tell a reviewer).

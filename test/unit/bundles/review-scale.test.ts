@@ -41,7 +41,7 @@ function reachable(b: Build): Map<string, number> {
 function expectGatesReachable(b: Build, maxClicks = 1) {
   const clicks = reachable(b);
   const files = new Map(b.files.map((f) => [f.path, f.content]));
-  const of = <T extends { host: string }>(xs: T[]) => {
+  const of = <T extends { host: string }>(xs: readonly T[]) => {
     const m = new Map<string, T[]>();
     for (const x of xs) m.set(x.host, [...(m.get(x.host) ?? []), x]);
     return m;
