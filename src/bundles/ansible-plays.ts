@@ -3,7 +3,7 @@
 //   apply:    gates on every host (integrity, audit, approval) -> gateways and routers ->
 //             the gate that the routers serve -> nodes in rolling batches -> verify every host
 //   rollback: approval -> nodes give back first -> gateways and routers last
-import { ROLE_FROM_PLAYBOOKS } from "./engine-paths.js";
+import { VARS_FROM_PLAYBOOKS } from "./engine-paths.js";
 import type { Plan } from "../plan/types.js";
 import type { Site } from "../resolve/site.js";
 import { crossHostOrder } from "./review-order.js";
@@ -88,12 +88,12 @@ function approvalTask(what: string, action: string): Task {
 
 const role = (from: string, tags?: string[]): Task => ({
   name: `Run the role's ${from} tasks (roles/sitegen_host/tasks/${from}.yml)`,
-  "ansible.builtin.import_role": { name: ROLE_FROM_PLAYBOOKS, tasks_from: from },
+  "ansible.builtin.import_role": { name: "sitegen_host", tasks_from: from },
   ...(tags ? { tags } : {}),
 });
 
 function play(hosts: string, name: string, extra: Record<string, unknown>, tasks: Task[]): Task {
-  return { name, hosts, gather_facts: false, vars_files: ["vars.yml"], ...extra, tasks };
+  return { name, hosts, gather_facts: false, vars_files: [VARS_FROM_PLAYBOOKS], ...extra, tasks };
 }
 
 // No play-wide environment: the role's shell commands run through ansible.builtin.raw (no Python started on the host),

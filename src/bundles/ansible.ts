@@ -6,7 +6,7 @@
 // never rendered again. Gates are enforced by the plays: the audit runs first on every host and any
 // STOP ends the run; before the first change the play requires -e approve=<sha256 of manifest.json>,
 // which lists the sha256 of every other generated file.
-import { ENGINE_FROM_SITE } from "./engine-paths.js";
+import { ROLES_FROM_CFG } from "./engine-paths.js";
 import { byHost } from "../plan/by-host.js";
 import type { Artifact, Plan } from "../plan/types.js";
 import { headerText } from "../render/header.js";
@@ -34,18 +34,6 @@ function inventory(site: Site): unknown {
   return { all: { vars: { sitegen_root: "/" }, children: { [groupName(site)]: { children } } } };
 }
 
-const VARS = {
-  sitegen_out: "{{ playbook_dir | dirname }}",
-  sitegen_engine: `{{ sitegen_out }}/${ENGINE_FROM_SITE}`,
-  sitegen_manifest: "{{ sitegen_out }}/manifest.json",
-  sitegen_token: "{{ lookup('ansible.builtin.file', sitegen_manifest, rstrip=false) | hash('sha256') }}",
-  sitegen_prefix: "{{ sitegen_root | default('/') | regex_replace('/+$', '') }}",
-  sitegen_not_approved: "Not approved: this play {{ sitegen_action }}.",
-  sitegen_stale: "approve={{ approve | default('') }} is not the sha256 of {{ sitegen_manifest }}: the output changed since it was approved (or a typo).",
-  sitegen_howto: "Review {{ sitegen_out }}/REVIEW.md and the diff of {{ sitegen_out }}, then approve exactly this output:",
-  sitegen_howto_cmd: "-e approve=$(sha256sum {{ sitegen_manifest }} | cut -d' ' -f1)",
-  ansible_ssh_use_tty: false,
-};
 
 function playbooks(site: Site, plan: Plan): Artifact[] {
   return [
@@ -72,12 +60,10 @@ export function* ansibleFiles(site: Site, plan: Plan): Generator<Artifact> {
     yamlFile(site, "inventory.yml", [
       "Hosts of the site by tier (gateways, routers, nodes); ansible_host is each host's management address.",
       "sitegen_root: where files the plan installs are written (tests point it at a temporary root).",
+      "The plays read the rest of their variables from the engine's ansible/vars.yml (the same for every site).",
     ], inventory(site)),
-    yamlFile(site, "vars.yml", ["Shared by the plays. The approval token is the sha256 of manifest.json (which is not in the manifest).",
-      "The role's raw commands get no terminal over ssh (no pager, stderr kept apart): ansible_ssh_use_tty."],
-      { sitegen_site: site.name, ...VARS }),
     ...playbooks(site, plan),
-    { path: `${DIR}/ansible.cfg`, content: render("ansible/ansible.cfg", { header, site: site.name }), mode: 0o644 },
+    { path: `${DIR}/ansible.cfg`, content: render("ansible/ansible.cfg", { header, site: site.name, roles: ROLES_FROM_CFG }), mode: 0o644 },
     { path: `${DIR}/.yamllint`, content: render("ansible/yamllint", { header }), mode: 0o644 },
   ];
   const words: Artifact[] = [];

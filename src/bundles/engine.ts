@@ -17,16 +17,37 @@ import { ENGINE_FROM_SITE, ENGINE_HEADER } from "./engine-paths.js";
 export { ENGINE, ENGINE_FROM_SITE } from "./engine-paths.js";
 
 const ROLE = "ansible/roles/sitegen_host";
+
+/** ansible/vars.yml: what every play of every site shares. */
+const VARS = {
+  sitegen_out: "{{ playbook_dir | dirname }}",
+  // out/<site>/ is named after its site
+  sitegen_site: "{{ sitegen_out | basename }}",
+  sitegen_engine: `{{ sitegen_out }}/${ENGINE_FROM_SITE}`,
+  sitegen_manifest: "{{ sitegen_out }}/manifest.json",
+  sitegen_token: "{{ lookup('ansible.builtin.file', sitegen_manifest, rstrip=false) | hash('sha256') }}",
+  sitegen_prefix: "{{ sitegen_root | default('/') | regex_replace('/+$', '') }}",
+  sitegen_not_approved: "Not approved: this play {{ sitegen_action }}.",
+  sitegen_stale: "approve={{ approve | default('') }} is not the sha256 of {{ sitegen_manifest }}: the output changed since it was approved (or a typo).",
+  sitegen_howto: "Review {{ sitegen_out }}/REVIEW.md and the diff of {{ sitegen_out }}, then approve exactly this output:",
+  sitegen_howto_cmd: "-e approve=$(sha256sum {{ sitegen_manifest }} | cut -d' ' -f1)",
+  ansible_ssh_use_tty: false,
+};
+
 const AUDIT_HELPERS = [...new Set(Object.values(GATES).flatMap((g) => g.helper ?? []))].sort();
 
 const yamlFile = (path: string, what: string, body: unknown): Artifact =>
   ({ path, content: `---\n# ${ENGINE_HEADER}\n# ${what} The same for every host: its data is host_vars/<host>.yml.\n${toYaml(body)}`, mode: 0o644 });
+
+const VARS_WHY = "# Shared by the plays. The approval token is the sha256 of the site's manifest.json (which is not in the manifest).\n"
+  + "# The role's raw commands get no terminal over ssh (no pager, stderr kept apart): ansible_ssh_use_tty.\n";
 
 function build(): Artifact[] {
   const header = ENGINE_HEADER;
   const lib = render("shell/lib.sh", { header, helpers: ["install_file", "remove_file", "install_secret"], checks: CHECK_FNS, audit: AUDIT_HELPERS });
   return [
     { path: "lib.sh", content: lib, mode: 0o644 },
+    { path: "ansible/vars.yml", content: `---\n# ${header}\n${VARS_WHY}${toYaml(VARS)}`, mode: 0o644 },
     { path: "checks.sh", content: render("ansible/checks.sh", { header }), mode: 0o755 },
     ...roleFiles({ tasks: servesTasks(), after: servesVerdict() }, auditTasks()).map((f) => yamlFile(`${ROLE}/${f.path}`, f.what, f.body)),
     { path: `${ROLE}/files/serves.py`, content: render("ansible/serves.py", { header }), mode: 0o755 },

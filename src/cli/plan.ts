@@ -1,4 +1,5 @@
 // gen plan --site NAME --from REV|FILE: the transition from a previous version of the inventory.
+import { ENGINE, engineFiles } from "../bundles/engine.js";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { compile, type Build, type LockInput } from "../compile.js";
@@ -41,6 +42,8 @@ export function runPlan(o: PlanOptions): number {
   const t = transition(a as Build, b as Build, old.label);
   const dir = join(o.out, `${o.site}.transition`);
   writeSite(o.out, `${o.site}.transition`, t.files);
+  // its host scripts source the engine's lib.sh, as a site's do
+  writeSite(o.out, ENGINE, engineFiles());
   process.stdout.write(t.summary);
   if (!o.quiet) process.stdout.write(`${dir}: wrote ${t.files.length} files; review ${join(dir, "REVIEW.md")}\n`);
   return 0;

@@ -39,6 +39,8 @@ export function playbook(exec: Exec, o: { outSite: string; book: "apply.yml" | "
     `TMPDIR=${scratch}`, "ANSIBLE_NOCOLOR=1", "ANSIBLE_PYTHON_INTERPRETER=auto_silent", "ANSIBLE_RETRY_FILES_ENABLED=0",
     `ANSIBLE_LOCAL_TEMP=${join(o.tmp, "ansible-local")}`, `ANSIBLE_REMOTE_TEMP=${join(o.tmp, "ansible-remote")}`,
     ...(o.path ? [`PATH=${o.path}:${process.env.PATH}`] : []),
+    // the generated ansible.cfg, as from its folder (README): it points roles_path at the engine's role
+    `ANSIBLE_CONFIG=${join(o.outSite, "ansible/ansible.cfg")}`,
   ];
   const argv = [
     "env", ...env, "ansible-playbook", "-i", join(o.outSite, "ansible/inventory.yml"), join(o.outSite, "ansible", o.book),

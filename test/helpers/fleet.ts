@@ -94,7 +94,9 @@ export class Fleet {
       // follow a long run as it goes: tail -f <tmp>/ansible.log
       `ANSIBLE_LOG_PATH=${join(this.tmp, "ansible.log")}`,
     ];
-    const argv = ["env", ...env, "ansible-playbook", "-i", join(outSite, "ansible/inventory.yml"), join(outSite, "ansible", book), ...args];
+    // the generated ansible.cfg, as from its folder (README): it points roles_path at the engine's role; env wins over it
+    const argv = ["env", ...env, `ANSIBLE_CONFIG=${join(outSite, "ansible/ansible.cfg")}`, "ansible-playbook", "-i", join(outSite, "ansible/inventory.yml"),
+      join(outSite, "ansible", book), ...args];
     const t0 = performance.now();
     const r = this.topo.sh("ctl", shWords(argv), timeoutMs);
     const seconds = (performance.now() - t0) / 1000;

@@ -354,7 +354,7 @@ describe("time: each daemon the audit can find takes the VIP as its source and g
       const before = n.snapshot();
       const audit = n.sh(`bash ${host}/audit.sh`);
       expect(audit.stdout).toContain("PASS N3: chrony systemd-timesyncd ntpsec found");
-      const unverified = n.sh(`bash ${host}/lib.sh >/dev/null; source ${host}/lib.sh; check_time_source 192.168.0.2`);
+      const unverified = n.sh(`bash ${host}/../../../engine/lib.sh >/dev/null; source ${host}/../../../engine/lib.sh; check_time_source 192.168.0.2`);
       expect(unverified.code).toBe(1); // before the takeover, no daemon names the VIP
       const a = n.sh(`bash ${host}/apply.sh nodes`);
       expect(a.code, a.stdout + a.stderr).toBe(0);

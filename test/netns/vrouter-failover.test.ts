@@ -145,10 +145,10 @@ describe.each(VARIANTS)("VIP failover with conntrackd state sync (fuel-env, keep
     const line = /^\s*(install_secret .*?) \|\| return 1$/m.exec(readFileSync(join(hostDir("ctrl1"), "apply.sh"), "utf8"))![1]!;
     for (const h of CONTROLLERS) {
       topo.must(h, `mkdir -p ${conf("")} && chmod 755 /run && cp -a ${hostDir(h)}/files/etc/sitegen/vrouter/. ${conf("")} && sed -i 's#/etc/sitegen/vrouter/#${conf("")}#g' ${conf("*")}`);
-      const unset = topo.sh(h, `SITEGEN_ROOT=${ROOT_IN_HOST} bash -c '. ${hostDir(h)}/lib.sh; ${line.replace(/'/g, `'\\''`)}'`);
+      const unset = topo.sh(h, `SITEGEN_ROOT=${ROOT_IN_HOST} bash -c '. ${hostDir(h)}/../../../engine/lib.sh; ${line.replace(/'/g, `'\\''`)}'`);
       expect(unset.code).not.toBe(0);
       expect(unset.stdout).toContain(`${VAULT_VAR} is not set`);
-      const r = topo.sh(h, `SITEGEN_ROOT=${ROOT_IN_HOST} ${VAULT_VAR}='${SECRET}' bash -c '. ${hostDir(h)}/lib.sh; ${line.replace(/'/g, `'\\''`)}'`);
+      const r = topo.sh(h, `SITEGEN_ROOT=${ROOT_IN_HOST} ${VAULT_VAR}='${SECRET}' bash -c '. ${hostDir(h)}/../../../engine/lib.sh; ${line.replace(/'/g, `'\\''`)}'`);
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).not.toContain(SECRET);
       expect(topo.must(h, `stat -c %a ${conf("vrrp-auth.conf")}; cat ${conf("vrrp-auth.conf")}`)).toBe(`600\n$VRRP_AUTH_PASS=${SECRET}\n`);

@@ -244,7 +244,7 @@ describe("the Ansible tasks that write the VRRP password from the vault variable
     const actions = hostVars.sitegen_steps.flatMap((st) => st.apply).filter((a) => String(a.kind).startsWith("secret"));
     expect(actions.map((a) => a.var)).toEqual(["vault_fuel_env_vrrp_pass"]);
     const action = actions[0]!;
-    const tasks = parse(readFileSync(join(ansible, `roles/sitegen_host/tasks/action-${String(action.kind)}.yml`), "utf8")) as Array<Record<string, unknown>>;
+    const tasks = parse(readFileSync(join(ROOT, "out/engine/ansible", `roles/sitegen_host/tasks/action-${String(action.kind)}.yml`), "utf8")) as Array<Record<string, unknown>>;
     const secretTasks = tasks.filter((t) => t.no_log === true);
     expect(secretTasks.map((t) => Object.keys(t).find((k) => k.startsWith("ansible.builtin.")))).toEqual(["ansible.builtin.assert", "ansible.builtin.copy"]);
     const dir = join(tmp, "ansible-secret");

@@ -1,6 +1,6 @@
 // Every generated artifact is checked by the real program that consumes it (Debian packages,
 // installed by scripts/install-tools.sh): shellcheck, systemd-analyze verify, netplan generate.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -45,10 +45,26 @@ describe("python3 -m py_compile (the node takeover helper; it also runs in node-
   });
 });
 
+/**
+ * Where shellcheck reads a script: a golden case's tree is copied beside a copy of the engine, as gen
+ * writes a site beside out/engine/, so that -x follows each host script to the engine's lib.sh.
+ */
+const GOLDEN = /^test\/cases\/golden\/([^/]+)\/expected\/(.*)$/;
+function checkedPath(f: string): string {
+  const m = GOLDEN.exec(f);
+  if (!m) return join(ROOT, f);
+  const site = join(tmp, "shellcheck", m[1]!);
+  if (!existsSync(site)) {
+    cpSync(join(ROOT, "test/cases/golden", m[1]!, "expected"), site, { recursive: true });
+    if (!existsSync(join(tmp, "shellcheck/engine"))) cpSync(join(ROOT, "out/engine"), join(tmp, "shellcheck/engine"), { recursive: true });
+  }
+  return join(site, m[2]!);
+}
+
 describe("shellcheck", () => {
   it.each(scripts.map(rel))("%s", (f) => {
     requireTool("shellcheck");
-    const r = run("shellcheck", ["-x", "-f", "gcc", "-s", "bash", join(ROOT, f)]); // -x: follow lib.sh
+    const r = run("shellcheck", ["-x", "-f", "gcc", "-s", "bash", checkedPath(f)]); // -x: follow the engine's lib.sh
     expect(r.stdout + r.stderr).toBe("");
     expect(r.code).toBe(0);
   });
