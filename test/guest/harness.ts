@@ -5,7 +5,7 @@
 // installed by guest/build-image.sh, and anything that still fails makes the tests FAIL. Locally
 // (CI unset) they skip, with the reason printed, when qemu is missing or no image can be built.
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -230,7 +230,12 @@ export async function runGuest(jobs: GuestJob[], opts: RunOptions = {}): Promise
   const share = mkdtempSync(join(tmpdir(), "sitegen-guest-"));
   mkdirSync(join(share, "jobs"));
   writeFileSync(join(share, "lib.sh"), LIB_SH);
-  for (const c of opts.copy ?? []) cpSync(c.from, join(share, c.to), { recursive: true });
+  for (const c of opts.copy ?? []) {
+    cpSync(c.from, join(share, c.to), { recursive: true });
+    // a host's folder copied away from out/: its scripts find the engine's lib.sh beside them
+    const lib = join(c.from, "../../../engine/lib.sh");
+    if (existsSync(lib)) copyFileSync(lib, join(share, c.to, "lib.sh"));
+  }
   for (const [rel, content] of Object.entries(opts.files ?? {})) {
     mkdirSync(join(share, rel, ".."), { recursive: true });
     writeFileSync(join(share, rel), content);

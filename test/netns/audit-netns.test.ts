@@ -178,8 +178,10 @@ describe("no phase without its audit", () => {
     expect(applyRuntime(fakeVirsh("yes", false)).stdout).toContain("!! audit stopped: nothing was changed");
     // a stamp for other files (a regenerated output) is void
     expect(audit(JUMP, fakeVirsh("yes")).code).toBe(0);
-    const other = join(tmp, "other-output");
+    // laid out as in out/, the engine beside the site
+    const other = join(tmp, "other-output/jumphost/hosts/jumphost");
     cpSync(JUMP, other, { recursive: true });
+    cpSync(join(JUMP, "../../../engine"), join(tmp, "other-output/engine"), { recursive: true });
     appendFileSync(join(other, "verify.sh"), "# edited\n");
     const r = ns.sh(`bash ${other}/apply.sh runtime`, { PATH: `${fakeVirsh("yes", false)}:${process.env.PATH}`, SITEGEN_ROOT: root() });
     expect(r.stdout).toContain("no passing audit of these files on this host since boot");
