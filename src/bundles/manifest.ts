@@ -24,6 +24,3 @@ export function manifestOf(site: Site, inventoryText: string, entries: ManifestE
   };
   return { path: MANIFEST, content: `${JSON.stringify(body, null, 2)}\n`, mode: 0o644 };
 }
-
-/** manifest.json of a whole tree held in memory. */
-export const manifest = (site: Site, inventoryText: string, files: Artifact[]): Artifact => manifestOf(site, inventoryText, files.map(manifestEntry));

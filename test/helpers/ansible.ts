@@ -3,7 +3,8 @@
 import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { BUNDLES } from "../../src/bundles/index.js";
-import { manifest } from "../../src/bundles/manifest.js";
+import { ENGINE, engineEntries, engineFiles } from "../../src/bundles/engine.js";
+import { manifestEntry, manifestOf } from "../../src/bundles/manifest.js";
 import { compile } from "../../src/compile.js";
 import { writeSite } from "../../src/emit/write.js";
 import { program } from "../../src/plan/actions.js";
@@ -127,6 +128,8 @@ export function writeConvergeSite(outDir: string, hosts = [{ name: "gw", managem
   const plan = convergePlan(hosts.map((h) => h.name), guest);
   const files: Artifact[] = [...plan.artifacts, ...BUNDLES.flatMap((b) => [...b.render(r.build.site, plan)])].sort((a, b) => (a.path < b.path ? -1 : 1));
   mkdirSync(outDir, { recursive: true });
-  writeSite(outDir, "converge", [...files, manifest(r.build.site, inventory, files)]);
+  // as gen writes a site: its manifest lists the engine's files too, and the engine lies beside it
+  writeSite(outDir, "converge", [...files, manifestOf(r.build.site, inventory, [...files.map(manifestEntry), ...engineEntries()])]);
+  writeSite(outDir, ENGINE, engineFiles());
   return join(outDir, "converge");
 }
