@@ -367,8 +367,8 @@ unit_ours() { # ID UNIT MARKER
 }
 # The drift report of drift.sh: the host against its model (the `model` function drift.sh defines),
 # read-only. Prints each difference (or JSON) and fails when there is any.
-found=()
-note() { found+=("$1"$'\t'"$2"$'\t'"$3"$'\t'"$4"$'\t'"$5"); } # KIND WHAT WHERE EXPECTED ACTUAL
+drift_found=()
+note() { drift_found+=("$1"$'\t'"$2"$'\t'"$3"$'\t'"$4"$'\t'"$5"); } # KIND WHAT WHERE EXPECTED ACTUAL
 at() { if [ "$1" = - ]; then printf '%s' "$2"; else printf '%s/%s' "$1" "$2"; fi; }
 in_ns() { # NS CMD...: inside the namespace, or on the host for "-"
   local n=$1
@@ -519,11 +519,11 @@ drift_report() { # PHASE JSON(0|1)
   done
 
   json_str() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; s=${s//$'\t'/\\t}; printf '"%s"' "$s"; }
-  mapfile -t found < <(printf '%s\n' "${found[@]}" | sort -u | sed '/^$/d')
+  mapfile -t drift_found < <(printf '%s\n' "${drift_found[@]}" | sort -u | sed '/^$/d')
   if [ "$json" = 1 ]; then
     printf '{"host":"%s","phase":"%s","drift":[' "$host" "$phase"
     sep=""
-    for x in "${found[@]}"; do
+    for x in "${drift_found[@]}"; do
       IFS=$'\t' read -r k w where e a <<<"$x"
       printf '%s{"kind":%s,"what":%s,"where":%s,"expected":%s,"actual":%s}' \
         "$sep" "$(json_str "$k")" "$(json_str "$w")" "$(json_str "$where")" "$(json_str "$e")" "$(json_str "$a")"
@@ -531,13 +531,13 @@ drift_report() { # PHASE JSON(0|1)
     done
     printf ']}\n'
   else
-    for x in "${found[@]}"; do
+    for x in "${drift_found[@]}"; do
       IFS=$'\t' read -r k w where e a <<<"$x"
-      printf '%-9s %s %s: expected %s, found %s\n' "${k^^}" "$w" "$where" "$e" "$a"
+      printf '%-9s %s %s: expected %s, drift_found %s\n' "${k^^}" "$w" "$where" "$e" "$a"
     done
-    if [ "${#found[@]}" -eq 0 ]; then say "drift $host: none"; else say "drift $host: ${#found[@]} difference(s)"; fi
+    if [ "${#drift_found[@]}" -eq 0 ]; then say "drift $host: none"; else say "drift $host: ${#drift_found[@]} difference(s)"; fi
   fi
-  [ "${#found[@]}" -eq 0 ]
+  [ "${#drift_found[@]}" -eq 0 ]
 }
 # Confirm-or-revert (apply.sh --confirm-within SECONDS). What must outlive the operator's session
 # lives on the host: the armed run's id in $state/armed, and per run a journal of the step ids it

@@ -59,9 +59,9 @@ if [ ! -d /sys/class/net/br1/bridge ]; then
 else
   ip -d link show dev br1 | sed -n '1,6p'
   ip -br addr show dev br1
-  state=$(cat /sys/class/net/br1/operstate)
+  operstate=$(cat /sys/class/net/br1/operstate)
   if [ $(( $(cat /sys/class/net/br1/flags) & 1 )) -eq 1 ]; then
-    pass 'G3 br1: is a bridge, up, operstate '"$state"
+    pass 'G3 br1: is a bridge, up, operstate '"$operstate"
   else
     stop 'G3 br1: is down: a VLAN cannot come up on it; bring it up (or start its owner) first'
   fi

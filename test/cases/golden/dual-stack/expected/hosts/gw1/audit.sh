@@ -59,9 +59,9 @@ if [ ! -d /sys/class/net/br0/bridge ]; then
 else
   ip -d link show dev br0 | sed -n '1,6p'
   ip -br addr show dev br0
-  state=$(cat /sys/class/net/br0/operstate)
+  operstate=$(cat /sys/class/net/br0/operstate)
   if [ $(( $(cat /sys/class/net/br0/flags) & 1 )) -eq 1 ]; then
-    pass 'G3 br0: is a bridge, up, operstate '"$state"
+    pass 'G3 br0: is a bridge, up, operstate '"$operstate"
   else
     stop 'G3 br0: is down: a VLAN cannot come up on it; bring it up (or start its owner) first'
   fi

@@ -51,9 +51,9 @@ if [ ! -d /sys/class/net/br-prov/bridge ]; then
 else
   ip -d link show dev br-prov | sed -n '1,6p'
   ip -br addr show dev br-prov
-  state=$(cat /sys/class/net/br-prov/operstate)
+  operstate=$(cat /sys/class/net/br-prov/operstate)
   if [ $(( $(cat /sys/class/net/br-prov/flags) & 1 )) -eq 1 ]; then
-    pass 'G3 br-prov: is a bridge, up, operstate '"$state"
+    pass 'G3 br-prov: is a bridge, up, operstate '"$operstate"
   else
     stop 'G3 br-prov: is down: a VLAN cannot come up on it; bring it up (or start its owner) first'
   fi
