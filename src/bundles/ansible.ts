@@ -21,9 +21,9 @@ import { servesData } from "./ansible-serves.js";
 const DIR = "ansible";
 
 /** A YAML document: the header, what it is for, then the body through the one YAML emitter. */
-function yamlFile(site: Site, name: string, purpose: string[], body: unknown): Artifact {
+function yamlFile(site: Site, name: string, purpose: string[], body: unknown, flowWidth = 0): Artifact {
   const comments = [headerText(site), ...purpose].map((l) => (l ? `# ${l}` : "#")).join("\n");
-  return { path: `${DIR}/${name}`, content: `---\n${comments}\n${toYaml(body)}`, mode: 0o644 };
+  return { path: `${DIR}/${name}`, content: `---\n${comments}\n${toYaml(body, flowWidth)}`, mode: 0o644 };
 }
 
 function inventory(site: Site): unknown {
@@ -54,6 +54,9 @@ function playbooks(site: Site, plan: Plan): Artifact[] {
   ];
 }
 
+/** host_vars' lines: a list or map that fits on one line is written on it, up to the 200 columns .yamllint allows. */
+const HOST_VARS_WIDTH = 200;
+
 export function* ansibleFiles(site: Site, plan: Plan): Generator<Artifact> {
   const header = headerText(site);
   const files: Artifact[] = [
@@ -70,7 +73,8 @@ export function* ansibleFiles(site: Site, plan: Plan): Generator<Artifact> {
   const forHost = byHost(plan);
   for (const h of site.hosts) {
     const data = { sitegen_steps: stepsData(h.name, forHost(h.name).steps, words), ...servesData(site, h.name), ...holderData(site, h.name) };
-    yield yamlFile(site, `host_vars/${h.name}.yml`, [`Host ${h.name}: its steps as data for roles/sitegen_host (the same role for every host).`], data);
+    yield yamlFile(site, `host_vars/${h.name}.yml`, [`Host ${h.name}: its steps as data for roles/sitegen_host (the same role for every host),`,
+      "an action or a check a line."], data, HOST_VARS_WIDTH);
   }
   yield* files;
   yield* words;

@@ -45,30 +45,57 @@ function leaf(v: Value, indent: string): string | undefined {
   return undefined;
 }
 
-function block(v: Value, indent: string, out: string[]): void {
+/** In flow style a plain scalar must not hold the flow indicators either; anything else is double-quoted (JSON's escapes are YAML's). */
+const FLOW_UNSAFE = /[,[\]{}]/;
+const flowScalar = (s: string): string => (scalar(s) === s && !FLOW_UNSAFE.test(s) ? s : JSON.stringify(s));
+
+/** A value on one line: [a, b] and {k: v}, nested as deep as it goes. */
+function flow(v: Value): string {
+  if (v === null || typeof v !== "object") return typeof v === "string" ? flowScalar(v) : String(v);
+  if (Array.isArray(v)) return `[${v.map(flow).join(", ")}]`;
+  return `{${Object.entries(v).map(([k, x]) => `${flowScalar(k)}: ${flow(x)}`).join(", ")}}`;
+}
+
+/** A list of records (actions) or of sentences (a string with a space) reads better an item a line: it stays in block style. */
+const itemALine = (v: Value): boolean => Array.isArray(v) && v.some((x) => (typeof x === "string" && x.includes(" ")) || (x !== null && typeof x === "object"));
+
+/** A collection's one-line form when the line (with its indent and key) fits in width; else undefined. */
+const oneLine = (item: Value, lead: string, width: number): string | undefined => {
+  if (width <= 0 || itemALine(item)) return undefined;
+  const line = `${lead}${flow(item)}`;
+  return line.length <= width ? line : undefined;
+};
+
+function block(v: Value, indent: string, out: string[], width: number): void {
   if (Array.isArray(v)) {
     for (const item of v) {
       const l = leaf(item, `${indent}  `);
       if (l !== undefined) { out.push(`${indent}- ${l}`); continue; }
+      const f = oneLine(item, `${indent}- `, width);
+      if (f !== undefined) { out.push(f); continue; }
       const sub: string[] = [];
-      block(item, `${indent}  `, sub);
+      block(item, `${indent}  `, sub, width);
       out.push(`${indent}- ${sub[0]!.slice(indent.length + 2)}`, ...sub.slice(1));
     }
     return;
   }
   for (const [k, item] of Object.entries(v as Record<string, Value>)) {
     const key = scalar(k);
-    const l = leaf(item, `${indent}  `);
+    const l = leaf(item, `${indent}  `) ?? oneLine(item, "", width - indent.length - key.length - 2);
     if (l !== undefined) out.push(`${indent}${key}: ${l}`);
-    else { out.push(`${indent}${key}:`); block(item, `${indent}  `, out); }
+    else { out.push(`${indent}${key}:`); block(item, `${indent}  `, out, width); }
   }
 }
 
-export function toYaml(value: unknown): string {
+/**
+ * YAML text of value. flowWidth (0: never): a list or map whose one-line flow form fits in that many
+ * columns is written on one line (host_vars: an action a line), the rest in block style.
+ */
+export function toYaml(value: unknown, flowWidth = 0): string {
   const v = value as Value;
   const l = leaf(v, "");
   if (l !== undefined) return `${l}\n`;
   const out: string[] = [];
-  block(v, "", out);
+  block(v, "", out, flowWidth);
   return `${out.join("\n")}\n`;
 }

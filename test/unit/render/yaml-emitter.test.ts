@@ -16,6 +16,16 @@ describe("toYaml", () => {
   it.each(tricky.map((s) => [JSON.stringify(s), s]))("round-trips the string %s as value and key", (_, s) => {
     const data = { value: s, list: [s, { [s || "k"]: s }], nested: [[s]] };
     expect(parse(toYaml(data))).toEqual(data);
+    // in flow style too, where ',', '[', ']', '{' and '}' are indicators as well
+    const words = { argv: [s, s || "w"], action: { kind: s || "k", [s || "k2"]: [s], deep: { x: s } } };
+    expect(parse(toYaml(words, 200))).toEqual(words);
+  });
+  it("with a flow width, writes a record or a list of words that fits on one line, and keeps lists of records and sentences a line an item", () => {
+    const data = { checks: ["check_addr a 1", "check_up a"], apply: [{ kind: "cmd", argv: ["ip", "link", "set", "a", "up"] }], long: { x: "y".repeat(60) } };
+    expect(toYaml(data, 60)).toBe("checks:\n  - check_addr a 1\n  - check_up a\napply:\n  - {kind: cmd, argv: [ip, link, set, a, up]}\nlong:\n  x: "
+      + `${"y".repeat(60)}\n`);
+    expect(parse(toYaml(data, 60))).toEqual(data);
+    expect(toYaml(data)).not.toContain("{");
   });
   it("round-trips numbers, booleans, null and empty collections", () => {
     const data = { n: 1, f: 1.5, neg: -3, t: true, no: false, z: null, e: [], m: {}, deep: [{ a: [1, { b: [] }] }] };
