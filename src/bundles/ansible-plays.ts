@@ -86,9 +86,13 @@ function approvalTask(what: string, action: string): Task {
   };
 }
 
+/** The role's task files that change hosts: a host without steps has no apply, rollback or confirm script to run them with. */
+const CHANGES = new Set(["apply", "rollback"]);
+
 const role = (from: string, tags?: string[]): Task => ({
   name: `Run the role's ${from} tasks (roles/sitegen_host/tasks/${from}.yml)`,
   "ansible.builtin.import_role": { name: "sitegen_host", tasks_from: from },
+  ...(CHANGES.has(from) ? { when: "sitegen_steps | length > 0" } : {}),
   ...(tags ? { tags } : {}),
 });
 
@@ -130,9 +134,13 @@ export function applyPlaybook(site: Site, plan: Plan): Task[] {
   const gates: Task[] = [
     ansibleFloorTask(), integrityTask(), role("audit"), ...(plan.steps.length ? [approvalTask("the first change", "changes hosts")] : []),
   ];
+  const gatePlay = play(groupName(site), `Gates for site ${site.name}: audit every host, then require the approval (any failure ends the run on every host)`,
+    { any_errors_fatal: true, ...READ_AS_ROOT }, gates);
+  const verify = play(groupName(site), "Verify every host, last (verify.sh, read-only)", READ_AS_ROOT, [role("verify", ["verify"])]);
+  // a site where sitegen changes nothing: its checks only
+  if (!plan.steps.length) return [gatePlay, verify];
   const plays = [
-    play(groupName(site), `Gates for site ${site.name}: audit every host, then require the approval (any failure ends the run on every host)`,
-      { any_errors_fatal: true, ...READ_AS_ROOT }, gates),
+    gatePlay,
     ...(t.gateways.length
       ? [play(tierGroup(site, "gateways"), "Gateways: each host's steps with checkpoint rollback, then verify", CHANGE, [role("apply")])] : []),
     ...routerPlays(site, t),
@@ -146,7 +154,7 @@ export function applyPlaybook(site: Site, plan: Plan): Task[] {
         { ...CHANGE, serial: SERIAL, max_fail_percentage: 0, vars: { sitegen_hold_failure: true } }, [role("apply"), role("batch")]),
     );
   }
-  plays.push(play(groupName(site), "Verify every host, last (verify.sh, read-only)", READ_AS_ROOT, [role("verify", ["verify"])]));
+  plays.push(verify);
   return plays;
 }
 

@@ -47,10 +47,11 @@ function playbooks(site: Site, plan: Plan): Artifact[] {
       "  steps and the run confirms it over a new session after verify; a lost session is waited for, not fatal)",
       "Tags: audit, runtime, persist, services, nodes, verify.",
     ], applyPlaybook(site, plan)),
-    yamlFile(site, "rollback.yml", [
+    // a site where sitegen changes nothing has nothing to roll back
+    ...(plan.steps.length ? [yamlFile(site, "rollback.yml", [
       "The inverse of every step, newest first, nodes first and routers last, behind the same approval gate:",
       "  ansible-playbook -i inventory.yml rollback.yml -e approve=$(sha256sum ../manifest.json | cut -d' ' -f1)",
-    ], rollbackPlaybook(site)),
+    ], rollbackPlaybook(site))] : []),
   ];
 }
 

@@ -15,7 +15,8 @@ const stepVm = (s: Step) => ({
 const script = (path: string, content: string, mode: GitMode = 0o755): Artifact => ({ path, content, mode });
 
 /**
- * hosts/<host>/: audit.sh, apply.sh [PHASE], rollback.sh [PHASE], confirm.sh, verify.sh.
+ * hosts/<host>/: audit.sh, apply.sh [PHASE], rollback.sh [PHASE], confirm.sh, verify.sh; a host without
+ * steps only audit.sh and verify.sh.
  * One apply and one rollback per host, with the phase as an argument, keep the file count (and so
  * the cost of writing a 2,000-host site) low while every phase stays separately runnable.
  */
@@ -29,9 +30,12 @@ export function hostScripts(site: Site, plan: HostPlan, host: string): Artifact[
   const lineOf = (c: (typeof checks)[number]) => (c.phase ? `! in_phase ${c.phase} || ${checkLine(c)}` : checkLine(c));
   return [
     script(`${dir}/audit.sh`, render("shell/audit.sh", { header, host, gates: plan.gates, decisions: plan.decisions })),
-    script(`${dir}/apply.sh`, render("shell/apply.sh", steps)),
-    script(`${dir}/rollback.sh`, render("shell/rollback.sh", steps)),
-    script(`${dir}/confirm.sh`, render("shell/confirm.sh", { header, host })),
+    // a host sitegen changes nothing on gets its checks only: no change machinery
+    ...(plan.steps.length ? [
+      script(`${dir}/apply.sh`, render("shell/apply.sh", steps)),
+      script(`${dir}/rollback.sh`, render("shell/rollback.sh", steps)),
+      script(`${dir}/confirm.sh`, render("shell/confirm.sh", { header, host })),
+    ] : []),
     script(`${dir}/verify.sh`, render("shell/verify.sh", {
       header, host, phases, phaseList: steps.phaseList,
       groups: titles.map((t) => ({ title: t, checks: checks.filter((c) => c.title === t).map(lineOf) })),

@@ -26,6 +26,23 @@ describe("a host with nothing to do", () => {
     expect(verify).toContain('say "verify idle: all checks passed"');
     expect(files.get("hosts/idle/REVIEW.md")).toContain("Nothing is created or changed on this host: verify.sh only checks the list above");
     expect(files.get("hosts/idle/REVIEW.md")).not.toContain("the gateways it uses are held elsewhere");
+    // its checks only: no change machinery beside them (the jumphost's own stays)
+    for (const f of ["apply.sh", "rollback.sh", "confirm.sh"]) {
+      expect(files.has(`hosts/idle/${f}`), f).toBe(false);
+      expect(files.has(`hosts/jumphost/${f}`), f).toBe(true);
+    }
+    expect([...files.keys()].filter((p) => p.startsWith("hosts/idle/")).sort()).toEqual(["hosts/idle/REVIEW.md", "hosts/idle/audit.sh", "hosts/idle/drift.sh", "hosts/idle/verify.sh"]);
+  });
+  it("a site where sitegen changes nothing (roosevelt): checks only, no rollback.yml, no change play, and REVIEW.md says so", () => {
+    const r = compile(readFileSync(join(ROOT, "inventories/roosevelt.yaml"), "utf8"), "r.yaml", { site: "roosevelt", source: "inventories/roosevelt.yaml" });
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    const paths = r.build.files.map((f) => f.path);
+    expect(paths.length).toBeLessThanOrEqual(10);
+    expect(paths).not.toContain("ansible/rollback.yml");
+    expect(paths.filter((p) => /\/(apply|rollback|confirm)\.sh$/.test(p))).toEqual([]);
+    const apply = r.build.files.find((f) => f.path === "ansible/apply.yml")!.content;
+    expect(apply).not.toContain("tasks_from: apply");
+    expect(r.build.files.find((f) => f.path === "REVIEW.md")!.content).toContain("Nothing is created or changed on any host");
   });
   it("without one: verify.sh and REVIEW.md say there is nothing to check, never that checks passed", () => {
     const files = withIdleHost("");
