@@ -17,17 +17,24 @@ set -euo pipefail
 case "$1" in
 boot)
   name=$2 netns=$3 dir=$4 owner=${5:-}
+  cg=/sys/fs/cgroup/unified/sitegen-$netns
+  [ -d /sys/fs/cgroup/unified ] || cg=/sys/fs/cgroup/sitegen-$netns
   if [ -n "$owner" ]; then
     # forked before joining the cgroup (so the cgroup empties with PID 1); $$ is unshare after the exec below,
-    # whose death kills PID 1 (--kill-child), which ends every process of the host's PID namespace
+    # whose death kills PID 1 (--kill-child), which ends every process of the host's PID namespace; then the
+    # emptied cgroup goes too (the network namespace is the test's: its teardown deletes it)
     self=$$
     (while kill -0 "$self" 2>/dev/null; do
-      kill -0 "$owner" 2>/dev/null || { kill -KILL "$self"; exit 0; }
+      if ! kill -0 "$owner" 2>/dev/null; then
+        kill -KILL "$self"
+        for _ in $(seq 50); do
+          [ -d "$cg" ] || exit 0
+          find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || sleep 0.2 # busy until its last process is gone
+        done
+      fi
       sleep 2
     done) </dev/null >/dev/null 2>&1 &
   fi
-  cg=/sys/fs/cgroup/unified/sitegen-$netns
-  [ -d /sys/fs/cgroup/unified ] || cg=/sys/fs/cgroup/sitegen-$netns
   mkdir -p "$cg"
   echo $$ >"$cg/cgroup.procs"
   exec ip netns exec "$netns" unshare --mount --uts --pid --cgroup --fork --kill-child=SIGKILL --propagation private bash "$0" init "$name" "$dir"
