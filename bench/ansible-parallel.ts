@@ -10,13 +10,13 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { token, writeConvergeSite } from "../test/helpers/ansible.js";
 import { Fleet, requireSshd } from "../test/helpers/fleet.js";
+import { hostTempDir } from "../test/helpers/sim-host.js";
 import { requireRootNetns, requireTool } from "../test/helpers/tools.js";
-import { tempDir } from "../test/helpers/tree.js";
 import { Topology } from "../test/helpers/vrouter-topology.js";
 
 const SIZES = (process.env.SITEGEN_FLEET_SIZES ?? "3,10").split(",").map(Number);
 const results: Array<{ hosts: number; seconds: number; per_host_s: number }> = [];
-const tmp = tempDir("ansible-parallel");
+const tmp = hostTempDir("ansible-parallel");
 
 afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });

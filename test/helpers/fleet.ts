@@ -1,17 +1,19 @@
-// Simulated hosts that Ansible reaches over ssh, as it reaches a real site: each host is a network
-// namespace with its own mount namespace (a private /run, and /etc as an overlay whose changes live
-// there), running its own sshd bound to the host's management address inside the test topology. The
-// controller is one more namespace on the management segment; ansible-playbook runs there with a
-// per-run key, default forks, ssh multiplexing and pipelining. sshd comes from .tools/openssh
+// Simulated hosts that Ansible reaches over ssh, as it reaches a real site: each host is a simulated host
+// (sim-host.ts: real systemd as PID 1, private /run and /tmp, /etc and /var as overlays on its disk),
+// running its own sshd, a unit of its systemd, bound to the host's management address inside the test
+// topology. The controller is one more namespace on the management segment; ansible-playbook runs there
+// with a per-run key, default forks, ssh multiplexing and pipelining. sshd comes from .tools/openssh
 // (scripts/install-tools.sh unpacks it: installing the package would start one on this machine).
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { shWords } from "../../src/render/shell-quote.js";
 import { ROOT } from "./gen.js";
 import { run } from "./tools.js";
+import { requireHostVisible, SimHost } from "./sim-host.js";
 import type { HostSpec, Topology } from "./vrouter-topology.js";
 
 export const SSHD = join(ROOT, ".tools/openssh/usr/sbin/sshd");
+const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 export function requireSshd(): void {
   if (!existsSync(SSHD)) throw new Error(`${SSHD} is missing: run 'bash scripts/install-tools.sh' (it unpacks openssh-server there)`);
@@ -33,9 +35,12 @@ export function recaps(stdout: string): Record<string, Recap> {
 
 export class Fleet {
   readonly hosts: string[] = [];
+  readonly sim = new Map<string, SimHost>();
   private readonly dir: string;
 
+  /** tmp: the run's folder (keys, sshd configurations, scratch, logs), which the hosts must see too (hostTempDir). */
   constructor(readonly topo: Topology, readonly tmp: string) {
+    requireHostVisible(tmp);
     this.dir = join(tmp, "ssh");
     mkdirSync(join(this.dir, "cp"), { recursive: true });
     for (const k of ["client", "host"]) {
@@ -51,15 +56,23 @@ export class Fleet {
     this.topo.must("ctl", `ip addr add ${address}/${prefix} dev eth0`);
   }
 
-  /** A host with a private /etc and its sshd listening on address:22 only; binDir goes first in its sessions' PATH. */
+  /**
+   * A simulated host booted with systemd, its sshd listening on address:22 only, started as a unit (so that Ansible's
+   * commands run as the host's systemd runs them, without CAP_SYS_TIME); binDir goes first in its sessions' PATH.
+   */
   async host(spec: HostSpec, address: string, binDir?: string, env: string[] = []): Promise<void> {
-    await this.topo.host(spec, { privateEtc: true });
+    this.topo.hostNet(spec);
+    const h = new SimHost(this.topo, spec.name, join(this.tmp, `disk-${spec.name}`), join(this.tmp, `console-${spec.name}.log`));
+    this.sim.set(spec.name, h);
+    await h.boot();
     // A home of its own for root, as on a real host: sshd runs every command through root's bash, which reads
     // ~/.bashrc, and this machine's /root/.bashrc (pyenv init) would cost each simulated host about 0.15 s of CPU
-    // per Ansible task. Only the host's private /etc overlay is edited (checked first).
-    this.topo.must(spec.name, "[ \"$(findmnt -no FSTYPE /etc)\" = overlay ] && mkdir -p /run/sitegen-home"
+    // per Ansible task. sshd's privilege separation user too (openssh-server is unpacked, not installed). Only
+    // the host's /etc overlay is edited (checked first).
+    this.topo.must(spec.name, "[ \"$(findmnt -no FSTYPE /etc)\" = overlay ] && mkdir -p /run/sitegen-home /run/sshd"
       + " && sed -i 's#^root:\\([^:]*:[^:]*:[^:]*:[^:]*\\):/root:#root:\\1:/run/sitegen-home:#' /etc/passwd"
-      + " && grep -q '^root:.*:/run/sitegen-home:' /etc/passwd");
+      + " && grep -q '^root:.*:/run/sitegen-home:' /etc/passwd"
+      + " && { grep -q '^sshd:' /etc/passwd || echo 'sshd:x:65533:65534::/run/sshd:/usr/sbin/nologin' >> /etc/passwd; }");
     const scratch = join(this.tmp, `scratch-${spec.name}`);
     mkdirSync(scratch, { recursive: true });
     const conf = join(this.dir, `sshd-${spec.name}.conf`);
@@ -67,9 +80,11 @@ export class Fleet {
       `ListenAddress ${address}:22`, `HostKey ${join(this.dir, "host")}`, `AuthorizedKeysFile ${join(this.dir, "authorized_keys")}`,
       "PermitRootLogin prohibit-password", "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no",
       "StrictModes no", "PidFile none", "MaxStartups 100", "MaxSessions 100", "LogLevel ERROR",
-      `SetEnv TMPDIR=${scratch}${binDir ? ` PATH=${binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin` : ""}${env.map((e) => ` ${e}`).join("")}`, "",
+      `SetEnv TMPDIR=${scratch}${binDir ? ` PATH=${binDir}:${PATH}` : ""}${env.map((e) => ` ${e}`).join("")}`, "",
     ].join("\n"));
-    this.topo.start(spec.name, [SSHD, "-D", "-e", "-f", conf], join(this.tmp, `sshd-${spec.name}.log`));
+    const log = join(this.tmp, `sshd-${spec.name}.log`);
+    this.topo.must(spec.name, shWords(["systemd-run", "-q", "--unit=test-sshd", "-p", `StandardOutput=append:${log}`, "-p", `StandardError=append:${log}`,
+      SSHD, "-D", "-e", "-f", conf]));
     this.hosts.push(spec.name);
   }
 

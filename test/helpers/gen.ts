@@ -8,3 +8,6 @@ export const CLI = join(ROOT, "dist/gen.cjs");
 export function gen(args: string[], cwd = ROOT, env: Record<string, string> = {}): RunResult {
   return run(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env } });
 }
+
+/** A host's generated file (apply.sh, holder.sh, ...) in a site's output folder: the output layout, named once for the tests that use it. */
+export const hostFile = (site: string, host: string, file: string): string => join(site, "hosts", host, file);

@@ -15,17 +15,11 @@ d.on("message", (m) => { console.log(JSON.stringify({ mode: m[0] & 7, stratum: m
 d.send(b, 123, "${server}"); setTimeout(() => { console.log("{}"); process.exit(0); }, 1500);'`;
 
 export interface HostSpec { name: string; bridges: Array<{ name: string; segment: "mgmt" | "pub"; address?: string; prefix: number }> }
-/** What keeps a host's own namespaces alive: the PID to enter (with nsenter's flags), and how to end it. */
-export interface Holder { pid: number; flags: string[]; stop: () => Promise<void> }
-
 /**
- * /etc and /var/lib as overlays on the real ones, their upper layers in the host's private /run (gone with the host),
- * with sshd's privilege separation user (openssh-server is unpacked, not installed).
+ * What keeps a host's own namespaces alive: the PID to enter (with nsenter's flags, and a command every
+ * program run there goes through: a simulated host's capability bounding set), and how to end it.
  */
-const ETC = " && mkdir -p /run/sitegen-etc/up /run/sitegen-etc/work /run/sitegen-varlib/up /run/sitegen-varlib/work /run/sshd /run/systemd/system"
-  + " && mount -t overlay overlay -o lowerdir=/etc,upperdir=/run/sitegen-etc/up,workdir=/run/sitegen-etc/work /etc"
-  + " && mount -t overlay overlay -o lowerdir=/var/lib,upperdir=/run/sitegen-varlib/up,workdir=/run/sitegen-varlib/work /var/lib"
-  + " && { grep -q '^sshd:' /etc/passwd || echo 'sshd:x:65533:65534::/run/sshd:/usr/sbin/nologin' >> /etc/passwd; }";
+export interface Holder { pid: number; flags: string[]; wrap?: string[]; stop: () => Promise<void> }
 
 export class Topology {
   readonly ns: (short: string) => string;
@@ -40,7 +34,7 @@ export class Topology {
   /** Run a shell script in a namespace we made (its mount namespace too, for hosts). Bounded by timeoutMs. */
   sh(where: string, script: string, timeoutMs = 60_000): RunResult {
     const holder = this.holders.get(where);
-    const argv = holder ? ["nsenter", "-t", String(holder.pid), ...holder.flags, "--", "bash", "-c", script]
+    const argv = holder ? ["nsenter", "-t", String(holder.pid), ...holder.flags, "--", ...holder.wrap ?? [], "bash", "-c", script]
       : ["ip", "netns", "exec", this.ns(where), "bash", "-c", script];
     return run(argv[0]!, argv.slice(1), { timeoutMs });
   }
@@ -87,15 +81,12 @@ export class Topology {
     this.holders.set(name, holder);
   }
 
-  /**
-   * A controller-like host: hostNet() and a private /run. With privateEtc, /etc and /var/lib are overlays whose
-   * changes live in that /run (a host of its own for ssh and Ansible).
-   */
-  async host(h: HostSpec, opts: { privateEtc?: boolean } = {}): Promise<void> {
+  /** A controller-like host without a service manager: hostNet() and a private /run (sim-host.ts boots one with systemd). */
+  async host(h: HostSpec): Promise<void> {
     this.hostNet(h);
     // the holder keeps the host's mount namespace (and so its /run/netns names) alive; bounded
     const p = spawn("ip", ["netns", "exec", this.ns(h.name), "unshare", "--mount", "--propagation", "private", "--",
-      "sh", "-c", `mount -t tmpfs tmpfs /run && mkdir -p /run/netns${opts.privateEtc ? ETC : ""} && exec sleep 3600`], { stdio: "ignore" });
+      "sh", "-c", `mount -t tmpfs tmpfs /run && mkdir -p /run/netns && exec sleep 3600`], { stdio: "ignore" });
     this.adopt(h.name, { pid: p.pid!, flags: ["-m", "-n"], stop: () => this.stop(p) });
     for (let i = 0; i < 100; i++) {
       if (readFileSync(`/proc/${p.pid}/comm`, "utf8").trim() === "sleep") return;
@@ -142,7 +133,8 @@ export class Topology {
   /** Start a long-running program (a daemon in the foreground); it is killed by PID in teardown. */
   start(where: string, argv: string[], log: string): ChildProcess {
     const holder = this.holders.get(where);
-    const full = holder ? ["nsenter", "-t", String(holder.pid), ...holder.flags, "--", ...argv] : ["ip", "netns", "exec", this.ns(where), ...argv];
+    const full = holder ? ["nsenter", "-t", String(holder.pid), ...holder.flags, "--", ...holder.wrap ?? [], ...argv]
+      : ["ip", "netns", "exec", this.ns(where), ...argv];
     const p = spawn("sh", ["-c", `exec "$@" >>${log} 2>&1`, "sh", ...full], { stdio: "ignore" });
     this.started.push({ p, argv });
     return p;

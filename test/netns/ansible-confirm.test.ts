@@ -1,7 +1,7 @@
 // Confirm-or-revert through the playbooks (issue 12, point 1: "the same in the playbooks"): apply.yml
-// -e confirm_within=SECONDS over ssh to a host that is a network namespace with its own sshd, /etc and
-// /var/lib (test/helpers/fleet.ts). No systemd there, so the host arms a detached sleeper, as apply.sh
-// does without systemd. Cases, one host each time:
+// -e confirm_within=SECONDS over ssh to a simulated host with its own systemd and sshd (test/helpers/fleet.ts).
+// SITEGEN_ARM=detached makes it arm a detached sleeper, as apply.sh does on a host without systemd (the
+// systemd timer's arm is the guest's, below). Cases, one host each time:
 //   kept:    the run arms, journals the steps it changes, confirms over a new session; nothing is armed after
 //   again:   a second confirmed run changes nothing and journals nothing
 //   refused: while another run is armed on the host, the play stops before any change, with confirm_within or not
@@ -15,14 +15,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GW, token, writeConvergeSite } from "../helpers/ansible.js";
 import { Fleet, requireSshd, type FleetRun } from "../helpers/fleet.js";
+import { hostTempDir } from "../helpers/sim-host.js";
 import { requireRootNetns, requireTool } from "../helpers/tools.js";
-import { tempDir } from "../helpers/tree.js";
 import { Topology } from "../helpers/vrouter-topology.js";
 
 const HOST = "gw01";
 const ADDR = "192.168.0.10";
 const STATE = `/var/lib/sitegen/${HOST}`;
-const tmp = tempDir("ansible-confirm");
+const tmp = hostTempDir("ansible-confirm");
 const topo = new Topology(`acf${process.pid % 1000}`);
 let fleet: Fleet;
 let site: string;
@@ -48,7 +48,7 @@ beforeAll(async () => {
   topo.switch();
   fleet = new Fleet(topo, tmp);
   fleet.controller("192.168.0.250", 24);
-  // the fleet's hosts have a /run/systemd/system for the role's unit stand-ins, but no systemd to arm a timer with
+  // the detached arm: the systemd timer's is the guest's (test/guest/confirm-flow.ts)
   await fleet.host({ name: HOST, bridges: [{ name: "virbr1", segment: "mgmt", address: ADDR, prefix: 24 }] }, ADDR, undefined, ["SITEGEN_ARM=detached"]);
   fleet.waitReady([ADDR]);
   const hosts = [{ name: HOST, management: ADDR }];

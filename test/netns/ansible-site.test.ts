@@ -1,12 +1,13 @@
 // A fuel-env site through its generated Ansible in ONE ansible-playbook run over every host at once,
 // reached over ssh (test/helpers/fleet.ts). To fit the CI budget the site is fuel-env without ctrl3:
 // two router members (still VRRP and conntrackd sync between them) and two compute nodes (two
-// batches), each a network namespace with its own sshd, private /run, /etc and /var/lib; an upstream
-// with the public gateway, a DNS and an NTP server. One fleet serves every case, in order. All phases run: the vrouter namespace and NAT, the services (dnsmasq,
-// chronyd -x, conntrackd, keepalived) as systemd units, the serving gate, the nodes' takeover.
-// PID 1 here is not systemd, so two stand-ins (test/helpers/bin) do what systemd would: systemctl
-// runs the generated units' own command lines; `netplan apply` runs the real `netplan generate` and
-// makes the routes of its networkd output live. Nodes run their own chronyd -x (never the clock).
+// batches), each a simulated host (systemd as PID 1, its own sshd, private /run, /etc and /var on its
+// disk); an upstream with the public gateway, a DNS and an NTP server. One fleet serves every case, in
+// order. All phases run: the vrouter namespace and NAT, the services (dnsmasq, chronyd -x, conntrackd,
+// keepalived) as units of the host's systemd, the serving gate, the nodes' takeover. One stand-in is
+// left (test/helpers/bin/netplan): `netplan apply` needs udevadm and systemd-networkd, and udev is not
+// installed here; it runs the real `netplan generate` and makes the routes of its networkd output live.
+// Nodes run their own chronyd -x (never the clock).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,10 +15,11 @@ import { parse, stringify } from "yaml";
 import { token } from "../helpers/ansible.js";
 import { Fleet, requireSshd, type FleetRun } from "../helpers/fleet.js";
 import { gen, ROOT } from "../helpers/gen.js";
-import { requireRootNetns, requireTool } from "../helpers/tools.js";
-import { tempDir } from "../helpers/tree.js";
+import { requireRootNetns, requireTool, run } from "../helpers/tools.js";
+import { hostTempDir } from "../helpers/sim-host.js";
 import { Topology } from "../helpers/vrouter-topology.js";
 
+/** The netplan stand-in, first in the nodes' PATH (see above). */
 const BIN = join(ROOT, "test/helpers/bin");
 const CONTROLLERS = ["ctrl1", "ctrl2"];
 const NODES = ["cmp1", "cmp2"];
@@ -43,7 +45,7 @@ function smallFuelEnv(dir: string): string {
 
 describe("fuel-env (2 routers, 2 nodes): one ansible-playbook run over every host", () => {
   const topo = new Topology(`ast${process.pid % 1000}`);
-  const tmp = tempDir("ansible-site");
+  const tmp = hostTempDir("ansible-site");
   let SITE: string;
   let fleet: Fleet;
   let before: Record<string, unknown>;
@@ -53,13 +55,16 @@ describe("fuel-env (2 routers, 2 nodes): one ansible-playbook run over every hos
     return r;
   };
   const approve = () => ["-e", `approve=${token(SITE)}`, ...VAULT];
-  /** Links, addresses, routes, rulesets, namespaces; the files the run left in /etc; the units it runs; a node's NTP sources. */
+  /** Files (not folders) the runs left below path (/etc, /var/lib) on host h: its overlay's upper layer. */
+  const upper = (h: string, path: string) => run("find", [".", "!", "-type", "d"], { cwd: fleet.sim.get(h)!.upper(path) }).stdout.split("\n").sort().join("\n");
+  /** Links, addresses, routes, rulesets, namespaces; the files the run left in /etc; the units and their states; a node's NTP sources. */
   const snap = () => Object.fromEntries(HOSTS.map((h) => [h, {
     ...topo.snapshot(h),
     // files only: like apply.sh's install -D, an install makes a missing folder, and the inverse (rm -f) leaves it
-    etc: topo.must(h, "cd /run/sitegen-etc/up && find . ! -type d | sort"),
-    varlib: topo.must(h, "cd /run/sitegen-varlib/up && find . ! -type d | sort"),
-    units: topo.must(h, `PATH=${BIN}:$PATH systemctl list-unit-files`),
+    etc: upper(h, "/etc"),
+    varlib: upper(h, "/var/lib"),
+    units: topo.must(h, "systemctl list-unit-files --no-legend 'sitegen-*'"
+      + "; systemctl list-units --all --no-legend --plain 'sitegen-*' | awk '{ print $1, $3, $4 }'"),
     ...(NODES.includes(h) ? { ntp: topo.must(h, "chronyc -n -c sources | cut -d, -f3 | sort") } : {}),
   }]));
 
@@ -99,7 +104,6 @@ describe("fuel-env (2 routers, 2 nodes): one ansible-playbook run over every hos
   }, 300_000);
 
   afterAll(async () => {
-    for (const h of HOSTS) topo.sh(h, `PATH=${BIN}:$PATH systemctl stop-all`);
     await topo.teardown();
     rmSync(tmp, { recursive: true, force: true });
     if (times.length) console.log(`ansible-playbook over the whole fuel-env site:\n  ${times.join("\n  ")}`);

@@ -9,8 +9,8 @@
 //   stops without a fallback_gateway, and with one the give-back routes via it;
 // - every time daemon the audit can find (chrony, systemd-timesyncd, ntpsec), from configuration files
 //   and stand-in status probes that read them (no daemon runs: none could touch this machine's clock).
-// `netplan apply` is test/helpers/bin/netplan (no systemd-networkd here): the real netplan generate
-// below the root, its routes made live with ip.
+// `netplan apply` is test/helpers/bin/netplan (the real one needs udevadm, and udev is not installed
+// here, and systemd-networkd): the real netplan generate below the root, its routes made live with ip.
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";

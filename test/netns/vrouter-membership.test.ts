@@ -1,6 +1,6 @@
 // HA day two for real (issue 20, part 4), in network namespaces this test creates and deletes: fuel-env's
-// three keepalived members (hosts with their own sshd, private /run, overlay /etc, as in ansible-site.test.ts;
-// systemd's stand-in test/helpers/bin/systemctl runs the generated units) are set up by their apply.sh;
+// three keepalived members (simulated hosts with systemd as PID 1 and their own sshd, as in ansible-site.test.ts:
+// the generated units run under real systemd) are set up by their apply.sh;
 // then ctrl4 joins; a failover drill hands the VIPs to ctrl2 (so the holder is not the inventory's
 // primary); ctrl3 leaves. Both through `gen plan --from` and the transition's scripts, run in the order
 // the plan states, the holder asked with holder.sh just before its turn; then ansible/apply.yml
@@ -14,14 +14,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { token } from "../helpers/ansible.js";
 import { Fleet, requireSshd, type FleetRun } from "../helpers/fleet.js";
-import { gen, ROOT } from "../helpers/gen.js";
+import { gen, hostFile } from "../helpers/gen.js";
+import { hostTempDir } from "../helpers/sim-host.js";
 import { requireRootNetns, requireTool } from "../helpers/tools.js";
 import { poll, sleep, transfer as stream } from "../helpers/transfer.js";
-import { tempDir } from "../helpers/tree.js";
 import { buildVariant, fuelEnvText, withMember, withoutMember } from "../helpers/variant.js";
 import { Topology } from "../helpers/vrouter-topology.js";
 
-const BIN = join(ROOT, "test/helpers/bin");
 const ALL = ["ctrl1", "ctrl2", "ctrl3", "ctrl4"];
 const MGMT_VIP = "192.168.0.2";
 const NODE = "192.168.0.21";
@@ -39,18 +38,23 @@ const BYTES = RATE * 380;
 
 describe("HA membership changes and an Ansible roll-out with a transfer through the VIP (fuel-env, keepalived, 3 -> 4 -> 3 members)", () => {
   const topo = new Topology(`smb${process.pid % 1000}`);
-  const tmp = tempDir("membership");
+  const tmp = hostTempDir("membership");
   const times: string[] = [];
   let fleet: Fleet;
   let flow: ReturnType<typeof stream>;
   const sites: Record<string, string> = {};
-  const sh = (h: string, script: string) => topo.sh(h, `PATH=${BIN}:$PATH ${PASS}=${SECRET} ${script}`, 180_000);
+  const sh = (h: string, script: string) => topo.sh(h, `${PASS}=${SECRET} ${script}`, 180_000);
+  const KEEPALIVED = "sitegen-vrouter-keepalived.service";
 
-  /** VRRP state changes so far, per member: "Entering MASTER STATE" in its keepalived log (appended across restarts). */
-  const masters = () => Object.fromEntries(ALL.map((h) => [h, (topo.sh(h, "cat /run/sitegen-systemctl/sitegen-vrouter-keepalived.service.log 2>/dev/null")
+  /**
+   * VRRP state changes so far, per member: "Entering MASTER STATE" in its keepalived's journal (kept across restarts), as
+   * written to stdout (--log-console): keepalived writes each line to syslog too, which the journal also keeps.
+   */
+  const masters = () => Object.fromEntries(ALL.map((h) => [h, (topo.sh(h, `journalctl -q -o cat -u ${KEEPALIVED} _TRANSPORT=stdout`)
     .stdout.match(/Entering MASTER STATE/g) ?? []).length]));
   const sum = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
-  const keepalivedPid = (h: string) => topo.sh(h, "cat /run/sitegen-systemctl/sitegen-vrouter-keepalived.service.pid 2>/dev/null").stdout.trim();
+  /** The PID systemd tracks as keepalived's ("" when it is not running). */
+  const keepalivedPid = (h: string) => topo.sh(h, `systemctl show -p MainPID --value ${KEEPALIVED}`).stdout.trim().replace(/^0$/, "");
   const holds = (h: string) => topo.sh(h, `ip -n vrouter -br addr show dev vr-mgmt 2>/dev/null | grep -qw ${MGMT_VIP}`).code === 0;
 
   const play = (site: string, label: string): FleetRun => {
@@ -82,8 +86,8 @@ describe("HA membership changes and an Ansible roll-out with a transfer through 
     for (let guard = 0; todo.length && guard < 20; guard++) {
       const h = todo.shift()!;
       const rest = todo.filter((x) => staying.includes(x));
-      if (staying.includes(h) && rest.length && sh(h, `bash ${dir}/hosts/${h}/holder.sh`).code === 0) { todo.push(h); continue; }
-      const r = sh(h, `bash ${dir}/hosts/${h}/apply.sh`);
+      if (staying.includes(h) && rest.length && sh(h, `bash ${hostFile(dir, h, "holder.sh")}`).code === 0) { todo.push(h); continue; }
+      const r = sh(h, `bash ${hostFile(dir, h, "apply.sh")}`);
       expect(r.code, `${h} apply.sh\n${r.stdout}${r.stderr}`).toBe(0);
       ran.push(h);
     }
@@ -128,7 +132,7 @@ describe("HA membership changes and an Ansible roll-out with a transfer through 
     topo.switch();
     fleet = new Fleet(topo, tmp);
     fleet.controller("192.168.0.250", 24);
-    for (const [i, h] of ALL.entries()) await fleet.host(Topology.controller(h, i), `192.168.0.1${i + 1}`, BIN);
+    for (const [i, h] of ALL.entries()) await fleet.host(Topology.controller(h, i), `192.168.0.1${i + 1}`);
     topo.upstream(tmp, "172.16.0.1", ["198.51.100.53", "198.51.100.54"], ["198.51.100.123", "198.51.100.124"], [TARGET]);
     topo.must("up", "ip addr add 172.16.0.254/24 dev eth0");
     topo.leaf("cmp1", "eth1", "mgmt");
@@ -137,7 +141,6 @@ describe("HA membership changes and an Ansible roll-out with a transfer through 
   }, 300_000);
 
   afterAll(async () => {
-    for (const h of fleet?.hosts ?? []) topo.sh(h, `PATH=${BIN}:$PATH systemctl stop-all`);
     await topo.teardown();
     rmSync(tmp, { recursive: true, force: true });
     console.log(`HA membership (fuel-env) times:\n  ${times.join("\n  ")}`);
@@ -150,7 +153,7 @@ describe("HA membership changes and an Ansible roll-out with a transfer through 
   it("version 1 (ctrl1-3) by each member's apply.sh, ctrl1 first (REVIEW.md's order): ctrl1 holds the VIPs", async () => {
     const t0 = Date.now();
     for (const h of ["ctrl1", "ctrl2", "ctrl3"]) {
-      const r = sh(h, `bash ${sites.v3}/hosts/${h}/apply.sh`);
+      const r = sh(h, `bash ${hostFile(sites.v3!, h, "apply.sh")}`);
       expect(r.code, `${h} apply.sh\n${r.stdout}${r.stderr}`).toBe(0);
     }
     times.push(`version 1, three apply.sh: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -158,6 +161,7 @@ describe("HA membership changes and an Ansible roll-out with a transfer through 
     base = masters();
     expect(base).toEqual({ ctrl1: 1, ctrl2: 0, ctrl3: 0, ctrl4: 0 });
     pid1 = keepalivedPid("ctrl1");
+    expect(pid1, "systemd tracks keepalived's main process").toMatch(/^\d+$/);
     flow = stream(topo, tmp, { from: "cmp1", to: "up", target: TARGET, port: 5601, bytes: BYTES, rate: RATE, timeout: 420 });
     await flow.start();
     expect(await poll(100, 100, () => flow.progress().bytes > 0), "the transfer through the VIP starts").toBe(true);
@@ -175,10 +179,11 @@ describe("HA membership changes and an Ansible roll-out with a transfer through 
     + "and holder.sh puts ctrl2, not the inventory's primary, last", async () => {
     // restart keepalived on ctrl1: it gives the VIPs up (priority 0), ctrl2 takes them, ctrl1 comes back as a backup (nopreempt)
     const drill = masters();
-    expect(sh("ctrl1", "systemctl restart sitegen-vrouter-keepalived.service").code).toBe(0);
+    expect(sh("ctrl1", `systemctl restart ${KEEPALIVED}`).code).toBe(0);
     expect(await settle()).toEqual(["ctrl2"]);
     expect(sum(masters()) - sum(drill)).toBe(1);
     holderPid = keepalivedPid("ctrl2");
+    expect(holderPid).toMatch(/^\d+$/);
     const before = masters();
     expect(topo.sh("ctrl3", "ip -n vrouter -br addr show dev vr-mgmt").stdout).not.toContain(MGMT_VIP);
     const p = transitionStage("leave", V4, V5, ["ctrl1", "ctrl2", "ctrl4"]);

@@ -1,7 +1,7 @@
 // The Pacemaker variant of VIP failover, live (issue 11, point 2): fuel-env with `ha: { manager:
 // pacemaker }` on three controllers that are real Corosync + Pacemaker cluster members. Each member
 // is a network namespace with its own mount, UTS, PID and cgroup namespaces and systemd as its init
-// (helpers/cluster-member.sh), so its /run, /etc, /var/lib/pacemaker and /var/lib/corosync are its
+// (a simulated host: helpers/sim-host.sh), so its /run, /etc, /var/lib/pacemaker and /var/lib/corosync are its
 // own, `systemctl` in the generated steps works, and Pacemaker's systemd: resources start real units.
 // The generated scripts run unchanged: audit, apply.sh runtime, persist, services (on the primary it
 // runs pacemaker.sh create against the live cluster). Then the placement REVIEW.md describes, a node
@@ -10,12 +10,11 @@
 // rounds (the lost member reboots: its boot unit rebuilds the namespace before pacemaker starts, and
 // it rejoins with nothing done by hand), and the rollback to every member's snapshot. No fencing
 // device can power off a namespace: stonith-enabled=false here, and cutting the legs stands in for it.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { corosyncConf, Member } from "../helpers/cluster-member.js";
-import { ROOT } from "../helpers/gen.js";
+import { corosyncConf } from "../helpers/corosync.js";
+import { hostTempDir, SimHost } from "../helpers/sim-host.js";
 import { requireRootNetns, requireTool } from "../helpers/tools.js";
 import { flowIn, poll, sleep, transfer } from "../helpers/transfer.js";
 import { buildVariant, fuelEnvText } from "../helpers/variant.js";
@@ -36,10 +35,8 @@ const pacemakerText = (t: string) => t.replace(/^ {4}ha:\n(?: {6}.*\n)+/m, PACEM
 
 describe("VIP failover by a live Corosync + Pacemaker cluster (fuel-env, manager pacemaker) in namespace members", () => {
   const topo = new Topology(`spm${process.pid % 1000}`);
-  // not under /tmp, /run or /var: every member has its own (a checkout under /tmp gets a scratch folder in $HOME)
-  const base = /^\/(tmp|run|var|dev\/shm)(\/|$)/.test(ROOT) ? join(homedir(), ".cache", "sitegen") : join(ROOT, ".cache");
-  const tmp = (mkdirSync(base, { recursive: true }), mkdtempSync(join(base, "pacemaker-")));
-  const members = new Map<string, Member>();
+  const tmp = hostTempDir("pacemaker");
+  const members = new Map<string, SimHost>();
   const measured: Record<string, number[]> = {};
   const note = (k: string, ms: number) => { (measured[k] ??= []).push(Math.round(ms)); };
   let site = "";
@@ -71,7 +68,7 @@ describe("VIP failover by a live Corosync + Pacemaker cluster (fuel-env, manager
   /** Boot a member and start its cluster stack (corosync and pacemaker are enabled units on its disk). */
   async function start(h: string): Promise<void> {
     let m = members.get(h);
-    if (!m) { m = new Member(topo, h, join(tmp, `${h}-disk`), join(tmp, `${h}-console.log`)); members.set(h, m); }
+    if (!m) { m = new SimHost(topo, h, join(tmp, `${h}-disk`), join(tmp, `${h}-console.log`)); members.set(h, m); }
     note(`member boot to systemd running`, await m.boot());
     alive.add(h);
   }

@@ -1,27 +1,46 @@
 #!/bin/bash
-# A cluster member for test/netns/vrouter-pacemaker.test.ts: a machine made of namespaces, with systemd as
-# its init, so that Pacemaker's systemd: resources and the generated `systemctl` steps run for real.
-#   cluster-member.sh boot NAME NETNS DIR   (on this machine, as root)
-# joins a cgroup of its own (sitegen-NAME in the cgroup2 tree), then enters network namespace NETNS
+# A simulated host: a machine made of namespaces with real systemd as its init, the one way the tests
+# simulate a host (test/helpers/sim-host.ts drives it): the generated units, `systemctl` in the generated
+# steps, Ansible's systemd module and Pacemaker's systemd: resources all meet a real service manager.
+# PID 1 of this machine is not systemd, so each host boots its own.
+#   sim-host.sh boot NAME NETNS DIR [OWNER]   (on this machine, as root)
+# joins a cgroup of its own (sitegen-NETNS in the cgroup2 tree: NETNS names a test's host uniquely), then enters network namespace NETNS
 # and new mount, UTS, PID and cgroup namespaces, and runs `init`, which becomes PID 1 there:
 # private /run, /tmp and /dev/shm; /etc and /var copy-on-write over this machine's (overlays whose
-# upper layers in DIR are the member's disk: they survive a reboot, that is killing PID 1 and
+# upper layers in DIR are the host's disk: they survive a reboot, that is killing PID 1 and
 # booting again); /proc/sys read-only except the namespace's own net.*; hostname NAME; then systemd
-# boots multi-user.target without CAP_SYS_TIME and CAP_SYS_MODULE (nothing in the member can set this
+# boots multi-user.target without CAP_SYS_TIME and CAP_SYS_MODULE (nothing in the host can set this
 # machine's clock or load a module). Units that would touch this machine (sysctl, modules,
-# binfmt, tmpfiles, ...) are masked on first boot.
+# binfmt, tmpfiles, ...) are masked on first boot. With OWNER (a PID: the test's process), a watcher
+# kills PID 1 once OWNER is gone, so a test that dies before its teardown leaves no booted systemd behind.
 set -euo pipefail
 case "$1" in
 boot)
-  name=$2 netns=$3 dir=$4
-  cg=/sys/fs/cgroup/unified/sitegen-$name
-  [ -d /sys/fs/cgroup/unified ] || cg=/sys/fs/cgroup/sitegen-$name
+  name=$2 netns=$3 dir=$4 owner=${5:-}
+  cg=/sys/fs/cgroup/unified/sitegen-$netns
+  [ -d /sys/fs/cgroup/unified ] || cg=/sys/fs/cgroup/sitegen-$netns
+  if [ -n "$owner" ]; then
+    # forked before joining the cgroup (so the cgroup empties with PID 1); $$ is unshare after the exec below,
+    # whose death kills PID 1 (--kill-child), which ends every process of the host's PID namespace; then the
+    # emptied cgroup goes too (the network namespace is the test's: its teardown deletes it)
+    self=$$
+    (while kill -0 "$self" 2>/dev/null; do
+      if ! kill -0 "$owner" 2>/dev/null; then
+        kill -KILL "$self"
+        for _ in $(seq 50); do
+          [ -d "$cg" ] || exit 0
+          find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || sleep 0.2 # busy until its last process is gone
+        done
+      fi
+      sleep 2
+    done) </dev/null >/dev/null 2>&1 &
+  fi
   mkdir -p "$cg"
   echo $$ >"$cg/cgroup.procs"
-  exec ip netns exec "$netns" unshare --mount --uts --pid --cgroup --fork --propagation private bash "$0" init "$name" "$dir"
+  exec ip netns exec "$netns" unshare --mount --uts --pid --cgroup --fork --kill-child=SIGKILL --propagation private bash "$0" init "$name" "$dir"
   ;;
 init) name=$2 dir=$3 ;;
-*) echo "usage: $0 boot NAME NETNS DIR" >&2; exit 2 ;;
+*) echo "usage: $0 boot NAME NETNS DIR [OWNER]" >&2; exit 2 ;;
 esac
 
 mkdir -p "$dir"/etc/{up,wk} "$dir"/var/{up,wk}
