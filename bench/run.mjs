@@ -32,7 +32,10 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function once(label, args, okStatus, i) {
   const out = join(tmp, `out-${label}-${i}`);
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(args[0], [...args.slice(1).map((a) => a.replace("{out}", out))], { cwd: root, encoding: "utf8", env: { ...process.env, SITEGEN_STATS: "1" } });
+  // maxBuffer: --check against no tree lists every file of the 2,000-host site (more than spawnSync's 1 MB default)
+  const r = spawnSync(args[0], [...args.slice(1).map((a) => a.replace("{out}", out))], {
+    cwd: root, encoding: "utf8", maxBuffer: 256 << 20, env: { ...process.env, SITEGEN_STATS: "1" },
+  });
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== okStatus) throw new Error(`${label} failed: ${r.stderr}`);
   rmSync(out, { recursive: true, force: true });
