@@ -1,5 +1,7 @@
 // Benchmark: whole `gen` processes, several runs each, medians printed. Run after `npm run build`:
-//   node bench/run.mjs [--runs N] [--cli path/to/gen.cjs] [--cold-only] [--ansible [SIZES]] [--ansible-only [SIZES]]
+//   node bench/run.mjs [--runs N] [--cli path/to/gen.cjs] [--counts] [--cold-only] [--ansible [SIZES]] [--ansible-only [SIZES]]
+// --counts: only the output-size figures of issue 21 (bench/counts.mjs: files and lines a change touches,
+// files per site), no timing; the default run prints them first.
 // --cold-only: only the cold start and its netplan pair (quick, so it can take many runs).
 // --ansible (as root, with .tools/openssh from scripts/install-tools.sh): the same approved play over
 // 3, 10 and 30 simulated hosts reached over ssh (bench/ansible-parallel.ts), wall time each;
@@ -12,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { countFigures } from "./counts.mjs";
 import { syntheticSite } from "./synthetic.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -29,7 +32,10 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function once(label, args, okStatus, i) {
   const out = join(tmp, `out-${label}-${i}`);
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(args[0], [...args.slice(1).map((a) => a.replace("{out}", out))], { cwd: root, encoding: "utf8", env: { ...process.env, SITEGEN_STATS: "1" } });
+  // maxBuffer: --check against no tree lists every file of the 2,000-host site (more than spawnSync's 1 MB default)
+  const r = spawnSync(args[0], [...args.slice(1).map((a) => a.replace("{out}", out))], {
+    cwd: root, encoding: "utf8", maxBuffer: 256 << 20, env: { ...process.env, SITEGEN_STATS: "1" },
+  });
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== okStatus) throw new Error(`${label} failed: ${r.stderr}`);
   rmSync(out, { recursive: true, force: true });
@@ -116,7 +122,12 @@ function report(results, ratios) {
 }
 
 const ansibleOnly = process.argv.indexOf("--ansible-only");
-if (ansibleOnly < 0) genFigures();
+const countsOnly = process.argv.includes("--counts");
+if (ansibleOnly < 0 && !process.argv.includes("--cold-only")) {
+  console.log(`output size (issue 21), ${cli}:`);
+  console.table(countFigures(cli));
+}
+if (ansibleOnly < 0 && !countsOnly) genFigures();
 rmSync(tmp, { recursive: true, force: true });
 
 const ansibleArg = ansibleOnly > 0 ? ansibleOnly : process.argv.indexOf("--ansible");

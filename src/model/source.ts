@@ -3,6 +3,7 @@ import { isAlias, isCollection, isMap, isSeq, isPair, isScalar, LineCounter, par
 import type { Diagnostic } from "../diag/diagnostic.js";
 import { aliasProblem } from "./aliases.js";
 import { objectName } from "./object-name.js";
+import { plainData } from "./plain-yaml.js";
 import { foreignTag } from "./tags.js";
 
 export type Path = ReadonlyArray<string | number>;
@@ -18,12 +19,26 @@ export interface Source {
 
 const YAML_CODES: Record<string, string> = { DUPLICATE_KEY: "duplicate-key" };
 
-/** Parse YAML keeping positions. Syntax, duplicate-key and alias problems come back as diagnostics. */
+/**
+ * Parse YAML; positions come from the yaml package's document. Syntax, duplicate-key and alias problems come
+ * back as diagnostics. Text in the plain subset (src/model/plain-yaml.ts: what the inventories are written in)
+ * is read as data alone, and the document, which is slow to build and large, is parsed only when a diagnostic
+ * asks for a position: the same positions, from the same parse, but a valid site never pays for them.
+ */
 export function parseSource(written: string, file: string): { source: Source; errors: Diagnostic[] } {
   // A byte-order mark is no character of the first line: columns count from after it, as an editor shows them
   const text = written.startsWith("\uFEFF") ? written.slice(1) : written;
   const deep = tooDeep(text);
   if (deep) return deep(file);
+  const plain = plainData(text);
+  if (!plain) return positioned(text, file);
+  let full: Source | undefined;
+  const source: Source = { file, text, data: plain.data, at: (path, key) => (full ??= positioned(text, file).source).at(path, key) };
+  return { source, errors: [] };
+}
+
+/** The yaml package's document: every node with its range, and the problems it found. */
+function positioned(text: string, file: string): { source: Source; errors: Diagnostic[] } {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, logLevel: "error" });
   const pos = (offset: number, end: number) => {
