@@ -266,79 +266,251 @@ forward = root.find("forward")
 print("isolated" if forward is None else forward.get("mode", "nat"))
 '
 }
-# What netplan itself makes of /etc/netplan (under $root), for the netplan gates: `netplan get all` is
-# every file merged as netplan applies them; python3 with PyYAML (both netplan's own dependencies)
-# lists each interface it defines ("dev SECTION NAME") and each address it gives one ("addr NAME
-# ADDRESS", canonical, without the prefix). Names and addresses are then compared whole, never as patterns.
+# What netplan itself makes of its configuration, for the netplan gates: not its YAML (netplan merges
+# files, resolves renames and globs, and `netplan get` accepts configurations generate rejects) but
+# the files `netplan generate --root-dir` writes for networkd and NetworkManager, what apply and every
+# boot use. np_py reads such a tree (python3, netplan's own dependency; the standard library only) and
+# prints one fact a line, tab-separated, ID being netplan's id of the definition:
+#   make NAME KIND ID      netplan creates NAME (a .netdev, or a NetworkManager bridge, bond, vlan...)
+#   rename NAME ID         netplan renames a device to NAME (set-name: a .link)
+#   conf PATTERN ID        netplan configures the devices whose name matches PATTERN (a name or a glob)
+#   vlan NAME VID LINK ID  a VLAN with that id on LINK (a name or a glob; "-": nothing attaches it)
+#   addr ADDRESS ID        netplan gives ADDRESS (canonical, without the prefix)
+# Any failure is one "error" line and exit 1: the gate turns it into a STOP with that reason.
 np_py='
-import ipaddress, sys, yaml
-net = (yaml.safe_load(sys.stdin) or {}).get("network") or {}
-for section, devs in net.items():
-    for name, conf in (devs.items() if isinstance(devs, dict) else []):
-        print("dev", section, name)
-        for a in (conf or {}).get("addresses") or []:
-            a = next(iter(a)) if isinstance(a, dict) else a
-            print("addr", name, ipaddress.ip_interface(str(a)).ip)
+import ipaddress, os, sys
+
+def ini(path):
+    sec, out = "", []
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("[") and line.endswith("]"):
+                sec = line[1:-1]
+            elif line and line[0] not in "#;" and "=" in line:
+                k, v = line.split("=", 1)
+                out.append((sec, k.strip(), v.strip()))
+    return out
+
+def vals(kv, sec, key):
+    return [v for s, k, v in kv if s == sec and k == key]
+
+def canon(a):
+    try:
+        return str(ipaddress.ip_interface(a.split(",")[0].strip()).ip)
+    except ValueError:
+        return a
+
+def emit(*f):
+    print("\t".join(str(x) for x in f))
+
+def networkd(kv, ext, nid, vlans, parents):
+    if ext == "netdev":
+        for name in vals(kv, "NetDev", "Name"):
+            kind = (vals(kv, "NetDev", "Kind") or ["?"])[0]
+            emit("make", name, kind, nid)
+            if kind == "vlan":
+                vlans[name] = ((vals(kv, "VLAN", "Id") or ["?"])[0], nid)
+    elif ext == "link":
+        for name in vals(kv, "Link", "Name"):
+            emit("rename", name, nid)
+    else:
+        names = [n for v in vals(kv, "Match", "Name") for n in v.split() if not n.startswith("!")]
+        for n in names:
+            emit("conf", n, nid)
+        for v in vals(kv, "Network", "VLAN"):
+            parents.setdefault(v, []).extend(names)
+        for a in vals(kv, "Network", "Address") + vals(kv, "Address", "Address"):
+            emit("addr", canon(a), nid)
+
+VIRTUAL = {"bridge", "bond", "vlan", "dummy", "vrf", "ip-tunnel", "wireguard", "vxlan", "veth", "tun"}
+
+def nm(kv):
+    nid = (vals(kv, "connection", "id") or ["?"])[0]
+    nid = nid[len("netplan-"):] if nid.startswith("netplan-") else nid
+    kind = (vals(kv, "connection", "type") or ["?"])[0]
+    for name in vals(kv, "connection", "interface-name"):
+        if kind in VIRTUAL:
+            emit("make", name, kind, nid)
+        emit("conf", name, nid)
+        if kind == "vlan":
+            emit("vlan", name, (vals(kv, "vlan", "id") or ["?"])[0], (vals(kv, "vlan", "parent") or ["-"])[0], nid)
+    for v in vals(kv, "match", "interface-name"):
+        for n in v.split(";"):
+            if n and not n.startswith("!"):
+                emit("conf", n, nid)
+    for s, k, v in kv:
+        if s in ("ipv4", "ipv6") and k.startswith("address"):
+            emit("addr", canon(v), nid)
+
+def main(root):
+    inputs = {os.path.join(root, d) for d in ("etc/netplan", "run/netplan", "lib/netplan")}
+    vlans, parents = {}, {}
+    for d, dirs, files in os.walk(root):
+        dirs[:] = sorted(x for x in dirs if os.path.join(d, x) not in inputs)
+        for f in sorted(files):
+            stem, _, ext = f.rpartition(".")
+            if ext in ("network", "netdev", "link"):
+                nid = stem[len("10-netplan-"):] if stem.startswith("10-netplan-") else stem
+                networkd(ini(os.path.join(d, f)), ext, nid, vlans, parents)
+            elif ext == "nmconnection":
+                nm(ini(os.path.join(d, f)))
+    for name, (vid, nid) in sorted(vlans.items()):
+        for link in parents.get(name) or ["-"]:
+            emit("vlan", name, vid, link, nid)
+
+try:
+    main(sys.argv[1])
+except Exception as e:
+    print("error\tpython3 could not read what netplan generated: %s: %s" % (type(e).__name__, e))
+    sys.exit(1)
 '
-# netplan's own verdict on the configuration it would read: a copy of /etc, /run and /lib/netplan (with
-# "ours": this host's generated netplan files beside them) through `netplan generate --root-dir`, what
-# apply and every boot run (`netplan get` accepts some configurations generate rejects). Prints
-# netplan's last error line, with the host's paths, and fails when it rejects them.
-np_generate() { # [ours]
-  local copy d rc=0 out
+# sitegen's netplan files for this host: judged apart from the host's own (np_tree ours), so the
+# audit decides the same before the apply and after it.
+np_ours() { local f; for f in "$here"/files/etc/netplan/*.yaml; do if [ -e "$f" ]; then printf '%s\n' "${f##*/}"; fi; done; }
+# netplan's own verdict on a copy of /etc, /run and /lib/netplan under $root, without sitegen's files
+# ("base") or with them ("ours"): np_py's facts, or the reason it has none: 1, netplan rejects the files
+# (its last error line, with the host's paths); 2, what netplan wrote could not be read.
+np_tree() { # base|ours
+  local copy d f rc=0 out
+  if ! command -v python3 >/dev/null 2>&1; then printf 'python3 is not installed\n'; return 2; fi
   copy=$(mktemp -d)
   for d in etc/netplan run/netplan lib/netplan; do
     if [ -d "$root/$d" ]; then mkdir -p "$copy/$d" && cp -a "$root/$d/." "$copy/$d/"; fi
   done
-  if [ "${1:-}" = ours ] && [ -d "$here/files/etc/netplan" ]; then
-    mkdir -p "$copy/etc/netplan" && cp -a "$here/files/etc/netplan/." "$copy/etc/netplan/" && chmod 600 "$copy"/etc/netplan/*
+  while read -r f; do
+    rm -f "$copy/etc/netplan/$f"
+    if [ "$1" = ours ]; then mkdir -p "$copy/etc/netplan" && cp "$here/files/etc/netplan/$f" "$copy/etc/netplan/" && chmod 600 "$copy/etc/netplan/$f"; fi
+  done < <(np_ours)
+  if ! out=$(netplan generate --root-dir "$copy" 2>&1); then
+    rc=1 out="netplan generate: $(printf '%s\n' "${out//$copy/}" | grep -v '^[[:space:]]' | grep . | tail -n1)"
+  elif ! out=$(python3 -c "$np_py" "$copy" 2>&1); then
+    rc=2 out=$(printf '%s\n' "$out" | sed -n 's/^error\t//p' | tail -n1)
+    out=${out:-python3 could not read what netplan generated}
   fi
-  out=$(netplan generate --root-dir "$copy" 2>&1) || rc=$?
   rm -rf "$copy"
-  if [ "$rc" -ne 0 ]; then printf '%s\n' "${out//$copy/}" | grep -v '^[[:space:]]' | grep . | tail -n1; return 1; fi
+  printf '%s\n' "$out"
+  return "$rc"
 }
-np_read() { # sets np_state (ok, absent: netplan is not installed, broken: it cannot read the files), np_error, np_facts
-  np_state=ok np_error="" np_facts=""
+# Once per root and per set of sitegen's files (the netplan gates ask for each bridge): sets np_state
+# (ok, absent: netplan is not installed, broken: no facts), np_error (why, and what to do) and np_facts.
+np_read() {
+  local key rc=0
+  # what the copy leaves out of the host's files is what the base depends on: sitegen's that are installed
+  key="$root|$(np_ours | while read -r f; do if [ -e "$root/etc/netplan/$f" ]; then printf '%s ' "$f"; fi; done)"
+  if [ "${np_key:-}" = "$key" ]; then return 0; fi
+  np_key=$key np_state=ok np_error="" np_facts="" np_with="" np_with_key=""
   if ! command -v netplan >/dev/null 2>&1; then np_state=absent; return 0; fi
-  local all
-  if ! np_error=$(np_generate); then
-    np_state=broken np_error="netplan generate: $np_error"
-  elif ! all=$(netplan get --root-dir "${root:-/}" all 2>/dev/null); then
-    np_state=broken
-    np_error=$(netplan get --root-dir "${root:-/}" all 2>&1 >/dev/null | grep -v '^[[:space:]]' | tail -n1 || true)
-  elif ! np_facts=$(printf '%s\n' "$all" | python3 -c "$np_py" 2>&1); then
-    np_state=broken np_error=$(printf '%s\n' "$np_facts" | tail -n1) np_facts=""
+  np_facts=$(np_tree base) || rc=$?
+  if [ "$rc" -eq 1 ]; then
+    np_state=broken np_error="netplan cannot read /etc/netplan ($np_facts): fix that first, or its next apply fails too"
+  elif [ "$rc" -ne 0 ]; then
+    np_state=broken np_error="the audit cannot read what netplan makes of /etc/netplan ($np_facts): install python3 (netplan's own dependency) or report this"
   fi
+  if [ "$rc" -ne 0 ]; then np_facts=""; fi
 }
-np_defines() { awk -v n="$1" '$1 == "dev" && $3 == n { printf "%s%s", sep, $2; sep = " " }' <<<"$np_facts"; }
-np_holders() { awk -v a="$1" '$1 == "addr" && $3 == a { printf "%s%s", sep, $2; sep = " " }' <<<"$np_facts"; }
-# BRIDGE's owner in the inventory against what netplan defines, then each gateway's address: netplan
-# may give it only to the very link it persists. PERSISTENCE is resolve's decision, shown, not re-derived.
-np_ownership() { # ID BRIDGE OWNER [IFNAME ADDRESS PERSISTENCE]...
-  local id=$1 br=$2 owner=$3 defs held how="" clash="" ours
+# How netplan touches NAME, one line each: it creates it, renames a device to it, configures it by
+# name or ("glob") through a name glob. Names are compared whole; a glob as networkd and NetworkManager
+# match it (fnmatch, as bash's [[ == ]]). A MAC or driver match names no device: it is not counted.
+np_touches() { # NAME [FACTS]
+  local kind a b c
+  while IFS=$'\t' read -r kind a b c _; do
+    case $kind in
+      make) if [ "$a" = "$1" ]; then printf 'creates it (%s, netplan id %s)\n' "$b" "$c"; fi ;;
+      rename) if [ "$a" = "$1" ]; then printf 'renames a device to it (set-name, netplan id %s)\n' "$b"; fi ;;
+      conf)
+        # shellcheck disable=SC2053 # the pattern is netplan's glob, matched as networkd matches it
+        if [ "$a" = "$1" ]; then printf 'configures it (netplan id %s)\n' "$b"; elif [[ $1 == $a ]]; then printf 'configures it through the name glob %s (netplan id %s)\n' "$a" "$b"; fi ;;
+    esac
+  done <<<"${2-$np_facts}" | awk '{ id = $NF } !seen[id]++' # one reason per definition: the first (.link, .netdev, then .network)
+}
+# netplan's VLANs other than EXCEPT with id VID on LINK (named, or through a glob): "NAME (netplan id ID)" each.
+np_vlans_on() { # LINK VID EXCEPT
+  local kind a b c d
+  while IFS=$'\t' read -r kind a b c d; do
+    # shellcheck disable=SC2053 # a VLAN's parent .network may match its link through a glob
+    if [ "$kind" = vlan ] && [ "$b" = "$2" ] && [ "$a" != "$3" ] && [ "$c" != - ] && [[ $1 == $c ]]; then printf '%s (netplan id %s)\n' "$a" "$d"; fi
+  done <<<"$np_facts"
+}
+np_holders() { awk -F'\t' -v a="$1" '$1 == "addr" && $2 == a { printf "%s%s", sep, $3; sep = " " }' <<<"$np_facts"; }
+np_join() { awk 'NF { printf "%s%s", sep, $0; sep = "; " }'; }
+# The host's netplan files that netplan reads after sitegen's first one (byte order of the basename,
+# as netplan merges /lib, /etc and /run): a link defined there is not yet defined for sitegen's stanza.
+np_later() {
+  local first f
+  first=$(np_ours | LC_ALL=C sort | awk 'NR == 1')
+  for f in "$root"/etc/netplan/*.yaml "$root"/run/netplan/*.yaml "$root"/lib/netplan/*.yaml; do
+    if [ -e "$f" ]; then printf '%s\n' "${f##*/}"; fi
+  done | { grep -vxF -f <(np_ours) || true; } | LC_ALL=C sort -u | awk -v f="$first" '$0 > f' | paste -sd' ' -
+}
+# sitegen's files beside the host's, through netplan: it must accept them and attach each gateway
+# persisted by netplan to BRIDGE with its VLAN id (a stanza under another renderer than the bridge's
+# gets a VLAN nothing attaches). Prints why not.
+np_check_ours() { # BRIDGE [IFNAME VID]...
+  local br=$1 later got
+  shift
+  if [ "${np_with_key:-}" != "$np_key|$here" ]; then
+    np_with_key="$np_key|$here" np_with_rc=0
+    np_with=$(np_tree ours) || np_with_rc=$?
+  fi
+  if [ "$np_with_rc" -eq 2 ]; then
+    printf 'the audit cannot read what netplan makes of sitegen'"'"'s stanza (%s)' "$np_with"
+    return 1
+  elif [ "$np_with_rc" -ne 0 ]; then
+    later=$(np_later)
+    printf "netplan would reject the configuration with this host's generated netplan files beside /etc/netplan (%s)" "$np_with"
+    if [ -n "$later" ]; then printf '; it reads %s after sitegen'"'"'s %s, and resolves a link only in the same or an earlier file' "$later" "$(np_ours | paste -sd' ' -)"; fi
+    return 1
+  fi
+  while [ $# -ge 2 ]; do
+    if ! awk -F'\t' -v n="$1" -v v="$2" -v l="$br" '$1 == "vlan" && $2 == n && $3 == v && $4 == l { f = 1 } END { exit !f }' <<<"$np_with"; then
+      got=$(awk -F'\t' -v n="$1" '$1 == "vlan" && $2 == n { printf "%sa VLAN with id %s on %s", sep, $3, ($4 == "-" ? "no link (no configuration of a link lists it)" : $4); sep = ", " }' <<<"$np_with")
+      printf 'netplan would not attach %s to %s with id %s: it makes %s of it (is %s under another renderer than the stanza?)' "$1" "$br" "$2" "${got:-nothing}" "$br"
+      return 1
+    fi
+    shift 2
+  done
+}
+# BRIDGE's owner in the inventory against what netplan makes of its files, then each gateway: netplan
+# may not use its name, give its address or hold a VLAN with its id on BRIDGE, and must accept and
+# attach sitegen's stanza. PERSISTENCE is resolve's decision, shown, not re-derived.
+np_ownership() { # ID BRIDGE OWNER [IFNAME ADDRESS PERSISTENCE VID]...
+  local id=$1 br=$2 owner=$3 touch defs held taken same how="" clash="" why fix
+  local -a ours=()
   shift 3
   np_read
-  if [ "$np_state" = broken ]; then stop "$id $br: netplan cannot read /etc/netplan ($np_error): fix that first, or its next apply fails too"; return 0; fi
-  defs=$(np_defines "$br")
-  if [ "$np_state" = absent ]; then say "netplan is not installed: nothing applies /etc/netplan"; else say "netplan defines $br: ${defs:-nothing by that name}"; fi
-  while [ $# -ge 3 ]; do
+  if [ "$np_state" = broken ]; then stop "$id $br: $np_error"; return 0; fi
+  touch=$(np_touches "$br" | np_join)
+  defs=$(np_touches "$br" | grep -v ' through the name glob ' | np_join || true)
+  if [ "$np_state" = absent ]; then say "netplan is not installed: nothing applies /etc/netplan"; else say "netplan and $br: ${touch:-netplan neither creates, renames nor configures it}"; fi
+  while [ $# -ge 4 ]; do
     held=$(np_holders "$2")
     say "netplan gives $2 to: ${held:-nothing}"
-    if [ -n "$held" ] && [ "$3 $held" != "netplan $1" ]; then clash="${clash:+$clash; }it gives $2 (the gateway of $1, persisted by $3) to $held"; fi
+    if [ -n "$held" ]; then clash="${clash:+$clash; }netplan already holds a gateway address: it gives $2 (the gateway of $1, persisted by $3) to $held; remove it from netplan first"; fi
+    taken=$(np_touches "$1" | np_join)
+    if [ -n "$taken" ]; then clash="${clash:+$clash; }netplan already uses the gateway's name $1: it $taken; remove that from netplan first"; fi
+    same=$(np_vlans_on "$br" "$4" "$1" | np_join)
+    if [ -n "$same" ]; then clash="${clash:+$clash; }netplan already has a VLAN with id $4 on $br: $same; a link holds one VLAN per id: remove it from netplan first"; fi
+    if [ "$3" = netplan ]; then ours+=("$1" "$4"); fi
     case " $how " in *" $3 "*) ;; *) how="${how:+$how and }$3" ;; esac
-    shift 3
+    shift 4
   done
   how=${how:+ (persistence via $how)}
+  case $touch in
+    "renames a device"*) fix="give the device netplan renames another name, or the bridge" ;;
+    "configures it through the name glob "*) fix="narrow netplan's match so that it leaves $br alone" ;;
+    *) fix="set owner: netplan and regenerate" ;;
+  esac
   if [ "$owner" = netplan ] && [ "$np_state" = absent ]; then
     stop "$id $br: the inventory says netplan owns it, but netplan is not installed: correct the bridge's owner and regenerate"
   elif [ "$owner" = netplan ] && [ -z "$defs" ]; then
-    stop "$id $br: the inventory says netplan owns it, but netplan defines no interface by that name: correct the bridge's owner and regenerate"
-  elif [ -n "$defs" ] && [ "$owner" != netplan ]; then
-    stop "$id $br: netplan defines it ($defs), but the inventory says $owner owns it; two managers would fight: set owner: netplan and regenerate"
+    stop "$id $br: the inventory says netplan owns it, but netplan defines no interface by that name${touch:+ (it only $touch)}: correct the bridge's owner and regenerate"
+  elif [ -n "$touch" ] && [ "$owner" != netplan ]; then
+    stop "$id $br: netplan $touch, but the inventory says $owner owns it; two managers would fight: $fix"
   elif [ -n "$clash" ]; then
-    stop "$id $br: netplan already holds a gateway address: $clash; remove it from netplan first"
-  elif [ "$np_state" = ok ] && ! ours=$(np_generate ours); then
-    stop "$id $br: netplan would reject the configuration with this host's generated netplan files beside /etc/netplan ($ours): nothing was changed; fix the conflict first"
+    stop "$id $br: $clash"
+  elif [ "$np_state" = ok ] && [ -n "$(np_ours)" ] && ! why=$(np_check_ours "$br" ${ours[@]+"${ours[@]}"}); then
+    stop "$id $br: $why: nothing was changed; fix the conflict first"
   elif [ "$owner" = netplan ]; then
     pass "$id $br: netplan defines it, as the inventory says$how"
   else

@@ -3,8 +3,8 @@
 // GATES, or an entry without a partial, does not compile (tsc) or render (test/unit/plan/gates.test.ts).
 import type { BridgeOwner } from "../model/types.js";
 
-/** One gateway G5 decides for: the link sitegen creates, the address it holds and how it persists. */
-export interface PersistedGateway { readonly ifname: string; readonly address: string; readonly persistence: "systemd" | "netplan" }
+/** One gateway G5 decides for: the link sitegen creates, the address it holds, how it persists and its VLAN id (one per id on a link). */
+export interface PersistedGateway { readonly ifname: string; readonly address: string; readonly persistence: "systemd" | "netplan"; readonly vid: string }
 
 export interface GateParams {
   "sysctl": { readonly key: string; readonly path: string; readonly expected: string };
@@ -64,8 +64,9 @@ export const GATES: { readonly [K in GateKind]: GateDef } = {
   },
   "netplan-ownership": {
     id: "G5", helper: "shell/audit-netplan",
-    stops: "what netplan defines contradicts the bridge owner in the inventory (two managers would fight), netplan gives a gateway's address to another link, "
-      + "or it cannot read /etc/netplan",
+    stops: "what netplan makes of its files (netplan generate: renames and name globs included) contradicts the bridge owner in the inventory "
+      + "(two managers would fight), netplan gives a gateway's address to another link, uses its name or has a VLAN with its id on the bridge, "
+      + "it rejects its own files, or it rejects sitegen's stanza beside them (a file that sorts after it defines the link) or would attach it to nothing",
   },
   "gateway-absent": { id: "G6", stops: "the sub-interface exists with other settings, or another device already holds the gateway address" },
   "address-not-local": { id: "G7", stops: "this host holds an address that belongs to an external router" },

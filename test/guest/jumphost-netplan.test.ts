@@ -16,7 +16,7 @@ import { IN_SITE, NETPLAN_SETTLE, NETPLAN_SETUP, NETPLAN_SITE as S, auditLines, 
 
 const CASE = join(ROOT, "test/cases/golden/jumphost-netplan");
 const HOST_DIR = join(CASE, "expected/hosts/jumphost");
-const DROPIN = "/etc/netplan/60-sitegen-br-prov-104.yaml";
+const DROPIN = "/etc/netplan/zz-sitegen-br-prov-104.yaml"; // sorts after the files that define br-prov (src/targets/netplan)
 const avail = guestAvailability();
 
 // Soft: an end-to-end flow reports every step that went wrong, not just the first.

@@ -140,9 +140,9 @@ describe("jumphost audit in a network namespace", () => {
     writeFileSync(join(tmp, "root/etc/netplan/01-netcfg.yaml"), "network:\n  version: 2\n  bridges:\n    virbr1: { addresses: [10.12.4.1/22] }\n");
     const r = audit(JUMP, fakeVirsh("yes"));
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("netplan defines virbr1: bridges");
+    expect(r.stdout).toContain("netplan and virbr1: creates it (bridge, netplan id virbr1)");
     expect(lines(r.stdout, "STOP")).toEqual([
-      "STOP G5 virbr1: netplan defines it (bridges), but the inventory says libvirt owns it; two managers would fight: set owner: netplan and regenerate",
+      "STOP G5 virbr1: netplan creates it (bridge, netplan id virbr1), but the inventory says libvirt owns it; two managers would fight: set owner: netplan and regenerate",
     ]);
   });
 

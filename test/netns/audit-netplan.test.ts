@@ -1,9 +1,12 @@
-// Gates G5 and N1 ask netplan itself (`netplan get all`, under SITEGEN_ROOT) what it defines, and compare
-// names and addresses whole. Each case is a netplan tree under a fixture root, with look-alike names
-// and addresses, and the audit runs in a network namespace; the gate's own line is what is checked.
+// Gates G5 and N1 ask netplan itself what it makes of its files under SITEGEN_ROOT (the networkd and
+// NetworkManager files `netplan generate --root-dir` writes on a copy), and compare names and addresses
+// whole. Each case is a netplan tree under a fixture root, with look-alike names and addresses, and the
+// audit runs in a network namespace; the gate's own line is what is checked. test/tools/netplan-corpus.test.ts
+// runs the same gate against netplan's own example and test configurations.
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dropInName } from "../../src/targets/netplan/index.js";
 import { gen, ROOT } from "../helpers/gen.js";
 import { Netns } from "../helpers/netns.js";
 import { requireRootNetns, requireTool } from "../helpers/tools.js";
@@ -29,18 +32,22 @@ function root(files: Record<string, string>): string {
   return r;
 }
 
-/** PATH with every netplan left out: the host without netplan installed. */
-function pathWithoutNetplan(): string {
+/** PATH with every `tool` left out. */
+function pathWithout(tool: string): string {
   return (process.env.PATH ?? "").split(delimiter).map((d) => {
     let entries: string[];
     try { entries = readdirSync(d); } catch { return d; }
-    if (!entries.includes("netplan")) return d;
+    if (!entries.includes(tool)) return d;
     const shadow = join(tmp, `path${n++}`);
     mkdirSync(shadow);
-    for (const e of entries.filter((x) => x !== "netplan")) symlinkSync(join(d, e), join(shadow, e));
+    for (const e of entries.filter((x) => x !== tool)) symlinkSync(join(d, e), join(shadow, e));
     return shadow;
   }).join(delimiter);
 }
+/** The host without netplan installed. */
+const pathWithoutNetplan = () => pathWithout("netplan");
+/** python3, netplan's dependency, missing from the audit's PATH (netplan itself names its interpreter whole). */
+const pathWithoutPython = () => pathWithout("python3");
 
 function audit(dir: string, r: string, env: NodeJS.ProcessEnv = {}) {
   const out = ns.sh(`bash ${dir}/audit.sh`, { SITEGEN_ROOT: r, ...env });
@@ -64,14 +71,14 @@ describe("G5 on a libvirt bridge (persistence via systemd)", () => {
   it("passes when netplan only mentions look-alike names and the gateway address (a grep would stop here)", () => {
     const a = audit(JUMP, root({ "01-netcfg.yaml": LOOKALIKES }));
     expect(a.gate("G5"), a.out).toEqual(["PASS G5 virbr1: netplan does not touch it; libvirt owns it (persistence via systemd)"]);
-    expect(a.lines).toContain("netplan defines virbr1: nothing by that name");
+    expect(a.lines).toContain("netplan and virbr1: netplan neither creates, renames nor configures it");
     expect(a.lines).toContain("netplan gives 10.12.8.1 to: nothing");
   });
 
   it("stops when netplan defines the bridge itself", () => {
     const a = audit(JUMP, root({ "01-netcfg.yaml": "  bridges:\n    virbr1: { interfaces: [] }\n" }));
     expect(a.gate("G5")).toEqual([
-      "STOP G5 virbr1: netplan defines it (bridges), but the inventory says libvirt owns it; two managers would fight: set owner: netplan and regenerate",
+      "STOP G5 virbr1: netplan creates it (bridge, netplan id virbr1), but the inventory says libvirt owns it; two managers would fight: set owner: netplan and regenerate",
     ]);
   });
 
@@ -110,15 +117,19 @@ describe("G5 on a netplan bridge", () => {
     const before = audit(NP, root({ "01-netcfg.yaml": bridge }));
     expect(before.gate("G5")).toEqual(["PASS G5 br-prov: netplan defines it, as the inventory says (persistence via netplan)"]);
     const ours = "  vlans:\n    br-prov.104: { id: 104, link: br-prov, addresses: [10.12.8.1/22] }\n";
-    const after = audit(NP, root({ "01-netcfg.yaml": bridge, "60-sitegen-br-prov-104.yaml": ours }));
+    const after = audit(NP, root({ "01-netcfg.yaml": bridge, [dropInName("br-prov.104")]: ours }));
     expect(after.gate("G5")).toEqual(["PASS G5 br-prov: netplan defines it, as the inventory says (persistence via netplan)"]);
   });
 
-  it("asks netplan generate on the merged configuration: sitegen's stanza before the file that defines its link stops", () => {
-    // netplan resolves a VLAN's link against the same or an earlier file: 60-sitegen-* before 90-site is rejected
-    const late = audit(NP, root({ "90-site.yaml": "  bridges:\n    br-prov: { interfaces: [] }\n" }));
+  it("asks netplan generate on the merged configuration: sitegen's stanza sorts after 99-*, and a file that sorts after it is named", () => {
+    // netplan resolves a VLAN's link against the same or an earlier file (byte order of the basename)
+    const numbered = audit(NP, root({ "99-site.yaml": "  bridges:\n    br-prov: { interfaces: [] }\n" }));
+    expect(numbered.gate("G5")).toEqual(["PASS G5 br-prov: netplan defines it, as the inventory says (persistence via netplan)"]);
+    const late = audit(NP, root({ "zzz-site.yaml": "  bridges:\n    br-prov: { interfaces: [] }\n" }));
     expect(late.gate("G5")).toHaveLength(1);
-    expect(late.gate("G5")[0]).toMatch(/^STOP G5 br-prov: netplan would reject the configuration with this host's generated netplan files beside \/etc\/netplan \(\/etc\/netplan\/60-sitegen-br-prov-104\.yaml:.*interface 'br-prov' is not defined\): nothing was changed/);
+    expect(late.gate("G5")[0]).toMatch(new RegExp("^STOP G5 br-prov: netplan would reject the configuration with this host's generated netplan files beside /etc/netplan "
+      + "\\(netplan generate: /etc/netplan/zz-sitegen-br-prov-104\\.yaml:.*interface 'br-prov' is not defined\\); it reads zzz-site\\.yaml after sitegen's "
+      + "zz-sitegen-br-prov-104\\.yaml, and resolves a link only in the same or an earlier file: nothing was changed"));
   });
 
   it("stops when netplan gives the gateway address to the bridge itself", () => {
@@ -148,6 +159,66 @@ describe("G5 on a netplan bridge", () => {
     expect(a.out).not.toContain("persistence via netplan");
     // the audit stops elsewhere here (no bridge in this namespace): its decision line is read from the script
     expect(readFileSync(join(tmp, "out/jumphost-netplan/hosts/jumphost/audit.sh"), "utf8")).toContain("say 'decision: persistence=systemd link=br-prov.104'");
+  });
+});
+
+describe("what netplan makes of its files: renames, globs, VLAN ids, renderers", () => {
+  it("stops when netplan renames a device to the bridge's name (match + set-name)", () => {
+    const a = audit(JUMP, root({ "01-netcfg.yaml": "  ethernets:\n    lan:\n      match: { macaddress: \"52:54:00:12:34:56\" }\n      set-name: virbr1\n" }));
+    expect(a.gate("G5")).toEqual([
+      "STOP G5 virbr1: netplan renames a device to it (set-name, netplan id lan), but the inventory says libvirt owns it; two managers would fight: "
+        + "give the device netplan renames another name, or the bridge",
+    ]);
+  });
+
+  it("stops when a name glob of netplan's covers the bridge, not when it covers a look-alike", () => {
+    const glob = (g: string) => audit(JUMP, root({ "01-netcfg.yaml": `  ethernets:\n    all:\n      match: { name: "${g}" }\n      dhcp4: true\n` }));
+    expect(glob("virbr*").gate("G5")).toEqual([
+      "STOP G5 virbr1: netplan configures it through the name glob virbr* (netplan id all), but the inventory says libvirt owns it; "
+        + "two managers would fight: narrow netplan's match so that it leaves virbr1 alone",
+    ]);
+    expect(glob("virbr1?").gate("G5")).toEqual(["PASS G5 virbr1: netplan does not touch it; libvirt owns it (persistence via systemd)"]);
+  });
+
+  it("stops when netplan already uses the gateway's own name", () => {
+    const a = audit(JUMP, root({ "01-netcfg.yaml": "  ethernets:\n    eth0: {}\n  vlans:\n    virbr1.104: { id: 104, link: eth0 }\n" }));
+    expect(a.gate("G5")).toEqual([
+      "STOP G5 virbr1: netplan already uses the gateway's name virbr1.104: it creates it (vlan, netplan id virbr1.104); remove that from netplan first",
+    ]);
+  });
+
+  it("stops on a VLAN with the gateway's id on the bridge under another name, not on another id", () => {
+    const vlan = (id: number) => audit(NP, root({ "01-netcfg.yaml": `  bridges:\n    br-prov: { interfaces: [] }\n  vlans:\n    tenant: { id: ${id}, link: br-prov }\n` }));
+    expect(vlan(104).gate("G5")).toEqual([
+      "STOP G5 br-prov: netplan already has a VLAN with id 104 on br-prov: tenant (netplan id tenant); a link holds one VLAN per id: remove it from netplan first",
+    ]);
+    expect(vlan(105).gate("G5")).toEqual(["PASS G5 br-prov: netplan defines it, as the inventory says (persistence via netplan)"]);
+  });
+
+  it("stops when the bridge is NetworkManager's and the stanza networkd's: netplan would attach the VLAN to nothing", () => {
+    const a = audit(NP, root({ "01-netcfg.yaml": "  bridges:\n    renderer: NetworkManager\n    br-prov: { interfaces: [] }\n" }));
+    expect(a.gate("G5")).toEqual([
+      "STOP G5 br-prov: netplan would not attach br-prov.104 to br-prov with id 104: it makes a VLAN with id 104 on no link (no configuration of a link lists it) of it "
+        + "(is br-prov under another renderer than the stanza?): nothing was changed; fix the conflict first",
+    ]);
+    // the whole configuration NetworkManager's: the stanza is too, and NetworkManager attaches it
+    const nm = audit(NP, root({ "01-netcfg.yaml": "  renderer: NetworkManager\n  bridges:\n    br-prov: { interfaces: [] }\n" }));
+    expect(nm.gate("G5")).toEqual(["PASS G5 br-prov: netplan defines it, as the inventory says (persistence via netplan)"]);
+  });
+
+  it("needs no PyYAML, and without python3 ends in a reason, never a traceback", () => {
+    // a python3 first on PATH that sees no site-packages, as a bare virtualenv's: the gate reads netplan's output with the standard library
+    const bare = join(tmp, `bare${n++}`);
+    mkdirSync(bare);
+    writeFileSync(join(bare, "python3"), "#!/bin/sh\nexec /usr/bin/python3 -S \"$@\"\n", { mode: 0o755 });
+    expect(ns.sh(`PATH=${bare}:$PATH python3 -c 'import yaml'`).code).not.toBe(0);
+    const glob = "  ethernets:\n    all:\n      match: { name: \"virbr*\" }\n";
+    expect(audit(JUMP, root({ "01-netcfg.yaml": glob }), { PATH: `${bare}${delimiter}${process.env.PATH}` }).gate("G5")[0]).toMatch(/^STOP G5 virbr1: netplan configures it through the name glob virbr\* /);
+    const a = audit(JUMP, root({ "01-netcfg.yaml": LOOKALIKES }), { PATH: pathWithoutPython() });
+    expect(a.gate("G5")).toEqual([
+      "STOP G5 virbr1: the audit cannot read what netplan makes of /etc/netplan (python3 is not installed): install python3 (netplan's own dependency) or report this",
+    ]);
+    expect(a.out).not.toContain("Traceback");
   });
 });
 

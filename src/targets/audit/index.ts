@@ -7,7 +7,7 @@ import { hooked } from "../systemd/libvirt-hook.js";
 import { ONESHOT_RESTART_SYSTEMD, OVS_UNITS } from "../systemd/index.js";
 
 function bridgeGates(host: string, b: Bridge, gws: HostGateway[]): HostGate[] {
-  const gateways = gws.flatMap((g) => addrsOf(g).map((a) => ({ ifname: g.ifname, address: a.address, persistence: g.persistence })));
+  const gateways = gws.flatMap((g) => addrsOf(g).map((a) => ({ ifname: g.ifname, address: a.address, persistence: g.persistence, vid: String(g.vid) })));
   const gates: HostGate[] = [
     gate(host, "bridge-vlan-filtering", b.name, `${b.name} must pass tagged frames (VLAN ${gws.map((g) => g.vid).join(", ")})`,
       { bridge: b.name, expected: b.vlanFiltering ? "1" : "0" }),

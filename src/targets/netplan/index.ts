@@ -9,12 +9,22 @@ import { addrsOf, type Host, type HostGateway, type Site } from "../../resolve/s
 import { reviewLines, type Target } from "../target.js";
 import { byBridge, deleteLink, gatewayChecks, gatewayTitle, persistenceDecision } from "../vlan-gateway/index.js";
 
-/** 60- sorts after the usual 50-cloud-init.yaml / 01-netcfg.yaml that define the bridge. */
-export const dropInPath = (g: HostGateway) => `/etc/netplan/60-sitegen-${g.ifname.replace(/\./g, "-")}.yaml`;
+/**
+ * netplan merges /lib, /etc and /run/netplan by basename in byte order, and resolves a VLAN's `link:`
+ * only against the same or an earlier file: the stanza must sort after the file that defines its bridge.
+ * Digits sort before letters, so "zz-" comes after every numbered file (00-installer-config, 50-cloud-init,
+ * 90-NM-<uuid>, 99-*) and after every name that starts with another letter; only a name starting "zz"
+ * and a byte above "-" sorts later, and G5 names such files when netplan rejects the stanza.
+ */
+export const dropInName = (ifname: string) => `zz-sitegen-${ifname.replace(/\./g, "-")}.yaml`;
+export const dropInPath = (g: HostGateway) => `/etc/netplan/${dropInName(g.ifname)}`;
+
+/** The stanza's YAML: one VLAN on its bridge with the gateway's addresses (test/tools/netplan-corpus.test.ts puts it beside real configurations). */
+export const vlanStanza = (ifname: string, vid: number, link: string, addresses: string[]): string =>
+  toYaml({ network: { version: 2, vlans: { [ifname]: { id: vid, link, addresses } } } });
 
 function dropIn(site: Site, g: HostGateway): string {
-  const doc = { network: { version: 2, vlans: { [g.ifname]: { id: g.vid, link: g.bridge.name, addresses: addrsOf(g).map((a) => a.ifaddr) } } } };
-  return `${hashHeader(site)}# persistence: ${g.persistenceReason}\n${toYaml(doc)}`;
+  return `${hashHeader(site)}# persistence: ${g.persistenceReason}\n${vlanStanza(g.ifname, g.vid, g.bridge.name, addrsOf(g).map((a) => a.ifaddr))}`;
 }
 
 // The copy in out/ is 0644 (git keeps no other mode); install_file puts it in place as 0600, as netplan wants.

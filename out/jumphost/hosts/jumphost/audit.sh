@@ -112,7 +112,7 @@ else
 fi
 
 say '=== G5: does netplan touch virbr1? (decides systemd or netplan persistence) ==='
-np_ownership G5 virbr1 libvirt virbr1.104 10.12.8.1 systemd
+np_ownership G5 virbr1 libvirt virbr1.104 10.12.8.1 systemd 104
 
 say '=== G6: virbr1.104 / 10.12.8.1 must not exist yet (or be exactly ours) ==='
 if ip link show dev virbr1.104 >/dev/null 2>&1; then

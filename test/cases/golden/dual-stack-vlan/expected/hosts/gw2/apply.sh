@@ -66,9 +66,9 @@ inverse_0() {
   if quiet ip link show dev br1.301; then run ip link del dev br1.301; fi || return 1
 }
 
-# step 2 (persist): add the vlans stanza for br1.301 to netplan (/etc/netplan/60-sitegen-br1-301.yaml) and apply it
+# step 2 (persist): add the vlans stanza for br1.301 to netplan (/etc/netplan/zz-sitegen-br1-301.yaml) and apply it
 apply_1() {
-  install_file /etc/netplan/60-sitegen-br1-301.yaml 0600 || return 1
+  install_file /etc/netplan/zz-sitegen-br1-301.yaml 0600 || return 1
   run netplan generate || return 1
   run netplan apply || return 1
 }
@@ -83,13 +83,13 @@ verify_1() {
   return "$rc"
 }
 inverse_1() {
-  remove_file /etc/netplan/60-sitegen-br1-301.yaml || return 1
+  remove_file /etc/netplan/zz-sitegen-br1-301.yaml || return 1
   run netplan apply || return 1
   if quiet ip link show dev br1.301; then run ip link del dev br1.301; fi || return 1
 }
 titles=(
   'create br1.301 (VLAN 301 on br1) with 203.0.113.1/25 and 2001:db8:301::1/64 and bring it up'
-  'add the vlans stanza for br1.301 to netplan (/etc/netplan/60-sitegen-br1-301.yaml) and apply it'
+  'add the vlans stanza for br1.301 to netplan (/etc/netplan/zz-sitegen-br1-301.yaml) and apply it'
 )
 phases=( runtime persist )
 ids=( runtime-br1.301 persist-netplan-br1.301 )

@@ -68,7 +68,7 @@ else
 fi
 
 say '=== G5: does netplan touch br1? (decides systemd or netplan persistence) ==='
-np_ownership G5 br1 netplan br1.301 203.0.113.1 netplan br1.301 2001:db8:301::1 netplan
+np_ownership G5 br1 netplan br1.301 203.0.113.1 netplan 301 br1.301 2001:db8:301::1 netplan 301
 
 say '=== G6: br1.301 / 203.0.113.1 must not exist yet (or be exactly ours) ==='
 if ip link show dev br1.301 >/dev/null 2>&1; then

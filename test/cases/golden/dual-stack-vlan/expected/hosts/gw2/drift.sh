@@ -28,7 +28,7 @@ owned runtime - br1.301
 addr runtime - br1.301 203.0.113.1/25
 link runtime - br1.301
 addr runtime - br1.301 2001:db8:301::1/64
-file persist /etc/netplan/60-sitegen-br1-301.yaml 0600 3444a7990671ce00d73d0dfeef97e9941380c6712ab28263c82b01dd9c091ce8
+file persist /etc/netplan/zz-sitegen-br1-301.yaml 0600 3444a7990671ce00d73d0dfeef97e9941380c6712ab28263c82b01dd9c091ce8
 MODEL
 }
 drift_report "$phase" "$json"

@@ -68,7 +68,7 @@ else
 fi
 
 say '=== G5: does netplan touch br0? (decides systemd or netplan persistence) ==='
-np_ownership G5 br0 systemd-networkd br0.210 198.51.100.1 systemd br0.211 2001:db8:210::1 systemd
+np_ownership G5 br0 systemd-networkd br0.210 198.51.100.1 systemd 210 br0.211 2001:db8:210::1 systemd 211
 
 say '=== G6: br0.210 / 198.51.100.1 must not exist yet (or be exactly ours) ==='
 if ip link show dev br0.210 >/dev/null 2>&1; then

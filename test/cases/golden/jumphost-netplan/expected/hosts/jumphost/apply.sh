@@ -63,9 +63,9 @@ inverse_0() {
   if quiet ip link show dev br-prov.104; then run ip link del dev br-prov.104; fi || return 1
 }
 
-# step 2 (persist): add the vlans stanza for br-prov.104 to netplan (/etc/netplan/60-sitegen-br-prov-104.yaml) and apply it
+# step 2 (persist): add the vlans stanza for br-prov.104 to netplan (/etc/netplan/zz-sitegen-br-prov-104.yaml) and apply it
 apply_1() {
-  install_file /etc/netplan/60-sitegen-br-prov-104.yaml 0600 || return 1
+  install_file /etc/netplan/zz-sitegen-br-prov-104.yaml 0600 || return 1
   run netplan generate || return 1
   run netplan apply || return 1
 }
@@ -78,13 +78,13 @@ verify_1() {
   return "$rc"
 }
 inverse_1() {
-  remove_file /etc/netplan/60-sitegen-br-prov-104.yaml || return 1
+  remove_file /etc/netplan/zz-sitegen-br-prov-104.yaml || return 1
   run netplan apply || return 1
   if quiet ip link show dev br-prov.104; then run ip link del dev br-prov.104; fi || return 1
 }
 titles=(
   'create br-prov.104 (VLAN 104 on br-prov) with 10.12.8.1/22 and bring it up'
-  'add the vlans stanza for br-prov.104 to netplan (/etc/netplan/60-sitegen-br-prov-104.yaml) and apply it'
+  'add the vlans stanza for br-prov.104 to netplan (/etc/netplan/zz-sitegen-br-prov-104.yaml) and apply it'
 )
 phases=( runtime persist )
 ids=( runtime-br-prov.104 persist-netplan-br-prov.104 )

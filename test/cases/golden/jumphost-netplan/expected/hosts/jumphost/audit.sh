@@ -60,7 +60,7 @@ else
 fi
 
 say '=== G5: does netplan touch br-prov? (decides systemd or netplan persistence) ==='
-np_ownership G5 br-prov netplan br-prov.104 10.12.8.1 netplan
+np_ownership G5 br-prov netplan br-prov.104 10.12.8.1 netplan 104
 
 say '=== G6: br-prov.104 / 10.12.8.1 must not exist yet (or be exactly ours) ==='
 if ip link show dev br-prov.104 >/dev/null 2>&1; then

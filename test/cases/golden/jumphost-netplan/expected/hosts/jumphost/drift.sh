@@ -28,7 +28,7 @@ owned runtime - br-prov.104
 addr runtime - br-prov.104 10.12.8.1/22
 link runtime - br-prov.104
 addr verify - br-prov 10.12.4.1/22
-file persist /etc/netplan/60-sitegen-br-prov-104.yaml 0600 ece3cb414b33ecf43b6d64a2737fb1caa2d6206a12c29cd2f4616c49fdea0870
+file persist /etc/netplan/zz-sitegen-br-prov-104.yaml 0600 ece3cb414b33ecf43b6d64a2737fb1caa2d6206a12c29cd2f4616c49fdea0870
 MODEL
 }
 drift_report "$phase" "$json"
