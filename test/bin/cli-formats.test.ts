@@ -33,7 +33,7 @@ describe("--all", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${inv}/gateway-outside-subnet.yaml: 1 error; nothing was written\n3 sites: 2 ok, 1 failed\n`);
     const line = (s: string, n: number) => `${out}/${s}: wrote ${n} files; review ${out}/${s}/REVIEW.md\n`;
-    expect(r.stdout).toBe(line("jumphost", 39) + line("roosevelt", 37));
+    expect(r.stdout).toBe(line("jumphost", 16) + line("roosevelt", 10));
   });
   it("splits sites into two halves of about equal bytes, each in the given order", () => {
     const size: Record<string, number> = { a: 5, b: 1, c: 4, d: 2, e: 3 };
@@ -83,7 +83,7 @@ describe("--format json", () => {
   });
   it("--check --all: every site's status, file count and drift", () => {
     const out = join(tmp, "json-drift");
-    for (const s of sites) copyTree(join(ROOT, "out", s), join(out, s));
+    for (const s of [...sites, "engine"]) copyTree(join(ROOT, "out", s), join(out, s));
     appendFileSync(join(out, "jumphost/REVIEW.md"), "hand edit\n");
     const r = gen(["--all", "--check", "--out", out, "--format", "json"]);
     expect(r.code).toBe(1);
@@ -124,6 +124,7 @@ describe("--format github", () => {
   it("drift is annotated on the stale file; %, CR and LF in messages are escaped", () => {
     const out = join(tmp, "gh-drift");
     copyTree(join(ROOT, "out/jumphost"), join(out, "jumphost"));
+    copyTree(join(ROOT, "out/engine"), join(out, "engine"));
     rmSync(join(out, "jumphost/REVIEW.md"));
     const r = gen(["--site", "jumphost", "--check", "--out", out, "--format", "github"]);
     expect(r.code).toBe(1);

@@ -77,13 +77,15 @@ describe("writing", () => {
     expect(existsSync(join(out, "jumphost/old-artifact.sh"))).toBe(false);
     expect(readFileSync(join(out, "other/keep.txt"), "utf8")).toBe("keep\n");
     expect(readFileSync(join(out, "keep-too.txt"), "utf8")).toBe("keep\n");
-    expect(readdirSync(out).sort()).toEqual(["jumphost", "keep-too.txt", "other"]); // no temp or old trees left
+    // no temp or old trees left; the engine, gen's too, beside the site
+    expect(readdirSync(out).sort()).toEqual(["engine", "jumphost", "keep-too.txt", "other"]);
   });
-  it("manifest.json lists every other file with its sha256 and mode", () => {
+  it("manifest.json lists every other file with its sha256 and mode, and the engine's (../engine/...)", () => {
     const dir = join(ROOT, "out/jumphost");
     const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { files: Array<{ path: string; sha256: string; mode: string }> };
     const tree = snapshotTree(dir);
     delete tree["manifest.json"];
+    for (const [p, f] of Object.entries(snapshotTree(join(ROOT, "out/engine")))) tree[`../engine/${p}`] = f;
     expect(m.files.map((f) => f.path)).toEqual(Object.keys(tree).sort());
     for (const f of m.files) {
       expect(f.sha256).toBe(createHash("sha256").update(tree[f.path]!.content).digest("hex"));

@@ -48,7 +48,7 @@ describe("gen in process", async () => {
     appendFileSync(join(o2, "engine/lib.sh"), "# edit\n");
     const d = await gen("--site", "jumphost", "--out", o2, "--check", "-q");
     expect(d.code).toBe(1);
-    expect(d.stderr).toContain("changed:    lib.sh");
+    expect(d.stderr).toContain("changed:    ../engine/lib.sh");
     // the old layout: each site with its own role, each host with its own lib.sh
     mkdirSync(join(o2, "jumphost/ansible/roles/sitegen_host/tasks"), { recursive: true });
     writeFileSync(join(o2, "jumphost/ansible/roles/sitegen_host/tasks/apply.yml"), "---\n");
