@@ -2,7 +2,7 @@
 // ansible-playbook --syntax-check, ansible-lint --offline --profile production, and yamllint -s.
 // Each site is generated into a temporary folder (outside git, so ansible-lint neither scans the
 // repository nor leaves anything in out/).
-import { readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gen, ROOT } from "../helpers/gen.js";
@@ -33,7 +33,10 @@ describe("generated Ansible passes the real linters", () => {
       const g = gen(["--site", site, "--inventory", inventory, "--out", out, "--quiet"]);
       expect(g.code, g.stderr).toBe(0);
       const cwd = join(out, site, "ansible");
-      const syntax = run("ansible-playbook", ["--syntax-check", "-i", "inventory.yml", "apply.yml", "rollback.yml"], { cwd, env: ENV });
+      // a site where sitegen changes nothing has no rollback.yml (test/unit/bundles/idle-host.test.ts)
+      const books = ["apply.yml", "rollback.yml"].filter((b) => existsSync(join(cwd, b)));
+      expect(books[0]).toBe("apply.yml");
+      const syntax = run("ansible-playbook", ["--syntax-check", "-i", "inventory.yml", ...books], { cwd, env: ENV });
       expect(syntax.code, shown(syntax)).toBe(0);
       const yl = run("yamllint", ["-s", "-c", ".yamllint", "."], { cwd, env: ENV });
       expect(yl.code, shown(yl)).toBe(0);
