@@ -232,9 +232,12 @@ export async function runGuest(jobs: GuestJob[], opts: RunOptions = {}): Promise
   writeFileSync(join(share, "lib.sh"), LIB_SH);
   for (const c of opts.copy ?? []) {
     cpSync(c.from, join(share, c.to), { recursive: true });
-    // a host's folder copied away from out/: its scripts find the engine's lib.sh beside them
-    const lib = join(c.from, "../../../engine/lib.sh");
-    if (existsSync(lib)) copyFileSync(lib, join(share, c.to, "lib.sh"));
+    // a host's folder copied away from out/: its scripts find the engine's lib.sh beside them (the engine
+    // beside its site's tree, or the committed one for a golden case: it is the same for every site)
+    if (existsSync(join(c.from, "audit.sh"))) {
+      const beside = join(c.from, "../../../engine/lib.sh");
+      copyFileSync(existsSync(beside) ? beside : join(ROOT, "out/engine/lib.sh"), join(share, c.to, "lib.sh"));
+    }
   }
   for (const [rel, content] of Object.entries(opts.files ?? {})) {
     mkdirSync(join(share, rel, ".."), { recursive: true });

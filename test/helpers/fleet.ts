@@ -4,8 +4,8 @@
 // topology. The controller is one more namespace on the management segment; ansible-playbook runs there
 // with a per-run key, default forks, ssh multiplexing and pipelining. sshd comes from .tools/openssh
 // (scripts/install-tools.sh unpacks it: installing the package would start one on this machine).
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { shWords } from "../../src/render/shell-quote.js";
 import { ROOT } from "./gen.js";
 import { run } from "./tools.js";
@@ -38,11 +38,16 @@ export class Fleet {
   readonly sim = new Map<string, SimHost>();
   private readonly dir: string;
 
+  /** The sshd the hosts run: a copy in the run's folder (a checkout under /tmp is hidden inside a host). */
+  private readonly sshd: string;
+
   /** tmp: the run's folder (keys, sshd configurations, scratch, logs), which the hosts must see too (hostTempDir). */
   constructor(readonly topo: Topology, readonly tmp: string) {
     requireHostVisible(tmp);
     this.dir = join(tmp, "ssh");
     mkdirSync(join(this.dir, "cp"), { recursive: true });
+    this.sshd = join(this.dir, "sshd");
+    copyFileSync(SSHD, this.sshd);
     for (const k of ["client", "host"]) {
       const r = run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `sitegen-test-${k}`, "-f", join(this.dir, k)]);
       if (r.code !== 0) throw new Error(`ssh-keygen: ${r.stderr}`);
@@ -61,6 +66,9 @@ export class Fleet {
    * commands run as the host's systemd runs them, without CAP_SYS_TIME); binDir goes first in its sessions' PATH.
    */
   async host(spec: HostSpec, address: string, binDir?: string, env: string[] = []): Promise<void> {
+    // binDir as the hosts see it: a checkout under /tmp is hidden inside a host, so a copy in the run's folder
+    const bin = binDir ? join(this.tmp, `bin-${basename(binDir)}`) : undefined;
+    if (binDir && bin && !existsSync(bin)) cpSync(binDir, bin, { recursive: true });
     this.topo.hostNet(spec);
     const h = new SimHost(this.topo, spec.name, join(this.tmp, `disk-${spec.name}`), join(this.tmp, `console-${spec.name}.log`));
     this.sim.set(spec.name, h);
@@ -80,11 +88,11 @@ export class Fleet {
       `ListenAddress ${address}:22`, `HostKey ${join(this.dir, "host")}`, `AuthorizedKeysFile ${join(this.dir, "authorized_keys")}`,
       "PermitRootLogin prohibit-password", "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no",
       "StrictModes no", "PidFile none", "MaxStartups 100", "MaxSessions 100", "LogLevel ERROR",
-      `SetEnv TMPDIR=${scratch}${binDir ? ` PATH=${binDir}:${PATH}` : ""}${env.map((e) => ` ${e}`).join("")}`, "",
+      `SetEnv TMPDIR=${scratch}${bin ? ` PATH=${bin}:${PATH}` : ""}${env.map((e) => ` ${e}`).join("")}`, "",
     ].join("\n"));
     const log = join(this.tmp, `sshd-${spec.name}.log`);
     this.topo.must(spec.name, shWords(["systemd-run", "-q", "--unit=test-sshd", "-p", `StandardOutput=append:${log}`, "-p", `StandardError=append:${log}`,
-      SSHD, "-D", "-e", "-f", conf]));
+      this.sshd, "-D", "-e", "-f", conf]));
     this.hosts.push(spec.name);
   }
 

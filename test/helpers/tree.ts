@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { listFiles } from "../../src/emit/drift.js";
@@ -19,4 +19,15 @@ export function tempDir(prefix: string): string {
 export function copyTree(from: string, to: string): void {
   rmSync(to, { recursive: true, force: true });
   cpSync(from, to, { recursive: true });
+}
+
+/**
+ * A golden case's host folder beside a copy of the engine, laid out as gen writes them
+ * (<tmp>/<case>/hosts/<host> and <tmp>/engine): its scripts source ../../../engine/lib.sh.
+ */
+export function goldenHost(root: string, name: string, host: string, tmp: string): string {
+  const site = join(tmp, name);
+  if (!existsSync(site)) cpSync(join(root, "test/cases/golden", name, "expected"), site, { recursive: true });
+  if (!existsSync(join(tmp, "engine"))) cpSync(join(root, "out/engine"), join(tmp, "engine"), { recursive: true });
+  return join(site, "hosts", host);
 }

@@ -10,13 +10,16 @@ import { dropInName } from "../../src/targets/netplan/index.js";
 import { gen, ROOT } from "../helpers/gen.js";
 import { Netns } from "../helpers/netns.js";
 import { requireRootNetns, requireTool } from "../helpers/tools.js";
-import { tempDir } from "../helpers/tree.js";
+import { goldenHost, tempDir } from "../helpers/tree.js";
 
 const GOLDEN = join(ROOT, "test/cases/golden");
 const JUMP = join(ROOT, "out/jumphost/hosts/jumphost"); // virbr1 owned by libvirt, 10.12.8.1 persisted by systemd
-const NP = join(GOLDEN, "jumphost-netplan/expected/hosts/jumphost"); // br-prov owned by netplan, 10.12.8.1 persisted by netplan
-const DUAL = join(GOLDEN, "dual-stack/expected/hosts/gw1"); // br0 owned by systemd-networkd, 198.51.100.1 and 2001:db8:210::1
-const NODE = join(GOLDEN, "vrouter-pacemaker/expected/hosts/n1"); // a node: its drop-in merges into netplan's br-mgmt
+// golden cases' host folders, each beside a copy of the engine (as gen writes them)
+const STAGE = tempDir("audit-netplan-golden");
+afterAll(() => rmSync(STAGE, { recursive: true, force: true }));
+const NP = goldenHost(ROOT, "jumphost-netplan", "jumphost", STAGE); // br-prov owned by netplan, 10.12.8.1 persisted by netplan
+const DUAL = goldenHost(ROOT, "dual-stack", "gw1", STAGE); // br0 owned by systemd-networkd, 198.51.100.1 and 2001:db8:210::1
+const NODE = goldenHost(ROOT, "vrouter-pacemaker", "n1", STAGE); // a node: its drop-in merges into netplan's br-mgmt
 let tmp: string;
 let ns: Netns;
 let n = 0;

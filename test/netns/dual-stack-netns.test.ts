@@ -11,9 +11,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ROOT } from "../helpers/gen.js";
 import { Netns } from "../helpers/netns.js";
 import { requireRootNetns, sh } from "../helpers/tools.js";
-import { tempDir } from "../helpers/tree.js";
+import { goldenHost, tempDir } from "../helpers/tree.js";
 
-const GW1 = join(ROOT, "test/cases/golden/dual-stack-vlan/expected/hosts/gw1");
+// the golden case's host folder beside a copy of the engine (as gen writes them)
+const STAGE = tempDir("dual-stack-golden");
+afterAll(() => rmSync(STAGE, { recursive: true, force: true }));
+const GW1 = goldenHost(ROOT, "dual-stack-vlan", "gw1", STAGE);
 let tmp: string;
 let bin: string;
 let gw: Netns;
