@@ -31,8 +31,8 @@ function hold(bridge: string, cidr: string): void {
   if (r.code !== 0) throw new Error(r.stderr);
 }
 const gateLines = (id: string, out: string) => out.split("\n").filter((l) => l.includes(` ${id} `));
-/** audit.sh's vip_dad, defined alone in the namespace's shell (audit.sh includes it once, from templates/shell/audit-dad.hbs). */
-const withDad = (script: string) => `eval "$(sed -n '/^vip_dad() {/,/^}/p' ${HA}/audit.sh)"; ${script}`;
+/** The audit's vip_dad, defined alone in the namespace's shell: the engine's lib.sh holds it (templates/shell/audit-dad.hbs). */
+const withDad = (script: string) => `eval "$(sed -n '/^vip_dad() {/,/^}/p' ${HA}/../../../engine/lib.sh)"; ${script}`;
 
 beforeAll(() => {
   requireRootNetns();
