@@ -1,7 +1,8 @@
 // REVIEW.md: the runbook, generated from the plan. The human gate reads this before anything runs.
 // A site of several hosts opens with the order across them; hosts whose runbooks differ only in their
-// names and addresses share one section (review-shape.ts), and each host's own runbook is
-// hosts/<host>/REVIEW.md. Tables too long to read in REVIEW.md move to review/, one click away.
+// names and addresses share one section (review-shape.ts) with a table of those values: each fact is
+// written once, so a host has no runbook file of its own (its steps are in its host folder's scripts).
+// Tables too long to read in REVIEW.md move to review/, one click away.
 import { mdText } from "../render/markdown.js";
 import { tiers } from "./ansible-plays.js";
 import { byHost } from "../plan/by-host.js";
@@ -57,13 +58,6 @@ function shapeVm(s: Shape, site: Site, bodies: Map<string, string>, multi: boole
   };
 }
 
-/** Each host's own runbook, for a site of several hosts (one host's is REVIEW.md itself). */
-function* hostFiles(site: Site, bodies: Map<string, string>): Generator<Artifact> {
-  if (site.hosts.length < 2) return;
-  const common = { header: headerText(site), site: site.name, decision: site.decision ?? "" };
-  for (const h of site.hosts) yield md(`hosts/${h.name}/REVIEW.md`, render("review/host-file", { ...common, ...h, body: bodies.get(h.name)! }));
-}
-
 export function* reviewFiles(site: Site, plan: Plan): Generator<Artifact> {
   const forHost = byHost(plan);
   const ctx = disruptionContext(site);
@@ -86,7 +80,6 @@ export function* reviewFiles(site: Site, plan: Plan): Generator<Artifact> {
   yield md("REVIEW.md", render("review/REVIEW.md", vm));
   if (vm.networksFile) yield side(vm.networksFile, "networks", { networks });
   yield* shapeVms.filter((s) => s.tableFile).map((s) => side(s.tableFile, `hosts like ${s.first}`, { shape: s }));
-  yield* hostFiles(site, bodies);
 }
 
 /** The review files at once (REVIEW.md first). */

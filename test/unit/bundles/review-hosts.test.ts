@@ -1,18 +1,19 @@
-// REVIEW.md per host (src/bundles/review*.ts): a runbook per host, hosts alike compared with their
+// REVIEW.md per host (src/bundles/review*.ts): one runbook for the site, hosts alike compared with their
 // own addresses, the topology's legend.
 import { describe, expect, it } from "vitest";
 import { slotsOf } from "../../../src/bundles/review-shape.js";
 import { topology } from "../../../src/bundles/topology.js";
 import type { Build } from "../../../src/compile.js";
 import { buildFuelEnv, buildGolden } from "../../helpers/compile.js";
+import { runbookOf } from "../../helpers/runbook.js";
 import { fuelEnvText } from "../../helpers/variant.js";
 
 describe("REVIEW.md", () => {
-  it("a site of two hosts or more gets a runbook per host; a one-host site's runbook is REVIEW.md itself", () => {
-    const runbooks = (b: Build) => b.files.filter((f) => /^hosts\/[^/]+\/REVIEW\.md$/.test(f.path)).length;
-    expect(runbooks(buildGolden("vrouter-single"))).toBe(2);
-    expect(runbooks(buildGolden("dual-stack-vlan"))).toBe(3);
-    expect(runbooks(buildGolden("jumphost-netplan"))).toBe(0);
+  it("REVIEW.md is the one runbook, each fact once: a host's section there, no runbook file per host", () => {
+    const runbooks = (b: Build) => b.files.filter((f) => f.path.endsWith(".md")).map((f) => f.path);
+    for (const c of ["vrouter-single", "dual-stack-vlan", "jumphost-netplan"]) expect(runbooks(buildGolden(c)), c).toEqual(["REVIEW.md"]);
+    const b = buildGolden("dual-stack-vlan");
+    for (const h of b.site.hosts) expect(runbookOf(b, h.name).text, h.name).toContain("### Phase 1: audit (read-only)");
   });
 
   it("hosts alike are compared with each host's own router addresses (a node's own address, a member's own and priority)", () => {

@@ -1,13 +1,17 @@
 // REVIEW.md that scales and says only what is true of the site: hosts alike share one section with a
-// table of what differs, each host's runbook is one click away, the cross-host order opens a site of
+// table of what differs (no host has a runbook file of its own), the cross-host order opens a site of
 // several hosts, features the site does not use are not described, and no STOP gate is out of reach.
 import { readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import { describe, expect, it } from "vitest";
 import { syntheticSite } from "../../../bench/synthetic.mjs";
 import { filled, masked, slotsOf } from "../../../src/bundles/review-shape.js";
+import { byHost } from "../../../src/plan/by-host.js";
+import { disruptionContext } from "../../../src/plan/disruption.js";
+import { hostBody } from "../../../src/bundles/review-host.js";
 import { compile, type Build } from "../../../src/compile.js";
 import { ROOT } from "../../helpers/gen.js";
+import { runbookOf } from "../../helpers/runbook.js";
 import { fuelEnvText } from "../../helpers/variant.js";
 
 function build(text: string, site: string): Build {
@@ -19,28 +23,31 @@ const inventory = (s: string) => readFileSync(join(ROOT, "inventories", `${s}.ya
 const golden = (c: string) => readFileSync(join(ROOT, "test/cases/golden", c, `${c}.yaml`), "utf8");
 const file = (b: Build, path: string) => b.files.find((f) => f.path === path)?.content;
 
-/** Every file of the output reachable from REVIEW.md by following its markdown links, with how many clicks away. */
-function reachable(b: Build): Map<string, number> {
+/** Every file of the output reachable from REVIEW.md by following its markdown links; a link to a folder must name one the output has. */
+function reachable(b: Build): Set<string> {
   const files = new Map(b.files.map((f) => [f.path, f.content]));
-  const seen = new Map([["REVIEW.md", 0]]);
+  const seen = new Set(["REVIEW.md"]);
   const queue = ["REVIEW.md"];
   for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
-    for (const m of files.get(path)!.matchAll(/\]\(([^)#]+\.md)\)/g)) {
+    for (const m of files.get(path)!.matchAll(/\]\(([^)#]+\.md|[^)#]+\/)\)/g)) {
       const to = posix.normalize(posix.join(posix.dirname(path), m[1]!));
+      if (m[1]!.endsWith("/")) {
+        if (!b.files.some((f) => f.path.startsWith(to))) expect.fail(`${path} links to folder ${to}, which the output does not have`);
+        continue;
+      }
       if (!files.has(to)) expect.fail(`${path} links to ${to}, which the output does not have`);
-      if (!seen.has(to)) { seen.set(to, seen.get(path)! + 1); queue.push(to); }
+      if (!seen.has(to)) { seen.add(to); queue.push(to); }
     }
   }
   return seen;
 }
 
 /**
- * Each host's STOP gates (id and title) and the rollback of each phase with steps, in its runbook: one click from
- * REVIEW.md, or two when the host is in a group too long to list there (REVIEW.md links the group's table, which links it).
+ * Each host's STOP gates (id and title) and the rollback of each phase with steps, in its runbook: its section of REVIEW.md,
+ * or its group's with its own values, listed in REVIEW.md or one click away (a group too long to list there).
  */
-function expectGatesReachable(b: Build, maxClicks = 1) {
-  const clicks = reachable(b);
-  const files = new Map(b.files.map((f) => [f.path, f.content]));
+function expectGatesReachable(b: Build) {
+  reachable(b);
   const of = <T extends { host: string }>(xs: readonly T[]) => {
     const m = new Map<string, T[]>();
     for (const x of xs) m.set(x.host, [...(m.get(x.host) ?? []), x]);
@@ -49,9 +56,8 @@ function expectGatesReachable(b: Build, maxClicks = 1) {
   const gates = of(b.plan.gates);
   const steps = of(b.plan.steps);
   for (const h of b.site.hosts) {
-    const own = b.site.hosts.length > 1 ? `hosts/${h.name}/REVIEW.md` : "REVIEW.md";
-    expect(clicks.get(own), `${own} is not reachable from REVIEW.md`).toBeLessThanOrEqual(maxClicks);
-    const text = files.get(own)!;
+    const { text, clicks } = runbookOf(b, h.name);
+    expect(clicks, `${h.name}'s values are more than one click from REVIEW.md`).toBeLessThanOrEqual(1);
     for (const g of gates.get(h.name) ?? []) expect(text).toContain(`| ${g.id} | ${g.title} |`);
     for (const p of new Set((steps.get(h.name) ?? []).map((s) => s.phase))) expect(text).toContain(`\`bash rollback.sh ${p}\``);
   }
@@ -67,21 +73,22 @@ describe("REVIEW.md at scale", () => {
     expect([...md.matchAll(/^## Hosts? .*$/gm)].map((m) => m[0])).toEqual(["## Hosts like h0 (1000 hosts)", "## Hosts like h1 (1000 hosts)"]);
     // the tables too long to read there are one click away
     for (const f of ["review/networks.md", "review/hosts-like-h0.md", "review/hosts-like-h1.md"]) expect(md).toContain(`](${f})`);
-    expect(file(b, "review/hosts-like-h1.md")).toContain("| [h1999](../hosts/h1999/REVIEW.md) | 10.200.7.207 | n3998, n3999 |");
-    expectGatesReachable(b, 2);
+    expect(file(b, "review/hosts-like-h1.md")).toContain("| [h1999](../hosts/h1999/) | 10.200.7.207 | n3998, n3999 |");
+    expect(b.files.filter((f) => f.path.endsWith("REVIEW.md")).map((f) => f.path)).toEqual(["REVIEW.md"]);
+    expectGatesReachable(b);
   }, 120_000);
 
   it("two hosts of the same shape share one section with a row each; a host of another shape has its own", () => {
     const b = build(syntheticSite("s3", 3), "s3");
     const md = file(b, "REVIEW.md")!;
     expect(md).toContain("## Hosts like h0 (2 hosts)\n");
-    expect(md).toContain("| [h0](hosts/h0/REVIEW.md) | 10.200.0.0 | n0, n1 | 10.0.0.1/24, 10.0.1.1/24 |");
-    expect(md).toContain("| [h2](hosts/h2/REVIEW.md) | 10.200.0.2 | n4, n5 | 10.0.4.1/24, 10.0.5.1/24 |");
-    expect(md).toContain("## Host h1 (management 10.200.0.1)\n\nIts runbook on its own: [hosts/h1/REVIEW.md](hosts/h1/REVIEW.md).");
+    expect(md).toContain("| [h0](hosts/h0/) | 10.200.0.0 | n0, n1 | 10.0.0.1/24, 10.0.1.1/24 |");
+    expect(md).toContain("| [h2](hosts/h2/) | 10.200.0.2 | n4, n5 | 10.0.4.1/24, 10.0.5.1/24 |");
+    expect(md).toContain("## Host h1 (management 10.200.0.1)\n\nIts files: [hosts/h1/](hosts/h1/).");
     // the shared section is h0's runbook; h2's is exactly it with h2's names and addresses
     expect(md.match(/^### Phase 1: audit/gm)).toHaveLength(2);
     const [h0, , h2] = b.site.hosts;
-    const own = (h: string) => file(b, `hosts/${h}/REVIEW.md`)!;
+    const own = (h: string) => hostBody(byHost(b.plan)(h), disruptionContext(b.site));
     expect(filled(masked(own("h0"), slotsOf(b.site, h0!)), slotsOf(b.site, h2!))).toBe(own("h2"));
     expect(masked(own("h1"), slotsOf(b.site, b.site.hosts[1]!))).not.toBe(masked(own("h0"), slotsOf(b.site, h0!)));
     expectGatesReachable(b);
@@ -136,10 +143,11 @@ describe("REVIEW.md says only what is true of the site, each note once", () => {
         }
       }
     }
-    const h1 = file(build(syntheticSite("s4", 4), "s4"), "hosts/h1/REVIEW.md")!;
+    const s4 = build(syntheticSite("s4", 4), "s4");
+    const h1 = runbookOf(s4, "h1").text;
     expect(h1).toContain("- libvirt network prov must be autostart (gate G4), so br0 exists at boot before n2-gw.service and n3-gw.service run.");
     expect(h1).toContain("- Unlike the seed's unit, n2-gw.service and n3-gw.service have no Wants=network-online.target: each needs");
     expect(h1.match(/If prov uses forward mode nat, traffic routed through br0\.100 and br0\.101 may/g)).toHaveLength(1);
-    expect(file(build(syntheticSite("s4", 4), "s4"), "hosts/h0/REVIEW.md")).toContain("- netplan only brings br0.100 and br0.101 up if br0 is up");
+    expect(runbookOf(s4, "h0").text).toContain("- netplan only brings br0.100 and br0.101 up if br0 is up");
   });
 });

@@ -1,25 +1,24 @@
 // REVIEW.md follows the plan: each host's phases are numbered in order from the audit (1) to the final
 // verify, one section per phase that has steps.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { review } from "../../../src/bundles/review.js";
 import { compile } from "../../../src/compile.js";
 import { ROOT } from "../../helpers/gen.js";
 
-/** Each site's REVIEW.md and, for a site of several hosts, each host's own (hosts/<host>/REVIEW.md). */
+/** Each site's REVIEW.md, the one runbook of its site (a host has no file of its own). */
 function reviews(): string[] {
   const dirs = [...readdirSync(join(ROOT, "out")).filter((s) => s !== "engine").map((s) => join(ROOT, "out", s)),
     ...readdirSync(join(ROOT, "test/cases/golden")).map((c) => join(ROOT, "test/cases/golden", c, "expected"))];
-  return dirs.flatMap((d) => [join(d, "REVIEW.md"),
-    ...readdirSync(join(d, "hosts")).map((h) => join(d, "hosts", h, "REVIEW.md")).filter((f) => existsSync(f))]);
+  return dirs.map((d) => join(d, "REVIEW.md"));
 }
 
 describe("REVIEW.md", () => {
   it("numbers each host's phases 1..n, audit first and verify last, with no gap or repeat", () => {
     let hosts = 0;
     for (const f of reviews()) {
-      for (const section of readFileSync(f, "utf8").split(/^## Hosts? |^# Review: host /m).slice(1)) {
+      for (const section of readFileSync(f, "utf8").split(/^## Hosts? /m).slice(1)) {
         hosts++;
         const phases = [...section.matchAll(/^### Phase (\d+): (\w+)/gm)].map((m) => [Number(m[1]), m[2]] as const);
         expect(phases.map(([n]) => n), `${f}: ${section.split("\n")[0]}`).toEqual(phases.map((_, i) => i + 1));
