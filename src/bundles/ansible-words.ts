@@ -3,6 +3,7 @@
 import type { Word } from "../plan/actions.js";
 import type { Artifact } from "../plan/types.js";
 import { shq } from "../render/shell-quote.js";
+import { literalBlock } from "../render/yaml.js";
 
 export type Task = Record<string, unknown>;
 
@@ -36,13 +37,15 @@ export function shown(argv: string[]): string {
   }).join(" ");
 }
 
-/** Words that would put tabs, line breaks or very long lines into the YAML go to a file of their own. */
+/** Words that would put very long lines into the YAML go to a file of their own. */
 const LONG_WORD = 100;
 
 /**
- * ansible.builtin.command arguments for argv. A multi-line, tabbed or long word (an nft ruleset, say)
- * is written to args/<host>/<base>-<index>.txt beside the playbooks, where a reviewer reads it as
- * plain text, and reaches argv through a file lookup (exact: no stripping, and lookups are not templated).
+ * ansible.builtin.command arguments for argv. A multi-line word (an nft ruleset, say) stays in host_vars
+ * as a literal block, read there as plain text, each fact once. A word YAML cannot keep verbatim on
+ * lines of its own (one long line, a tab in one line, whitespace at a line's end) is written to
+ * args/<host>/<base>-<index>.txt beside the playbooks and reaches argv through a file lookup (exact: no
+ * stripping, and lookups are not templated).
  */
 export function commandArgs(argv: readonly Word[], host: string, base: string, files: Artifact[]): { argv: string[] } {
   return {
@@ -50,7 +53,7 @@ export function commandArgs(argv: readonly Word[], host: string, base: string, f
       // a file path below the play's root, as install and remove use it
       if (typeof w !== "string") return `{{ sitegen_prefix }}${literal(w.path)}`;
       literal(w);
-      if (!/[\n\t]/.test(w) && w.length <= LONG_WORD) return w;
+      if ((!/[\n\t]/.test(w) && w.length <= LONG_WORD) || literalBlock(w)) return w;
       const rel = `args/${host}/${base}-${i}.txt`;
       files.push({ path: `ansible/${rel}`, content: w, mode: 0o644 });
       return `{{ lookup('ansible.builtin.file', playbook_dir ~ '/${rel}', rstrip=false) }}`;

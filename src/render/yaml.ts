@@ -23,7 +23,8 @@ function scalar(s: string): string {
   return s;
 }
 
-const NONPRINT = /[^\n\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]/;
+// a tab after a line's indentation is content in a literal block (YAML 1.2 and PyYAML read it back as is)
+const NONPRINT = /[^\n\t\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]/;
 
 /** A multi-line string as a literal block, when every line can be kept verbatim. */
 function literal(s: string, indent: string): string | undefined {
@@ -35,6 +36,9 @@ function literal(s: string, indent: string): string | undefined {
   const lines = (trailing > 1 ? s.slice(0, -1) : body).split("\n");
   return `|${chomp}\n${lines.map((l) => (l ? indent + l : "")).join("\n")}`;
 }
+
+/** Whether toYaml writes this string as a literal block, line by line as it is (a multi-line word a reader can read). */
+export const literalBlock = (s: string): boolean => literal(s, "") !== undefined;
 
 function leaf(v: Value, indent: string): string | undefined {
   if (v === null) return "null";

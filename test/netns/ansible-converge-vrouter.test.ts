@@ -2,7 +2,7 @@
 // controllers (network namespaces with their own mount namespace, from test/helpers/vrouter-topology.ts,
 // as in vrouter-netns.test.ts): converge, idempotence, rollback to the snapshot, with the runtime
 // phase (--tags runtime: the vrouter namespace, its veth legs and VIPs, routes, the nftables ruleset
-// that reaches argv through args/<host>/*.txt). The services phase starts dnsmasq and chronyd through
+// that reaches argv as a literal block of host_vars). The services phase starts dnsmasq and chronyd through
 // systemd units, and this machine has no systemd as PID 1: vrouter-netns.test.ts runs those daemons with
 // the units' own command lines, and the guest-kernel suite can run the whole playbook.
 import { join } from "node:path";

@@ -13,6 +13,7 @@ import { rawLine } from "../../../src/bundles/ansible-words.js";
 import { ROOT } from "../../helpers/gen.js";
 import { run } from "../../helpers/tools.js";
 import { tempDir } from "../../helpers/tree.js";
+import { toYaml } from "../../../src/render/yaml.js";
 
 const scope = (files: Artifact[] = []) => ({ host: "h1", base: "step1_apply", files });
 
@@ -41,12 +42,18 @@ describe("actions as data", () => {
     expect(d[3]).toEqual({ kind: "unit", shown: "systemctl enable --now x.service", op: { name: "x.service", enabled: true, state: "started" } });
   });
 
-  it("a multi-line word goes to a file beside the playbooks, looked up exactly; a file path is rooted; a unit's presence is asked with systemctl cat", () => {
+  it("a multi-line word stays in host_vars as a literal block; one YAML cannot keep verbatim goes to a file, looked up exactly; a file path is rooted; a unit's presence is asked with systemctl cat", () => {
     const files: Artifact[] = [];
-    const [d] = actionsData([{ kind: "nft-table", ns: "vr", table: "t", ruleset: "table inet t {\n\tchain c {\n\t}\n}\n" }], scope(files));
-    expect(files).toEqual([{ path: "ansible/args/h1/step1_apply0-5.txt", content: "table inet t {\n\tchain c {\n\t}\n}\n", mode: 0o644 }]);
+    const ruleset = "table inet t {\n\tchain c {\n\t}\n}\n";
+    const [d] = actionsData([{ kind: "nft-table", ns: "vr", table: "t", ruleset }], scope(files));
+    expect(files).toEqual([]);
+    expect(d).toMatchObject({ argv: ["ip", "netns", "exec", "vr", "nft", ruleset], shown: "ip netns exec vr nft 'table inet t { …' (5 lines)" });
+    expect(toYaml({ argv: ["nft", ruleset] }, 200)).toBe("argv:\n  - nft\n  - |\n    table inet t {\n    \tchain c {\n    \t}\n    }\n");
+    const trailing = "table inet t {\n\tchain c { \n\t}\n}\n";
+    const [f] = actionsData([{ kind: "nft-table", ns: "vr", table: "t", ruleset: trailing }], scope(files));
+    expect(files).toEqual([{ path: "ansible/args/h1/step1_apply0-5.txt", content: trailing, mode: 0o644 }]);
     const lookup = "{{ lookup('ansible.builtin.file', playbook_dir ~ '/args/h1/step1_apply0-5.txt', rstrip=false) }}";
-    expect(d).toMatchObject({ argv: ["ip", "netns", "exec", "vr", "nft", lookup], shown: "ip netns exec vr nft 'table inet t { …' (5 lines)" });
+    expect(f).toMatchObject({ argv: ["ip", "netns", "exec", "vr", "nft", lookup] });
     const [p] = actionsData([program(["bash", { path: "/etc/sitegen/x.sh" }, "create"], { cls: "service", why: "test" })], scope());
     expect(p).toMatchObject({ argv: ["bash", "{{ sitegen_prefix }}/etc/sitegen/x.sh", "create"] });
     const [u] = actionsData([unitOp("disable", "x.service", { now: true, onlyIfInstalled: true })], scope());
