@@ -67,4 +67,4 @@ console.log(`created src/targets/${name}/, templates/${name}/, test/cases/golden
 added ${ident} last in TARGETS (src/targets/index.ts). Now:
   1. write what it generates (src/targets/${name}/, templates/${name}/) and what its steps do in its test
   2. UPDATE_GOLDEN=1 npx vitest run test/unit/golden.test.ts, and read test/cases/golden/${name}/expected/
-  3. pin its steps' ratings in test/unit/plan/disruption.test.ts (PINS), then npm run test:fast and npm test`);
+  3. pin its steps' ratings in test/unit/plan/disruption.test.ts (PINS), then npm run format (the scaffold is not formatted), npm run test:fast and npm test`);

@@ -43,35 +43,42 @@ function report(c: Ctx, where: "doc" | "lock", path: Path, code: RuleCode, messa
   c.out.push({ file: s.file, ...s.at(path), code, object: where === "doc" ? objectName(c.doc, path) : `vrouter ${String(path[1])}`, message, help });
 }
 
-/** A locked value for r: kept if it still fits, else a located lock diagnostic. */
-function keepLocked(c: Ctx, r: Request, e: LockEntry): bigint | undefined {
-  const taken = c.pools.of(r);
-  let v: bigint | undefined;
-  if (r.kind === "vrid") {
-    v = Number.isInteger(e.value) && Number(e.value) >= 1 && Number(e.value) <= 255 ? BigInt(e.value) : undefined;
-  } else {
-    const a = typeof e.value === "string" ? parseAddress(e.value) : undefined;
-    v = a && a.family === c.nets[r.pool]?.family ? a.value : undefined;
-  }
+/** The lock entry's value if it is one of r's kind: a VRRP ID 1-255, or an address of its network's family. */
+function lockedValue(c: Ctx, r: Request, e: LockEntry): bigint | undefined {
+  if (r.kind === "vrid") return Number.isInteger(e.value) && Number(e.value) >= 1 && Number(e.value) <= 255 ? BigInt(e.value) : undefined;
+  const a = typeof e.value === "string" ? parseAddress(e.value) : undefined;
+  return a && a.family === c.nets[r.pool]?.family ? a.value : undefined;
+}
+
+/** Whether a well-formed locked value no longer fits r (another owner has it, or its range shrank); reported at the lock entry. */
+function lockConflicts(c: Ctx, r: Request, e: LockEntry, v: bigint): boolean {
   const shown = String(e.value);
-  if (v === undefined) {
-    report(c, "lock", e.path, "lock-invalid", `${r.label}: '${shown}' is not ${r.kind === "vrid" ? "a VRRP ID 1-255" : "an address of its network's family"}`,
-      "the lock is written by gen: restore the entry from version control, or delete it (gen then allocates anew)");
-    return undefined;
-  }
-  const holder = taken.get(v);
+  const holder = c.pools.of(r).get(v);
   if (holder) {
     report(c, "lock", e.path, "lock-collision", `${r.label}: the lock's ${shown} collides with ${holder}`,
       `one value has two owners (a hand edit?): change the other one in the inventory, or delete this entry so gen allocates ${r.label} anew`);
-    return undefined;
+    return true;
   }
   if (r.kind === "address" && !inPool(c, r.pool, v)) {
     const net = c.doc.networks[r.pool]!;
     report(c, "lock", e.path, "lock-outside-range", `${r.label}: the lock's ${shown} is no longer inside a vip or reserved range of network ${net.name}`,
       `widen the range to hold ${shown} again, or delete this entry to allocate anew (the address then moves: renumber what uses it)`);
+    return true;
+  }
+  return false;
+}
+
+/** A locked value for r: kept if it still fits, else a located lock diagnostic. */
+function keepLocked(c: Ctx, r: Request, e: LockEntry): bigint | undefined {
+  const v = lockedValue(c, r, e);
+  if (v === undefined) {
+    const kind = r.kind === "vrid" ? "a VRRP ID 1-255" : "an address of its network's family";
+    report(c, "lock", e.path, "lock-invalid", `${r.label}: '${String(e.value)}' is not ${kind}`,
+      "the lock is written by gen: restore the entry from version control, or delete it (gen then allocates anew)");
     return undefined;
   }
-  taken.set(v, `${r.label} (locked)`);
+  if (lockConflicts(c, r, e, v)) return undefined;
+  c.pools.of(r).set(v, `${r.label} (locked)`);
   return v;
 }
 

@@ -5,6 +5,7 @@
 // and Ansible runs its tasks on all of them at once (under forks), instead of host after host.
 import { KEEP_UNREACHABLE, armTasks, confirmTasks, journalTasks, rescueTasks, revertedFail, undoneTask } from "./ansible-confirm.js";
 import { ACTION_FILES, handlers } from "./ansible-role-actions.js";
+import { FILES_ONLY, NEEDED, STARTED_NEWEST_FIRST, includeActions, includeSteps, ofPhase } from "./ansible-role-includes.js";
 import { ROOT_ENVIRONMENT, rawLine, type Task } from "./ansible-words.js";
 
 /** Tags of the phases that change hosts, in apply order. */
@@ -53,29 +54,6 @@ export function staged(name: string, tasks: Task[], files = STAGED): Task {
     }],
   };
 }
-
-/** The steps of one phase (or those started), by number: `sitegen_step` is the step's data in the included file. */
-function includeSteps(file: string, name: string, loop: string, tags: string[]): Task {
-  return {
-    name, "ansible.builtin.include_tasks": { file, apply: { tags } },
-    loop, loop_control: { loop_var: "sitegen_n" }, vars: { sitegen_step: "{{ sitegen_steps[sitegen_n - 1] }}" }, tags,
-  };
-}
-
-const ofPhase = (p: string, order = "") => `{{ sitegen_steps | selectattr('phase', 'equalto', '${p}') | map(attribute='n')${order} | list }}`;
-const STARTED_NEWEST_FIRST = "{{ sitegen_started | default([]) | reverse | list }}";
-
-/**
- * Actions of a step, in order, each through action-<kind>.yml; sitegen_needed (a variable of the include, no
- * set_fact) says whether commands and unit operations run. A step that holds includes only its file actions
- * (and handler flushes), which always run: the host skips an include per command it would skip anyway.
- */
-const includeActions = (name: string, list: string, needed: string | boolean): Task => ({
-  name, "ansible.builtin.include_tasks": { file: "action-{{ sitegen_action.kind }}.yml" },
-  loop: list, loop_control: { loop_var: "sitegen_action", label: "{{ sitegen_action.kind }}" }, vars: { sitegen_needed: needed },
-});
-const NEEDED = "sitegen_probe.rc != 0";
-const FILES_ONLY = "rejectattr('kind', 'match', '^(cmd|unit)') | list";
 
 /** tasks/step.yml: mark it started (the one place a step starts), probe (read-only), journal, apply what is missing, verify. */
 const stepFile = (): Task[] => [

@@ -5,9 +5,11 @@ import { check, outputFiles, prepare } from "../compile.js";
 import { isWarning, type Diagnostic } from "../diag/diagnostic.js";
 import { drift } from "../emit/drift.js";
 import { leftovers, readyOut, refuseNonFolder, writeSite } from "../emit/write.js";
+import type { Artifact } from "../plan/types.js";
 import { boundHeapGrowth } from "./heap.js";
 import { readSite } from "./load.js";
 import { readLock, writeLock } from "./lock.js";
+import type { SitePaths } from "./paths.js";
 
 export type Mode = "gen" | "check" | "validate";
 /** invalid: errors (or, with --strict, warnings) stopped it; drift: --check found differences. */
@@ -41,6 +43,39 @@ export const strictOnly = (o: SiteOutcome): boolean => o.status === "invalid" &&
 
 const blocks = (ds: Diagnostic[], strict?: boolean) => ds.some((d) => !isWarning(d) || strict);
 
+/** A compiled site's output on its way out: where it goes, the lock's change, and the files as they stream by. */
+interface Output {
+  dir: string;
+  lockChanged: boolean;
+  fresh: readonly { what: string; value: string }[];
+  files: Iterable<Artifact>;
+  count: () => number;
+}
+
+/** The files stream host by host into the comparison or the working tree; only their count is kept. */
+function counting(files: Iterable<Artifact>): Pick<Output, "files" | "count"> {
+  let n = 0;
+  const counted = (function* () { for (const f of files) { n++; yield f; } })();
+  return { files: counted, count: () => n };
+}
+
+/** gen --check: how the output would differ (the lock, a killed run's leftovers, the files); nothing is written. */
+function differences(o: SiteOptions, site: string, paths: SitePaths, out: Output): string[] {
+  refuseNonFolder(out.dir);
+  const news = out.fresh.length ? ` (${out.fresh.length} new allocation${out.fresh.length > 1 ? "s" : ""})` : "";
+  const left = leftovers(o.out, site).map((l) => `leftover:   ${join(o.out, l.name)} (a killed run's ${l.kind === "old" ? "previous" : "unfinished"} tree)`);
+  return [...(out.lockChanged ? [`lock:       ${paths.lockDisplay} would change${news}`] : []), ...left, ...drift(out.dir, out.files)];
+}
+
+/** gen: the lock first, so an allocation is recorded before anything that uses it is written (and only once the output can be). */
+function writeOutput(o: SiteOptions, site: string, paths: SitePaths, out: Output, lockText: string | undefined) {
+  const notes = readyOut(o.out, site);
+  if (out.lockChanged) writeLock(paths, lockText!);
+  const wrote = writeSite(o.out, site, out.files, notes);
+  const allocated = out.fresh.map((a) => `allocated ${a.what}: ${a.value} (recorded in ${paths.lockDisplay})`);
+  return { wrote, more: { ...(notes.length ? { notes } : {}), ...(allocated.length ? { allocated } : {}) } };
+}
+
 export function runSite(mode: Mode, o: SiteOptions, site: string): SiteOutcome {
   const { paths, text } = readSite(o.inventory, site);
   const lock = readLock(paths);
@@ -58,23 +93,13 @@ export function runSite(mode: Mode, o: SiteOptions, site: string): SiteOutcome {
   if (!r.ok) return done("invalid", r.diagnostics);
   const ws = r.build.warnings;
   if (blocks(ws, o.strict)) return done("invalid", ws);
-  const dir = join(o.out, site);
   const lockChanged = r.build.lock !== undefined && r.build.lock !== lock?.text;
   const fresh = lockChanged ? r.build.site.allocations.filter((a) => a.fresh) : [];
-  // The output streams host by host into the comparison or the working tree; only the count is kept.
-  let n = 0;
-  const counted = (function* () { for (const f of outputFiles(r.build, text)) { n++; yield f; } })();
+  const out: Output = { dir: join(o.out, site), lockChanged, fresh, ...counting(outputFiles(r.build, text)) };
   if (mode === "check") {
-    refuseNonFolder(dir);
-    const news = fresh.length ? ` (${fresh.length} new allocation${fresh.length > 1 ? "s" : ""})` : "";
-    const left = leftovers(o.out, site).map((l) => `leftover:   ${join(o.out, l.name)} (a killed run's ${l.kind === "old" ? "previous" : "unfinished"} tree)`);
-    const d = [...(lockChanged ? [`lock:       ${paths.lockDisplay} would change${news}`] : []), ...left, ...drift(dir, counted)];
-    return done(d.length ? "drift" : "current", ws, { out: dir, files: n, drift: d });
+    const d = differences(o, site, paths, out);
+    return done(d.length ? "drift" : "current", ws, { out: out.dir, files: out.count(), drift: d });
   }
-  // The lock first: an allocation is recorded before anything that uses it is written (and only once the output can be).
-  const notes = readyOut(o.out, site);
-  if (lockChanged) writeLock(paths, r.build.lock!);
-  const wrote = writeSite(o.out, site, counted, notes);
-  const allocated = fresh.map((a) => `allocated ${a.what}: ${a.value} (recorded in ${paths.lockDisplay})`);
-  return done(wrote ? "wrote" : "unchanged", ws, { out: dir, files: n, ...(notes.length ? { notes } : {}), ...(allocated.length ? { allocated } : {}) });
+  const w = writeOutput(o, site, paths, out, r.build.lock);
+  return done(w.wrote ? "wrote" : "unchanged", ws, { out: out.dir, files: out.count(), ...w.more });
 }

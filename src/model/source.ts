@@ -41,21 +41,11 @@ export function parseSource(written: string, file: string): { source: Source; er
 function positioned(text: string, file: string): { source: Source; errors: Diagnostic[] } {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, logLevel: "error" });
-  const pos = (offset: number, end: number) => {
+  const pos: Locate = (offset, end) => {
     const p = lc.linePos(offset);
     return { line: p.line, col: p.col, length: Math.max(1, end - offset) };
   };
-  // After the first syntax error the parser's later complaints are mostly echoes of it; duplicate keys are each real.
-  const firstSyntax = doc.errors.find((e) => !(e.code in YAML_CODES));
-  const kept = doc.errors.filter((e) => e.code in YAML_CODES || e === firstSyntax);
-  const errors: Diagnostic[] = kept.map((e) => {
-    const [start, end] = e.pos;
-    if (e.code === "DUPLICATE_KEY") {
-      const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n]*[^:\s])/.exec(text.slice(start))?.[0] ?? text.slice(start, end);
-      return { file, ...pos(start, start + key.length), ...duplicateKey(doc, key.replace(/^["']|["']$/g, ""), start) };
-    }
-    return { file, ...pos(start, end), object: "", ...syntaxProblem(e.code, e.message) };
-  });
+  const errors = parserErrors(doc, text, file, pos);
   const nul = text.indexOf("\0");
   if (nul >= 0) { // binary input: the parser's complaints about it would only confuse
     errors.splice(0, errors.length, { file, ...pos(nul, nul + 1), code: "yaml-syntax", object: "", message: "a NUL byte: this is not a text file",
@@ -73,6 +63,23 @@ function positioned(text: string, file: string): { source: Source; errors: Diagn
     },
   };
   return { source, errors };
+}
+
+/** A text range's position: line and column of its start, and its length (at least 1, so a caret shows). */
+type Locate = (offset: number, end: number) => { line: number; col: number; length: number };
+
+/** The parser's own complaints: every duplicate key, and the first syntax error only (the later ones are mostly echoes of it). */
+function parserErrors(doc: Document, text: string, file: string, pos: Locate): Diagnostic[] {
+  const firstSyntax = doc.errors.find((e) => !(e.code in YAML_CODES));
+  const kept = doc.errors.filter((e) => e.code in YAML_CODES || e === firstSyntax);
+  return kept.map((e) => {
+    const [start, end] = e.pos;
+    if (e.code === "DUPLICATE_KEY") {
+      const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n]*[^:\s])/.exec(text.slice(start))?.[0] ?? text.slice(start, end);
+      return { file, ...pos(start, start + key.length), ...duplicateKey(doc, key.replace(/^["']|["']$/g, ""), start) };
+    }
+    return { file, ...pos(start, end), object: "", ...syntaxProblem(e.code, e.message) };
+  });
 }
 
 /** U+FFFD is what reading bytes that are not UTF-8 leaves: they would reach the scripts as replacement characters. */

@@ -2,7 +2,7 @@
 // reviewer needs to choose a confirm window (apply.sh --confirm-within) and to judge a transition
 // before it runs. Every kind is rated here by what it does to a live host; nothing reads a command.
 import type { Action, Unit, UnitServes } from "./actions.js";
-import type { NetAction } from "./net-actions.js";
+import type { NetAction, SettingAction } from "./net-actions.js";
 import type { Step } from "./types.js";
 import type { Site } from "../resolve/site.js";
 
@@ -105,6 +105,13 @@ function netDisruption(a: NetAction, host: string, ctx: DisruptionContext): Rate
         return { cls: "link", why: `a port joins the management bridge ${a.bridge} (an unpinned bridge MAC may change)` };
       }
       return { cls: "link", why: `port ${a.link} added to ${a.bridge}` };
+    default: return settingDisruption(a, host, ctx);
+  }
+}
+
+/** An address, route, sysctl or filter: rated by what it may take away (a VIP, the session's address, the default route). */
+function settingDisruption(a: SettingAction, host: string, ctx: DisruptionContext): Rated {
+  switch (a.kind) {
     case "addr-replace": {
       const addr = a.cidr.split("/")[0]!;
       if (ctx.vips.has(addr)) return { cls: "vip", why: `VIP ${addr}` };

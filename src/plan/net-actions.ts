@@ -37,3 +37,9 @@ export type NetAction =
   | { readonly kind: "nft-table-del"; readonly ns: string; readonly table: string }
   /** Append an iptables rule unless it is there, or delete it if it is. */
   | { readonly kind: "iptables-add" | "iptables-del"; readonly ns: string; readonly table: string; readonly chain: string; readonly rule: readonly string[] };
+
+/** Addresses, routes, sysctls and filters: what is set on links and namespaces that exist (the other kinds make, move or remove those). */
+export type SettingAction = Extract<
+  NetAction,
+  { readonly kind: "addr-replace" | "route-replace" | "route-del" | "sysctl" | "nft-table" | "nft-table-del" | "iptables-add" | "iptables-del" }
+>;

@@ -1,7 +1,7 @@
 // The one place a typed action becomes a command line: its argv and the read-only probe that guards
 // it. The shell bundle, the Ansible role's data and REVIEW.md all spell commands from here.
 import type { Action, Install, Probe, Remove, Secret, Unit, Word } from "../plan/actions.js";
-import type { NetAction } from "../plan/net-actions.js";
+import type { NetAction, SettingAction } from "../plan/net-actions.js";
 
 /** A command with its guard: run it unless `unless` succeeds, or only if `onlyIf` does; mayFail ignores its failure. */
 export interface Command { argv: readonly Word[]; unless?: Word[]; onlyIf?: Word[]; mayFail?: boolean }
@@ -53,6 +53,13 @@ function netCommand(a: NetAction): Command {
     case "link-master": return { argv: ["ip", "link", "set", "dev", a.link, "master", a.bridge] };
     case "link-up": return { argv: [...ipIn(a.ns), "link", "set", "dev", a.link, "up"] };
     case "link-del": return { argv: ["ip", "link", "del", "dev", a.link], onlyIf: linkShow(a.link) };
+    default: return settingCommand(a);
+  }
+}
+
+/** The command that sets an address, route, sysctl or filter on a link or namespace that exists. */
+function settingCommand(a: SettingAction): Command {
+  switch (a.kind) {
     case "addr-replace": return { argv: [...ipIn(a.ns), ...family(a.family), "addr", "replace", a.cidr, "dev", a.link] };
     case "route-replace": return { argv: [...ipIn(a.ns), "route", "replace", ...route(a)] };
     case "route-del": return { argv: [...ipIn(a.ns), "route", "del", ...route(a)], mayFail: true };

@@ -2,6 +2,7 @@
 import type { Allocation } from "../alloc/allocate.js";
 import type { BridgeOwner, BridgeType, GatewayDoc, HostDoc, NetworkDoc, SiteDoc } from "../model/types.js";
 import { parseAddress, parseCidr, type Cidr } from "../net/cidr.js";
+import { attachments } from "./attachments.js";
 import { resolveVrouters, type Vrouter } from "./vrouter.js";
 
 /** A host bridge and who owns it: every target reads this one shape (the virtual router's legs too). */
@@ -117,22 +118,7 @@ function resolveHost(h: HostDoc, nets: Array<[NetworkDoc, Network]>): Host {
     name: b.name, owner: b.owner, type: b.type ?? "linux", ports: b.ports ?? [],
     ...(b.libvirt_network ? { libvirtNetwork: b.libvirt_network } : {}), vlanFiltering: b.vlan_filtering ?? false,
   })).sort(byName);
-  const gateways: HostGateway[] = [];
-  const checked: CheckedGateway[] = [];
-  const addresses: Array<Host["addresses"][number]> = [];
-  for (const [n, net] of nets) {
-    const att = net.attach.find((a) => a.host === h.name);
-    if (att?.address) addresses.push({ network: net.name, bridge: att.bridge, address: att.address, ifaddr: `${att.address}/${prefixOf(net, att.address)}` });
-    const g = n.gateway;
-    if (!g || !att) continue;
-    const address = canon(g.address);
-    const base = { network: net.name, cidr: net.cidr, family: net.family, address, prefix: net.prefix, ifaddr: `${address}/${net.prefix}`, ...dualOf(net) };
-    if (g.on === "host" && g.host === h.name) {
-      gateways.push(hostGateway(base, g, net, bridges.find((b) => b.name === att.bridge)!, n.vlan!));
-    } else if (g.on === "router" || (g.on === "bridge-owner" && g.host === h.name)) {
-      checked.push({ ...base, on: g.on, ...(g.router ? { router: g.router } : {}), ...(g.on === "bridge-owner" ? { bridge: att.bridge } : {}) });
-    }
-  }
+  const { gateways, checked, addresses } = attachments(h.name, nets, bridges);
   const has = (f: 4 | 6) => gateways.some((g) => g.family === f || (f === 6 && g.dual));
   return {
     name: h.name, management: canon(h.management), bridges,
@@ -143,44 +129,9 @@ function resolveHost(h: HostDoc, nets: Array<[NetworkDoc, Network]>): Host {
   };
 }
 
-/** The prefix length an address of net carries: a dual-stack network's IPv6 one for an IPv6 address. */
-const prefixOf = (net: Network, address: string): number => (net.v6 && parseAddress(address)?.family === 6 ? net.v6.prefix : net.prefix);
-
-type GatewayBase = Pick<HostGateway, "network" | "cidr" | "family" | "address" | "prefix" | "ifaddr" | "dual">;
-
-/** The gateway this host creates on VLAN vid of bridge, persisted as the inventory asks or as the bridge's owner implies. */
-function hostGateway(base: GatewayBase, g: GatewayDoc, net: Network, bridge: Bridge, vid: number): HostGateway {
-  const chosen = g.persistence ?? "auto";
-  const persistence = chosen === "auto" ? (bridge.owner === "netplan" ? "netplan" : "systemd") : chosen;
-  return {
-    ...base, bridge, vid, ifname: `${bridge.name}.${vid}`, persistence,
-    persistenceReason: reason(chosen, bridge),
-    unit: g.unit ?? `${net.name}-gw.service`,
-    testTargets: [...net.statics.map((s) => s.address), ...net.attach.filter((a) => a.address).map((a) => a.address!)],
-  };
-}
-
 function gatewayOf(g: GatewayDoc): NonNullable<Network["gateway"]> {
   return {
     address: canon(g.address), ...(g.address6 ? { address6: canon(g.address6) } : {}), on: g.on,
     ...(g.host ? { host: g.host } : {}), ...(g.router ? { router: g.router } : {}),
   };
-}
-
-function dualOf(net: Network): { dual?: IfAddr } {
-  const a = net.gateway?.address6;
-  if (!a || !net.v6) return {};
-  return { dual: { family: 6, cidr: net.v6.cidr, address: a, prefix: net.v6.prefix, ifaddr: `${a}/${net.v6.prefix}` } };
-}
-
-function reason(chosen: string, b: Bridge): string {
-  const owner = b.owner === "libvirt" ? `libvirt (network ${b.libvirtNetwork})` : b.owner;
-  if (chosen === "auto" && b.owner === "netplan") {
-    return `auto: netplan owns ${b.name}, so the VLAN joins netplan's own definition and one manager stays in charge (seed Phase 3B)`;
-  }
-  if (chosen === "auto") {
-    return `auto: ${b.name} is owned by ${owner}, not netplan; netplan cannot define a VLAN on a link it does not define, `
-      + "so a systemd oneshot ordered after the owner creates it (seed Phase 3A)";
-  }
-  return `set explicitly to ${chosen} in the inventory (bridge ${b.name} is owned by ${owner})`;
 }

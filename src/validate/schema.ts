@@ -40,11 +40,27 @@ const shapeIntact = (d: Diagnostic): boolean => d.code === "unknown-key" || d.co
 const instancePath = (e: ErrorObject): Path =>
   e.instancePath.split("/").slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, "/").replace(/~0/g, "~")));
 
+/** One schema error with what its message names: the object, the field, and a position at a path (of a key, with key). */
+interface Found {
+  src: Source;
+  e: ErrorObject;
+  path: Path;
+  p: Json;
+  object: string;
+  field: string;
+  at: (p: Path, key?: boolean) => Pick<Diagnostic, "file" | "line" | "col" | "length" | "object">;
+}
+
 function toDiagnostic(src: Source, e: ErrorObject, path: Path): Diagnostic {
   const object = objectName(src.data, path);
   const field = path.length ? String(path[path.length - 1]) : "document";
   const at = (p: Path, key = false) => ({ file: src.file, ...src.at(p, key), object });
-  const p = e.params as Json;
+  const found: Found = { src, e, path, p: e.params as Json, object, field, at };
+  return shapeDiagnostic(found) ?? valueDiagnostic(found);
+}
+
+/** A broken shape: a key unknown or missing, a value of the wrong type, a list too short; undefined for any other error. */
+function shapeDiagnostic({ e, path, p, object, field, at }: Found): Diagnostic | undefined {
   switch (e.keyword) {
     case "additionalProperties": {
       const k = String(p.additionalProperty);
@@ -58,6 +74,16 @@ function toDiagnostic(src: Source, e: ErrorObject, path: Path): Diagnostic {
     case "type":
       return { ...at(path), code: "wrong-type", message: `'${field}' must be ${article(String(p.type))}`,
         help: typeHelp(String(p.type)) };
+    case "minItems":
+      return { ...at(path), code: "missing-key", message: `'${field}' must list at least ${String(p.limit)} item(s)`, help: `add an entry under '${field}:'` };
+    default:
+      return undefined;
+  }
+}
+
+/** A value of the right type that the schema refuses: not an allowed word, badly formed, or out of range. */
+function valueDiagnostic({ src, e, path, p, field, at }: Found): Diagnostic {
+  switch (e.keyword) {
     case "enum":
       return { ...at(path), code: "bad-value", message: `'${field}' must be one of: ${(p.allowedValues as unknown[]).join(", ")}`,
         help: didYouMean(String(valueAt(src.data, path)), (p.allowedValues as unknown[]).map(String)) ?? "use one of the listed values" };
@@ -69,8 +95,6 @@ function toDiagnostic(src: Source, e: ErrorObject, path: Path): Diagnostic {
       return { ...at(path), code: "bad-value", message: `'${field}' must be ${bound} ${String(p.limit)} (it is ${JSON.stringify(valueAt(src.data, path))})`,
         help: schemaDescription(e.parentSchema) ?? `write a number ${bound} ${String(p.limit)}` };
     }
-    case "minItems":
-      return { ...at(path), code: "missing-key", message: `'${field}' must list at least ${String(p.limit)} item(s)`, help: `add an entry under '${field}:'` };
     default:
       // a keyword the cases above do not name (the schema gained one): a value the schema refuses
       return { ...at(path), code: "bad-value", message: `'${field}' ${e.message ?? "is invalid"}` };

@@ -39,18 +39,21 @@ function factGates(h: Host): HostGate[] {
 
 const FORWARDING = [["ipv4", "net.ipv4.ip_forward"], ["ipv6", "net.ipv6.conf.all.forwarding"]] as const;
 
-export function hostGates(h: Host): HostGate[] {
-  const gates: HostGate[] = factGates(h);
+/** A host that routes between its planes needs forwarding on, for each family it routes. */
+function forwardingGates(h: Host): HostGate[] {
+  const gates: HostGate[] = [];
   for (const [family, key] of FORWARDING) {
     if (h.forwarding[family]) {
       gates.push(gate(h.name, "sysctl", key, `${key} must be 1 (the host routes between its planes)`,
         { key, path: `/proc/sys/${key.replace(/\./g, "/")}`, expected: "1" }));
     }
   }
-  for (const b of h.bridges) {
-    const gws = h.gateways.filter((g) => g.bridge.name === b.name);
-    if (gws.length) gates.push(...bridgeGates(h.name, b, gws));
-  }
+  return gates;
+}
+
+/** The gateways sitegen creates on this host: their sub-interfaces and addresses not there yet, their units no other program's. */
+function gatewayGates(h: Host): HostGate[] {
+  const gates: HostGate[] = [];
   // a dual-stack gateway is checked once per address: the sub-interface must hold each, nobody else may
   for (const g of h.gateways) {
     addrsOf(g).forEach((a, i) => gates.push(gate(h.name, "gateway-absent", i ? `${g.ifname} ${a.address}` : g.ifname,
@@ -61,6 +64,16 @@ export function hostGates(h: Host): HostGate[] {
   for (const g of h.gateways.filter((x) => x.persistence === "systemd")) {
     gates.push(gate(h.name, "unit-ours", g.unit, `${g.unit} is no other program's unit`, { unit: g.unit, marker: HEADER_MARK }));
   }
+  return gates;
+}
+
+export function hostGates(h: Host): HostGate[] {
+  const gates: HostGate[] = [...factGates(h), ...forwardingGates(h)];
+  for (const b of h.bridges) {
+    const gws = h.gateways.filter((g) => g.bridge.name === b.name);
+    if (gws.length) gates.push(...bridgeGates(h.name, b, gws));
+  }
+  gates.push(...gatewayGates(h));
   for (const c of h.checked.filter((x) => x.on === "router")) {
     for (const a of addrsOf(c)) {
       gates.push(gate(h.name, "address-not-local", a.address, `${a.address} belongs to ${c.router}: it must not be on this host`,

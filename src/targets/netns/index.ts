@@ -1,20 +1,16 @@
 // The virtual router's namespace on each member (seed Stage 1): namespace, legs on the bridges,
 // VIPs, routes, filter and NAT. Runtime steps, each with its verification and inverse; audit gates
-// for what the namespace needs; verify checks for what it delivers.
+// for what the namespace needs (gates.ts); verify checks for what it delivers.
 import type { Action } from "../../plan/actions.js";
 import { check } from "../../plan/checks.js";
-import { gate, type HostGate } from "../../plan/gates.js";
 import { reverify } from "../../plan/final.js";
 import type { Artifact, Check, ExtraCheck, Step } from "../../plan/types.js";
 import type { Site } from "../../resolve/site.js";
 import type { Vrouter, VrouterLeg, VrouterMember } from "../../resolve/vrouter.js";
 import type { Target } from "../target.js";
+import { memberGates } from "./gates.js";
 import { LOW_PRIORITY_METRIC, memberNotes, memberTests } from "./review.js";
 import { filterPlan, nftRuleset } from "./ruleset.js";
-
-/** Programs a failover manager needs on every member (tcpdump: the audit listens for VRRP adverts). */
-const HA_TOOLS = { keepalived: ["keepalived", "conntrackd", "tcpdump"], pacemaker: ["conntrackd", "pcs", "crm_resource"] } as const;
-
 
 function namespaceStep(v: Vrouter, m: VrouterMember): Step {
   const sysctl = (key: string, value: string): Action => ({ kind: "sysctl", ns: v.namespace, key, value });
@@ -58,15 +54,20 @@ function legAddressText(v: Vrouter, addrs: string[]): string {
   return v.ha ? ` (no address: ${v.ha.manager} adds the VIP on the active member)` : " (no address: the VIP is held elsewhere)";
 }
 
-function legStep(v: Vrouter, m: VrouterMember, l: VrouterLeg): Step {
-  const bridge = m.bridges[l.role];
-  const addrs = legAddresses(v, l, m);
+/** What a leg of either kind gets once it is in the namespace: up, with this member's addresses on it. */
+function legInside(v: Vrouter, l: VrouterLeg, addrs: string[]): { common: Action[]; checks: Check[] } {
   const common: Action[] = [
     { kind: "link-up", link: l.link, ns: v.namespace },
     ...addrs.map((a): Action => ({ kind: "addr-replace", link: l.link, cidr: a, family: 4, ns: v.namespace })),
   ];
   const addrChecks = addrs.map((a) => check("ns-addr", { ns: v.namespace, link: l.link, cidr: a }));
-  const checks: Check[] = [check("ns-up", { ns: v.namespace, link: l.link }), ...addrChecks];
+  return { common, checks: [check("ns-up", { ns: v.namespace, link: l.link }), ...addrChecks] };
+}
+
+function legStep(v: Vrouter, m: VrouterMember, l: VrouterLeg): Step {
+  const bridge = m.bridges[l.role];
+  const addrs = legAddresses(v, l, m);
+  const { common, checks } = legInside(v, l, addrs);
   const what = `${l.role} leg ${l.link} on ${bridge.name}${legAddressText(v, addrs)}`;
   if (bridge.type === "ovs") {
     return {
@@ -150,42 +151,6 @@ function filterStep(v: Vrouter, m: VrouterMember): Step {
 export function memberSteps(v: Vrouter, m: VrouterMember): Step[] {
   const route = routeStep(v, m);
   return [namespaceStep(v, m), legStep(v, m, v.management), legStep(v, m, v.public), ...(route ? [route] : []), filterStep(v, m)];
-}
-
-/** The programs this member's router and its services run. */
-function tools(v: Vrouter, m: VrouterMember): string[] {
-  const ovs = [v.management, v.public].some((l) => m.bridges[l.role].type === "ovs");
-  return ["ip", "arping", v.nat.backend === "nftables" ? "nft" : "iptables", ...(v.dns ? ["dnsmasq"] : []),
-    ...(v.ntp ? [v.ntp.daemon === "chrony" ? "chronyd" : "ntpd"] : []), ...(ovs ? ["ovs-vsctl"] : []), ...(v.ha ? HA_TOOLS[v.ha.manager] : [])];
-}
-
-function bridgeGate(m: VrouterMember, l: VrouterLeg): HostGate {
-  const b = m.bridges[l.role];
-  return gate(m.host, "vrouter-bridge", b.name, `${b.name} exists and is ${b.type === "ovs" ? "an Open vSwitch" : "a Linux"} bridge (the ${l.role} leg's)`,
-    { bridge: b.name, type: b.type });
-}
-
-/** The veth's host end, for a leg on a Linux bridge (an OVS leg is an internal port). */
-function vethGates(m: VrouterMember, l: VrouterLeg): HostGate[] {
-  const b = m.bridges[l.role];
-  if (b.type !== "linux") return [];
-  return [gate(m.host, "veth-free", l.peer, `${l.peer} does not exist yet (or is our veth on ${b.name})`, { ifname: l.peer, bridge: b.name })];
-}
-
-function memberGates(v: Vrouter, m: VrouterMember): HostGate[] {
-  const legs = [v.management, v.public];
-  const t = tools(v, m);
-  const vips = m.holdsVips ? legs.map((l) => gate(m.host, "vip-free", l.vip,
-    `nobody holds the ${l.role} VIP ${l.vip} on ${m.bridges[l.role].name} yet, by ARP/NS (or our ${v.namespace} does)`,
-    { address: l.vip, namespace: v.namespace, bridge: m.bridges[l.role].name, ...(l.vlan !== undefined ? { vlan: String(l.vlan) } : {}) })) : [];
-  return [
-    gate(m.host, "tools-present", t.join(" "), `the programs the router needs are installed: ${t.join(", ")}`, { tools: t }),
-    ...legs.map((l) => bridgeGate(m, l)),
-    gate(m.host, "netns-free", v.namespace, `network namespace ${v.namespace} does not exist yet (or is exactly ours)`,
-      { namespace: v.namespace, link: v.management.link }),
-    ...legs.flatMap((l) => vethGates(m, l)),
-    ...vips,
-  ];
 }
 
 /** The final verify re-runs every member step's checks under one title. */

@@ -96,24 +96,31 @@ export function unitsStep(u: UnitsSpec): { step: Step; artifacts: Artifact[] } {
   return { step, artifacts: placed.map((f) => f.artifact) };
 }
 
-export function daemon(site: Site, v: Vrouter, m: VrouterMember, d: DaemonSpec): { step: Step; artifacts: Artifact[] } {
-  const unit = unitName(v, d.daemon);
-  const conf = `${configDir(v)}/${d.config.name}`;
-  const byCluster = clusterStarted(v);
-  const files: FileSpec[] = [{ dest: conf, content: d.config.content }, ...(d.extra ?? []), {
+/** The systemd unit that runs d inside v's namespace (byCluster: for Pacemaker to start, not systemd). */
+function daemonUnit(site: Site, v: Vrouter, d: DaemonSpec, unit: string, byCluster: boolean): FileSpec {
+  return {
     dest: unitPath(unit),
     content: render("systemd/netns-daemon.service", {
       header: headerText(site), description: `${d.what} for virtual router ${v.name}, inside network namespace ${v.namespace}`,
       router: v.name, namespace: v.namespace, runtimeDir: runtimeDir(v, d.daemon), selfRunDir: d.selfRunDir ?? false, daemon: d.daemon,
       command: d.command.map((w) => expand(v, d, w)).join(" "), after: d.after ?? [], cluster: byCluster, reloadSignal: d.reloadSignal ?? "",
     }),
-  }];
-  const change: DaemonChange = {
-    unit, byCluster, live: d.reloadSignal ? "reload" : "restart",
-    files: files.map((f): DaemonFile => (f.dest === unitPath(unit) ? { dest: f.dest, role: "unit", syntax: "systemd-unit" }
-      : f.eachUse ? { dest: f.dest, role: "runs-each-time" }
-        : { dest: f.dest, role: "config", syntax: "hash-comments", ...(d.comment ? { comment: d.comment } : {}) })),
   };
+}
+
+/** What one of the daemon's files is to it: its unit, a file it reads at each use, or its config. */
+function fileRole(f: FileSpec, unit: string, d: DaemonSpec): DaemonFile {
+  return f.dest === unitPath(unit) ? { dest: f.dest, role: "unit", syntax: "systemd-unit" }
+    : f.eachUse ? { dest: f.dest, role: "runs-each-time" }
+      : { dest: f.dest, role: "config", syntax: "hash-comments", ...(d.comment ? { comment: d.comment } : {}) };
+}
+
+export function daemon(site: Site, v: Vrouter, m: VrouterMember, d: DaemonSpec): { step: Step; artifacts: Artifact[] } {
+  const unit = unitName(v, d.daemon);
+  const conf = `${configDir(v)}/${d.config.name}`;
+  const byCluster = clusterStarted(v);
+  const files: FileSpec[] = [{ dest: conf, content: d.config.content }, ...(d.extra ?? []), daemonUnit(site, v, d, unit, byCluster)];
+  const change: DaemonChange = { unit, byCluster, live: d.reloadSignal ? "reload" : "restart", files: files.map((f) => fileRole(f, unit, d)) };
   const secret = (d.secrets ?? []).map((s) => `, write ${s.dest} (0600) from ${s.name}`).join("");
   const title = byCluster ? `install ${conf} and ${unit}, which runs ${d.what} inside ${v.namespace}${secret}; Pacemaker starts it, not systemd`
     : `install ${conf} and ${unit}, which runs ${d.what} inside ${v.namespace}${secret}, and (re)start it`;

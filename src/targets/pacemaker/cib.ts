@@ -36,13 +36,17 @@ function clone(id: string, prim: Primitive, promotable = false): Resource {
 const unitPrimitive = (id: string, unit: string, what: string): Primitive => ({ id, agent: systemdAgent(unit), params: [], ops: monitor("30s"), what });
 const unitClone = (id: string, unit: string, what: string): Resource => clone(id, unitPrimitive(id, unit, what));
 
-export function cluster(v: HaRouter<PacemakerHa>): Cluster {
-  const p = v.ha.prefix;
-  const vip = (role: "mgmt" | "pub", l: Vrouter["management"]): Primitive => ({
-    id: `${p}-vip-${role}`, agent: "ocf:heartbeat:IPaddr2", ops: monitor("10s", "20s"),
+/** IPaddr2 putting a leg's VIP on its link inside the router's namespace. */
+function vipPrimitive(v: HaRouter<PacemakerHa>, role: "mgmt" | "pub", l: Vrouter["management"]): Primitive {
+  return {
+    id: `${v.ha.prefix}-vip-${role}`, agent: "ocf:heartbeat:IPaddr2", ops: monitor("10s", "20s"),
     what: `${l.role} VIP ${l.vip}/${l.prefix} on ${l.link} inside ${v.namespace}`,
     params: [["cidr_netmask", String(l.prefix)], ["ip", l.vip], ["network_namespace", v.namespace], ["nic", l.link]],
-  });
+  };
+}
+
+export function cluster(v: HaRouter<PacemakerHa>): Cluster {
+  const p = v.ha.prefix;
   const netns = unitClone(`${p}-netns`, netnsUnit(v), `namespace ${v.namespace} is present (${netnsUnit(v)})`);
   const ct = clone(`${p}-conntrackd`, {
     id: `${p}-conntrackd`, agent: "ocf:heartbeat:conntrackd", ops: CONNTRACKD_OPS, what: "conntrackd, promoted where the VIPs are",
@@ -51,7 +55,7 @@ export function cluster(v: HaRouter<PacemakerHa>): Cluster {
   const uplink = unitPrimitive(`${p}-uplink`, uplinkUnit(v), `default route via ${v.gateway} out of ${v.public.link} (${uplinkUnit(v)})`);
   const router: Resource = {
     kind: "group", id: `${p}-router`, what: "the VIPs and the default route out of the public leg, started in this order",
-    prims: [vip("mgmt", v.management), vip("pub", v.public), uplink],
+    prims: [vipPrimitive(v, "mgmt", v.management), vipPrimitive(v, "pub", v.public), uplink],
     meta: [["resource-stickiness", v.ha.preempt ? "0" : "1000"]],
   };
   const services: Resource[] = [

@@ -13,7 +13,7 @@ import { byPacemaker, type HaRouter, type PacemakerHa, type Vrouter, type Vroute
 import { failoverFacts } from "../conntrackd/review.js";
 import { configDir, unitPath, unitsStep, vipProbes, type FileSpec } from "../netns/service.js";
 import { reviewLines, type Target } from "../target.js";
-import { cluster, netnsUnit, uplinkUnit } from "./cib.js";
+import { cluster, netnsUnit, uplinkUnit, type Cluster } from "./cib.js";
 import { cibConstraints, cibResources, pcsCreate, pcsDelete, pcsDisable, pcsLine } from "./render.js";
 
 export const pcsScript = (v: Vrouter) => `${configDir(v)}/pacemaker.sh`;
@@ -39,11 +39,10 @@ function unitsOf(site: Site, v: Vrouter, m: VrouterMember) {
   });
 }
 
-/** The primary: pacemaker.sh and the CIB fragment, and the step that runs the script. */
-function clusterOf(site: Site, v: HaRouter<PacemakerHa>, m: VrouterMember): { step: Step; artifacts: Artifact[] } {
-  const c = cluster(v);
+/** The cluster's two renderings from one list: the pcs commands (pacemaker.sh) and the CIB fragment they produce. */
+function clusterFiles(site: Site, v: HaRouter<PacemakerHa>, m: VrouterMember, c: Cluster): FileSpec[] {
   const header = headerText(site);
-  const files: FileSpec[] = [
+  return [
     { dest: pcsScript(v), mode: 0o755, content: render("pacemaker/pacemaker.sh", {
       header, router: v.name, prefix: c.prefix, primary: m.host, create: pcsCreate(c).map((x) => ({ comment: x.comment, line: pcsLine(x.argv) })),
       delete: pcsDelete(c).map(pcsLine), disable: pcsLine(pcsDisable(c)),
@@ -53,7 +52,12 @@ function clusterOf(site: Site, v: HaRouter<PacemakerHa>, m: VrouterMember): { st
       constraints: c.constraints.map((k) => `${k.id}: ${k.why}`),
     }) },
   ];
-  const placed = files.map((f) => installed(m.host, f.dest, f.content, f.mode));
+}
+
+/** The primary: pacemaker.sh and the CIB fragment, and the step that runs the script. */
+function clusterOf(site: Site, v: HaRouter<PacemakerHa>, m: VrouterMember): { step: Step; artifacts: Artifact[] } {
+  const c = cluster(v);
+  const placed = clusterFiles(site, v, m, c).map((f) => installed(m.host, f.dest, f.content, f.mode));
   // the script is run from where it was installed, below $SITEGEN_ROOT like every installed file
   const resources = { router: v.name, script: pcsScript(v), resource: `${c.prefix}-router`, vips: [v.management.vip, v.public.vip] };
   const step: Step = {
