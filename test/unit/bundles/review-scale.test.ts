@@ -53,7 +53,7 @@ function expectGatesReachable(b: Build, maxClicks = 1) {
     expect(clicks.get(own), `${own} is not reachable from REVIEW.md`).toBeLessThanOrEqual(maxClicks);
     const text = files.get(own)!;
     for (const g of gates.get(h.name) ?? []) expect(text).toContain(`| ${g.id} | ${g.title} |`);
-    for (const p of new Set((steps.get(h.name) ?? []).map((s) => s.phase))) expect(text).toContain(`\`bash rollback.sh ${p}\``);
+    for (const p of new Set((steps.get(h.name) ?? []).map((s) => s.phase))) expect(text).toContain(`\`bash host.sh rollback ${p}\``);
   }
 }
 
