@@ -1,7 +1,7 @@
 // Confirm-or-revert in the role (apply.yml -e confirm_within=SECONDS), the playbook's side of
-// apply.sh --confirm-within: the host arms its own revert (confirm.sh --arm, a systemd timer), each
+// host.sh apply --confirm-within: the host arms its own revert (host.sh confirm --arm, a systemd timer), each
 // needed step is journaled before it changes anything, and the run confirms only over a new session
-// after verify.sh passed. A change that cuts the session does not drop the host from the play
+// after host.sh verify passed. A change that cuts the session does not drop the host from the play
 // (ignore_unreachable while armed): the task that lost the session stops the block at once (no later
 // action runs against a host that may be reverting), the rescue waits until a new session reaches the
 // host again, asks what became of the run, and undoes the started steps as after any failure: their
@@ -15,12 +15,12 @@ export const ARMED = "sitegen_run_id is defined";
 const word = (variable: string): string => `{{ ${variable} | quote }}`;
 const RUN = word("sitegen_run_id");
 /**
- * confirm.sh from the scratch folder through ansible.builtin.raw, like the step's own shell tasks: no Python
+ * host.sh confirm from the scratch folder through ansible.builtin.raw, like the step's own shell tasks: no Python
  * started on the host (the journal runs once per needed step). raw keeps stdout's final newline: hence trim.
  * The arguments are a task variable, so that the line stays within yamllint's length.
  */
 const confirmSh = (...args: string[]): Task => ({
-  "ansible.builtin.raw": rawLine(`bash ${word("sitegen_stage.path")}/confirm.sh {{ sitegen_confirm_args }}`),
+  "ansible.builtin.raw": rawLine(`bash ${word("sitegen_stage.path")}/host.sh confirm {{ sitegen_confirm_args }}`),
   vars: { sitegen_confirm_args: args.join(" ") },
 });
 const READ = { changed_when: false };
@@ -40,7 +40,7 @@ export const stopIfCut = (result: string): Task => ({
 
 /**
  * Before the first change: arm the revert on the host (-e confirm_within), or check that no run is armed
- * there; either is refused while another run is armed (as apply.sh refuses), before anything changes.
+ * there; either is refused while another run is armed (as host.sh apply refuses), before anything changes.
  */
 export function armTasks(tags: string[]): Task[] {
   const wanted = ["confirm_within is defined", "not ansible_check_mode"];
@@ -76,7 +76,7 @@ export const journalTasks = (): Task[] => [
   stopIfCut("sitegen_journal"),
 ];
 
-/** After verify.sh: confirm over a new session, so a change that blocks new sessions (not the open one) is not kept. */
+/** After host.sh verify: confirm over a new session, so a change that blocks new sessions (not the open one) is not kept. */
 export const confirmTasks = (): Task[] => [
   { name: "Drop this session before confirming (the confirm must come over a new one)", "ansible.builtin.meta": "reset_connection", when: ARMED },
   {
@@ -85,7 +85,7 @@ export const confirmTasks = (): Task[] => [
     when: ARMED,
   },
   {
-    name: "Keep the change: confirm this run (confirm.sh RUN-ID disarms the host's revert)",
+    name: "Keep the change: confirm this run (host.sh confirm RUN-ID disarms the host's revert)",
     ...confirmSh(RUN), register: "sitegen_confirm", ...READ, when: ARMED,
   },
   stopIfCut("sitegen_confirm"),
@@ -99,7 +99,7 @@ export const rescueTasks = (): Task[] => [
     tags: ["always"],
   },
   {
-    name: "Ask the host what became of the armed run (confirm.sh --state)",
+    name: "Ask the host what became of the armed run (host.sh confirm --state)",
     ...confirmSh("--state", RUN), register: "sitegen_run_state", ...READ, when: ARMED, tags: ["always"],
   },
   {
@@ -120,7 +120,7 @@ export const rescueTasks = (): Task[] => [
 
 /** In the rescue, after the playbook's own undo: the revert has nothing left to do. */
 export const undoneTask = (): Task => ({
-  name: "Disarm the host's revert: this run's steps were undone above (confirm.sh --undone)",
+  name: "Disarm the host's revert: this run's steps were undone above (host.sh confirm --undone)",
   ...confirmSh("--undone", RUN), ...READ, when: [ARMED, "not sitegen_reverted"], tags: ["always"],
 });
 

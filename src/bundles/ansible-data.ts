@@ -11,7 +11,7 @@ import { commandArgs, literal, shown, taskName } from "./ansible-words.js";
 
 export type Data = Record<string, unknown>;
 
-/** A step's checks as shell lines, one check a line (as in verify.sh), for checks.sh. */
+/** A step's checks as shell lines, one check a line (as in host.sh's final checks), for checks.sh. */
 export const checkLines = (checks: readonly Check[]): string[] => checks.map((c) => checkCall(c).map(literal).map(shq).join(" "));
 
 /** Where a list of actions is rendered: args/<host>/<base>-<word>.txt names long words. */

@@ -101,9 +101,9 @@ function play(hosts: string, name: string, extra: Record<string, unknown>, tasks
 }
 
 // No play-wide environment: the role's shell commands run through ansible.builtin.raw (no Python started on the host),
-// which takes none; they and verify.sh carry SITEGEN_ROOT themselves (ansible-words.ts, rawLine).
+// which takes none; they and host.sh verify carry SITEGEN_ROOT themselves (ansible-words.ts, rawLine).
 const CHANGE = { become: true, force_handlers: true };
-// The read-only plays run as root too: audit.sh, verify.sh and the serving checks read network namespaces,
+// The read-only plays run as root too: host.sh audit and verify and the serving checks read network namespaces,
 // /etc/netplan (0600) and libvirt's system networks, which a sudo user would find "missing" (false STOPs).
 const READ_AS_ROOT = { become: true };
 
@@ -136,7 +136,7 @@ export function applyPlaybook(site: Site, plan: Plan): Task[] {
   ];
   const gatePlay = play(groupName(site), `Gates for site ${site.name}: audit every host, then require the approval (any failure ends the run on every host)`,
     { any_errors_fatal: true, ...READ_AS_ROOT }, gates);
-  const verify = play(groupName(site), "Verify every host, last (verify.sh, read-only)", READ_AS_ROOT, [role("verify", ["verify"])]);
+  const verify = play(groupName(site), "Verify every host, last (host.sh verify, read-only)", READ_AS_ROOT, [role("verify", ["verify"])]);
   // a site where sitegen changes nothing: its checks only
   if (!plan.steps.length) return [gatePlay, verify];
   const plays = [
@@ -169,12 +169,12 @@ export function rollbackPlaybook(site: Site): Task[] {
   ];
 }
 
-/** roles/sitegen_host/tasks/audit.yml (inside the staged block): audit.sh, whose STOP ends the run on every host. */
+/** roles/sitegen_host/tasks/audit.yml (inside the staged block): host.sh audit, whose STOP ends the run on every host. */
 export const auditTasks = (): Task[] => [
   {
-    name: "Run the audit (audit.sh: read-only, every gate PASS, WARN or STOP)",
-    "ansible.builtin.command": { argv: ["bash", "{{ sitegen_stage.path }}/audit.sh"] },
-    // the role requires the audit in the same run (auditRanTask): no stamp for apply.sh PHASE is left on the host
+    name: "Run the audit (host.sh audit: read-only, every gate PASS, WARN or STOP)",
+    "ansible.builtin.command": { argv: ["bash", "{{ sitegen_stage.path }}/host.sh", "audit"] },
+    // the role requires the audit in the same run (auditRanTask): no stamp for host.sh apply PHASE is left on the host
     environment: { SITEGEN_ROOT: "{{ sitegen_prefix }}", SITEGEN_NO_STAMP: "1" },
     register: "sitegen_audit", changed_when: false, failed_when: false, check_mode: false, tags: ["audit", "always"],
   },
@@ -182,7 +182,7 @@ export const auditTasks = (): Task[] => [
     name: "Stop the run on any STOP of the audit (nothing has been changed)",
     "ansible.builtin.assert": {
       that: "sitegen_audit.rc == 0",
-      fail_msg: "audit.sh on {{ inventory_hostname }} exited {{ sitegen_audit.rc }}, nothing was changed: {{ sitegen_stops or sitegen_audit.stderr }}",
+      fail_msg: "host.sh audit on {{ inventory_hostname }} exited {{ sitegen_audit.rc }}, nothing was changed: {{ sitegen_stops or sitegen_audit.stderr }}",
       success_msg: "{{ sitegen_audit.stdout_lines | last }}",
     },
     vars: { sitegen_stops: "{{ sitegen_audit.stdout_lines | select('match', '^STOP ') | join('; ') }}" },

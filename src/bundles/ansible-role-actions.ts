@@ -63,7 +63,7 @@ function flushTasks(ensure: boolean): Task[] {
 const notifying = (task: Task, notify: boolean): Task => (notify ? { ...task, notify: [HANDLER] } : task);
 
 const DEST = `{{ sitegen_prefix }}{{ ${A}.dest }}`;
-/** copy needs the folder; like install -D in apply.sh it is made if missing (and, like rm -f, left by the inverse). */
+/** copy needs the folder; like install -D in host.sh apply it is made if missing (and, like rm -f, left by the inverse). */
 const FOLDER: Task = {
   name: `Make the file's folder if missing {{ ${A}.dest | dirname }}`,
   "ansible.builtin.file": { path: `{{ sitegen_prefix }}{{ ${A}.dest | dirname }}`, state: "directory", owner: "root", group: "root", mode: "0755" },

@@ -19,12 +19,12 @@ export const CHECKS_CMD = "bash {{ sitegen_stage.path }}/checks.sh {{ sitegen_ch
 /** The same as a shell line for ansible.builtin.raw (rawLine); check lines are shell-quoted word by word (checkLines). */
 const CHECKS_RAW = rawLine("bash {{ sitegen_stage.path | quote }}/checks.sh {{ sitegen_step.checks | join(' -- ') }}");
 
-/** What the audit, the probes and the final verify need on the host (each sources the engine's lib.sh, staged beside them). */
-const STAGED = ["audit.sh", "verify.sh"];
-/** From the engine (out/engine/), staged beside them: the library they source, and the checks' runner. */
-const ENGINE_STAGED = ["{{ sitegen_engine }}/lib.sh", "{{ sitegen_engine }}/checks.sh"];
-/** And to apply: confirm.sh arms the revert, which runs a copy of rollback.sh kept with the run on the host. */
-const STAGED_APPLY = [...STAGED, "rollback.sh", "confirm.sh"];
+/**
+ * The host's host.sh: its audit, its final verify and its confirm (which arms the revert, a copy of host.sh
+ * kept with the run on the host). From the engine (out/engine/), staged beside it: the library it sources,
+ * and the checks' runner.
+ */
+const STAGED = ["{{ sitegen_engine }}/lib.sh", "{{ sitegen_engine }}/checks.sh", "{{ sitegen_out }}/hosts/{{ inventory_hostname }}/host.sh"];
 
 /**
  * Makes the scratch folder and writes the staged files into it in one command (one module call
@@ -34,15 +34,15 @@ const STAGE_SH = 'd=$(mktemp -d "${TMPDIR:-/tmp}/sitegen-XXXXXXXX") && while rea
   + ' && chmod 0755 "$d"/* && echo "$d"';
 const STAGE_IN = "{% for f in sitegen_stage_files %}{{ f | basename }} {{ lookup('ansible.builtin.file', f, rstrip=false) | b64encode }}\n{% endfor %}";
 
-/** Tasks that run from a scratch copy of hosts/<host>/ scripts (plus the engine's lib.sh and checks.sh), removed at the end. */
-export function staged(name: string, tasks: Task[], files = STAGED): Task {
+/** Tasks that run from a scratch copy of hosts/<host>/host.sh (plus the engine's lib.sh and checks.sh), removed at the end. */
+export function staged(name: string, tasks: Task[]): Task {
   return {
     name,
     block: [
       {
-        name: `Make a scratch folder with this host's scripts (lib.sh and checks.sh from the engine, and from hosts/<host>/: ${files.join(", ")})`,
+        name: "Make a scratch folder with this host's host.sh (and lib.sh and checks.sh from the engine)",
         "ansible.builtin.command": { argv: ["bash", "-c", STAGE_SH], stdin: STAGE_IN, stdin_add_newline: false },
-        vars: { sitegen_stage_files: [...ENGINE_STAGED, ...files.map((f) => `{{ sitegen_out }}/hosts/{{ inventory_hostname }}/${f}`)] },
+        vars: { sitegen_stage_files: STAGED },
         register: "sitegen_staged", ...SCRATCH,
       },
       { name: "Remember the scratch folder", "ansible.builtin.set_fact": { sitegen_stage: { path: "{{ sitegen_staged.stdout }}" } }, tags: ["always"] },
@@ -72,9 +72,9 @@ const stepFile = (): Task[] => [
   { name: "Verify the step", "ansible.builtin.raw": CHECKS_RAW, changed_when: false, when: "not ansible_check_mode" },
 ];
 
-/** tasks/undo.yml: the inverse of a step; a failure is recorded and the older inverses still run (as rollback.sh does). */
+/** tasks/undo.yml: the inverse of a step; a failure is recorded and the older inverses still run (as host.sh rollback does). */
 const undoFile = (): Task[] => [{
-  name: "Undo the step (its inverse, as rollback.sh runs it)",
+  name: "Undo the step (its inverse, as host.sh rollback runs it)",
   block: [includeActions("Undo the step's actions in order (every command of the inverse runs)", "{{ sitegen_step.inverse }}", true)],
   rescue: [{
     name: "Record that undoing the step failed (the older steps are still undone)",
@@ -82,10 +82,10 @@ const undoFile = (): Task[] => [{
   }],
 }];
 
-/** verify.sh; the plays that change hosts give it their root (they set no play-wide environment: see rawLine). */
+/** host.sh verify; the plays that change hosts give it their root (they set no play-wide environment: see rawLine). */
 const verifyTask = (root = false): Task => ({
-  name: "Verify the host (verify.sh: every check of the plan, read-only)",
-  "ansible.builtin.command": { argv: ["bash", "{{ sitegen_stage.path }}/verify.sh"] },
+  name: "Verify the host (host.sh verify: every check of the plan, read-only)",
+  "ansible.builtin.command": { argv: ["bash", "{{ sitegen_stage.path }}/host.sh", "verify"] },
   ...(root ? ROOT_ENVIRONMENT : {}),
   changed_when: false, when: "not ansible_check_mode", tags: ["verify"],
 });
@@ -105,7 +105,7 @@ const NOT_REVERTED = `not (${REVERTED})`;
 const FAILED_MSG = "{{ sitegen_failed }} failed on {{ inventory_hostname }}; the steps started in this run were undone, newest first."
   + " Fix the cause, regenerate, review, and approve again.";
 
-/** tasks/apply.yml: every step of the host with checkpoint rollback, then verify.sh. */
+/** tasks/apply.yml: every step of the host with checkpoint rollback, then host.sh verify. */
 function applyFile(): Task[] {
   const rescue: Task[] = [
     {
@@ -125,14 +125,14 @@ function applyFile(): Task[] {
     { name: "Fail: the host reverted the change", ...revertedFail(), when: [NOT_HELD, REVERTED], ...ALWAYS },
   ];
   const steps = CHANGING.map((p) => includeSteps("step.yml", `Apply the ${p} steps`, ofPhase(p), [p]));
-  return [staged("Run from a scratch copy of this host's scripts", [
+  return [staged("Run from a scratch copy of this host's host.sh", [
     auditRanTask(),
     ...armTasks(CHANGING),
     {
       name: "Apply this host's steps with checkpoint rollback, then verify (and confirm, if armed)",
       ...KEEP_UNREACHABLE, block: [...steps, verifyTask(true), ...confirmTasks()], rescue,
     },
-  ], STAGED_APPLY)];
+  ])];
 }
 
 /** tasks/rollback.yml: every inverse, newest first, then a check that all of them succeeded. */
@@ -174,20 +174,23 @@ export function roleFiles(serves: { tasks: Task[]; after: Task[] }, auditTasks: 
   return [
     {
       path: "tasks/audit.yml", what: "The audit (read-only), from a scratch copy of the host's scripts.",
-      body: [staged("Run the audit from a scratch copy of this host's scripts", auditTasks)],
+      body: [staged("Run the audit from a scratch copy of this host's host.sh", auditTasks)],
     },
-    { path: "tasks/apply.yml", what: "Apply this host's steps (sitegen_steps), phase by phase, with checkpoint rollback, then verify.sh.", body: applyFile() },
+    {
+      path: "tasks/apply.yml", body: applyFile(),
+      what: "Apply this host's steps (sitegen_steps), phase by phase, with checkpoint rollback, then host.sh verify.",
+    },
     { path: "tasks/step.yml", what: "One step (sitegen_step): probe, apply what is missing, verify.", body: stepFile() },
     { path: "tasks/undo.yml", what: "The inverse of one step (sitegen_step).", body: undoFile() },
     { path: "tasks/rollback.yml", what: "Every inverse of this host, newest first.", body: rollbackFile() },
     { path: "tasks/batch.yml", what: "Rolling batches: a failed node rolls its whole batch back.", body: batchFile() },
     {
       path: "tasks/serves.yml", what: "The gate before nodes change: the router serves (sitegen_serves).",
-      body: [staged("Check from a scratch copy of this host's scripts", serves.tasks), ...serves.after],
+      body: [staged("Check from a scratch copy of this host's host.sh", serves.tasks), ...serves.after],
     },
     {
-      path: "tasks/verify.yml", what: "verify.sh: every check of the plan, read-only.",
-      body: [staged("Verify from a scratch copy of this host's scripts", [verifyTask()])],
+      path: "tasks/verify.yml", what: "host.sh verify: every check of the plan, read-only.",
+      body: [staged("Verify from a scratch copy of this host's host.sh", [verifyTask()])],
     },
     ...Object.entries(ACTION_FILES).map(([kind, body]) => ({
       path: `tasks/action-${kind}.yml`, what: `One action of kind ${kind} (sitegen_action).`, body: body(),

@@ -15,7 +15,7 @@ export type Task = Record<string, unknown>;
 const ROOT_ENV = "SITEGEN_ROOT={{ sitegen_prefix | quote }}";
 /** Exit 255 is also ssh's own failure: Ansible would call the host unreachable (`ip netns exec` exits 255), so it reads 254. */
 export const rawLine = (cmd: string): string => `${ROOT_ENV} ${cmd}; r=$?; [ "$r" -ne 255 ] || r=254; exit "$r"`;
-/** The same root for a module task of the plays that change hosts (verify.sh, confirm.sh): they set no play-wide environment. */
+/** The same root for a module task of the plays that change hosts (host.sh verify and confirm): they set no play-wide environment. */
 export const ROOT_ENVIRONMENT = { environment: { SITEGEN_ROOT: "{{ sitegen_prefix }}" } };
 
 /** A Jinja expression in a generated string would be evaluated by Ansible: refuse it. */

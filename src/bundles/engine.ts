@@ -3,7 +3,7 @@
 // the audit's owner-gate helpers, confirm-or-revert, the audit stamp, the drift report), checks.sh
 // (the checks as Ansible's probes) and the Ansible role. Nothing here reads a site, so a site's diff
 // is its own facts, and a change to the engine is one diff for the whole tree.
-import { CHECK_FNS, type Artifact } from "../plan/types.js";
+import { CHECK_FNS, PHASES, type Artifact } from "../plan/types.js";
 import { GATES } from "../plan/gates.js";
 import { render } from "../render/hbs.js";
 import { roleFiles } from "./ansible-role.js";
@@ -34,6 +34,8 @@ const VARS = {
   ansible_ssh_use_tty: false,
 };
 
+/** The phases a step can have, in apply order: what `host.sh COMMAND PHASE` takes besides all. */
+const CHANGING_PHASES = PHASES.filter((p) => p !== "audit" && p !== "verify");
 const AUDIT_HELPERS = [...new Set(Object.values(GATES).flatMap((g) => g.helper ?? []))].sort();
 
 const yamlFile = (path: string, what: string, body: unknown): Artifact =>
@@ -44,7 +46,8 @@ const VARS_WHY = "# Shared by the plays. The approval token is the sha256 of the
 
 function build(): Artifact[] {
   const header = ENGINE_HEADER;
-  const lib = render("shell/lib.sh", { header, helpers: ["install_file", "remove_file", "install_secret"], checks: CHECK_FNS, audit: AUDIT_HELPERS });
+  const helpers = ["install_file", "remove_file", "install_secret"];
+  const lib = render("shell/lib.sh", { header, helpers, checks: CHECK_FNS, audit: AUDIT_HELPERS, phaseNames: CHANGING_PHASES });
   return [
     { path: "lib.sh", content: lib, mode: 0o644 },
     { path: "ansible/vars.yml", content: `---\n# ${header}\n${VARS_WHY}${toYaml(VARS)}`, mode: 0o644 },

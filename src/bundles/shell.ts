@@ -1,44 +1,51 @@
-// Per-host shell scripts: audit, apply and rollback (whole, or one phase), confirm, verify; each sources
-// the engine's library (out/engine/lib.sh, src/bundles/engine.ts), the same for every host.
-import type { GitMode } from "../plan/actions.js";
+// hosts/<host>/host.sh: one file per host with the host's facts, each once: the audit's gates, the steps
+// (apply_N, verify_N, inverse_N side by side), the final checks and the drift model. The commands that run
+// them (audit, apply, rollback, verify, drift, confirm) are the engine's lib.sh (src/bundles/engine.ts),
+// the same for every host; host.sh's last line hands its arguments to lib.sh's dispatcher.
 import type { HostPlan } from "../plan/by-host.js";
-import { PHASES, type Artifact, type Step } from "../plan/types.js";
+import { PHASES, type Artifact, type FinalCheck, type Step } from "../plan/types.js";
 import { headerText } from "../render/header.js";
 import { render } from "../render/hbs.js";
 import type { Site } from "../resolve/site.js";
 import { actionLine, checkLine } from "../render/shell-lines.js";
+import { driftModel } from "../drift/model.js";
 
-const stepVm = (s: Step) => ({
+export interface StepVm { id: string; title: string; phase: string; apply: string[]; verify: string[]; inverse: string[] }
+
+export const stepVm = (s: Step): StepVm => ({
   id: s.id, title: s.title, phase: s.phase, apply: s.apply.map(actionLine), verify: s.verify.map(checkLine), inverse: s.inverse.map(actionLine),
 });
 
-const script = (path: string, content: string, mode: GitMode = 0o755): Artifact => ({ path, content, mode });
+/** What host.sh holds; a transition's has no drift model of its own (its audit is the old version's, `model`). */
+export interface HostShVm {
+  header: string; host: string; steps: StepVm[];
+  gates: HostPlan["gates"]; decisions: HostPlan["decisions"]; checks: readonly FinalCheck[];
+  model?: string[]; transition?: string;
+}
+
+/** The final checks grouped under their titles, in the order they first appear; a phase's own only after it. */
+function checkGroups(checks: readonly FinalCheck[]) {
+  const titles = [...new Set(checks.map((c) => c.title))];
+  const lineOf = (c: FinalCheck) => (c.phase ? `! in_phase ${c.phase} || ${checkLine(c)}` : checkLine(c));
+  return titles.map((t) => ({ title: t, checks: checks.filter((c) => c.title === t).map(lineOf) }));
+}
+
+export function hostSh(vm: HostShVm): Artifact {
+  const phases = PHASES.filter((p) => vm.steps.some((s) => s.phase === p));
+  const content = render("shell/host.sh", {
+    ...vm, phaseList: ["all", ...phases].join("|"), groups: checkGroups(vm.checks), hasModel: vm.model !== undefined, transition: vm.transition ?? "",
+  });
+  return { path: `hosts/${vm.host}/host.sh`, content, mode: 0o755 };
+}
 
 /**
- * hosts/<host>/: audit.sh, apply.sh [PHASE], rollback.sh [PHASE], confirm.sh, verify.sh; a host without
- * steps only audit.sh and verify.sh.
- * One apply and one rollback per host, with the phase as an argument, keep the file count (and so
- * the cost of writing a 2,000-host site) low while every phase stays separately runnable.
+ * hosts/<host>/host.sh. One file per host, with the command and the phase as arguments, keeps the file
+ * count (and so the cost of writing a 2,000-host site) low while every phase stays separately runnable;
+ * a host without steps gets its checks only (audit, verify, drift): no change machinery.
  */
-export function hostScripts(site: Site, plan: HostPlan, host: string): Artifact[] {
-  const dir = `hosts/${host}`;
-  const header = headerText(site);
-  const phases = PHASES.filter((p) => plan.steps.some((s) => s.phase === p));
-  const steps = { header, host, steps: plan.steps.map(stepVm), phases, phaseList: phases.join("|") || "(none)" };
-  const checks = plan.checks;
-  const titles = [...new Set(checks.map((c) => c.title))];
-  const lineOf = (c: (typeof checks)[number]) => (c.phase ? `! in_phase ${c.phase} || ${checkLine(c)}` : checkLine(c));
-  return [
-    script(`${dir}/audit.sh`, render("shell/audit.sh", { header, host, gates: plan.gates, decisions: plan.decisions })),
-    // a host sitegen changes nothing on gets its checks only: no change machinery
-    ...(plan.steps.length ? [
-      script(`${dir}/apply.sh`, render("shell/apply.sh", steps)),
-      script(`${dir}/rollback.sh`, render("shell/rollback.sh", steps)),
-      script(`${dir}/confirm.sh`, render("shell/confirm.sh", { header, host })),
-    ] : []),
-    script(`${dir}/verify.sh`, render("shell/verify.sh", {
-      header, host, phases, phaseList: steps.phaseList,
-      groups: titles.map((t) => ({ title: t, checks: checks.filter((c) => c.title === t).map(lineOf) })),
-    })),
-  ];
+export function hostScripts(site: Site, plan: HostPlan, host: string, artifacts: Map<string, Artifact>): Artifact[] {
+  const model = driftModel(site, plan, artifacts, host).map((l) => l.join(" "));
+  return [hostSh({
+    header: headerText(site), host, steps: plan.steps.map(stepVm), gates: plan.gates, decisions: plan.decisions, checks: plan.checks, model,
+  })];
 }

@@ -24,7 +24,7 @@ Examples:
   gen --site lab --inventory ./sites --out ./build
 
 Exit codes: 0 ok; 1 inventory errors (or warnings with --strict), drift, or unknown site; 2 usage, output-folder or internal error.
-Then read out/<site>/REVIEW.md, commit out/, and run hosts/<host>/audit.sh on the host first.`;
+Then read out/<site>/REVIEW.md, commit out/, and run bash hosts/<host>/host.sh audit on the host first.`;
 
 const format = () => new Option("-f, --format <format>", "how to report: text, json (one document on stdout), github (workflow annotations)")
   .choices(FORMATS).default("text");

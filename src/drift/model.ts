@@ -1,4 +1,4 @@
-// What drift.sh compares a live host against, read from the plan: the checks say which links,
+// What host.sh drift compares a live host against, read from the plan: the checks say which links,
 // addresses, routes, namespaces and tables the model expects; install actions say which files, with
 // the sha256 manifest.json records. Pure: no I/O.
 import { sha256 } from "../render/digest.js";
@@ -8,7 +8,7 @@ import { modeText } from "../plan/actions.js";
 import type { Artifact, Check, Phase } from "../plan/types.js";
 import type { Site } from "../resolve/site.js";
 
-/** One fact per line of drift.sh's model: kind, phase, then the kind's fields ("-": the host itself, no namespace). */
+/** One fact per line of host.sh's drift model: kind, phase, then the kind's fields ("-": the host itself, no namespace). */
 export type DriftLine = [kind: string, phase: Phase, ...fields: string[]];
 
 /** Where a check says something is: namespace and link, or nothing when it says nothing drift compares. */

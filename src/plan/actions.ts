@@ -88,7 +88,7 @@ export interface Install { readonly kind: "install"; readonly dest: string; read
 export interface Remove { readonly kind: "remove"; readonly dest: string }
 /**
  * Write a secret to dest, mode 0600, as prefix + value + newline. The value is never in out/: Ansible
- * takes it from the variable `name` (a vault variable), apply.sh from the environment variable of the
+ * takes it from the variable `name` (a vault variable), host.sh apply from the environment variable of the
  * same name. It must match `pattern` (why says what needs that).
  */
 export interface Secret {

@@ -34,7 +34,7 @@ export interface CheckParams {
 }
 export type CheckKind = keyof CheckParams;
 
-/** A check of one kind; phase: only true once this phase has been applied (verify.sh PHASE skips it for other phases). */
+/** A check of one kind; phase: only true once this phase has been applied (host.sh verify PHASE skips it for other phases). */
 export type Check = { [K in CheckKind]: { readonly kind: K; readonly params: CheckParams[K]; readonly phase?: Phase } }[CheckKind];
 
 interface CheckDef<K extends CheckKind> { fn: string; args: (p: CheckParams[K]) => string[] }
@@ -72,7 +72,7 @@ export const check = <K extends CheckKind>(kind: K, params: CheckParams[K]): Che
 /** The lib.sh function a check calls. */
 export const checkFn = (c: Check): string => CHECKS[c.kind].fn;
 
-/** The function and its arguments, as verify.sh and the role's checks.sh call it. */
+/** The function and its arguments, as host.sh verify and the role's checks.sh call it. */
 export function checkCall(c: Check): string[] {
   const def = CHECKS[c.kind] as CheckDef<CheckKind>;
   return [def.fn, ...def.args(c.params as never)];

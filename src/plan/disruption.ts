@@ -1,5 +1,5 @@
 // How much a step disturbs what already runs, computed from its typed actions and the site: what a
-// reviewer needs to choose a confirm window (apply.sh --confirm-within) and to judge a transition
+// reviewer needs to choose a confirm window (host.sh apply --confirm-within) and to judge a transition
 // before it runs. Every kind is rated here by what it does to a live host; nothing reads a command.
 import type { Action, Unit, UnitServes } from "./actions.js";
 import type { NetAction, SettingAction } from "./net-actions.js";

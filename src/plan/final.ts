@@ -8,7 +8,7 @@ const key = (...parts: string[]) => parts.join("\0");
 /**
  * Steps come in plan order (by phase), so a check a runtime step already made is not repeated by the
  * persist step that makes it again; one a later phase adds first is marked with that phase, so that
- * `verify.sh runtime` skips what only persistence provides.
+ * `host.sh verify runtime` skips what only persistence provides.
  */
 function stepChecks(steps: readonly Step[], reverify: readonly Reverify[]): FinalCheck[] {
   const titles = new Map(reverify.map((r) => [key(r.host, r.step), r.title]));
@@ -36,7 +36,7 @@ export function unplanned(steps: readonly Step[], reverify: readonly Reverify[])
   return reverify.find((r) => !known.has(key(r.host, r.step)));
 }
 
-/** Checks of one host and title together, groups in the order they first appear (verify.sh runs them so). */
+/** Checks of one host and title together, groups in the order they first appear (host.sh verify runs them so). */
 function grouped(checks: FinalCheck[]): FinalCheck[] {
   const groups = new Map<string, FinalCheck[]>();
   for (const c of checks) {

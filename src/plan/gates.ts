@@ -48,7 +48,7 @@ interface GateDef {
   id: string;
   /** When it stops the change, for REVIEW.md's gate table. */
   stops: string;
-  /** Shell functions its partial calls, a template included once in audit.sh. */
+  /** Shell functions its partial calls, a template included once in lib.sh. */
   helper?: "shell/audit-netplan" | "shell/audit-dad" | "shell/audit-unit" | "shell/audit-libvirt";
 }
 

@@ -38,7 +38,7 @@ export interface Artifact { readonly path: string; readonly content: string; rea
 
 export interface Decision { readonly host: string; readonly key: string; readonly value: string; readonly subject: string; readonly reason: string }
 
-/** A check of the final verify (verify.sh, REVIEW.md's Phase 4), grouped under its title. */
+/** A check of the final verify (host.sh verify, REVIEW.md's Phase 4), grouped under its title. */
 export type FinalCheck = Check & { readonly host: string; readonly title: string };
 /**
  * A check the final verify runs besides the steps' own: a precondition (`before` them, e.g. forwarding)

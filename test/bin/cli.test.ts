@@ -38,10 +38,10 @@ describe("--check detects drift", () => {
   const fresh = () => { copyTree(join(ROOT, "out/jumphost"), join(out, "jumphost")); };
   it("a hand edit", () => {
     fresh();
-    appendFileSync(join(out, "jumphost/hosts/jumphost/verify.sh"), "echo hand edit\n");
+    appendFileSync(join(out, "jumphost/hosts/jumphost/host.sh"), "echo hand edit\n");
     const r = gen(["--site", "jumphost", "--out", out, "--check"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("changed:    hosts/jumphost/verify.sh");
+    expect(r.stderr).toContain("changed:    hosts/jumphost/host.sh");
     // the command to run again names the output folder this run used
     expect(r.stderr).toContain(`run: gen --site jumphost --out ${out}\n`);
   });
@@ -49,12 +49,12 @@ describe("--check detects drift", () => {
     fresh();
     rmSync(join(out, "jumphost/REVIEW.md"));
     writeFileSync(join(out, "jumphost/notes.txt"), "x\n");
-    chmodSync(join(out, "jumphost/hosts/jumphost/audit.sh"), 0o644);
+    chmodSync(join(out, "jumphost/hosts/jumphost/host.sh"), 0o644);
     const r = gen(["--site", "jumphost", "--out", out, "--check"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("missing:    REVIEW.md");
     expect(r.stderr).toContain("unexpected: notes.txt");
-    expect(r.stderr).toContain("mode:       hosts/jumphost/audit.sh is 0644, expected 0755");
+    expect(r.stderr).toContain("mode:       hosts/jumphost/host.sh is 0644, expected 0755");
   });
 });
 

@@ -1,6 +1,6 @@
 // The output folder's errors (src/emit): what is and is not an output fault, in one thread and in
 // gen --all's second (the bin's worker), and the fault point write-atomic.test.ts kills at.
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { halves, runSites } from "../../src/cli/all.js";
 import { OutputError, outputError } from "../../src/emit/leftovers.js";
 import { writeSite } from "../../src/emit/write.js";
-import { ROOT } from "../helpers/gen.js";
+import { gen, HOST_SH, ROOT } from "../helpers/gen.js";
+import { snapshotTree } from "../helpers/tree.js";
 
 describe("the output folder", () => {
   afterEach(() => { vi.restoreAllMocks(); delete process.env.SITEGEN_FAULT; });
@@ -50,6 +51,30 @@ describe("the output folder", () => {
       const files = ["a", "b", "c", "d", "e", "f"].map((n) => ({ path: `${n}.txt`, content: `${n}\n`, mode: 0o644 as const }));
       expect(() => writeSite(out, "s", files)).toThrow("killed");
       expect(written).toEqual([[".s.tmp", "a.txt", "b.txt", "c.txt", "d.txt"]]);
+    } finally { rmSync(out, { recursive: true, force: true }); }
+  });
+
+  it("a tree of the six-script layout (audit.sh, apply.sh, ... per host) becomes one host.sh per host, with no orphan left", () => {
+    const out = mkdtempSync(join(tmpdir(), "sitegen-layout-"));
+    try {
+      expect(gen(["--site", "fuel-env", "--out", out, "-q"]).code).toBe(0);
+      const hosts = join(out, "fuel-env/hosts");
+      const old = ["audit.sh", "apply.sh", "rollback.sh", "confirm.sh", "verify.sh", "drift.sh"];
+      for (const h of readdirSync(hosts)) {
+        rmSync(join(hosts, h, HOST_SH));
+        for (const f of old) writeFileSync(join(hosts, h, f), "#!/usr/bin/env bash\n# the old layout\n", { mode: 0o755 });
+      }
+      const check = gen(["--site", "fuel-env", "--out", out, "--check"]);
+      expect(check.code).toBe(1);
+      expect(check.stderr).toContain("unexpected: hosts/ctrl1/apply.sh");
+      expect(check.stderr).toContain("missing:    hosts/ctrl1/host.sh");
+      expect(gen(["--site", "fuel-env", "--out", out, "-q"]).code).toBe(0);
+      for (const h of readdirSync(hosts)) {
+        expect(old.filter((f) => existsSync(join(hosts, h, f))), h).toEqual([]);
+        expect(existsSync(join(hosts, h, HOST_SH)), h).toBe(true);
+      }
+      expect(snapshotTree(join(out, "fuel-env"))).toEqual(snapshotTree(join(ROOT, "out/fuel-env")));
+      expect(gen(["--site", "fuel-env", "--out", out, "--check"]).code).toBe(0);
     } finally { rmSync(out, { recursive: true, force: true }); }
   });
 });

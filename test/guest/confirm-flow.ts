@@ -5,10 +5,10 @@
 // 10.0.2.2 only through an on-link default, as a /32 cloud host does). A namespace on br-mgmt holds
 // the management VIP, so the node's verify passes (the VIP answers ping), but it has no way back to
 // the operator's network: the apply succeeds on the host and cuts the session that runs it. Two runs:
-//   cut:       apply.sh --confirm-within CUT_S over ssh; the session dies; nobody confirms; the host
+//   cut:       host.sh apply --confirm-within CUT_S over ssh; the session dies; nobody confirms; the host
 //              reverts on its own and ssh answers again; routes equal the snapshot before the apply
-//   confirmed: with 10.0.2.15/24 back (the session no longer needs the default route), apply.sh
-//              --confirm-within KEPT_S; a second apply refuses while armed; verify and confirm.sh
+//   confirmed: with 10.0.2.15/24 back (the session no longer needs the default route), host.sh apply
+//              --confirm-within KEPT_S; a second apply refuses while armed; verify and confirm
 //              over ssh; after the window the change is still there; rollback gives the routes back
 import { exec, type ExecResult, type SshContext } from "./harness.js";
 
@@ -66,7 +66,7 @@ const runLog = (id: string) => `cat /var/lib/sitegen/cmp1/runs/${id}/revert.log 
 
 async function cutRun(ctx: SshContext, got: ConfirmResults): Promise<void> {
   const t0 = Date.now();
-  got.cutApply = await sshAlive(ctx, `cd /root/cmp1 && bash apply.sh --confirm-within ${CUT_S}`, 90_000);
+  got.cutApply = await sshAlive(ctx, `cd /root/cmp1 && bash host.sh apply --confirm-within ${CUT_S}`, 90_000);
   got.cutId = ARMED_ID.exec(got.cutApply.stdout)?.[1];
   const down = await exec("ssh", [...ctx.sshArgs, "-o", "ConnectTimeout=3", "root@127.0.0.1", "true"], { timeoutMs: 15_000 });
   if (down.code !== 0) got.downAt = (Date.now() - t0) / 1000;
@@ -79,14 +79,14 @@ async function cutRun(ctx: SshContext, got: ConfirmResults): Promise<void> {
 
 async function keptRun(ctx: SshContext, got: ConfirmResults): Promise<void> {
   got.keptBefore = await ctx.ssh(`${NIC} && ip addr add 10.0.2.15/24 dev "$nic" && { ${ROUTES}; }`);
-  got.keptApply = await ctx.ssh(`cd /root/cmp1 && bash apply.sh --confirm-within ${KEPT_S}`);
+  got.keptApply = await ctx.ssh(`cd /root/cmp1 && bash host.sh apply --confirm-within ${KEPT_S}`);
   got.keptId = ARMED_ID.exec(got.keptApply.stdout)?.[1];
-  got.secondApply = await ctx.ssh(`cd /root/cmp1 && bash apply.sh --confirm-within ${KEPT_S}`);
-  got.confirm = await ctx.ssh(`cd /root/cmp1 && bash verify.sh && bash confirm.sh ${got.keptId ?? "none"}`);
+  got.secondApply = await ctx.ssh(`cd /root/cmp1 && bash host.sh apply --confirm-within ${KEPT_S}`);
+  got.confirm = await ctx.ssh(`cd /root/cmp1 && bash host.sh verify && bash host.sh confirm ${got.keptId ?? "none"}`);
   await sleep((KEPT_S + 8) * 1000);
   got.afterWindow = await ctx.ssh(`${ROUTES}; systemctl list-timers --all --no-legend 'sitegen-revert-*'`);
   if (got.keptId) got.keptLog = await ctx.ssh(runLog(got.keptId));
-  got.rollback = await ctx.ssh("cd /root/cmp1 && bash rollback.sh");
+  got.rollback = await ctx.ssh("cd /root/cmp1 && bash host.sh rollback");
   got.afterRollback = await ctx.ssh(ROUTES);
 }
 
@@ -96,7 +96,7 @@ export async function confirmOverSsh(ctx: SshContext): Promise<ConfirmResults> {
   got.setup = await ctx.ssh(NODE_SETUP);
   if (got.setup.code !== 0) return got;
   got.before = await ctx.ssh(ROUTES);
-  got.audit = await ctx.ssh("cd /root/cmp1 && bash audit.sh");
+  got.audit = await ctx.ssh("cd /root/cmp1 && bash host.sh audit");
   await cutRun(ctx, got);
   if (got.backAfter === undefined) return got;
   await keptRun(ctx, got);

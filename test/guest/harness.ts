@@ -9,6 +9,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { HOST_SH } from "../helpers/gen.js";
 
 export const ROOT = join(import.meta.dirname, "../..");
 export const BUILD_IMAGE = join(ROOT, "guest/build-image.sh");
@@ -232,9 +233,9 @@ export async function runGuest(jobs: GuestJob[], opts: RunOptions = {}): Promise
   writeFileSync(join(share, "lib.sh"), LIB_SH);
   for (const c of opts.copy ?? []) {
     cpSync(c.from, join(share, c.to), { recursive: true });
-    // a host's folder copied away from out/: its scripts find the engine's lib.sh beside them (the engine
+    // a host's folder copied away from out/: its host.sh finds the engine's lib.sh beside them (the engine
     // beside its site's tree, or the committed one for a golden case: it is the same for every site)
-    if (existsSync(join(c.from, "audit.sh"))) {
+    if (existsSync(join(c.from, HOST_SH))) {
       const beside = join(c.from, "../../../engine/lib.sh");
       copyFileSync(existsSync(beside) ? beside : join(ROOT, "out/engine/lib.sh"), join(share, c.to, "lib.sh"));
     }

@@ -146,7 +146,7 @@ describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over s
     expect(c.setup?.code, show(c.setup)).toBe(0);
     expect(c.setup?.stdout).toMatch(/^default via 10\.0\.2\.2 dev \S+ onlink/m);
     expect(c.audit?.code, show(c.audit)).toBe(0);
-    // the cut: the session running apply.sh died (ssh 255), after it had armed; ssh was down right after
+    // the cut: the session running host.sh apply died (ssh 255), after it had armed; ssh was down right after
     expect(c.cutApply?.stdout ?? "", show(c.cutApply)).toMatch(new RegExp(`== armed: run \\S+ reverts in ${CUT_S} s`));
     expect(c.cutApply?.code, show(c.cutApply)).toBe(255);
     expect(c.downAt, "ssh answered right after the cutting apply").toBeDefined();
@@ -167,7 +167,7 @@ describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over s
     expect(c.keptLog?.stdout ?? "", show(c.keptLog)).toMatch(/confirmed: revert disarmed, the change stays/);
     expect(c.keptLog?.stdout ?? "").not.toMatch(/reverting/);
     expect(c.rollback?.code, show(c.rollback)).toBe(0);
-    expect(c.afterRollback?.stdout, "routes and resolver after rollback.sh").toBe(c.keptBefore?.stdout);
+    expect(c.afterRollback?.stdout, "routes and resolver after host.sh rollback").toBe(c.keptBefore?.stdout);
     process.stderr.write(`[guest] confirm: ssh down ${c.downAt?.toFixed(1)} s after the cutting apply began, back after ${c.backAfter?.toFixed(1)} s (window ${CUT_S} s, kept run ${KEPT_S} s)\n`);
   });
 

@@ -10,13 +10,14 @@
 //   (Debian 12's libvirt 9.0 has no per-driver daemons, virtnetworkd among them: only libvirtd here;
 //   the virtnetworkd side is covered by audit-netns.test.ts's G4 cases.)
 //   then, still in boot 3, an audit that must STOP (virbr1 with vlan_filtering 1): non-zero exit,
-//   the seed's STOP message, and nothing changed, not even by apply.sh, whose first step is that
+//   the seed's STOP message, and nothing changed, not even by host.sh apply, whose first step is that
 //   audit. (Same guest run, to save a boot and a libvirt setup: TCG boots are the suite's cost.)
 // The guest runs once, in beforeAll; each `it` asserts one scenario on its results.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, guestAvailability, jobReport, linkOf } from "./harness.js";
+import { HOST_SH } from "../helpers/gen.js";
 import { expectRc, sharedGuestRun } from "./flow.js";
 import { FILES_SNAP, IN_SITE, fileLines, LIBVIRT_SETTLE, LIBVIRT_SETUP, LIBVIRT_SITE as S, auditLines, expectSameState } from "./site-fixtures.js";
 
@@ -29,15 +30,15 @@ describe.skipIf(!avail.run)("guest e2e: jumphost, libvirt-owned virbr1 (persiste
   const guestRun = sharedGuestRun("libvirt flow + STOP", [
     // ---- boot 1
     { name: "010-site", script: `${LIBVIRT_SETUP}\n${LIBVIRT_SETTLE}\nsnap base\n${FILES_SNAP}\nip -br addr` },
-    { name: "020-audit", script: `${IN_SITE}\nbash ./audit.sh` },
+    { name: "020-audit", script: `${IN_SITE}\nbash ./host.sh audit` },
     { name: "030-runtime-apply", script: `${IN_SITE}\nphase_apply runtime` },
-    { name: "040-verify-runtime", script: `${IN_SITE}\nsnap runtime-applied\nbash ./verify.sh runtime` },
+    { name: "040-verify-runtime", script: `${IN_SITE}\nsnap runtime-applied\nbash ./host.sh verify runtime` },
     { name: "050-runtime-rollback", script: `${IN_SITE}\nphase_rollback runtime\nrc=$?\nsnap after-runtime-rollback\nexit $rc` },
     { name: "060-persist-apply", script: `${IN_SITE}\nphase_apply persist`, reboot: true },
     // ---- boot 2
     {
       name: "070-verify-after-reboot",
-      script: `${IN_SITE}\n${LIBVIRT_SETTLE}\nwait_for 30 "${S.vlanDev} operstate up" grep -qx up /sys/class/net/${S.vlanDev}/operstate\nsnap after-reboot\nsystemctl --no-pager status ${S.unit} >&2\nbash ./verify.sh`,
+      script: `${IN_SITE}\n${LIBVIRT_SETTLE}\nwait_for 30 "${S.vlanDev} operstate up" grep -qx up /sys/class/net/${S.vlanDev}/operstate\nsnap after-reboot\nsystemctl --no-pager status ${S.unit} >&2\nbash ./host.sh verify`,
     },
     // the network restarts under the gateway: libvirt deletes virbr1 and its VLAN child; the hook brings it back
     {
@@ -56,7 +57,7 @@ fi
 /usr/local/sbin/sitegen-test-port
 echo "unit: $(systemctl is-active ${S.unit})"
 journalctl -b -u ${S.unit} --no-pager -o cat | tail -n 6 >&2
-bash ./verify.sh >&2 || { echo "FAIL verify.sh after the network restart"; rc=1; }
+bash ./host.sh verify >&2 || { echo "FAIL host.sh verify after the network restart"; rc=1; }
 echo "job took $SECONDS s"
 exit $rc`,
     },
@@ -95,19 +96,18 @@ exit $rc`,
       name: "100-stop-setup",
       script: `${LIBVIRT_SETTLE}\nip link set dev ${S.bridge} type bridge vlan_filtering 1\necho "vlan_filtering=$(cat /sys/class/net/${S.bridge}/bridge/vlan_filtering)"\nsnap stop-before`,
     },
-    { name: "110-stop-audit", script: `${IN_SITE}\nbash ./audit.sh` },
-    // apply.sh runs the same audit as its gate: it must refuse before changing anything.
-    { name: "120-stop-apply", script: `${IN_SITE}\nbash ./apply.sh\nrc=$?\nsnap stop-after\nls /etc/systemd/system/${S.unit} 2>&1\nexit $rc` },
+    { name: "110-stop-audit", script: `${IN_SITE}\nbash ./host.sh audit` },
+    // host.sh apply runs the same audit as its gate: it must refuse before changing anything.
+    { name: "120-stop-apply", script: `${IN_SITE}\nbash ./host.sh apply\nrc=$?\nsnap stop-after\nls /etc/systemd/system/${S.unit} 2>&1\nexit $rc` },
   ], { copy: [{ from: HOST_DIR, to: "site" }], totalTimeoutSec: 560 });
 
   it("the generated artifacts and the fixtures describe the same site", () => {
-    for (const f of ["audit.sh", "verify.sh", "apply.sh", "rollback.sh", `files/etc/systemd/system/${S.unit}`]) {
+    for (const f of [HOST_SH, `files/etc/systemd/system/${S.unit}`]) {
       expect(existsSync(join(HOST_DIR, f)), `${HOST_DIR}/${f}`).toBe(true);
     }
-    // Phases: `apply.sh runtime|persist` (current layout) or per-phase scripts (earlier layout).
-    const apply = readFileSync(join(HOST_DIR, "apply.sh"), "utf8");
-    const perPhase = existsSync(join(HOST_DIR, "runtime-apply.sh"));
-    expect(perPhase || /\bruntime\b/.test(apply) && /\bpersist\b/.test(apply), "apply.sh takes a phase argument").toBe(true);
+    // Phases: `host.sh apply runtime|persist`: the host has steps in both.
+    const phases = /^phases=\((.*)\)$/m.exec(readFileSync(join(HOST_DIR, HOST_SH), "utf8"))![1]!.trim().split(" ");
+    expect([...new Set(phases)], "host.sh apply takes runtime and persist").toEqual(["runtime", "persist"]);
     const inv = readFileSync(join(ROOT, "inventories/jumphost.yaml"), "utf8");
     expect(inv).toContain(`libvirt_network: ${S.network}`);
     expect(inv).toMatch(new RegExp(`name: ${S.bridge}\\s+owner: libvirt`));

@@ -13,6 +13,7 @@ import {
   linkOf, runGuest, type GuestRun,
 } from "./harness.js";
 import { IN_SITE, NETPLAN_SETTLE, NETPLAN_SETUP, NETPLAN_SITE as S, auditLines, expectSameState } from "./site-fixtures.js";
+import { HOST_SH } from "../helpers/gen.js";
 
 const CASE = join(ROOT, "test/cases/golden/jumphost-netplan");
 const HOST_DIR = join(CASE, "expected/hosts/jumphost");
@@ -34,7 +35,7 @@ describe.skipIf(!avail.run)("guest e2e: jumphost variant, netplan-owned br-prov 
     expect(inv).toMatch(new RegExp(`name: ${S.bridge}\\s+owner: netplan`));
     expect(inv).toContain("vlan: 104");
     expect(inv).toContain("address: 10.12.8.1");
-    for (const f of ["audit.sh", "verify.sh", "apply.sh", "rollback.sh", `files${DROPIN}`]) {
+    for (const f of [HOST_SH, `files${DROPIN}`]) {
       expect(existsSync(join(HOST_DIR, f)), `${HOST_DIR}/${f}`).toBe(true);
     }
   });
@@ -43,15 +44,15 @@ describe.skipIf(!avail.run)("guest e2e: jumphost variant, netplan-owned br-prov 
     const run = await runGuest([
       // ---- boot 1
       { name: "010-site", script: `${NETPLAN_SETUP}\n${NETPLAN_SETTLE}\nsnap base\nip -br addr` },
-      { name: "020-audit", script: `${IN_SITE}\nbash ./audit.sh` },
+      { name: "020-audit", script: `${IN_SITE}\nbash ./host.sh audit` },
       { name: "030-runtime-apply", script: `${IN_SITE}\nphase_apply runtime` },
-      { name: "040-verify-runtime", script: `${IN_SITE}\nsnap runtime-applied\nbash ./verify.sh runtime` },
+      { name: "040-verify-runtime", script: `${IN_SITE}\nsnap runtime-applied\nbash ./host.sh verify runtime` },
       { name: "050-runtime-rollback", script: `${IN_SITE}\nphase_rollback runtime\nrc=$?\nsnap after-runtime-rollback\nexit $rc` },
       { name: "060-persist-apply", script: `${IN_SITE}\nphase_apply persist\nrc=$?\nnetworkctl list --no-pager >&2\nexit $rc`, reboot: true },
       // ---- boot 2
       {
         name: "070-verify-after-reboot",
-        script: `${IN_SITE}\n${NETPLAN_SETTLE}\nwait_for 30 "${S.vlanDev} operstate up" grep -qx up /sys/class/net/${S.vlanDev}/operstate\nsnap after-reboot\nnetworkctl list --no-pager >&2\nbash ./verify.sh`,
+        script: `${IN_SITE}\n${NETPLAN_SETTLE}\nwait_for 30 "${S.vlanDev} operstate up" grep -qx up /sys/class/net/${S.vlanDev}/operstate\nsnap after-reboot\nnetworkctl list --no-pager >&2\nbash ./host.sh verify`,
       },
       { name: "080-persist-rollback", script: `${IN_SITE}\nphase_rollback persist`, reboot: true },
       // ---- boot 3

@@ -135,15 +135,14 @@ wait_for 30 "br-prov has carrier" grep -qx up /sys/class/net/br-prov/operstate
 
 /**
  * Copies the generated host directory from the share to /root/site once, then cds into it.
- * `phase_apply PHASE` / `phase_rollback PHASE` run one phase (runtime or persist) with whichever
- * layout the generator emits: `apply.sh PHASE` / `rollback.sh PHASE` (current), or the earlier
- * per-phase scripts `PHASE-apply.sh` / `PHASE-rollback.sh`.
+ * `phase_apply PHASE` / `phase_rollback PHASE` run one phase (runtime or persist): `host.sh apply PHASE`,
+ * `host.sh rollback PHASE`.
  */
 export const IN_SITE = String.raw`
 [ -d /root/site ] || cp -a "$GUEST_SHARE/site" /root/site
 cd /root/site
-phase_apply() { if [ -f "./$1-apply.sh" ]; then bash "./$1-apply.sh"; else bash ./apply.sh "$1"; fi; }
-phase_rollback() { if [ -f "./$1-rollback.sh" ]; then bash "./$1-rollback.sh"; else bash ./rollback.sh "$1"; fi; }
+phase_apply() { bash ./host.sh apply "$1"; }
+phase_rollback() { bash ./host.sh rollback "$1"; }
 `;
 
 /** Prints the audit's lines of interest and returns them parsed. */

@@ -2,11 +2,11 @@
 // ctrl1 of the golden case test/cases/golden/vrouter-single (one member, static VIPs, netplan-owned
 // bridges), run from the case's reviewed expected output. The world around it (an upstream on br-ex,
 // a node on br-mgmt, both namespaces; see vrouter-fixtures.ts) exists at every boot.
-//   boot 1: site setup, state snapshot, audit, apply.sh (runtime, persist, services, final verify),
+//   boot 1: site setup, state snapshot, audit, host.sh apply (runtime, persist, services, final verify),
 //           the node is served, reboot
 //   boot 2: with nothing re-run, the boot unit rebuilt the namespace before its daemons started;
-//           the node is served again (VIP, NAT out of the public leg, DNS, NTP); verify.sh passes;
-//           so do both after an operator's `netplan apply`; rollback.sh; state equals the boot-1 snapshot; reboot
+//           the node is served again (VIP, NAT out of the public leg, DNS, NTP); host.sh verify passes;
+//           so do both after an operator's `netplan apply`; host.sh rollback; state equals the boot-1 snapshot; reboot
 //   boot 3: state equals the boot-1 snapshot
 // The guest runs once, in beforeAll; each `it` asserts one part of the story on its results.
 import { readFileSync } from "node:fs";
@@ -50,28 +50,28 @@ describe.skipIf(!avail.run)("guest e2e: a virtual router member rebooted (vroute
     // ---- boot 1
     { name: "010-site", script: `${VR_SETUP}\n${VR_SETTLE}\nsnap base\nip -br addr` },
     { name: "015-state-base", script: STATE },
-    { name: "020-audit", script: `${IN_SITE}\nbash ./audit.sh` },
-    { name: "030-apply", script: `${IN_SITE}\nbash ./apply.sh` },
+    { name: "020-audit", script: `${IN_SITE}\nbash ./host.sh audit` },
+    { name: "030-apply", script: `${IN_SITE}\nbash ./host.sh apply` },
     { name: "040-served", script: `${SERVE_CHECKS}\nserve_checks\nrc=$?\nsnap applied\nexit $rc`, reboot: true },
     // ---- boot 2: nothing re-run by hand
     {
       name: "050-after-reboot",
-      script: `${IN_SITE}\n${VR_SETTLE}\n${WAIT_UNITS}\n${FACTS}\n${SERVED}\nsnap after-reboot\nbash ./verify.sh || rc=1\nexit $rc`,
+      script: `${IN_SITE}\n${VR_SETTLE}\n${WAIT_UNITS}\n${FACTS}\n${SERVED}\nsnap after-reboot\nbash ./host.sh verify || rc=1\nexit $rc`,
     },
     // an operator's `netplan apply` on the controller (the bridges' owner reconfigures them) keeps the router serving
-    { name: "055-netplan-apply", script: `${IN_SITE}\nnetplan apply\n${VR_SETTLE}\n${SERVED}\nbash ./verify.sh || rc=1\nexit $rc` },
-    { name: "060-rollback", script: `${IN_SITE}\nbash ./rollback.sh\nrc=$?\nsnap after-rollback\nexit $rc` },
+    { name: "055-netplan-apply", script: `${IN_SITE}\nnetplan apply\n${VR_SETTLE}\n${SERVED}\nbash ./host.sh verify || rc=1\nexit $rc` },
+    { name: "060-rollback", script: `${IN_SITE}\nbash ./host.sh rollback\nrc=$?\nsnap after-rollback\nexit $rc` },
     { name: "065-state-after-rollback", script: STATE, reboot: true },
     // ---- boot 3
     { name: "070-final", script: `${VR_SETTLE}\nsnap final` },
     { name: "075-state-final", script: STATE },
     // ---- still boot 3: the guest becomes the node cmp1, served by ctrl1's router re-applied beside it
-    { name: "080-node-setup", script: `${NODE_SETUP}\n${IN_SITE}\nbash ./apply.sh runtime && bash ./apply.sh services\nrc=$?\nsnap node-before\nexit $rc` },
+    { name: "080-node-setup", script: `${NODE_SETUP}\n${IN_SITE}\nbash ./host.sh apply runtime && bash ./host.sh apply services\nrc=$?\nsnap node-before\nexit $rc` },
     { name: "082-node-state-before", script: NODE_STATE },
-    { name: "084-node-audit", script: `${IN_NODE}\nbash ./audit.sh` },
-    { name: "086-node-apply", script: `${IN_NODE}\nbash ./apply.sh` },
+    { name: "084-node-audit", script: `${IN_NODE}\nbash ./host.sh audit` },
+    { name: "086-node-apply", script: `${IN_NODE}\nbash ./host.sh apply` },
     { name: "088-node-taken", script: NODE_TAKEN },
-    { name: "090-node-rollback", script: `${IN_NODE}\nbash ./rollback.sh\nrc=$?\nsnap node-after\nexit $rc` },
+    { name: "090-node-rollback", script: `${IN_NODE}\nbash ./host.sh rollback\nrc=$?\nsnap node-after\nexit $rc` },
     { name: "092-node-state-after", script: NODE_STATE },
   ], { copy: [{ from: HOST_DIR, to: "site" }, { from: NODE_DIR, to: "node" }], totalTimeoutSec: 1200, bootTimeoutSec: 540 });
 
@@ -86,7 +86,7 @@ describe.skipIf(!avail.run)("guest e2e: a virtual router member rebooted (vroute
     expect([cmp1.addresses[0], cmp1.routes[0].via, cmp1.nameservers.addresses[0]]).toEqual([VR.node, VR.mgmtVip, VR.mgmtVip]);
   });
 
-  it("boot 1: the audit passes, apply.sh applies every phase, and the node is served", () => {
+  it("boot 1: the audit passes, host.sh apply applies every phase, and the node is served", () => {
     const run = guestRun();
     expectRc(run, "010-site", 0);
     expectRc(run, "020-audit", 0);
@@ -136,7 +136,7 @@ describe.skipIf(!avail.run)("guest e2e: a virtual router member rebooted (vroute
     expectRc(run, "075-state-final", 0);
     const base = run.jobs["015-state-base"]!.stdout;
     expect(base).toContain("## netns\nnode\nup\n");
-    expect.soft(run.jobs["065-state-after-rollback"]!.stdout, "state after rollback.sh").toBe(base);
+    expect.soft(run.jobs["065-state-after-rollback"]!.stdout, "state after host.sh rollback").toBe(base);
     expect.soft(run.jobs["075-state-final"]!.stdout, "state after the reboot").toBe(base);
     expectSameState(run, "base", "after-rollback", true);
     expectSameState(run, "base", "final", true);

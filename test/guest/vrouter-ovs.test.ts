@@ -3,7 +3,7 @@
 // ctrl1; namespace node hangs off br-mgmt and namespace up (the public gateway, the DNS and NTP
 // upstreams) off br-ex, through veth ports of the OVS bridges; vrouter-fixtures.ts's SERVE_CHECKS
 // run from the node. Two boots:
-//   boot 1: audit, apply.sh runtime and services (dnsmasq and chronyd -x under systemd in the
+//   boot 1: audit, host.sh apply runtime and services (dnsmasq and chronyd -x under systemd in the
 //           namespace); the node reaches up NATed to the public VIP and gets DNS and NTP through the
 //           management VIP; rollback; `ovs-vsctl show`, nftables and ip state equal the snapshot;
 //           then apply again with persistence, and reboot
@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HOST_SH, stepsOf } from "../helpers/gen.js";
 import { buildVariant, fuelEnvText, withoutHa } from "../helpers/variant.js";
 import {
   GUEST_TEST_TIMEOUT_MS, IMAGE_BUILD_TIMEOUT_MS, assertCompleted, ensureImage, guestAvailability, jobReport, normalizeSnapshot, runGuest,
@@ -134,20 +135,20 @@ describe.skipIf(!avail.run)("guest: the virtual router's legs as Open vSwitch in
     ensureImage();
     const site = buildVariant(tmp, "ovs", ovsText(fuelEnvText()));
     const leg = "ovs-vsctl --may-exist add-port br-mgmt vr-mgmt -- set Interface vr-mgmt type=internal";
-    expect(readFileSync(join(site, "hosts/ctrl1/apply.sh"), "utf8")).toContain(leg);
+    expect(stepsOf(readFileSync(join(site, "hosts/ctrl1", HOST_SH), "utf8"))).toContain(leg);
     const site1 = `cp -a "$GUEST_SHARE/ctrl1" /root/site 2>/dev/null || true; cd /root/site`;
     run = await runGuest([
-      { name: "010-fixtures", script: `${OVS_AFTER_10S}\n${FIXTURES}\n${STATE("before")}\n${site1}\nbash audit.sh` },
-      { name: "020-apply", script: `${site1}\nset -e\nbash apply.sh runtime\nbash apply.sh services\nip -n vrouter -br addr\novs-vsctl show` },
+      { name: "010-fixtures", script: `${OVS_AFTER_10S}\n${FIXTURES}\n${STATE("before")}\n${site1}\nbash host.sh audit` },
+      { name: "020-apply", script: `${site1}\nset -e\nbash host.sh apply runtime\nbash host.sh apply services\nip -n vrouter -br addr\novs-vsctl show` },
       { name: "030-served", script: `mark served1\n${SERVED}` },
-      { name: "040-rollback", script: `${site1}\nbash rollback.sh services && bash rollback.sh runtime\n${STATE("rolled-back")}` },
-      { name: "050-persist", script: `${site1}\nset -e\nfor p in runtime persist services; do bash apply.sh $p; done\n${UNFIX}\n${WORLD_AT_BOOT}`,
+      { name: "040-rollback", script: `${site1}\nbash host.sh rollback services && bash host.sh rollback runtime\n${STATE("rolled-back")}` },
+      { name: "050-persist", script: `${site1}\nset -e\nfor p in runtime persist services; do bash host.sh apply $p; done\n${UNFIX}\n${WORLD_AT_BOOT}`,
         reboot: true },
       { name: "060-after-reboot",
         script: `mark boot2\nsystemctl is-active sitegen-test-ovs-world ${VR.units.join(" ")}\nip -n vrouter -br addr\novs-vsctl show
 echo "ovs-vswitchd started $(( $(${VSWITCHD_START}) / 1000000 )) s after boot"` },
       { name: "070-served-again", script: SERVED },
-      { name: "080-rollback", script: `${site1}\nbash rollback.sh\n${STATE("after-reboot-rolled-back")}` },
+      { name: "080-rollback", script: `${site1}\nbash host.sh rollback\n${STATE("after-reboot-rolled-back")}` },
     ], { copy: [{ from: join(site, "hosts/ctrl1"), to: "ctrl1" }], totalTimeoutSec: 1400, bootTimeoutSec: 800, keep: true });
     assertCompleted(run);
     process.stderr.write(`[guest] vrouter-ovs: 2 boots, whole run ${run.seconds.toFixed(1)}s\n`);

@@ -9,5 +9,21 @@ export function gen(args: string[], cwd = ROOT, env: Record<string, string> = {}
   return run(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env } });
 }
 
-/** A host's generated file (apply.sh, holder.sh, ...) in a site's output folder: the output layout, named once for the tests that use it. */
+/** A host's generated file (host.sh, holder.sh, ...) in a site's output folder: the output layout, named once for the tests that use it. */
 export const hostFile = (site: string, host: string, file: string): string => join(site, "hosts", host, file);
+
+/** The one steps file of a host's folder (hosts/<host>/, or a copy of it): what every command runs. */
+export const HOST_SH = "host.sh";
+/**
+ * A host command as a shell line: `bash DIR/host.sh COMMAND [ARGS]` (hostCmd(dir, "apply runtime")); the words are
+ * joined with spaces as given, so a caller quotes what needs it.
+ */
+export const hostCmd = (dir: string, ...words: string[]): string => ["bash", `${dir}/${HOST_SH}`, ...words].join(" ");
+/** The same as an argv, for spawn and ansible's command module. */
+export const hostArgv = (dir: string, ...words: string[]): string[] => ["bash", join(dir, HOST_SH), ...words];
+/** The drift model's lines in a host.sh (its `model` function's here-document). */
+export const modelLines = (hostSh: string): string[] => hostSh.split("<<'MODEL'\n")[1]!.split("\nMODEL\n")[0]!.split("\n");
+/** host.sh's steps, side by side (apply_N, verify_N, inverse_N of each): what `host.sh apply` runs. */
+export const stepsOf = (hostSh: string): string => hostSh.slice(hostSh.indexOf("\n# step 1 "), hostSh.indexOf("\ntitles=("));
+/** host.sh's inverse_N functions: what `host.sh rollback` runs. */
+export const inversesOf = (hostSh: string): string => [...hostSh.matchAll(/^inverse_\d+\(\) \{\n[\s\S]*?^\}$/gm)].map((m) => m[0]).join("\n");

@@ -1,6 +1,6 @@
 // Confirm-or-revert through the playbooks (issue 12, point 1: "the same in the playbooks"): apply.yml
 // -e confirm_within=SECONDS over ssh to a simulated host with its own systemd and sshd (test/helpers/fleet.ts).
-// SITEGEN_ARM=detached makes it arm a detached sleeper, as apply.sh does on a host without systemd (the
+// SITEGEN_ARM=detached makes it arm a detached sleeper, as host.sh apply does on a host without systemd (the
 // systemd timer's arm is the guest's, below). Cases, one host each time:
 //   kept:    the run arms, journals the steps it changes, confirms over a new session; nothing is armed after
 //   again:   a second confirmed run changes nothing and journals nothing
@@ -13,6 +13,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hostCmd } from "../helpers/gen.js";
 import { GW, token, writeConvergeSite } from "../helpers/ansible.js";
 import { Fleet, requireSshd, type FleetRun } from "../helpers/fleet.js";
 import { hostTempDir } from "../helpers/sim-host.js";
@@ -78,7 +79,7 @@ describe("apply.yml -e confirm_within: the host's own revert, driven by the play
   }, 300_000);
 
   it("refused: while another run is armed on the host, nothing changes (armed or not)", () => {
-    const arm = on(`SITEGEN_ARM=detached bash ${site}/hosts/${HOST}/confirm.sh --arm 300`);
+    const arm = on(`SITEGEN_ARM=detached ${hostCmd(`${site}/hosts/${HOST}`, "confirm --arm 300")}`);
     expect(arm.code, arm.stdout + arm.stderr).toBe(0);
     const other = arm.stdout.trim().split("\n").pop()!;
     try {
@@ -87,13 +88,13 @@ describe("apply.yml -e confirm_within: the host's own revert, driven by the play
       expect(r.stdout).toContain(`refused: a revert is armed for run ${other}`);
       expect(r.recaps[HOST]!.changed, show(r)).toBe(0);
       expect(on(`ip link show dev ${GW}`).code, "no step ran").not.toBe(0);
-      // a run that does not arm refuses too (as apply.sh does while a revert is armed)
+      // a run that does not arm refuses too (as host.sh apply does while a revert is armed)
       const plain = fleet.play(site, "apply.yml", ["-e", `approve=${token(site)}`]);
       expect(plain.code, show(plain)).not.toBe(0);
       expect(plain.stdout).toContain(`refused: a revert is armed for run ${other}`);
       expect(on(`ip link show dev ${GW}`).code, "no step ran").not.toBe(0);
     } finally {
-      expect(on(`bash ${site}/hosts/${HOST}/confirm.sh ${other}`).code).toBe(0);
+      expect(on(hostCmd(`${site}/hosts/${HOST}`, `confirm ${other}`)).code).toBe(0);
     }
   }, 300_000);
 

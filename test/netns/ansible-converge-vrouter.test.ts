@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { playbook, token, type PlayResult } from "../helpers/ansible.js";
-import { ROOT } from "../helpers/gen.js";
+import { hostCmd, ROOT } from "../helpers/gen.js";
 import { requireRootNetns, requireTool } from "../helpers/tools.js";
 import { tempDir } from "../helpers/tree.js";
 import { Topology } from "../helpers/vrouter-topology.js";
@@ -60,7 +60,7 @@ describe("fuel-env (virtual router): the runtime phase through Ansible on three 
     expect(snap()).toEqual(before);
   }, 300_000);
 
-  it("converges on every controller, and the shell scripts agree: apply.sh runtime finds nothing to change", () => {
+  it("converges on every controller, and the shell scripts agree: host.sh apply runtime finds nothing to change", () => {
     for (const h of CONTROLLERS) {
       const r = run(h, "apply.yml", approve(), "first run");
       expect(r.code, out(r)).toBe(0);
@@ -71,7 +71,7 @@ describe("fuel-env (virtual router): the runtime phase through Ansible on three 
     expect(topo.must("ctrl1", "ip netns exec vrouter nft list tables")).toContain("table inet sitegen-vrouter");
     const converged = snap();
     for (const h of CONTROLLERS) {
-      const r = topo.sh(h, `bash ${SITE}/hosts/${h}/apply.sh runtime`);
+      const r = topo.sh(h, hostCmd(`${SITE}/hosts/${h}`, "apply runtime"));
       expect(r.code, r.stdout + r.stderr).toBe(0);
     }
     expect(snap()).toEqual(converged);

@@ -18,7 +18,7 @@ import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GW, playbook, token, writeConvergeSite, type PlayResult } from "../helpers/ansible.js";
-import { ROOT } from "../helpers/gen.js";
+import { hostCmd, ROOT } from "../helpers/gen.js";
 import { Netns } from "../helpers/netns.js";
 import { requireRootNetns, requireTool } from "../helpers/tools.js";
 import { snapshotTree, tempDir } from "../helpers/tree.js";
@@ -117,11 +117,11 @@ describe("converge: a plan this kernel can run", () => {
     expect(r.recap).toMatchObject({ changed: 0, failed: 0, rescued: 0 });
   });
 
-  it("verifies: the verify tag passes without approval, and so does verify.sh on its own", () => {
+  it("verifies: the verify tag passes without approval, and so does host.sh verify on its own", () => {
     const r = timed("converge --tags verify", run("apply.yml", ["--tags", "verify"]));
     expect(r.code, out(r)).toBe(0);
     expect(r.recap).toMatchObject({ changed: 0, failed: 0 });
-    const v = ns.sh(`bash ${site}/hosts/gw/verify.sh`);
+    const v = ns.sh(hostCmd(`${site}/hosts/gw`, "verify"));
     expect(v.code, v.stdout).toBe(0);
     expect(v.stdout).toContain("ok   10.12.8.40 answers ping");
   });
@@ -199,7 +199,7 @@ describe("jumphost, the real site, as far as this kernel goes", () => {
   it("runs the audit first: a STOP ends the run before any change, approved or not", () => {
     const r = timed("jumphost, audit STOP", run("apply.yml", ["-e", `approve=${token(site)}`], fakeVirsh(false)));
     expect(r.code).not.toBe(0);
-    expect(r.stdout).toMatch(/audit.sh on jumphost exited 1, nothing was changed: STOP G4 1_provider: libvirt has no network by that name/);
+    expect(r.stdout).toMatch(/host.sh audit on jumphost exited 1, nothing was changed: STOP G4 1_provider: libvirt has no network by that name/);
     expect(r.stdout).not.toContain("Apply the runtime steps");
     expect(r.stdout).not.toContain("TASK [Require the approval");
     expect(now()).toEqual(before);

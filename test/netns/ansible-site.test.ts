@@ -60,7 +60,7 @@ describe("fuel-env (2 routers, 2 nodes): one ansible-playbook run over every hos
   /** Links, addresses, routes, rulesets, namespaces; the files the run left in /etc; the units and their states; a node's NTP sources. */
   const snap = () => Object.fromEntries(HOSTS.map((h) => [h, {
     ...topo.snapshot(h),
-    // files only: like apply.sh's install -D, an install makes a missing folder, and the inverse (rm -f) leaves it
+    // files only: like host.sh apply's install -D, an install makes a missing folder, and the inverse (rm -f) leaves it
     etc: upper(h, "/etc"),
     varlib: upper(h, "/var/lib"),
     units: topo.must(h, "systemctl list-unit-files --no-legend 'sitegen-*'"

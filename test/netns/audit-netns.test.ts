@@ -5,7 +5,7 @@
 import { appendFileSync, chmodSync, cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ROOT } from "../helpers/gen.js";
+import { HOST_SH, ROOT, hostCmd } from "../helpers/gen.js";
 import { Netns } from "../helpers/netns.js";
 import { requireRootNetns } from "../helpers/tools.js";
 import { tempDir } from "../helpers/tree.js";
@@ -36,7 +36,7 @@ function fakeVirsh(autostart: "yes" | "no", known = true, sw: HostSoftware = DEB
 }
 
 function audit(dir: string, bin: string, root = join(tmp, "root")) {
-  return ns.sh(`bash ${dir}/audit.sh`, { PATH: `${bin}:${process.env.PATH}`, SITEGEN_ROOT: root });
+  return ns.sh(hostCmd(dir, "audit"), { PATH: `${bin}:${process.env.PATH}`, SITEGEN_ROOT: root });
 }
 const lines = (out: string, prefix: string) => out.split("\n").filter((l) => l.startsWith(prefix));
 
@@ -156,10 +156,10 @@ describe("jumphost audit in a network namespace", () => {
 
 describe("no phase without its audit", () => {
   const root = () => join(tmp, "root");
-  const applyRuntime = (bin: string) => ns.sh(`bash ${JUMP}/apply.sh runtime`, { PATH: `${bin}:${process.env.PATH}`, SITEGEN_ROOT: root() });
+  const applyRuntime = (bin: string) => ns.sh(hostCmd(JUMP, "apply runtime"), { PATH: `${bin}:${process.env.PATH}`, SITEGEN_ROOT: root() });
   beforeEach(() => rmSync(join(root(), "run"), { recursive: true, force: true }));
 
-  it("apply.sh PHASE without a passing audit runs it, and its STOP changes nothing", () => {
+  it("host.sh apply PHASE without a passing audit runs it, and its STOP changes nothing", () => {
     const before = ns.state();
     const r = applyRuntime(fakeVirsh("yes", false));
     expect(r.code).toBe(1);
@@ -182,8 +182,8 @@ describe("no phase without its audit", () => {
     const other = join(tmp, "other-output/jumphost/hosts/jumphost");
     cpSync(JUMP, other, { recursive: true });
     cpSync(join(JUMP, "../../../engine"), join(tmp, "other-output/engine"), { recursive: true });
-    appendFileSync(join(other, "verify.sh"), "# edited\n");
-    const r = ns.sh(`bash ${other}/apply.sh runtime`, { PATH: `${fakeVirsh("yes", false)}:${process.env.PATH}`, SITEGEN_ROOT: root() });
+    appendFileSync(join(other, HOST_SH), "# edited\n");
+    const r = ns.sh(hostCmd(other, "apply runtime"), { PATH: `${fakeVirsh("yes", false)}:${process.env.PATH}`, SITEGEN_ROOT: root() });
     expect(r.stdout).toContain("no passing audit of these files on this host since boot");
     expect(r.code).toBe(1);
   });
@@ -193,7 +193,7 @@ describe("runtime apply on a kernel without 8021q", () => {
   it("fails loudly, rolls back its checkpoint, and leaves the prior state", () => {
     expect(audit(JUMP, fakeVirsh("yes")).code).toBe(0);
     const before = ns.state();
-    const r = ns.sh(`bash ${JUMP}/apply.sh runtime`, { SITEGEN_ROOT: join(tmp, "root") });
+    const r = ns.sh(hostCmd(JUMP, "apply runtime"), { SITEGEN_ROOT: join(tmp, "root") });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("== step 1/3 (runtime): create virbr1.104 (VLAN 104 on virbr1) with 10.12.8.1/22 and bring it up");
     expect(r.stdout).toContain("!! apply failed");
@@ -203,7 +203,7 @@ describe("runtime apply on a kernel without 8021q", () => {
 
   it("rollback when nothing was applied is safe and changes nothing", () => {
     const before = ns.state();
-    const r = ns.sh(`bash ${JUMP}/rollback.sh runtime`);
+    const r = ns.sh(hostCmd(JUMP, "rollback runtime"));
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain("== rolled back: 1 step(s)");
     expect(ns.state()).toBe(before);

@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, w
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropInName } from "../../src/targets/netplan/index.js";
-import { gen, ROOT } from "../helpers/gen.js";
+import { gen, HOST_SH, ROOT, hostCmd } from "../helpers/gen.js";
 import { Netns } from "../helpers/netns.js";
 import { requireRootNetns, requireTool } from "../helpers/tools.js";
 import { goldenHost, tempDir } from "../helpers/tree.js";
@@ -53,7 +53,7 @@ const pathWithoutNetplan = () => pathWithout("netplan");
 const pathWithoutPython = () => pathWithout("python3");
 
 function audit(dir: string, r: string, env: NodeJS.ProcessEnv = {}) {
-  const out = ns.sh(`bash ${dir}/audit.sh`, { SITEGEN_ROOT: r, ...env });
+  const out = ns.sh(hostCmd(dir, "audit"), { SITEGEN_ROOT: r, ...env });
   const lines = out.stdout.split("\n");
   return { gate: (id: string) => lines.filter((l) => / (G5|N1) /.test(l) && l.includes(` ${id} `)), lines, out: out.stdout + out.stderr };
 }
@@ -161,7 +161,7 @@ describe("G5 on a netplan bridge", () => {
     expect(a.gate("G5")).toEqual(["PASS G5 br-prov: netplan defines it, as the inventory says (persistence via systemd)"]);
     expect(a.out).not.toContain("persistence via netplan");
     // the audit stops elsewhere here (no bridge in this namespace): its decision line is read from the script
-    expect(readFileSync(join(tmp, "out/jumphost-netplan/hosts/jumphost/audit.sh"), "utf8")).toContain("say 'decision: persistence=systemd link=br-prov.104'");
+    expect(readFileSync(join(tmp, "out/jumphost-netplan/hosts/jumphost", HOST_SH), "utf8")).toContain("say 'decision: persistence=systemd link=br-prov.104'");
   });
 });
 

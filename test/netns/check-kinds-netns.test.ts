@@ -1,4 +1,4 @@
-// Every check kind verify.sh can run (templates/shell/lib/check_*.hbs, the functions themselves) on a
+// Every check kind host.sh verify can run (templates/shell/lib/check_*.hbs, the functions themselves) on a
 // host that is right and on one that is broken, in network namespaces made here: the check passes on
 // the first and FAILs (non-zero, a FAIL line) on the second. A kind without a case fails the test, so a
 // new check cannot ship without proof that it catches a broken host. Tools PID 1 or a cluster would

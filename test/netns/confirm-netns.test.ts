@@ -8,10 +8,11 @@ import { requireRootNetns, requireTool, run } from "../helpers/tools.js";
 import { tempDir } from "../helpers/tree.js";
 import { buildVariant, fuelEnvText, withoutHa } from "../helpers/variant.js";
 import { Topology } from "../helpers/vrouter-topology.js";
+import { hostCmd } from "../helpers/gen.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe("apply.sh --confirm-within in a network namespace (fuel-env ctrl1, runtime)", () => {
+describe("host.sh apply --confirm-within in a network namespace (fuel-env ctrl1, runtime)", () => {
   const topo = new Topology(`scf${process.pid % 1000}`);
   const tmp = tempDir("confirm");
   const root = join(tmp, "root");
@@ -26,7 +27,7 @@ describe("apply.sh --confirm-within in a network namespace (fuel-env ctrl1, runt
     for (let t = 0; t < ms && !outcome(id); t += 200) await sleep(200);
     return outcome(id);
   }
-  const apply = (args: string) => sh(`bash ${dir}/apply.sh ${args}`);
+  const apply = (args: string) => sh(hostCmd(dir, `apply ${args}`));
 
   beforeAll(async () => {
     requireRootNetns();
@@ -52,10 +53,10 @@ describe("apply.sh --confirm-within in a network namespace (fuel-env ctrl1, runt
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const id = runIdOf(r.stdout);
     expect(id).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{8}$/);
-    expect(r.stdout).toContain(`bash confirm.sh ${id}`);
+    expect(r.stdout).toContain(`bash host.sh confirm ${id}`);
     expect(readFileSync(join(state, "runs", id, "armed-by"), "utf8")).toMatch(/^detached \d+\n$/);
     expect(snap()).not.toEqual(before);
-    // apply.sh has exited: only the host-side sleeper is left to revert
+    // host.sh apply has exited: only the host-side sleeper is left to revert
     expect(await waitOutcome(id, 10_000)).toBe("reverted");
     expect(snap()).toEqual(before);
     const journal = readFileSync(join(state, "runs", id, "journal"), "utf8").trim().split("\n");
@@ -75,18 +76,18 @@ describe("apply.sh --confirm-within in a network namespace (fuel-env ctrl1, runt
     const id = runIdOf(r.stdout);
     const applied = snap();
     const pid = readFileSync(join(state, "runs", id, "armed-by"), "utf8").trim().split(" ")[1];
-    const c = sh(`bash ${dir}/confirm.sh ${id}`);
+    const c = sh(hostCmd(dir, `confirm ${id}`));
     expect(c.code, c.stdout + c.stderr).toBe(0);
     expect(c.stdout).toContain("confirmed: revert disarmed");
     await sleep(Math.max(0, armed + 9500 - Date.now()));
     expect(outcome(id)).toBe("confirmed");
     expect(snap()).toEqual(applied);
     expect(safeRead(`/proc/${pid}/cmdline`)).not.toContain(`sitegen-revert-${id}`);
-    expect(sh(`bash ${dir}/rollback.sh runtime`).code).toBe(0);
+    expect(sh(hostCmd(dir, "rollback runtime")).code).toBe(0);
     expect(snap()).toEqual(before);
   }, 30_000);
 
-  it("a second apply while a revert is armed is refused and changes nothing; confirm.sh refuses another id", () => {
+  it("a second apply while a revert is armed is refused and changes nothing; host.sh confirm refuses another id", () => {
     const r = apply("--confirm-within 60 runtime");
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const id = runIdOf(r.stdout);
@@ -95,35 +96,35 @@ describe("apply.sh --confirm-within in a network namespace (fuel-env ctrl1, runt
       const again = apply(args);
       expect(again.code).toBe(1);
       expect(again.stdout).toContain(`!! refused: a revert is armed for run ${id}`);
-      expect(again.stdout).toContain(`bash confirm.sh ${id}`);
+      expect(again.stdout).toContain(`bash host.sh confirm ${id}`);
     }
     expect(snap()).toEqual(applied);
-    const wrong = sh(`bash ${dir}/confirm.sh 20000101T000000Z-00000000`);
+    const wrong = sh(hostCmd(dir, "confirm 20000101T000000Z-00000000"));
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toContain(`is not armed (${id} is)`);
-    expect(sh(`bash ${dir}/confirm.sh ${id}`).code).toBe(0);
-    expect(sh(`bash ${dir}/rollback.sh runtime`).code).toBe(0);
+    expect(sh(hostCmd(dir, `confirm ${id}`)).code).toBe(0);
+    expect(sh(hostCmd(dir, "rollback runtime")).code).toBe(0);
     expect(snap()).toEqual(before);
   }, 30_000);
 
   it("a stale run's revert cannot touch a later run", () => {
     const a = apply("--confirm-within 60 runtime");
     const stale = runIdOf(a.stdout);
-    expect(sh(`bash ${dir}/confirm.sh ${stale}`).code).toBe(0);
+    expect(sh(hostCmd(dir, `confirm ${stale}`)).code).toBe(0);
     // run A's steps given back by hand, so that run B applies (and journals) them again
-    expect(sh(`bash ${dir}/rollback.sh runtime`).code).toBe(0);
+    expect(sh(hostCmd(dir, "rollback runtime")).code).toBe(0);
     const b = apply("--confirm-within 60 runtime");
     expect(b.code, b.stdout + b.stderr).toBe(0);
     const later = runIdOf(b.stdout);
     const applied = snap();
-    // what a stale timer would run, fired late: run A's own copy of rollback.sh
-    const fired = sh(`bash ${state}/runs/${stale}/rollback.sh --run ${stale}`);
+    // what a stale timer would run, fired late: run A's own copy of host.sh
+    const fired = sh(hostCmd(`${state}/runs/${stale}`, `rollback --run ${stale}`));
     expect(fired.code, fired.stdout + fired.stderr).toBe(0);
     expect(fired.stdout).toContain(`not reverting: run ${stale} is not the armed run (armed: ${later})`);
     expect(snap()).toEqual(applied);
     expect(readFileSync(join(state, "armed"), "utf8").trim()).toBe(later);
     // the later run's own revert still works when it fires
-    const own = sh(`bash ${state}/runs/${later}/rollback.sh --run ${later}`);
+    const own = sh(hostCmd(`${state}/runs/${later}`, `rollback --run ${later}`));
     expect(own.code, own.stdout).toBe(0);
     expect(snap()).toEqual(before);
   }, 30_000);
@@ -143,14 +144,14 @@ describe("apply.sh --confirm-within in a network namespace (fuel-env ctrl1, runt
     // the revert took back only what this run did: the host is as it was before the run, not bare
     expect(snap()).toEqual(prior);
     expect(snap()).not.toEqual(before);
-    expect(sh(`bash ${dir}/rollback.sh runtime`).code).toBe(0);
+    expect(sh(hostCmd(dir, "rollback runtime")).code).toBe(0);
     expect(snap()).toEqual(before);
   }, 30_000);
 
   it("a failed apply undoes its steps itself and disarms the revert", () => {
     // a passing audit first: the bridge then goes away behind its back, so the phase run trusts the
     // audit's stamp and a step, not the audit, fails
-    expect(sh(`bash ${dir}/audit.sh`).code).toBe(0);
+    expect(sh(hostCmd(dir, "audit")).code).toBe(0);
     topo.must("ctrl1", "ip link set br-ex down && ip link set br-ex name br-ex-away");
     try {
       const r = apply("--confirm-within 60 runtime");

@@ -1,5 +1,5 @@
 // Drift (issue 12, point 3) in network namespaces this test creates and deletes: fuel-env's (static
-// VIP) ctrl1 applied, then deliberate drift of each kind, reported by the generated drift.sh as text
+// VIP) ctrl1 applied, then deliberate drift of each kind, reported by the generated host.sh drift as text
 // and JSON with exit 1; a clean host reports none with exit 0.
 import { chmodSync, cpSync, mkdirSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
 import { join } from "node:path";
@@ -8,10 +8,11 @@ import { requireRootNetns, requireTool } from "../helpers/tools.js";
 import { tempDir } from "../helpers/tree.js";
 import { buildVariant, fuelEnvText, withoutHa } from "../helpers/variant.js";
 import { Topology } from "../helpers/vrouter-topology.js";
+import { hostCmd } from "../helpers/gen.js";
 
 interface Item { kind: string; what: string; where: string; expected: string; actual: string }
 
-describe("drift.sh in a network namespace (fuel-env ctrl1)", () => {
+describe("host.sh drift in a network namespace (fuel-env ctrl1)", () => {
   const topo = new Topology(`sdr${process.pid % 1000}`);
   const tmp = tempDir("drift");
   const root = join(tmp, "root");
@@ -19,8 +20,8 @@ describe("drift.sh in a network namespace (fuel-env ctrl1)", () => {
   const sh = (s: string) => topo.sh("ctrl1", `export SITEGEN_ROOT=${root}; ${s}`);
   const must = (s: string) => topo.must("ctrl1", s);
   function drift(phase: string): { code: number; text: string; items: Item[] } {
-    const t = sh(`bash ${dir}/drift.sh ${phase}`);
-    const j = sh(`bash ${dir}/drift.sh --json ${phase}`);
+    const t = sh(hostCmd(dir, `drift ${phase}`));
+    const j = sh(hostCmd(dir, `drift --json ${phase}`));
     expect(j.code).toBe(t.code);
     const doc = JSON.parse(j.stdout) as { host: string; drift: Item[] };
     expect(doc.host).toBe("ctrl1");
@@ -45,7 +46,7 @@ describe("drift.sh in a network namespace (fuel-env ctrl1)", () => {
     dir = join(buildVariant(tmp, "static", withoutHa(fuelEnvText())), "hosts/ctrl1");
     topo.switch();
     await topo.controllers(["ctrl1"]);
-    expect(sh(`bash ${dir}/apply.sh runtime`).code).toBe(0);
+    expect(sh(hostCmd(dir, "apply runtime")).code).toBe(0);
     // the services phase's files, as install_file puts them (systemd cannot run here)
     cpSync(join(dir, "files/etc"), join(root, "etc"), { recursive: true });
   }, 60_000);
@@ -116,7 +117,7 @@ describe("drift.sh in a network namespace (fuel-env ctrl1)", () => {
   });
 
   it("a namespace that is gone is one missing item, not a cascade", () => {
-    expect(sh(`bash ${dir}/rollback.sh runtime`).code).toBe(0);
+    expect(sh(hostCmd(dir, "rollback runtime")).code).toBe(0);
     const d = drift("runtime");
     expect(d.code).toBe(1);
     expect(d.items).toEqual([

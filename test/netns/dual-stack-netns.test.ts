@@ -1,6 +1,6 @@
 // A dual-stack gateway (golden case dual-stack-vlan, host gw1) for real in network namespaces: the audit
-// gates both addresses, apply.sh runtime puts both on the sub-interface, a client on the VLAN reaches the
-// gateway over IPv4 and IPv6, verify.sh runtime passes, and rollback.sh runtime restores the snapshot.
+// gates both addresses, host.sh apply runtime puts both on the sub-interface, a client on the VLAN reaches the
+// gateway over IPv4 and IPv6, host.sh verify runtime passes, and host.sh rollback runtime restores the snapshot.
 // This kernel has no 8021q, so one thing stands in: an `ip` wrapper on PATH creates the sub-interface
 // as a macvlan on the same bridge and shows it as the VLAN it stands for in `ip -d -o link show`
 // (check_vlan's view). Addresses, routes, reachability and the rollback are the real kernel's; the
@@ -8,7 +8,7 @@
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ROOT } from "../helpers/gen.js";
+import { hostCmd, ROOT } from "../helpers/gen.js";
 import { Netns } from "../helpers/netns.js";
 import { requireRootNetns, sh } from "../helpers/tools.js";
 import { goldenHost, tempDir } from "../helpers/tree.js";
@@ -48,7 +48,7 @@ exec ${real} "$@"
 }
 
 const env = () => ({ PATH: `${bin}:${process.env.PATH}`, SITEGEN_ROOT: join(tmp, "root") });
-const script = (name: string, arg = "") => gw.sh(`bash ${GW1}/${name} ${arg}`, env());
+const script = (command: string, arg = "") => gw.sh(`${hostCmd(GW1, command)} ${arg}`, env());
 const lines = (out: string, prefix: string) => out.split("\n").filter((l) => l.startsWith(prefix));
 
 beforeAll(() => {
@@ -77,7 +77,7 @@ afterEach(() => { gw.delete(); client.delete(); });
 describe("dual-stack gateway in network namespaces", () => {
   it("audits both addresses, applies both, answers on both, verifies, and rolls back to the snapshot", () => {
     const before = gw.state();
-    const audit = script("audit.sh");
+    const audit = script("audit");
     expect(audit.code, audit.stdout + audit.stderr).toBe(0);
     expect(lines(audit.stdout, "PASS G6")).toEqual([
       "PASS G6 br0.300: clean: no br0.300 and no 198.51.100.1 yet",
@@ -85,7 +85,7 @@ describe("dual-stack gateway in network namespaces", () => {
     ]);
     expect(lines(audit.stdout, "PASS G2").length).toBe(2); // IPv4 and IPv6 forwarding
 
-    const apply = script("apply.sh", "runtime");
+    const apply = script("apply", "runtime");
     expect(apply.code, apply.stdout + apply.stderr).toBe(0);
     const addrs = gw.sh("ip -br addr show dev br0.300").stdout;
     expect(addrs).toContain(" 198.51.100.1/24 ");
@@ -94,15 +94,15 @@ describe("dual-stack gateway in network namespaces", () => {
       const ping = client.sh(`ping -c2 -W2 -q ${target}`);
       expect(ping.code, `${target}: ${ping.stdout}${ping.stderr}`).toBe(0);
     }
-    const verify = script("verify.sh", "runtime");
+    const verify = script("verify", "runtime");
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
     expect(verify.stdout).toContain("br0.300 holds 2001:db8:300::1/64");
     expect(verify.stdout).toContain("route 2001:db8:300::/64 is directly connected via br0.300");
-    const again = script("audit.sh");
+    const again = script("audit");
     expect(lines(again.stdout, "PASS G6").map((l) => l.split(": ")[0])).toEqual(["PASS G6 br0.300", "PASS G6 br0.300 2001:db8:300::1"]);
     expect(again.stdout).toContain("already present exactly as planned");
 
-    const rollback = script("rollback.sh", "runtime");
+    const rollback = script("rollback", "runtime");
     expect(rollback.code, rollback.stdout + rollback.stderr).toBe(0);
     expect(gw.state()).toBe(before);
   });
@@ -110,7 +110,7 @@ describe("dual-stack gateway in network namespaces", () => {
   it("stops when another device already holds the IPv6 gateway (G6), and changes nothing", () => {
     gw.ip("-6 addr add 2001:db8:300::1/64 dev br0");
     const before = gw.state();
-    const r = script("audit.sh");
+    const r = script("audit");
     expect(r.code).toBe(1);
     expect(lines(r.stdout, "STOP")).toEqual(["STOP G6 2001:db8:300::1: already held by br0: two gateways would answer for it"]);
     expect(gw.state()).toBe(before);

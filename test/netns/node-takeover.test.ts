@@ -1,5 +1,5 @@
 // Node takeover and give-back without loss (issue 25), each node a network namespace with its /etc
-// below SITEGEN_ROOT, driven by the generated audit.sh, apply.sh nodes and rollback.sh nodes:
+// below SITEGEN_ROOT, driven by the generated host.sh: audit, apply nodes and rollback nodes:
 // - netplan owns the bridge, and the node's default routes are on other links (Fuel's admin network,
 //   netplan's; a cloud /32 link, nobody's): all of them are taken over and given back; files added and
 //   edited in /etc/netplan after the takeover are kept and reported; a file the give-back must restore
@@ -14,7 +14,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ROOT } from "../helpers/gen.js";
+import { ROOT, hostCmd } from "../helpers/gen.js";
 import { requireRootNetns, requireTool, run, type RunResult } from "../helpers/tools.js";
 import { tempDir } from "../helpers/tree.js";
 import { buildVariant, fuelEnvText } from "../helpers/variant.js";
@@ -77,7 +77,7 @@ interface Node { root: string; sh: (script: string) => RunResult; snapshot: () =
 /** A network namespace for host cmp1 of `out`, set up by `setup` (ip commands), with its /etc below a fresh root. */
 function node(name: string, setup: string[]): Node {
   const root = join(tmp, `${name}-root`);
-  // the folders every host has (apply.sh records its audit in /run)
+  // the folders every host has (host.sh apply records its audit in /run)
   for (const d of ["etc", "var/lib", "run"]) mkdirSync(join(root, d), { recursive: true });
   const ns = `sgto${name}${process.pid % 1000}`;
   expect(run("ip", ["netns", "add", ns]).code).toBe(0);
@@ -148,12 +148,12 @@ describe("node takeover where netplan owns the bridge", () => {
     try {
       expect(defaults(n)).toBe("default via 10.20.0.2 dev eth0 proto static metric 100 \ndefault via 10.0.2.2 dev up0 metric 500 onlink \n");
       const before = n.snapshot();
-      const audit = n.sh(`bash ${host}/audit.sh`);
+      const audit = n.sh(hostCmd(host, "audit"));
       expect(audit.code, audit.stdout).toBe(0);
       expect(audit.stdout).toContain("PASS N2: default 'default via 10.20.0.2 dev eth0 proto static metric 100' is recorded");
       expect(audit.stdout).toContain("PASS N2: default 'default via 10.0.2.2 dev up0 metric 500 onlink' is recorded");
       expect(audit.stdout).toMatch(/WARN N3: no time daemon found/);
-      const a = n.sh(`bash ${host}/apply.sh nodes`);
+      const a = n.sh(hostCmd(host, "apply nodes"));
       expect(a.code, a.stdout + a.stderr).toBe(0);
       expect(defaults(n)).toBe("default via 192.168.0.2 dev br-mgmt proto static \n"); // one default, on the bridge, from netplan
       const stripped = readFileSync(join(n.root, "etc/netplan/50-cloud-init.yaml"), "utf8");
@@ -161,15 +161,15 @@ describe("node takeover where netplan owns the bridge", () => {
       expect(stripped).toContain("192.168.0.254"); // other routes stay
       expect(stripped).toMatch(/eth7:\n\s+dhcp4: true\n\s+dhcp4-overrides:\n\s+use-routes: false\n/); // a lease's router would be a second default
       expect(readFileSync(join(n.root, "etc/netplan/01-other.yaml"), "utf8")).toBe(OTHER); // nothing to strip: untouched
-      expect(n.sh(`bash ${host}/audit.sh`).stdout).toContain("PASS N2: already taken over");
-      expect(n.sh(`bash ${host}/apply.sh nodes`).code).toBe(0); // a second apply keeps the first record
+      expect(n.sh(hostCmd(host, "audit")).stdout).toContain("PASS N2: already taken over");
+      expect(n.sh(hostCmd(host, "apply nodes")).code).toBe(0); // a second apply keeps the first record
 
       // after the takeover the node gains a file and an edit to a file the takeover did not change
       const storage = "network:\n  version: 2\n  ethernets:\n    eth9: {dhcp4: false, optional: true, mtu: 9000}\n";
       writeFileSync(join(n.root, "etc/netplan/70-storage.yaml"), storage, { mode: 0o600 });
       const edited = OTHER.replace("optional: true", "optional: false");
       writeFileSync(join(n.root, "etc/netplan/01-other.yaml"), edited);
-      const r = n.sh(`bash ${host}/rollback.sh nodes`);
+      const r = n.sh(hostCmd(host, "rollback nodes"));
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toMatch(/kept \S+\/etc\/netplan\/70-storage\.yaml: added after the takeover/);
       expect(r.stdout).toMatch(/kept \S+\/etc\/netplan\/01-other\.yaml: edited after the takeover, which did not change it/);
@@ -192,13 +192,13 @@ describe("node takeover where netplan owns the bridge", () => {
     const n = netplanNode("npe", { "50-cloud-init.yaml": NETPLAN });
     try {
       const before = defaults(n);
-      expect(n.sh(`bash ${host}/apply.sh nodes`).code).toBe(0);
+      expect(n.sh(hostCmd(host, "apply nodes")).code).toBe(0);
       const file = join(n.root, "etc/netplan/50-cloud-init.yaml");
       const taken = readFileSync(file, "utf8");
       const edited = taken.replace("10.20.0.21/24", "10.20.0.31/24"); // renumbered on the admin network since
       expect(edited).not.toBe(taken);
       writeFileSync(file, edited);
-      const r = n.sh(`bash ${host}/rollback.sh nodes`);
+      const r = n.sh(hostCmd(host, "rollback nodes"));
       expect(r.code).toBe(1);
       expect(r.stderr).toContain("STOP");
       expect(r.stderr).toMatch(/50-cloud-init\.yaml was edited after the takeover; the rollback does not overwrite it/);
@@ -207,7 +207,7 @@ describe("node takeover where netplan owns the bridge", () => {
       expect(readdirSync(join(n.root, "etc/netplan"))).toContain("60-sitegen-vrouter.yaml"); // and the node still taken over, whole
       expect(defaults(n)).toBe("default via 192.168.0.2 dev br-mgmt proto static \n");
       writeFileSync(file, taken); // the operator undoes the edit (or merges it into the record) and rolls back again
-      const again = n.sh(`bash ${host}/rollback.sh nodes`);
+      const again = n.sh(hostCmd(host, "rollback nodes"));
       expect(again.code, again.stdout + again.stderr).toBe(0);
       expect(readFileSync(file, "utf8")).toBe(NETPLAN);
       expect(defaults(n)).toBe(before);
@@ -231,24 +231,24 @@ describe("node takeover where the bridge is not netplan's (live)", () => {
       writeFileSync(join(n.root, "run/systemd/resolve/stub-resolv.conf"), "nameserver 127.0.0.53\n");
       symlinkSync("../run/systemd/resolve/stub-resolv.conf", join(n.root, "etc/resolv.conf"));
       const before = n.snapshot();
-      expect(n.sh(`bash ${host}/audit.sh`).code).toBe(0);
-      const a = n.sh(`bash ${host}/apply.sh nodes`);
+      expect(n.sh(hostCmd(host, "audit")).code).toBe(0);
+      const a = n.sh(hostCmd(host, "apply nodes"));
       expect(a.code, a.stdout + a.stderr).toBe(0);
       expect(defaults(n)).toBe("default via 192.168.0.2 dev br-mgmt \n");
       expect(readFileSync(join(n.root, "etc/resolv.conf"), "utf8")).toContain("nameserver 192.168.0.2");
-      expect(n.sh(`bash ${host}/apply.sh nodes`).code).toBe(0);
+      expect(n.sh(hostCmd(host, "apply nodes")).code).toBe(0);
       // a default route the node gains after the takeover (a storage link's): the give-back keeps it
       expect(n.sh("ip route add default via 10.30.0.1 dev eth9 metric 900").code).toBe(0);
       // which verify sees: every default route must be via the VIP, not one of them
-      const v = n.sh(`bash ${host}/verify.sh nodes`);
+      const v = n.sh(hostCmd(host, "verify nodes"));
       expect(v.code).toBe(1);
       expect(v.stdout).toContain("FAIL default routes not via 192.168.0.2: default via 10.30.0.1 dev eth9 metric 900");
-      const r = n.sh(`bash ${host}/rollback.sh nodes`);
+      const r = n.sh(hostCmd(host, "rollback nodes"));
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toContain("kept default metric 900 via 10.30.0.1 dev eth9: the node gained it after the takeover");
       expect(n.sh("ip route del default via 10.30.0.1 dev eth9 metric 900").code).toBe(0);
       expect(n.snapshot()).toBe(before);
-      const again = n.sh(`bash ${host}/rollback.sh nodes`);
+      const again = n.sh(hostCmd(host, "rollback nodes"));
       expect(again.code, again.stdout + again.stderr).toBe(0);
       expect(n.snapshot()).toBe(before);
     } finally {
@@ -263,10 +263,10 @@ describe("node takeover where the bridge is not netplan's (live)", () => {
     const n = node("livee", [...BRIDGE, "ip route add default via 192.168.0.1 dev br-mgmt"]);
     try {
       writeFileSync(join(n.root, "etc/resolv.conf"), "nameserver 192.168.0.1\n");
-      expect(n.sh(`bash ${host}/apply.sh nodes`).code).toBe(0);
+      expect(n.sh(hostCmd(host, "apply nodes")).code).toBe(0);
       const edited = `${readFileSync(join(n.root, "etc/resolv.conf"), "utf8")}options edns0\n`;
       writeFileSync(join(n.root, "etc/resolv.conf"), edited);
-      const r = n.sh(`bash ${host}/rollback.sh nodes`);
+      const r = n.sh(hostCmd(host, "rollback nodes"));
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/STOP \S+\/etc\/resolv\.conf was changed after the takeover[^]*\+options edns0/);
       expect(readFileSync(join(n.root, "etc/resolv.conf"), "utf8")).toBe(edited);
@@ -291,16 +291,16 @@ describe("a node provisioned from sitegen's own cloud-init (its only default rou
     const n = provisioned("prov", out);
     try {
       expect(defaults(n)).toBe("default via 192.168.0.2 dev br-mgmt proto static \ndefault via 10.0.2.2 dev up0 metric 500 onlink \n");
-      const audit = n.sh(`bash ${out}/hosts/cmp1/audit.sh`);
+      const audit = n.sh(hostCmd(`${out}/hosts/cmp1`, "audit"));
       expect(audit.code).toBe(1);
       expect(audit.stdout).toContain("STOP N2: default 'default via 192.168.0.2 dev br-mgmt proto static' is via the VIP already");
       const before = n.snapshot();
-      const a = n.sh(`bash ${out}/hosts/cmp1/apply.sh nodes`);
+      const a = n.sh(hostCmd(`${out}/hosts/cmp1`, "apply nodes"));
       expect(a.code).toBe(1);
-      // the audit stops it before anything runs (apply.sh PHASE audits first); save-live would refuse as well
+      // the audit stops it before anything runs (host.sh apply PHASE audits first); save-live would refuse as well
       expect(a.stdout).toContain("is via the VIP already (provisioned from sitegen's cloud-init?) and the model names no fallback_gateway");
       expect(a.stdout).toContain("!! audit stopped: nothing was changed");
-      expect(n.snapshot()).toBe(before); // apply.sh undid the script's install; nothing else was written
+      expect(n.snapshot()).toBe(before); // host.sh apply undid the script's install; nothing else was written
     } finally {
       n.del();
     }
@@ -313,12 +313,12 @@ describe("a node provisioned from sitegen's own cloud-init (its only default rou
     const out = site("fb", "netplan", "192.168.0.1");
     const n = provisioned("fb", out);
     try {
-      const audit = n.sh(`bash ${out}/hosts/cmp1/audit.sh`);
+      const audit = n.sh(hostCmd(`${out}/hosts/cmp1`, "audit"));
       expect(audit.code, audit.stdout).toBe(0);
       expect(audit.stdout).toContain("the rollback gives back a route via fallback_gateway 192.168.0.1");
-      expect(n.sh(`bash ${out}/hosts/cmp1/apply.sh nodes`).code).toBe(0);
+      expect(n.sh(hostCmd(`${out}/hosts/cmp1`, "apply nodes")).code).toBe(0);
       expect(defaults(n)).toBe("default via 192.168.0.2 dev br-mgmt proto static \n");
-      const r = n.sh(`bash ${out}/hosts/cmp1/rollback.sh nodes`);
+      const r = n.sh(hostCmd(`${out}/hosts/cmp1`, "rollback nodes"));
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(defaults(n)).toBe("default via 192.168.0.1 dev br-mgmt proto static \ndefault via 10.0.2.2 dev up0 metric 500 onlink \n");
       const file = readFileSync(join(n.root, "etc/netplan/50-cloud-init.yaml"), "utf8");
@@ -352,11 +352,11 @@ describe("time: each daemon the audit can find takes the VIP as its source and g
       put("etc/systemd/timesyncd.conf", TIMESYNCD);
       put("etc/ntpsec/ntp.conf", NTPSEC);
       const before = n.snapshot();
-      const audit = n.sh(`bash ${host}/audit.sh`);
+      const audit = n.sh(hostCmd(host, "audit"));
       expect(audit.stdout).toContain("PASS N3: chrony systemd-timesyncd ntpsec found");
       const unverified = n.sh(`bash ${host}/../../../engine/lib.sh >/dev/null; source ${host}/../../../engine/lib.sh; check_time_source 192.168.0.2`);
       expect(unverified.code).toBe(1); // before the takeover, no daemon names the VIP
-      const a = n.sh(`bash ${host}/apply.sh nodes`);
+      const a = n.sh(hostCmd(host, "apply nodes"));
       expect(a.code, a.stdout + a.stderr).toBe(0);
       expect(a.stdout).toContain("chrony: 192.168.0.2 is a source");
       expect(a.stdout).toContain("systemd-timesyncd: its servers are exactly 192.168.0.2");
@@ -379,7 +379,7 @@ describe("time: each daemon the audit can find takes the VIP as its source and g
       // later edits by the node's own administrator, beside sitegen's line: kept
       const ntpsec = readFileSync(join(n.root, "etc/ntpsec/ntp.conf"), "utf8");
       writeFileSync(join(n.root, "etc/ntpsec/ntp.conf"), `${ntpsec}tos minsane 1\n`);
-      const r = n.sh(`bash ${host}/rollback.sh nodes`);
+      const r = n.sh(hostCmd(host, "rollback nodes"));
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(readFileSync(join(n.root, "etc/ntpsec/ntp.conf"), "utf8")).toBe(`${NTPSEC}tos minsane 1\n`);
       writeFileSync(join(n.root, "etc/ntpsec/ntp.conf"), NTPSEC);
@@ -397,10 +397,10 @@ describe("time: each daemon the audit can find takes the VIP as its source and g
     try {
       mkdirSync(join(n.root, "etc/systemd"), { recursive: true });
       writeFileSync(join(n.root, "etc/systemd/timesyncd.conf"), TIMESYNCD);
-      expect(n.sh(`bash ${host}/apply.sh nodes`).code).toBe(0);
+      expect(n.sh(hostCmd(host, "apply nodes")).code).toBe(0);
       const dropIn = join(n.root, "etc/systemd/timesyncd.conf.d/60-sitegen-vrouter.conf");
       writeFileSync(dropIn, `${readFileSync(dropIn, "utf8")}PollIntervalMaxSec=64\n`);
-      const r = n.sh(`bash ${host}/rollback.sh nodes`);
+      const r = n.sh(hostCmd(host, "rollback nodes"));
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/60-sitegen-vrouter\.conf was edited after the takeover[^]*\+PollIntervalMaxSec=64/);
       // and the STOP came before anything was given back: the resolver and the routes are still the VIP's

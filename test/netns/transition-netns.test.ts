@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gen } from "../helpers/gen.js";
+import { gen, HOST_SH, hostCmd } from "../helpers/gen.js";
 import { requireRootNetns, requireTool } from "../helpers/tools.js";
 import { tempDir } from "../helpers/tree.js";
 import { buildVariant, fuelEnvText, withoutHa } from "../helpers/variant.js";
@@ -89,10 +89,10 @@ describe("transitions in network namespaces (fuel-env ctrl1, ctrl2, runtime)", (
     for (let i = 0; i < 15 && JSON.stringify(all()) !== JSON.stringify(want); i++) await sleep(200);
     expect(all()).toEqual(want);
   }
-  const runAll = (dir: string, script: string, hosts = HOSTS) => {
+  const runAll = (dir: string, command: string, hosts = HOSTS) => {
     for (const h of hosts) {
-      const r = topo.sh(h, `SITEGEN_ROOT=${tmp}/root bash ${join(dir, "hosts", h, script)}`);
-      expect(r.code, `${h} ${script}\n${r.stdout}${r.stderr}`).toBe(0);
+      const r = topo.sh(h, `SITEGEN_ROOT=${tmp}/root ${hostCmd(join(dir, "hosts", h), command)}`);
+      expect(r.code, `${h} ${command}\n${r.stdout}${r.stderr}`).toBe(0);
     }
   };
 
@@ -125,21 +125,21 @@ describe("transitions in network namespaces (fuel-env ctrl1, ctrl2, runtime)", (
       const tdir = join(out, "fuel-env.transition");
       const order = /run order: (.*)/.exec(p.stdout)![1]!.split(", ").filter((h) => HOSTS.includes(h));
 
-      runAll(from, "apply.sh runtime");
+      runAll(from, "apply runtime");
       const v1 = all();
-      runAll(tdir, "audit.sh runtime", order);
-      runAll(tdir, "apply.sh runtime", order);
+      runAll(tdir, "audit runtime", order);
+      runAll(tdir, "apply runtime", order);
       const moved = all();
       expect(moved).not.toEqual(v1);
       expect(moved.ctrl1).toMatch(/^vrouter:$/m);
-      runAll(to, "drift.sh runtime");
-      runAll(tdir, "rollback.sh runtime", [...order].reverse());
+      runAll(to, "drift runtime");
+      runAll(tdir, "rollback runtime", [...order].reverse());
       await settlesTo(v1);
-      runAll(from, "rollback.sh runtime");
+      runAll(from, "rollback runtime");
       await settlesTo(clean);
-      runAll(to, "apply.sh runtime");
+      runAll(to, "apply runtime");
       await settlesTo(moved);
-      runAll(to, "rollback.sh runtime");
+      runAll(to, "rollback runtime");
       await settlesTo(clean);
     }, 120_000);
   });
@@ -156,7 +156,7 @@ describe("transitions in network namespaces (fuel-env ctrl1, ctrl2, runtime)", (
     const a = gen(["plan", "--site", "fuel-env", "--from", join(dir, "v1.yaml"), "--inventory", join(dir, "inv"), "--out", join(dir, "a"), "-q"]);
     const b = gen(["plan", "--site", "fuel-env", "--from", join(dir, "v1.yaml"), "--inventory", join(dir, "inv"), "--out", join(dir, "b"), "-q"]);
     expect(a.stdout).toBe(b.stdout);
-    const tree = (d: string) => readFileSync(join(d, "fuel-env.transition/hosts/ctrl1/apply.sh"), "utf8");
+    const tree = (d: string) => readFileSync(join(d, "fuel-env.transition/hosts/ctrl1", HOST_SH), "utf8");
     expect(tree(join(dir, "a"))).toBe(tree(join(dir, "b")));
   });
 });

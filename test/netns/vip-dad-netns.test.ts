@@ -6,7 +6,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ROOT } from "../helpers/gen.js";
+import { ROOT, hostCmd } from "../helpers/gen.js";
 import { Netns } from "../helpers/netns.js";
 import { requireRootNetns, requireTool } from "../helpers/tools.js";
 import { tempDir } from "../helpers/tree.js";
@@ -55,7 +55,7 @@ describe("VIP-free gates by duplicate-address detection", () => {
   it("static router: a public VIP holder that drops ping stops V5; the free management VIP passes", () => {
     hold("br-ex", "172.16.0.2/24");
     expect(member.sh("ping -c1 -W1 -q 172.16.0.2").code).not.toBe(0); // invisible to ping
-    const r = member.sh(`bash ${STATIC}/audit.sh`);
+    const r = member.sh(hostCmd(STATIC, "audit"));
     expect(r.code).toBe(1);
     expect(gateLines("V5", r.stdout)).toEqual([
       "PASS V5 192.168.0.2: no answer to a duplicate-address probe on br-mgmt (ARP/NS, which dropping ping does not hide)",
@@ -66,7 +66,7 @@ describe("VIP-free gates by duplicate-address detection", () => {
   it("keepalived: with no adverts, a holder of either VIP that drops ping stops V6", () => {
     for (const [bridge, cidr, vip] of [["br-mgmt", "192.168.0.2/24", "192.168.0.2"], ["br-ex", "172.16.0.2/24", "172.16.0.2"]] as const) {
       hold(bridge, cidr);
-      const r = member.sh(`bash ${HA}/audit.sh`);
+      const r = member.sh(hostCmd(HA, "audit"));
       expect(r.code, vip).toBe(1);
       const lines = gateLines("V6", r.stdout);
       expect(lines[0]).toBe("PASS V6 vrid 52: no adverts with this ID");
@@ -79,7 +79,7 @@ describe("VIP-free gates by duplicate-address detection", () => {
   });
 
   it("keepalived: nobody holds either VIP, so V6 passes for both", () => {
-    const r = member.sh(`bash ${HA}/audit.sh`);
+    const r = member.sh(hostCmd(HA, "audit"));
     expect(gateLines("V6", r.stdout)).toEqual([
       "PASS V6 vrid 52: no adverts with this ID",
       "PASS V6 192.168.0.2: no answer to a duplicate-address probe on br-mgmt (ARP/NS, which dropping ping does not hide)",

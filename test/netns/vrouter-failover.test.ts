@@ -18,6 +18,7 @@ import { requireRootNetns, requireTool } from "../helpers/tools.js";
 import { buildVariant, fuelEnvText } from "../helpers/variant.js";
 import { Topology } from "../helpers/vrouter-topology.js";
 import { flowIn as natted, poll, sleep, transfer as stream } from "../helpers/transfer.js";
+import { HOST_SH, hostCmd } from "../helpers/gen.js";
 
 const MGMT_VIP = "192.168.0.2";
 const PUBLIC_VIP = "172.16.0.2";
@@ -112,9 +113,9 @@ describe.each(VARIANTS)("VIP failover with conntrackd state sync (fuel-env, keep
     console.log(`vrouter failover times (ms), ${label}: ${JSON.stringify(measured)}`);
   });
 
-  /** audit.sh on h: its exit code and its V6 (VRRP segment) line. */
+  /** host.sh audit on h: its exit code and its V6 (VRRP segment) line. */
   const auditV6 = (h: string) => {
-    const r = topo.sh(h, `bash ${hostDir(h)}/audit.sh`);
+    const r = topo.sh(h, hostCmd(hostDir(h), "audit"));
     return { code: r.code, v6: r.stdout.split("\n").filter((l) => / V6 /.test(l)).join("\n"), out: r.stdout + r.stderr };
   };
 
@@ -133,7 +134,7 @@ describe.each(VARIANTS)("VIP failover with conntrackd state sync (fuel-env, keep
 
   it("applies the runtime phase on every controller: no member holds a VIP yet, each has the low-priority route", () => {
     for (const h of CONTROLLERS) {
-      const r = topo.sh(h, `bash ${hostDir(h)}/apply.sh runtime`);
+      const r = topo.sh(h, hostCmd(hostDir(h), "apply runtime"));
       expect(r.code, `${h}\n${r.stdout}${r.stderr}`).toBe(0);
       expect(topo.must(h, "ip -n vrouter route show default")).toContain(`default via ${MGMT_VIP} dev vr-mgmt metric 10000`);
       expect(topo.must(h, "ip netns exec vrouter cat /proc/sys/net/netfilter/nf_conntrack_tcp_loose").trim()).toBe("0");
@@ -141,8 +142,8 @@ describe.each(VARIANTS)("VIP failover with conntrackd state sync (fuel-env, keep
     expect(holders()).toEqual([]);
   });
 
-  it("writes the VRRP password from the environment as apply.sh does (0600), and it is nowhere in out/", () => {
-    const line = /^\s*(install_secret .*?) \|\| return 1$/m.exec(readFileSync(join(hostDir("ctrl1"), "apply.sh"), "utf8"))![1]!;
+  it("writes the VRRP password from the environment as host.sh apply does (0600), and it is nowhere in out/", () => {
+    const line = /^\s*(install_secret .*?) \|\| return 1$/m.exec(readFileSync(join(hostDir("ctrl1"), HOST_SH), "utf8"))![1]!;
     for (const h of CONTROLLERS) {
       topo.must(h, `mkdir -p ${conf("")} && chmod 755 /run && cp -a ${hostDir(h)}/files/etc/sitegen/vrouter/. ${conf("")} && sed -i 's#/etc/sitegen/vrouter/#${conf("")}#g' ${conf("*")}`);
       const unset = topo.sh(h, `SITEGEN_ROOT=${ROOT_IN_HOST} bash -c '. ${hostDir(h)}/../../../engine/lib.sh; ${line.replace(/'/g, `'\\''`)}'`);
@@ -277,10 +278,10 @@ describe.each(VARIANTS)("VIP failover with conntrackd state sync (fuel-env, keep
     expect(flowIn(topo.must("ctrl2", "ip netns exec vrouter conntrack -L -p tcp 2>/dev/null"), 5003)).toBe(false);
   }, 60_000);
 
-  it("after stopping every daemon, rollback.sh runtime restores every namespace exactly", async () => {
+  it("after stopping every daemon, host.sh rollback runtime restores every namespace exactly", async () => {
     await topo.stopMatching(() => true);
     for (const h of CONTROLLERS) {
-      const r = topo.sh(h, `bash ${hostDir(h)}/rollback.sh runtime`);
+      const r = topo.sh(h, hostCmd(hostDir(h), "rollback runtime"));
       expect(r.code, `${h}\n${r.stdout}${r.stderr}`).toBe(0);
       topo.must(h, `rm -rf ${ROOT_IN_HOST} /run/sitegen-vrouter-keepalived /run/sitegen-vrouter-conntrackd`);
     }

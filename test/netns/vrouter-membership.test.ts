@@ -1,6 +1,6 @@
 // HA day two for real (issue 20, part 4), in network namespaces this test creates and deletes: fuel-env's
 // three keepalived members (simulated hosts with systemd as PID 1 and their own sshd, as in ansible-site.test.ts:
-// the generated units run under real systemd) are set up by their apply.sh;
+// the generated units run under real systemd) are set up by their host.sh apply;
 // then ctrl4 joins; a failover drill hands the VIPs to ctrl2 (so the holder is not the inventory's
 // primary); ctrl3 leaves. Both through `gen plan --from` and the transition's scripts, run in the order
 // the plan states, the holder asked with holder.sh just before its turn; then ansible/apply.yml
@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { token } from "../helpers/ansible.js";
 import { Fleet, requireSshd, type FleetRun } from "../helpers/fleet.js";
-import { gen, hostFile } from "../helpers/gen.js";
+import { gen, hostCmd, hostFile } from "../helpers/gen.js";
 import { hostTempDir } from "../helpers/sim-host.js";
 import { requireRootNetns, requireTool } from "../helpers/tools.js";
 import { poll, sleep, transfer as stream } from "../helpers/transfer.js";
@@ -87,8 +87,8 @@ describe("HA membership changes and an Ansible roll-out with a transfer through 
       const h = todo.shift()!;
       const rest = todo.filter((x) => staying.includes(x));
       if (staying.includes(h) && rest.length && sh(h, `bash ${hostFile(dir, h, "holder.sh")}`).code === 0) { todo.push(h); continue; }
-      const r = sh(h, `bash ${hostFile(dir, h, "apply.sh")}`);
-      expect(r.code, `${h} apply.sh\n${r.stdout}${r.stderr}`).toBe(0);
+      const r = sh(h, hostCmd(hostFile(dir, h, ""), "apply"));
+      expect(r.code, `${h} host.sh apply\n${r.stdout}${r.stderr}`).toBe(0);
       ran.push(h);
     }
     return ran;
@@ -150,13 +150,13 @@ describe("HA membership changes and an Ansible roll-out with a transfer through 
   let pid1 = "";
   let holderPid = "";
 
-  it("version 1 (ctrl1-3) by each member's apply.sh, ctrl1 first (REVIEW.md's order): ctrl1 holds the VIPs", async () => {
+  it("version 1 (ctrl1-3) by each member's host.sh apply, ctrl1 first (REVIEW.md's order): ctrl1 holds the VIPs", async () => {
     const t0 = Date.now();
     for (const h of ["ctrl1", "ctrl2", "ctrl3"]) {
-      const r = sh(h, `bash ${hostFile(sites.v3!, h, "apply.sh")}`);
-      expect(r.code, `${h} apply.sh\n${r.stdout}${r.stderr}`).toBe(0);
+      const r = sh(h, hostCmd(hostFile(sites.v3!, h, ""), "apply"));
+      expect(r.code, `${h} host.sh apply\n${r.stdout}${r.stderr}`).toBe(0);
     }
-    times.push(`version 1, three apply.sh: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    times.push(`version 1, three host.sh apply: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     expect(await settle()).toEqual(["ctrl1"]);
     base = masters();
     expect(base).toEqual({ ctrl1: 1, ctrl2: 0, ctrl3: 0, ctrl4: 0 });
@@ -167,7 +167,7 @@ describe("HA membership changes and an Ansible roll-out with a transfer through 
     expect(await poll(100, 100, () => flow.progress().bytes > 0), "the transfer through the VIP starts").toBe(true);
   }, 300_000);
 
-  it("ctrl4 joins (gen plan --from + the transition's apply.sh in the stated order): 0 VIP moves planned, 0 happen", async () => {
+  it("ctrl4 joins (gen plan --from + the transition's host.sh apply in the stated order): 0 VIP moves planned, 0 happen", async () => {
     const before = masters();
     const p = transitionStage("join", V3, V4, ["ctrl1", "ctrl2", "ctrl3"]);
     expect([p.min, p.max]).toEqual([0, 0]);

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildVariant, fuelEnvText, withoutHa } from "../helpers/variant.js";
 import { requireRootNetns, requireTool } from "../helpers/tools.js";
 import { ntpQuery, Topology } from "../helpers/vrouter-topology.js";
+import { hostCmd } from "../helpers/gen.js";
 
 const CONTROLLERS = ["ctrl1", "ctrl2", "ctrl3"];
 const UPSTREAM_DNS = ["198.51.100.53", "198.51.100.54"];
@@ -71,7 +72,7 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
   it("audit passes on every controller before anything is applied", async () => {
     await timed("audit", () => {
       for (const h of CONTROLLERS) {
-        const r = topo.sh(h, `bash ${hostDir(h)}/audit.sh`);
+        const r = topo.sh(h, hostCmd(hostDir(h), "audit"));
         expect(r.code, `${h}\n${r.stdout}${r.stderr}`).toBe(0);
         expect(r.stdout).not.toMatch(/^STOP/m);
         expect(r.stdout).toContain(`PASS V3 vrouter: free`);
@@ -83,7 +84,7 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
     // ctrl3 without br-ex: the namespace and the management leg go in, the public leg fails
     topo.must("ctrl3", "ip link set br-ex down && ip link set br-ex name br-ex-away");
     try {
-      const r = topo.sh("ctrl3", `bash ${hostDir("ctrl3")}/apply.sh runtime`);
+      const r = topo.sh("ctrl3", hostCmd(hostDir("ctrl3"), "apply runtime"));
       expect(r.code).toBe(1);
       expect(r.stdout).toContain("!! rolling back: inverses of 3 step(s), newest first");
       expect(topo.must("ctrl3", "ip netns list")).toBe("");
@@ -95,10 +96,10 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
     expect(same ? before.ctrl3 : topo.snapshot("ctrl3")).toEqual(before.ctrl3);
   });
 
-  it("apply.sh runtime succeeds on every controller, and a second run changes nothing", async () => {
+  it("host.sh apply runtime succeeds on every controller, and a second run changes nothing", async () => {
     await timed("apply", () => {
       for (const h of CONTROLLERS) {
-        const r = topo.sh(h, `bash ${hostDir(h)}/apply.sh runtime`);
+        const r = topo.sh(h, hostCmd(hostDir(h), "apply runtime"));
         expect(r.code, `${h}\n${r.stdout}${r.stderr}`).toBe(0);
       }
     });
@@ -106,7 +107,7 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
     const once = { ...inner(), rest: snapAll() };
     await timed("apply-again", () => {
       for (const h of CONTROLLERS) {
-        const r = topo.sh(h, `bash ${hostDir(h)}/apply.sh runtime`);
+        const r = topo.sh(h, hostCmd(hostDir(h), "apply runtime"));
         expect(r.code, `${h}\n${r.stdout}${r.stderr}`).toBe(0);
       }
     });
@@ -115,7 +116,7 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
     expect(topo.must("ctrl1", "ip netns exec vrouter cat /proc/sys/net/ipv4/ip_forward").trim()).toBe("1");
     expect(topo.must("ctrl1", "cat /proc/sys/net/ipv4/ip_forward").trim()).toBe("0");
     // the audit is idempotent too: what it finds now is ours
-    const a = topo.sh("ctrl1", `bash ${hostDir("ctrl1")}/audit.sh`);
+    const a = topo.sh("ctrl1", hostCmd(hostDir("ctrl1"), "audit"));
     expect(a.code, a.stdout).toBe(0);
     expect(a.stdout).toContain("already present with vr-mgmt");
   });
@@ -128,8 +129,8 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
     const boot = (h: string) => topo.sh(h, `bash ${hostDir(h)}/files/etc/sitegen/vrouter/boot.sh`);
     for (const h of ["ctrl1", "ctrl2"]) {
       const applied = inner(h);
-      // what a reboot leaves: no namespace, no legs (rollback.sh runtime removes exactly the runtime state)
-      expect(topo.sh(h, `bash ${hostDir(h)}/rollback.sh runtime`).code).toBe(0);
+      // what a reboot leaves: no namespace, no legs (host.sh rollback runtime removes exactly the runtime state)
+      expect(topo.sh(h, hostCmd(hostDir(h), "rollback runtime")).code).toBe(0);
       expect(topo.must(h, "ip netns list")).toBe("");
       const r = await timed(`boot-${h}`, () => boot(h));
       expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -142,9 +143,9 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
     }
   });
 
-  it("verify.sh passes everything but the systemd units (no systemd in the test)", () => {
+  it("host.sh verify passes everything but the systemd units (no systemd in the test)", () => {
     for (const h of CONTROLLERS) {
-      const r = topo.sh(h, `bash ${hostDir(h)}/verify.sh`);
+      const r = topo.sh(h, hostCmd(hostDir(h), "verify"));
       const fails = r.stdout.split("\n").filter((l) => l.startsWith("FAIL"));
       expect(fails.every((l) => /sitegen-vrouter-(dnsmasq|chrony|boot)\.service is not enabled/.test(l)), r.stdout).toBe(true);
       expect(r.stdout).toMatch(/^ok {3}route default via/m);
@@ -214,17 +215,17 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
     }
   });
 
-  it("after stopping the daemons, rollback.sh runtime restores every namespace exactly, and is safe to repeat", async () => {
+  it("after stopping the daemons, host.sh rollback runtime restores every namespace exactly, and is safe to repeat", async () => {
     await timed("rollback", async () => {
       await topo.stopMatching((argv) => argv.includes("vrouter"));
       for (const h of CONTROLLERS) {
-        const r = topo.sh(h, `bash ${hostDir(h)}/rollback.sh runtime`);
+        const r = topo.sh(h, hostCmd(hostDir(h), "rollback runtime"));
         expect(r.code, `${h}\n${r.stdout}${r.stderr}`).toBe(0);
       }
     });
     expect(snapAll()).toEqual(before);
     for (const h of CONTROLLERS) {
-      const r = topo.sh(h, `bash ${hostDir(h)}/rollback.sh runtime`);
+      const r = topo.sh(h, hostCmd(hostDir(h), "rollback runtime"));
       expect(r.code, r.stdout + r.stderr).toBe(0);
     }
     expect(snapAll()).toEqual(before);

@@ -3,7 +3,7 @@
 // is a network namespace with its own mount, UTS, PID and cgroup namespaces and systemd as its init
 // (a simulated host: helpers/sim-host.sh), so its /run, /etc, /var/lib/pacemaker and /var/lib/corosync are its
 // own, `systemctl` in the generated steps works, and Pacemaker's systemd: resources start real units.
-// The generated scripts run unchanged: audit, apply.sh runtime, persist, services (on the primary it
+// The generated scripts run unchanged: audit, host.sh apply runtime, persist, services (on the primary it
 // runs pacemaker.sh create against the live cluster). Then the placement REVIEW.md describes, a node
 // served through the VIPs (NAT, DNS, NTP), a throttled transfer that survives the loss of the active
 // member (corosync SIGKILLed, its router legs cut as fencing would), the VIP move time over several
@@ -19,6 +19,7 @@ import { requireRootNetns, requireTool } from "../helpers/tools.js";
 import { flowIn, poll, sleep, transfer } from "../helpers/transfer.js";
 import { buildVariant, fuelEnvText } from "../helpers/variant.js";
 import { ntpQuery, Topology } from "../helpers/vrouter-topology.js";
+import { hostCmd } from "../helpers/gen.js";
 
 const CONTROLLERS = ["ctrl1", "ctrl2", "ctrl3"];
 const MGMT_VIP = "192.168.0.2";
@@ -131,16 +132,16 @@ describe("VIP failover by a live Corosync + Pacemaker cluster (fuel-env, manager
 
   it("the audit passes on every member: its Pacemaker gate finds a cluster that knows every member", () => {
     for (const h of CONTROLLERS) {
-      const r = topo.sh(h, `bash ${hostDir(h)}/audit.sh`);
+      const r = topo.sh(h, hostCmd(hostDir(h), "audit"));
       expect(r.code, `${h}\n${r.stdout}${r.stderr}`).toBe(0);
       expect(r.stdout).toMatch(/^PASS V\d+ pacemaker: every member is a cluster node$/m);
     }
   }, 60_000);
 
-  it("apply.sh runtime, persist, then services (the primary last: it runs pacemaker.sh create) place everything as REVIEW.md says", async () => {
+  it("host.sh apply runtime, persist, then services (the primary last: it runs pacemaker.sh create) place everything as REVIEW.md says", async () => {
     for (const h of CONTROLLERS) {
       for (const phase of ["runtime", "persist"]) {
-        const r = topo.sh(h, `bash ${hostDir(h)}/apply.sh ${phase}`);
+        const r = topo.sh(h, hostCmd(hostDir(h), `apply ${phase}`));
         expect(r.code, `${h} ${phase}\n${r.stdout}${r.stderr}`).toBe(0);
       }
     }
@@ -148,10 +149,10 @@ describe("VIP failover by a live Corosync + Pacemaker cluster (fuel-env, manager
     let t0 = 0;
     for (const h of ["ctrl2", "ctrl3", "ctrl1"]) {
       t0 = Date.now();
-      const r = topo.sh(h, `bash ${hostDir(h)}/apply.sh services`, 180_000);
+      const r = topo.sh(h, hostCmd(hostDir(h), "apply services"), 180_000);
       expect(r.code, `${h}\n${r.stdout}${r.stderr}`).toBe(0);
     }
-    note("apply.sh services on the primary (pacemaker.sh create)", Date.now() - t0);
+    note("host.sh apply services on the primary (pacemaker.sh create)", Date.now() - t0);
     t0 = Date.now();
     settle("ctrl1");
     note("then until every resource has started", Date.now() - t0);
@@ -229,7 +230,7 @@ describe("VIP failover by a live Corosync + Pacemaker cluster (fuel-env, manager
     // the primary's services rollback runs pacemaker.sh delete; then the others; then persistence and the runtime phase everywhere
     const others = (phase: string) => CONTROLLERS.map((c) => [c, phase]);
     for (const [h, phase] of [["ctrl1", "services"], ["ctrl2", "services"], ["ctrl3", "services"], ...others("persist"), ...others("runtime")]) {
-      const r = topo.sh(h!, `bash ${hostDir(h!)}/rollback.sh ${phase}`, 120_000);
+      const r = topo.sh(h!, hostCmd(hostDir(h!), `rollback ${phase}`), 120_000);
       expect(r.code, `${h} ${phase}\n${r.stdout}${r.stderr}`).toBe(0);
     }
     settle("ctrl1");

@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { basename, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { listFiles } from "../../src/emit/drift.js";
-import { ROOT } from "../helpers/gen.js";
+import { HOST_SH, ROOT, stepsOf } from "../helpers/gen.js";
 import { requireRootNetns, requireTool, run } from "../helpers/tools.js";
 import { tempDir } from "../helpers/tree.js";
 import { CHECKED_FILES } from "../helpers/checker-kinds.js";
@@ -39,7 +39,7 @@ describe("trees hold the expected variants", () => {
   it("the committed tree uses nftables and chrony; the variant OVS, iptables, ntpd and a resolv.conf for the namespace", () => {
     expect(existsSync(join(trees.committed, "hosts/ctrl1/files/etc/sitegen/vrouter/chrony.conf"))).toBe(true);
     expect(existsSync(join(trees.variant, "hosts/ctrl1/files/etc/sitegen/vrouter/ntp.conf"))).toBe(true);
-    expect(readFileSync(join(trees.variant, "hosts/ctrl1/apply.sh"), "utf8")).toContain("ovs-vsctl --may-exist add-port br-mgmt vr-mgmt -- set Interface vr-mgmt type=internal");
+    expect(stepsOf(readFileSync(join(trees.variant, "hosts/ctrl1", HOST_SH), "utf8"))).toContain("ovs-vsctl --may-exist add-port br-mgmt vr-mgmt -- set Interface vr-mgmt type=internal");
     expect(readFileSync(join(trees.variant, "hosts/ctrl1/files/etc/netns/vrouter/resolv.conf"), "utf8")).toContain("nameserver 198.51.100.53\n");
   });
 });
@@ -96,7 +96,7 @@ describe("nft -c -f inside a network namespace", () => {
 describe("iptables variant (with failover): the generated commands applied for real inside a network namespace", () => {
   it("every rule loads (a misspelt target would not) and -C finds it afterwards", () => {
     requireTool("iptables");
-    const script = readFileSync(join(trees.variant, "hosts/ctrl1/apply.sh"), "utf8");
+    const script = stepsOf(readFileSync(join(trees.variant, "hosts/ctrl1", HOST_SH), "utf8"));
     const rules = [...script.matchAll(/then run ip netns exec vrouter (iptables -w -t \S+ -A .*?); fi/g)].map((m) => m[1]!);
     expect(rules.length).toBe(9);
     const words = (line: string) => line.split(" ").map((w) => w.replace(/^'(.*)'$/, "$1"));

@@ -1,4 +1,4 @@
-// Free text (descriptions, a router's name) ends up inside output lines of audit.sh and verify.sh and in
+// Free text (descriptions, a router's name) ends up inside output lines of host.sh audit and verify and in
 // REVIEW.md: a control character could fake a PASS line or clear the terminal, so it is refused with a
 // located diagnostic; shell metacharacters are allowed and quoted so that bash prints them literally
 // and shellcheck stays clean.

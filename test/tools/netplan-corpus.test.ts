@@ -3,7 +3,7 @@
 // case's meta.json). For each case, a few bridge names (every id, set-name and match name in it, a name each
 // glob covers, and virbr1) and VLAN ids (104, and the id of each VLAN the case puts on that name), each for a
 // bridge libvirt owns and one netplan owns (then with sitegen's stanza beside the files), through the gate's
-// own shell (audit-netplan and the gate partial, as audit.sh has them). Each decision is checked against
+// own shell (audit-netplan and the gate partial, as host.sh's audit has them). Each decision is checked against
 // netplan's own verdict: `netplan generate --root-dir` on a copy, without and with the stanza, and what the
 // files it writes (read here in TypeScript, apart from the gate's python) make of the bridge and the VLAN.
 import { spawn } from "node:child_process";
@@ -119,7 +119,7 @@ async function judge(c: Case, base: { ok: boolean; g?: Generated }, d: Decision,
   rmSync(copy, { recursive: true, force: true });
 }
 
-/** The gate's shell as audit.sh has it, one np_ownership a decision, each after a marker line. */
+/** The gate's shell as host.sh's audit has it, one np_ownership a decision, each after a marker line. */
 function gateScript(c: Case): string {
   const calls = c.decisions.map((d, i) => {
     const gateways = [{ ifname: ifnameOf(d), address: ADDRESS, persistence: d.owner === "netplan" ? "netplan" : "systemd", vid: String(d.vid) }];

@@ -3,7 +3,7 @@
 // (this kernel cannot create VLANs: transition-netns.test.ts runs the router scenarios). In process,
 // so coverage sees src/transition and src/cli/plan.ts.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { cli } from "../../src/cli/program.js";
@@ -11,7 +11,7 @@ import type { Action } from "../../src/plan/actions.js";
 import type { DisruptionContext } from "../../src/plan/disruption.js";
 import type { Step } from "../../src/plan/types.js";
 import { diffHost } from "../../src/transition/diff.js";
-import { ROOT } from "../helpers/gen.js";
+import { HOST_SH, inversesOf, ROOT, stepsOf } from "../helpers/gen.js";
 import { requireTool, run } from "../helpers/tools.js";
 import { tempDir } from "../helpers/tree.js";
 
@@ -55,13 +55,14 @@ describe("gen plan --from", () => {
     expect(r.stdout).toContain("added    runtime  runtime-virbr1.105  [additive (adds what nothing uses yet): VLAN 105 link virbr1.105 on virbr1]");
     expect(r.stdout).toContain("added    persist  persist-provider-storage-gw.service  [brief interruption on a link: enable --now provider-storage-gw.service: its start re-creates virbr1.105 (the gateway 10.12.16.1 is briefly absent)]");
     const t = join(dir, "out/jumphost.transition");
-    const apply = readFileSync(join(t, "hosts/jumphost/apply.sh"), "utf8");
+    const apply = stepsOf(readFileSync(join(t, "hosts/jumphost", HOST_SH), "utf8"));
     expect(apply).toContain("run ip link add link virbr1 name virbr1.105 type vlan id 105");
     expect(apply).not.toContain("virbr1.104 type vlan");
     expect(readFileSync(join(t, "hosts/jumphost/files/etc/systemd/system/provider-storage-gw.service"), "utf8")).toContain("virbr1.105");
     requireTool("shellcheck");
     const h = join(t, "hosts/jumphost");
-    const sc = run("shellcheck", ["-x", ...["apply.sh", "rollback.sh", "audit.sh", "verify.sh", "confirm.sh"].map((f) => join(h, f))], { cwd: h });
+    expect(readdirSync(h).filter((f) => f.endsWith(".sh"))).toEqual([HOST_SH]);
+    const sc = run("shellcheck", ["-x", join(h, HOST_SH)], { cwd: h });
     expect(sc.code, sc.stdout).toBe(0);
     expect(readFileSync(join(t, "REVIEW.md"), "utf8")).toMatch(/^# Transition: site jumphost from HEAD \([0-9a-f]+\) to the current inventory$/m);
   });
@@ -75,13 +76,13 @@ describe("gen plan --from", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("changed  runtime  runtime-virbr1.104  [removes a gateway or an address others route through: link virbr1.104 deleted: the gateway 10.12.8.1 is gone until it is made again]");
     const h = join(dir, "out/jumphost.transition/hosts/jumphost");
-    const rollback = readFileSync(join(h, "rollback.sh"), "utf8");
+    const rollback = inversesOf(readFileSync(join(h, HOST_SH), "utf8"));
     // the reverse transition re-installs the old unit from files-from/
     expect(rollback).toContain("SITEGEN_FILES=files-from install_file /etc/systemd/system/provider-vip-gw.service 0644");
     expect(readFileSync(join(h, "files-from/etc/systemd/system/provider-vip-gw.service"), "utf8")).toContain("10.12.8.1/22");
     expect(readFileSync(join(h, "files/etc/systemd/system/provider-vip-gw.service"), "utf8")).toContain("10.12.8.2/22");
     // undo old (newest first), then apply new
-    const ids = /^ids=\((.*)\)$/m.exec(readFileSync(join(h, "apply.sh"), "utf8"))![1]!.trim().split(" ");
+    const ids = /^ids=\((.*)\)$/m.exec(readFileSync(join(h, HOST_SH), "utf8"))![1]!.trim().split(" ");
     expect(ids).toEqual(["undo-persist-provider-vip-gw.service", "undo-runtime-virbr1.104", "runtime-virbr1.104", "persist-provider-vip-gw.service"]);
   });
 

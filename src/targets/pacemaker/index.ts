@@ -26,7 +26,7 @@ function oneshot(site: Site, v: Vrouter, unit: string, description: string, star
 /** Every member: the units Pacemaker starts, installed and never enabled. */
 function unitsOf(site: Site, v: Vrouter, m: VrouterMember) {
   const route = ["default", "via", v.gateway, "dev", v.public.link].join(" ");
-  const present = `Namespace ${v.namespace} of virtual router ${v.name} is present (made by apply.sh runtime): `
+  const present = `Namespace ${v.namespace} of virtual router ${v.name} is present (made by host.sh apply runtime): `
     + `Pacemaker places nothing of ${v.name} where it is not`;
   const files = [
     oneshot(site, v, netnsUnit(v), present, `/sbin/ip netns exec ${v.namespace} true`, ""),

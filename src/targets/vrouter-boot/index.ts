@@ -1,6 +1,6 @@
 // Boot persistence for every virtual router member (issue: the router must survive a reboot): a
 // oneshot unit that runs boot.sh, which replays this member's runtime steps (namespace, legs,
-// addresses, routes, forwarding, NAT) exactly as apply.sh runs them, ordered after the bridges'
+// addresses, routes, forwarding, NAT) exactly as host.sh apply runs them, ordered after the bridges'
 // owners and before everything that lives in the namespace (dnsmasq, NTP, keepalived, conntrackd,
 // and Pacemaker, which then finds the namespace its netns check looks for).
 import { check } from "../../plan/checks.js";

@@ -90,7 +90,7 @@ describe("no mutable IR after resolve", () => {
       const p = prepare(text, file, { site: name, source: file, ...lock });
       if (!p.ok) throw new Error(p.diagnostics.map((d) => d.message).join("\n"));
       const before = [...outputFiles(p.build, text)];
-      expect(before.length).toBeGreaterThanOrEqual(10);
+      expect(before.length).toBeGreaterThanOrEqual(8); // roosevelt, the smallest: 8 files
       const site = deepFreeze(p.build.site);
       const plan = deepFreeze(buildPlan(site, TARGETS));
       expect(plan).toEqual(p.build.plan);

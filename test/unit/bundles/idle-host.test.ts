@@ -1,12 +1,15 @@
 // A host sitegen does nothing on (attached to a network, no step of its own) gets honest output: its own
-// address, when the inventory gives one, is checked by verify.sh; with nothing to check, verify.sh and
-// REVIEW.md say so instead of "all checks passed" over no check at all.
-import { readFileSync } from "node:fs";
+// address, when the inventory gives one, is checked by host.sh verify; with nothing to check, host.sh verify
+// and REVIEW.md say so instead of "all checks passed" over no check at all.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { engineFiles } from "../../../src/bundles/engine.js";
 import { compile } from "../../../src/compile.js";
-import { ROOT } from "../../helpers/gen.js";
+import { HOST_SH, hostArgv, ROOT } from "../../helpers/gen.js";
 import { runbookOf } from "../../helpers/runbook.js";
+import { run } from "../../helpers/tools.js";
+import { tempDir } from "../../helpers/tree.js";
 
 const JUMPHOST = readFileSync(join(ROOT, "inventories/jumphost.yaml"), "utf8");
 
@@ -19,20 +22,41 @@ function withIdleHost(extra: string): Map<string, string> {
   return new Map([...r.build.files.map((f) => [f.path, f.content] as const), ["runbook", runbookOf(r.build, "idle").text]]);
 }
 
+/**
+ * Runs the idle host's host.sh beside the engine's lib.sh, as out/ lays them out, for what runs no check and
+ * changes nothing (SITEGEN_ROOT: no root needed): the verify of a host without checks, a refused apply.
+ */
+function runIdle(hostSh: string, ...words: string[]) {
+  const tmp = tempDir("idle-host");
+  mkdirSync(join(tmp, "engine"));
+  mkdirSync(join(tmp, "site/hosts/idle"), { recursive: true });
+  writeFileSync(join(tmp, "engine/lib.sh"), engineFiles().find((f) => f.path === "lib.sh")!.content);
+  writeFileSync(join(tmp, "site/hosts/idle", HOST_SH), hostSh);
+  const [cmd, ...args] = hostArgv(join(tmp, "site/hosts/idle"), ...words);
+  return run(cmd!, args, { env: { ...process.env, SITEGEN_ROOT: tmp } });
+}
+
 describe("a host with nothing to do", () => {
-  it("with its own address: verify.sh checks it on its bridge, first; REVIEW.md says only checks run there", () => {
+  it("with its own address: host.sh verify checks it on its bridge, first; REVIEW.md says only checks run there", () => {
     const files = withIdleHost(", address: 10.12.4.20");
-    const verify = files.get("hosts/idle/verify.sh")!;
-    expect(verify).toContain("check_addr br0 10.12.4.20/22 || failed=$((failed + 1))");
-    expect(verify).toContain('say "verify idle: all checks passed"');
-    expect(files.get("runbook")).toContain("Nothing is created or changed on this host: verify.sh only checks the list above");
+    const host = files.get("hosts/idle/host.sh")!;
+    // the final checks, first the address; lib.sh's verify says "all checks passed" only when they all passed
+    expect(host).toMatch(/\nhost_checks\(\) \{\n {2}say .*\n {2}check_addr br0 10\.12\.4\.20\/22 \|\| failed=\$\(\(failed \+ 1\)\)\n/);
+    expect(engineFiles().find((f) => f.path === "lib.sh")!.content).toContain('say "verify $host: all checks passed"');
+    expect(files.get("runbook")).toContain("Nothing is created or changed on this host: host.sh verify only checks the list above");
     expect(files.get("runbook")).not.toContain("the gateways it uses are held elsewhere");
     // its checks only: no change machinery beside them (the jumphost's own stays)
-    for (const f of ["apply.sh", "rollback.sh", "confirm.sh"]) {
-      expect(files.has(`hosts/idle/${f}`), f).toBe(false);
-      expect(files.has(`hosts/jumphost/${f}`), f).toBe(true);
+    for (const f of ["apply_0() {", "inverse_0() {", "titles=("]) {
+      expect(host, f).not.toContain(f);
+      expect(files.get("hosts/jumphost/host.sh"), f).toContain(f);
     }
-    expect([...files.keys()].filter((p) => p.startsWith("hosts/idle/")).sort()).toEqual(["hosts/idle/audit.sh", "hosts/idle/drift.sh", "hosts/idle/verify.sh"]);
+    expect(host).toContain("# sitegen changes nothing on this host: checks only, no apply, rollback or confirm.");
+    for (const cmd of ["apply", "rollback", "confirm"]) {
+      const r = runIdle(host, cmd);
+      expect(r.code, cmd).toBe(2);
+      expect(r.stdout).toBe(`host idle: sitegen changes nothing on this host: no ${cmd} here, only audit, verify and drift (checks only)\n`);
+    }
+    expect([...files.keys()].filter((p) => p.startsWith("hosts/idle/")).sort()).toEqual(["hosts/idle/host.sh"]);
   });
   it("a site where sitegen changes nothing (roosevelt): checks only, no rollback.yml, no change play, and REVIEW.md says so", () => {
     const r = compile(readFileSync(join(ROOT, "inventories/roosevelt.yaml"), "utf8"), "r.yaml", { site: "roosevelt", source: "inventories/roosevelt.yaml" });
@@ -40,17 +64,21 @@ describe("a host with nothing to do", () => {
     const paths = r.build.files.map((f) => f.path);
     expect(paths.length).toBeLessThanOrEqual(10);
     expect(paths).not.toContain("ansible/rollback.yml");
-    expect(paths.filter((p) => /\/(apply|rollback|confirm)\.sh$/.test(p))).toEqual([]);
+    const hostShs = r.build.files.filter((f) => f.path.endsWith(`/${HOST_SH}`));
+    expect(hostShs.length).toBeGreaterThan(0);
+    for (const f of hostShs) expect(f.content, f.path).not.toMatch(/^(apply_\d+|inverse_\d+)\(\) \{|^titles=\(/m);
     const apply = r.build.files.find((f) => f.path === "ansible/apply.yml")!.content;
     expect(apply).not.toContain("tasks_from: apply");
     expect(r.build.files.find((f) => f.path === "REVIEW.md")!.content).toContain("Nothing is created or changed on any host");
   });
-  it("without one: verify.sh and REVIEW.md say there is nothing to check, never that checks passed", () => {
+  it("without one: host.sh verify and REVIEW.md say there is nothing to check, never that checks passed", () => {
     const files = withIdleHost("");
-    const verify = files.get("hosts/idle/verify.sh")!;
-    expect(verify).not.toContain("check_");
-    expect(verify).not.toContain("all checks passed");
-    expect(verify).toContain('say "verify idle: nothing to check: the inventory gives sitegen nothing to do on this host"');
+    const host = files.get("hosts/idle/host.sh")!;
+    expect(host).not.toContain("check_");
+    expect(host).not.toContain("host_checks");
+    const r = runIdle(host, "verify");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe("verify idle: nothing to check: the inventory gives sitegen nothing to do on this host\n");
     expect(files.get("runbook")).toContain("Nothing is created, changed or checked on this host");
   });
 });

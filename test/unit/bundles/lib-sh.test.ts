@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { CHECK_FNS } from "../../../src/plan/types.js";
 import { ENGINE } from "../../../src/bundles/engine-paths.js";
 import { engineFiles } from "../../../src/bundles/engine.js";
-import { ROOT } from "../../helpers/gen.js";
+import { HOST_SH, ROOT } from "../../helpers/gen.js";
 
 const LIB = join(ROOT, "templates/shell/lib");
 const HELPERS = ["install_file", "remove_file", "install_secret"];
@@ -34,8 +34,7 @@ describe("lib.sh", () => {
     expect(defined).toEqual(names);
     for (const d of dirs) {
       expect(existsSync(join(d, "lib.sh")), d).toBe(false);
-      const scripts = ["audit.sh", "apply.sh", "rollback.sh", "verify.sh"].filter((f) => existsSync(join(d, f)))
-        .map((f) => readFileSync(join(d, f), "utf8")).join("\n");
+      const scripts = readFileSync(join(d, HOST_SH), "utf8");
       const called = names.filter((n) => new RegExp(`(^|[\\s;(])${n} `, "m").test(scripts));
       expect(called.filter((n) => !defined.includes(n)), d).toEqual([]);
     }

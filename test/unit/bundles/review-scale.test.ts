@@ -59,7 +59,7 @@ function expectGatesReachable(b: Build) {
     const { text, clicks } = runbookOf(b, h.name);
     expect(clicks, `${h.name}'s values are more than one click from REVIEW.md`).toBeLessThanOrEqual(1);
     for (const g of gates.get(h.name) ?? []) expect(text).toContain(`| ${g.id} | ${g.title} |`);
-    for (const p of new Set((steps.get(h.name) ?? []).map((s) => s.phase))) expect(text).toContain(`\`bash rollback.sh ${p}\``);
+    for (const p of new Set((steps.get(h.name) ?? []).map((s) => s.phase))) expect(text).toContain(`\`bash host.sh rollback ${p}\``);
   }
 }
 

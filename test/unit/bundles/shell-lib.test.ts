@@ -1,6 +1,6 @@
 // The generated lib.sh's file helpers, run below a scratch $SITEGEN_ROOT: a rollback leaves /etc as
 // the apply found it, so the directories install_file made under /etc/sitegen go with their last file
-// (the qemu guest found an empty /etc/sitegen/vrouter after rollback.sh), and nothing else is removed.
+// (the qemu guest found an empty /etc/sitegen/vrouter after a rollback), and nothing else is removed.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

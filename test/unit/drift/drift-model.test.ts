@@ -1,16 +1,15 @@
-// The model drift.sh carries: read from the plan's checks and installs, with manifest.json's sha256.
+// The drift model host.sh carries: read from the plan's checks and installs, with manifest.json's sha256.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile } from "../../../src/compile.js";
-import { ROOT } from "../../helpers/gen.js";
+import { modelLines, ROOT } from "../../helpers/gen.js";
 
 function modelOf(site: string, host: string): { lines: string[]; manifest: { files: Array<{ path: string; sha256: string }> } } {
   const r = compile(readFileSync(join(ROOT, `inventories/${site}.yaml`), "utf8"), `inventories/${site}.yaml`, { site, source: `inventories/${site}.yaml` });
   if (!r.ok) throw new Error("compile failed");
   const file = (p: string) => r.build.files.find((f) => f.path === p)!.content;
-  const drift = file(`hosts/${host}/drift.sh`);
-  return { lines: drift.split("<<'MODEL'\n")[1]!.split("\nMODEL\n")[0]!.split("\n"), manifest: JSON.parse(file("manifest.json")) };
+  return { lines: modelLines(file(`hosts/${host}/host.sh`)), manifest: JSON.parse(file("manifest.json")) };
 }
 
 describe("drift model", () => {

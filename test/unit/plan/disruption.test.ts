@@ -111,7 +111,7 @@ describe("every target's steps are rated as pinned, applied and undone", () => {
     const byId = (b: Build, host: string, id: string) => stepDisruption(b.plan.steps.find((s) => s.host === host && s.id === id)!, disruptionContext(b.site));
     const j = inventory("jumphost");
     const h = j.site.hosts[0]!.name;
-    // rollback.sh persist: disable --now (ExecStop deletes virbr1.104) and ip link del: the gateway is gone
+    // host.sh rollback persist: disable --now (ExecStop deletes virbr1.104) and ip link del: the gateway is gone
     expect(byId(j, h, "persist-provider-vip-gw.service").inverse.cls).toBe("gateway");
     expect(byId(j, h, "runtime-virbr1.104").inverse.why).toContain("10.12.8.1");
     // the hook's install reloads libvirtd or virtnetworkd (whichever is active), nothing is restarted

@@ -1,5 +1,5 @@
 // The final verify is derived from the plan: the checks of the steps targets re-run, each once,
-// between the declared extras; nothing is a copy, so changing a step's checks changes verify.sh.
+// between the declared extras; nothing is a copy, so changing a step's checks changes host.sh's final checks.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

@@ -6,6 +6,7 @@ import type { Build } from "../../../src/compile.js";
 import { actionText } from "../../../src/render/shell-lines.js";
 import { namespaceUnits } from "../../../src/targets/vrouter-boot/index.js";
 import { buildFuelEnv, buildGolden } from "../../helpers/compile.js";
+import { modelLines } from "../../helpers/gen.js";
 import { fuelEnvText, variantText } from "../../helpers/variant.js";
 
 describe("the router's plan", () => {
@@ -23,8 +24,8 @@ describe("the router's plan", () => {
     expect(nft(buildFuelEnv(variantText()))).toEqual([]);
   });
 
-  it("drift.sh compares a member's nftables table with the ruleset file written for it, also for a router of one member", () => {
-    const drift = (b: Build, host: string) => b.files.find((f) => f.path === `hosts/${host}/drift.sh`)!.content.includes("nftables-vrouter.nft");
+  it("host.sh drift compares a member's nftables table with the ruleset file written for it, also for a router of one member", () => {
+    const drift = (b: Build, host: string) => modelLines(b.files.find((f) => f.path === `hosts/${host}/host.sh`)!.content).some((l) => l.includes("nftables-vrouter.nft"));
     expect(drift(buildGolden("vrouter-single"), "ctrl1")).toBe(true);
     expect(drift(buildFuelEnv(fuelEnvText()), "ctrl2")).toBe(true);
     expect(drift(buildFuelEnv(fuelEnvText()), "cmp1")).toBe(false);

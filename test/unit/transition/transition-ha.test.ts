@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { meaning, unitRestartMeaning } from "../../../src/plan/daemon-meaning.js";
+import { HOST_SH, inversesOf, stepsOf } from "../../helpers/gen.js";
 import { genIn } from "../../helpers/gen-inprocess.js";
 import { tempDir } from "../../helpers/tree.js";
 import { fuelEnvText, withMember, withoutMember } from "../../helpers/variant.js";
@@ -23,7 +24,10 @@ async function plan(name: string, from: string, to: string): Promise<{ stdout: s
   expect(r.code, r.stderr).toBe(0);
   return { stdout: r.stdout, dir: join(tmp, name, "out/fuel-env.transition") };
 }
-const script = (dir: string, host: string, f = "apply.sh") => readFileSync(join(dir, "hosts", host, f), "utf8");
+const script = (dir: string, host: string, f: string) => readFileSync(join(dir, "hosts", host, f), "utf8");
+/** The transition host.sh's steps (what its apply runs), and its inverses (what its rollback runs). */
+const steps = (dir: string, host: string) => stepsOf(script(dir, host, HOST_SH));
+const inverses = (dir: string, host: string) => inversesOf(script(dir, host, HOST_SH));
 const KEEPALIVED = "sitegen-vrouter-keepalived.service";
 /** Any systemctl operation on keepalived's unit (its name alone is also in titles and checks). */
 const touchesKeepalived = new RegExp(`systemctl [a-z-]+ (--now )?${KEEPALIVED}`);
@@ -54,7 +58,7 @@ describe("HA day two (fuel-env, keepalived)", () => {
     expect(stdout).toMatch(/VIP moves: 0 \(/);
     expect(stdout).toContain("changed  services vrouter-vrouter-keepalived  [none (files only, nothing live changes)]");
     for (const h of ["ctrl1", "ctrl2", "ctrl3"]) {
-      const apply = script(dir, h);
+      const apply = steps(dir, h);
       // keepalived.conf differs only in comments (the peer list): no unit operation on keepalived at all
       expect(apply).toContain("/etc/sitegen/vrouter/keepalived.conf");
       expect(apply).not.toMatch(touchesKeepalived);
@@ -71,20 +75,20 @@ describe("HA day two (fuel-env, keepalived)", () => {
     expect(stdout).toContain("run order: ctrl3, ctrl2, ctrl4, ctrl1\n");
     expect(stdout).toContain("VIP moves: 0 to 1 (ctrl3 leaves: 1 if it holds the VIPs then)");
     // the leaving member's keepalived stops gracefully before its legs go
-    const apply = script(dir, "ctrl3");
+    const apply = steps(dir, "ctrl3");
     expect(apply.indexOf(`disable --now ${KEEPALIVED}`)).toBeGreaterThan(0);
     expect(apply.indexOf(`disable --now ${KEEPALIVED}`)).toBeLessThan(apply.indexOf("ip link del"));
-    expect(script(dir, "ctrl1")).not.toMatch(touchesKeepalived);
+    expect(steps(dir, "ctrl1")).not.toMatch(touchesKeepalived);
   });
 
   it("a changed priority is a reload of keepalived (SIGHUP keeps the VRRP state), in place, and its rollback too", async () => {
     const { stdout, dir } = await plan("priority", V3, V3.replace("{ host: ctrl3, address: auto, priority: 90 }", "{ host: ctrl3, address: auto, priority: 95 }"));
     expect(stdout).toContain("host ctrl3: 0 removed, 1 changed, 0 added, 0 reset; at worst: moves a VIP");
     expect(stdout).toMatch(/VIP moves: 0 \(/);
-    const apply = script(dir, "ctrl3");
+    const apply = steps(dir, "ctrl3");
     expect(apply).toContain(`run systemctl reload-or-restart ${KEEPALIVED}`);
     expect(apply).not.toContain(`disable --now ${KEEPALIVED}`);
-    expect(script(dir, "ctrl3", "rollback.sh")).toContain(`run systemctl reload-or-restart ${KEEPALIVED}`);
+    expect(inverses(dir, "ctrl3")).toContain(`run systemctl reload-or-restart ${KEEPALIVED}`);
     // the unit reloads keepalived with SIGHUP
     expect(readFileSync(join(dir, "hosts/ctrl3/files/etc/systemd/system", KEEPALIVED), "utf8")).toContain("ExecReload=/bin/kill -HUP $MAINPID");
   });

@@ -7,8 +7,8 @@
 #   delete: stops them and waits until they are stopped, then removes them the same way (a
 #           resource's constraints go with it).
 # Preview offline, against a CIB file instead of the cluster: SITEGEN_CIB=cib.xml bash pacemaker.sh create
-# Run it on one member once every member has run `apply.sh services` (the units and conntrackd's files
-# must be there before the cluster probes them); apply.sh services does that on c1.
+# Run it on one member once every member has run `host.sh apply services` (the units and conntrackd's files
+# must be there before the cluster probes them); host.sh apply services does that on c1.
 set -euo pipefail
 case "${1:-}" in create | delete) ;; *) echo "usage: $0 create|delete" >&2; exit 2 ;; esac
 if [ -n "${SITEGEN_CIB:-}" ]; then
