@@ -22,7 +22,9 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
   const base = results[0];
   const report = results.map((r) => ({ ...r, ratio_to_first: base ? Number((r.seconds / base.seconds).toFixed(2)) : 1 }));
-  console.log(`ansible-playbook over N simulated hosts (default forks):\n${report.map((r) => `  ${r.hosts} hosts: ${r.seconds.toFixed(1)} s (x${r.ratio_to_first})`).join("\n")}`);
+  console.log(
+    `ansible-playbook over N simulated hosts (default forks):\n${report.map((r) => `  ${r.hosts} hosts: ${r.seconds.toFixed(1)} s (x${r.ratio_to_first})`).join("\n")}`,
+  );
   if (process.env.SITEGEN_FLEET_REPORT) writeFileSync(process.env.SITEGEN_FLEET_REPORT, JSON.stringify(report));
 });
 
@@ -37,7 +39,8 @@ async function applyOver(n: number): Promise<number> {
     const fleet = new Fleet(topo, dir);
     fleet.controller("192.168.0.250", 24);
     const hosts = Array.from({ length: n }, (_, i) => ({ name: name(i), management: mgmt(i) }));
-    for (const [i, h] of hosts.entries()) await fleet.host({ name: h.name, bridges: [{ name: "virbr1", segment: "mgmt", address: mgmt(i), prefix: 24 }] }, h.management);
+    for (const [i, h] of hosts.entries())
+      await fleet.host({ name: h.name, bridges: [{ name: "virbr1", segment: "mgmt", address: mgmt(i), prefix: 24 }] }, h.management);
     fleet.waitReady(hosts.map((h) => h.management));
     const site = writeConvergeSite(join(dir, "out"), hosts, false);
     const r = fleet.play(site, "apply.yml", ["-e", `approve=${token(site)}`]);
@@ -52,13 +55,17 @@ async function applyOver(n: number): Promise<number> {
 }
 
 describe("one play over many hosts runs them in parallel", () => {
-  it.each(SIZES)("%i hosts", async (n) => {
-    requireRootNetns();
-    requireSshd();
-    for (const t of ["ansible-playbook", "ssh", "ssh-keygen", "nsenter", "unshare"]) requireTool(t);
-    const seconds = await applyOver(n);
-    results.push({ hosts: n, seconds: Number(seconds.toFixed(2)), per_host_s: Number((seconds / n).toFixed(2)) });
-  }, 1_200_000);
+  it.each(SIZES)(
+    "%i hosts",
+    async (n) => {
+      requireRootNetns();
+      requireSshd();
+      for (const t of ["ansible-playbook", "ssh", "ssh-keygen", "nsenter", "unshare"]) requireTool(t);
+      const seconds = await applyOver(n);
+      results.push({ hosts: n, seconds: Number(seconds.toFixed(2)), per_host_s: Number((seconds / n).toFixed(2)) });
+    },
+    1_200_000,
+  );
 
   it.runIf(SIZES.length > 1)("the largest run takes well under the host ratio (0.85 of it) times the smallest", () => {
     const first = results[0]!;

@@ -24,9 +24,18 @@ function secondGateway(text) {
   const before = "  - name: provider-vip\n";
   if (!text.includes(before)) throw new Error("jumphost.yaml: no provider-vip network to put a second VLAN gateway beside");
   const added = [
-    "  - name: provider-vip2", "    cidr: 10.12.12.0/22", "    vlan: 105", "    attach:", "      - { host: jumphost, bridge: virbr1 }",
-    "    gateway:", "      address: 10.12.12.1", "      on: host", "      host: jumphost", "      persistence: auto",
-    "      unit: provider-vip2-gw.service", "",
+    "  - name: provider-vip2",
+    "    cidr: 10.12.12.0/22",
+    "    vlan: 105",
+    "    attach:",
+    "      - { host: jumphost, bridge: virbr1 }",
+    "    gateway:",
+    "      address: 10.12.12.1",
+    "      on: host",
+    "      host: jumphost",
+    "      persistence: auto",
+    "      unit: provider-vip2-gw.service",
+    "",
   ];
   return text.replace(before, `${added.join("\n")}\n${before}`);
 }
@@ -51,14 +60,19 @@ const seeds = new URL("../inventories", import.meta.url).pathname;
 function diffStat(a, b) {
   const r = spawnSync("git", ["diff", "--no-index", "--numstat", "--no-renames", a, b], { encoding: "utf8" });
   if (r.status !== 0 && r.status !== 1) throw new Error(`git diff --no-index failed: ${r.stderr}`);
-  const rows = r.stdout.split("\n").filter(Boolean).map((l) => l.split("\t"));
+  const rows = r.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.split("\t"));
   const sum = (k) => rows.reduce((s, row) => s + (Number(row[k]) || 0), 0);
   return { files: rows.length, added: sum(0), removed: sum(1) };
 }
 
 function filesUnder(dir) {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true }).map((f) => join(dir, String(f))).filter((f) => statSync(f).isFile());
+  return readdirSync(dir, { recursive: true })
+    .map((f) => join(dir, String(f)))
+    .filter((f) => statSync(f).isFile());
 }
 
 /** Files of one site's folder, and the files of the output root that belong to no site folder (a shared engine). */
@@ -74,7 +88,9 @@ export function countFigures(cli) {
   const work = mkdtempSync(join(tmpdir(), "sitegen-counts-"));
   try {
     const base = generate(cli, work, "base");
-    const sites = readdirSync(seeds).filter((f) => f.endsWith(".yaml") && !f.endsWith(".lock.yaml")).map((f) => f.slice(0, -5));
+    const sites = readdirSync(seeds)
+      .filter((f) => f.endsWith(".yaml") && !f.endsWith(".lock.yaml"))
+      .map((f) => f.slice(0, -5));
     const moved = diffStat(base, generate(cli, work, "gateway", { file: "jumphost.yaml", change: gatewayMoved }));
     const second = diffStat(base, generate(cli, work, "vlan", { file: "jumphost.yaml", change: secondGateway }));
     const roosevelt = siteCount(base, "roosevelt", sites);
@@ -82,8 +98,12 @@ export function countFigures(cli) {
     const half = Math.floor(FUEL_ENV_BEFORE / 2);
     return [
       row("jumphost gateway 10.12.8.1 -> .2: files changed", moved.files, "<= 4", moved.files <= 4),
-      row("jumphost gateway 10.12.8.1 -> .2: changed lines (+/-)", `${moved.added + moved.removed} (+${moved.added}/-${moved.removed})`, "<= 16",
-        moved.added + moved.removed <= 16),
+      row(
+        "jumphost gateway 10.12.8.1 -> .2: changed lines (+/-)",
+        `${moved.added + moved.removed} (+${moved.added}/-${moved.removed})`,
+        "<= 16",
+        moved.added + moved.removed <= 16,
+      ),
       row("jumphost second VLAN gateway: files changed", `${second.files} (+${second.added}/-${second.removed})`, "<= 5", second.files <= 5),
       row("roosevelt: files in out/roosevelt", roosevelt.files, "<= 10", roosevelt.files <= 10),
       row("fuel-env: files in out/fuel-env", fuel.files, `<= ${half} (half of ${FUEL_ENV_BEFORE})`, fuel.files <= half),

@@ -25,7 +25,9 @@ const cli = clis[0] ?? join(root, "dist/gen.cjs");
 const runsArg = process.argv.indexOf("--runs");
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
 const tmp = mkdtempSync(join(tmpdir(), "sitegen-bench-"));
-const loadBefore = loadavg().map((l) => l.toFixed(2)).join(" ");
+const loadBefore = loadavg()
+  .map((l) => l.toFixed(2))
+  .join(" ");
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** One run of a command on a fresh output folder: seconds and peak RSS (MB, when gen reports it). */
@@ -34,7 +36,10 @@ function once(label, args, okStatus, i) {
   const t0 = process.hrtime.bigint();
   // maxBuffer: --check against no tree lists every file of the 2,000-host site (more than spawnSync's 1 MB default)
   const r = spawnSync(args[0], [...args.slice(1).map((a) => a.replace("{out}", out))], {
-    cwd: root, encoding: "utf8", maxBuffer: 256 << 20, env: { ...process.env, SITEGEN_STATS: "1" },
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 256 << 20,
+    env: { ...process.env, SITEGEN_STATS: "1" },
   });
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== okStatus) throw new Error(`${label} failed: ${r.stderr}`);
@@ -44,18 +49,25 @@ function once(label, args, okStatus, i) {
 }
 
 const summary = (label, runs) => ({
-  label, median_s: Number(median(runs.map((r) => r.s)).toFixed(3)), min_s: Number(Math.min(...runs.map((r) => r.s)).toFixed(3)),
+  label,
+  median_s: Number(median(runs.map((r) => r.s)).toFixed(3)),
+  min_s: Number(Math.min(...runs.map((r) => r.s)).toFixed(3)),
   maxrss_mb: runs.some((r) => r.rss) ? Number(Math.max(...runs.map((r) => r.rss ?? 0)).toFixed(0)) : undefined,
 });
 
 /** Time one command RUNS times; returns median seconds and max RSS (MB). */
 function time(label, args, okStatus = 0) {
-  return summary(label, Array.from({ length: RUNS }, (_, i) => once(label, args, okStatus, i)));
+  return summary(
+    label,
+    Array.from({ length: RUNS }, (_, i) => once(label, args, okStatus, i)),
+  );
 }
 
 /** Each a then b, in turn, RUNS times: every summary and, for each a, the median of its per-pair ratios a/b. */
 function pairedMany(as, b) {
-  const ra = as.map(() => []); const rb = as.map(() => []); const ratios = as.map(() => []);
+  const ra = as.map(() => []);
+  const rb = as.map(() => []);
+  const ratios = as.map(() => []);
   for (let i = 0; i < RUNS; i++) {
     as.forEach((a, j) => {
       ra[j].push(once(a.label, a.args, a.okStatus ?? 0, i));
@@ -69,18 +81,27 @@ const paired = (a, b) => pairedMany([a], b)[0];
 
 /** The gen figures: cold start and the synthetic sites, each paired with netplan generate on the same bridges and VLANs. */
 function genFigures() {
-  if (spawnSync("sh", ["-c", "command -v netplan"]).status !== 0) throw new Error("the targets are ratios to netplan generate: install netplan.io (scripts/install-tools.sh)");
+  if (spawnSync("sh", ["-c", "command -v netplan"]).status !== 0)
+    throw new Error("the targets are ratios to netplan generate: install netplan.io (scripts/install-tools.sh)");
   const results = [];
   const ratios = {};
   results.push(time("node -e 0", [process.execPath, "-e", "0"]));
 
   const netplanRoot = join(tmp, "netplan");
   mkdirSync(join(netplanRoot, "etc/netplan"), { recursive: true });
-  writeFileSync(join(netplanRoot, "etc/netplan/01.yaml"), "network:\n  version: 2\n  bridges: { virbr1: {} }\n  vlans: { virbr1.104: { id: 104, link: virbr1, addresses: [10.12.8.1/22] } }\n", { mode: 0o600 });
+  writeFileSync(
+    join(netplanRoot, "etc/netplan/01.yaml"),
+    "network:\n  version: 2\n  bridges: { virbr1: {} }\n  vlans: { virbr1.104: { id: 104, link: virbr1, addresses: [10.12.8.1/22] } }\n",
+    { mode: 0o600 },
+  );
   const coldOnly = process.argv.includes("--cold-only");
-  const colds = pairedMany((coldOnly && clis.length > 1 ? clis : [cli]).map((c) => ({
-    label: clis.length > 1 ? `gen jumphost (cold), ${c}` : "gen jumphost (cold)", args: [process.execPath, c, "--site", "jumphost", "--out", "{out}", "-q"],
-  })), { label: "netplan generate (1 bridge + VLAN)", args: ["netplan", "generate", "--root-dir", netplanRoot] });
+  const colds = pairedMany(
+    (coldOnly && clis.length > 1 ? clis : [cli]).map((c) => ({
+      label: clis.length > 1 ? `gen jumphost (cold), ${c}` : "gen jumphost (cold)",
+      args: [process.execPath, c, "--site", "jumphost", "--out", "{out}", "-q"],
+    })),
+    { label: "netplan generate (1 bridge + VLAN)", args: ["netplan", "generate", "--root-dir", netplanRoot] },
+  );
   for (const c of colds) {
     results.push(c.a, c.b);
     ratios[`${c.a.label} / netplan (target <= 0.75)`] = c.ratio;
@@ -93,7 +114,8 @@ function genFigures() {
   const lines = ["network:", "  version: 2", "  bridges:"];
   for (let i = 0; i < 2000; i++) lines.push(`    br${i}: {}`);
   lines.push("  vlans:");
-  for (let i = 0; i < 4000; i++) lines.push(`    br${i >> 1}.${100 + (i & 1)}: { id: ${100 + (i & 1)}, link: br${i >> 1}, addresses: [10.${i >> 8}.${i & 255}.1/24] }`);
+  for (let i = 0; i < 4000; i++)
+    lines.push(`    br${i >> 1}.${100 + (i & 1)}: { id: ${100 + (i & 1)}, link: br${i >> 1}, addresses: [10.${i >> 8}.${i & 255}.1/24] }`);
   writeFileSync(join(big, "etc/netplan/01.yaml"), `${lines.join("\n")}\n`, { mode: 0o600 });
   const netplanBig = { label: "netplan generate (2,000 bridges + 4,000 VLANs)", args: ["sh", "-c", `rm -rf ${big}/run && netplan generate --root-dir ${big}`] };
 
@@ -116,7 +138,11 @@ function genFigures() {
 }
 
 function report(results, ratios) {
-  console.log(`runs per figure: ${RUNS}; load average before and after: ${loadBefore} / ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `runs per figure: ${RUNS}; load average before and after: ${loadBefore} / ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   console.table(results);
   console.table(ratios);
 }
@@ -135,7 +161,9 @@ if (ansibleArg > 0) {
   const sizes = process.argv[ansibleArg + 1]?.match(/^[\d,]+$/) ? process.argv[ansibleArg + 1] : "3,10,30";
   const report = join(tmpdir(), `sitegen-bench-fleet-${process.pid}.json`);
   const r = spawnSync("npx", ["vitest", "run", "--config", "bench/vitest.config.ts"], {
-    cwd: root, stdio: "inherit", env: { ...process.env, SITEGEN_FLEET_SIZES: sizes, SITEGEN_FLEET_REPORT: report },
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, SITEGEN_FLEET_SIZES: sizes, SITEGEN_FLEET_REPORT: report },
   });
   if (r.status !== 0) throw new Error("the Ansible parallelism run failed (see above)");
   console.log("ansible-playbook, the same approved play over N simulated hosts (ssh, default forks):");

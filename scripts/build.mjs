@@ -25,14 +25,24 @@ const lazyChildProcess = {
     const fromCommander = (a) => a.importer.includes("/node_modules/commander/");
     b.onResolve({ filter: /^node:child_process$/ }, (a) => (fromCommander(a) ? { path: "child_process", namespace: "lazy" } : undefined));
     b.onLoad({ filter: /.*/, namespace: "lazy" }, () => ({
-      contents: "let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require(\"node:child_process\"))[k] });", loader: "js",
+      contents: 'let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require("node:child_process"))[k] });',
+      loader: "js",
     }));
   },
 };
 await esbuild({
-  entryPoints: [join(root, "dist/cli/main.js")], bundle: true, platform: "node", format: "cjs", target: "node20", logLevel: "warning",
+  entryPoints: [join(root, "dist/cli/main.js")],
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  logLevel: "warning",
   // names are kept (no identifier minifying): about 10 ms less to read and parse on a cold start
-  minifyWhitespace: true, minifySyntax: true, define: { "import.meta.url": "__sitegenEntry" }, outfile: cjs, plugins: [lazyChildProcess],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  define: { "import.meta.url": "__sitegenEntry" },
+  outfile: cjs,
+  plugins: [lazyChildProcess],
 });
 writeFileSync(cjs, readFileSync(cjs, "utf8").replace(/^#!.*\n/, ""));
 const entry = join(root, "dist/gen.cjs");
@@ -40,7 +50,10 @@ writeFileSync(entry, readFileSync(join(root, "scripts/gen-entry.cjs"), "utf8"));
 chmodSync(entry, 0o755);
 // `node dist/gen.mjs` (the command before the bin was CommonJS) still works: it runs the bin.
 const esm = join(root, "dist/gen.mjs");
-writeFileSync(esm, "#!/usr/bin/env node\n// Runs the bin, dist/gen.cjs (scripts/build.mjs); starting from it directly is about 5 ms quicker.\nimport \"./gen.cjs\";\n");
+writeFileSync(
+  esm,
+  '#!/usr/bin/env node\n// Runs the bin, dist/gen.cjs (scripts/build.mjs); starting from it directly is about 5 ms quicker.\nimport "./gen.cjs";\n',
+);
 chmodSync(esm, 0o755);
 
 // The code cache: the bytecode of what one run on the jumphost seed compiles (25 ms of a 100 ms
@@ -48,8 +61,10 @@ chmodSync(esm, 0o755);
 // part of the flags V8 checks when it loads the cache, so gen runs without it.
 const scratch = mkdtempSync(join(tmpdir(), "sitegen-build-"));
 try {
-  execFileSync(process.execPath, ["--random-seed=1", entry, "--site", "jumphost", "--inventory", join(root, "inventories"), "--out", scratch, "-q"],
-    { stdio: "inherit", env: { ...process.env, SITEGEN_CODE_CACHE_OUT: join(root, "dist/sitegen.cache") } });
+  execFileSync(process.execPath, ["--random-seed=1", entry, "--site", "jumphost", "--inventory", join(root, "inventories"), "--out", scratch, "-q"], {
+    stdio: "inherit",
+    env: { ...process.env, SITEGEN_CODE_CACHE_OUT: join(root, "dist/sitegen.cache") },
+  });
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -14,7 +14,11 @@ const bundle = join(__dirname, "sitegen.cjs");
 // Making the cache (SITEGEN_CODE_CACHE_OUT, below) starts from a fresh compile, so it is the same bytes each time.
 const making = process.env.SITEGEN_CODE_CACHE_OUT;
 let cachedData;
-try { cachedData = making ? undefined : readFileSync(join(__dirname, "sitegen.cache")); } catch { /* no cache: compile */ }
+try {
+  cachedData = making ? undefined : readFileSync(join(__dirname, "sitegen.cache"));
+} catch {
+  /* no cache: compile */
+}
 // One line of wrapper, so line numbers in stack traces stay those of sitegen.cjs.
 const code = `(function (exports, require, module, __filename, __dirname, __sitegenEntry) {${readFileSync(bundle, "utf8")}\n})`;
 // The cache holds the script's name, so it is the same wherever the package is (a path would differ by checkout);

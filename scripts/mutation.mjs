@@ -13,7 +13,10 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
 const COUNT = Number(arg("count", "40"));
 /** Skip the sample's first mutants (already run): `--count 60 --from 30` runs the 31st to 60th of the same sample. */
 const FROM = Number(arg("from", "0"));
@@ -21,22 +24,49 @@ const SEED = Number(arg("seed", "14"));
 const ONLY = arg("file", "");
 const RERUN = process.argv.includes("--rerun");
 const REPORT = join(root, ".cache/mutation/report.json");
-const TESTS = ["test/unit/validate/invalid.test.ts", "test/unit/validate/property.test.ts", "test/tools/free-text.test.ts", "test/unit/model/parse-hardening.test.ts", "test/unit/validate/vrouter-rules.test.ts",
-  "test/unit/bundles/ansible-bundle.test.ts", "test/unit/render/yaml-emitter.test.ts", "test/unit/cli/cli-inprocess.test.ts", "test/unit/plan/gates.test.ts", "test/unit/bundles/lib-sh.test.ts",
-  "test/unit/bundles/review.test.ts", "test/unit/plan/final-verify.test.ts", "test/unit/plan/plan.test.ts", "test/unit/plan/disruption.test.ts",
-  "test/unit/net/address-boundaries.test.ts", "test/unit/validate/interface-names.test.ts",
-  "test/unit/resolve/gateway-persistence.test.ts", "test/unit/resolve/router-defaults.test.ts", "test/unit/targets/router-plan.test.ts",
-  "test/unit/plan/disruption-context.test.ts", "test/unit/transition/diff-vip.test.ts", "test/unit/bundles/ansible-handlers.test.ts",
-  "test/unit/resolve/dual-stack.test.ts", "test/unit/bundles/review-hosts.test.ts"];
+const TESTS = [
+  "test/unit/validate/invalid.test.ts",
+  "test/unit/validate/property.test.ts",
+  "test/tools/free-text.test.ts",
+  "test/unit/model/parse-hardening.test.ts",
+  "test/unit/validate/vrouter-rules.test.ts",
+  "test/unit/bundles/ansible-bundle.test.ts",
+  "test/unit/render/yaml-emitter.test.ts",
+  "test/unit/cli/cli-inprocess.test.ts",
+  "test/unit/plan/gates.test.ts",
+  "test/unit/bundles/lib-sh.test.ts",
+  "test/unit/bundles/review.test.ts",
+  "test/unit/plan/final-verify.test.ts",
+  "test/unit/plan/plan.test.ts",
+  "test/unit/plan/disruption.test.ts",
+  "test/unit/net/address-boundaries.test.ts",
+  "test/unit/validate/interface-names.test.ts",
+  "test/unit/resolve/gateway-persistence.test.ts",
+  "test/unit/resolve/router-defaults.test.ts",
+  "test/unit/targets/router-plan.test.ts",
+  "test/unit/plan/disruption-context.test.ts",
+  "test/unit/transition/diff-vip.test.ts",
+  "test/unit/bundles/ansible-handlers.test.ts",
+  "test/unit/resolve/dual-stack.test.ts",
+  "test/unit/bundles/review-hosts.test.ts",
+];
 
 /** [name, pattern, replacement]: each match of pattern is one candidate mutant. */
 const OPERATORS = [
-  ["=== to !==", / === /g, " !== "], ["!== to ===", / !== /g, " === "],
-  ["<= to <", / <= /g, " < "], [">= to >", / >= /g, " > "], ["< to <=", / < (?!=)/g, " <= "], ["> to >=", / > (?!=)/g, " >= "],
-  ["&& to ||", / && /g, " || "], ["|| to &&", / \|\| /g, " && "],
-  ["+ 1 to - 1", / \+ 1\b/g, " - 1"], ["- 1 to + 1", / - 1\b/g, " + 1"],
-  ["true to false", /\btrue\b/g, "false"], ["false to true", /\bfalse\b/g, "true"],
-  ["some to every", /\.some\(/g, ".every("], ["every to some", /\.every\(/g, ".some("],
+  ["=== to !==", / === /g, " !== "],
+  ["!== to ===", / !== /g, " === "],
+  ["<= to <", / <= /g, " < "],
+  [">= to >", / >= /g, " > "],
+  ["< to <=", / < (?!=)/g, " <= "],
+  ["> to >=", / > (?!=)/g, " >= "],
+  ["&& to ||", / && /g, " || "],
+  ["|| to &&", / \|\| /g, " && "],
+  ["+ 1 to - 1", / \+ 1\b/g, " - 1"],
+  ["- 1 to + 1", / - 1\b/g, " + 1"],
+  ["true to false", /\btrue\b/g, "false"],
+  ["false to true", /\bfalse\b/g, "true"],
+  ["some to every", /\.some\(/g, ".every("],
+  ["every to some", /\.every\(/g, ".some("],
 ];
 
 const walk = (d) => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
@@ -73,7 +103,10 @@ function rng(seed) {
 function sample(all) {
   const r = rng(SEED);
   const xs = [...all];
-  for (let i = xs.length - 1; i > 0; i--) { const j = Math.floor(r() * (i + 1)); [xs[i], xs[j]] = [xs[j], xs[i]]; }
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [xs[i], xs[j]] = [xs[j], xs[i]];
+  }
   return xs.slice(FROM, Math.min(COUNT, xs.length));
 }
 
@@ -117,7 +150,9 @@ function main() {
       results.push({ ...m, killed, seconds: Math.round((Date.now() - t0) / 1000) });
       process.stdout.write(`${i + 1}/${picked.length} ${killed ? "killed  " : "SURVIVED"} ${m.file}:${m.line} ${m.name}: ${m.lineText.slice(0, 100)}\n`);
     });
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const killed = results.filter((r) => r.killed).length;
   const score = results.length ? (100 * killed) / results.length : 0;
   process.stdout.write(`\nmutation score: ${killed}/${results.length} killed (${score.toFixed(1)} %), ${all.length} candidates, seed ${SEED}\n`);

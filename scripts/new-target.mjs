@@ -15,18 +15,27 @@ if (!/^[a-z][a-z0-9-]*$/.test(name)) {
 }
 const root = join(import.meta.dirname, "..");
 const ident = name.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
-const pairs = [[join(root, "src/targets/_template"), join(root, "src/targets", name)], [join(root, "templates/_template"), join(root, "templates", name)]];
+const pairs = [
+  [join(root, "src/targets/_template"), join(root, "src/targets", name)],
+  [join(root, "templates/_template"), join(root, "templates", name)],
+];
 const golden = join(root, "test/cases/golden", name);
 const testFile = join(root, "test/unit/targets", `${name}.test.ts`);
 for (const to of [...pairs.map(([, to]) => to), golden, testFile]) {
-  if (existsSync(to)) { console.error(`${to} exists already`); process.exit(1); }
+  if (existsSync(to)) {
+    console.error(`${to} exists already`);
+    process.exit(1);
+  }
 }
 for (const [from, to] of pairs) {
   cpSync(from, to, { recursive: true });
   for (const f of readdirSync(to)) {
     const p = join(to, f);
     const text = readFileSync(p, "utf8").replace(/^\/\/ _template: [^\n]*\n(\/\/[^\n]*\n)*/, `// ${name}: what it generates, and why (write it here).\n`);
-    writeFileSync(p, text.replaceAll("_template/", `${name}/`).replaceAll('name: "_template"', `name: "${name}"`).replace("export const template:", `export const ${ident}:`));
+    writeFileSync(
+      p,
+      text.replaceAll("_template/", `${name}/`).replaceAll('name: "_template"', `name: "${name}"`).replace("export const template:", `export const ${ident}:`),
+    );
   }
 }
 
@@ -39,10 +48,16 @@ writeFileSync(registry, reg);
 
 // a golden case: the jumphost's inventory under the target's name (the template acts on every host)
 mkdirSync(golden, { recursive: true });
-writeFileSync(join(golden, `${name}.yaml`), readFileSync(join(root, "inventories/jumphost.yaml"), "utf8")
-  .replace("$schema=../src/model/site.schema.json", "$schema=../../../../src/model/site.schema.json").replace(/^site: jumphost$/m, `site: ${name}`));
+writeFileSync(
+  join(golden, `${name}.yaml`),
+  readFileSync(join(root, "inventories/jumphost.yaml"), "utf8")
+    .replace("$schema=../src/model/site.schema.json", "$schema=../../../../src/model/site.schema.json")
+    .replace(/^site: jumphost$/m, `site: ${name}`),
+);
 
-writeFileSync(testFile, `// ${name}: what its steps do to a live host, applied and undone (write what yours do).
+writeFileSync(
+  testFile,
+  `// ${name}: what its steps do to a live host, applied and undone (write what yours do).
 import { describe, expect, it } from "vitest";
 import { disruptionContext, stepDisruption } from "../../../src/plan/disruption.js";
 import { buildGolden } from "../../helpers/compile.js";
@@ -61,7 +76,8 @@ describe("${name}", () => {
     for (const s of mine) expect([stepDisruption(s, ctx).apply.cls, stepDisruption(s, ctx).inverse.cls]).toEqual(["service", "service"]);
   });
 });
-`);
+`,
+);
 
 console.log(`created src/targets/${name}/, templates/${name}/, test/cases/golden/${name}/${name}.yaml and test/unit/targets/${name}.test.ts;
 added ${ident} last in TARGETS (src/targets/index.ts). Now:

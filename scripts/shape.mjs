@@ -37,7 +37,9 @@ export function fileProblems(name, text) {
   const lines = text.split("\n");
   const count = lines.length - (text.endsWith("\n") ? 1 : 0);
   if (count > LIMITS.fileLines) problems.push(`${name}: ${count} lines (at most ${LIMITS.fileLines})`);
-  lines.forEach((l, i) => { if (l.length > LIMITS.lineChars) problems.push(`${name}:${i + 1}: ${l.length} characters (at most ${LIMITS.lineChars})`); });
+  lines.forEach((l, i) => {
+    if (l.length > LIMITS.lineChars) problems.push(`${name}:${i + 1}: ${l.length} characters (at most ${LIMITS.lineChars})`);
+  });
   for (const fn of functions(lines)) {
     if (fn.length > LIMITS.functionLines) problems.push(`${name}:${fn.line}: function ${fn.name} is ${fn.length} lines (at most ${LIMITS.functionLines})`);
   }
@@ -46,13 +48,14 @@ export function fileProblems(name, text) {
 
 /** The sources under dir (ts, mjs, js; not generated ones), sorted, each as its path and its name relative to root. */
 export function sourceFiles(dir, root = process.cwd()) {
-  const files = readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.(ts|mjs|js)$/.test(f) && !f.includes("generated"));
+  const files = readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => /\.(ts|mjs|js)$/.test(f) && !f.includes("generated"));
   return files.sort().map((f) => ({ path: join(dir, f), name: relative(root, join(dir, f)) }));
 }
 
 /** Everything under dir that exceeds the limits, named relative to root (the repository when run from it). */
-export const shapeProblems = (dir, root = process.cwd()) =>
-  sourceFiles(dir, root).flatMap((f) => fileProblems(f.name, readFileSync(f.path, "utf8")));
+export const shapeProblems = (dir, root = process.cwd()) => sourceFiles(dir, root).flatMap((f) => fileProblems(f.name, readFileSync(f.path, "utf8")));
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const problems = shapeProblems(process.argv[2] ?? "src");

@@ -15,11 +15,20 @@ import { TARGETS } from "./targets/index.js";
 import { validate } from "./validate/index.js";
 
 /** lock: the lock file's text to keep beside the inventory (undefined: the site allocates nothing and has no lock). */
-export interface Build { site: Site; plan: Plan; files: Artifact[]; warnings: Diagnostic[]; lock?: string }
+export interface Build {
+  site: Site;
+  plan: Plan;
+  files: Artifact[];
+  warnings: Diagnostic[];
+  lock?: string;
+}
 export type Result = { ok: true; build: Build } | { ok: false; diagnostics: Diagnostic[] };
 
 /** The lock file as read: its text and how diagnostics name it. */
-export interface LockInput { text: string; file: string }
+export interface LockInput {
+  text: string;
+  file: string;
+}
 
 export interface CompileOptions {
   /** The site name the file must declare (its file name without .yaml). */
@@ -40,7 +49,10 @@ function checked(source: Source, opts: CompileOptions): Allocated {
   const warnings = diagnostics;
   const parsed = opts.lock ? parseLock(opts.lock.text, opts.lock.file, opts.site) : undefined;
   if (parsed?.errors.length) return { ok: false, diagnostics: parsed.errors };
-  const nets = (source.data as SiteDoc).networks.map((n) => { const r = parseCidr(n.cidr); return "ok" in r ? r.ok : undefined; });
+  const nets = (source.data as SiteDoc).networks.map((n) => {
+    const r = parseCidr(n.cidr);
+    return "ok" in r ? r.ok : undefined;
+  });
   const r = allocate(source, nets, parsed?.lock, opts.site);
   return r.ok ? { ok: true, doc: r.doc, allocations: r.allocations, warnings, ...(r.lockText !== undefined ? { lock: r.lockText } : {}) } : r;
 }
@@ -67,9 +79,16 @@ export type PrepareResult = { ok: true; build: Prepared } | { ok: false; diagnos
 export function prepare(text: string, file: string, opts: CompileOptions): PrepareResult {
   const a = parsedAndChecked(text, file, opts);
   if (!a.ok) return a;
-  const site = { ...resolve(a.doc, opts.source, a.allocations), warnings: a.warnings.map((d) => ({
-    where: `${opts.source}:${d.line}:${d.col}`, code: d.code, object: d.object, message: d.message, ...(d.help ? { help: d.help } : {}),
-  })) };
+  const site = {
+    ...resolve(a.doc, opts.source, a.allocations),
+    warnings: a.warnings.map((d) => ({
+      where: `${opts.source}:${d.line}:${d.col}`,
+      code: d.code,
+      object: d.object,
+      message: d.message,
+      ...(d.help ? { help: d.help } : {}),
+    })),
+  };
   const lock = a.lock !== undefined ? { lock: a.lock } : {};
   return { ok: true, build: { site, plan: buildPlan(site, TARGETS), warnings: a.warnings, ...lock } };
 }

@@ -11,11 +11,14 @@ import { EMPTY_LOCK, entryLabel, renderLock, type Lock, type LockEntry } from ".
 import { poolRanges, requests, segmentText, takenAddresses, takenVrids, type Request } from "./requests.js";
 
 /** One allocation as REVIEW.md shows it. */
-export interface Allocation { readonly what: string; readonly value: string; readonly generation: number; readonly fresh: boolean }
+export interface Allocation {
+  readonly what: string;
+  readonly value: string;
+  readonly generation: number;
+  readonly fresh: boolean;
+}
 
-export type AllocResult =
-  | { ok: true; doc: SiteDoc; lockText?: string; allocations: Allocation[] }
-  | { ok: false; diagnostics: Diagnostic[] };
+export type AllocResult = { ok: true; doc: SiteDoc; lockText?: string; allocations: Allocation[] } | { ok: false; diagnostics: Diagnostic[] };
 
 const VRIDS = { first: 1n, last: 255n };
 const key = (p: Path) => p.join("\u0000");
@@ -23,7 +26,10 @@ const key = (p: Path) => p.join("\u0000");
 /** The allocator's working state: what is taken in each pool (network or segment), by whom. */
 class Pools {
   private taken = new Map<string, Map<bigint, string>>();
-  constructor(private doc: SiteDoc, private nets: Array<Cidr | undefined>) {}
+  constructor(
+    private doc: SiteDoc,
+    private nets: Array<Cidr | undefined>,
+  ) {}
   of(r: Request): Map<bigint, string> {
     const k = `${r.kind}/${r.pool}`;
     let m = this.taken.get(k);
@@ -36,7 +42,14 @@ class Pools {
   }
 }
 
-interface Ctx { doc: SiteDoc; src: Source; lock: Lock; nets: Array<Cidr | undefined>; out: Diagnostic[]; pools: Pools }
+interface Ctx {
+  doc: SiteDoc;
+  src: Source;
+  lock: Lock;
+  nets: Array<Cidr | undefined>;
+  out: Diagnostic[];
+  pools: Pools;
+}
 
 function report(c: Ctx, where: "doc" | "lock", path: Path, code: RuleCode, message: string, help: string): void {
   const s = where === "doc" ? c.src : c.lock.source!;
@@ -55,14 +68,26 @@ function lockConflicts(c: Ctx, r: Request, e: LockEntry, v: bigint): boolean {
   const shown = String(e.value);
   const holder = c.pools.of(r).get(v);
   if (holder) {
-    report(c, "lock", e.path, "lock-collision", `${r.label}: the lock's ${shown} collides with ${holder}`,
-      `one value has two owners (a hand edit?): change the other one in the inventory, or delete this entry so gen allocates ${r.label} anew`);
+    report(
+      c,
+      "lock",
+      e.path,
+      "lock-collision",
+      `${r.label}: the lock's ${shown} collides with ${holder}`,
+      `one value has two owners (a hand edit?): change the other one in the inventory, or delete this entry so gen allocates ${r.label} anew`,
+    );
     return true;
   }
   if (r.kind === "address" && !inPool(c, r.pool, v)) {
     const net = c.doc.networks[r.pool]!;
-    report(c, "lock", e.path, "lock-outside-range", `${r.label}: the lock's ${shown} is no longer inside a vip or reserved range of network ${net.name}`,
-      `widen the range to hold ${shown} again, or delete this entry to allocate anew (the address then moves: renumber what uses it)`);
+    report(
+      c,
+      "lock",
+      e.path,
+      "lock-outside-range",
+      `${r.label}: the lock's ${shown} is no longer inside a vip or reserved range of network ${net.name}`,
+      `widen the range to hold ${shown} again, or delete this entry to allocate anew (the address then moves: renumber what uses it)`,
+    );
     return true;
   }
   return false;
@@ -73,8 +98,14 @@ function keepLocked(c: Ctx, r: Request, e: LockEntry): bigint | undefined {
   const v = lockedValue(c, r, e);
   if (v === undefined) {
     const kind = r.kind === "vrid" ? "a VRRP ID 1-255" : "an address of its network's family";
-    report(c, "lock", e.path, "lock-invalid", `${r.label}: '${String(e.value)}' is not ${kind}`,
-      "the lock is written by gen: restore the entry from version control, or delete it (gen then allocates anew)");
+    report(
+      c,
+      "lock",
+      e.path,
+      "lock-invalid",
+      `${r.label}: '${String(e.value)}' is not ${kind}`,
+      "the lock is written by gen: restore the entry from version control, or delete it (gen then allocates anew)",
+    );
     return undefined;
   }
   if (lockConflicts(c, r, e, v)) return undefined;
@@ -90,8 +121,10 @@ function inPool(c: Ctx, net: number, v: bigint): boolean {
 function allocateNew(c: Ctx, r: Request): bigint | undefined {
   const taken = c.pools.of(r);
   const net = r.kind === "address" ? c.nets[r.pool] : undefined;
-  const spans = r.kind === "vrid" ? [{ name: "", from: VRIDS.first, to: VRIDS.last }]
-    : poolRanges(c.doc, r.pool, net!.family).map((p) => ({ name: p.name, from: p.from.value, to: p.to.value }));
+  const spans =
+    r.kind === "vrid"
+      ? [{ name: "", from: VRIDS.first, to: VRIDS.last }]
+      : poolRanges(c.doc, r.pool, net!.family).map((p) => ({ name: p.name, from: p.from.value, to: p.to.value }));
   for (const s of spans) {
     // Each step passes a taken (or reserved) value, so this ends within |taken| + 2 steps of a free one.
     for (let v = s.from; v <= s.to; v++) {
@@ -100,24 +133,46 @@ function allocateNew(c: Ctx, r: Request): bigint | undefined {
       return v;
     }
   }
-  fullError(c, r, spans.map((s) => s.name));
+  fullError(
+    c,
+    r,
+    spans.map((s) => s.name),
+  );
   return undefined;
 }
 
 function fullError(c: Ctx, r: Request, names: string[]): void {
   if (r.kind === "vrid") {
-    report(c, "doc", r.docPath, "alloc-vrid-full", `no free VRRP ID for ${r.label}: all of 1-255 are taken on the L2 segment of ${segmentText(c.doc, r.pool)}`,
-      "free an ID on that segment (vrids_in_use, another router's virtual_router_id), or put the management leg on another segment");
+    report(
+      c,
+      "doc",
+      r.docPath,
+      "alloc-vrid-full",
+      `no free VRRP ID for ${r.label}: all of 1-255 are taken on the L2 segment of ${segmentText(c.doc, r.pool)}`,
+      "free an ID on that segment (vrids_in_use, another router's virtual_router_id), or put the management leg on another segment",
+    );
     return;
   }
   const net = c.doc.networks[r.pool]!;
   if (!names.length) {
-    report(c, "doc", r.docPath, "alloc-no-range", `${r.label} is auto, but network ${net.name} has no range with purpose vip or reserved to allocate from`,
-      `add a range (purpose: vip) to network ${net.name}, or write the address instead of auto`);
+    report(
+      c,
+      "doc",
+      r.docPath,
+      "alloc-no-range",
+      `${r.label} is auto, but network ${net.name} has no range with purpose vip or reserved to allocate from`,
+      `add a range (purpose: vip) to network ${net.name}, or write the address instead of auto`,
+    );
   } else {
     const ranges = names.length > 1 ? `ranges ${names.join(", ")} of network ${net.name} are` : `range ${names[0]} of network ${net.name} is`;
-    report(c, "doc", r.docPath, "alloc-range-full", `no free address for ${r.label}: ${ranges} full`,
-      `widen range ${names[0]}, add another range with purpose vip or reserved, or write the address instead of auto`);
+    report(
+      c,
+      "doc",
+      r.docPath,
+      "alloc-range-full",
+      `no free address for ${r.label}: ${ranges} full`,
+      `widen range ${names[0]}, add another range with purpose vip or reserved, or write the address instead of auto`,
+    );
   }
 }
 
@@ -130,9 +185,14 @@ export function allocate(src: Source, nets: Array<Cidr | undefined>, lock: Lock 
   const wanted = new Set(reqs.map((r) => key(r.lockPath)));
   for (const e of lock.entries) {
     if (wanted.has(key(e.path))) continue;
-    report(c, "lock", e.path, "lock-stale",
+    report(
+      c,
+      "lock",
+      e.path,
+      "lock-stale",
       `the lock holds ${String(e.value)} for ${entryLabel(e.path)}, but nothing in the inventory asks for it with auto any more`,
-      "a released member, removed router or value now written explicitly: delete this entry to release the value");
+      "a released member, removed router or value now written explicitly: delete this entry to release the value",
+    );
   }
   const values = new Map<Request, { value: bigint; generation?: number }>();
   for (const r of reqs) {
@@ -150,8 +210,14 @@ export function allocate(src: Source, nets: Array<Cidr | undefined>, lock: Lock 
   return finish(c, doc, reqs, values, generation, site);
 }
 
-function finish(c: Ctx, doc: SiteDoc, reqs: Request[], values: Map<Request, { value: bigint; generation?: number }>,
-  generation: number, site: string): AllocResult {
+function finish(
+  c: Ctx,
+  doc: SiteDoc,
+  reqs: Request[],
+  values: Map<Request, { value: bigint; generation?: number }>,
+  generation: number,
+  site: string,
+): AllocResult {
   const entries: LockEntry[] = [];
   const allocations: Allocation[] = [];
   for (const r of reqs) {

@@ -4,9 +4,17 @@ import type { Diagnostic } from "../diag/diagnostic.js";
 import { parseSource, type Path, type Source } from "../model/source.js";
 
 /** One allocation: where it sits in the lock (also its identity), its value, and the generation that made it. */
-export interface LockEntry { path: Path; value: string | number; generation: number }
+export interface LockEntry {
+  path: Path;
+  value: string | number;
+  generation: number;
+}
 
-export interface Lock { generation: number; entries: LockEntry[]; source?: Source }
+export interface Lock {
+  generation: number;
+  entries: LockEntry[];
+  source?: Source;
+}
 
 export const EMPTY_LOCK: Lock = { generation: 0, entries: [] };
 
@@ -30,13 +38,21 @@ export function parseLock(text: string, file: string, site: string): { lock: Loc
   const { source, errors } = parseSource(text, file);
   if (errors.length) return { lock: EMPTY_LOCK, errors };
   const out: Diagnostic[] = [];
-  const bad = (path: Path, message: string) => out.push({
-    file, ...source.at(path), code: "lock-invalid", object: "lock", message,
-    help: "the lock is written by gen: restore it from version control, or delete the broken entry (gen then allocates it anew)",
-  });
+  const bad = (path: Path, message: string) =>
+    out.push({
+      file,
+      ...source.at(path),
+      code: "lock-invalid",
+      object: "lock",
+      message,
+      help: "the lock is written by gen: restore it from version control, or delete the broken entry (gen then allocates it anew)",
+    });
   const data = source.data;
   const entries: LockEntry[] = [];
-  if (!isMap(data)) { bad([], "the lock file must be a mapping (site, generation, vrouters)"); return { lock: EMPTY_LOCK, errors: out }; }
+  if (!isMap(data)) {
+    bad([], "the lock file must be a mapping (site, generation, vrouters)");
+    return { lock: EMPTY_LOCK, errors: out };
+  }
   if (data.site !== site) bad(["site"], `the lock belongs to site '${String(data.site)}', not '${site}'`);
   const generation = Number.isInteger(data.generation) && (data.generation as number) >= 0 ? (data.generation as number) : -1;
   if (generation < 0) bad(["generation"], "'generation' must be a whole number");
@@ -46,7 +62,10 @@ export function parseLock(text: string, file: string, site: string): { lock: Loc
     entries.push({ path, value: e[key] as string | number, generation: e.generation as number });
   };
   for (const [name, r] of Object.entries(isMap(data.vrouters) ? data.vrouters : {})) {
-    if (!isMap(r)) { bad(["vrouters", name], "each router is a mapping of its allocations"); continue; }
+    if (!isMap(r)) {
+      bad(["vrouters", name], "each router is a mapping of its allocations");
+      continue;
+    }
     for (const [k, e] of Object.entries(r)) {
       if (k === "members" && isMap(e)) for (const [host, m] of Object.entries(e)) entry(["vrouters", name, "members", host], m);
       else if (FIELDS.includes(k)) entry(["vrouters", name, k], e);
@@ -65,7 +84,8 @@ export function renderLock(site: string, lock: Lock): string {
     `# What 'auto' received in ${site}.yaml beside this file: written by gen, committed and reviewed with the inventory.`,
     "# An entry never moves. Delete one only to release it: gen then allocates anew, and whatever used the",
     "# old value must be renumbered. 'generation' counts the gen runs that allocated something.",
-    `site: ${site}`, `generation: ${lock.generation}`,
+    `site: ${site}`,
+    `generation: ${lock.generation}`,
   ];
   const sorted = [...lock.entries].sort((a, b) => (rank(a.path) < rank(b.path) ? -1 : 1));
   if (sorted.length) lines.push("vrouters:");
@@ -73,10 +93,20 @@ export function renderLock(site: string, lock: Lock): string {
   let inMembers = false;
   for (const e of sorted) {
     const [, name, field, host] = e.path.map(String);
-    if (name !== router) { lines.push(`  ${name}:`); router = name!; inMembers = false; }
+    if (name !== router) {
+      lines.push(`  ${name}:`);
+      router = name!;
+      inMembers = false;
+    }
     const value = `{ ${valueKey(e.path)}: ${e.value}, generation: ${e.generation} }`;
-    if (field !== "members") { lines.push(`    ${field}: ${value}`); continue; }
-    if (!inMembers) { lines.push("    members:"); inMembers = true; }
+    if (field !== "members") {
+      lines.push(`    ${field}: ${value}`);
+      continue;
+    }
+    if (!inMembers) {
+      lines.push("    members:");
+      inMembers = true;
+    }
     lines.push(`      ${host}: ${value}`);
   }
   return `${lines.join("\n")}\n`;

@@ -17,8 +17,15 @@ export interface Request {
   pool: number; // network index (address) or segment number (vrid)
 }
 
-export interface Taken { label: string; value: bigint }
-export interface PoolRange { name: string; from: Addr; to: Addr }
+export interface Taken {
+  label: string;
+  value: bigint;
+}
+export interface PoolRange {
+  name: string;
+  from: Addr;
+  to: Addr;
+}
 
 /** Every `auto` in inventory order: per router its VIPs, its members' addresses, then its VRRP ID. */
 export function requests(doc: SiteDoc): Request[] {
@@ -50,7 +57,9 @@ export function requests(doc: SiteDoc): Request[] {
 /** Addresses of one family network i already gives out explicitly: gateway, statics, host addresses, routers' VIPs and members. */
 export function takenAddresses(doc: SiteDoc, i: number, family: Family): Taken[] {
   const n = doc.networks[i]!;
-  const out: Taken[] = claims(n, i).filter((c) => c.role !== "range" && c.from.family === family).map((c) => ({ label: c.label, value: c.from.value }));
+  const out: Taken[] = claims(n, i)
+    .filter((c) => c.role !== "range" && c.from.family === family)
+    .map((c) => ({ label: c.label, value: c.from.value }));
   for (const v of doc.vrouters ?? []) {
     const written: Array<[string | undefined, string]> = [];
     for (const role of ["management", "public"] as const) if (v[role].network === n.name) written.push([v[role].vip, `${role} VIP of vrouter ${v.name}`]);

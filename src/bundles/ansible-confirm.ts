@@ -48,11 +48,16 @@ export function armTasks(tags: string[]): Task[] {
   return [
     {
       name: "Arm the host's own revert of this run's steps (-e confirm_within=SECONDS; it fires unless the run confirms)",
-      ...confirmSh("--arm", word("confirm_within")), register: "sitegen_arm", ...probe, when: wanted,
+      ...confirmSh("--arm", word("confirm_within")),
+      register: "sitegen_arm",
+      ...probe,
+      when: wanted,
     },
     {
       name: "Check that no other run's revert is armed on the host",
-      ...confirmSh("--unarmed"), register: "sitegen_unarmed", ...probe,
+      ...confirmSh("--unarmed"),
+      register: "sitegen_unarmed",
+      ...probe,
       when: ["confirm_within is not defined", "not ansible_check_mode"],
     },
     {
@@ -60,7 +65,8 @@ export function armTasks(tags: string[]): Task[] {
       "ansible.builtin.assert": { that: "sitegen_free.rc == 0", fail_msg: "{{ sitegen_free.stdout }} {{ sitegen_free.stderr }}", quiet: true },
       // a skipped task's register replaces the variable too: hence two names
       vars: { sitegen_free: "{{ sitegen_arm if confirm_within is defined else sitegen_unarmed }}" },
-      when: "not ansible_check_mode", tags,
+      when: "not ansible_check_mode",
+      tags,
     },
     { name: "Remember the armed run", "ansible.builtin.set_fact": { sitegen_run_id: "{{ sitegen_arm.stdout_lines | last }}" }, when: wanted, tags },
   ];
@@ -71,7 +77,9 @@ export const journalTasks = (): Task[] => [
   {
     name: "Journal the step for the armed revert (refused once the run is no longer armed: then no step starts)",
     ...confirmSh("--journal", RUN, word("sitegen_step.id")),
-    register: "sitegen_journal", ...READ, when: [ARMED, "sitegen_needed"],
+    register: "sitegen_journal",
+    ...READ,
+    when: [ARMED, "sitegen_needed"],
   },
   stopIfCut("sitegen_journal"),
 ];
@@ -86,7 +94,10 @@ export const confirmTasks = (): Task[] => [
   },
   {
     name: "Keep the change: confirm this run (host.sh confirm RUN-ID disarms the host's revert)",
-    ...confirmSh(RUN), register: "sitegen_confirm", ...READ, when: ARMED,
+    ...confirmSh(RUN),
+    register: "sitegen_confirm",
+    ...READ,
+    when: ARMED,
   },
   stopIfCut("sitegen_confirm"),
 ];
@@ -100,11 +111,17 @@ export const rescueTasks = (): Task[] => [
   },
   {
     name: "Ask the host what became of the armed run (host.sh confirm --state)",
-    ...confirmSh("--state", RUN), register: "sitegen_run_state", ...READ, when: ARMED, tags: ["always"],
+    ...confirmSh("--state", RUN),
+    register: "sitegen_run_state",
+    ...READ,
+    when: ARMED,
+    tags: ["always"],
   },
   {
     name: "Remember whether the host reverted the run on its own",
-    "ansible.builtin.set_fact": { sitegen_reverted: "{{ sitegen_run_state.stdout | trim != 'armed' }}" }, when: ARMED, tags: ["always"],
+    "ansible.builtin.set_fact": { sitegen_reverted: "{{ sitegen_run_state.stdout | trim != 'armed' }}" },
+    when: ARMED,
+    tags: ["always"],
   },
   {
     // in parts: yamllint keeps lines short
@@ -114,14 +131,18 @@ export const rescueTasks = (): Task[] => [
       sitegen_what: "the session was lost or the confirm window ran out, and the host reverted this run's steps on its own",
       sitegen_log: "{{ sitegen_run_state.stdout | trim }}; its log: /var/lib/sitegen/{{ inventory_hostname }}/runs/{{ sitegen_run_id }}/revert.log",
     },
-    when: [ARMED, "sitegen_reverted"], tags: ["always"],
+    when: [ARMED, "sitegen_reverted"],
+    tags: ["always"],
   },
 ];
 
 /** In the rescue, after the playbook's own undo: the revert has nothing left to do. */
 export const undoneTask = (): Task => ({
   name: "Disarm the host's revert: this run's steps were undone above (host.sh confirm --undone)",
-  ...confirmSh("--undone", RUN), ...READ, when: [ARMED, "not sitegen_reverted"], tags: ["always"],
+  ...confirmSh("--undone", RUN),
+  ...READ,
+  when: [ARMED, "not sitegen_reverted"],
+  tags: ["always"],
 });
 
 /** The rescue's failure when the host reverted the run itself (sitegen_failed says how). */

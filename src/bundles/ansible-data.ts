@@ -15,7 +15,11 @@ export type Data = Record<string, unknown>;
 export const checkLines = (checks: readonly Check[]): string[] => checks.map((c) => checkCall(c).map(literal).map(shq).join(" "));
 
 /** Where a list of actions is rendered: args/<host>/<base>-<word>.txt names long words. */
-interface Scope { host: string; base: string; files: Artifact[] }
+interface Scope {
+  host: string;
+  base: string;
+  files: Artifact[];
+}
 
 /** A guard: its probe command and which answer lets the action run. */
 function guardData(kind: string, c: Command, scope: Scope): Data {
@@ -29,7 +33,8 @@ function guardData(kind: string, c: Command, scope: Scope): Data {
 function cmdData(c: Command, scope: Scope): Data {
   const { kind, ...guard } = guardData("cmd", c, scope);
   return {
-    kind, shown: taskName(shown(plainWords(c.argv))),
+    kind,
+    shown: taskName(shown(plainWords(c.argv))),
     argv: commandArgs(c.argv, scope.host, scope.base, scope.files).argv,
     ...(c.mayFail ? { may_fail: true } : {}),
     ...guard,
@@ -69,9 +74,14 @@ export function actionsData(actions: readonly Action[], scope: Scope): Data[] {
   return actions.map((a, i) => {
     const s = { ...scope, base: `${scope.base}${i}` };
     switch (a.kind) {
-      case "install": case "remove": case "secret": return fileData(a, later(i));
-      case "unit": return handlerAt[i] ? flushData(actions, i, handlerAt) : unitData(a, s);
-      default: return cmdData(commandOf(a), s);
+      case "install":
+      case "remove":
+      case "secret":
+        return fileData(a, later(i));
+      case "unit":
+        return handlerAt[i] ? flushData(actions, i, handlerAt) : unitData(a, s);
+      default:
+        return cmdData(commandOf(a), s);
     }
   });
 }

@@ -12,7 +12,8 @@ export const backupsGroup = (group: string) => `${group}_vip_backups`;
 
 /** host_vars: a router member's VIPs, where they would be (its router's namespace, the leg, the address as the leg carries it). */
 export function holderData(site: Site, host: string): Data {
-  const vips = site.vrouters.filter((v) => v.members.some((m) => m.host === host))
+  const vips = site.vrouters
+    .filter((v) => v.members.some((m) => m.host === host))
     .flatMap((v) => [v.management, v.public].map((l) => ({ namespace: v.namespace, link: l.link, address: l.vipAddr })));
   return vips.length ? { sitegen_vips: vips } : {};
 }
@@ -27,13 +28,18 @@ export const holderTasks = (group: string): Task[] => [
       sitegen_vip: "{{ (' ' ~ item.address ~ ' ') | quote }}",
     },
     loop: "{{ sitegen_vips }}",
-    register: "sitegen_holder", changed_when: false, failed_when: false, check_mode: false, tags: ["always"],
+    register: "sitegen_holder",
+    changed_when: false,
+    failed_when: false,
+    check_mode: false,
+    tags: ["always"],
   },
   {
     name: "Join the holders (they change last) or the backups (they change first)",
     "ansible.builtin.group_by": {
       key: `{{ '${holdersGroup(group)}' if sitegen_holder.results | selectattr('rc', 'equalto', 0) | list else '${backupsGroup(group)}' }}`,
     },
-    changed_when: false, tags: ["always"],
+    changed_when: false,
+    tags: ["always"],
   },
 ];

@@ -14,7 +14,11 @@ import type { Task } from "./ansible-words.js";
 export const groupName = (site: Site) => `site_${site.name.replace(/[^A-Za-z0-9_]/g, "_")}`;
 
 /** The site's hosts by tier: router members, nodes that route through a router, every other host. */
-export interface Tiers { gateways: string[]; routers: string[]; nodes: string[] }
+export interface Tiers {
+  gateways: string[];
+  routers: string[];
+  nodes: string[];
+}
 export function tiers(site: Site): Tiers {
   const routers = new Set(site.vrouters.flatMap((v) => v.members.map((m) => m.host)));
   const nodes = new Set(site.vrouters.flatMap((v) => v.nodes.map((n) => n.host)).filter((h) => !routers.has(h)));
@@ -62,8 +66,9 @@ function ansibleFloorTask(): Task {
     name: `Require ansible-core ${ANSIBLE_CORE_FLOOR} or newer (the role uses ansible.builtin.systemd_service)`,
     "ansible.builtin.assert": {
       that: `ansible_version.full is version('${ANSIBLE_CORE_FLOOR}', '>=')`,
-      fail_msg: `ansible-core {{ ansible_version.full }} is older than ${ANSIBLE_CORE_FLOOR}: nothing was changed; `
-        + `upgrade it (pip install 'ansible-core>=${ANSIBLE_CORE_FLOOR}')`,
+      fail_msg:
+        `ansible-core {{ ansible_version.full }} is older than ${ANSIBLE_CORE_FLOOR}: nothing was changed; ` +
+        `upgrade it (pip install 'ansible-core>=${ANSIBLE_CORE_FLOOR}')`,
       quiet: true,
     },
     run_once: true,
@@ -108,7 +113,11 @@ const CHANGE = { become: true, force_handlers: true };
 const READ_AS_ROOT = { become: true };
 
 /** Plays over the non-empty tiers only: a pattern that matches no host would only warn. */
-const hostsOf = (site: Site, t: Tiers, names: Array<keyof Tiers>) => names.filter((n) => t[n].length).map((n) => tierGroup(site, n)).join(":");
+const hostsOf = (site: Site, t: Tiers, names: Array<keyof Tiers>) =>
+  names
+    .filter((n) => t[n].length)
+    .map((n) => tierGroup(site, n))
+    .join(":");
 
 /**
  * Router members one at a time (serial 1; a failure ends the run before the next member): first those
@@ -120,38 +129,61 @@ function routerPlays(site: Site, t: Tiers): Task[] {
   const routers = tierGroup(site, "routers");
   const one = { ...CHANGE, serial: 1, any_errors_fatal: true };
   return [
-    play(routers, "Router members: ask each whether it holds its routers' VIPs now (read-only), so that the holders change last",
-      READ_AS_ROOT, holderTasks(groupName(site))),
-    play(`${routers}:&${backupsGroup(groupName(site))}`,
-      "Router members that hold no VIP, one at a time: each host's steps with checkpoint rollback, then verify", one, [role("apply")]),
-    play(`${routers}:&${holdersGroup(groupName(site))}`,
-      "Router members that hold a VIP, last, one at a time: each host's steps with checkpoint rollback, then verify", one, [role("apply")]),
+    play(
+      routers,
+      "Router members: ask each whether it holds its routers' VIPs now (read-only), so that the holders change last",
+      READ_AS_ROOT,
+      holderTasks(groupName(site)),
+    ),
+    play(
+      `${routers}:&${backupsGroup(groupName(site))}`,
+      "Router members that hold no VIP, one at a time: each host's steps with checkpoint rollback, then verify",
+      one,
+      [role("apply")],
+    ),
+    play(
+      `${routers}:&${holdersGroup(groupName(site))}`,
+      "Router members that hold a VIP, last, one at a time: each host's steps with checkpoint rollback, then verify",
+      one,
+      [role("apply")],
+    ),
   ];
 }
 
 export function applyPlaybook(site: Site, plan: Plan): Task[] {
   const t = tiers(site);
-  const gates: Task[] = [
-    ansibleFloorTask(), integrityTask(), role("audit"), ...(plan.steps.length ? [approvalTask("the first change", "changes hosts")] : []),
-  ];
-  const gatePlay = play(groupName(site), `Gates for site ${site.name}: audit every host, then require the approval (any failure ends the run on every host)`,
-    { any_errors_fatal: true, ...READ_AS_ROOT }, gates);
+  const gates: Task[] = [ansibleFloorTask(), integrityTask(), role("audit"), ...(plan.steps.length ? [approvalTask("the first change", "changes hosts")] : [])];
+  const gatePlay = play(
+    groupName(site),
+    `Gates for site ${site.name}: audit every host, then require the approval (any failure ends the run on every host)`,
+    { any_errors_fatal: true, ...READ_AS_ROOT },
+    gates,
+  );
   const verify = play(groupName(site), "Verify every host, last (host.sh verify, read-only)", READ_AS_ROOT, [role("verify", ["verify"])]);
   // a site where sitegen changes nothing: its checks only
   if (!plan.steps.length) return [gatePlay, verify];
   const plays = [
     gatePlay,
     ...(t.gateways.length
-      ? [play(tierGroup(site, "gateways"), "Gateways: each host's steps with checkpoint rollback, then verify", CHANGE, [role("apply")])] : []),
+      ? [play(tierGroup(site, "gateways"), "Gateways: each host's steps with checkpoint rollback, then verify", CHANGE, [role("apply")])]
+      : []),
     ...routerPlays(site, t),
   ];
   if (servesGate(site)) {
     const nodes = tierGroup(site, "nodes");
     plays.push(
-      play(hostsOf(site, t, ["routers", "nodes"]), "Gate: the routers serve (upstream from their namespace; ping, DNS and NTP at the VIP from every node)",
-        { any_errors_fatal: true, ...READ_AS_ROOT, tags: ["nodes"] }, [role("serves")]),
-      play(nodes, "Nodes in rolling batches: a failure rolls its batch back and stops the later batches",
-        { ...CHANGE, serial: SERIAL, max_fail_percentage: 0, vars: { sitegen_hold_failure: true } }, [role("apply"), role("batch")]),
+      play(
+        hostsOf(site, t, ["routers", "nodes"]),
+        "Gate: the routers serve (upstream from their namespace; ping, DNS and NTP at the VIP from every node)",
+        { any_errors_fatal: true, ...READ_AS_ROOT, tags: ["nodes"] },
+        [role("serves")],
+      ),
+      play(
+        nodes,
+        "Nodes in rolling batches: a failure rolls its batch back and stops the later batches",
+        { ...CHANGE, serial: SERIAL, max_fail_percentage: 0, vars: { sitegen_hold_failure: true } },
+        [role("apply"), role("batch")],
+      ),
     );
   }
   plays.push(verify);
@@ -162,8 +194,11 @@ export function rollbackPlaybook(site: Site): Task[] {
   const t = tiers(site);
   const first = hostsOf(site, t, ["gateways", "routers"]);
   return [
-    play(groupName(site), `Gate for site ${site.name}: require the approval (a refusal ends the run on every host)`,
-      { any_errors_fatal: true }, [ansibleFloorTask(), integrityTask(), approvalTask("the rollback", "rolls hosts back")]),
+    play(groupName(site), `Gate for site ${site.name}: require the approval (a refusal ends the run on every host)`, { any_errors_fatal: true }, [
+      ansibleFloorTask(),
+      integrityTask(),
+      approvalTask("the rollback", "rolls hosts back"),
+    ]),
     ...(t.nodes.length ? [play(tierGroup(site, "nodes"), "Nodes give back first: the inverse of every step, newest first", CHANGE, [role("rollback")])] : []),
     ...(first ? [play(first, "Gateways and routers last: the inverse of every step, newest first", CHANGE, [role("rollback")])] : []),
   ];
@@ -176,7 +211,11 @@ export const auditTasks = (): Task[] => [
     "ansible.builtin.command": { argv: ["bash", "{{ sitegen_stage.path }}/host.sh", "audit"] },
     // the role requires the audit in the same run (auditRanTask): no stamp for host.sh apply PHASE is left on the host
     environment: { SITEGEN_ROOT: "{{ sitegen_prefix }}", SITEGEN_NO_STAMP: "1" },
-    register: "sitegen_audit", changed_when: false, failed_when: false, check_mode: false, tags: ["audit", "always"],
+    register: "sitegen_audit",
+    changed_when: false,
+    failed_when: false,
+    check_mode: false,
+    tags: ["audit", "always"],
   },
   {
     name: "Stop the run on any STOP of the audit (nothing has been changed)",

@@ -19,31 +19,46 @@ const rawArgv = (argv: string) => rawLine(`{{ ${argv} | map('quote') | join(' ')
 
 /** The guard's probe: a read-only command (systemctl cat asks whether a unit is installed). */
 const PROBE: Task = {
-  name: "Probe the action's guard (read-only)", "ansible.builtin.raw": rawArgv(`${A}.guard.argv`),
-  register: "sitegen_guard", ...READ_ONLY, when: "sitegen_needed",
+  name: "Probe the action's guard (read-only)",
+  "ansible.builtin.raw": rawArgv(`${A}.guard.argv`),
+  register: "sitegen_guard",
+  ...READ_ONLY,
+  when: "sitegen_needed",
 };
 /** The action runs when its step needs it and, if guarded, its probe gave the answer it runs on. */
 const runWhen = (guarded: boolean) =>
-  (guarded ? { when: ["sitegen_needed", `(sitegen_guard.rc == 0) == (${A}.guard.run_if == 'ok')`] } : { when: "sitegen_needed" });
+  guarded ? { when: ["sitegen_needed", `(sitegen_guard.rc == 0) == (${A}.guard.run_if == 'ok')`] } : { when: "sitegen_needed" };
 
 function cmdTasks(guarded: boolean): Task[] {
-  return [...(guarded ? [PROBE] : []), {
-    name: `Run {{ ${A}.shown }}`,
-    "ansible.builtin.raw": rawArgv(`${A}.argv`),
-    register: "sitegen_run",
-    // Unguarded, it runs only when its step's checks say the change is missing, so it changes something.
-    changed_when: "sitegen_run.rc == 0",
-    failed_when: `sitegen_run.rc != 0 and not (${A}.may_fail | default(false))`,
-    ...runWhen(guarded),
-  }, stopIfCut("sitegen_run")];
+  return [
+    ...(guarded ? [PROBE] : []),
+    {
+      name: `Run {{ ${A}.shown }}`,
+      "ansible.builtin.raw": rawArgv(`${A}.argv`),
+      register: "sitegen_run",
+      // Unguarded, it runs only when its step's checks say the change is missing, so it changes something.
+      changed_when: "sitegen_run.rc == 0",
+      failed_when: `sitegen_run.rc != 0 and not (${A}.may_fail | default(false))`,
+      ...runWhen(guarded),
+    },
+    stopIfCut("sitegen_run"),
+  ];
 }
 
 function unitTasks(guarded: boolean): Task[] {
   // a unit operation that may fail (a node's time daemon during the give-back) goes on past its failure
   const ignore = { ignore_errors: `{{ ansible_check_mode or (${A}.may_fail | default(false)) }}` };
-  return [...(guarded ? [PROBE] : []), {
-    name: `Run {{ ${A}.shown }}`, "ansible.builtin.systemd_service": unitArgs(`${A}.op`), register: "sitegen_run", ...runWhen(guarded), ...ignore,
-  }, stopIfCut("sitegen_run")];
+  return [
+    ...(guarded ? [PROBE] : []),
+    {
+      name: `Run {{ ${A}.shown }}`,
+      "ansible.builtin.systemd_service": unitArgs(`${A}.op`),
+      register: "sitegen_run",
+      ...runWhen(guarded),
+      ...ignore,
+    },
+    stopIfCut("sitegen_run"),
+  ];
 }
 
 /** A handler's place: flush it there, and start its unit when the step is needed, changed files or not. */
@@ -52,10 +67,18 @@ function flushTasks(ensure: boolean): Task[] {
     { name: "Name the unit operations the handler runs if a file above changed", "ansible.builtin.set_fact": { sitegen_handler_ops: `{{ ${A}.ops }}` } },
     { name: "Flush handlers: run them now if a file above changed", "ansible.builtin.meta": "flush_handlers" },
     // The step's checks failed: the unit must run even if no file changed (started is a no-op after a restart).
-    ...(ensure ? [{
-      name: "Make sure the unit is running", "ansible.builtin.systemd_service": { name: `{{ ${A}.ensure }}`, state: "started" },
-      register: "sitegen_run", when: "sitegen_needed", ...CHECK_MODE_UNITS,
-    }, stopIfCut("sitegen_run")] : []),
+    ...(ensure
+      ? [
+          {
+            name: "Make sure the unit is running",
+            "ansible.builtin.systemd_service": { name: `{{ ${A}.ensure }}`, state: "started" },
+            register: "sitegen_run",
+            when: "sitegen_needed",
+            ...CHECK_MODE_UNITS,
+          },
+          stopIfCut("sitegen_run"),
+        ]
+      : []),
   ];
 }
 
@@ -87,33 +110,46 @@ function secretTasks(notify: boolean): Task[] {
       name: "Check that the secret's variable is set and fits",
       "ansible.builtin.assert": {
         that: [`${value} is string`, `${value} | length > 0`, `${value} is match(${A}.pattern)`],
-        fail_msg: `{{ ${A}.var }} (an Ansible vault variable) is not set or does not match {{ ${A}.pattern }}: {{ ${A}.why }}`, quiet: true,
+        fail_msg: `{{ ${A}.var }} (an Ansible vault variable) is not set or does not match {{ ${A}.pattern }}: {{ ${A}.why }}`,
+        quiet: true,
       },
       no_log: true,
     },
     FOLDER,
-    notifying({
-      name: `Write the secret (mode 0600) {{ ${A}.dest }}`,
-      "ansible.builtin.copy": { content: `{{ ${A}.prefix }}{{ ${value} }}\n`, dest: DEST, owner: "root", group: "root", mode: "0600" },
-      no_log: true,
-    }, notify),
+    notifying(
+      {
+        name: `Write the secret (mode 0600) {{ ${A}.dest }}`,
+        "ansible.builtin.copy": { content: `{{ ${A}.prefix }}{{ ${value} }}\n`, dest: DEST, owner: "root", group: "root", mode: "0600" },
+        no_log: true,
+      },
+      notify,
+    ),
   ];
 }
 
 /** roles/sitegen_host/tasks/action-<kind>.yml, by kind: a kind's variants are files of their own, so no task is always skipped. */
 export const ACTION_FILES: Record<string, () => Task[]> = {
-  "cmd": () => cmdTasks(false), "cmd-probe": () => cmdTasks(true),
-  "unit": () => unitTasks(false), "unit-probe": () => unitTasks(true), "flush": () => flushTasks(false), "flush-start": () => flushTasks(true),
-  "install": () => installTasks(false), "install-notify": () => installTasks(true),
-  "remove": () => removeTasks(false), "remove-notify": () => removeTasks(true),
-  "secret": () => secretTasks(false), "secret-notify": () => secretTasks(true),
+  cmd: () => cmdTasks(false),
+  "cmd-probe": () => cmdTasks(true),
+  unit: () => unitTasks(false),
+  "unit-probe": () => unitTasks(true),
+  flush: () => flushTasks(false),
+  "flush-start": () => flushTasks(true),
+  install: () => installTasks(false),
+  "install-notify": () => installTasks(true),
+  remove: () => removeTasks(false),
+  "remove-notify": () => removeTasks(true),
+  secret: () => secretTasks(false),
+  "secret-notify": () => secretTasks(true),
 };
 
 /** roles/sitegen_host/handlers/main.yml: the unit operations named by the flush that follows the changed files. */
-export const handlers = (): Task[] => [{
-  name: HANDLER,
-  "ansible.builtin.systemd_service": unitArgs("item"),
-  loop: "{{ sitegen_handler_ops }}",
-  loop_control: { label: "{{ item.label }}" },
-  ...CHECK_MODE_UNITS,
-}];
+export const handlers = (): Task[] => [
+  {
+    name: HANDLER,
+    "ansible.builtin.systemd_service": unitArgs("item"),
+    loop: "{{ sitegen_handler_ops }}",
+    loop_control: { label: "{{ item.label }}" },
+    ...CHECK_MODE_UNITS,
+  },
+];

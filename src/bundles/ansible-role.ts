@@ -30,8 +30,9 @@ const STAGED = ["{{ sitegen_engine }}/lib.sh", "{{ sitegen_engine }}/checks.sh",
  * Makes the scratch folder and writes the staged files into it in one command (one module call
  * instead of a tempfile and a copy per file): stdin carries each file as "name base64" on a line.
  */
-const STAGE_SH = 'd=$(mktemp -d "${TMPDIR:-/tmp}/sitegen-XXXXXXXX") && while read -r f b; do printf %s "$b" | base64 -d > "$d/$f"; done'
-  + ' && chmod 0755 "$d"/* && echo "$d"';
+const STAGE_SH =
+  'd=$(mktemp -d "${TMPDIR:-/tmp}/sitegen-XXXXXXXX") && while read -r f b; do printf %s "$b" | base64 -d > "$d/$f"; done' +
+  ' && chmod 0755 "$d"/* && echo "$d"';
 const STAGE_IN = "{% for f in sitegen_stage_files %}{{ f | basename }} {{ lookup('ansible.builtin.file', f, rstrip=false) | b64encode }}\n{% endfor %}";
 
 /** Tasks that run from a scratch copy of hosts/<host>/host.sh (plus the engine's lib.sh and checks.sh), removed at the end. */
@@ -43,15 +44,20 @@ export function staged(name: string, tasks: Task[]): Task {
         name: "Make a scratch folder with this host's host.sh (and lib.sh and checks.sh from the engine)",
         "ansible.builtin.command": { argv: ["bash", "-c", STAGE_SH], stdin: STAGE_IN, stdin_add_newline: false },
         vars: { sitegen_stage_files: STAGED },
-        register: "sitegen_staged", ...SCRATCH,
+        register: "sitegen_staged",
+        ...SCRATCH,
       },
       { name: "Remember the scratch folder", "ansible.builtin.set_fact": { sitegen_stage: { path: "{{ sitegen_staged.stdout }}" } }, tags: ["always"] },
       ...tasks,
     ],
-    always: [{
-      name: "Remove the scratch folder", "ansible.builtin.file": { path: "{{ sitegen_stage.path }}", state: "absent" }, ...SCRATCH,
-      when: ["sitegen_staged.stdout is defined", "sitegen_stage.path is defined"],
-    }],
+    always: [
+      {
+        name: "Remove the scratch folder",
+        "ansible.builtin.file": { path: "{{ sitegen_stage.path }}", state: "absent" },
+        ...SCRATCH,
+        when: ["sitegen_staged.stdout is defined", "sitegen_stage.path is defined"],
+      },
+    ],
   };
 }
 
@@ -62,32 +68,45 @@ const stepFile = (): Task[] => [
     "ansible.builtin.set_fact": { sitegen_started: "{{ (sitegen_started | default([])) + [sitegen_n] }}" },
   },
   {
-    name: "Probe the step: do its checks already pass? (read-only)", "ansible.builtin.raw": CHECKS_RAW,
-    register: "sitegen_probe", changed_when: false, failed_when: false, check_mode: false,
+    name: "Probe the step: do its checks already pass? (read-only)",
+    "ansible.builtin.raw": CHECKS_RAW,
+    register: "sitegen_probe",
+    changed_when: false,
+    failed_when: false,
+    check_mode: false,
   },
   // a needed step is journaled before its first action when a revert is armed (ansible-confirm.ts)
   { name: "Journal the step if it is needed and a revert is armed", vars: { sitegen_needed: `{{ ${NEEDED} }}` }, block: journalTasks() },
-  includeActions("Apply the step's actions in order (only its files and handlers if its checks pass)",
-    `{{ sitegen_step.apply if ${NEEDED} else sitegen_step.apply | ${FILES_ONLY} }}`, `{{ ${NEEDED} }}`),
+  includeActions(
+    "Apply the step's actions in order (only its files and handlers if its checks pass)",
+    `{{ sitegen_step.apply if ${NEEDED} else sitegen_step.apply | ${FILES_ONLY} }}`,
+    `{{ ${NEEDED} }}`,
+  ),
   { name: "Verify the step", "ansible.builtin.raw": CHECKS_RAW, changed_when: false, when: "not ansible_check_mode" },
 ];
 
 /** tasks/undo.yml: the inverse of a step; a failure is recorded and the older inverses still run (as host.sh rollback does). */
-const undoFile = (): Task[] => [{
-  name: "Undo the step (its inverse, as host.sh rollback runs it)",
-  block: [includeActions("Undo the step's actions in order (every command of the inverse runs)", "{{ sitegen_step.inverse }}", true)],
-  rescue: [{
-    name: "Record that undoing the step failed (the older steps are still undone)",
-    "ansible.builtin.set_fact": { sitegen_undo_failed: "{{ (sitegen_undo_failed | default([])) + [sitegen_n] }}" },
-  }],
-}];
+const undoFile = (): Task[] => [
+  {
+    name: "Undo the step (its inverse, as host.sh rollback runs it)",
+    block: [includeActions("Undo the step's actions in order (every command of the inverse runs)", "{{ sitegen_step.inverse }}", true)],
+    rescue: [
+      {
+        name: "Record that undoing the step failed (the older steps are still undone)",
+        "ansible.builtin.set_fact": { sitegen_undo_failed: "{{ (sitegen_undo_failed | default([])) + [sitegen_n] }}" },
+      },
+    ],
+  },
+];
 
 /** host.sh verify; the plays that change hosts give it their root (they set no play-wide environment: see rawLine). */
 const verifyTask = (root = false): Task => ({
   name: "Verify the host (host.sh verify: every check of the plan, read-only)",
   "ansible.builtin.command": { argv: ["bash", "{{ sitegen_stage.path }}/host.sh", "verify"] },
   ...(root ? ROOT_ENVIRONMENT : {}),
-  changed_when: false, when: "not ansible_check_mode", tags: ["verify"],
+  changed_when: false,
+  when: "not ansible_check_mode",
+  tags: ["verify"],
 });
 
 const auditRanTask = (): Task => ({
@@ -102,8 +121,9 @@ const auditRanTask = (): Task => ({
 const NOT_HELD = "not (sitegen_hold_failure | default(false))";
 const REVERTED = "sitegen_reverted | default(false)";
 const NOT_REVERTED = `not (${REVERTED})`;
-const FAILED_MSG = "{{ sitegen_failed }} failed on {{ inventory_hostname }}; the steps started in this run were undone, newest first."
-  + " Fix the cause, regenerate, review, and approve again.";
+const FAILED_MSG =
+  "{{ sitegen_failed }} failed on {{ inventory_hostname }}; the steps started in this run were undone, newest first." +
+  " Fix the cause, regenerate, review, and approve again.";
 
 /** tasks/apply.yml: every step of the host with checkpoint rollback, then host.sh verify. */
 function applyFile(): Task[] {
@@ -125,14 +145,18 @@ function applyFile(): Task[] {
     { name: "Fail: the host reverted the change", ...revertedFail(), when: [NOT_HELD, REVERTED], ...ALWAYS },
   ];
   const steps = CHANGING.map((p) => includeSteps("step.yml", `Apply the ${p} steps`, ofPhase(p), [p]));
-  return [staged("Run from a scratch copy of this host's host.sh", [
-    auditRanTask(),
-    ...armTasks(CHANGING),
-    {
-      name: "Apply this host's steps with checkpoint rollback, then verify (and confirm, if armed)",
-      ...KEEP_UNREACHABLE, block: [...steps, verifyTask(true), ...confirmTasks()], rescue,
-    },
-  ])];
+  return [
+    staged("Run from a scratch copy of this host's host.sh", [
+      auditRanTask(),
+      ...armTasks(CHANGING),
+      {
+        name: "Apply this host's steps with checkpoint rollback, then verify (and confirm, if armed)",
+        ...KEEP_UNREACHABLE,
+        block: [...steps, verifyTask(true), ...confirmTasks()],
+        rescue,
+      },
+    ]),
+  ];
 }
 
 /** tasks/rollback.yml: every inverse, newest first, then a check that all of them succeeded. */
@@ -142,8 +166,9 @@ const rollbackFile = (): Task[] => [
     name: "Check that every inverse on this host succeeded",
     "ansible.builtin.assert": {
       that: "sitegen_undo_failed is not defined",
-      fail_msg: "rollback incomplete on {{ inventory_hostname }}: undoing step(s) {{ sitegen_undo_failed | default([]) | join(', ') }} failed"
-        + " (see above); finish by hand",
+      fail_msg:
+        "rollback incomplete on {{ inventory_hostname }}: undoing step(s) {{ sitegen_undo_failed | default([]) | join(', ') }} failed" +
+        " (see above); finish by hand",
       success_msg: "{{ inventory_hostname }}: every step undone",
     },
     ...ALWAYS,
@@ -164,7 +189,8 @@ const batchFile = (): Task[] => {
       "ansible.builtin.fail": {
         msg: "batch rolled back: {{ sitegen_batch_failed | join(', ') }} failed ({{ hostvars[sitegen_batch_failed[0]].sitegen_failed }})",
       },
-      when: "sitegen_batch_failed | length > 0", ...ALWAYS,
+      when: "sitegen_batch_failed | length > 0",
+      ...ALWAYS,
     },
   ];
 };
@@ -173,11 +199,13 @@ const batchFile = (): Task[] => {
 export function roleFiles(serves: { tasks: Task[]; after: Task[] }, auditTasks: Task[]): Array<{ path: string; what: string; body: Task[] }> {
   return [
     {
-      path: "tasks/audit.yml", what: "The audit (read-only), from a scratch copy of the host's scripts.",
+      path: "tasks/audit.yml",
+      what: "The audit (read-only), from a scratch copy of the host's scripts.",
       body: [staged("Run the audit from a scratch copy of this host's host.sh", auditTasks)],
     },
     {
-      path: "tasks/apply.yml", body: applyFile(),
+      path: "tasks/apply.yml",
+      body: applyFile(),
       what: "Apply this host's steps (sitegen_steps), phase by phase, with checkpoint rollback, then host.sh verify.",
     },
     { path: "tasks/step.yml", what: "One step (sitegen_step): probe, apply what is missing, verify.", body: stepFile() },
@@ -185,15 +213,19 @@ export function roleFiles(serves: { tasks: Task[]; after: Task[] }, auditTasks: 
     { path: "tasks/rollback.yml", what: "Every inverse of this host, newest first.", body: rollbackFile() },
     { path: "tasks/batch.yml", what: "Rolling batches: a failed node rolls its whole batch back.", body: batchFile() },
     {
-      path: "tasks/serves.yml", what: "The gate before nodes change: the router serves (sitegen_serves).",
+      path: "tasks/serves.yml",
+      what: "The gate before nodes change: the router serves (sitegen_serves).",
       body: [staged("Check from a scratch copy of this host's host.sh", serves.tasks), ...serves.after],
     },
     {
-      path: "tasks/verify.yml", what: "host.sh verify: every check of the plan, read-only.",
+      path: "tasks/verify.yml",
+      what: "host.sh verify: every check of the plan, read-only.",
       body: [staged("Verify from a scratch copy of this host's host.sh", [verifyTask()])],
     },
     ...Object.entries(ACTION_FILES).map(([kind, body]) => ({
-      path: `tasks/action-${kind}.yml`, what: `One action of kind ${kind} (sitegen_action).`, body: body(),
+      path: `tasks/action-${kind}.yml`,
+      what: `One action of kind ${kind} (sitegen_action).`,
+      body: body(),
     })),
     { path: "handlers/main.yml", what: "Unit operations that run because the files before them changed.", body: handlers() },
   ];

@@ -26,8 +26,12 @@ const ask = (what: "dns" | "ntp"): Task => ({
   "ansible.builtin.script": { cmd: `serves.py ${what} {{ item.vip }}`, executable: "python3" },
   loop: `{{ sitegen_serves | default([]) | selectattr('${what}') | list }}`,
   loop_control: { label: "{{ item.router }} {{ item.vip }}" },
-  register: `sitegen_serves_${what}`, until: `sitegen_serves_${what}.rc == 0`, retries: 10, delay: 3,
-  changed_when: false, when: "not ansible_check_mode",
+  register: `sitegen_serves_${what}`,
+  until: `sitegen_serves_${what}.rc == 0`,
+  retries: 10,
+  delay: 3,
+  changed_when: false,
+  when: "not ansible_check_mode",
 });
 
 /** tasks/serves.yml (inside the staged block): read-only, retried for a daemon that has just started. */
@@ -43,9 +47,14 @@ export const servesTasks = (): Task[] => [
   },
   {
     name: "Reach the upstream from the router's namespace, and the management VIP from the node",
-    "ansible.builtin.command": { cmd: CHECKS_CMD }, vars: { sitegen_check_lines: "{{ sitegen_serves_checks }}" },
-    register: "sitegen_serves_reach", until: "sitegen_serves_reach.rc == 0", retries: 10, delay: 3,
-    changed_when: false, when: ["not ansible_check_mode", "sitegen_serves_checks is defined"],
+    "ansible.builtin.command": { cmd: CHECKS_CMD },
+    vars: { sitegen_check_lines: "{{ sitegen_serves_checks }}" },
+    register: "sitegen_serves_reach",
+    until: "sitegen_serves_reach.rc == 0",
+    retries: 10,
+    delay: 3,
+    changed_when: false,
+    when: ["not ansible_check_mode", "sitegen_serves_checks is defined"],
   },
   ask("dns"),
   ask("ntp"),
@@ -55,11 +64,13 @@ export const servesTasks = (): Task[] => [
  * After the staged block: every host of the gate passed it. Needed because a host that fails inside a block with
  * `always` only leaves the play (any_errors_fatal does not end it there), so the nodes' play would still start.
  */
-export const servesVerdict = (): Task[] => [{
-  name: "Check that every host of this gate passed it (else no node changes)",
-  "ansible.builtin.assert": {
-    that: "sitegen_gate_failed | length == 0",
-    fail_msg: "the routers do not serve: the gate failed on {{ sitegen_gate_failed | join(', ') }}; nodes do not change",
+export const servesVerdict = (): Task[] => [
+  {
+    name: "Check that every host of this gate passed it (else no node changes)",
+    "ansible.builtin.assert": {
+      that: "sitegen_gate_failed | length == 0",
+      fail_msg: "the routers do not serve: the gate failed on {{ sitegen_gate_failed | join(', ') }}; nodes do not change",
+    },
+    vars: { sitegen_gate_failed: "{{ ansible_play_hosts_all | difference(ansible_play_hosts) }}" },
   },
-  vars: { sitegen_gate_failed: "{{ ansible_play_hosts_all | difference(ansible_play_hosts) }}" },
-}];
+];

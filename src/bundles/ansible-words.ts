@@ -31,10 +31,12 @@ export const taskName = (s: string): string => (s.length <= NAME_MAX ? s : `${s.
 
 /** argv as a reader sees it in a task name: a multi-line word shows its first line and its size. */
 export function shown(argv: string[]): string {
-  return argv.map((w) => {
-    const lines = w.split("\n");
-    return lines.length > 1 ? `${shq(`${lines[0]} …`)} (${lines.length} lines)` : shq(w);
-  }).join(" ");
+  return argv
+    .map((w) => {
+      const lines = w.split("\n");
+      return lines.length > 1 ? `${shq(`${lines[0]} …`)} (${lines.length} lines)` : shq(w);
+    })
+    .join(" ");
 }
 
 /** Words that would put very long lines into the YAML go to a file of their own. */

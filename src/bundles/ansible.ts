@@ -29,29 +29,45 @@ function yamlFile(site: Site, name: string, purpose: string[], body: unknown, fl
 function inventory(site: Site): unknown {
   const mgmt = new Map(site.hosts.map((h) => [h.name, h.management]));
   const t = tiers(site);
-  const children = Object.fromEntries((["gateways", "routers", "nodes"] as const).filter((k) => t[k].length)
-    .map((k) => [tierGroup(site, k), { hosts: Object.fromEntries(t[k].map((h) => [h, { ansible_host: mgmt.get(h)! }])) }]));
+  const children = Object.fromEntries(
+    (["gateways", "routers", "nodes"] as const)
+      .filter((k) => t[k].length)
+      .map((k) => [tierGroup(site, k), { hosts: Object.fromEntries(t[k].map((h) => [h, { ansible_host: mgmt.get(h)! }])) }]),
+  );
   return { all: { vars: { sitegen_root: "/" }, children: { [groupName(site)]: { children } } } };
 }
 
-
 function playbooks(site: Site, plan: Plan): Artifact[] {
   return [
-    yamlFile(site, "apply.yml", [
-      "Audit every host (any STOP ends the run) and require the approval of exactly this output; then the",
-      "gateways and routers, a gate that the routers serve, the nodes in rolling batches, and verify last.",
-      "Each host runs its steps (probe, apply what is missing, verify; on failure undo the started steps).",
-      "  dry run:  ansible-playbook -i inventory.yml apply.yml --check --diff",
-      "  apply:    ansible-playbook -i inventory.yml apply.yml -e approve=$(sha256sum ../manifest.json | cut -d' ' -f1)",
-      "  from a session the change may cut: add -e confirm_within=SECONDS (each host arms its own revert of this run's",
-      "  steps and the run confirms it over a new session after verify; a lost session is waited for, not fatal)",
-      "Tags: audit, runtime, persist, services, nodes, verify.",
-    ], applyPlaybook(site, plan)),
+    yamlFile(
+      site,
+      "apply.yml",
+      [
+        "Audit every host (any STOP ends the run) and require the approval of exactly this output; then the",
+        "gateways and routers, a gate that the routers serve, the nodes in rolling batches, and verify last.",
+        "Each host runs its steps (probe, apply what is missing, verify; on failure undo the started steps).",
+        "  dry run:  ansible-playbook -i inventory.yml apply.yml --check --diff",
+        "  apply:    ansible-playbook -i inventory.yml apply.yml -e approve=$(sha256sum ../manifest.json | cut -d' ' -f1)",
+        "  from a session the change may cut: add -e confirm_within=SECONDS (each host arms its own revert of this run's",
+        "  steps and the run confirms it over a new session after verify; a lost session is waited for, not fatal)",
+        "Tags: audit, runtime, persist, services, nodes, verify.",
+      ],
+      applyPlaybook(site, plan),
+    ),
     // a site where sitegen changes nothing has nothing to roll back
-    ...(plan.steps.length ? [yamlFile(site, "rollback.yml", [
-      "The inverse of every step, newest first, nodes first and routers last, behind the same approval gate:",
-      "  ansible-playbook -i inventory.yml rollback.yml -e approve=$(sha256sum ../manifest.json | cut -d' ' -f1)",
-    ], rollbackPlaybook(site))] : []),
+    ...(plan.steps.length
+      ? [
+          yamlFile(
+            site,
+            "rollback.yml",
+            [
+              "The inverse of every step, newest first, nodes first and routers last, behind the same approval gate:",
+              "  ansible-playbook -i inventory.yml rollback.yml -e approve=$(sha256sum ../manifest.json | cut -d' ' -f1)",
+            ],
+            rollbackPlaybook(site),
+          ),
+        ]
+      : []),
   ];
 }
 
@@ -61,11 +77,16 @@ const HOST_VARS_WIDTH = 200;
 export function* ansibleFiles(site: Site, plan: Plan): Generator<Artifact> {
   const header = headerText(site);
   const files: Artifact[] = [
-    yamlFile(site, "inventory.yml", [
-      "Hosts of the site by tier (gateways, routers, nodes); ansible_host is each host's management address.",
-      "sitegen_root: where files the plan installs are written (tests point it at a temporary root).",
-      "The plays read the rest of their variables from the engine's ansible/vars.yml (the same for every site).",
-    ], inventory(site)),
+    yamlFile(
+      site,
+      "inventory.yml",
+      [
+        "Hosts of the site by tier (gateways, routers, nodes); ansible_host is each host's management address.",
+        "sitegen_root: where files the plan installs are written (tests point it at a temporary root).",
+        "The plays read the rest of their variables from the engine's ansible/vars.yml (the same for every site).",
+      ],
+      inventory(site),
+    ),
     ...playbooks(site, plan),
     { path: `${DIR}/ansible.cfg`, content: render("ansible/ansible.cfg", { header, site: site.name, roles: ROLES_FROM_CFG }), mode: 0o644 },
     { path: `${DIR}/.yamllint`, content: render("ansible/yamllint", { header }), mode: 0o644 },
@@ -74,8 +95,13 @@ export function* ansibleFiles(site: Site, plan: Plan): Generator<Artifact> {
   const forHost = byHost(plan);
   for (const h of site.hosts) {
     const data = { sitegen_steps: stepsData(h.name, forHost(h.name).steps, words), ...servesData(site, h.name), ...holderData(site, h.name) };
-    yield yamlFile(site, `host_vars/${h.name}.yml`, [`Host ${h.name}: its steps as data for roles/sitegen_host (the same role for every host),`,
-      "an action or a check a line."], data, HOST_VARS_WIDTH);
+    yield yamlFile(
+      site,
+      `host_vars/${h.name}.yml`,
+      [`Host ${h.name}: its steps as data for roles/sitegen_host (the same role for every host),`, "an action or a check a line."],
+      data,
+      HOST_VARS_WIDTH,
+    );
   }
   yield* files;
   yield* words;

@@ -38,11 +38,15 @@ const VARS = {
 const CHANGING_PHASES = PHASES.filter((p) => p !== "audit" && p !== "verify");
 const AUDIT_HELPERS = [...new Set(Object.values(GATES).flatMap((g) => g.helper ?? []))].sort();
 
-const yamlFile = (path: string, what: string, body: unknown): Artifact =>
-  ({ path, content: `---\n# ${ENGINE_HEADER}\n# ${what} The same for every host: its data is host_vars/<host>.yml.\n${toYaml(body)}`, mode: 0o644 });
+const yamlFile = (path: string, what: string, body: unknown): Artifact => ({
+  path,
+  content: `---\n# ${ENGINE_HEADER}\n# ${what} The same for every host: its data is host_vars/<host>.yml.\n${toYaml(body)}`,
+  mode: 0o644,
+});
 
-const VARS_WHY = "# Shared by the plays. The approval token is the sha256 of the site's manifest.json (which is not in the manifest).\n"
-  + "# The role's raw commands get no terminal over ssh (no pager, stderr kept apart): ansible_ssh_use_tty.\n";
+const VARS_WHY =
+  "# Shared by the plays. The approval token is the sha256 of the site's manifest.json (which is not in the manifest).\n" +
+  "# The role's raw commands get no terminal over ssh (no pager, stderr kept apart): ansible_ssh_use_tty.\n";
 
 function build(): Artifact[] {
   const header = ENGINE_HEADER;
@@ -63,5 +67,4 @@ export const engineFiles = (): Artifact[] => (cached ??= build().sort((a, b) => 
 
 let entries: ManifestEntry[] | undefined;
 /** The engine's lines in every site's manifest.json (paths from the site's folder): the approval covers the engine too. */
-export const engineEntries = (): ManifestEntry[] =>
-  (entries ??= engineFiles().map((f) => manifestEntry({ ...f, path: `${ENGINE_FROM_SITE}/${f.path}` })));
+export const engineEntries = (): ManifestEntry[] => (entries ??= engineFiles().map((f) => manifestEntry({ ...f, path: `${ENGINE_FROM_SITE}/${f.path}` })));

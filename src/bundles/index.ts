@@ -7,7 +7,10 @@ import { reviewFiles } from "./review.js";
 import { hostScripts } from "./shell.js";
 
 /** A bundle's files, made one host at a time where it can (the output is written and dropped as it comes). */
-export interface Bundle { name: string; render(site: Site, plan: Plan): Iterable<Artifact> }
+export interface Bundle {
+  name: string;
+  render(site: Site, plan: Plan): Iterable<Artifact>;
+}
 
 function* shell(site: Site, plan: Plan): Generator<Artifact> {
   const forHost = byHost(plan);

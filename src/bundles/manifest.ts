@@ -5,11 +5,14 @@ import { sha256 } from "../render/digest.js";
 export const MANIFEST = "manifest.json";
 
 /** The order of a build's files (compile(), drift reports): by path, manifest.json last. */
-export const outputOrder = (a: string, b: string): number =>
-  (a === MANIFEST) !== (b === MANIFEST) ? (a === MANIFEST ? 1 : -1) : a < b ? -1 : a > b ? 1 : 0;
+export const outputOrder = (a: string, b: string): number => ((a === MANIFEST) !== (b === MANIFEST) ? (a === MANIFEST ? 1 : -1) : a < b ? -1 : a > b ? 1 : 0);
 
 /** One file's line in manifest.json. */
-export interface ManifestEntry { path: string; sha256: string; mode: string }
+export interface ManifestEntry {
+  path: string;
+  sha256: string;
+  mode: string;
+}
 
 export const manifestEntry = (f: Artifact): ManifestEntry => ({ path: f.path, sha256: sha256(f.content), mode: `0${(f.mode & 0o777).toString(8)}` });
 

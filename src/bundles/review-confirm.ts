@@ -11,7 +11,9 @@ export function confirmVm(steps: readonly Step[], ctx: DisruptionContext) {
   });
   const worst = hostDisruption(steps, ctx);
   return {
-    rows, worst: { apply: DISRUPTION_TEXT[worst.apply.cls], inverse: DISRUPTION_TEXT[worst.inverse.cls] },
-    cutting: rows.filter((r) => r.cuts).map((r) => r.id), window: recommendedWindow(steps.length),
+    rows,
+    worst: { apply: DISRUPTION_TEXT[worst.apply.cls], inverse: DISRUPTION_TEXT[worst.inverse.cls] },
+    cutting: rows.filter((r) => r.cuts).map((r) => r.id),
+    window: recommendedWindow(steps.length),
   };
 }

@@ -10,7 +10,10 @@ import type { DisruptionContext } from "../plan/disruption.js";
 import { confirmVm } from "./review-confirm.js";
 
 const stepVm = (s: Step) => ({
-  title: mdText(s.title), apply: s.apply.map(plainText), verify: s.verify.map(checkLine), inverse: s.inverse.map(plainText),
+  title: mdText(s.title),
+  apply: s.apply.map(plainText),
+  verify: s.verify.map(checkLine),
+  inverse: s.inverse.map(plainText),
 });
 
 /** How REVIEW.md names each phase that has steps; the text of each is templates/review/phases/<phase>.hbs. */
@@ -31,9 +34,12 @@ function hostVm(plan: HostPlan, ctx: DisruptionContext) {
   return {
     gates: plan.gates.map((g) => ({ id: g.id, title: mdText(g.title), stops: GATES[g.kind].stops })),
     decisions: plan.decisions,
-    phases, verifyNumber: phases.length + 2,
+    phases,
+    verifyNumber: phases.length + 2,
     checks: plan.checks.map((c) => ({ title: mdText(c.title), line: checkLine(c) })),
-    notes: once(plan.notes), tests: once(plan.tests), hasSteps: steps.length > 0,
+    notes: once(plan.notes),
+    tests: once(plan.tests),
+    hasSteps: steps.length > 0,
     confirm: confirmVm(steps, ctx),
   };
 }

@@ -4,7 +4,10 @@
 import type { Host, Site } from "../resolve/site.js";
 
 /** A host-specific value: `column` names the table column it is shown in (none: implied by another, e.g. a gateway's bare address). */
-export interface Slot { value: string; column?: string }
+export interface Slot {
+  value: string;
+  column?: string;
+}
 
 export interface Shape {
   /** The hosts alike, in the order the site runs them. */
@@ -17,13 +20,22 @@ export interface Shape {
 
 /** The values of a host its runbook may name: the structure around them decides the shape. */
 export function slotsOf(site: Site, h: Host): Slot[] {
-  const out: Slot[] = [{ value: h.name, column: "host" }, { value: h.management, column: "management" }];
+  const out: Slot[] = [
+    { value: h.name, column: "host" },
+    { value: h.management, column: "management" },
+  ];
   for (const b of h.bridges) {
     out.push({ value: b.name, column: "bridges" }, ...(b.libvirtNetwork ? [{ value: b.libvirtNetwork, column: "libvirt networks" }] : []));
   }
   for (const g of h.gateways) {
-    out.push({ value: g.ifname, column: "sub-interfaces" }, { value: g.network, column: "networks" }, { value: g.ifaddr, column: "gateways" },
-      { value: g.address }, { value: g.cidr }, { value: g.unit, column: "units" });
+    out.push(
+      { value: g.ifname, column: "sub-interfaces" },
+      { value: g.network, column: "networks" },
+      { value: g.ifaddr, column: "gateways" },
+      { value: g.address },
+      { value: g.cidr },
+      { value: g.unit, column: "units" },
+    );
     if (g.dual) out.push({ value: g.dual.ifaddr, column: "gateways" }, { value: g.dual.address }, { value: g.dual.cidr });
     out.push(...g.testTargets.map((t) => ({ value: t, column: "other addresses" })));
   }
@@ -46,19 +58,27 @@ const MARK = "\u0000";
 /** The text with each slot value (whole words only, longest first) replaced by its slot's index. */
 export function masked(text: string, slots: Slot[]): string {
   const index = new Map<string, number>();
-  slots.forEach((s, i) => { if (s.value && !index.has(s.value)) index.set(s.value, i); });
+  slots.forEach((s, i) => {
+    if (s.value && !index.has(s.value)) index.set(s.value, i);
+  });
   if (!index.size) return text;
-  const alts = [...index.keys()].sort((a, b) => b.length - a.length).map(escape).join("|");
+  const alts = [...index.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map(escape)
+    .join("|");
   // not part of a longer name or address (br0 in br0.100, 10.0.0.1 in 10.0.0.10); a hyphen may join it (persist-n2-gw.service)
   const re = new RegExp(`(?<![\\w.:])(?:${alts})(?![\\w:]|\\.\\w)`, "g");
   return text.replace(re, (v) => `${MARK}${index.get(v)}${MARK}`);
 }
 
 /** Puts a host's values back into a masked text (the inverse of masked for that host). */
-export const filled = (mask: string, slots: Slot[]): string =>
-  mask.replace(new RegExp(`${MARK}(\\d+)${MARK}`, "g"), (_, i: string) => slots[Number(i)]!.value);
+export const filled = (mask: string, slots: Slot[]): string => mask.replace(new RegExp(`${MARK}(\\d+)${MARK}`, "g"), (_, i: string) => slots[Number(i)]!.value);
 
-interface Member { host: string; slots: Slot[]; mask: string }
+interface Member {
+  host: string;
+  slots: Slot[];
+  mask: string;
+}
 
 /** The table of one group: the columns of the slots its mask uses whose values differ between its hosts. */
 function table(members: Member[]): Shape {

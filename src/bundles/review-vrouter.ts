@@ -4,7 +4,9 @@ import type { Site } from "../resolve/site.js";
 
 export function vrouterTable(site: Site) {
   return site.vrouters.map((v) => ({
-    name: v.name, namespace: v.namespace, gateway: v.gateway,
+    name: v.name,
+    namespace: v.namespace,
+    gateway: v.gateway,
     membersText: v.members.map((m) => `${m.primary ? `**${m.host}**` : m.host}${m.address ? ` (${m.address})` : ""}`).join(", "),
     mgmtText: `${v.management.link} on ${v.management.network}, VIP ${v.management.vipAddr}`,
     pubText: `${v.public.link} on ${v.public.network}, VIP ${v.public.vipAddr}`,

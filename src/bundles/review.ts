@@ -27,7 +27,9 @@ function allocationsVm(site: Site) {
   const generation = Math.max(0, ...site.allocations.map((a) => a.generation));
   const fresh = site.allocations.some((a) => a.fresh);
   return {
-    lock: site.source.replace(/\.yaml$/, ".lock.yaml"), generation, fresh,
+    lock: site.source.replace(/\.yaml$/, ".lock.yaml"),
+    generation,
+    fresh,
     rows: site.allocations.map((a) => ({ ...a, when: `generation ${a.generation}${a.fresh ? " (**new**)" : ""}` })),
   };
 }
@@ -38,14 +40,19 @@ function rollout(site: Site): { all: string; first: string; nodes: string } {
   return { all: namesText(site.hosts.map((h) => h.name)), first: namesText([...t.gateways, ...t.routers]), nodes: namesText(t.nodes) };
 }
 
-const networksVm = (site: Site) => site.networks.map((n) => ({
-  ...n, vlanText: n.vlan === undefined ? "untagged" : String(n.vlan),
-  cidrText: [n.cidr, ...(n.v6 ? [n.v6.cidr] : [])].join(", "),
-  gatewayText: n.gateway ? `${[n.gateway.address, ...(n.gateway.address6 ? [n.gateway.address6] : [])].join(", ")} (${n.gateway.on === "router"
-    ? `router: ${mdText(n.gateway.router ?? "")}` : `${n.gateway.on} ${n.gateway.host}`})` : "none",
-  rangesText: n.ranges.map((r) => `${r.name} ${r.from}-${r.to}${r.purpose ? ` (${r.purpose})` : ""}`).join("; ") || "-",
-  staticsText: n.statics.map((s) => `${s.name} ${s.address}`).join("; ") || "-",
-}));
+const networksVm = (site: Site) =>
+  site.networks.map((n) => ({
+    ...n,
+    vlanText: n.vlan === undefined ? "untagged" : String(n.vlan),
+    cidrText: [n.cidr, ...(n.v6 ? [n.v6.cidr] : [])].join(", "),
+    gatewayText: n.gateway
+      ? `${[n.gateway.address, ...(n.gateway.address6 ? [n.gateway.address6] : [])].join(", ")} (${
+          n.gateway.on === "router" ? `router: ${mdText(n.gateway.router ?? "")}` : `${n.gateway.on} ${n.gateway.host}`
+        })`
+      : "none",
+    rangesText: n.ranges.map((r) => `${r.name} ${r.from}-${r.to}${r.purpose ? ` (${r.purpose})` : ""}`).join("; ") || "-",
+    staticsText: n.statics.map((s) => `${s.name} ${s.address}`).join("; ") || "-",
+  }));
 
 /** One section per shape; a long host table goes to review/hosts-like-<first>.md. */
 function shapeVm(s: Shape, site: Site, bodies: Map<string, string>, multi: boolean) {
@@ -53,7 +60,14 @@ function shapeVm(s: Shape, site: Site, bodies: Map<string, string>, multi: boole
   const management = site.hosts.find((h) => h.name === first)!.management;
   const tableFile = s.rows.length > TABLE_MAX_ROWS ? `review/hosts-like-${first}.md` : "";
   return {
-    ...s, single: s.hosts.length === 1, file: multi, first, management, count: s.hosts.length, hostsText: namesText(s.hosts), tableFile,
+    ...s,
+    single: s.hosts.length === 1,
+    file: multi,
+    first,
+    management,
+    count: s.hosts.length,
+    hostsText: namesText(s.hosts),
+    tableFile,
     body: bodies.get(first)!,
   };
 }
@@ -71,11 +85,23 @@ export function* reviewFiles(site: Site, plan: Plan): Generator<Artifact> {
   const header = headerText(site);
   const side = (path: string, title: string, vm: object) => md(path, render("review/side-file", { header, site: site.name, title, shape: false, ...vm }));
   const vm = {
-    header, site: site.name, decision: site.decision ?? "", description: mdText(site.description ?? ""),
-    order: multi ? order : false, networks, networksFile: networks.length > TABLE_MAX_ROWS ? "review/networks.md" : "",
-    allocations: allocationsVm(site), rollout: rollout(site), anySteps: plan.steps.length > 0, stateHost: multi ? "<host>" : site.hosts[0]?.name ?? "",
-    vrouters: vrouterTable(site), staticVips: site.vrouters.some((v) => !v.ha), sections: plan.sections,
-    shapes: shapeVms, warnings: site.warnings, topology: topology(site),
+    header,
+    site: site.name,
+    decision: site.decision ?? "",
+    description: mdText(site.description ?? ""),
+    order: multi ? order : false,
+    networks,
+    networksFile: networks.length > TABLE_MAX_ROWS ? "review/networks.md" : "",
+    allocations: allocationsVm(site),
+    rollout: rollout(site),
+    anySteps: plan.steps.length > 0,
+    stateHost: multi ? "<host>" : (site.hosts[0]?.name ?? ""),
+    vrouters: vrouterTable(site),
+    staticVips: site.vrouters.some((v) => !v.ha),
+    sections: plan.sections,
+    shapes: shapeVms,
+    warnings: site.warnings,
+    topology: topology(site),
   };
   yield md("REVIEW.md", render("review/REVIEW.md", vm));
   if (vm.networksFile) yield side(vm.networksFile, "networks", { networks });

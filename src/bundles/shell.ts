@@ -10,17 +10,34 @@ import type { Site } from "../resolve/site.js";
 import { actionLine, checkLine } from "../render/shell-lines.js";
 import { driftModel } from "../drift/model.js";
 
-export interface StepVm { id: string; title: string; phase: string; apply: string[]; verify: string[]; inverse: string[] }
+export interface StepVm {
+  id: string;
+  title: string;
+  phase: string;
+  apply: string[];
+  verify: string[];
+  inverse: string[];
+}
 
 export const stepVm = (s: Step): StepVm => ({
-  id: s.id, title: s.title, phase: s.phase, apply: s.apply.map(actionLine), verify: s.verify.map(checkLine), inverse: s.inverse.map(actionLine),
+  id: s.id,
+  title: s.title,
+  phase: s.phase,
+  apply: s.apply.map(actionLine),
+  verify: s.verify.map(checkLine),
+  inverse: s.inverse.map(actionLine),
 });
 
 /** What host.sh holds; a transition's has no drift model of its own (its audit is the old version's, `model`). */
 export interface HostShVm {
-  header: string; host: string; steps: StepVm[];
-  gates: HostPlan["gates"]; decisions: HostPlan["decisions"]; checks: readonly FinalCheck[];
-  model?: string[]; transition?: string;
+  header: string;
+  host: string;
+  steps: StepVm[];
+  gates: HostPlan["gates"];
+  decisions: HostPlan["decisions"];
+  checks: readonly FinalCheck[];
+  model?: string[];
+  transition?: string;
 }
 
 /** The final checks grouped under their titles, in the order they first appear; a phase's own only after it. */
@@ -33,7 +50,11 @@ function checkGroups(checks: readonly FinalCheck[]) {
 export function hostSh(vm: HostShVm): Artifact {
   const phases = PHASES.filter((p) => vm.steps.some((s) => s.phase === p));
   const content = render("shell/host.sh", {
-    ...vm, phaseList: ["all", ...phases].join("|"), groups: checkGroups(vm.checks), hasModel: vm.model !== undefined, transition: vm.transition ?? "",
+    ...vm,
+    phaseList: ["all", ...phases].join("|"),
+    groups: checkGroups(vm.checks),
+    hasModel: vm.model !== undefined,
+    transition: vm.transition ?? "",
   });
   return { path: `hosts/${vm.host}/host.sh`, content, mode: 0o755 };
 }
@@ -45,7 +66,15 @@ export function hostSh(vm: HostShVm): Artifact {
  */
 export function hostScripts(site: Site, plan: HostPlan, host: string, artifacts: Map<string, Artifact>): Artifact[] {
   const model = driftModel(site, plan, artifacts, host).map((l) => l.join(" "));
-  return [hostSh({
-    header: headerText(site), host, steps: plan.steps.map(stepVm), gates: plan.gates, decisions: plan.decisions, checks: plan.checks, model,
-  })];
+  return [
+    hostSh({
+      header: headerText(site),
+      host,
+      steps: plan.steps.map(stepVm),
+      gates: plan.gates,
+      decisions: plan.decisions,
+      checks: plan.checks,
+      model,
+    }),
+  ];
 }

@@ -5,13 +5,31 @@
 export type Shape = "box" | "round" | "stadium" | "circle";
 const SHAPES: Record<Shape, [string, string]> = { box: ["[", "]"], round: ["(", ")"], stadium: ["([", "])"], circle: ["((", "))"] };
 
-export interface MNode { id: string; label: string; open: string; close: string }
-export interface MGroup { id: string; label: string; nodes: MNode[]; inner: MGroup[] }
-export interface MEdge { from: string; to: string; label: string; dotted: boolean }
+export interface MNode {
+  id: string;
+  label: string;
+  open: string;
+  close: string;
+}
+export interface MGroup {
+  id: string;
+  label: string;
+  nodes: MNode[];
+  inner: MGroup[];
+}
+export interface MEdge {
+  from: string;
+  to: string;
+  label: string;
+  dotted: boolean;
+}
 
 /** Mermaid label text: quotes and angle brackets as entities, lines joined by <br>. */
 export const label = (...lines: string[]): string =>
-  lines.filter(Boolean).map((l) => l.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;").replace(/`/g, "'")).join("<br>");
+  lines
+    .filter(Boolean)
+    .map((l) => l.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;").replace(/`/g, "'"))
+    .join("<br>");
 
 export class Graph {
   private ids = new Map<string, string>();
@@ -24,7 +42,10 @@ export class Graph {
 
   private id(key: string, prefix: string): string {
     let id = this.ids.get(key);
-    if (!id) { id = `${prefix}${this.ids.size + 1}`; this.ids.set(key, id); }
+    if (!id) {
+      id = `${prefix}${this.ids.size + 1}`;
+      this.ids.set(key, id);
+    }
     return id;
   }
 

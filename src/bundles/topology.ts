@@ -9,16 +9,43 @@ import { Graph, label, type MEdge, type MGroup, type MNode } from "./topology-gr
 export const DETAIL_MAX_HOSTS = 12;
 
 /** What the legend mentions: only what this picture has. */
-export interface Legend { subifs: boolean; namespaces: boolean; routers: boolean; routes: boolean }
+export interface Legend {
+  subifs: boolean;
+  namespaces: boolean;
+  routers: boolean;
+  routes: boolean;
+}
 
-export interface Topology { summarized: boolean; hosts: number; groups: number; legend: Legend; outside: MNode[]; top: MGroup[]; edges: MEdge[] }
+export interface Topology {
+  summarized: boolean;
+  hosts: number;
+  groups: number;
+  legend: Legend;
+  outside: MNode[];
+  top: MGroup[];
+  edges: MEdge[];
+}
 
-interface Role { router: Vrouter; member: boolean; primary: boolean }
-interface HostGroup { key: string; hosts: string[] }
+interface Role {
+  router: Vrouter;
+  member: boolean;
+  primary: boolean;
+}
+interface HostGroup {
+  key: string;
+  hosts: string[];
+}
 type Attached = Array<{ n: Network; bridge: string; address?: string }>;
 
 /** What every drawing step needs: the graph, the site's lookups, and whether hosts are merged. */
-interface Ctx { g: Graph; site: Site; summarize: boolean; attached: Map<string, Attached>; groups: Map<string, HostGroup>; net: (name: string) => string }
+interface Ctx {
+  g: Graph;
+  site: Site;
+  summarize: boolean;
+  attached: Map<string, Attached>;
+  groups: Map<string, HostGroup>;
+  net: (name: string) => string;
+}
 
 function roles(site: Site): Map<string, Role[]> {
   const out = new Map<string, Role[]>();
@@ -33,8 +60,10 @@ function roles(site: Site): Map<string, Role[]> {
 /** What a host looks like without its names and addresses: hosts alike are drawn once when summarized. */
 function shape(h: Host, at: Attached, rs: Role[]): string {
   return JSON.stringify([
-    h.bridges.map((b) => `${b.name}:${b.owner}`), h.gateways.map((g) => `${g.ifname}:${g.persistence}`),
-    h.checked.map((c) => `${c.on}:${c.bridge ?? c.router}`), at.map((a) => `${a.bridge}:${a.n.vlan ?? ""}:${a.address ? 1 : 0}`).sort(),
+    h.bridges.map((b) => `${b.name}:${b.owner}`),
+    h.gateways.map((g) => `${g.ifname}:${g.persistence}`),
+    h.checked.map((c) => `${c.on}:${c.bridge ?? c.router}`),
+    at.map((a) => `${a.bridge}:${a.n.vlan ?? ""}:${a.address ? 1 : 0}`).sort(),
     rs.map((r) => `${r.router.name}:${r.member}:${r.primary && !r.router.ha}`),
   ]);
 }
@@ -86,8 +115,10 @@ export function topology(site: Site): Topology {
   for (const n of site.networks) drawRouterGateway(c, n);
   for (const v of site.vrouters) drawNodes(c, v);
   const legend: Legend = {
-    subifs: site.hosts.some((h) => h.gateways.length > 0), namespaces: site.vrouters.length > 0,
-    routers: site.networks.some((n) => n.gateway?.on === "router") || site.vrouters.length > 0, routes: site.vrouters.some((v) => v.nodes.length > 0),
+    subifs: site.hosts.some((h) => h.gateways.length > 0),
+    namespaces: site.vrouters.length > 0,
+    routers: site.networks.some((n) => n.gateway?.on === "router") || site.vrouters.length > 0,
+    routes: site.vrouters.some((v) => v.nodes.length > 0),
   };
   return { summarized: summarize, hosts: site.hosts.length, groups: new Set(groups.values()).size, legend, outside: g.outside, top: g.top, edges: g.edges };
 }
@@ -114,7 +145,7 @@ function drawHost(c: Ctx, h: Host, rs: Role[]): void {
     if (viaSub.has(a.n.name)) continue;
     const owned = h.checked.find((x) => x.network === a.n.name && x.on === "bridge-owner");
     const tag = a.n.vlan === undefined ? "" : `VLAN ${a.n.vlan}`;
-    const where = c.summarize ? "" : a.address ?? "";
+    const where = c.summarize ? "" : (a.address ?? "");
     const text = owned ? `gateway ${c.summarize ? "" : `${owned.address} `}held by the owner` : [tag, where].filter(Boolean).join(", ");
     c.g.edge(br(a.bridge), c.net(a.n.name), text);
   }

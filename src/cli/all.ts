@@ -18,7 +18,11 @@ export let threadsUsed = 1;
 /** Appended to a worker's argv: how the entry knows, without loading worker_threads, that it may be a worker. */
 export const WORKER_ARG = "--sitegen-worker-thread";
 
-export interface WorkerJob { mode: Mode; opts: SiteOptions; sites: string[] }
+export interface WorkerJob {
+  mode: Mode;
+  opts: SiteOptions;
+  sites: string[];
+}
 
 /** Split sites into two groups of about equal size, largest first; each keeps the sites' order. */
 export function halves(sites: string[], size: (s: string) => number): [string[], string[]] {
@@ -26,7 +30,8 @@ export function halves(sites: string[], size: (s: string) => number): [string[],
   const total: [number, number] = [0, 0];
   for (const s of [...sites].sort((a, b) => size(b) - size(a) || (a < b ? -1 : 1))) {
     const g = total[0] <= total[1] ? 0 : 1;
-    groups[g].add(s); total[g] += size(s);
+    groups[g].add(s);
+    total[g] += size(s);
   }
   return [sites.filter((s) => groups[0].has(s)), sites.filter((s) => groups[1].has(s))];
 }
@@ -35,9 +40,12 @@ function inWorker(job: WorkerJob, url: URL): Promise<SiteOutcome[]> {
   return new Promise((resolve, reject) => {
     const w = new (workerThreads().Worker)(url, { workerData: job, argv: [WORKER_ARG] });
     w.once("message", (m: { outcomes?: SiteOutcome[]; error?: string; kind?: string }) =>
-      (m.outcomes ? resolve(m.outcomes) : reject(new (m.kind === "user" ? UserError : m.kind === "output" ? OutputError : Error)(m.error))));
+      m.outcomes ? resolve(m.outcomes) : reject(new (m.kind === "user" ? UserError : m.kind === "output" ? OutputError : Error)(m.error)),
+    );
     w.once("error", reject);
-    w.once("exit", (code) => { if (code !== 0) reject(new Error(`worker exited with ${code}`)); });
+    w.once("exit", (code) => {
+      if (code !== 0) reject(new Error(`worker exited with ${code}`));
+    });
   });
 }
 

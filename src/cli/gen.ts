@@ -5,8 +5,18 @@ import { withEngine } from "./engine-run.js";
 import { report, type Format } from "./report.js";
 import { failed, type Mode, type SiteOutcome } from "./site-run.js";
 
-export interface RunOptions { inventory: string; out: string; format: Format; quiet?: boolean; strict?: boolean }
-export interface GenOptions extends RunOptions { site?: string; all?: boolean; check?: boolean }
+export interface RunOptions {
+  inventory: string;
+  out: string;
+  format: Format;
+  quiet?: boolean;
+  strict?: boolean;
+}
+export interface GenOptions extends RunOptions {
+  site?: string;
+  all?: boolean;
+  check?: boolean;
+}
 
 /** Every site of the inventory folder, or a usage error when there is none. */
 export function allSites(inventory: string): string[] {

@@ -4,7 +4,10 @@ import { LOCK_SUFFIX, sitePaths, UserError, type SitePaths } from "./paths.js";
 
 export function knownSites(inventoryDir: string): string[] {
   try {
-    return readdirSync(inventoryDir).filter((f) => f.endsWith(".yaml") && !f.endsWith(LOCK_SUFFIX)).map((f) => f.slice(0, -5)).sort();
+    return readdirSync(inventoryDir)
+      .filter((f) => f.endsWith(".yaml") && !f.endsWith(LOCK_SUFFIX))
+      .map((f) => f.slice(0, -5))
+      .sort();
   } catch {
     return [];
   }
@@ -26,6 +29,12 @@ export function readSite(inventoryDir: string, site: string): { paths: SitePaths
 /** A hint for a folder whose inventories were named *.yml (gen reads *.yaml only), or "". */
 export function ymlHint(inventoryDir: string): string {
   let yml: string[] = [];
-  try { yml = readdirSync(inventoryDir).filter((f) => f.endsWith(".yml")).sort(); } catch { /* no folder: nothing to hint */ }
+  try {
+    yml = readdirSync(inventoryDir)
+      .filter((f) => f.endsWith(".yml"))
+      .sort();
+  } catch {
+    /* no folder: nothing to hint */
+  }
   return yml.length ? ` (${yml.join(", ")} ${yml.length > 1 ? "are" : "is"} there, but inventories end in .yaml: rename)` : "";
 }

@@ -20,5 +20,7 @@ if (worker && !worker.isMainThread) {
   }
   // bench/run.mjs reads peak memory (of the whole process, worker included) and the thread count from here.
   if (process.env.SITEGEN_STATS) process.on("exit", () => process.stderr.write(`maxrss_kb=${process.resourceUsage().maxRSS} threads=${threadsUsed}\n`));
-  void cli(process.argv, new URL(import.meta.url)).then((c) => { process.exitCode = c; });
+  void cli(process.argv, new URL(import.meta.url)).then((c) => {
+    process.exitCode = c;
+  });
 }

@@ -20,14 +20,23 @@ export function checkSiteName(site: string): void {
 }
 
 /** lock: the allocations beside the inventory (<site>.lock.yaml), named in diagnostics as lockDisplay. */
-export interface SitePaths { file: string; display: string; source: string; lock: string; lockDisplay: string }
+export interface SitePaths {
+  file: string;
+  display: string;
+  source: string;
+  lock: string;
+  lockDisplay: string;
+}
 
 export const LOCK_SUFFIX = ".lock.yaml";
 
 /** Where a site's inventory is, how diagnostics show it, and how generated headers name it. */
 export function sitePaths(inventoryDir: string, site: string): SitePaths {
   checkSiteName(site);
-  const shown = (file: string) => { const rel = relative(process.cwd(), resolve(file)); return rel.startsWith("..") || isAbsolute(rel) ? file : rel; };
+  const shown = (file: string) => {
+    const rel = relative(process.cwd(), resolve(file));
+    return rel.startsWith("..") || isAbsolute(rel) ? file : rel;
+  };
   const file = join(inventoryDir, `${site}.yaml`);
   const lock = join(inventoryDir, `${site}${LOCK_SUFFIX}`);
   return { file, display: shown(file), source: `${basename(resolve(inventoryDir))}/${site}.yaml`, lock, lockDisplay: shown(lock) };

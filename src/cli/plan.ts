@@ -11,7 +11,13 @@ import { readSite } from "./load.js";
 import { readLock } from "./lock.js";
 import { UserError } from "./paths.js";
 
-export interface PlanOptions { site: string; inventory: string; out: string; from: string; quiet?: boolean }
+export interface PlanOptions {
+  site: string;
+  inventory: string;
+  out: string;
+  from: string;
+  quiet?: boolean;
+}
 
 /** The previous inventory: a file if one exists at that path, else the site's file at a git revision. */
 function previous(from: string, file: string): { text: string; label: string } {
@@ -22,7 +28,9 @@ function previous(from: string, file: string): { text: string; label: string } {
     const commit = git("rev-parse", "--short", `${from}^{commit}`).trim();
     return { text: git("show", `${commit}:./${basename(file)}`), label: `${from} (${commit})` };
   } catch (e) {
-    const why = String((e as { stderr?: string }).stderr ?? e).trim().split("\n")[0];
+    const why = String((e as { stderr?: string }).stderr ?? e)
+      .trim()
+      .split("\n")[0];
     throw new UserError(`--from ${from}: neither a file nor a git revision holding ${file} (${why})`);
   }
 }
@@ -38,7 +46,11 @@ export function runPlan(o: PlanOptions): number {
   const a = build(old.text, `${paths.display}@${old.label}`, o.site, paths.source);
   // the lock beside the inventory holds the current version's allocations: gen reads it, so the plan does too
   const b = build(text, paths.display, o.site, paths.source, readLock(paths));
-  for (const r of [a, b]) if (typeof r === "string") { process.stderr.write(r); return 1; }
+  for (const r of [a, b])
+    if (typeof r === "string") {
+      process.stderr.write(r);
+      return 1;
+    }
   const t = transition(a as Build, b as Build, old.label);
   const dir = join(o.out, `${o.site}.transition`);
   writeSite(o.out, `${o.site}.transition`, t.files);

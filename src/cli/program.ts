@@ -26,8 +26,8 @@ Examples:
 Exit codes: 0 ok; 1 inventory errors (or warnings with --strict), drift, or unknown site; 2 usage, output-folder or internal error.
 Then read out/<site>/REVIEW.md, commit out/, and run bash hosts/<host>/host.sh audit on the host first.`;
 
-const format = () => new Option("-f, --format <format>", "how to report: text, json (one document on stdout), github (workflow annotations)")
-  .choices(FORMATS).default("text");
+const format = () =>
+  new Option("-f, --format <format>", "how to report: text, json (one document on stdout), github (workflow annotations)").choices(FORMATS).default("text");
 const strict = "warnings block too (exit 1, nothing written)";
 
 /** Where the command that ran leaves its exit code (commander's actions return nothing). */
@@ -35,7 +35,9 @@ type Done = (code: number) => void;
 
 async function main(argv: string[], entry?: URL): Promise<number> {
   let code = 0;
-  const done: Done = (c) => { code = c; };
+  const done: Done = (c) => {
+    code = c;
+  };
   const program = new Command("gen")
     .description("Compile a site model (inventories/<site>.yaml) into reviewable, rollback-paired host artifacts in out/<site>/")
     .option("-s, --site <name>", "site to compile (inventories/<name>.yaml)")
@@ -58,7 +60,8 @@ async function main(argv: string[], entry?: URL): Promise<number> {
 
 /** validate, schema, plan and targets, in the order `gen --help` lists them. */
 function subcommands(program: Command, done: Done, entry?: URL): void {
-  program.command("validate")
+  program
+    .command("validate")
     .description("check inventories (all, or one with --site) and report every problem; writes nothing")
     .option("-s, --site <name>", "only this site")
     .option("-i, --inventory <dir>", "folder holding <site>.yaml", DEFAULT_INVENTORY)
@@ -67,13 +70,15 @@ function subcommands(program: Command, done: Done, entry?: URL): void {
     .option("-q, --quiet", "print only errors and warnings")
     .exitOverride()
     .action(async (o: GenOptions) => done(await runValidate(o, entry)));
-  program.command("schema")
+  program
+    .command("schema")
     .description("print the site model's JSON Schema (for editors), or write it to a file")
     .option("-o, --output <file>", "write it here instead of printing it")
     .option("-q, --quiet", "print nothing when writing")
     .exitOverride()
     .action((o: { output?: string; quiet?: boolean }) => done(runSchema(o)));
-  program.command("plan")
+  program
+    .command("plan")
     .description("the transition from a previous version of the inventory: steps added, removed and changed per host, written to <out>/<site>.transition/")
     .requiredOption("-s, --site <name>", "site (inventories/<name>.yaml)")
     .requiredOption("-f, --from <rev|file>", "the previous version: a git revision of the inventory, or a file")
@@ -82,9 +87,12 @@ function subcommands(program: Command, done: Done, entry?: URL): void {
     .option("-q, --quiet", "print only the changes")
     .exitOverride()
     .action((o: { site: string; from: string; inventory: string; out: string; quiet?: boolean }) => done(runPlan(o)));
-  program.command("targets")
+  program
+    .command("targets")
     .description("list the artifact targets, in registry order")
-    .action(() => { for (const t of TARGETS) process.stdout.write(`${t.name.padEnd(14)} ${t.summary}\n`); });
+    .action(() => {
+      for (const t of TARGETS) process.stdout.write(`${t.name.padEnd(14)} ${t.summary}\n`);
+    });
 }
 
 /**

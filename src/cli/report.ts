@@ -9,8 +9,15 @@ import { failed, strictOnly, type SiteOutcome } from "./site-run.js";
 export const FORMATS = ["text", "json", "github"] as const;
 export type Format = (typeof FORMATS)[number];
 
-export interface Printed { stdout: string; stderr: string }
-export interface ReportOptions { format: Format; all: boolean; quiet: boolean }
+export interface Printed {
+  stdout: string;
+  stderr: string;
+}
+export interface ReportOptions {
+  format: Format;
+  all: boolean;
+  quiet: boolean;
+}
 
 /** The command that makes the site's output current again: with this run's folders where they are not the defaults. */
 export function rerun(o: SiteOutcome): string {
@@ -23,9 +30,12 @@ export function rerun(o: SiteOutcome): string {
 export function summaryLine(o: SiteOutcome, labelled: boolean): string {
   const ws = o.diagnostics.length ? `; ${countText(o.diagnostics)}` : "";
   switch (o.status) {
-    case "valid": return `${o.inventory}: ok${ws}`;
-    case "current": return `${o.out}: up to date (${o.files} files)${ws}`;
-    case "wrote": case "unchanged":
+    case "valid":
+      return `${o.inventory}: ok${ws}`;
+    case "current":
+      return `${o.out}: up to date (${o.files} files)${ws}`;
+    case "wrote":
+    case "unchanged":
       return `${o.out}: ${o.status === "wrote" ? "wrote" : "unchanged,"} ${o.files} files; review ${o.out}/REVIEW.md${ws}`;
     case "drift": {
       const n = o.drift!.length;
@@ -80,8 +90,15 @@ function githubSite(o: SiteOutcome, p: Printed): void {
 
 function jsonDiagnostic(d: Diagnostic) {
   return {
-    severity: severity(d), code: d.code, file: d.file, line: d.line, column: d.col, length: d.length,
-    object: d.object, message: d.message, ...(d.help ? { help: d.help } : {}),
+    severity: severity(d),
+    code: d.code,
+    file: d.file,
+    line: d.line,
+    column: d.col,
+    length: d.length,
+    object: d.object,
+    message: d.message,
+    ...(d.help ? { help: d.help } : {}),
   };
 }
 
@@ -89,12 +106,19 @@ function jsonDiagnostic(d: Diagnostic) {
 export function jsonReport(command: string, outcomes: SiteOutcome[]): string {
   const all = outcomes.flatMap((o) => o.diagnostics);
   const doc = {
-    tool: "sitegen", command, ok: !outcomes.some(failed),
-    errors: all.filter((d) => !isWarning(d)).length, warnings: all.filter(isWarning).length,
+    tool: "sitegen",
+    command,
+    ok: !outcomes.some(failed),
+    errors: all.filter((d) => !isWarning(d)).length,
+    warnings: all.filter(isWarning).length,
     sites: outcomes.map((o) => ({
-      site: o.site, inventory: o.inventory, status: o.status, ok: !failed(o),
+      site: o.site,
+      inventory: o.inventory,
+      status: o.status,
+      ok: !failed(o),
       ...(o.out !== undefined ? { out: o.out, files: o.files } : {}),
-      ...(o.drift ? { drift: o.drift.map(parseDrift) } : {}), ...(o.notes ? { notes: o.notes } : {}),
+      ...(o.drift ? { drift: o.drift.map(parseDrift) } : {}),
+      ...(o.notes ? { notes: o.notes } : {}),
       diagnostics: o.diagnostics.map(jsonDiagnostic),
     })),
   };
@@ -105,7 +129,7 @@ export function jsonReport(command: string, outcomes: SiteOutcome[]): string {
 export function report(command: string, outcomes: SiteOutcome[], r: ReportOptions): Printed {
   if (r.format === "json") return { stdout: jsonReport(command, outcomes), stderr: "" };
   const p: Printed = { stdout: "", stderr: "" };
-  for (const o of outcomes) (r.format === "github" ? githubSite(o, p) : textSite(o, r, p));
+  for (const o of outcomes) r.format === "github" ? githubSite(o, p) : textSite(o, r, p);
   if (r.all) {
     const bad = outcomes.filter(failed).length;
     const n = outcomes.length;

@@ -15,7 +15,11 @@ export type Mode = "gen" | "check" | "validate";
 /** invalid: errors (or, with --strict, warnings) stopped it; drift: --check found differences. */
 export type Status = "wrote" | "unchanged" | "current" | "valid" | "invalid" | "drift";
 
-export interface SiteOptions { inventory: string; out: string; strict?: boolean }
+export interface SiteOptions {
+  inventory: string;
+  out: string;
+  strict?: boolean;
+}
 
 export interface SiteOutcome {
   site: string;
@@ -55,7 +59,12 @@ interface Output {
 /** The files stream host by host into the comparison or the working tree; only their count is kept. */
 function counting(files: Iterable<Artifact>): Pick<Output, "files" | "count"> {
   let n = 0;
-  const counted = (function* () { for (const f of files) { n++; yield f; } })();
+  const counted = (function* () {
+    for (const f of files) {
+      n++;
+      yield f;
+    }
+  })();
   return { files: counted, count: () => n };
 }
 
@@ -81,8 +90,14 @@ export function runSite(mode: Mode, o: SiteOptions, site: string): SiteOutcome {
   const lock = readLock(paths);
   const others = lock ? { others: { [lock.file]: lock.text } } : {};
   const base = { site, mode, inventory: paths.display };
-  const done = (status: Status, diagnostics: Diagnostic[], more: Partial<SiteOutcome> = {}): SiteOutcome =>
-    ({ ...base, status, diagnostics, text: diagnostics.length ? text : "", ...(diagnostics.length ? others : {}), ...more });
+  const done = (status: Status, diagnostics: Diagnostic[], more: Partial<SiteOutcome> = {}): SiteOutcome => ({
+    ...base,
+    status,
+    diagnostics,
+    text: diagnostics.length ? text : "",
+    ...(diagnostics.length ? others : {}),
+    ...more,
+  });
   const opts = { site, source: paths.source, ...(lock ? { lock } : {}) };
   if (mode === "validate") {
     const ds = check(text, paths.display, opts);

@@ -50,7 +50,10 @@ export function countText(ds: Diagnostic[]): string {
  */
 export function formatBlocks(ds: Diagnostic[], source: string, others: Record<string, string> = {}): string {
   const rank = (d: Diagnostic) => (others[d.file] === undefined ? 0 : 1);
-  return [...ds].sort((a, b) => rank(a) - rank(b) || byPosition(a, b)).map((d) => formatDiagnostic(d, others[d.file] ?? source)).join("\n\n");
+  return [...ds]
+    .sort((a, b) => rank(a) - rank(b) || byPosition(a, b))
+    .map((d) => formatDiagnostic(d, others[d.file] ?? source))
+    .join("\n\n");
 }
 
 /** Every diagnostic in source order, then a count line ending with tail (e.g. "; nothing was written"). */

@@ -15,27 +15,50 @@ export type DriftLine = [kind: string, phase: Phase, ...fields: string[]];
 function fromCheck(c: Check): DriftLine[] {
   const p = c.phase ?? "verify";
   switch (c.kind) {
-    case "vlan": return [["vlan", p, c.params.link, c.params.parent, String(c.params.vid)], ["owned", p, "-", c.params.link]];
-    case "addr": return [["addr", p, "-", c.params.link, c.params.cidr]];
-    case "admin-up": return [["link", p, "-", c.params.link]];
-    case "bridge-port": return [["link", p, "-", c.params.link], ["master", p, "-", c.params.link, c.params.bridge], ["owned", p, "-", c.params.link]];
-    case "netns": return [["ns", p, c.params.ns]];
-    case "ns-up": return [["link", p, c.params.ns, c.params.link], ["owned", p, c.params.ns, c.params.link]];
-    case "ns-addr": return [["addr", p, c.params.ns, c.params.link, c.params.cidr]];
-    case "ns-default-route": return [["route", p, c.params.ns, "default", c.params.via]];
-    case "default-via": return [["route", p, "-", "default", c.params.via]];
-    case "ns-nft": return [["table", p, c.params.ns, "inet", c.params.table]];
-    default: return [];
+    case "vlan":
+      return [
+        ["vlan", p, c.params.link, c.params.parent, String(c.params.vid)],
+        ["owned", p, "-", c.params.link],
+      ];
+    case "addr":
+      return [["addr", p, "-", c.params.link, c.params.cidr]];
+    case "admin-up":
+      return [["link", p, "-", c.params.link]];
+    case "bridge-port":
+      return [
+        ["link", p, "-", c.params.link],
+        ["master", p, "-", c.params.link, c.params.bridge],
+        ["owned", p, "-", c.params.link],
+      ];
+    case "netns":
+      return [["ns", p, c.params.ns]];
+    case "ns-up":
+      return [
+        ["link", p, c.params.ns, c.params.link],
+        ["owned", p, c.params.ns, c.params.link],
+      ];
+    case "ns-addr":
+      return [["addr", p, c.params.ns, c.params.link, c.params.cidr]];
+    case "ns-default-route":
+      return [["route", p, c.params.ns, "default", c.params.via]];
+    case "default-via":
+      return [["route", p, "-", "default", c.params.via]];
+    case "ns-nft":
+      return [["table", p, c.params.ns, "inet", c.params.table]];
+    default:
+      return [];
   }
 }
 
 /** Addresses and routes a failover manager adds on whichever member is active: allowed, never extra. */
 function haAllowances(site: Site, host: string): DriftLine[] {
-  return site.vrouters.filter((v) => v.ha && v.members.some((m) => m.host === host)).flatMap((v): DriftLine[] => [
-    ["allow-addr", "runtime", v.namespace, v.management.link, v.management.vipAddr],
-    ["allow-addr", "runtime", v.namespace, v.public.link, v.public.vipAddr],
-    ["allow-route", "runtime", v.namespace, "default", v.gateway],
-  ]);
+  return site.vrouters
+    .filter((v) => v.ha && v.members.some((m) => m.host === host))
+    .flatMap((v): DriftLine[] => [
+      ["allow-addr", "runtime", v.namespace, v.management.link, v.management.vipAddr],
+      ["allow-addr", "runtime", v.namespace, v.public.link, v.public.vipAddr],
+      ["allow-route", "runtime", v.namespace, "default", v.gateway],
+    ]);
 }
 
 /** The nftables file each owned table is loaded from (hosts/<host>/nftables-<router>.nft). */

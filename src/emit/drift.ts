@@ -8,10 +8,15 @@ export function listFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (rel: string) => {
     let names: string[];
-    try { names = readdirSync(join(dir, rel)); } catch { return; }
+    try {
+      names = readdirSync(join(dir, rel));
+    } catch {
+      return;
+    }
     for (const n of names.sort()) {
       const r = rel ? `${rel}/${n}` : n;
-      if (statSync(join(dir, r)).isDirectory()) walk(r); else out.push(r);
+      if (statSync(join(dir, r)).isDirectory()) walk(r);
+      else out.push(r);
     }
   };
   walk("");
@@ -22,7 +27,9 @@ export function listFiles(dir: string): string[] {
 export class TreeComparer {
   private readonly present: Set<string>;
   private readonly seen = new Set<string>();
-  constructor(private readonly dir: string) { this.present = new Set(listFiles(dir)); }
+  constructor(private readonly dir: string) {
+    this.present = new Set(listFiles(dir));
+  }
 
   /** How f differs from its copy in dir: missing, changed, mode lines; empty when identical. */
   differences(f: Artifact): string[] {

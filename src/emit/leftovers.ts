@@ -5,12 +5,21 @@ import { dirname, join } from "node:path";
 /** A fault of the output folder: one line naming the path and what to do; exit 2. */
 export class OutputError extends Error {}
 
-export interface Leftover { name: string; kind: "tmp" | "old"; pid: number; time: number }
+export interface Leftover {
+  name: string;
+  kind: "tmp" | "old";
+  pid: number;
+  time: number;
+}
 
 /** .<site>.tmp-<pid>-<ms> and .<site>.old-<pid>-<ms> entries of runs that are no longer running. */
 export function leftovers(outDir: string, site: string): Leftover[] {
   let names: string[];
-  try { names = readdirSync(outDir); } catch { return []; }
+  try {
+    names = readdirSync(outDir);
+  } catch {
+    return [];
+  }
   const out: Leftover[] = [];
   for (const name of names) {
     const m = /^\.(.+)\.(tmp|old)-(\d+)-(\d+)$/.exec(name);
@@ -23,7 +32,12 @@ export function leftovers(outDir: string, site: string): Leftover[] {
 }
 
 function running(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === "EPERM"; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /**
@@ -63,8 +77,16 @@ function fileOnPath(p: string): string {
   for (let q = p; ; q = dirname(q)) {
     if (dirname(q) === q) return p;
     const parent = dirname(q);
-    try { if (!statSync(parent).isDirectory()) continue; } catch { continue; }
-    try { if (!statSync(q).isDirectory()) return q; } catch { /* not there: its parent is the file or the folder */ }
+    try {
+      if (!statSync(parent).isDirectory()) continue;
+    } catch {
+      continue;
+    }
+    try {
+      if (!statSync(q).isDirectory()) return q;
+    } catch {
+      /* not there: its parent is the file or the folder */
+    }
   }
 }
 

@@ -46,7 +46,11 @@ export function readyOut(outDir: string, site: string): string[] {
 /** A regular file (or anything but a folder) at out/<site> is not gen's to delete. */
 export function refuseNonFolder(target: string): void {
   let st;
-  try { st = lstatSync(target); } catch { return; }
+  try {
+    st = lstatSync(target);
+  } catch {
+    return;
+  }
   if (!st.isDirectory()) {
     const what = st.isSymbolicLink() ? "a symbolic link" : "a file";
     throw new OutputError(`${target} is ${what}, not a folder gen wrote; move it away or delete it, then run gen again`);
@@ -74,7 +78,10 @@ function swapIn(outDir: string, site: string, files: Iterable<Artifact>): boolea
   };
   try {
     for (const f of files) {
-      if (!tree && current && current.differences(f).length === 0) { matched.push(f.path); continue; }
+      if (!tree && current && current.differences(f).length === 0) {
+        matched.push(f.path);
+        continue;
+      }
       (tree ??= start()).write(f);
     }
     if (!tree && current!.unexpected().length === 0) return false;
@@ -98,7 +105,9 @@ class TreeWriter {
   private readonly made: Set<string>;
   private readonly umask = process.umask();
   private count = 0;
-  constructor(private readonly root: string) { this.made = new Set([root]); }
+  constructor(private readonly root: string) {
+    this.made = new Set([root]);
+  }
 
   write(f: Artifact): void {
     // chmod only when the umask narrowed the mode writeFileSync asked for
@@ -149,7 +158,11 @@ function mkdirs(dir: string): void {
     if (code === "EEXIST") return; // as before: whatever is there, the next step's error names it
     if (code !== "ENOENT" || dirname(dir) === dir) throw e;
     mkdirs(dirname(dir));
-    try { mkdirSync(dir); } catch (e2) { if ((e2 as NodeJS.ErrnoException).code !== "EEXIST") throw e2; }
+    try {
+      mkdirSync(dir);
+    } catch (e2) {
+      if ((e2 as NodeJS.ErrnoException).code !== "EEXIST") throw e2;
+    }
   }
 }
 

@@ -5,7 +5,12 @@
 import type { RuleCode } from "../diag/codes.js";
 import { isAlias, isCollection, isPair, type Alias, type Document, type Node } from "yaml";
 
-export interface AliasProblem { range: [number, number]; message: string; help: string; code?: RuleCode }
+export interface AliasProblem {
+  range: [number, number];
+  message: string;
+  help: string;
+  code?: RuleCode;
+}
 
 /** Deeper than any inventory needs, shallow enough that no recursive reader runs out of stack. */
 const MAX_DEPTH = 64;
@@ -19,8 +24,11 @@ export function aliasProblem(doc: Document): AliasProblem | undefined {
   const expanded = w.size(doc.contents as Node | null, false, 0);
   if (w.problem) return w.problem;
   if (expanded > budget(w.literal)) {
-    return { range: firstAlias(doc), message: `aliases expand this ${w.literal}-node document to ${expanded} nodes (more than ${budget(w.literal)})`,
-      help: "this looks like an alias bomb; write the values out, or alias smaller parts fewer times" };
+    return {
+      range: firstAlias(doc),
+      message: `aliases expand this ${w.literal}-node document to ${expanded} nodes (more than ${budget(w.literal)})`,
+      help: "this looks like an alias bomb; write the values out, or alias smaller parts fewer times",
+    };
   }
   return undefined;
 }
@@ -36,8 +44,12 @@ class Walk {
   size(n: unknown, viaAlias: boolean, depth: number): number {
     if (this.problem || n === null || n === undefined) return 0;
     if (depth > MAX_DEPTH) {
-      this.problem = { code: "yaml-syntax", range: rangeOf(n), message: `values nested more than ${MAX_DEPTH} levels deep`,
-        help: "an inventory nests a few levels; check the indentation and brackets" };
+      this.problem = {
+        code: "yaml-syntax",
+        range: rangeOf(n),
+        message: `values nested more than ${MAX_DEPTH} levels deep`,
+        help: "an inventory nests a few levels; check the indentation and brackets",
+      };
       return 0;
     }
     if (isAlias(n)) return this.alias(n, depth);
@@ -55,8 +67,12 @@ class Walk {
   private item(it: unknown, viaAlias: boolean, depth: number): number {
     if (!isPair(it)) return this.size(it, viaAlias, depth);
     if (isCollection(it.key)) {
-      this.problem = { code: "yaml-syntax", range: rangeOf(it.key), message: "a key must be a plain word, not a list or mapping",
-        help: "write 'key: value'; a '?' line starts a complex key" };
+      this.problem = {
+        code: "yaml-syntax",
+        range: rangeOf(it.key),
+        message: "a key must be a plain word, not a list or mapping",
+        help: "write 'key: value'; a '?' line starts a complex key",
+      };
     }
     return this.size(it.key, viaAlias, depth) + this.size(it.value, viaAlias, depth);
   }
@@ -64,11 +80,17 @@ class Walk {
   private alias(n: Alias, depth: number): number {
     const target = n.resolve(this.doc);
     if (!target) {
-      this.problem = { range: rangeOf(n), message: `alias *${n.source} names no anchor defined before it`,
-        help: `define '&${n.source}' on an earlier value, or write the value out` };
+      this.problem = {
+        range: rangeOf(n),
+        message: `alias *${n.source} names no anchor defined before it`,
+        help: `define '&${n.source}' on an earlier value, or write the value out`,
+      };
     } else if (this.active.has(target)) {
-      this.problem = { range: rangeOf(n), message: `alias *${n.source} refers to the value that contains it (a value cannot include itself)`,
-        help: "write the repeated part out instead of aliasing its parent" };
+      this.problem = {
+        range: rangeOf(n),
+        message: `alias *${n.source} refers to the value that contains it (a value cannot include itself)`,
+        help: "write the repeated part out instead of aliasing its parent",
+      };
     }
     return this.problem ? 0 : this.size(target, true, depth);
   }
@@ -83,8 +105,17 @@ function firstAlias(doc: Document): [number, number] {
   let found: [number, number] | undefined;
   const walk = (n: unknown): void => {
     if (found || !n) return;
-    if (isAlias(n)) { found = rangeOf(n); return; }
-    if (isCollection(n)) for (const it of n.items) { if (isPair(it)) { walk(it.key); walk(it.value); } else walk(it); }
+    if (isAlias(n)) {
+      found = rangeOf(n);
+      return;
+    }
+    if (isCollection(n))
+      for (const it of n.items) {
+        if (isPair(it)) {
+          walk(it.key);
+          walk(it.value);
+        } else walk(it);
+      }
   };
   walk(doc.contents);
   return found ?? [0, 1];

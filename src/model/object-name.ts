@@ -2,8 +2,15 @@
 // by its path, below every layer that reports (the loader, validate, alloc).
 
 const SINGULAR: Record<string, string> = {
-  hosts: "host", networks: "network", bridges: "bridge", attach: "attachment",
-  ranges: "range", statics: "static", vrouters: "vrouter", members: "member", upstreams: "upstream",
+  hosts: "host",
+  networks: "network",
+  bridges: "bridge",
+  attach: "attachment",
+  ranges: "range",
+  statics: "static",
+  vrouters: "vrouter",
+  members: "member",
+  upstreams: "upstream",
 };
 
 /** Name the model object a data path is inside, e.g. "network provider-vip" or "host jumphost bridge virbr1". */
@@ -17,8 +24,14 @@ export function objectName(data: unknown, path: ReadonlyArray<string | number>):
     if (typeof seg === "number" && Array.isArray(parent)) {
       const kind = SINGULAR[String(path[i - 1])] ?? String(path[i - 1]);
       const el = node as Record<string, unknown> | undefined;
-      const label = typeof el?.name === "string" ? el.name
-        : typeof el?.host === "string" ? (el.bridge === undefined && kind === "member" ? el.host : `${el.host}/${String(el.bridge ?? "?")}`) : `#${seg + 1}`;
+      const label =
+        typeof el?.name === "string"
+          ? el.name
+          : typeof el?.host === "string"
+            ? el.bridge === undefined && kind === "member"
+              ? el.host
+              : `${el.host}/${String(el.bridge ?? "?")}`
+            : `#${seg + 1}`;
       parts.push(`${kind} ${label}`);
     } else if (seg === "gateway") {
       parts.push("gateway");

@@ -2,7 +2,9 @@
 
 /** Thrown at the first thing outside the subset; caught by plainData, which then returns undefined. */
 export class Outside extends Error {}
-export const outside = (): never => { throw new Outside("outside the plain subset"); };
+export const outside = (): never => {
+  throw new Outside("outside the plain subset");
+};
 
 /** A plain key: a name, not a word the core schema would read as something else, not __proto__. */
 export const KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
@@ -11,8 +13,13 @@ export const SPECIAL_KEY = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE|[Nn]ull|NULL|__proto
 const INDICATOR = /^[-?:,[\]{}#&*!|>'"%@`]/;
 /** Scalars the core schema reads as numbers: only plain decimal integers are taken here, the rest refused. */
 const SMALL_INT = /^(?:0|[1-9][0-9]{0,14})$/;
-const NUMERIC = [/^[-+]?[0-9]+$/, /^0o[0-7]+$/, /^0x[0-9a-fA-F]+$/, /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/,
-  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/];
+const NUMERIC = [
+  /^[-+]?[0-9]+$/,
+  /^0o[0-7]+$/,
+  /^0x[0-9a-fA-F]+$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/,
+  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+];
 /** Deeper nesting (columns, or brackets) is left to the yaml package and parseSource's own limits. */
 export const MAX_DEPTH = 256;
 
@@ -82,7 +89,11 @@ function quoted(t: string, p: number): [string, number] {
     const close = t.indexOf(q, from);
     if (close < 0) outside();
     value += t.slice(from, close);
-    if (q === "'" && t[close + 1] === "'") { value += "'"; from = close + 2; continue; }
+    if (q === "'" && t[close + 1] === "'") {
+      value += "'";
+      from = close + 2;
+      continue;
+    }
     if (q === '"' && value.includes("\\")) outside();
     return [value, close + 1];
   }

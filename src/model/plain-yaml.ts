@@ -17,7 +17,11 @@
 import { KEY, MAX_DEPTH, Outside, outside, plainScalar, SPECIAL_KEY, whole } from "./plain-flow.js";
 
 /** A line with content: its indentation, its text without comment and trailing spaces, and its index in the text's lines. */
-interface Line { indent: number; text: string; raw: number }
+interface Line {
+  indent: number;
+  text: string;
+  raw: number;
+}
 
 /** Tabs, control characters, line separators, a byte-order mark or U+FFFD: left to the yaml package and its diagnostics. */
 const UNUSUAL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffd]/;
@@ -79,9 +83,14 @@ function splitKey(t: string): { key: string; rest: string } | undefined {
 
 class BlockParser {
   private i = 0;
-  constructor(private readonly lines: Line[], private readonly raw: string[]) {}
+  constructor(
+    private readonly lines: Line[],
+    private readonly raw: string[],
+  ) {}
 
-  done(): boolean { return this.i === this.lines.length; }
+  done(): boolean {
+    return this.i === this.lines.length;
+  }
 
   /** The block node whose first line is the current one, at that line's indentation. */
   block(indent: number): unknown {
@@ -96,8 +105,12 @@ class BlockParser {
       const entry = splitKey(l.text) ?? outside();
       if (Object.hasOwn(m, entry.key)) outside(); // the yaml package reports a duplicate key: let it
       this.i++;
-      m[entry.key] = entry.rest === "" ? this.below(indent, true) : BLOCK_SCALAR.test(entry.rest) ? this.blockScalar(entry.rest, l, indent)
-        : this.inline(entry.rest, indent);
+      m[entry.key] =
+        entry.rest === ""
+          ? this.below(indent, true)
+          : BLOCK_SCALAR.test(entry.rest)
+            ? this.blockScalar(entry.rest, l, indent)
+            : this.inline(entry.rest, indent);
     }
     return m;
   }
@@ -107,7 +120,11 @@ class BlockParser {
     for (let l = this.lines[this.i]; l && l.indent >= indent && isDash(l.text); l = this.lines[this.i]) {
       if (l.indent > indent) outside();
       const rest = l.text.slice(1).trimStart();
-      if (rest === "") { this.i++; a.push(this.below(indent, false)); continue; }
+      if (rest === "") {
+        this.i++;
+        a.push(this.below(indent, false));
+        continue;
+      }
       if (isDash(rest)) outside();
       if (!/^[[{'"]/.test(rest) && splitKey(rest)) {
         // `- key: value` opens a mapping at the key's column: read this line again as its first entry
@@ -164,4 +181,3 @@ class BlockParser {
     return v;
   }
 }
-

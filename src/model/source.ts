@@ -47,16 +47,25 @@ function positioned(text: string, file: string): { source: Source; errors: Diagn
   };
   const errors = parserErrors(doc, text, file, pos);
   const nul = text.indexOf("\0");
-  if (nul >= 0) { // binary input: the parser's complaints about it would only confuse
-    errors.splice(0, errors.length, { file, ...pos(nul, nul + 1), code: "yaml-syntax", object: "", message: "a NUL byte: this is not a text file",
-      help: "an inventory is UTF-8 YAML text; check that the right file is named" });
+  if (nul >= 0) {
+    // binary input: the parser's complaints about it would only confuse
+    errors.splice(0, errors.length, {
+      file,
+      ...pos(nul, nul + 1),
+      code: "yaml-syntax",
+      object: "",
+      message: "a NUL byte: this is not a text file",
+      help: "an inventory is UTF-8 YAML text; check that the right file is named",
+    });
   }
-  const notText = errors.length ? undefined : notUtf8(text) ?? tagged(doc);
+  const notText = errors.length ? undefined : (notUtf8(text) ?? tagged(doc));
   if (notText) errors.push({ file, ...pos(...notText.range), code: "yaml-syntax", object: "", message: notText.message, help: notText.help });
   const alias = errors.length ? undefined : aliasProblem(doc);
   if (alias) errors.push({ file, ...pos(...alias.range), code: alias.code ?? "yaml-alias", object: "", message: alias.message, help: alias.help });
   const source: Source = {
-    file, text, data: errors.length ? undefined : doc.toJS({ maxAliasCount: -1 }), // aliasProblem bounded the expansion
+    file,
+    text,
+    data: errors.length ? undefined : doc.toJS({ maxAliasCount: -1 }), // aliasProblem bounded the expansion
     at(path, key = false) {
       const r = findRange(doc, path, key);
       return pos(r[0], r[1]);
@@ -85,14 +94,24 @@ function parserErrors(doc: Document, text: string, file: string, pos: Locate): D
 /** U+FFFD is what reading bytes that are not UTF-8 leaves: they would reach the scripts as replacement characters. */
 function notUtf8(text: string): { range: [number, number]; message: string; help: string } | undefined {
   const at = text.indexOf("\uFFFD");
-  return at < 0 ? undefined : { range: [at, at + 1], message: "bytes that are not UTF-8 (or a U+FFFD replacement character)",
-    help: "an inventory is UTF-8 text: convert it (e.g. iconv -f latin1 -t utf-8) and check the characters here" };
+  return at < 0
+    ? undefined
+    : {
+        range: [at, at + 1],
+        message: "bytes that are not UTF-8 (or a U+FFFD replacement character)",
+        help: "an inventory is UTF-8 text: convert it (e.g. iconv -f latin1 -t utf-8) and check the characters here",
+      };
 }
 
 function tagged(doc: Document): { range: [number, number]; message: string; help: string } | undefined {
   const t = foreignTag(doc);
-  return t && { range: t.range, message: `YAML tag ${t.tag}: sitegen reads plain values and would ignore or misread it`,
-    help: "remove the tag; quote the value if it must stay a string" };
+  return (
+    t && {
+      range: t.range,
+      message: `YAML tag ${t.tag}: sitegen reads plain values and would ignore or misread it`,
+      help: "remove the tag; quote the value if it must stay a string",
+    }
+  );
 }
 
 /**
@@ -106,8 +125,9 @@ function tooDeep(text: string): ((file: string) => { source: Source; errors: Dia
   if (!at) return undefined;
   return (file) => ({
     source: { file, text, data: undefined, at: () => ({ line: at.line, col: at.col, length: 1 }) },
-    errors: [{ file, line: at.line, col: at.col, length: 1, code: "yaml-syntax", object: "", message: at.what,
-      help: `an inventory nests a few levels; ${at.help}` }],
+    errors: [
+      { file, line: at.line, col: at.col, length: 1, code: "yaml-syntax", object: "", message: at.what, help: `an inventory nests a few levels; ${at.help}` },
+    ],
   });
 }
 
@@ -119,7 +139,11 @@ function deepBracket(lines: string[]): { line: number; col: number; what: string
     for (let c = 0; c < l.length; c++) {
       const ch = l[c]!;
       if (ch === "#" && (c === 0 || /\s/.test(l[c - 1]!))) break;
-      if (ch === "'" || ch === '"') { const end = l.indexOf(ch, c + 1); c = end < 0 ? l.length : end; continue; }
+      if (ch === "'" || ch === '"') {
+        const end = l.indexOf(ch, c + 1);
+        c = end < 0 ? l.length : end;
+        continue;
+      }
       if (ch === "[" || ch === "{") depth++;
       else if ((ch === "]" || ch === "}") && depth > 0) depth--;
       if (depth > MAX_BRACKETS) return { line: n + 1, col: c + 1, what: `brackets nested more than ${MAX_BRACKETS} deep`, help: "check the brackets" };
@@ -132,8 +156,11 @@ const MAX_BRACKETS = 64;
 
 function syntaxProblem(code: string, raw: string): { code: RuleCode; message: string; help: string } {
   if (code === "MULTIPLE_DOCS") {
-    return { code: "yaml-syntax", message: "a second YAML document starts here; an inventory is one document",
-      help: "remove this '---' line and merge what follows into the document above, or move it to its own file" };
+    return {
+      code: "yaml-syntax",
+      message: "a second YAML document starts here; an inventory is one document",
+      help: "remove this '---' line and merge what follows into the document above, or move it to its own file",
+    };
   }
   const message = raw.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
   return { code: "yaml-syntax", message, help: "fix the YAML syntax at this position" };
@@ -143,8 +170,12 @@ function syntaxProblem(code: string, raw: string): { code: RuleCode; message: st
 function duplicateKey(doc: Document, key: string, start: number): { code: RuleCode; object: string; message: string; help: string } {
   const path = pathAt(doc, start);
   const object = objectName(aliasProblem(doc) ? undefined : doc.toJS({ maxAliasCount: -1 }), path);
-  return { code: "duplicate-key", object, message: `key '${key}' appears twice in this mapping`,
-    help: "each key may appear once per mapping; delete or merge the repeated one" };
+  return {
+    code: "duplicate-key",
+    object,
+    message: `key '${key}' appears twice in this mapping`,
+    help: "each key may appear once per mapping; delete or merge the repeated one",
+  };
 }
 
 /** Data path of the innermost collection that contains offset. */
@@ -155,10 +186,16 @@ function pathAt(doc: Document, offset: number): Path {
     let next: unknown;
     if (isMap(node)) {
       const pair = node.items.find((p) => isCollection(p.value) && inside(p.value, offset));
-      if (pair && isScalar(pair.key)) { path.push(String(pair.key.value)); next = pair.value; }
+      if (pair && isScalar(pair.key)) {
+        path.push(String(pair.key.value));
+        next = pair.value;
+      }
     } else if (isSeq(node)) {
       const i = node.items.findIndex((it) => isCollection(it) && inside(it, offset));
-      if (i >= 0) { path.push(i); next = node.items[i]; }
+      if (i >= 0) {
+        path.push(i);
+        next = node.items[i];
+      }
     }
     if (next === undefined) return path;
     node = next;
@@ -180,13 +217,16 @@ function findRange(doc: Document, path: Path, wantKey: boolean): [number, number
     if (isAlias(node)) node = node.resolve(doc); // point into the anchored value the data came from
     if (isMap(node)) {
       const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-      if (pair) { next = pair.value; keyNode = pair.key; }
+      if (pair) {
+        next = pair.value;
+        keyNode = pair.key;
+      }
     } else if (isSeq(node) && typeof seg === "number") {
       next = node.items[seg];
     }
     if (next === undefined && keyNode === undefined) break;
     const last = i === path.length - 1;
-    const r = last && wantKey ? rangeOf(keyNode) : rangeOf(next) ?? rangeOf(keyNode);
+    const r = last && wantKey ? rangeOf(keyNode) : (rangeOf(next) ?? rangeOf(keyNode));
     if (r) range = r;
     node = next;
   }

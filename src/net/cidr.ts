@@ -2,8 +2,18 @@
 import { Address4, Address6 } from "ip-address";
 
 export type Family = 4 | 6;
-export interface Addr { family: Family; value: bigint; text: string }
-export interface Cidr { family: Family; prefix: number; first: bigint; last: bigint; text: string }
+export interface Addr {
+  family: Family;
+  value: bigint;
+  text: string;
+}
+export interface Cidr {
+  family: Family;
+  prefix: number;
+  first: bigint;
+  last: bigint;
+  text: string;
+}
 
 const BITS: Record<Family, number> = { 4: 32, 6: 128 };
 
@@ -54,7 +64,8 @@ export function parseCidr(s: string): CidrResult {
 }
 
 export function format(family: Family, value: bigint): string {
-  if (family === 4 && value >= 0n && value <= 0xffffffffn) { // the dotted quad, as Address4.fromBigInt(value).correctForm() writes it
+  if (family === 4 && value >= 0n && value <= 0xffffffffn) {
+    // the dotted quad, as Address4.fromBigInt(value).correctForm() writes it
     const n = Number(value);
     return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
   }

@@ -18,7 +18,9 @@ export type GitMode = 0o644 | 0o755;
 export const modeText = (m: FileMode): string => `0${m.toString(8)}`;
 
 /** A file path in a command, rooted at $SITEGEN_ROOT like installed files. */
-export interface Path { readonly path: string }
+export interface Path {
+  readonly path: string;
+}
 export type Word = string | Path;
 export const isPath = (w: Word): w is Path => typeof w !== "string";
 /** The words as they read on the real host (the root is empty there). */
@@ -39,8 +41,12 @@ export type Probe =
  * unless/onlyIf make running it twice safe; mayFail ignores its failure.
  */
 export interface Program {
-  readonly kind: "program"; readonly argv: readonly Word[]; readonly effect: Rated;
-  readonly unless?: Probe; readonly onlyIf?: Probe; readonly mayFail?: boolean;
+  readonly kind: "program";
+  readonly argv: readonly Word[];
+  readonly effect: Rated;
+  readonly unless?: Probe;
+  readonly onlyIf?: Probe;
+  readonly mayFail?: boolean;
 }
 
 /**
@@ -58,7 +64,11 @@ export type UnitServes =
 export type UnitVerb = "enable" | "disable" | "restart" | "try-restart" | "reload";
 /** How a unit operation is guarded and what it keeps alive. */
 export interface UnitOpts {
-  readonly now?: boolean; readonly onlyIfInstalled?: boolean; readonly onlyIfActive?: boolean; readonly mayFail?: boolean; readonly serves?: UnitServes;
+  readonly now?: boolean;
+  readonly onlyIfInstalled?: boolean;
+  readonly onlyIfActive?: boolean;
+  readonly mayFail?: boolean;
+  readonly serves?: UnitServes;
 }
 /**
  * A systemd manager operation. `now` starts (enable) or stops (disable) the unit too; onlyIfInstalled
@@ -68,43 +78,64 @@ export interface UnitOpts {
  * past its failure.
  */
 export type Unit =
-  | { readonly kind: "unit"; readonly verb: "daemon-reload" }
-  | ({ readonly kind: "unit"; readonly verb: UnitVerb; readonly unit: string } & UnitOpts);
+  { readonly kind: "unit"; readonly verb: "daemon-reload" } | ({ readonly kind: "unit"; readonly verb: UnitVerb; readonly unit: string } & UnitOpts);
 
 /** netplan generate (check the merged configuration) or netplan apply (make it live). */
-export interface Netplan { readonly kind: "netplan"; readonly verb: "generate" | "apply" }
+export interface Netplan {
+  readonly kind: "netplan";
+  readonly verb: "generate" | "apply";
+}
 
 /**
  * A router's Pacemaker resources, created or deleted in one verified CIB push by the pacemaker.sh
  * sitegen installs at `script`; guarded by whether the cluster has `resource`.
  */
 export interface Cluster {
-  readonly kind: "cluster"; readonly op: "create" | "delete"; readonly router: string; readonly script: string; readonly resource: string;
+  readonly kind: "cluster";
+  readonly op: "create" | "delete";
+  readonly router: string;
+  readonly script: string;
+  readonly resource: string;
   readonly vips: readonly string[];
 }
 
 /** Copy hosts/<host>/files<dest> to dest, with this mode. */
-export interface Install { readonly kind: "install"; readonly dest: string; readonly mode: FileMode }
-export interface Remove { readonly kind: "remove"; readonly dest: string }
+export interface Install {
+  readonly kind: "install";
+  readonly dest: string;
+  readonly mode: FileMode;
+}
+export interface Remove {
+  readonly kind: "remove";
+  readonly dest: string;
+}
 /**
  * Write a secret to dest, mode 0600, as prefix + value + newline. The value is never in out/: Ansible
  * takes it from the variable `name` (a vault variable), host.sh apply from the environment variable of the
  * same name. It must match `pattern` (why says what needs that).
  */
 export interface Secret {
-  readonly kind: "secret"; readonly dest: string; readonly name: string; readonly prefix: string; readonly pattern: string; readonly why: string;
+  readonly kind: "secret";
+  readonly dest: string;
+  readonly name: string;
+  readonly prefix: string;
+  readonly pattern: string;
+  readonly why: string;
 }
 
 export type Action = NetAction | Program | Unit | Netplan | Cluster | Install | Remove | Secret;
 
 /** A program with its declared effect, optionally guarded. */
-export const program = (argv: Word[], effect: Rated, guard: Pick<Program, "unless" | "onlyIf" | "mayFail"> = {}): Program =>
-  ({ kind: "program", argv, effect, ...guard });
+export const program = (argv: Word[], effect: Rated, guard: Pick<Program, "unless" | "onlyIf" | "mayFail"> = {}): Program => ({
+  kind: "program",
+  argv,
+  effect,
+  ...guard,
+});
 /** A guard that holds while a file sitegen installed is there (rooted like installs). */
 export const fileThere = (path: string): Probe => ({ kind: "file", path });
 export const daemonReload: Unit = { kind: "unit", verb: "daemon-reload" };
-export const unitOp = (verb: UnitVerb, unit: string, opts: UnitOpts = {}): Unit =>
-  ({ kind: "unit", verb, unit, ...opts });
+export const unitOp = (verb: UnitVerb, unit: string, opts: UnitOpts = {}): Unit => ({ kind: "unit", verb, unit, ...opts });
 export const netplan = (verb: Netplan["verb"]): Netplan => ({ kind: "netplan", verb });
 
 /** The action runs a file sitegen installed (below $SITEGEN_ROOT): a shipped program, or pacemaker.sh. */

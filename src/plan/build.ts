@@ -34,7 +34,10 @@ export function buildPlan(site: Site, targets: readonly Target[]): Plan {
   }
   // Stable order: phase, then the order targets produced them (which follows the sorted Site).
   const rank = (p: string) => PHASES.indexOf(p as (typeof PHASES)[number]);
-  plan.steps = plan.steps.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s.phase) - rank(b.s.phase) || a.i - b.i).map((x) => x.s);
+  plan.steps = plan.steps
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => rank(a.s.phase) - rank(b.s.phase) || a.i - b.i)
+    .map((x) => x.s);
   const missing = unplanned(plan.steps, reverify);
   if (missing) throw new PlanError(`the final verify re-runs step ${missing.step} on ${missing.host}, but no target planned it`);
   plan.checks = finalChecks(plan.steps, reverify, extras);

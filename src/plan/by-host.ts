@@ -9,7 +9,10 @@ export function byHost(plan: Plan): (host: string) => HostPlan {
   const m = new Map<string, Draft<HostPlan>>();
   const get = (h: string) => {
     let hp = m.get(h);
-    if (!hp) { hp = empty(); m.set(h, hp); }
+    if (!hp) {
+      hp = empty();
+      m.set(h, hp);
+    }
     return hp;
   };
   for (const g of plan.gates) get(g.host).gates.push(g);

@@ -4,16 +4,16 @@
 import type { Phase } from "./types.js";
 
 export interface CheckParams {
-  "vlan": { readonly link: string; readonly parent: string; readonly vid: number };
-  "addr": { readonly link: string; readonly cidr: string };
+  vlan: { readonly link: string; readonly parent: string; readonly vid: number };
+  addr: { readonly link: string; readonly cidr: string };
   "admin-up": { readonly link: string };
-  "route": { readonly cidr: string; readonly link: string };
-  "sysctl": { readonly key: string; readonly value: string };
-  "unit": { readonly unit: string };
+  route: { readonly cidr: string; readonly link: string };
+  sysctl: { readonly key: string; readonly value: string };
+  unit: { readonly unit: string };
   "route-to": { readonly address: string };
-  "reachable": { readonly address: string };
+  reachable: { readonly address: string };
   // inside a router's namespace
-  "netns": { readonly ns: string };
+  netns: { readonly ns: string };
   "ns-sysctl": { readonly ns: string; readonly key: string; readonly value: string };
   "ns-up": { readonly ns: string; readonly link: string };
   "ns-addr": { readonly ns: string; readonly link: string; readonly cidr: string };
@@ -27,7 +27,7 @@ export interface CheckParams {
   /** Every time daemon the node has names via as its server, and a running one reports it as a source. */
   "time-source": { readonly via: string };
   // files and failover
-  "file": { readonly path: string };
+  file: { readonly path: string };
   "unit-file": { readonly unit: string };
   "secret-file": { readonly path: string };
   "cluster-resource": { readonly resource: string };
@@ -37,18 +37,21 @@ export type CheckKind = keyof CheckParams;
 /** A check of one kind; phase: only true once this phase has been applied (host.sh verify PHASE skips it for other phases). */
 export type Check = { [K in CheckKind]: { readonly kind: K; readonly params: CheckParams[K]; readonly phase?: Phase } }[CheckKind];
 
-interface CheckDef<K extends CheckKind> { fn: string; args: (p: CheckParams[K]) => string[] }
+interface CheckDef<K extends CheckKind> {
+  fn: string;
+  args: (p: CheckParams[K]) => string[];
+}
 
 export const CHECKS: { readonly [K in CheckKind]: CheckDef<K> } = {
-  "vlan": { fn: "check_vlan", args: (p) => [p.link, p.parent, String(p.vid)] },
-  "addr": { fn: "check_addr", args: (p) => [p.link, p.cidr] },
+  vlan: { fn: "check_vlan", args: (p) => [p.link, p.parent, String(p.vid)] },
+  addr: { fn: "check_addr", args: (p) => [p.link, p.cidr] },
   "admin-up": { fn: "check_admin_up", args: (p) => [p.link] },
-  "route": { fn: "check_route", args: (p) => [p.cidr, p.link] },
-  "sysctl": { fn: "check_sysctl", args: (p) => [p.key, p.value] },
-  "unit": { fn: "check_unit", args: (p) => [p.unit] },
+  route: { fn: "check_route", args: (p) => [p.cidr, p.link] },
+  sysctl: { fn: "check_sysctl", args: (p) => [p.key, p.value] },
+  unit: { fn: "check_unit", args: (p) => [p.unit] },
   "route-to": { fn: "check_route_to", args: (p) => [p.address] },
-  "reachable": { fn: "check_reachable", args: (p) => [p.address] },
-  "netns": { fn: "check_netns", args: (p) => [p.ns] },
+  reachable: { fn: "check_reachable", args: (p) => [p.address] },
+  netns: { fn: "check_netns", args: (p) => [p.ns] },
   "ns-sysctl": { fn: "check_ns_sysctl", args: (p) => [p.ns, p.key, p.value] },
   "ns-up": { fn: "check_ns_up", args: (p) => [p.ns, p.link] },
   "ns-addr": { fn: "check_ns_addr", args: (p) => [p.ns, p.link, p.cidr] },
@@ -60,14 +63,14 @@ export const CHECKS: { readonly [K in CheckKind]: CheckDef<K> } = {
   "ns-reachable": { fn: "check_ns_reachable", args: (p) => [p.ns, p.address] },
   "default-via": { fn: "check_default_via", args: (p) => [p.via] },
   "time-source": { fn: "check_time_source", args: (p) => [p.via] },
-  "file": { fn: "check_file", args: (p) => [p.path] },
+  file: { fn: "check_file", args: (p) => [p.path] },
   "unit-file": { fn: "check_unit_file", args: (p) => [p.unit] },
   "secret-file": { fn: "check_secret_file", args: (p) => [p.path] },
   "cluster-resource": { fn: "check_cluster_resource", args: (p) => [p.resource] },
 };
 
 /** A check of one kind. */
-export const check = <K extends CheckKind>(kind: K, params: CheckParams[K]): Check => ({ kind, params } as Check);
+export const check = <K extends CheckKind>(kind: K, params: CheckParams[K]): Check => ({ kind, params }) as Check;
 
 /** The lib.sh function a check calls. */
 export const checkFn = (c: Check): string => CHECKS[c.kind].fn;

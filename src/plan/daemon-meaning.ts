@@ -15,7 +15,12 @@ export type Syntax = "hash-comments" | "systemd-unit";
 /** When the daemon reads a file: at start (its config), on each use (a script it runs), or it is the unit systemd reads. */
 export type FileRole = "config" | "runs-each-time" | "unit";
 
-export interface DaemonFile { readonly dest: string; readonly role: FileRole; readonly syntax?: Syntax; readonly comment?: string }
+export interface DaemonFile {
+  readonly dest: string;
+  readonly role: FileRole;
+  readonly syntax?: Syntax;
+  readonly comment?: string;
+}
 
 /**
  * A daemon's services step, as a transition needs it: its unit, its files, and whether it rereads its
@@ -23,7 +28,10 @@ export interface DaemonFile { readonly dest: string; readonly role: FileRole; re
  * `byCluster`: Pacemaker starts the unit, so only a change of none of its files' meaning is taken in place.
  */
 export interface DaemonChange {
-  readonly unit: string; readonly files: readonly DaemonFile[]; readonly live: "reload" | "restart"; readonly byCluster: boolean;
+  readonly unit: string;
+  readonly files: readonly DaemonFile[];
+  readonly live: "reload" | "restart";
+  readonly byCluster: boolean;
   /** What the unit keeps alive: the in-place restart or reload is rated by it (keepalived's: the VIPs). */
   readonly serves?: UnitServes;
 }
@@ -37,7 +45,11 @@ export function meaning(text: string, syntax: Syntax, comment = "#"): string {
     const at = [...line].findIndex((ch, i) => starts.includes(ch) && (i === 0 || /\s/.test(line[i - 1]!)));
     return at < 0 ? line : line.slice(0, at);
   };
-  return text.split("\n").map((l) => strip(l).trim().replace(/\s+/g, " ")).filter(Boolean).join("\n");
+  return text
+    .split("\n")
+    .map((l) => strip(l).trim().replace(/\s+/g, " "))
+    .filter(Boolean)
+    .join("\n");
 }
 
 /**
@@ -47,4 +59,7 @@ export function meaning(text: string, syntax: Syntax, comment = "#"): string {
  */
 const NOT_FOR_THE_PROCESS = ["Description=", "Documentation=", "ExecReload="];
 export const unitRestartMeaning = (text: string): string =>
-  meaning(text, "systemd-unit").split("\n").filter((l) => !NOT_FOR_THE_PROCESS.some((k) => l.startsWith(k))).join("\n");
+  meaning(text, "systemd-unit")
+    .split("\n")
+    .filter((l) => !NOT_FOR_THE_PROCESS.some((k) => l.startsWith(k)))
+    .join("\n");

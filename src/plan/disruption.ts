@@ -25,13 +25,22 @@ export const DISRUPTION_TEXT: Record<Disruption, string> = {
 /** Classes that can cut the operator's own session: apply these under --confirm-within. */
 export const cutsSession = (d: Disruption): boolean => d === "session";
 
-export interface Rated { readonly cls: Disruption; readonly why: string }
+export interface Rated {
+  readonly cls: Disruption;
+  readonly why: string;
+}
 /** The more disruptive of two. */
 export const worse = (a: Rated, b: Rated): Rated => (DISRUPTIONS.indexOf(b.cls) > DISRUPTIONS.indexOf(a.cls) ? b : a);
 export const NONE: Rated = { cls: "none", why: "nothing live changes" };
 
 /** A router namespace on a host: whether it may hold the VIPs there, and how they move. */
-interface RouterNs { router: string; vips: string[]; ha: boolean; holds: boolean; legs: Set<string> }
+interface RouterNs {
+  router: string;
+  vips: string[];
+  ha: boolean;
+  holds: boolean;
+  legs: Set<string>;
+}
 
 /** What the classifier needs from the site, per host: VIPs, management links, gateway links, router namespaces. */
 export interface DisruptionContext {
@@ -63,7 +72,11 @@ export function disruptionContext(site: Site): DisruptionContext {
     for (const m of v.members) {
       const legs = new Set([v.management, v.public].flatMap((l) => [l.link, l.peer]));
       entry(routers, m.host, () => new Map()).set(v.namespace, {
-        router: v.name, vips: [v.management.vip, v.public.vip], ha: v.ha !== undefined, holds: v.ha !== undefined || m.holdsVips, legs,
+        router: v.name,
+        vips: [v.management.vip, v.public.vip],
+        ha: v.ha !== undefined,
+        holds: v.ha !== undefined || m.holdsVips,
+        legs,
       });
     }
   }
@@ -75,7 +88,8 @@ const additive = (why: string): Rated => ({ cls: "additive", why });
 /** What goes when a router's namespace, or one of its legs, goes on this host. */
 function routerLoss(r: RouterNs | undefined, what: string): Rated | undefined {
   if (!r?.holds) return undefined;
-  return r.ha ? { cls: "vip", why: `${what} on a member that may hold ${r.router}'s VIPs ${r.vips.join(", ")}` }
+  return r.ha
+    ? { cls: "vip", why: `${what} on a member that may hold ${r.router}'s VIPs ${r.vips.join(", ")}` }
     : { cls: "gateway", why: `${what}: ${r.router}'s VIPs ${r.vips.join(", ")}, the nodes' gateway, go with it` };
 }
 
@@ -91,21 +105,31 @@ function removal(ctx: DisruptionContext, host: string, link: string, what: strin
 
 function netDisruption(a: NetAction, host: string, ctx: DisruptionContext): Rated {
   switch (a.kind) {
-    case "netns-add": return additive(`namespace ${a.ns} added`);
-    case "netns-del": return routerLoss(ctx.routers.get(host)?.get(a.ns), `namespace ${a.ns} deleted`) ?? { cls: "link", why: `namespace ${a.ns} deleted` };
-    case "vlan-add": return additive(`VLAN ${a.vid} link ${a.link} on ${a.parent}`);
-    case "veth-add": return additive(`veth ${a.peer} with ${a.link} in ${a.ns}`);
-    case "ovs-port-add": return additive(`Open vSwitch internal port ${a.link} on ${a.bridge}`);
-    case "link-netns": return additive(`${a.link} moved into ${a.ns}`);
-    case "link-up": return additive(`${a.link} up${a.ns ? ` in ${a.ns}` : ""}`);
-    case "ovs-port-del": return removal(ctx, host, a.link, `Open vSwitch port ${a.link} removed from ${a.bridge}`);
-    case "link-del": return removal(ctx, host, a.link, `link ${a.link} deleted`);
+    case "netns-add":
+      return additive(`namespace ${a.ns} added`);
+    case "netns-del":
+      return routerLoss(ctx.routers.get(host)?.get(a.ns), `namespace ${a.ns} deleted`) ?? { cls: "link", why: `namespace ${a.ns} deleted` };
+    case "vlan-add":
+      return additive(`VLAN ${a.vid} link ${a.link} on ${a.parent}`);
+    case "veth-add":
+      return additive(`veth ${a.peer} with ${a.link} in ${a.ns}`);
+    case "ovs-port-add":
+      return additive(`Open vSwitch internal port ${a.link} on ${a.bridge}`);
+    case "link-netns":
+      return additive(`${a.link} moved into ${a.ns}`);
+    case "link-up":
+      return additive(`${a.link} up${a.ns ? ` in ${a.ns}` : ""}`);
+    case "ovs-port-del":
+      return removal(ctx, host, a.link, `Open vSwitch port ${a.link} removed from ${a.bridge}`);
+    case "link-del":
+      return removal(ctx, host, a.link, `link ${a.link} deleted`);
     case "link-master":
       if (ctx.mgmtLinks.get(host)?.has(a.bridge)) {
         return { cls: "link", why: `a port joins the management bridge ${a.bridge} (an unpinned bridge MAC may change)` };
       }
       return { cls: "link", why: `port ${a.link} added to ${a.bridge}` };
-    default: return settingDisruption(a, host, ctx);
+    default:
+      return settingDisruption(a, host, ctx);
   }
 }
 
@@ -118,12 +142,19 @@ function settingDisruption(a: SettingAction, host: string, ctx: DisruptionContex
       if (!a.ns && ctx.mgmtLinks.get(host)?.has(a.link)) return { cls: "session", why: `address on the management link ${a.link}` };
       return additive(`address ${a.cidr} on ${a.link}`);
     }
-    case "route-replace": case "route-del": return { cls: "default-route", why: `default route in ${a.ns} via ${a.via}` };
-    case "sysctl": return additive(`${a.key}=${a.value} in ${a.ns}`);
+    case "route-replace":
+    case "route-del":
+      return { cls: "default-route", why: `default route in ${a.ns} via ${a.via}` };
+    case "sysctl":
+      return additive(`${a.key}=${a.value} in ${a.ns}`);
     // a table defined whole replaces the old one in one transaction: no moment without a filter
-    case "nft-table": return additive(`filter set in one nft transaction in ${a.ns}`);
-    case "iptables-add": return additive(`filter rule in ${a.ns}`);
-    case "nft-table-del": case "iptables-del": return { cls: "link", why: `filter removed in ${a.ns}` };
+    case "nft-table":
+      return additive(`filter set in one nft transaction in ${a.ns}`);
+    case "iptables-add":
+      return additive(`filter rule in ${a.ns}`);
+    case "nft-table-del":
+    case "iptables-del":
+      return { cls: "link", why: `filter removed in ${a.ns}` };
   }
 }
 
@@ -133,7 +164,8 @@ function servesLoss(s: UnitServes | undefined, verb: string, unit: string, stops
     return { cls: "vip", why: `${verb} ${unit}: ${s.router}'s VIPs ${s.vips.join(", ")} may move (this member leaves or re-enters the election)` };
   }
   if (s?.kind === "gateway") {
-    return stops ? { cls: "gateway", why: `${verb} ${unit}: its stop deletes ${s.link}, the gateway ${s.addresses.join(", ")}` }
+    return stops
+      ? { cls: "gateway", why: `${verb} ${unit}: its stop deletes ${s.link}, the gateway ${s.addresses.join(", ")}` }
       : { cls: "link", why: `${verb} ${unit}: its start re-creates ${s.link} (the gateway ${s.addresses.join(", ")} is briefly absent)` };
   }
   if (s?.kind === "replay") return stops ? { cls: "none", why: `${verb} ${unit}: it has no stop` } : additive(`${verb} ${unit}: ${s.what}, which hold already`);
@@ -152,15 +184,22 @@ function unitDisruption(a: Unit): Rated {
 
 export function actionDisruption(a: Action, host: string, ctx: DisruptionContext): Rated {
   switch (a.kind) {
-    case "install": case "remove": case "secret": return NONE;
-    case "netplan": return a.verb === "apply" ? { cls: "session", why: "netplan apply re-applies every netplan interface" } : NONE;
-    case "unit": return unitDisruption(a);
-    case "program": return a.effect;
+    case "install":
+    case "remove":
+    case "secret":
+      return NONE;
+    case "netplan":
+      return a.verb === "apply" ? { cls: "session", why: "netplan apply re-applies every netplan interface" } : NONE;
+    case "unit":
+      return unitDisruption(a);
+    case "program":
+      return a.effect;
     case "cluster": {
       const what = a.op === "create" ? "places" : "stops";
       return { cls: "vip", why: `pacemaker.sh ${a.op}: the cluster ${what} ${a.router}'s VIPs ${a.vips.join(", ")}` };
     }
-    default: return netDisruption(a, host, ctx);
+    default:
+      return netDisruption(a, host, ctx);
   }
 }
 
@@ -173,8 +212,9 @@ export function stepDisruption(s: Step, ctx: DisruptionContext): { apply: Rated;
 
 /** A host's worst step, each way. */
 export function hostDisruption(steps: readonly Step[], ctx: DisruptionContext): { apply: Rated; inverse: Rated } {
-  return steps.map((s) => stepDisruption(s, ctx)).reduce((a, b) => ({ apply: worse(a.apply, b.apply), inverse: worse(a.inverse, b.inverse) }),
-    { apply: NONE, inverse: NONE });
+  return steps
+    .map((s) => stepDisruption(s, ctx))
+    .reduce((a, b) => ({ apply: worse(a.apply, b.apply), inverse: worse(a.inverse, b.inverse) }), { apply: NONE, inverse: NONE });
 }
 
 /** Seconds to arm for: time to reconnect and verify, plus the steps themselves; netplan try's 120 s at least. */

@@ -3,7 +3,11 @@
 import type { FileMode, Install, Remove } from "./actions.js";
 import type { Artifact } from "./types.js";
 
-export interface Installed { artifact: Artifact; install: Install; remove: Remove }
+export interface Installed {
+  artifact: Artifact;
+  install: Install;
+  remove: Remove;
+}
 
 /** Where the copy of dest lives in out/<site>/. */
 export const filesPath = (host: string, dest: string) => `hosts/${host}/files${dest}`;

@@ -4,10 +4,15 @@
 import type { BridgeOwner } from "../model/types.js";
 
 /** One gateway G5 decides for: the link sitegen creates, the address it holds, how it persists and its VLAN id (one per id on a link). */
-export interface PersistedGateway { readonly ifname: string; readonly address: string; readonly persistence: "systemd" | "netplan"; readonly vid: string }
+export interface PersistedGateway {
+  readonly ifname: string;
+  readonly address: string;
+  readonly persistence: "systemd" | "netplan";
+  readonly vid: string;
+}
 
 export interface GateParams {
-  "sysctl": { readonly key: string; readonly path: string; readonly expected: string };
+  sysctl: { readonly key: string; readonly path: string; readonly expected: string };
   "bridge-vlan-filtering": { readonly bridge: string; readonly expected: "0" | "1" };
   "bridge-detail": { readonly bridge: string };
   /** hook: a gateway's libvirt network hook goes in hooks/network.d (the version that reads it is checked). */
@@ -54,54 +59,68 @@ interface GateDef {
 
 export const GATES: { readonly [K in GateKind]: GateDef } = {
   "bridge-vlan-filtering": { id: "G1", stops: "vlan_filtering differs from the inventory: VLAN-tagged frames would not traverse the bridge" },
-  "sysctl": { id: "G2", stops: "the host does not forward: routed traffic would be dropped" },
+  sysctl: { id: "G2", stops: "the host does not forward: routed traffic would be dropped" },
   "bridge-detail": { id: "G3", stops: "the bridge does not exist or is not a bridge" },
   "libvirt-network": {
-    id: "G4", helper: "shell/audit-libvirt",
-    stops: "libvirt has no such network, it is inactive, or its bridge differs; its forward mode (bridge, macvtap's private, vepa and passthrough, hostdev) "
-      + "uses a bridge or devices libvirt does not create; neither libvirtd nor virtnetworkd runs (or both do); libvirt is older than "
-      + "6.5.0, which reads no hooks/network.d (WARN only when autostart is off, or the daemon that owns the networks is not enabled)",
+    id: "G4",
+    helper: "shell/audit-libvirt",
+    stops:
+      "libvirt has no such network, it is inactive, or its bridge differs; its forward mode (bridge, macvtap's private, vepa and passthrough, hostdev) " +
+      "uses a bridge or devices libvirt does not create; neither libvirtd nor virtnetworkd runs (or both do); libvirt is older than " +
+      "6.5.0, which reads no hooks/network.d (WARN only when autostart is off, or the daemon that owns the networks is not enabled)",
   },
   "netplan-ownership": {
-    id: "G5", helper: "shell/audit-netplan",
-    stops: "what netplan makes of its files (netplan generate: renames and name globs included) contradicts the bridge owner in the inventory "
-      + "(two managers would fight), netplan gives a gateway's address to another link, uses its name or has a VLAN with its id on the bridge, "
-      + "it rejects its own files, or it rejects sitegen's stanza beside them (a file that sorts after it defines the link) or would attach it to nothing",
+    id: "G5",
+    helper: "shell/audit-netplan",
+    stops:
+      "what netplan makes of its files (netplan generate: renames and name globs included) contradicts the bridge owner in the inventory " +
+      "(two managers would fight), netplan gives a gateway's address to another link, uses its name or has a VLAN with its id on the bridge, " +
+      "it rejects its own files, or it rejects sitegen's stanza beside them (a file that sorts after it defines the link) or would attach it to nothing",
   },
   "gateway-absent": { id: "G6", stops: "the sub-interface exists with other settings, or another device already holds the gateway address" },
   "address-not-local": { id: "G7", stops: "this host holds an address that belongs to an external router" },
   "unit-ours": {
-    id: "G8", helper: "shell/audit-unit",
-    stops: "a unit by that name exists and is not sitegen's (a package's under /usr/lib, /lib or /run, or a file in /etc/systemd/system "
-      + "without sitegen's header): installing ours would replace it and the rollback would disable and delete it",
+    id: "G8",
+    helper: "shell/audit-unit",
+    stops:
+      "a unit by that name exists and is not sitegen's (a package's under /usr/lib, /lib or /run, or a file in /etc/systemd/system " +
+      "without sitegen's header): installing ours would replace it and the rollback would disable and delete it",
   },
   "tools-present": { id: "V1", stops: "a program the router or its services need is not installed" },
   "vrouter-bridge": { id: "V2", stops: "the bridge a leg needs is missing, or is not of the type the inventory says" },
   "netns-free": { id: "V3", stops: "a namespace by that name exists and is not ours (it lacks our management leg)" },
   "veth-free": { id: "V4", stops: "an interface with the veth's name exists and is not our veth on that bridge" },
   "vip-free": {
-    id: "V5", helper: "shell/audit-dad",
-    stops: "something already holds the VIP: it answers an ARP (IPv6: neighbour) duplicate-address probe on the leg's bridge, whether or not it answers ping; "
-      + "two routers would claim it",
+    id: "V5",
+    helper: "shell/audit-dad",
+    stops:
+      "something already holds the VIP: it answers an ARP (IPv6: neighbour) duplicate-address probe on the leg's bridge, whether or not it answers ping; " +
+      "two routers would claim it",
   },
   "vrrp-segment": {
-    id: "V6", helper: "shell/audit-dad",
-    stops: "VRRP adverts with the router's ID come from an address that is not a member (a foreign router uses the ID), or, while nobody advertises it, "
-      + "something answers an ARP duplicate-address probe for the management or the public VIP (dropping ping does not hide it)",
+    id: "V6",
+    helper: "shell/audit-dad",
+    stops:
+      "VRRP adverts with the router's ID come from an address that is not a member (a foreign router uses the ID), or, while nobody advertises it, " +
+      "something answers an ARP duplicate-address probe for the management or the public VIP (dropping ping does not hide it)",
   },
   "cluster-members": {
-    id: "V7", helper: "shell/audit-dad",
-    stops: "no Pacemaker cluster answers, it lacks a member, IPaddr2 cannot work in a namespace, or, before the cluster has our VIP resources, "
-      + "something answers an ARP duplicate-address probe for the management or the public VIP",
+    id: "V7",
+    helper: "shell/audit-dad",
+    stops:
+      "no Pacemaker cluster answers, it lacks a member, IPaddr2 cannot work in a namespace, or, before the cluster has our VIP resources, " +
+      "something answers an ARP duplicate-address probe for the management or the public VIP",
   },
   "netplan-bridge": {
-    id: "N1", helper: "shell/audit-netplan",
+    id: "N1",
+    helper: "shell/audit-netplan",
     stops: "netplan does not define the bridge the drop-in merges into, is not installed, or cannot read /etc/netplan",
   },
   "default-route": {
     id: "N2",
-    stops: "a default route is via the VIP already (a node provisioned from sitegen's cloud-init) and the model names no fallback_gateway: "
-      + "the rollback would leave a route to the VIP it removes; otherwise it reports each default route the takeover records and the rollback gives back",
+    stops:
+      "a default route is via the VIP already (a node provisioned from sitegen's cloud-init) and the model names no fallback_gateway: " +
+      "the rollback would leave a route to the VIP it removes; otherwise it reports each default route the takeover records and the rollback gives back",
   },
   "time-daemons": { id: "N3", stops: "never: it names the time daemons the takeover points at the VIP (a WARN when there is none)" },
   "systemd-version": { id: "H1", stops: "systemd is older than a unit needs (it would refuse to load the unit), or does not answer" },

@@ -8,8 +8,19 @@ import type { Site } from "../resolve/site.js";
  * target writes to one of these, and the checker suites run them): a new target names its own.
  */
 export type CheckerKind =
-  | "shellcheck" | "systemd-analyze" | "netplan" | "dnsmasq" | "chronyd" | "ntpd" | "keepalived"
-  | "conntrackd" | "pcs" | "cloud-init" | "nft" | "resolver" | "python";
+  | "shellcheck"
+  | "systemd-analyze"
+  | "netplan"
+  | "dnsmasq"
+  | "chronyd"
+  | "ntpd"
+  | "keepalived"
+  | "conntrackd"
+  | "pcs"
+  | "cloud-init"
+  | "nft"
+  | "resolver"
+  | "python";
 
 /** One row of the registry: a target reads the resolved Site and contributes gates, steps, checks and files. */
 export interface Target {

@@ -34,9 +34,19 @@ export interface Step {
 }
 
 /** A file of out/<site>/, at its path there. */
-export interface Artifact { readonly path: string; readonly content: string; readonly mode: GitMode }
+export interface Artifact {
+  readonly path: string;
+  readonly content: string;
+  readonly mode: GitMode;
+}
 
-export interface Decision { readonly host: string; readonly key: string; readonly value: string; readonly subject: string; readonly reason: string }
+export interface Decision {
+  readonly host: string;
+  readonly key: string;
+  readonly value: string;
+  readonly subject: string;
+  readonly reason: string;
+}
 
 /** A check of the final verify (host.sh verify, REVIEW.md's Phase 4), grouped under its title. */
 export type FinalCheck = Check & { readonly host: string; readonly title: string };
@@ -46,13 +56,20 @@ export type FinalCheck = Check & { readonly host: string; readonly title: string
  */
 export type ExtraCheck = FinalCheck & { readonly before?: boolean };
 /** The final verify runs step `step`'s checks again, on its host, under `title`. */
-export interface Reverify { readonly host: string; readonly step: string; readonly title: string }
+export interface Reverify {
+  readonly host: string;
+  readonly step: string;
+  readonly title: string;
+}
 
 /** A section of REVIEW.md about the site, after its tables (e.g. a router's failover), written from a target's template. */
 export type SiteText = string;
 
 /** A line of a host's REVIEW.md, under "Notes" or "Tests after apply"; targets write it from templates/review/. */
-export interface HostText { readonly host: string; readonly text: string }
+export interface HostText {
+  readonly host: string;
+  readonly text: string;
+}
 
 export interface Contribution {
   readonly gates?: readonly HostGate[];

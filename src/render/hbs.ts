@@ -28,14 +28,16 @@ const compiled = new Map<string, HandlebarsFull.TemplateDelegate>();
 function template(name: TemplateName): HandlebarsFull.TemplateDelegate | undefined {
   let t = compiled.get(name);
   const spec = specs[name];
-  if (!t && spec) compiled.set(name, t = hb.template(spec() as Parameters<typeof hb.template>[0]));
+  if (!t && spec) compiled.set(name, (t = hb.template(spec() as Parameters<typeof hb.template>[0])));
   return t;
 }
 for (const name of Object.keys(specs) as TemplateName[]) Object.defineProperty(hb.partials, name, { get: () => template(name), enumerable: true });
 
 /** A template that writes one item a line (REVIEW.md's notes and tests): its non-empty lines. */
 export function renderLines(name: TemplateName, vm: object): string[] {
-  return render(name, vm).split("\n").filter((l) => l.trim() !== "");
+  return render(name, vm)
+    .split("\n")
+    .filter((l) => l.trim() !== "");
 }
 
 /** Render templates/<name>.hbs with a view-model (tsc refuses a name no template has: TemplateName is generated). */

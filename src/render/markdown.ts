@@ -4,4 +4,8 @@
  * names stays as it was ('_' can, and is left alone: REVIEW.md puts a host's names back into its shared runbook).
  */
 export const mdText = (s: string): string =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*[\]|]/g, "\\$&");
+  s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/[\\`*[\]|]/g, "\\$&");

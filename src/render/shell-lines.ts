@@ -22,8 +22,10 @@ function guarded(cmd: string, g: Command, ask: (p: Word[]) => string): string {
 /** One action as a shell command (with its idempotence guard), as a human would read it. */
 export function actionText(a: Action): string {
   switch (a.kind) {
-    case "install": return `install_file ${shq(a.dest)} ${modeText(a.mode)}`;
-    case "remove": return `remove_file ${shq(a.dest)}`;
+    case "install":
+      return `install_file ${shq(a.dest)} ${modeText(a.mode)}`;
+    case "remove":
+      return `remove_file ${shq(a.dest)}`;
     case "secret": {
       // the prefix is literal text (keepalived's $NAME=): a directive keeps shellcheck from reading it as an expansion
       const directive = a.prefix.includes("$") ? "# shellcheck disable=SC2016 # literal $ in the prefix\n  " : "";
@@ -44,9 +46,12 @@ export const checkLine = (c: Check): string => shWords(checkCall(c));
 /** The command an operator would type, without the scripts' helpers, for REVIEW.md. */
 export function plainText(a: Action): string {
   switch (a.kind) {
-    case "install": return `install -D -m ${modeText(a.mode)} files${a.dest} ${a.dest}`;
-    case "remove": return `rm -f ${a.dest}`;
-    case "secret": return `(umask 077; printf '%s%s\\n' ${shq(a.prefix)} "$${a.name}" > ${a.dest})  # $${a.name}: the Ansible vault variable's value, ${a.why}`;
+    case "install":
+      return `install -D -m ${modeText(a.mode)} files${a.dest} ${a.dest}`;
+    case "remove":
+      return `rm -f ${a.dest}`;
+    case "secret":
+      return `(umask 077; printf '%s%s\\n' ${shq(a.prefix)} "$${a.name}" > ${a.dest})  # $${a.name}: the Ansible vault variable's value, ${a.why}`;
     // the real root on the host: Path words as they are
     default: {
       const c = commandOf(a);

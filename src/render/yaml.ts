@@ -6,15 +6,17 @@
 type Value = null | boolean | number | string | Value[] | { [k: string]: Value };
 
 /** Strings that YAML 1.1 or 1.2 would read as something else (numbers, booleans, null, dates, sexagesimals). */
-const RESOLVES = new RegExp(`^(?:${[
-  String.raw`[-+]?(?:\d[\d_]*)?(?:\.[\d_]*)?(?:[eE][-+]?\d+)?`, // decimal numbers (and the empty string)
-  String.raw`0x[\da-fA-F_]+|0o[0-7_]+|0b[01_]+`,
-  String.raw`[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)`,
-  "y|Y|n|N|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF", // YAML 1.1 booleans
-  "null|Null|NULL|~|<<",
-  String.raw`[-+]?[\d_]+(?::[0-5]?\d)+(?:\.[\d_]*)?`, // sexagesimals (1:20)
-  String.raw`\d{4}-\d\d?-\d\d?(?:[Tt ].*)?`, // dates
-].join("|")})$`);
+const RESOLVES = new RegExp(
+  `^(?:${[
+    String.raw`[-+]?(?:\d[\d_]*)?(?:\.[\d_]*)?(?:[eE][-+]?\d+)?`, // decimal numbers (and the empty string)
+    String.raw`0x[\da-fA-F_]+|0o[0-7_]+|0b[01_]+`,
+    String.raw`[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)`,
+    "y|Y|n|N|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF", // YAML 1.1 booleans
+    "null|Null|NULL|~|<<",
+    String.raw`[-+]?[\d_]+(?::[0-5]?\d)+(?:\.[\d_]*)?`, // sexagesimals (1:20)
+    String.raw`\d{4}-\d\d?-\d\d?(?:[Tt ].*)?`, // dates
+  ].join("|")})$`,
+);
 const INDICATOR = /^(?:[,[\]{}#&*!|>'"%@`\s]|[-?:](?:\s|$))/;
 const UNSAFE = /: |:$| #|[\t\n\r\u0000-\u001f\u007f\u0085\u2028\u2029\ufeff]|\s$/;
 
@@ -57,7 +59,9 @@ const flowScalar = (s: string): string => (scalar(s) === s && !FLOW_UNSAFE.test(
 function flow(v: Value): string {
   if (v === null || typeof v !== "object") return typeof v === "string" ? flowScalar(v) : String(v);
   if (Array.isArray(v)) return `[${v.map(flow).join(", ")}]`;
-  return `{${Object.entries(v).map(([k, x]) => `${flowScalar(k)}: ${flow(x)}`).join(", ")}}`;
+  return `{${Object.entries(v)
+    .map(([k, x]) => `${flowScalar(k)}: ${flow(x)}`)
+    .join(", ")}}`;
 }
 
 /** A list of records (actions) or of sentences (a string with a space) reads better an item a line: it stays in block style. */
@@ -74,9 +78,15 @@ function block(v: Value, indent: string, out: string[], width: number): void {
   if (Array.isArray(v)) {
     for (const item of v) {
       const l = leaf(item, `${indent}  `);
-      if (l !== undefined) { out.push(`${indent}- ${l}`); continue; }
+      if (l !== undefined) {
+        out.push(`${indent}- ${l}`);
+        continue;
+      }
       const f = oneLine(item, `${indent}- `, width);
-      if (f !== undefined) { out.push(f); continue; }
+      if (f !== undefined) {
+        out.push(f);
+        continue;
+      }
       const sub: string[] = [];
       block(item, `${indent}  `, sub, width);
       out.push(`${indent}- ${sub[0]!.slice(indent.length + 2)}`, ...sub.slice(1));
@@ -87,7 +97,10 @@ function block(v: Value, indent: string, out: string[], width: number): void {
     const key = scalar(k);
     const l = leaf(item, `${indent}  `) ?? oneLine(item, "", width - indent.length - key.length - 2);
     if (l !== undefined) out.push(`${indent}${key}: ${l}`);
-    else { out.push(`${indent}${key}:`); block(item, `${indent}  `, out, width); }
+    else {
+      out.push(`${indent}${key}:`);
+      block(item, `${indent}  `, out, width);
+    }
   }
 }
 

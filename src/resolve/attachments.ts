@@ -19,7 +19,15 @@ export function attachments(host: string, nets: Array<[NetworkDoc, Network]>, br
     const address = canon(g.address);
     const base = { network: net.name, cidr: net.cidr, family: net.family, address, prefix: net.prefix, ifaddr: `${address}/${net.prefix}`, ...dualOf(net) };
     if (g.on === "host" && g.host === host) {
-      gateways.push(hostGateway(base, g, net, bridges.find((b) => b.name === att.bridge)!, n.vlan!));
+      gateways.push(
+        hostGateway(
+          base,
+          g,
+          net,
+          bridges.find((b) => b.name === att.bridge)!,
+          n.vlan!,
+        ),
+      );
     } else if (g.on === "router" || (g.on === "bridge-owner" && g.host === host)) {
       checked.push({ ...base, on: g.on, ...(g.router ? { router: g.router } : {}), ...(g.on === "bridge-owner" ? { bridge: att.bridge } : {}) });
     }
@@ -37,7 +45,11 @@ function hostGateway(base: GatewayBase, g: GatewayDoc, net: Network, bridge: Bri
   const chosen = g.persistence ?? "auto";
   const persistence = chosen === "auto" ? (bridge.owner === "netplan" ? "netplan" : "systemd") : chosen;
   return {
-    ...base, bridge, vid, ifname: `${bridge.name}.${vid}`, persistence,
+    ...base,
+    bridge,
+    vid,
+    ifname: `${bridge.name}.${vid}`,
+    persistence,
     persistenceReason: reason(chosen, bridge),
     unit: g.unit ?? `${net.name}-gw.service`,
     testTargets: [...net.statics.map((s) => s.address), ...net.attach.filter((a) => a.address).map((a) => a.address!)],
@@ -56,8 +68,10 @@ function reason(chosen: string, b: Bridge): string {
     return `auto: netplan owns ${b.name}, so the VLAN joins netplan's own definition and one manager stays in charge (seed Phase 3B)`;
   }
   if (chosen === "auto") {
-    return `auto: ${b.name} is owned by ${owner}, not netplan; netplan cannot define a VLAN on a link it does not define, `
-      + "so a systemd oneshot ordered after the owner creates it (seed Phase 3A)";
+    return (
+      `auto: ${b.name} is owned by ${owner}, not netplan; netplan cannot define a VLAN on a link it does not define, ` +
+      "so a systemd oneshot ordered after the owner creates it (seed Phase 3A)"
+    );
   }
   return `set explicitly to ${chosen} in the inventory (bridge ${b.name} is owned by ${owner})`;
 }

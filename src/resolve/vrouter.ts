@@ -31,17 +31,33 @@ export interface VrouterMember {
 }
 
 /** A public-less node the router serves: on the management network, not on the public one. */
-export interface VrouterNode { readonly host: string; readonly address: string; readonly prefix: number; readonly bridge: Bridge }
+export interface VrouterNode {
+  readonly host: string;
+  readonly address: string;
+  readonly prefix: number;
+  readonly bridge: Bridge;
+}
 
 /** conntrackd's multicast channel on the management leg. */
-export interface SyncChannel { readonly group: string; readonly port: number; readonly mode: "ftfw" | "notrack" }
+export interface SyncChannel {
+  readonly group: string;
+  readonly port: number;
+  readonly mode: "ftfw" | "notrack";
+}
 /** VIP failover by VRRP (src/targets/keepalived). */
 export interface KeepalivedHa {
-  readonly manager: "keepalived"; readonly preempt: boolean; readonly vrrp: { readonly vrid: number; readonly interval: number; readonly authVar?: string };
+  readonly manager: "keepalived";
+  readonly preempt: boolean;
+  readonly vrrp: { readonly vrid: number; readonly interval: number; readonly authVar?: string };
   readonly sync: SyncChannel;
 }
 /** VIP failover by Pacemaker (src/targets/pacemaker): resource names start with prefix. */
-export interface PacemakerHa { readonly manager: "pacemaker"; readonly preempt: boolean; readonly prefix: string; readonly sync: SyncChannel }
+export interface PacemakerHa {
+  readonly manager: "pacemaker";
+  readonly preempt: boolean;
+  readonly prefix: string;
+  readonly sync: SyncChannel;
+}
 export type VrouterHa = KeepalivedHa | PacemakerHa;
 
 export interface Vrouter {
@@ -73,13 +89,17 @@ function resolveHa(v: VrouterDoc): VrouterHa | undefined {
   const h = v.ha;
   if (!h) return undefined;
   const sync: SyncChannel = {
-    group: canon(h.sync?.group ?? SYNC_DEFAULTS.group), port: h.sync?.port ?? SYNC_DEFAULTS.port,
+    group: canon(h.sync?.group ?? SYNC_DEFAULTS.group),
+    port: h.sync?.port ?? SYNC_DEFAULTS.port,
     mode: h.sync?.mode ?? (v.members.length === 2 ? "ftfw" : "notrack"),
   };
   const preempt = h.preempt ?? false;
   if (h.manager === "pacemaker") return { manager: "pacemaker", preempt, sync, prefix: h.resource_prefix ?? v.name };
-  const vrrp = { vrid: h.virtual_router_id as number, // a number here: src/alloc replaced auto
-    interval: h.advert_interval ?? 1, ...(h.auth_vault_var ? { authVar: h.auth_vault_var } : {}) };
+  const vrrp = {
+    vrid: h.virtual_router_id as number, // a number here: src/alloc replaced auto
+    interval: h.advert_interval ?? 1,
+    ...(h.auth_vault_var ? { authVar: h.auth_vault_var } : {}),
+  };
   return { manager: "keepalived", preempt, vrrp, sync };
 }
 
@@ -87,13 +107,23 @@ function leg(net: Network, role: "management" | "public", l: VrouterLegDoc): Vro
   const link = l.link ?? LINK_DEFAULTS[role];
   const vip = canon(l.vip);
   return {
-    role, network: net.name, cidr: net.cidr, prefix: net.prefix, vip, vipAddr: `${vip}/${net.prefix}`, link, peer: l.peer ?? defaultPeer(link),
+    role,
+    network: net.name,
+    cidr: net.cidr,
+    prefix: net.prefix,
+    vip,
+    vipAddr: `${vip}/${net.prefix}`,
+    link,
+    peer: l.peer ?? defaultPeer(link),
     ...(net.vlan !== undefined ? { vlan: net.vlan } : {}),
   };
 }
 
 /** Lookups over the resolved site, so resolving routers stays linear in its size. */
-interface Index { network: Map<string, Network>; bridges: Map<string, readonly Bridge[]> }
+interface Index {
+  network: Map<string, Network>;
+  bridges: Map<string, readonly Bridge[]>;
+}
 
 function bridgeOf(ix: Index, host: string, network: string): Bridge {
   const att = ix.network.get(network)!.attach.find((a) => a.host === host)!;
@@ -110,8 +140,11 @@ function resolveOne(ix: Index, v: VrouterDoc): Vrouter {
   const pub = leg(pubNet, "public", v.public);
   const primary = v.primary ?? v.members[0]!.host;
   const members = v.members.map((m): VrouterMember => ({
-    host: m.host, primary: m.host === primary, holdsVips: m.host === primary && !v.ha,
-    priority: m.priority ?? defaultPriority(v, m.host), ...(m.address ? { address: canon(m.address) } : {}),
+    host: m.host,
+    primary: m.host === primary,
+    holdsVips: m.host === primary && !v.ha,
+    priority: m.priority ?? defaultPriority(v, m.host),
+    ...(m.address ? { address: canon(m.address) } : {}),
     bridges: { management: bridgeOf(ix, m.host, mgmtNet.name), public: bridgeOf(ix, m.host, pubNet.name) },
   }));
   const memberNames = new Set(members.map((m) => m.host));
@@ -122,7 +155,12 @@ function resolveOne(ix: Index, v: VrouterDoc): Vrouter {
     .sort((a, b) => (a.host < b.host ? -1 : 1));
   const ha = resolveHa(v);
   return {
-    name: v.name, namespace: v.namespace ?? DEFAULT_NAMESPACE, primary, members, management, public: pub,
+    name: v.name,
+    namespace: v.namespace ?? DEFAULT_NAMESPACE,
+    primary,
+    members,
+    management,
+    public: pub,
     gateway: canon(v.gateway ?? pubNet.gateway!.address),
     ...(v.fallback_gateway ? { fallbackGateway: canon(v.fallback_gateway) } : {}),
     nat: { masquerade: v.nat?.masquerade ?? true, backend: v.nat?.backend ?? "nftables" },

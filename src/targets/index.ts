@@ -18,5 +18,17 @@ import { vlanGateway } from "./vlan-gateway/index.js";
 // keepalived takes the VIPs (and Pacemaker's script creates resources) only once the services they carry are installed
 // verify's extras and REVIEW.md tests for gateways held elsewhere come with the host's own gateways, before the routers'
 export const TARGETS: readonly Target[] = [
-  audit, vlanGateway, systemd, netplan, verify, netns, vrouterBoot, dnsmasq, ntp, conntrackd, keepalived, pacemaker, cloudInit,
+  audit,
+  vlanGateway,
+  systemd,
+  netplan,
+  verify,
+  netns,
+  vrouterBoot,
+  dnsmasq,
+  ntp,
+  conntrackd,
+  keepalived,
+  pacemaker,
+  cloudInit,
 ];

@@ -7,7 +7,14 @@ import { daemonTouch, updateActions, type Touch } from "./daemon-change.js";
 
 export type ChangeKind = "added" | "removed" | "changed" | "reset";
 export interface StepChange {
-  kind: ChangeKind; id: string; host: string; phase: string; title: string; cls: Rated; from?: Step; to?: Step;
+  kind: ChangeKind;
+  id: string;
+  host: string;
+  phase: string;
+  title: string;
+  cls: Rated;
+  from?: Step;
+  to?: Step;
   /** The old step held a VIP and the new one does not: this host must let go before another takes it. */
   dropsVip?: boolean;
   /** A daemon's step changed in place (src/transition/daemon-change.ts): new files, then this much of the daemon. */
@@ -26,36 +33,70 @@ const loses = (s: Step, ctx: DisruptionContext): Rated => {
 
 /** Names a step's apply brings into being: the links and namespaces it adds. */
 function creates(s: Step): Set<string> {
-  return new Set(s.apply.flatMap((a): string[] => {
-    switch (a.kind) {
-      case "netns-add": return [a.ns];
-      case "vlan-add": return [a.link];
-      case "veth-add": return [a.peer, a.link];
-      case "ovs-port-add": return [a.link];
-      default: return [];
-    }
-  }));
+  return new Set(
+    s.apply.flatMap((a): string[] => {
+      switch (a.kind) {
+        case "netns-add":
+          return [a.ns];
+        case "vlan-add":
+          return [a.link];
+        case "veth-add":
+          return [a.peer, a.link];
+        case "ovs-port-add":
+          return [a.link];
+        default:
+          return [];
+      }
+    }),
+  );
 }
 
 /** The links, bridges and namespaces a step's apply acts on or through. */
 function uses(s: Step): Set<string> {
-  return new Set(s.apply.flatMap((a): Array<string | undefined> => {
-    switch (a.kind) {
-      case "vlan-add": return [a.link, a.parent];
-      case "veth-add": return [a.peer, a.link, a.ns];
-      case "ovs-port-add": case "ovs-port-del": case "link-master": return [a.link, a.bridge];
-      case "link-netns": return [a.link, a.ns];
-      case "link-up": case "addr-replace": return [a.link, a.ns];
-      case "route-replace": case "route-del": return [a.ns, a.dev];
-      case "netns-add": case "netns-del": case "sysctl": case "nft-table": case "nft-table-del": case "iptables-add": case "iptables-del": return [a.ns];
-      case "link-del": return [a.link];
-      default: return [];
-    }
-  }).filter((n): n is string => n !== undefined));
+  return new Set(
+    s.apply
+      .flatMap((a): Array<string | undefined> => {
+        switch (a.kind) {
+          case "vlan-add":
+            return [a.link, a.parent];
+          case "veth-add":
+            return [a.peer, a.link, a.ns];
+          case "ovs-port-add":
+          case "ovs-port-del":
+          case "link-master":
+            return [a.link, a.bridge];
+          case "link-netns":
+            return [a.link, a.ns];
+          case "link-up":
+          case "addr-replace":
+            return [a.link, a.ns];
+          case "route-replace":
+          case "route-del":
+            return [a.ns, a.dev];
+          case "netns-add":
+          case "netns-del":
+          case "sysctl":
+          case "nft-table":
+          case "nft-table-del":
+          case "iptables-add":
+          case "iptables-del":
+            return [a.ns];
+          case "link-del":
+            return [a.link];
+          default:
+            return [];
+        }
+      })
+      .filter((n): n is string => n !== undefined),
+  );
 }
 
 /** One host's changes, in the order the transition reports them: the old plan's, then what only the new one has. */
-export interface Side { steps: Step[]; ctx: DisruptionContext; file: FileText }
+export interface Side {
+  steps: Step[];
+  ctx: DisruptionContext;
+  file: FileText;
+}
 
 export function diffHost(a: Side, b: Side): StepChange[] {
   const [from, to, ctxFrom, ctxTo] = [a.steps, b.steps, a.ctx, b.ctx];
@@ -68,7 +109,11 @@ export function diffHost(a: Side, b: Side): StepChange[] {
     const base = { id: s.id, host: s.host, phase: s.phase, title: (t ?? s).title, from: s, ...(t ? { to: t } : {}) };
     const gone = worst(stepDisruption(s, ctxFrom).inverse, loses(s, ctxFrom));
     const dropsVip = loses(s, ctxFrom).cls === "vip" && (!t || stepDisruption(t, ctxTo).apply.cls !== "vip");
-    if (!t) { out.push({ ...base, kind: "removed", cls: gone, dropsVip }); undone.push(s); continue; }
+    if (!t) {
+      out.push({ ...base, kind: "removed", cls: gone, dropsVip });
+      undone.push(s);
+      continue;
+    }
     if (content(s, a.file) !== content(t, b.file)) {
       const touch = daemonTouch(s, t, a.file, b.file);
       if (touch) {

@@ -9,7 +9,12 @@ import { diffHost, type Side, type StepChange } from "./diff.js";
 import { membersInOrder, movesText, routerOrders, type RouterOrder } from "./membership.js";
 import { hostTransition } from "./render.js";
 
-export interface Transition { hosts: Array<{ host: string; changes: StepChange[] }>; routers: RouterOrder[]; files: Artifact[]; summary: string }
+export interface Transition {
+  hosts: Array<{ host: string; changes: StepChange[] }>;
+  routers: RouterOrder[];
+  files: Artifact[];
+  summary: string;
+}
 
 const KIND_ORDER = ["removed", "changed", "added", "reset"] as const;
 
@@ -21,18 +26,23 @@ export function routerLine(o: RouterOrder): string {
   const joins = o.joins.length ? `${o.joins.join(", ")} join${o.joins.length > 1 ? "" : "s"} first; ` : "";
   const leaves = o.leaves.length ? `${o.leaves.join(", ")} leave${o.leaves.length > 1 ? "" : "s"}${joins ? " next" : " first"}; ` : "";
   const stays = o.stays.length
-    ? `${joins || leaves ? "then " : ""}${o.stays.join(", ")} one at a time, the one that holds the VIPs last (ask each: bash hosts/HOST/holder.sh); ` : "";
+    ? `${joins || leaves ? "then " : ""}${o.stays.join(", ")} one at a time, the one that holds the VIPs last (ask each: bash hosts/HOST/holder.sh); `
+    : "";
   return `router ${o.router} (${o.manager}): ${joins}${leaves}${stays}VIP moves: ${movesText(o.moves)} (${o.moves.why})`;
 }
 
 function summaryText(label: string, hosts: Transition["hosts"], routers: RouterOrder[]): string {
   if (!hosts.length) return `no step changes from ${label}\n`;
-  return hosts.map(({ host, changes }) => {
-    const count = KIND_ORDER.map((k) => `${changes.filter((c) => c.kind === k).length} ${k}`).join(", ");
-    const cls = (c: StepChange) => `${DISRUPTION_TEXT[c.cls.cls]}${c.cls.cls === "none" ? "" : `: ${c.cls.why}`}`;
-    const rows = changes.map((c) => `  ${c.kind.padEnd(8)} ${c.phase.padEnd(8)} ${c.id}  [${cls(c)}]`);
-    return [`host ${host}: ${count}; at worst: ${worstText(changes)}`, ...rows].join("\n");
-  }).join("\n") + `\nrun order: ${hosts.map((h) => h.host).join(", ")}\n${routers.map((o) => `${routerLine(o)}\n`).join("")}`;
+  return (
+    hosts
+      .map(({ host, changes }) => {
+        const count = KIND_ORDER.map((k) => `${changes.filter((c) => c.kind === k).length} ${k}`).join(", ");
+        const cls = (c: StepChange) => `${DISRUPTION_TEXT[c.cls.cls]}${c.cls.cls === "none" ? "" : `: ${c.cls.why}`}`;
+        const rows = changes.map((c) => `  ${c.kind.padEnd(8)} ${c.phase.padEnd(8)} ${c.id}  [${cls(c)}]`);
+        return [`host ${host}: ${count}; at worst: ${worstText(changes)}`, ...rows].join("\n");
+      })
+      .join("\n") + `\nrun order: ${hosts.map((h) => h.host).join(", ")}\n${routers.map((o) => `${routerLine(o)}\n`).join("")}`
+  );
 }
 
 /**
@@ -49,12 +59,14 @@ function runOrder(hosts: Transition["hosts"], routers: RouterOrder[]): Transitio
 /** hosts/<member>/holder.sh for every member of a router in the transition: is it the holder now? */
 function holderScripts(to: Build, routers: RouterOrder[], hosts: Transition["hosts"]): Artifact[] {
   const changed = new Set(hosts.map((h) => h.host));
-  return membersInOrder(routers).filter((h) => changed.has(h)).map((host) => {
-    const mine = routers.filter((o) => [...o.joins, ...o.leaves, ...o.stays].includes(host));
-    const vips = mine.flatMap((o) => o.vips.map((x) => ({ ...x, namespace: o.namespace, router: o.router })));
-    const content = render("transition/holder.sh", { header: headerText(to.site), host, routers: mine.map((o) => o.router).join(", "), vips });
-    return { path: `hosts/${host}/holder.sh`, content, mode: 0o755 as const };
-  });
+  return membersInOrder(routers)
+    .filter((h) => changed.has(h))
+    .map((host) => {
+      const mine = routers.filter((o) => [...o.joins, ...o.leaves, ...o.stays].includes(host));
+      const vips = mine.flatMap((o) => o.vips.map((x) => ({ ...x, namespace: o.namespace, router: o.router })));
+      const content = render("transition/holder.sh", { header: headerText(to.site), host, routers: mine.map((o) => o.router).join(", "), vips });
+      return { path: `hosts/${host}/holder.sh`, content, mode: 0o755 as const };
+    });
 }
 
 export function transition(from: Build, to: Build, label: string): Transition {
@@ -67,17 +79,29 @@ export function transition(from: Build, to: Build, label: string): Transition {
   const routers = routerOrders(from.site, to.site, new Map(changed.map((h) => [h.host, h.changes])));
   const hosts = runOrder(changed, routers);
   const review = render("transition/REVIEW.md", {
-    header: headerText(to.site), site: to.site.name, label, order: hosts.map((h) => h.host).join(", "),
+    header: headerText(to.site),
+    site: to.site.name,
+    label,
+    order: hosts.map((h) => h.host).join(", "),
     routers: routers.map((o) => ({
-      ...o, joinsText: o.joins.join(", "), leavesText: o.leaves.join(", "), staysText: o.stays.join(", "), movesText: movesText(o.moves),
+      ...o,
+      joinsText: o.joins.join(", "),
+      leavesText: o.leaves.join(", "),
+      staysText: o.stays.join(", "),
+      movesText: movesText(o.moves),
     })),
     hosts: hosts.map(({ host, changes }) => ({
-      host, window: recommendedWindow(changes.length), worst: worstText(changes),
+      host,
+      window: recommendedWindow(changes.length),
+      worst: worstText(changes),
       cutting: changes.filter((c) => cutsSession(c.cls.cls)).map((c) => c.id),
       rows: changes.map((c) => ({ kind: c.kind, id: c.id, phase: c.phase, cls: DISRUPTION_TEXT[c.cls.cls], why: c.cls.why, title: c.title })),
     })),
   });
-  const files = [{ path: "REVIEW.md", content: review, mode: 0o644 as const }, ...hosts.flatMap((h) => hostTransition(from, to, h.host, h.changes, label)),
-    ...holderScripts(to, routers, hosts)];
+  const files = [
+    { path: "REVIEW.md", content: review, mode: 0o644 as const },
+    ...hosts.flatMap((h) => hostTransition(from, to, h.host, h.changes, label)),
+    ...holderScripts(to, routers, hosts),
+  ];
   return { hosts, routers, files: files.sort((a, b) => (a.path < b.path ? -1 : 1)), summary: summaryText(label, hosts, routers) };
 }

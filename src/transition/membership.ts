@@ -8,10 +8,17 @@ import type { Site } from "../resolve/site.js";
 import { withHa, type HaRouter } from "../resolve/vrouter.js";
 import type { StepChange } from "./diff.js";
 
-export interface VipMoves { min: number; max: number; why: string }
+export interface VipMoves {
+  min: number;
+  max: number;
+  why: string;
+}
 export interface RouterOrder {
-  router: string; namespace: string; manager: "keepalived" | "pacemaker";
-  joins: string[]; leaves: string[];
+  router: string;
+  namespace: string;
+  manager: "keepalived" | "pacemaker";
+  joins: string[];
+  leaves: string[];
   /** Staying members with changes, the preferred member (the predicted holder) last: holder.sh decides at run time. */
   stays: string[];
   moves: VipMoves;
@@ -33,7 +40,7 @@ function moves(from: HaRouter, to: HaRouter, changes: Changes, leaves: string[],
   const top = [...from.members].sort((a, b) => b.priority - a.priority)[0]!.host;
   const candidates = from.ha.preempt ? [top] : from.members.map((m) => m.host);
   const stirred = stays.filter((h) => disturbs(to, changes.get(h)));
-  const cost = (h: string) => leaves.includes(h) ? 1 + (stirred.length ? 1 : 0) : stirred.includes(h) ? (from.ha.preempt ? 2 : 1) : 0;
+  const cost = (h: string) => (leaves.includes(h) ? 1 + (stirred.length ? 1 : 0) : stirred.includes(h) ? (from.ha.preempt ? 2 : 1) : 0);
   const costs = candidates.map(cost);
   // a joining member with a higher priority than every other takes the VIPs with preempt
   const best = Math.max(...to.members.map((m) => m.priority));
@@ -64,7 +71,13 @@ export function routerOrders(from: Site, to: Site, changes: Changes): RouterOrde
     const stays = [...staying.filter((h) => h !== old.primary), ...staying.filter((h) => h === old.primary)];
     if (!joins.length && !leaves.length && !stays.length) continue;
     out.push({
-      router: v.name, namespace: v.namespace, manager: v.ha.manager, joins, leaves, stays, moves: moves(old, v, changes, leaves, stays),
+      router: v.name,
+      namespace: v.namespace,
+      manager: v.ha.manager,
+      joins,
+      leaves,
+      stays,
+      moves: moves(old, v, changes, leaves, stays),
       vips: [v.management, v.public].map((l) => ({ link: l.link, vip: l.vipAddr })),
     });
   }
@@ -72,7 +85,6 @@ export function routerOrders(from: Site, to: Site, changes: Changes): RouterOrde
 }
 
 /** The hosts of every router's members in the order above; each host once, at its first place. */
-export const membersInOrder = (orders: RouterOrder[]): string[] =>
-  [...new Set(orders.flatMap((o) => [...o.joins, ...o.leaves, ...o.stays]))];
+export const membersInOrder = (orders: RouterOrder[]): string[] => [...new Set(orders.flatMap((o) => [...o.joins, ...o.leaves, ...o.stays]))];
 
 export const movesText = (m: VipMoves): string => (m.min === m.max ? `${m.max}` : `${m.min} to ${m.max}`);

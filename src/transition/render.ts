@@ -18,8 +18,12 @@ import type { StepChange } from "./diff.js";
 const oldLine = (a: Action) => (a.kind === "install" ? `SITEGEN_FILES=files-from ${actionLine(a)}` : actionLine(a));
 
 const undoVm = (s: Step): StepVm => ({
-  id: `undo-${s.id}`, title: `undo ${s.id} (from): ${s.title}`, phase: s.phase,
-  apply: s.inverse.map(actionLine), verify: [], inverse: s.apply.map(oldLine),
+  id: `undo-${s.id}`,
+  title: `undo ${s.id} (from): ${s.title}`,
+  phase: s.phase,
+  apply: s.inverse.map(actionLine),
+  verify: [],
+  inverse: s.apply.map(oldLine),
 });
 
 /** A daemon's step changed in place: the new files and the touch; its inverse puts the old files back with the same touch. */
@@ -27,14 +31,22 @@ function updateVm(c: StepChange): StepVm {
   const [s, t, touch] = [c.from!, c.to!, c.touch!];
   const what = touch.touch === "files" ? "new files only, the daemon is not touched" : `new files, then ${touch.touch} ${t.daemon!.unit}`;
   return {
-    id: t.id, title: `${t.title} (in place: ${what})`, phase: t.phase,
-    apply: updateActions(t, touch).map(actionLine), verify: t.verify.map(checkLine), inverse: updateActions(s, touch).map(oldLine),
+    id: t.id,
+    title: `${t.title} (in place: ${what})`,
+    phase: t.phase,
+    apply: updateActions(t, touch).map(actionLine),
+    verify: t.verify.map(checkLine),
+    inverse: updateActions(s, touch).map(oldLine),
   };
 }
 
 /** The forward order: undo old steps newest first, then apply the new ones in the new plan's order (an in-place change at its place). */
 export function transitionVms(changes: StepChange[], to: Step[]): StepVm[] {
-  const undo = changes.filter((c) => c.kind !== "added" && !c.touch).map((c) => c.from!).reverse().map(undoVm);
+  const undo = changes
+    .filter((c) => c.kind !== "added" && !c.touch)
+    .map((c) => c.from!)
+    .reverse()
+    .map(undoVm);
   const byId = new Map(changes.filter((c) => c.kind !== "removed").map((c) => [c.id, c]));
   return [...undo, ...to.filter((s) => byId.has(s.id)).map((s) => (byId.get(s.id)!.touch ? updateVm(byId.get(s.id)!) : stepVm(s)))];
 }
@@ -58,7 +70,12 @@ function transitionSh(from: Build, to: Build, host: string, steps: StepVm[], lab
   const checks = byHost(to.plan)(host).checks;
   const header = `${headerText(to.site)}; transition from ${label}`;
   return hostSh({
-    header, host, steps, checks, transition: label, ...(model ? { model, gates: [], decisions: [] } : { gates: plan.gates, decisions: plan.decisions }),
+    header,
+    host,
+    steps,
+    checks,
+    transition: label,
+    ...(model ? { model, gates: [], decisions: [] } : { gates: plan.gates, decisions: plan.decisions }),
   });
 }
 
@@ -68,8 +85,14 @@ export function hostTransition(from: Build, to: Build, host: string, changes: St
   const fromSteps = changes.flatMap((c) => (c.kind !== "added" ? [c.from!] : []));
   const tables = from.files.filter((f) => f.path.startsWith(`${dir}/nftables-`));
   return [
-    transitionSh(from, to, host, transitionVms(changes, toSteps), label), ...tables,
-    ...copies(to, host, toSteps.filter((s) => changes.some((c) => c.id === s.id && c.kind !== "removed")), "files"),
+    transitionSh(from, to, host, transitionVms(changes, toSteps), label),
+    ...tables,
+    ...copies(
+      to,
+      host,
+      toSteps.filter((s) => changes.some((c) => c.id === s.id && c.kind !== "removed")),
+      "files",
+    ),
     ...copies(from, host, fromSteps, "files-from"),
   ];
 }

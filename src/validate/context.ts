@@ -24,17 +24,26 @@ export interface RuleContext {
 export type Rule = (ctx: RuleContext) => void;
 
 /** The data rules read (the document, or its sound part) and how a path in it maps to the file. */
-export interface RuleView { data: unknown; toSource(path: Path): Path }
+export interface RuleView {
+  data: unknown;
+  toSource(path: Path): Path;
+}
 
 export function makeContext(src: Source, expectedSite: string, out: Diagnostic[], view: RuleView = { data: src.data, toSource: (p) => p }): RuleContext {
   const doc = view.data as SiteDoc;
-  const parse = (s: string | undefined) => { const r = s === undefined ? undefined : parseCidr(s); return r && "ok" in r ? r.ok : undefined; };
+  const parse = (s: string | undefined) => {
+    const r = s === undefined ? undefined : parseCidr(s);
+    return r && "ok" in r ? r.ok : undefined;
+  };
   const nets = doc.networks.map((n) => parse(n.cidr));
   const nets6 = doc.networks.map((n) => parse(n.cidr6));
   // the object is named from the data the rules read, the position from the file
   const located = (path: Path, onKey: boolean) => ({ ...src.at(view.toSource(path), onKey), object: objectName(doc, path) });
   return {
-    doc, expectedSite, nets, nets6,
+    doc,
+    expectedSite,
+    nets,
+    nets6,
     netFor: (i, family) => (nets6[i]?.family === family && nets[i]?.family !== family ? nets6[i] : nets[i]),
     report(path, code, message, help, onKey = false) {
       out.push({ file: src.file, ...located(path, onKey), code, message, ...(help ? { help } : {}) });

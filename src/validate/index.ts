@@ -35,11 +35,35 @@ import { vrrpUnauthenticated } from "./rules/vrrp-unauthenticated.js";
 
 /** Semantic rules, each in its own file; all run, and all their findings (errors and warnings) are reported together. */
 export const RULES: Rule[] = [
-  siteName, uniqueNames, hostNames, cidrForm, networkKind, dualStack, membership, management, attachOnce, rangeOrder, subnetOverlap, addressCollision,
-  vlans, references, gatewayPlacement, unitNames,
-  vrouterReferences, vrouterAddresses, vrouterNames, vrouterLegs, vrouterUpstreams, vrouterHa, vrouterPriorities, vrouterVrid, vrouterSync,
-  vrouterNodes, attachAddress,
-  vrrpUnauthenticated, nodeBridgePorts, // warnings
+  siteName,
+  uniqueNames,
+  hostNames,
+  cidrForm,
+  networkKind,
+  dualStack,
+  membership,
+  management,
+  attachOnce,
+  rangeOrder,
+  subnetOverlap,
+  addressCollision,
+  vlans,
+  references,
+  gatewayPlacement,
+  unitNames,
+  vrouterReferences,
+  vrouterAddresses,
+  vrouterNames,
+  vrouterLegs,
+  vrouterUpstreams,
+  vrouterHa,
+  vrouterPriorities,
+  vrouterVrid,
+  vrouterSync,
+  vrouterNodes,
+  attachAddress,
+  vrrpUnauthenticated,
+  nodeBridgePorts, // warnings
 ];
 
 /**

@@ -13,7 +13,12 @@ export interface Claim {
   to: Addr;
 }
 
-export interface RawAddress { role: Role; label: string; path: Path; text: string }
+export interface RawAddress {
+  role: Role;
+  label: string;
+  path: Path;
+  text: string;
+}
 
 /** Every address written in network i, before parsing. */
 export function rawAddresses(n: NetworkDoc, i: number): RawAddress[] {

@@ -4,7 +4,10 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   let bestD = Infinity;
   for (const c of candidates) {
     const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) { best = c; bestD = d; }
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
   }
   return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
@@ -37,7 +40,9 @@ export function shorten(name: string, max: number): string {
   const len = () => parts.join("").length;
   const longest = (ok: (w: string) => boolean) => {
     let best = -1;
-    parts.forEach((w, i) => { if (isWord(w) && ok(w) && (best < 0 || w.length > parts[best]!.length)) best = i; });
+    parts.forEach((w, i) => {
+      if (isWord(w) && ok(w) && (best < 0 || w.length > parts[best]!.length)) best = i;
+    });
     return best;
   };
   for (let i = longest((w) => /.[aeiou]/.test(w)); len() > max && i >= 0; i = longest((w) => /.[aeiou]/.test(w))) {

@@ -26,7 +26,10 @@ export function schemaFindings(src: Source): SchemaFindings {
     const d = toDiagnostic(src, e, path);
     if (!shapeIntact(d)) broken.push(path);
     const key = `${d.line}:${d.col}:${d.code}:${d.message}`;
-    if (!seen.has(key)) { seen.add(key); out.push(d); }
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(d);
+    }
   }
   return { diagnostics: out, broken };
 }
@@ -38,7 +41,10 @@ export function schemaFindings(src: Source): SchemaFindings {
 const shapeIntact = (d: Diagnostic): boolean => d.code === "unknown-key" || d.code === "bad-value" || d.code === "bad-format";
 
 const instancePath = (e: ErrorObject): Path =>
-  e.instancePath.split("/").slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, "/").replace(/~0/g, "~")));
+  e.instancePath
+    .split("/")
+    .slice(1)
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, "/").replace(/~0/g, "~")));
 
 /** One schema error with what its message names: the object, the field, and a position at a path (of a key, with key). */
 interface Found {
@@ -64,16 +70,23 @@ function shapeDiagnostic({ e, path, p, object, field, at }: Found): Diagnostic |
   switch (e.keyword) {
     case "additionalProperties": {
       const k = String(p.additionalProperty);
-      const allowed = Object.keys((e.parentSchema as Json | undefined)?.properties as Json ?? {});
-      return { ...at([...path, k], true), code: "unknown-key", message: `unknown key '${k}'`,
-        help: didYouMean(k, allowed) ?? `allowed keys here: ${allowed.join(", ")}` };
+      const allowed = Object.keys(((e.parentSchema as Json | undefined)?.properties as Json) ?? {});
+      return {
+        ...at([...path, k], true),
+        code: "unknown-key",
+        message: `unknown key '${k}'`,
+        help: didYouMean(k, allowed) ?? `allowed keys here: ${allowed.join(", ")}`,
+      };
     }
     case "required":
-      return { ...at(path, true), code: "missing-key", message: `missing required key '${String(p.missingProperty)}'`,
-        help: `add '${String(p.missingProperty)}:' to this ${object === "site" ? "document" : object}` };
+      return {
+        ...at(path, true),
+        code: "missing-key",
+        message: `missing required key '${String(p.missingProperty)}'`,
+        help: `add '${String(p.missingProperty)}:' to this ${object === "site" ? "document" : object}`,
+      };
     case "type":
-      return { ...at(path), code: "wrong-type", message: `'${field}' must be ${article(String(p.type))}`,
-        help: typeHelp(String(p.type)) };
+      return { ...at(path), code: "wrong-type", message: `'${field}' must be ${article(String(p.type))}`, help: typeHelp(String(p.type)) };
     case "minItems":
       return { ...at(path), code: "missing-key", message: `'${field}' must list at least ${String(p.limit)} item(s)`, help: `add an entry under '${field}:'` };
     default:
@@ -85,15 +98,30 @@ function shapeDiagnostic({ e, path, p, object, field, at }: Found): Diagnostic |
 function valueDiagnostic({ src, e, path, p, field, at }: Found): Diagnostic {
   switch (e.keyword) {
     case "enum":
-      return { ...at(path), code: "bad-value", message: `'${field}' must be one of: ${(p.allowedValues as unknown[]).join(", ")}`,
-        help: didYouMean(String(valueAt(src.data, path)), (p.allowedValues as unknown[]).map(String)) ?? "use one of the listed values" };
-    case "pattern": case "maxLength": case "minLength":
-      return { ...at(path), code: "bad-format", message: `'${field}' ${JSON.stringify(valueAt(src.data, path))} is not valid`,
-        help: (schemaDescription(e.parentSchema) ?? `must match ${String(p.pattern ?? "the schema")}`) };
-    case "minimum": case "maximum": {
+      return {
+        ...at(path),
+        code: "bad-value",
+        message: `'${field}' must be one of: ${(p.allowedValues as unknown[]).join(", ")}`,
+        help: didYouMean(String(valueAt(src.data, path)), (p.allowedValues as unknown[]).map(String)) ?? "use one of the listed values",
+      };
+    case "pattern":
+    case "maxLength":
+    case "minLength":
+      return {
+        ...at(path),
+        code: "bad-format",
+        message: `'${field}' ${JSON.stringify(valueAt(src.data, path))} is not valid`,
+        help: schemaDescription(e.parentSchema) ?? `must match ${String(p.pattern ?? "the schema")}`,
+      };
+    case "minimum":
+    case "maximum": {
       const bound = p.comparison === ">=" ? "at least" : "at most";
-      return { ...at(path), code: "bad-value", message: `'${field}' must be ${bound} ${String(p.limit)} (it is ${JSON.stringify(valueAt(src.data, path))})`,
-        help: schemaDescription(e.parentSchema) ?? `write a number ${bound} ${String(p.limit)}` };
+      return {
+        ...at(path),
+        code: "bad-value",
+        message: `'${field}' must be ${bound} ${String(p.limit)} (it is ${JSON.stringify(valueAt(src.data, path))})`,
+        help: schemaDescription(e.parentSchema) ?? `write a number ${bound} ${String(p.limit)}`,
+      };
     }
     default:
       // a keyword the cases above do not name (the schema gained one): a value the schema refuses

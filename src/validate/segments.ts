@@ -13,7 +13,10 @@ export function segmentsOf(doc: SiteDoc): number[] {
       const key = `${a.host}/${a.bridge}/${n.vlan ?? "untagged"}`;
       const j = owner.get(key);
       if (j === undefined) owner.set(key, i);
-      else { const [x, y] = [find(i), find(j)]; parent[Math.max(x, y)] = Math.min(x, y); }
+      else {
+        const [x, y] = [find(i), find(j)];
+        parent[Math.max(x, y)] = Math.min(x, y);
+      }
     }
   });
   return parent.map((_, i) => find(i));

@@ -32,7 +32,7 @@ function cutPoint(path: Path): Path | undefined {
 
 const nameOf = (v: unknown): string | undefined => {
   const o = v as Json | undefined;
-  const n = typeof o === "object" && o !== null ? o.name ?? o.host : undefined;
+  const n = typeof o === "object" && o !== null ? (o.name ?? o.host) : undefined;
   return typeof n === "string" ? n : undefined;
 };
 
@@ -72,13 +72,20 @@ function dataAt(data: unknown, path: Path): unknown {
 
 function toSource(path: Path, kept: Map<string, number[]>): Path {
   const out: Array<string | number> = [];
-  for (const seg of path) out.push(typeof seg === "number" ? kept.get(JSON.stringify(out))?.[seg] ?? seg : seg);
+  for (const seg of path) out.push(typeof seg === "number" ? (kept.get(JSON.stringify(out))?.[seg] ?? seg) : seg);
   return out;
 }
 
 /** Findings that say something a reference needs is missing: about a cut object, an echo of its schema error. */
-const ECHO_CODES = new Set(["unknown-host", "unknown-bridge", "unknown-network", "gateway-not-attached", "vrouter-leg-unattached",
-  "vrouter-no-gateway", "vrouter-primary-not-member"]);
+const ECHO_CODES = new Set([
+  "unknown-host",
+  "unknown-bridge",
+  "unknown-network",
+  "gateway-not-attached",
+  "vrouter-leg-unattached",
+  "vrouter-no-gateway",
+  "vrouter-primary-not-member",
+]);
 
 /** True when d says that a cut object is missing (it names one as a whole word; a name is letters, digits, '-' and '_'). */
 export function isEcho(d: { code: string; message: string }, cutNames: Set<string>): boolean {

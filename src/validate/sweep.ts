@@ -1,5 +1,9 @@
 /** A closed interval [from, to] with a payload. */
-export interface Span<T> { from: bigint; to: bigint; item: T }
+export interface Span<T> {
+  from: bigint;
+  to: bigint;
+  item: T;
+}
 
 /**
  * Pairs of overlapping spans, found by sorting and sweeping (O(n log n), not all pairs).

@@ -7,7 +7,13 @@ export const IFNAMSIZ = 15;
 export const LEGS = ["management", "public"] as const;
 export type LegRole = (typeof LEGS)[number];
 
-export interface LegRef { role: LegRole; leg: VrouterLegDoc; path: Path; index: number; net?: NetworkDoc }
+export interface LegRef {
+  role: LegRole;
+  leg: VrouterLegDoc;
+  path: Path;
+  index: number;
+  net?: NetworkDoc;
+}
 
 /** Both legs of router v (index i), with the network each names when it exists. */
 export function legs(ctx: RuleContext, v: VrouterDoc, i: number): LegRef[] {

@@ -19,8 +19,7 @@ describe("--all", () => {
   it("--check --all: one line per site and a count, exit 0 when all are current", () => {
     const r = gen(["--all", "--check"]);
     expect(r.stderr).toBe("");
-    expect(r.stdout.replace(/\(\d+ files\)/g, "(N files)")).toBe(
-      `${sites.map((s) => `out/${s}: up to date (N files)\n`).join("")}3 sites: 3 ok, 0 failed\n`);
+    expect(r.stdout.replace(/\(\d+ files\)/g, "(N files)")).toBe(`${sites.map((s) => `out/${s}: up to date (N files)\n`).join("")}3 sites: 3 ok, 0 failed\n`);
     expect(r.code).toBe(0);
   });
   it("a failing site fails the run but the others still run and are named", () => {
@@ -37,7 +36,10 @@ describe("--all", () => {
   });
   it("splits sites into two halves of about equal bytes, each in the given order", () => {
     const size: Record<string, number> = { a: 5, b: 1, c: 4, d: 2, e: 3 };
-    expect(halves(["a", "b", "c", "d", "e"], (s) => size[s]!)).toEqual([["a", "b", "d"], ["c", "e"]]);
+    expect(halves(["a", "b", "c", "d", "e"], (s) => size[s]!)).toEqual([
+      ["a", "b", "d"],
+      ["c", "e"],
+    ]);
   });
   it("refuses --site together with --all, and --all on an empty folder", () => {
     expect(gen(["--all", "--site", "jumphost"]).stderr).toBe("gen: --site and --all exclude each other\n");
@@ -49,7 +51,12 @@ describe("--all", () => {
   it("on two threads (forced here; by default when each half of the inventories is 256 KB or more) the output is exactly one thread's", () => {
     const inv = join(tmp, "big-inv");
     mkdirSync(inv, { recursive: true });
-    for (const [n, h] of [["big-a", 16], ["big-b", 10], ["big-c", 6]] as const) writeFileSync(join(inv, `${n}.yaml`), syntheticSite(n, h));
+    for (const [n, h] of [
+      ["big-a", 16],
+      ["big-b", 10],
+      ["big-c", 6],
+    ] as const)
+      writeFileSync(join(inv, `${n}.yaml`), syntheticSite(n, h));
     const both = join(tmp, "big-all");
     const r = gen(["--all", "--inventory", inv, "--out", both], ROOT, { SITEGEN_STATS: "1", SITEGEN_THREADS: "2" });
     expect(r.code).toBe(0);
@@ -67,18 +74,43 @@ describe("--format json", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual({
-      tool: "sitegen", command: "validate", ok: false, errors: 1, warnings: 1,
-      sites: [{
-        site: "errors-and-warnings", inventory: `${INVALID}/errors-and-warnings.yaml`, status: "invalid", ok: false,
-        diagnostics: [
-          { severity: "error", code: "vip-outside-subnet", file: `${INVALID}/errors-and-warnings.yaml`, line: 37, column: 34, length: 10,
-            object: "vrouter vr", message: "public VIP 172.17.0.2 is not inside 172.16.0.0/24", help: "pick an address between 172.16.0.1 and 172.16.0.254" },
-          { severity: "warning", code: "vrrp-unauthenticated", file: `${INVALID}/errors-and-warnings.yaml`, line: 38, column: 5, length: 2,
-            object: "vrouter vr",
-            message: "keepalived runs VRRP without a password: adverts for VRRP ID 52 from any host on network mgmt are accepted",
-            help: "set 'auth_vault_var' to the Ansible vault variable that holds the VRRP password (never written into out/)" },
-        ],
-      }],
+      tool: "sitegen",
+      command: "validate",
+      ok: false,
+      errors: 1,
+      warnings: 1,
+      sites: [
+        {
+          site: "errors-and-warnings",
+          inventory: `${INVALID}/errors-and-warnings.yaml`,
+          status: "invalid",
+          ok: false,
+          diagnostics: [
+            {
+              severity: "error",
+              code: "vip-outside-subnet",
+              file: `${INVALID}/errors-and-warnings.yaml`,
+              line: 37,
+              column: 34,
+              length: 10,
+              object: "vrouter vr",
+              message: "public VIP 172.17.0.2 is not inside 172.16.0.0/24",
+              help: "pick an address between 172.16.0.1 and 172.16.0.254",
+            },
+            {
+              severity: "warning",
+              code: "vrrp-unauthenticated",
+              file: `${INVALID}/errors-and-warnings.yaml`,
+              line: 38,
+              column: 5,
+              length: 2,
+              object: "vrouter vr",
+              message: "keepalived runs VRRP without a password: adverts for VRRP ID 52 from any host on network mgmt are accepted",
+              help: "set 'auth_vault_var' to the Ansible vault variable that holds the VRRP password (never written into out/)",
+            },
+          ],
+        },
+      ],
     });
   });
   it("--check --all: every site's status, file count and drift", () => {
@@ -89,7 +121,11 @@ describe("--format json", () => {
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout) as { ok: boolean; sites: Array<{ site: string; status: string; drift: unknown[] }> };
     expect(doc.ok).toBe(false);
-    expect(doc.sites.map((s) => [s.site, s.status])).toEqual([["fuel-env", "current"], ["jumphost", "drift"], ["roosevelt", "current"]]);
+    expect(doc.sites.map((s) => [s.site, s.status])).toEqual([
+      ["fuel-env", "current"],
+      ["jumphost", "drift"],
+      ["roosevelt", "current"],
+    ]);
     expect(doc.sites[1]!.drift).toEqual([{ kind: "changed", path: "REVIEW.md" }]);
   });
 });
@@ -114,12 +150,13 @@ describe("--format github", () => {
     expect(r.code).toBe(1);
     const f = `${INVALID}/errors-and-warnings.yaml`;
     expect(r.stdout).toBe(
-      `::error file=${f},line=37,col=34,title=sitegen vip-outside-subnet::vrouter vr: public VIP 172.17.0.2 is not inside 172.16.0.0/24 `
-      + "(help: pick an address between 172.16.0.1 and 172.16.0.254)\n"
-      + `::warning file=${f},line=38,col=5,title=sitegen vrrp-unauthenticated::vrouter vr: keepalived runs VRRP without a password: `
-      + "adverts for VRRP ID 52 from any host on network mgmt are accepted "
-      + "(help: set 'auth_vault_var' to the Ansible vault variable that holds the VRRP password (never written into out/))\n"
-      + `${f}: 1 error, 1 warning\n`);
+      `::error file=${f},line=37,col=34,title=sitegen vip-outside-subnet::vrouter vr: public VIP 172.17.0.2 is not inside 172.16.0.0/24 ` +
+        "(help: pick an address between 172.16.0.1 and 172.16.0.254)\n" +
+        `::warning file=${f},line=38,col=5,title=sitegen vrrp-unauthenticated::vrouter vr: keepalived runs VRRP without a password: ` +
+        "adverts for VRRP ID 52 from any host on network mgmt are accepted " +
+        "(help: set 'auth_vault_var' to the Ansible vault variable that holds the VRRP password (never written into out/))\n" +
+        `${f}: 1 error, 1 warning\n`,
+    );
   });
   it("drift is annotated on the stale file; %, CR and LF in messages are escaped", () => {
     const out = join(tmp, "gh-drift");
@@ -128,15 +165,18 @@ describe("--format github", () => {
     rmSync(join(out, "jumphost/REVIEW.md"));
     const r = gen(["--site", "jumphost", "--check", "--out", out, "--format", "github"]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe(`::error file=${out}/jumphost/REVIEW.md,title=sitegen drift::missing: REVIEW.md: `
-      + `${out}/jumphost is not what inventories/jumphost.yaml produces; run: gen --site jumphost --out ${out}\n`
-      + `${out}/jumphost is not what inventories/jumphost.yaml produces (1 difference); run: gen --site jumphost --out ${out}\n`);
+    expect(r.stdout).toBe(
+      `::error file=${out}/jumphost/REVIEW.md,title=sitegen drift::missing: REVIEW.md: ` +
+        `${out}/jumphost is not what inventories/jumphost.yaml produces; run: gen --site jumphost --out ${out}\n` +
+        `${out}/jumphost is not what inventories/jumphost.yaml produces (1 difference); run: gen --site jumphost --out ${out}\n`,
+    );
     const inv = join(tmp, "gh-escape");
     mkdirSync(inv, { recursive: true });
     writeFileSync(join(inv, "esc.yaml"), "site: esc\nnetw%orks: []\n");
     const e = gen(["validate", "--inventory", inv, "--format", "github"]);
-    expect(e.stdout).toContain(`::error file=${inv}/esc.yaml,line=2,col=1,title=sitegen unknown-key::site: unknown key 'netw%25orks' `
-      + "(help: did you mean 'networks'?)\n");
+    expect(e.stdout).toContain(
+      `::error file=${inv}/esc.yaml,line=2,col=1,title=sitegen unknown-key::site: unknown key 'netw%25orks' ` + "(help: did you mean 'networks'?)\n",
+    );
     expect(e.stdout).toMatch(/\n1 site: 0 ok, 1 failed\n$/);
     const d = { file: "a,b:c.yaml", line: 3, col: 4, length: 1, code: "bad-value" as const, object: "", message: "two\r\nlines 5%" };
     expect(ghDiagnostic(d)).toBe("::error file=a%2Cb%3Ac.yaml,line=3,col=4,title=sitegen bad-value::two%0D%0Alines 5%25\n");
@@ -170,6 +210,14 @@ describe("gen schema", () => {
     expect(r.code, r.stderr).toBe(0);
     const files = (JSON.parse(r.stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path).sort();
     // the bin is dist/gen.cjs (dist/gen.mjs runs it), which runs the bundle dist/sitegen.cjs from its code cache dist/sitegen.cache
-    expect(files).toEqual(["README.md", "dist/gen.cjs", "dist/gen.mjs", "dist/sitegen.cache", "dist/sitegen.cjs", "package.json", "src/model/site.schema.json"]);
+    expect(files).toEqual([
+      "README.md",
+      "dist/gen.cjs",
+      "dist/gen.mjs",
+      "dist/sitegen.cache",
+      "dist/sitegen.cjs",
+      "package.json",
+      "src/model/site.schema.json",
+    ]);
   });
 });

@@ -8,7 +8,10 @@ import { CLI, gen, ROOT } from "../helpers/gen.js";
 import { run } from "../helpers/tools.js";
 import { copyTree, snapshotTree, tempDir } from "../helpers/tree.js";
 
-const sites = readdirSync(join(ROOT, "inventories")).filter((f) => f.endsWith(".yaml") && !f.endsWith(".lock.yaml")).map((f) => f.slice(0, -5)).sort();
+const sites = readdirSync(join(ROOT, "inventories"))
+  .filter((f) => f.endsWith(".yaml") && !f.endsWith(".lock.yaml"))
+  .map((f) => f.slice(0, -5))
+  .sort();
 const tmp = tempDir("cli");
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -35,7 +38,9 @@ describe("the bin says what the source says (the fast tier runs gen in process)"
 
 describe("--check detects drift", () => {
   const out = join(tmp, "drift");
-  const fresh = () => { copyTree(join(ROOT, "out/jumphost"), join(out, "jumphost")); };
+  const fresh = () => {
+    copyTree(join(ROOT, "out/jumphost"), join(out, "jumphost"));
+  };
   it("a hand edit", () => {
     fresh();
     appendFileSync(join(out, "jumphost/hosts/jumphost/host.sh"), "echo hand edit\n");
@@ -60,7 +65,8 @@ describe("--check detects drift", () => {
 
 describe("writing", () => {
   it("is deterministic: two runs give the same bytes, and no timestamps", () => {
-    const a = join(tmp, "a"); const b = join(tmp, "b");
+    const a = join(tmp, "a");
+    const b = join(tmp, "b");
     expect(gen(["--site", "jumphost", "--out", a, "-q"]).code).toBe(0);
     expect(gen(["--site", "jumphost", "--out", b, "-q"]).code).toBe(0);
     const ta = snapshotTree(join(a, "jumphost"));
@@ -71,7 +77,8 @@ describe("writing", () => {
     const out = join(tmp, "stale");
     copyTree(join(ROOT, "out/jumphost"), join(out, "jumphost"));
     writeFileSync(join(out, "jumphost/old-artifact.sh"), "stale\n");
-    mkdirSync(join(out, "other")); writeFileSync(join(out, "other/keep.txt"), "keep\n");
+    mkdirSync(join(out, "other"));
+    writeFileSync(join(out, "other/keep.txt"), "keep\n");
     writeFileSync(join(out, "keep-too.txt"), "keep\n");
     expect(gen(["--site", "jumphost", "--out", out, "-q"]).code).toBe(0);
     expect(existsSync(join(out, "jumphost/old-artifact.sh"))).toBe(false);

@@ -19,8 +19,10 @@ describe("code cache", () => {
   });
 
   it("is used through dist/gen.mjs too (the command before the bin was CommonJS), with the same output", () => {
-    const r = run(process.execPath, [join(ROOT, "dist/gen.mjs"), "--site", "jumphost", "--out", join(tmp, "m"), "-q"],
-      { cwd: ROOT, env: { ...process.env, SITEGEN_STATS: "1" } });
+    const r = run(process.execPath, [join(ROOT, "dist/gen.mjs"), "--site", "jumphost", "--out", join(tmp, "m"), "-q"], {
+      cwd: ROOT,
+      env: { ...process.env, SITEGEN_STATS: "1" },
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^code_cache=used\n/);
     expect(gen(["--site", "jumphost", "--out", join(tmp, "m"), "--check"]).code).toBe(0);
@@ -31,9 +33,14 @@ describe("code cache", () => {
     mkdirSync(elsewhere);
     for (const f of ["gen.cjs", "sitegen.cjs"]) copyFileSync(join(ROOT, "dist", f), join(elsewhere, f));
     // each run writes a new tree (an unchanged one runs other code, so V8 would cache other functions)
-    for (const [bin, again, out] of [[CLI, join(tmp, "sitegen.cache"), "b"], [join(elsewhere, "gen.cjs"), join(elsewhere, "sitegen.cache"), "b2"]] as const) {
-      const r = run(process.execPath, ["--random-seed=1", bin, "--site", "jumphost", "--inventory", join(ROOT, "inventories"), "--out", join(tmp, out), "-q"],
-        { cwd: ROOT, env: { ...process.env, SITEGEN_CODE_CACHE_OUT: again } });
+    for (const [bin, again, out] of [
+      [CLI, join(tmp, "sitegen.cache"), "b"],
+      [join(elsewhere, "gen.cjs"), join(elsewhere, "sitegen.cache"), "b2"],
+    ] as const) {
+      const r = run(process.execPath, ["--random-seed=1", bin, "--site", "jumphost", "--inventory", join(ROOT, "inventories"), "--out", join(tmp, out), "-q"], {
+        cwd: ROOT,
+        env: { ...process.env, SITEGEN_CODE_CACHE_OUT: again },
+      });
       expect(r.code, r.stderr).toBe(0);
       expect(readFileSync(again).equals(readFileSync(join(ROOT, "dist/sitegen.cache"))), bin).toBe(true);
     }
@@ -43,8 +50,11 @@ describe("code cache", () => {
     const bin = join(tmp, "bin");
     mkdirSync(bin);
     for (const f of ["gen.cjs", "sitegen.cjs"]) copyFileSync(join(ROOT, "dist", f), join(bin, f));
-    const cold = (out: string) => run(process.execPath, [join(bin, "gen.cjs"), "--site", "jumphost", "--out", join(tmp, out), "-q"],
-      { cwd: ROOT, env: { ...process.env, SITEGEN_STATS: "1" } });
+    const cold = (out: string) =>
+      run(process.execPath, [join(bin, "gen.cjs"), "--site", "jumphost", "--out", join(tmp, out), "-q"], {
+        cwd: ROOT,
+        env: { ...process.env, SITEGEN_STATS: "1" },
+      });
     const none = cold("c");
     expect(none.stderr).toMatch(/^code_cache=none\n/);
     writeFileSync(join(bin, "sitegen.cache"), Buffer.alloc(4096, 7)); // not a cache of this bundle

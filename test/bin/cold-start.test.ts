@@ -13,8 +13,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 // Preloaded with --require (a node option, not a V8 flag, so the code cache is still taken): which built-ins were loaded.
 const probe = join(tmp, "loaded.cjs");
-writeFileSync(probe, `process.on("exit", () => process.stderr.write("loaded=" + process.moduleLoadList
-  .filter((m) => /^NativeModule (worker_threads|child_process)$/.test(m)).map((m) => m.slice(13)).join(",") + "\\n"));\n`);
+writeFileSync(
+  probe,
+  `process.on("exit", () => process.stderr.write("loaded=" + process.moduleLoadList
+  .filter((m) => /^NativeModule (worker_threads|child_process)$/.test(m)).map((m) => m.slice(13)).join(",") + "\\n"));\n`,
+);
 const cold = (args: string[], env: Record<string, string> = {}) =>
   run(process.execPath, ["--require", probe, CLI, ...args], { cwd: ROOT, env: { ...process.env, SITEGEN_STATS: "1", ...env } });
 

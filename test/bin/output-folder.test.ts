@@ -12,7 +12,10 @@ import { gen, HOST_SH, ROOT } from "../helpers/gen.js";
 import { snapshotTree } from "../helpers/tree.js";
 
 describe("the output folder", () => {
-  afterEach(() => { vi.restoreAllMocks(); delete process.env.SITEGEN_FAULT; });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    delete process.env.SITEGEN_FAULT;
+  });
 
   it("an error that is not a failed system call passes through, not blamed on the --out folder", () => {
     const bug = Object.assign(new TypeError("bad argument"), { code: "ERR_INVALID_ARG_TYPE" });
@@ -20,8 +23,9 @@ describe("the output folder", () => {
     const full = Object.assign(new Error("no space"), { code: "ENOSPC", syscall: "write", path: "/o/s.tmp/x" });
     const e = outputError(full, "/o", "/o/s");
     expect(e).toBeInstanceOf(OutputError);
-    expect((e as Error).message).toBe("cannot write /o/s: no space left on the device holding /o; free some space and run gen again (ENOSPC); "
-      + "nothing was written to /o/s");
+    expect((e as Error).message).toBe(
+      "cannot write /o/s: no space left on the device holding /o; free some space and run gen again (ENOSPC); " + "nothing was written to /o/s",
+    );
   });
 
   it("an output fault in the second thread (gen --all) is still an output fault, not a usage error", async () => {
@@ -35,7 +39,10 @@ describe("the output folder", () => {
       const message = `${out}/${theirs[0]} is a file, not a folder gen wrote; move it away or delete it, then run gen again`;
       await expect(run).rejects.toThrow(new OutputError(message));
       await expect(run).rejects.toBeInstanceOf(OutputError);
-    } finally { delete process.env.SITEGEN_THREADS; rmSync(out, { recursive: true, force: true }); }
+    } finally {
+      delete process.env.SITEGEN_THREADS;
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it("the tree-half-written fault kills gen after four files (write-atomic.test.ts kills it there)", () => {
@@ -51,7 +58,9 @@ describe("the output folder", () => {
       const files = ["a", "b", "c", "d", "e", "f"].map((n) => ({ path: `${n}.txt`, content: `${n}\n`, mode: 0o644 as const }));
       expect(() => writeSite(out, "s", files)).toThrow("killed");
       expect(written).toEqual([[".s.tmp", "a.txt", "b.txt", "c.txt", "d.txt"]]);
-    } finally { rmSync(out, { recursive: true, force: true }); }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it("a tree of the six-script layout (audit.sh, apply.sh, ... per host) becomes one host.sh per host, with no orphan left", () => {
@@ -70,11 +79,16 @@ describe("the output folder", () => {
       expect(check.stderr).toContain("missing:    hosts/ctrl1/host.sh");
       expect(gen(["--site", "fuel-env", "--out", out, "-q"]).code).toBe(0);
       for (const h of readdirSync(hosts)) {
-        expect(old.filter((f) => existsSync(join(hosts, h, f))), h).toEqual([]);
+        expect(
+          old.filter((f) => existsSync(join(hosts, h, f))),
+          h,
+        ).toEqual([]);
         expect(existsSync(join(hosts, h, HOST_SH)), h).toBe(true);
       }
       expect(snapshotTree(join(out, "fuel-env"))).toEqual(snapshotTree(join(ROOT, "out/fuel-env")));
       expect(gen(["--site", "fuel-env", "--out", out, "--check"]).code).toBe(0);
-    } finally { rmSync(out, { recursive: true, force: true }); }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

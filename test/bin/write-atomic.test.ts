@@ -23,10 +23,18 @@ function oldTree(name: string): { out: string; old: ReturnType<typeof snapshotTr
   writeFileSync(join(out, "jumphost/REVIEW.md"), "the previous review\n");
   return { out, old: snapshotTree(join(out, "jumphost")) };
 }
-const hidden = (out: string) => readdirSync(out).filter((n) => n.startsWith(".")).sort();
+const hidden = (out: string) =>
+  readdirSync(out)
+    .filter((n) => n.startsWith("."))
+    .sort();
 
 describe("a gen killed while writing", () => {
-  for (const [point, tree] of [["tree-half-written", "old"], ["tree-written", "old"], ["between-renames", "missing"], ["after-renames", "new"]] as const) {
+  for (const [point, tree] of [
+    ["tree-half-written", "old"],
+    ["tree-written", "old"],
+    ["between-renames", "missing"],
+    ["after-renames", "new"],
+  ] as const) {
     it(`at ${point}: the tree is ${tree}, --check reports the leftover, the next run restores and cleans`, () => {
       const { out, old } = oldTree(point);
       const k = killedGen(out, point);
@@ -64,7 +72,9 @@ describe("a gen killed while writing", () => {
       mkdirSync(join(out, live));
       expect(gen(["--site", "jumphost", "--out", out, "-q"]).code).toBe(0);
       expect(hidden(out)).toEqual([live]);
-    } finally { sleeper.kill(); }
+    } finally {
+      sleeper.kill();
+    }
   });
 });
 

@@ -26,17 +26,25 @@ ip netns exec vipns dnsmasq --conf-file=/dev/null --no-resolv --no-hosts --bind-
 ip netns exec vipns chronyd -x -f /etc/sitegen-test/vip-chrony.conf`;
 
 export interface AnsibleConfirmResults {
-  serve?: ExecResult; before?: ExecResult; cut?: ExecResult; cutSeconds?: number; afterCut?: ExecResult; cutLog?: ExecResult;
-  keptBefore?: ExecResult; kept?: ExecResult; afterKept?: ExecResult; keptLog?: ExecResult; rollback?: ExecResult; afterRollback?: ExecResult;
+  serve?: ExecResult;
+  before?: ExecResult;
+  cut?: ExecResult;
+  cutSeconds?: number;
+  afterCut?: ExecResult;
+  cutLog?: ExecResult;
+  keptBefore?: ExecResult;
+  kept?: ExecResult;
+  afterKept?: ExecResult;
+  keptLog?: ExecResult;
+  rollback?: ExecResult;
+  afterRollback?: ExecResult;
 }
 
 /** The newest run's log and outcome on the guest's cmp1. */
-const newestRun = "d=$(ls -td /var/lib/sitegen/cmp1/runs/*/ | head -1); cat \"$d\"revert.log \"$d\"outcome; ls /var/lib/sitegen/cmp1";
+const newestRun = 'd=$(ls -td /var/lib/sitegen/cmp1/runs/*/ | head -1); cat "$d"revert.log "$d"outcome; ls /var/lib/sitegen/cmp1';
 
 /** Plays cmp1 of the variant through its own playbooks; `play(book, extra)` runs ansible-playbook from its ansible folder. */
-export async function confirmOverAnsible(
-  ctx: SshContext, play: (book: string, extra: string[]) => Promise<ExecResult>,
-): Promise<AnsibleConfirmResults> {
+export async function confirmOverAnsible(ctx: SshContext, play: (book: string, extra: string[]) => Promise<ExecResult>): Promise<AnsibleConfirmResults> {
   const got: AnsibleConfirmResults = {};
   got.serve = await ctx.ssh(`${SERVE}\n${NIC}\nip addr del 10.0.2.15/24 dev "$nic"\nip -4 route show default`);
   if (got.serve.code !== 0) return got;

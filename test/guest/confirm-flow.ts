@@ -39,11 +39,25 @@ export const ROUTES = "ip -4 route show; echo; cat /etc/resolv.conf";
 const ARMED_ID = /== armed: run (\S+) reverts in/;
 
 export interface ConfirmResults {
-  setup?: ExecResult; before?: ExecResult; audit?: ExecResult;
+  setup?: ExecResult;
+  before?: ExecResult;
+  audit?: ExecResult;
   /** The cut run: its ssh session's result, and seconds from its start until ssh answered again. */
-  cutApply?: ExecResult; cutId?: string; downAt?: number; backAfter?: number; afterRevert?: ExecResult; cutLog?: ExecResult;
-  keptBefore?: ExecResult; keptApply?: ExecResult; keptId?: string; secondApply?: ExecResult; confirm?: ExecResult;
-  afterWindow?: ExecResult; keptLog?: ExecResult; rollback?: ExecResult; afterRollback?: ExecResult;
+  cutApply?: ExecResult;
+  cutId?: string;
+  downAt?: number;
+  backAfter?: number;
+  afterRevert?: ExecResult;
+  cutLog?: ExecResult;
+  keptBefore?: ExecResult;
+  keptApply?: ExecResult;
+  keptId?: string;
+  secondApply?: ExecResult;
+  confirm?: ExecResult;
+  afterWindow?: ExecResult;
+  keptLog?: ExecResult;
+  rollback?: ExecResult;
+  afterRollback?: ExecResult;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,7 +1,15 @@
 // Helpers for guest flows whose several `it`s assert on one guest run (TCG boots are the suite's cost).
 import { beforeAll, expect } from "vitest";
 import {
-  GUEST_TEST_TIMEOUT_MS, IMAGE_BUILD_TIMEOUT_MS, assertCompleted, ensureImage, jobReport, runGuest, type GuestJob, type GuestRun, type RunOptions,
+  GUEST_TEST_TIMEOUT_MS,
+  IMAGE_BUILD_TIMEOUT_MS,
+  assertCompleted,
+  ensureImage,
+  jobReport,
+  runGuest,
+  type GuestJob,
+  type GuestRun,
+  type RunOptions,
 } from "./harness.js";
 
 /**

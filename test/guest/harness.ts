@@ -30,7 +30,10 @@ function cachedImage(): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-export interface GuestAvailability { run: boolean; reason: string }
+export interface GuestAvailability {
+  run: boolean;
+  reason: string;
+}
 
 /**
  * Decides, synchronously at collection time, whether guest tests run. In CI they always run
@@ -40,7 +43,10 @@ export function guestAvailability(): GuestAvailability {
   if (IN_CI) return { run: true, reason: "CI: guest tests are mandatory" };
   const missing = ["qemu-system-x86_64", "qemu-img"].filter((c) => !has(c));
   if (missing.length > 0) {
-    return { run: false, reason: `${missing.join(", ")} not installed: run 'guest/build-image.sh' as root (installs qemu and mmdebstrap from Debian, builds the image)` };
+    return {
+      run: false,
+      reason: `${missing.join(", ")} not installed: run 'guest/build-image.sh' as root (installs qemu and mmdebstrap from Debian, builds the image)`,
+    };
   }
   if (cachedImage()) return { run: true, reason: "image cached" };
   if (!has("mmdebstrap")) return { run: false, reason: "no cached guest image and mmdebstrap is not installed: run 'guest/build-image.sh' as root" };
@@ -80,7 +86,13 @@ export interface GuestJob {
   hold?: boolean;
 }
 
-export interface JobResult { name: string; rc: number | null; stdout: string; stderr: string; bootId: string }
+export interface JobResult {
+  name: string;
+  rc: number | null;
+  stdout: string;
+  stderr: string;
+  bootId: string;
+}
 
 export interface GuestRun {
   /** Exit status of guest/vm.sh: 0 when every job produced an exit code. */
@@ -100,7 +112,11 @@ export interface GuestRun {
   snapshot(name: string): Snapshot;
 }
 
-export interface Snapshot { link: IpLink[]; addr: IpLink[]; route: IpRoute[] }
+export interface Snapshot {
+  link: IpLink[];
+  addr: IpLink[];
+  route: IpRoute[];
+}
 export type IpLink = Record<string, unknown> & { ifname: string };
 export type IpRoute = Record<string, unknown>;
 
@@ -174,7 +190,11 @@ export interface SshContext {
   waitSsh(timeoutMs?: number): Promise<void>;
 }
 
-export interface ExecResult { code: number | null; stdout: string; stderr: string }
+export interface ExecResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs a host command asynchronously with a hard timeout (SIGKILL of that child only). */
 export function exec(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ExecResult> {
@@ -207,9 +227,22 @@ function freeLoopbackPort(): Promise<number> {
 function sshContext(share: string, port: number): SshContext {
   const keyFile = join(share, "ssh/id_ed25519");
   const sshArgs = [
-    "-i", keyFile, "-p", String(port),
-    "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
-    "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR", "-o", "IdentitiesOnly=yes",
+    "-i",
+    keyFile,
+    "-p",
+    String(port),
+    "-o",
+    "StrictHostKeyChecking=no",
+    "-o",
+    "UserKnownHostsFile=/dev/null",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "ConnectTimeout=10",
+    "-o",
+    "LogLevel=ERROR",
+    "-o",
+    "IdentitiesOnly=yes",
   ];
   const ssh = (command: string, timeoutMs = 120_000) => exec("ssh", [...sshArgs, "root@127.0.0.1", command], { timeoutMs });
   const waitSsh = async (timeoutMs = 120_000) => {
@@ -298,7 +331,10 @@ export async function runGuest(jobs: GuestJob[], opts: RunOptions = {}): Promise
       bootId: read(`${j.name}.boot_id`).trim(),
     };
   }
-  const boots = read("boots").split("\n").map((s) => s.trim()).filter(Boolean);
+  const boots = read("boots")
+    .split("\n")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bootWindows: Array<{ start: number; end: number }> = [];
   for (let i = 1; existsSync(join(share, `boot-${i}.start`)); i++) {
     const num = (f: string): number => (existsSync(join(share, f)) ? Number(readFileSync(join(share, f), "utf8")) : NaN);
@@ -346,7 +382,9 @@ function describeRun(share: string): string {
   const parts: string[] = [];
   const vmlog = join(share, "vm.log");
   if (existsSync(vmlog)) parts.push(readFileSync(vmlog, "utf8"));
-  const consoles = readdirSync(share).filter((f) => /^console-\d+\.log$/.test(f)).sort();
+  const consoles = readdirSync(share)
+    .filter((f) => /^console-\d+\.log$/.test(f))
+    .sort();
   const last = consoles.at(-1);
   if (last) {
     const lines = readFileSync(join(share, last), "utf8").split("\n");
@@ -368,10 +406,13 @@ function runVm(share: string, totalSec: number, bootSec: number, sshPort: number
     const child = spawn("bash", [VM_SH, "run", share], { env, stdio: ["ignore", "ignore", "pipe"] });
     child.stderr.on("data", (d: Buffer) => process.stderr.write(`[guest] ${d.toString()}`));
     let killTimer: NodeJS.Timeout | undefined;
-    const deadline = setTimeout(() => {
-      child.kill("SIGTERM");
-      killTimer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-    }, (totalSec + 30) * 1000);
+    const deadline = setTimeout(
+      () => {
+        child.kill("SIGTERM");
+        killTimer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      },
+      (totalSec + 30) * 1000,
+    );
     child.on("exit", (code) => {
       clearTimeout(deadline);
       if (killTimer) clearTimeout(killTimer);

@@ -19,8 +19,17 @@ import { buildVariant, fuelEnvText } from "../helpers/variant.js";
 import { ANS_CUT_S, ANS_KEPT_S, confirmOverAnsible, type AnsibleConfirmResults } from "./confirm-ansible.js";
 import { CMP1_SHARE, CUT_S, KEPT_S, confirmOverSsh, type ConfirmResults } from "./confirm-flow.js";
 import {
-  IMAGE_BUILD_TIMEOUT_MS, ROOT, assertCompleted, ensureImage, exec, guestAvailability, jobReport,
-  runGuest, type ExecResult, type GuestRun, type SshContext,
+  IMAGE_BUILD_TIMEOUT_MS,
+  ROOT,
+  assertCompleted,
+  ensureImage,
+  exec,
+  guestAvailability,
+  jobReport,
+  runGuest,
+  type ExecResult,
+  type GuestRun,
+  type SshContext,
 } from "./harness.js";
 import { LIBVIRT_SETTLE, LIBVIRT_SETUP, LIBVIRT_SITE as S } from "./site-fixtures.js";
 
@@ -28,7 +37,12 @@ const OUT = join(ROOT, "out/jumphost");
 const ANSIBLE_DIR = join(OUT, "ansible");
 const avail = guestAvailability();
 
-interface Recap { ok: number; changed: number; failed: number; unreachable: number }
+interface Recap {
+  ok: number;
+  changed: number;
+  failed: number;
+  unreachable: number;
+}
 
 function recap(r: ExecResult): Recap | null {
   const m = /^jumphost\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)/m.exec(r.stdout);
@@ -47,76 +61,95 @@ describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over s
   const tmp = mkdtempSync(join(tmpdir(), "sitegen-confirm-"));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-  beforeAll(async () => {
-    ensureImage();
-    for (const f of ["apply.yml", "rollback.yml", "ansible.cfg"]) expect(existsSync(join(ANSIBLE_DIR, f)), f).toBe(true);
-    const token = createHash("sha256").update(readFileSync(join(OUT, "manifest.json"))).digest("hex");
-    // cmp1 with a bridge netplan does not own: its takeover is live (confirm-flow.ts)
-    const node = buildVariant(tmp, "live", fuelEnvText().replace(/(- name: cmp1[\s\S]*?owner: )netplan/, "$1unmanaged"));
+  beforeAll(
+    async () => {
+      ensureImage();
+      for (const f of ["apply.yml", "rollback.yml", "ansible.cfg"]) expect(existsSync(join(ANSIBLE_DIR, f)), f).toBe(true);
+      const token = createHash("sha256")
+        .update(readFileSync(join(OUT, "manifest.json")))
+        .digest("hex");
+      // cmp1 with a bridge netplan does not own: its takeover is live (confirm-flow.ts)
+      const node = buildVariant(tmp, "live", fuelEnvText().replace(/(- name: cmp1[\s\S]*?owner: )netplan/, "$1unmanaged"));
 
-    const nodeToken = createHash("sha256").update(readFileSync(join(node, "manifest.json"))).digest("hex");
-    const playbook = async (inv: string, book: string, approve: string | undefined, extra: string[] = [], dir = ANSIBLE_DIR): Promise<ExecResult> => {
-      const args = ["-i", inv, book, ...(approve ? ["-e", `approve=${approve}`] : []), ...extra];
-      // Connection settings come from the generated ansible.cfg (pipelining, ServerAlive, no compression: every
-      // round trip and every byte of zlib costs under TCG).
-      const env = { ...process.env, ANSIBLE_NOCOLOR: "1", ANSIBLE_HOST_KEY_CHECKING: "False", ANSIBLE_RETRY_FILES_ENABLED: "False" };
-      const t0 = Date.now();
-      const r = await exec("ansible-playbook", args, { cwd: dir, env, timeoutMs: 600_000 });
-      process.stderr.write(`[guest] ansible-playbook ${book} ${extra.join(" ")}${approve ? " (approved)" : ""}: exit ${r.code} in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
-      return r;
-    };
-    const inventory = (ctx: SshContext, share: string, site = "jumphost", tier = "gateways", host = "jumphost"): string => {
-      // The generated inventory's groups (the site, the host's tier) and host, pointed at the guest's loopback port.
-      const inv = join(share, `ansible-inventory-${host}.yml`);
-      const group = `site_${site.replace(/-/g, "_")}`;
-      writeFileSync(inv, [
-        "all:",
-        "  vars:",
-        "    sitegen_root: /",
-        "  children:",
-        `    ${group}:`,
-        "      children:",
-        `        ${group}_${tier}:`,
-        "          hosts:",
-        `            ${host}:`,
-        "              ansible_host: 127.0.0.1",
-        `              ansible_port: ${ctx.port}`,
-        "              ansible_user: root",
-        `              ansible_ssh_private_key_file: ${ctx.keyFile}`,
-        `              ansible_ssh_common_args: "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes"`,
-        "              ansible_python_interpreter: /usr/bin/python3",
-        "",
-      ].join("\n"));
-      return inv;
-    };
+      const nodeToken = createHash("sha256")
+        .update(readFileSync(join(node, "manifest.json")))
+        .digest("hex");
+      const playbook = async (inv: string, book: string, approve: string | undefined, extra: string[] = [], dir = ANSIBLE_DIR): Promise<ExecResult> => {
+        const args = ["-i", inv, book, ...(approve ? ["-e", `approve=${approve}`] : []), ...extra];
+        // Connection settings come from the generated ansible.cfg (pipelining, ServerAlive, no compression: every
+        // round trip and every byte of zlib costs under TCG).
+        const env = { ...process.env, ANSIBLE_NOCOLOR: "1", ANSIBLE_HOST_KEY_CHECKING: "False", ANSIBLE_RETRY_FILES_ENABLED: "False" };
+        const t0 = Date.now();
+        const r = await exec("ansible-playbook", args, { cwd: dir, env, timeoutMs: 600_000 });
+        process.stderr.write(
+          `[guest] ansible-playbook ${book} ${extra.join(" ")}${approve ? " (approved)" : ""}: exit ${r.code} in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`,
+        );
+        return r;
+      };
+      const inventory = (ctx: SshContext, share: string, site = "jumphost", tier = "gateways", host = "jumphost"): string => {
+        // The generated inventory's groups (the site, the host's tier) and host, pointed at the guest's loopback port.
+        const inv = join(share, `ansible-inventory-${host}.yml`);
+        const group = `site_${site.replace(/-/g, "_")}`;
+        writeFileSync(
+          inv,
+          [
+            "all:",
+            "  vars:",
+            "    sitegen_root: /",
+            "  children:",
+            `    ${group}:`,
+            "      children:",
+            `        ${group}_${tier}:`,
+            "          hosts:",
+            `            ${host}:`,
+            "              ansible_host: 127.0.0.1",
+            `              ansible_port: ${ctx.port}`,
+            "              ansible_user: root",
+            `              ansible_ssh_private_key_file: ${ctx.keyFile}`,
+            `              ansible_ssh_common_args: "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes"`,
+            "              ansible_python_interpreter: /usr/bin/python3",
+            "",
+          ].join("\n"),
+        );
+        return inv;
+      };
 
-    run = await runGuest([
-      { name: "010-site", script: `${LIBVIRT_SETUP}\n${LIBVIRT_SETTLE}` },
-      { name: "020-ansible", script: "", hold: true, timeoutSec: 1800 },
-    ], {
-      ssh: true,
-      copy: [{ from: join(node, "hosts/cmp1"), to: CMP1_SHARE }],
-      totalTimeoutSec: 1900,
-      bootTimeoutSec: 1890,
-      onHold: async (_job, ctx) => {
-        await ctx.waitSsh();
-        const share = join(ctx.keyFile, "../..");
-        const inv = inventory(ctx, share);
-        got["unapproved"] = await playbook(inv, "apply.yml", undefined);
-        got["state-after-unapproved"] = await ctx.ssh(`ip link show dev ${S.vlanDev} 2>&1; ls /etc/systemd/system/${S.unit} 2>&1; true`);
-        got["approved"] = await playbook(inv, "apply.yml", token);
-        got["state-after-apply"] = await ctx.ssh(`ip -br addr show dev ${S.vlanDev} 2>&1; systemctl is-enabled ${S.unit} 2>&1; systemctl is-active ${S.unit} 2>&1; true`);
-        got["second"] = await playbook(inv, "apply.yml", token);
-        got["rollback"] = await playbook(inv, "rollback.yml", token);
-        got["state-after-rollback"] = await ctx.ssh(`ip link show dev ${S.vlanDev} 2>&1; ls /etc/systemd/system/${S.unit} 2>&1; systemctl is-enabled ${S.unit} 2>&1; true`);
-        confirm = await confirmOverSsh(ctx);
-        if (confirm.afterRollback?.code !== 0) return;
-        const nodeInv = inventory(ctx, share, "fuel-env", "nodes", "cmp1");
-        viaAnsible = await confirmOverAnsible(ctx, (book, extra) => playbook(nodeInv, book, nodeToken, extra, join(node, "ansible")));
-      },
-    });
-    process.stderr.write(`[guest] ansible and confirm flows: ${run.seconds.toFixed(1)}s over ${run.boots.length} boots\n`);
-  }, IMAGE_BUILD_TIMEOUT_MS + 35 * 60_000);
+      run = await runGuest(
+        [
+          { name: "010-site", script: `${LIBVIRT_SETUP}\n${LIBVIRT_SETTLE}` },
+          { name: "020-ansible", script: "", hold: true, timeoutSec: 1800 },
+        ],
+        {
+          ssh: true,
+          copy: [{ from: join(node, "hosts/cmp1"), to: CMP1_SHARE }],
+          totalTimeoutSec: 1900,
+          bootTimeoutSec: 1890,
+          onHold: async (_job, ctx) => {
+            await ctx.waitSsh();
+            const share = join(ctx.keyFile, "../..");
+            const inv = inventory(ctx, share);
+            got["unapproved"] = await playbook(inv, "apply.yml", undefined);
+            got["state-after-unapproved"] = await ctx.ssh(`ip link show dev ${S.vlanDev} 2>&1; ls /etc/systemd/system/${S.unit} 2>&1; true`);
+            got["approved"] = await playbook(inv, "apply.yml", token);
+            got["state-after-apply"] = await ctx.ssh(
+              `ip -br addr show dev ${S.vlanDev} 2>&1; systemctl is-enabled ${S.unit} 2>&1; systemctl is-active ${S.unit} 2>&1; true`,
+            );
+            got["second"] = await playbook(inv, "apply.yml", token);
+            got["rollback"] = await playbook(inv, "rollback.yml", token);
+            got["state-after-rollback"] = await ctx.ssh(
+              `ip link show dev ${S.vlanDev} 2>&1; ls /etc/systemd/system/${S.unit} 2>&1; systemctl is-enabled ${S.unit} 2>&1; true`,
+            );
+            confirm = await confirmOverSsh(ctx);
+            if (confirm.afterRollback?.code !== 0) return;
+            const nodeInv = inventory(ctx, share, "fuel-env", "nodes", "cmp1");
+            viaAnsible = await confirmOverAnsible(ctx, (book, extra) => playbook(nodeInv, book, nodeToken, extra, join(node, "ansible")));
+          },
+        },
+      );
+      process.stderr.write(`[guest] ansible and confirm flows: ${run.seconds.toFixed(1)}s over ${run.boots.length} boots\n`);
+    },
+    IMAGE_BUILD_TIMEOUT_MS + 35 * 60_000,
+  );
 
   it("approval gate, apply, changed=0 on a second run, rollback: clean", () => {
     assertCompleted(run);
@@ -133,7 +166,9 @@ describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over s
     expect.soft(recap(got["approved"]!)?.changed ?? 0, show(got["approved"])).toBeGreaterThan(0);
     expect.soft(got["second"]?.code, show(got["second"])).toBe(0);
     expect.soft(recap(got["second"]!), show(got["second"])).toMatchObject({ changed: 0, failed: 0, unreachable: 0 });
-    expect.soft(got["state-after-apply"]?.stdout ?? "", "after apply.yml").toMatch(new RegExp(`^${S.vlanDev.replace(".", "\\.")}@${S.bridge}\\s+UP\\s+10\\.12\\.8\\.1/22`, "m"));
+    expect
+      .soft(got["state-after-apply"]?.stdout ?? "", "after apply.yml")
+      .toMatch(new RegExp(`^${S.vlanDev.replace(".", "\\.")}@${S.bridge}\\s+UP\\s+10\\.12\\.8\\.1/22`, "m"));
     expect.soft(got["state-after-apply"]?.stdout ?? "", "after apply.yml").toMatch(/^enabled\nactive$/m);
     expect.soft(got["rollback"]?.code, show(got["rollback"])).toBe(0);
     const gone = got["state-after-rollback"]?.stdout ?? "";
@@ -168,7 +203,9 @@ describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over s
     expect(c.keptLog?.stdout ?? "").not.toMatch(/reverting/);
     expect(c.rollback?.code, show(c.rollback)).toBe(0);
     expect(c.afterRollback?.stdout, "routes and resolver after host.sh rollback").toBe(c.keptBefore?.stdout);
-    process.stderr.write(`[guest] confirm: ssh down ${c.downAt?.toFixed(1)} s after the cutting apply began, back after ${c.backAfter?.toFixed(1)} s (window ${CUT_S} s, kept run ${KEPT_S} s)\n`);
+    process.stderr.write(
+      `[guest] confirm: ssh down ${c.downAt?.toFixed(1)} s after the cutting apply began, back after ${c.backAfter?.toFixed(1)} s (window ${CUT_S} s, kept run ${KEPT_S} s)\n`,
+    );
   });
 
   it(`the same through the playbooks: a cut session is waited for, the host reverts within ${ANS_CUT_S} s, a confirmed run stays`, () => {

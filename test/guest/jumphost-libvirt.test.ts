@@ -27,23 +27,25 @@ const HOST_DIR = process.env.SITEGEN_GUEST_JUMPHOST_DIR || join(ROOT, "out/jumph
 const avail = guestAvailability();
 
 describe.skipIf(!avail.run)("guest e2e: jumphost, libvirt-owned virbr1 (persistence 3A)", () => {
-  const guestRun = sharedGuestRun("libvirt flow + STOP", [
-    // ---- boot 1
-    { name: "010-site", script: `${LIBVIRT_SETUP}\n${LIBVIRT_SETTLE}\nsnap base\n${FILES_SNAP}\nip -br addr` },
-    { name: "020-audit", script: `${IN_SITE}\nbash ./host.sh audit` },
-    { name: "030-runtime-apply", script: `${IN_SITE}\nphase_apply runtime` },
-    { name: "040-verify-runtime", script: `${IN_SITE}\nsnap runtime-applied\nbash ./host.sh verify runtime` },
-    { name: "050-runtime-rollback", script: `${IN_SITE}\nphase_rollback runtime\nrc=$?\nsnap after-runtime-rollback\nexit $rc` },
-    { name: "060-persist-apply", script: `${IN_SITE}\nphase_apply persist`, reboot: true },
-    // ---- boot 2
-    {
-      name: "070-verify-after-reboot",
-      script: `${IN_SITE}\n${LIBVIRT_SETTLE}\nwait_for 30 "${S.vlanDev} operstate up" grep -qx up /sys/class/net/${S.vlanDev}/operstate\nsnap after-reboot\nsystemctl --no-pager status ${S.unit} >&2\nbash ./host.sh verify`,
-    },
-    // the network restarts under the gateway: libvirt deletes virbr1 and its VLAN child; the hook brings it back
-    {
-      name: "072-network-restart",
-      script: String.raw`${IN_SITE}
+  const guestRun = sharedGuestRun(
+    "libvirt flow + STOP",
+    [
+      // ---- boot 1
+      { name: "010-site", script: `${LIBVIRT_SETUP}\n${LIBVIRT_SETTLE}\nsnap base\n${FILES_SNAP}\nip -br addr` },
+      { name: "020-audit", script: `${IN_SITE}\nbash ./host.sh audit` },
+      { name: "030-runtime-apply", script: `${IN_SITE}\nphase_apply runtime` },
+      { name: "040-verify-runtime", script: `${IN_SITE}\nsnap runtime-applied\nbash ./host.sh verify runtime` },
+      { name: "050-runtime-rollback", script: `${IN_SITE}\nphase_rollback runtime\nrc=$?\nsnap after-runtime-rollback\nexit $rc` },
+      { name: "060-persist-apply", script: `${IN_SITE}\nphase_apply persist`, reboot: true },
+      // ---- boot 2
+      {
+        name: "070-verify-after-reboot",
+        script: `${IN_SITE}\n${LIBVIRT_SETTLE}\nwait_for 30 "${S.vlanDev} operstate up" grep -qx up /sys/class/net/${S.vlanDev}/operstate\nsnap after-reboot\nsystemctl --no-pager status ${S.unit} >&2\nbash ./host.sh verify`,
+      },
+      // the network restarts under the gateway: libvirt deletes virbr1 and its VLAN child; the hook brings it back
+      {
+        name: "072-network-restart",
+        script: String.raw`${IN_SITE}
 rc=0
 virsh net-destroy ${S.network}
 if [ -e /sys/class/net/${S.vlanDev} ]; then echo "FAIL ${S.vlanDev} survived net-destroy"; rc=1; else echo "ok net-destroy deleted ${S.vlanDev}"; fi
@@ -60,11 +62,11 @@ journalctl -b -u ${S.unit} --no-pager -o cat | tail -n 6 >&2
 bash ./host.sh verify >&2 || { echo "FAIL host.sh verify after the network restart"; rc=1; }
 echo "job took $SECONDS s"
 exit $rc`,
-    },
-    // a libvirtd restart (a package upgrade) must not touch the gateway: same link, the unit not run again
-    {
-      name: "074-libvirtd-restart",
-      script: String.raw`rc=0
+      },
+      // a libvirtd restart (a package upgrade) must not touch the gateway: same link, the unit not run again
+      {
+        name: "074-libvirtd-restart",
+        script: String.raw`rc=0
 before=$(cat /sys/class/net/${S.vlanDev}/ifindex) inv=$(systemctl show -P InvocationID ${S.unit})
 systemctl restart libvirtd.service
 virsh net-info ${S.network} >/dev/null
@@ -75,12 +77,12 @@ echo "ifindex before=$before after=$after"
 [ "$inv" = "$(systemctl show -P InvocationID ${S.unit})" ] || { echo "FAIL ${S.unit} ran again"; rc=1; }
 echo "job took $SECONDS s"
 exit $rc`,
-    },
-    { name: "080-persist-rollback", script: `${IN_SITE}\nphase_rollback persist`, reboot: true },
-    // ---- boot 3
-    {
-      name: "090-clean-after-reboot",
-      script: String.raw`${IN_SITE}
+      },
+      { name: "080-persist-rollback", script: `${IN_SITE}\nphase_rollback persist`, reboot: true },
+      // ---- boot 3
+      {
+        name: "090-clean-after-reboot",
+        script: String.raw`${IN_SITE}
 ${LIBVIRT_SETTLE}
 snap final
 rc=0
@@ -90,23 +92,28 @@ if systemctl is-enabled --quiet ${S.unit} 2>/dev/null; then echo "FAIL unit stil
 if [ -e ${S.hook} ]; then echo "FAIL hook still installed"; rc=1; else echo "ok hook removed"; fi
 ${FILES_SNAP}
 exit $rc`,
-    },
-    // ---- still boot 3: the audit that must STOP
-    {
-      name: "100-stop-setup",
-      script: `${LIBVIRT_SETTLE}\nip link set dev ${S.bridge} type bridge vlan_filtering 1\necho "vlan_filtering=$(cat /sys/class/net/${S.bridge}/bridge/vlan_filtering)"\nsnap stop-before`,
-    },
-    { name: "110-stop-audit", script: `${IN_SITE}\nbash ./host.sh audit` },
-    // host.sh apply runs the same audit as its gate: it must refuse before changing anything.
-    { name: "120-stop-apply", script: `${IN_SITE}\nbash ./host.sh apply\nrc=$?\nsnap stop-after\nls /etc/systemd/system/${S.unit} 2>&1\nexit $rc` },
-  ], { copy: [{ from: HOST_DIR, to: "site" }], totalTimeoutSec: 560 });
+      },
+      // ---- still boot 3: the audit that must STOP
+      {
+        name: "100-stop-setup",
+        script: `${LIBVIRT_SETTLE}\nip link set dev ${S.bridge} type bridge vlan_filtering 1\necho "vlan_filtering=$(cat /sys/class/net/${S.bridge}/bridge/vlan_filtering)"\nsnap stop-before`,
+      },
+      { name: "110-stop-audit", script: `${IN_SITE}\nbash ./host.sh audit` },
+      // host.sh apply runs the same audit as its gate: it must refuse before changing anything.
+      { name: "120-stop-apply", script: `${IN_SITE}\nbash ./host.sh apply\nrc=$?\nsnap stop-after\nls /etc/systemd/system/${S.unit} 2>&1\nexit $rc` },
+    ],
+    { copy: [{ from: HOST_DIR, to: "site" }], totalTimeoutSec: 560 },
+  );
 
   it("the generated artifacts and the fixtures describe the same site", () => {
     for (const f of [HOST_SH, `files/etc/systemd/system/${S.unit}`]) {
       expect(existsSync(join(HOST_DIR, f)), `${HOST_DIR}/${f}`).toBe(true);
     }
     // Phases: `host.sh apply runtime|persist`: the host has steps in both.
-    const phases = /^phases=\((.*)\)$/m.exec(readFileSync(join(HOST_DIR, HOST_SH), "utf8"))![1]!.trim().split(" ");
+    const phases = /^phases=\((.*)\)$/m
+      .exec(readFileSync(join(HOST_DIR, HOST_SH), "utf8"))![1]!
+      .trim()
+      .split(" ");
     expect([...new Set(phases)], "host.sh apply takes runtime and persist").toEqual(["runtime", "persist"]);
     const inv = readFileSync(join(ROOT, "inventories/jumphost.yaml"), "utf8");
     expect(inv).toContain(`libvirt_network: ${S.network}`);
@@ -129,7 +136,10 @@ exit $rc`,
     const audit = auditLines(run.jobs["020-audit"]!.stdout);
     expect(audit.stop, jobReport(run, "020-audit")).toEqual([]);
     for (const g of ["G1", "G2", "G3", "G4", "G5", "G6"]) {
-      expect(audit.pass.some((l) => l.startsWith(`PASS ${g} `)), `PASS ${g}\n${jobReport(run, "020-audit")}`).toBe(true);
+      expect(
+        audit.pass.some((l) => l.startsWith(`PASS ${g} `)),
+        `PASS ${g}\n${jobReport(run, "020-audit")}`,
+      ).toBe(true);
     }
     expect(audit.decision).toMatch(/^decision: persistence=systemd\b/);
 
@@ -170,7 +180,9 @@ exit $rc`,
     expect(run.jobs["072-network-restart"]!.stdout).toMatch(/ok virbr1\.104 back \d+ ms after net-start returned/);
     expect(run.jobs["072-network-restart"]!.stdout).toContain("unit: active");
     // for the CI log: how long the gateway was away, and what the two jobs cost in the guest
-    const said = ["072-network-restart", "074-libvirtd-restart"].flatMap((j) => run.jobs[j]!.stdout.split("\n").filter((l) => /^(ok .* back|job took|ifindex)/.test(l)));
+    const said = ["072-network-restart", "074-libvirtd-restart"].flatMap((j) =>
+      run.jobs[j]!.stdout.split("\n").filter((l) => /^(ok .* back|job took|ifindex)/.test(l)),
+    );
     process.stderr.write(`[guest] ${said.join("; ")}\n`);
     expectRc(run, "074-libvirtd-restart", 0);
     expect(run.jobs["074-libvirtd-restart"]!.stdout).toMatch(/ifindex before=(\d+) after=\1\n/);
@@ -185,7 +197,10 @@ exit $rc`,
     expect(a.rc, jobReport(run, "110-stop-audit")).not.toBe(0);
     const audit = auditLines(a.stdout);
     // The seed: "G1 != 0 -> STOP. VID 104 will not traverse virbr1; the tagged-secondary approach needs rework."
-    expect(audit.stop.some((l) => /^STOP G1 .*vlan_filtering=1.*tagged-secondary approach needs rework/.test(l)), jobReport(run, "110-stop-audit")).toBe(true);
+    expect(
+      audit.stop.some((l) => /^STOP G1 .*vlan_filtering=1.*tagged-secondary approach needs rework/.test(l)),
+      jobReport(run, "110-stop-audit"),
+    ).toBe(true);
     expect(audit.decision).toBe("decision: stop");
 
     const ap = run.jobs["120-stop-apply"]!;

@@ -147,7 +147,10 @@ phase_rollback() { bash ./host.sh rollback "$1"; }
 
 /** Prints the audit's lines of interest and returns them parsed. */
 export function auditLines(stdout: string): { pass: string[]; warn: string[]; stop: string[]; decision: string } {
-  const lines = stdout.split("\n").map((l) => l.trimEnd()).filter(Boolean);
+  const lines = stdout
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .filter(Boolean);
   return {
     pass: lines.filter((l) => l.startsWith("PASS ")),
     warn: lines.filter((l) => l.startsWith("WARN ")),

@@ -46,34 +46,48 @@ const SERVED = `${SERVE_CHECKS}\nrc=0\nserve_checks || rc=1`;
 const WAIT_UNITS = VR.units.map((u) => `wait_for 90 "${u} active" systemctl is-active --quiet ${u}`).join("\n");
 
 describe.skipIf(!avail.run)("guest e2e: a virtual router member rebooted (vrouter-single, ctrl1)", () => {
-  const guestRun = sharedGuestRun("vrouter boot flow", [
-    // ---- boot 1
-    { name: "010-site", script: `${VR_SETUP}\n${VR_SETTLE}\nsnap base\nip -br addr` },
-    { name: "015-state-base", script: STATE },
-    { name: "020-audit", script: `${IN_SITE}\nbash ./host.sh audit` },
-    { name: "030-apply", script: `${IN_SITE}\nbash ./host.sh apply` },
-    { name: "040-served", script: `${SERVE_CHECKS}\nserve_checks\nrc=$?\nsnap applied\nexit $rc`, reboot: true },
-    // ---- boot 2: nothing re-run by hand
+  const guestRun = sharedGuestRun(
+    "vrouter boot flow",
+    [
+      // ---- boot 1
+      { name: "010-site", script: `${VR_SETUP}\n${VR_SETTLE}\nsnap base\nip -br addr` },
+      { name: "015-state-base", script: STATE },
+      { name: "020-audit", script: `${IN_SITE}\nbash ./host.sh audit` },
+      { name: "030-apply", script: `${IN_SITE}\nbash ./host.sh apply` },
+      { name: "040-served", script: `${SERVE_CHECKS}\nserve_checks\nrc=$?\nsnap applied\nexit $rc`, reboot: true },
+      // ---- boot 2: nothing re-run by hand
+      {
+        name: "050-after-reboot",
+        script: `${IN_SITE}\n${VR_SETTLE}\n${WAIT_UNITS}\n${FACTS}\n${SERVED}\nsnap after-reboot\nbash ./host.sh verify || rc=1\nexit $rc`,
+      },
+      // an operator's `netplan apply` on the controller (the bridges' owner reconfigures them) keeps the router serving
+      { name: "055-netplan-apply", script: `${IN_SITE}\nnetplan apply\n${VR_SETTLE}\n${SERVED}\nbash ./host.sh verify || rc=1\nexit $rc` },
+      { name: "060-rollback", script: `${IN_SITE}\nbash ./host.sh rollback\nrc=$?\nsnap after-rollback\nexit $rc` },
+      { name: "065-state-after-rollback", script: STATE, reboot: true },
+      // ---- boot 3
+      { name: "070-final", script: `${VR_SETTLE}\nsnap final` },
+      { name: "075-state-final", script: STATE },
+      // ---- still boot 3: the guest becomes the node cmp1, served by ctrl1's router re-applied beside it
+      {
+        name: "080-node-setup",
+        script: `${NODE_SETUP}\n${IN_SITE}\nbash ./host.sh apply runtime && bash ./host.sh apply services\nrc=$?\nsnap node-before\nexit $rc`,
+      },
+      { name: "082-node-state-before", script: NODE_STATE },
+      { name: "084-node-audit", script: `${IN_NODE}\nbash ./host.sh audit` },
+      { name: "086-node-apply", script: `${IN_NODE}\nbash ./host.sh apply` },
+      { name: "088-node-taken", script: NODE_TAKEN },
+      { name: "090-node-rollback", script: `${IN_NODE}\nbash ./host.sh rollback\nrc=$?\nsnap node-after\nexit $rc` },
+      { name: "092-node-state-after", script: NODE_STATE },
+    ],
     {
-      name: "050-after-reboot",
-      script: `${IN_SITE}\n${VR_SETTLE}\n${WAIT_UNITS}\n${FACTS}\n${SERVED}\nsnap after-reboot\nbash ./host.sh verify || rc=1\nexit $rc`,
+      copy: [
+        { from: HOST_DIR, to: "site" },
+        { from: NODE_DIR, to: "node" },
+      ],
+      totalTimeoutSec: 1200,
+      bootTimeoutSec: 540,
     },
-    // an operator's `netplan apply` on the controller (the bridges' owner reconfigures them) keeps the router serving
-    { name: "055-netplan-apply", script: `${IN_SITE}\nnetplan apply\n${VR_SETTLE}\n${SERVED}\nbash ./host.sh verify || rc=1\nexit $rc` },
-    { name: "060-rollback", script: `${IN_SITE}\nbash ./host.sh rollback\nrc=$?\nsnap after-rollback\nexit $rc` },
-    { name: "065-state-after-rollback", script: STATE, reboot: true },
-    // ---- boot 3
-    { name: "070-final", script: `${VR_SETTLE}\nsnap final` },
-    { name: "075-state-final", script: STATE },
-    // ---- still boot 3: the guest becomes the node cmp1, served by ctrl1's router re-applied beside it
-    { name: "080-node-setup", script: `${NODE_SETUP}\n${IN_SITE}\nbash ./host.sh apply runtime && bash ./host.sh apply services\nrc=$?\nsnap node-before\nexit $rc` },
-    { name: "082-node-state-before", script: NODE_STATE },
-    { name: "084-node-audit", script: `${IN_NODE}\nbash ./host.sh audit` },
-    { name: "086-node-apply", script: `${IN_NODE}\nbash ./host.sh apply` },
-    { name: "088-node-taken", script: NODE_TAKEN },
-    { name: "090-node-rollback", script: `${IN_NODE}\nbash ./host.sh rollback\nrc=$?\nsnap node-after\nexit $rc` },
-    { name: "092-node-state-after", script: NODE_STATE },
-  ], { copy: [{ from: HOST_DIR, to: "site" }, { from: NODE_DIR, to: "node" }], totalTimeoutSec: 1200, bootTimeoutSec: 540 });
+  );
 
   it("the golden case is the one-member site the fixtures build", () => {
     const inv = parse(readFileSync(join(CASE, "vrouter-single.yaml"), "utf8"));
@@ -92,7 +106,13 @@ describe.skipIf(!avail.run)("guest e2e: a virtual router member rebooted (vroute
     expectRc(run, "020-audit", 0);
     const audit = auditLines(run.jobs["020-audit"]!.stdout);
     expect.soft(audit.stop, jobReport(run, "020-audit")).toEqual([]);
-    for (const g of ["G7", "V1", "V2", "V3", "V4", "V5"]) expect.soft(audit.pass.some((l) => l.startsWith(`PASS ${g} `)), `PASS ${g}`).toBe(true);
+    for (const g of ["G7", "V1", "V2", "V3", "V4", "V5"])
+      expect
+        .soft(
+          audit.pass.some((l) => l.startsWith(`PASS ${g} `)),
+          `PASS ${g}`,
+        )
+        .toBe(true);
     expectRc(run, "030-apply", 0);
     // a fresh host: every step is this run's (none held before it)
     expect.soft(run.jobs["030-apply"]!.stdout).toMatch(/== done: [1-9]\d* step\(s\) brought in and 0 already in place, all verified/);
@@ -107,7 +127,11 @@ describe.skipIf(!avail.run)("guest e2e: a virtual router member rebooted (vroute
     expect(job.bootId).toBe(run.boots[1]);
     expectRc(run, "050-after-reboot", 0);
     const served = [
-      "node pings the management VIP", "node reaches the upstream", `from the public VIP ${VR.publicVip}`, "node resolves upstream.test", "stratum 4",
+      "node pings the management VIP",
+      "node reaches the upstream",
+      `from the public VIP ${VR.publicVip}`,
+      "node resolves upstream.test",
+      "stratum 4",
     ];
     for (const l of served) {
       expect.soft(job.stdout, jobReport(run, "050-after-reboot")).toContain(l);
@@ -121,7 +145,10 @@ describe.skipIf(!avail.run)("guest e2e: a virtual router member rebooted (vroute
     }
     expectRc(run, "055-netplan-apply", 0);
     const snap = run.snapshot("after-reboot");
-    for (const [leg, br] of [["vr-mgmt-p", "br-mgmt"], ["vr-ex-p", "br-ex"]] as const) {
+    for (const [leg, br] of [
+      ["vr-mgmt-p", "br-mgmt"],
+      ["vr-ex-p", "br-ex"],
+    ] as const) {
       expect.soft(linkOf(snap, leg)?.["master"], `${leg} enslaved after the reboot`).toBe(br);
       expect.soft(linkOf(snap, leg)?.["operstate"]).toBe("UP");
     }

@@ -9,9 +9,15 @@
 
 /** Site facts shared by the fixtures and the assertions (the test checks them against the inventory). */
 export const VR = {
-  mgmtVip: "192.168.0.2", memberAddr: "192.168.0.3", publicVip: "172.16.0.2", gateway: "172.16.0.1",
-  node: "192.168.0.21/24", dns: ["198.51.100.53", "198.51.100.54"], ntp: ["198.51.100.123", "198.51.100.124"],
-  domain: "single.example", namespace: "vrouter",
+  mgmtVip: "192.168.0.2",
+  memberAddr: "192.168.0.3",
+  publicVip: "172.16.0.2",
+  gateway: "172.16.0.1",
+  node: "192.168.0.21/24",
+  dns: ["198.51.100.53", "198.51.100.54"],
+  ntp: ["198.51.100.123", "198.51.100.124"],
+  domain: "single.example",
+  namespace: "vrouter",
   units: ["sitegen-vrouter-boot.service", "sitegen-vrouter-dnsmasq.service", "sitegen-vrouter-chrony.service"],
 } as const;
 

@@ -17,8 +17,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOST_SH, stepsOf } from "../helpers/gen.js";
 import { buildVariant, fuelEnvText, withoutHa } from "../helpers/variant.js";
 import {
-  GUEST_TEST_TIMEOUT_MS, IMAGE_BUILD_TIMEOUT_MS, assertCompleted, ensureImage, guestAvailability, jobReport, normalizeSnapshot, runGuest,
-  type GuestRun, type IpLink,
+  GUEST_TEST_TIMEOUT_MS,
+  IMAGE_BUILD_TIMEOUT_MS,
+  assertCompleted,
+  ensureImage,
+  guestAvailability,
+  jobReport,
+  normalizeSnapshot,
+  runGuest,
+  type GuestRun,
+  type IpLink,
 } from "./harness.js";
 import { expectSameState } from "./site-fixtures.js";
 import { SERVE_CHECKS, VR } from "./vrouter-fixtures.js";
@@ -137,19 +145,27 @@ describe.skipIf(!avail.run)("guest: the virtual router's legs as Open vSwitch in
     const leg = "ovs-vsctl --may-exist add-port br-mgmt vr-mgmt -- set Interface vr-mgmt type=internal";
     expect(stepsOf(readFileSync(join(site, "hosts/ctrl1", HOST_SH), "utf8"))).toContain(leg);
     const site1 = `cp -a "$GUEST_SHARE/ctrl1" /root/site 2>/dev/null || true; cd /root/site`;
-    run = await runGuest([
-      { name: "010-fixtures", script: `${OVS_AFTER_10S}\n${FIXTURES}\n${STATE("before")}\n${site1}\nbash host.sh audit` },
-      { name: "020-apply", script: `${site1}\nset -e\nbash host.sh apply runtime\nbash host.sh apply services\nip -n vrouter -br addr\novs-vsctl show` },
-      { name: "030-served", script: `mark served1\n${SERVED}` },
-      { name: "040-rollback", script: `${site1}\nbash host.sh rollback services && bash host.sh rollback runtime\n${STATE("rolled-back")}` },
-      { name: "050-persist", script: `${site1}\nset -e\nfor p in runtime persist services; do bash host.sh apply $p; done\n${UNFIX}\n${WORLD_AT_BOOT}`,
-        reboot: true },
-      { name: "060-after-reboot",
-        script: `mark boot2\nsystemctl is-active sitegen-test-ovs-world ${VR.units.join(" ")}\nip -n vrouter -br addr\novs-vsctl show
-echo "ovs-vswitchd started $(( $(${VSWITCHD_START}) / 1000000 )) s after boot"` },
-      { name: "070-served-again", script: SERVED },
-      { name: "080-rollback", script: `${site1}\nbash host.sh rollback\n${STATE("after-reboot-rolled-back")}` },
-    ], { copy: [{ from: join(site, "hosts/ctrl1"), to: "ctrl1" }], totalTimeoutSec: 1400, bootTimeoutSec: 800, keep: true });
+    run = await runGuest(
+      [
+        { name: "010-fixtures", script: `${OVS_AFTER_10S}\n${FIXTURES}\n${STATE("before")}\n${site1}\nbash host.sh audit` },
+        { name: "020-apply", script: `${site1}\nset -e\nbash host.sh apply runtime\nbash host.sh apply services\nip -n vrouter -br addr\novs-vsctl show` },
+        { name: "030-served", script: `mark served1\n${SERVED}` },
+        { name: "040-rollback", script: `${site1}\nbash host.sh rollback services && bash host.sh rollback runtime\n${STATE("rolled-back")}` },
+        {
+          name: "050-persist",
+          script: `${site1}\nset -e\nfor p in runtime persist services; do bash host.sh apply $p; done\n${UNFIX}\n${WORLD_AT_BOOT}`,
+          reboot: true,
+        },
+        {
+          name: "060-after-reboot",
+          script: `mark boot2\nsystemctl is-active sitegen-test-ovs-world ${VR.units.join(" ")}\nip -n vrouter -br addr\novs-vsctl show
+echo "ovs-vswitchd started $(( $(${VSWITCHD_START}) / 1000000 )) s after boot"`,
+        },
+        { name: "070-served-again", script: SERVED },
+        { name: "080-rollback", script: `${site1}\nbash host.sh rollback\n${STATE("after-reboot-rolled-back")}` },
+      ],
+      { copy: [{ from: join(site, "hosts/ctrl1"), to: "ctrl1" }], totalTimeoutSec: 1400, bootTimeoutSec: 800, keep: true },
+    );
     assertCompleted(run);
     process.stderr.write(`[guest] vrouter-ovs: 2 boots, whole run ${run.seconds.toFixed(1)}s\n`);
   }, GUEST_TEST_TIMEOUT_MS + IMAGE_BUILD_TIMEOUT_MS);
@@ -160,7 +176,11 @@ echo "ovs-vswitchd started $(( $(${VSWITCHD_START}) / 1000000 )) s after boot"` 
     if (run && !process.env.GUEST_KEEP) rmSync(run.share, { recursive: true, force: true });
   });
 
-  const ok = (job: string) => { const j = run.jobs[job]!; expect(j.rc, jobReport(run, job)).toBe(0); return j.stdout; };
+  const ok = (job: string) => {
+    const j = run.jobs[job]!;
+    expect(j.rc, jobReport(run, job)).toBe(0);
+    return j.stdout;
+  };
   const snapText = (name: string, ext: string) => readFileSync(join(run.share, "state", `${name}.${ext}`), "utf8");
 
   it("the audit passes with OVS bridges (V2: Open vSwitch), and runtime and services apply", () => {

@@ -13,11 +13,27 @@ import type { Artifact, Check, Plan, Step } from "../../src/plan/types.js";
 import { shWords } from "../../src/render/shell-quote.js";
 import { sh } from "./tools.js";
 
-export interface Recap { ok: number; changed: number; failed: number; skipped: number; rescued: number; ignored: number }
-export interface PlayResult { code: number; stdout: string; stderr: string; seconds: number; recap: Recap }
+export interface Recap {
+  ok: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+  rescued: number;
+  ignored: number;
+}
+export interface PlayResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+  recap: Recap;
+}
 
 function recapOf(stdout: string, host: string): Recap {
-  const m = new RegExp(`^${host}\\s+: ok=(\\d+)\\s+changed=(\\d+)\\s+unreachable=\\d+\\s+failed=(\\d+)\\s+skipped=(\\d+)\\s+rescued=(\\d+)\\s+ignored=(\\d+)`, "m").exec(stdout);
+  const m = new RegExp(
+    `^${host}\\s+: ok=(\\d+)\\s+changed=(\\d+)\\s+unreachable=\\d+\\s+failed=(\\d+)\\s+skipped=(\\d+)\\s+rescued=(\\d+)\\s+ignored=(\\d+)`,
+    "m",
+  ).exec(stdout);
   if (!m) throw new Error(`no PLAY RECAP line for ${host}:\n${stdout}`);
   const [ok, changed, failed, skipped, rescued, ignored] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   return { ok, changed, failed, skipped, rescued, ignored };
@@ -32,20 +48,38 @@ export function token(outSite: string): string {
 export type Exec = (script: string) => { code: number; stdout: string; stderr: string };
 
 /** ansible-playbook where exec runs it; env carries PATH (a test double) and temp folders. */
-export function playbook(exec: Exec, o: { outSite: string; book: "apply.yml" | "rollback.yml"; host: string; root: string; tmp: string; args?: string[]; path?: string }): PlayResult {
+export function playbook(
+  exec: Exec,
+  o: { outSite: string; book: "apply.yml" | "rollback.yml"; host: string; root: string; tmp: string; args?: string[]; path?: string },
+): PlayResult {
   // The plays' scratch folders (tempfile) land here: it must be empty after every run, failed or not.
   const scratch = join(o.tmp, `scratch-${o.host}`);
   mkdirSync(scratch, { recursive: true });
   const env = [
-    `TMPDIR=${scratch}`, "ANSIBLE_NOCOLOR=1", "ANSIBLE_PYTHON_INTERPRETER=auto_silent", "ANSIBLE_RETRY_FILES_ENABLED=0",
-    `ANSIBLE_LOCAL_TEMP=${join(o.tmp, "ansible-local")}`, `ANSIBLE_REMOTE_TEMP=${join(o.tmp, "ansible-remote")}`,
+    `TMPDIR=${scratch}`,
+    "ANSIBLE_NOCOLOR=1",
+    "ANSIBLE_PYTHON_INTERPRETER=auto_silent",
+    "ANSIBLE_RETRY_FILES_ENABLED=0",
+    `ANSIBLE_LOCAL_TEMP=${join(o.tmp, "ansible-local")}`,
+    `ANSIBLE_REMOTE_TEMP=${join(o.tmp, "ansible-remote")}`,
     ...(o.path ? [`PATH=${o.path}:${process.env.PATH}`] : []),
     // the generated ansible.cfg, as from its folder (README): it points roles_path at the engine's role
     `ANSIBLE_CONFIG=${join(o.outSite, "ansible/ansible.cfg")}`,
   ];
   const argv = [
-    "env", ...env, "ansible-playbook", "-i", join(o.outSite, "ansible/inventory.yml"), join(o.outSite, "ansible", o.book),
-    "--limit", o.host, "-e", "ansible_connection=local", "-e", `sitegen_root=${o.root}`, ...(o.args ?? []),
+    "env",
+    ...env,
+    "ansible-playbook",
+    "-i",
+    join(o.outSite, "ansible/inventory.yml"),
+    join(o.outSite, "ansible", o.book),
+    "--limit",
+    o.host,
+    "-e",
+    "ansible_connection=local",
+    "-e",
+    `sitegen_root=${o.root}`,
+    ...(o.args ?? []),
   ];
   const t0 = performance.now();
   const r = exec(shWords(argv));
@@ -84,11 +118,17 @@ const gwChecks: Check[] = [
 
 const steps = (host: string): Step[] => [
   {
-    id: "runtime-gw", host, phase: "runtime", title: `create ${GW} (macvlan on virbr1) with 10.12.8.1/22 and bring it up`,
+    id: "runtime-gw",
+    host,
+    phase: "runtime",
+    title: `create ${GW} (macvlan on virbr1) with 10.12.8.1/22 and bring it up`,
     apply: [
       // a macvlan stands in for the VLAN link (this kernel has no 8021q): a test-only program
-      program(["ip", "link", "add", "link", "virbr1", "name", GW, "type", "macvlan", "mode", "bridge"], { cls: "additive", why: "test link" },
-        { unless: { kind: "link", link: GW } }),
+      program(
+        ["ip", "link", "add", "link", "virbr1", "name", GW, "type", "macvlan", "mode", "bridge"],
+        { cls: "additive", why: "test link" },
+        { unless: { kind: "link", link: GW } },
+      ),
       { kind: "addr-replace", link: GW, cidr: "10.12.8.1/22", family: 4 },
       { kind: "link-up", link: GW },
     ],
@@ -99,7 +139,10 @@ const steps = (host: string): Step[] => [
     ],
   },
   {
-    id: "persist-forwarding", host, phase: "persist", title: `enable IPv4 forwarding now and at boot (${SYSCTL_FILE})`,
+    id: "persist-forwarding",
+    host,
+    phase: "persist",
+    title: `enable IPv4 forwarding now and at boot (${SYSCTL_FILE})`,
     apply: [{ kind: "install", dest: SYSCTL_FILE, mode: 0o644 }, program(["sysctl", "-w", "net.ipv4.ip_forward=1"], { cls: "additive", why: "forwarding on" })],
     verify: [check("sysctl", { key: "net.ipv4.ip_forward", value: "1" })],
     inverse: [{ kind: "remove", dest: SYSCTL_FILE }, program(["sysctl", "-w", "net.ipv4.ip_forward=0"], { cls: "gateway", why: "forwarding off" })],
@@ -114,9 +157,25 @@ function convergePlan(hosts: string[], guest: boolean): Plan {
     ...(guest ? [{ ...check("reachable", { address: "10.12.8.40" }), host, title: "a guest on virbr1 answers the gateway" }] : []),
   ]);
   return {
-    gates: hosts.map((host) => ({ host, id: "G3", kind: "bridge-detail", subject: "virbr1", title: "virbr1 is a bridge: detail and state", params: { bridge: "virbr1" } })),
-    steps: hosts.flatMap(steps), checks, decisions: [], notes: [], tests: [], sections: [],
-    artifacts: hosts.map((host) => ({ path: `hosts/${host}/files${SYSCTL_FILE}`, content: "# sitegen converge test\nnet.ipv4.ip_forward = 1\n", mode: 0o644 as const })),
+    gates: hosts.map((host) => ({
+      host,
+      id: "G3",
+      kind: "bridge-detail",
+      subject: "virbr1",
+      title: "virbr1 is a bridge: detail and state",
+      params: { bridge: "virbr1" },
+    })),
+    steps: hosts.flatMap(steps),
+    checks,
+    decisions: [],
+    notes: [],
+    tests: [],
+    sections: [],
+    artifacts: hosts.map((host) => ({
+      path: `hosts/${host}/files${SYSCTL_FILE}`,
+      content: "# sitegen converge test\nnet.ipv4.ip_forward = 1\n",
+      mode: 0o644 as const,
+    })),
   };
 }
 
@@ -125,7 +184,10 @@ export function writeConvergeSite(outDir: string, hosts = [{ name: "gw", managem
   const inventory = convergeInventory(hosts);
   const r = compile(inventory, "converge.yaml", { site: "converge", source: "test/helpers/ansible.ts" });
   if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
-  const plan = convergePlan(hosts.map((h) => h.name), guest);
+  const plan = convergePlan(
+    hosts.map((h) => h.name),
+    guest,
+  );
   const files: Artifact[] = [...plan.artifacts, ...BUNDLES.flatMap((b) => [...b.render(r.build.site, plan)])].sort((a, b) => (a.path < b.path ? -1 : 1));
   mkdirSync(outDir, { recursive: true });
   // as gen writes a site: its manifest lists the engine's files too, and the engine lies beside it

@@ -19,8 +19,22 @@ export function requireSshd(): void {
   if (!existsSync(SSHD)) throw new Error(`${SSHD} is missing: run 'bash scripts/install-tools.sh' (it unpacks openssh-server there)`);
 }
 
-export interface Recap { ok: number; changed: number; unreachable: number; failed: number; skipped: number; rescued: number; ignored: number }
-export interface FleetRun { code: number; stdout: string; stderr: string; seconds: number; recaps: Record<string, Recap> }
+export interface Recap {
+  ok: number;
+  changed: number;
+  unreachable: number;
+  failed: number;
+  skipped: number;
+  rescued: number;
+  ignored: number;
+}
+export interface FleetRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+  recaps: Record<string, Recap>;
+}
 
 /** Every PLAY RECAP line, by host. */
 export function recaps(stdout: string): Record<string, Recap> {
@@ -42,7 +56,10 @@ export class Fleet {
   private readonly sshd: string;
 
   /** tmp: the run's folder (keys, sshd configurations, scratch, logs), which the hosts must see too (hostTempDir). */
-  constructor(readonly topo: Topology, readonly tmp: string) {
+  constructor(
+    readonly topo: Topology,
+    readonly tmp: string,
+  ) {
     requireHostVisible(tmp);
     this.dir = join(tmp, "ssh");
     mkdirSync(join(this.dir, "cp"), { recursive: true });
@@ -77,22 +94,53 @@ export class Fleet {
     // ~/.bashrc, and this machine's /root/.bashrc (pyenv init) would cost each simulated host about 0.15 s of CPU
     // per Ansible task. sshd's privilege separation user too (openssh-server is unpacked, not installed). Only
     // the host's /etc overlay is edited (checked first).
-    this.topo.must(spec.name, "[ \"$(findmnt -no FSTYPE /etc)\" = overlay ] && mkdir -p /run/sitegen-home /run/sshd"
-      + " && sed -i 's#^root:\\([^:]*:[^:]*:[^:]*:[^:]*\\):/root:#root:\\1:/run/sitegen-home:#' /etc/passwd"
-      + " && grep -q '^root:.*:/run/sitegen-home:' /etc/passwd"
-      + " && { grep -q '^sshd:' /etc/passwd || echo 'sshd:x:65533:65534::/run/sshd:/usr/sbin/nologin' >> /etc/passwd; }");
+    this.topo.must(
+      spec.name,
+      '[ "$(findmnt -no FSTYPE /etc)" = overlay ] && mkdir -p /run/sitegen-home /run/sshd' +
+        " && sed -i 's#^root:\\([^:]*:[^:]*:[^:]*:[^:]*\\):/root:#root:\\1:/run/sitegen-home:#' /etc/passwd" +
+        " && grep -q '^root:.*:/run/sitegen-home:' /etc/passwd" +
+        " && { grep -q '^sshd:' /etc/passwd || echo 'sshd:x:65533:65534::/run/sshd:/usr/sbin/nologin' >> /etc/passwd; }",
+    );
     const scratch = join(this.tmp, `scratch-${spec.name}`);
     mkdirSync(scratch, { recursive: true });
     const conf = join(this.dir, `sshd-${spec.name}.conf`);
-    writeFileSync(conf, [
-      `ListenAddress ${address}:22`, `HostKey ${join(this.dir, "host")}`, `AuthorizedKeysFile ${join(this.dir, "authorized_keys")}`,
-      "PermitRootLogin prohibit-password", "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no",
-      "StrictModes no", "PidFile none", "MaxStartups 100", "MaxSessions 100", "LogLevel ERROR",
-      `SetEnv TMPDIR=${scratch}${bin ? ` PATH=${bin}:${PATH}` : ""}${env.map((e) => ` ${e}`).join("")}`, "",
-    ].join("\n"));
+    writeFileSync(
+      conf,
+      [
+        `ListenAddress ${address}:22`,
+        `HostKey ${join(this.dir, "host")}`,
+        `AuthorizedKeysFile ${join(this.dir, "authorized_keys")}`,
+        "PermitRootLogin prohibit-password",
+        "PasswordAuthentication no",
+        "KbdInteractiveAuthentication no",
+        "UsePAM no",
+        "StrictModes no",
+        "PidFile none",
+        "MaxStartups 100",
+        "MaxSessions 100",
+        "LogLevel ERROR",
+        `SetEnv TMPDIR=${scratch}${bin ? ` PATH=${bin}:${PATH}` : ""}${env.map((e) => ` ${e}`).join("")}`,
+        "",
+      ].join("\n"),
+    );
     const log = join(this.tmp, `sshd-${spec.name}.log`);
-    this.topo.must(spec.name, shWords(["systemd-run", "-q", "--unit=test-sshd", "-p", `StandardOutput=append:${log}`, "-p", `StandardError=append:${log}`,
-      this.sshd, "-D", "-e", "-f", conf]));
+    this.topo.must(
+      spec.name,
+      shWords([
+        "systemd-run",
+        "-q",
+        "--unit=test-sshd",
+        "-p",
+        `StandardOutput=append:${log}`,
+        "-p",
+        `StandardError=append:${log}`,
+        this.sshd,
+        "-D",
+        "-e",
+        "-f",
+        conf,
+      ]),
+    );
     this.hosts.push(spec.name);
   }
 
@@ -107,19 +155,34 @@ export class Fleet {
   /** ansible-playbook on the controller over ssh; the scratch folders must be empty afterwards. */
   play(outSite: string, book: string, args: string[] = [], timeoutMs = 900_000): FleetRun {
     const env = [
-      "ANSIBLE_NOCOLOR=1", "ANSIBLE_RETRY_FILES_ENABLED=0", "ANSIBLE_HOST_KEY_CHECKING=0", "ANSIBLE_PIPELINING=1",
-      "ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3", "ANSIBLE_REMOTE_USER=root", `ANSIBLE_PRIVATE_KEY_FILE=${join(this.dir, "client")}`,
-      `ANSIBLE_SSH_CONTROL_PATH_DIR=${join(this.dir, "cp")}`, "ANSIBLE_SSH_TRANSFER_METHOD=piped",
+      "ANSIBLE_NOCOLOR=1",
+      "ANSIBLE_RETRY_FILES_ENABLED=0",
+      "ANSIBLE_HOST_KEY_CHECKING=0",
+      "ANSIBLE_PIPELINING=1",
+      "ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3",
+      "ANSIBLE_REMOTE_USER=root",
+      `ANSIBLE_PRIVATE_KEY_FILE=${join(this.dir, "client")}`,
+      `ANSIBLE_SSH_CONTROL_PATH_DIR=${join(this.dir, "cp")}`,
+      "ANSIBLE_SSH_TRANSFER_METHOD=piped",
       // ServerAlive as the generated ansible.cfg has it: a lost session is given up within 15 s
-      "ANSIBLE_SSH_ARGS=-o ControlMaster=auto -o ControlPersist=30s -o ServerAliveInterval=5 -o ServerAliveCountMax=3"
-        + " -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o LogLevel=ERROR",
-      `ANSIBLE_LOCAL_TEMP=${join(this.tmp, "ansible-local")}`, `ANSIBLE_REMOTE_TEMP=${join(this.tmp, "ansible-remote")}`,
+      "ANSIBLE_SSH_ARGS=-o ControlMaster=auto -o ControlPersist=30s -o ServerAliveInterval=5 -o ServerAliveCountMax=3" +
+        " -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o LogLevel=ERROR",
+      `ANSIBLE_LOCAL_TEMP=${join(this.tmp, "ansible-local")}`,
+      `ANSIBLE_REMOTE_TEMP=${join(this.tmp, "ansible-remote")}`,
       // follow a long run as it goes: tail -f <tmp>/ansible.log
       `ANSIBLE_LOG_PATH=${join(this.tmp, "ansible.log")}`,
     ];
     // the generated ansible.cfg, as from its folder (README): it points roles_path at the engine's role; env wins over it
-    const argv = ["env", ...env, `ANSIBLE_CONFIG=${join(outSite, "ansible/ansible.cfg")}`, "ansible-playbook", "-i", join(outSite, "ansible/inventory.yml"),
-      join(outSite, "ansible", book), ...args];
+    const argv = [
+      "env",
+      ...env,
+      `ANSIBLE_CONFIG=${join(outSite, "ansible/ansible.cfg")}`,
+      "ansible-playbook",
+      "-i",
+      join(outSite, "ansible/inventory.yml"),
+      join(outSite, "ansible", book),
+      ...args,
+    ];
     const t0 = performance.now();
     const r = this.topo.sh("ctl", shWords(argv), timeoutMs);
     const seconds = (performance.now() - t0) / 1000;

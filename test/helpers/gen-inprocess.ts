@@ -4,14 +4,24 @@ import { vi } from "vitest";
 import { cli } from "../../src/cli/program.js";
 import { ROOT } from "./gen.js";
 
-export interface GenResult { code: number; stdout: string; stderr: string }
+export interface GenResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** gen ARGS from the checkout's root (relative paths as a user in the repository types them). */
 export async function genIn(args: string[]): Promise<GenResult> {
   let stdout = "";
   let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((s) => { stdout += String(s); return true; });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((s) => { stderr += String(s); return true; });
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
+    stdout += String(s);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
+    stderr += String(s);
+    return true;
+  });
   const cwd = process.cwd();
   process.chdir(ROOT);
   try {

@@ -24,13 +24,17 @@ export class Netns {
     const links = JSON.parse(q("ip -j link show")) as Array<Record<string, unknown>>;
     // Counters and timers move by themselves; the rest must match.
     const stable = links.map(({ ifname, flags, mtu, operstate, link, address, linkinfo }) => ({ ifname, flags, mtu, operstate, link, address, linkinfo }));
-    return JSON.stringify({
-      links: stable,
-      addrs: JSON.parse(q("ip -j addr show")).map((l: { ifname: string; addr_info: unknown[] }) => ({ ifname: l.ifname, addr_info: l.addr_info })),
-      routes4: q("ip -4 route show table all"),
-      routes6: q("ip -6 route show table all"),
-      forwarding: q("cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding"),
-    }, null, 1);
+    return JSON.stringify(
+      {
+        links: stable,
+        addrs: JSON.parse(q("ip -j addr show")).map((l: { ifname: string; addr_info: unknown[] }) => ({ ifname: l.ifname, addr_info: l.addr_info })),
+        routes4: q("ip -4 route show table all"),
+        routes6: q("ip -6 route show table all"),
+        forwarding: q("cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding"),
+      },
+      null,
+      1,
+    );
   }
   delete(): void {
     spawnSync("ip", ["netns", "del", this.name], { stdio: "ignore" });

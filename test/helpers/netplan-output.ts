@@ -78,7 +78,11 @@ export function generated(root: string): Generated {
         g.patterns.push(n);
         if (type === "vlan") g.vlans.push({ name: n, vid: values(f, "vlan", "id")[0] ?? "", links: values(f, "vlan", "parent") });
       }
-      g.patterns.push(...values(f, "match", "interface-name").flatMap((v) => v.split(";")).filter((x) => x !== ""));
+      g.patterns.push(
+        ...values(f, "match", "interface-name")
+          .flatMap((v) => v.split(";"))
+          .filter((x) => x !== ""),
+      );
     }
   }
   for (const [name, vid] of netdevVlans) g.vlans.push({ name, vid, links: parents.get(name) ?? [] });
@@ -94,8 +98,9 @@ export const defines = (g: Generated, name: string) => g.creates.has(name) || g.
  * found as the CLI finds it, else the CLI itself. Run directly it costs a tenth of the CLI's python start,
  * which a corpus of a thousand decisions feels.
  */
-const GENERATOR = [process.env.NETPLAN_GENERATE_PATH, "/lib/netplan/generate", "/usr/libexec/netplan/generate"]
-  .find((p): p is string => p !== undefined && existsSync(p));
+const GENERATOR = [process.env.NETPLAN_GENERATE_PATH, "/lib/netplan/generate", "/usr/libexec/netplan/generate"].find(
+  (p): p is string => p !== undefined && existsSync(p),
+);
 
 /** `netplan generate --root-dir ROOT`: its exit status and what it printed. */
 export function netplanGenerate(root: string): Promise<{ ok: boolean; out: string }> {
@@ -103,8 +108,12 @@ export function netplanGenerate(root: string): Promise<{ ok: boolean; out: strin
     const [cmd, args] = GENERATOR ? [GENERATOR, ["--root-dir", root]] : ["netplan", ["generate", "--root-dir", root]];
     const p = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
-    p.stdout.on("data", (d: Buffer) => { out += d.toString(); });
-    p.stderr.on("data", (d: Buffer) => { out += d.toString(); });
+    p.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    p.stderr.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
     p.on("close", (code) => resolve({ ok: code === 0, out }));
   });
 }

@@ -9,7 +9,11 @@ const fileOf = (b: Build, path: string) => b.files.find((f) => f.path === path)?
 /** The host's runbook text and how many clicks from REVIEW.md its values are (0: in REVIEW.md, 1: in a review/ table). */
 export function runbookOf(b: Build, host: string): { text: string; clicks: number } {
   const md = fileOf(b, "REVIEW.md")!;
-  const slots = (name: string) => slotsOf(b.site, b.site.hosts.find((h) => h.name === name)!);
+  const slots = (name: string) =>
+    slotsOf(
+      b.site,
+      b.site.hosts.find((h) => h.name === name)!,
+    );
   for (const section of md.split(/^(?=## )/m)) {
     const first = /^## Hosts? (?:like )?(\S+) \(/.exec(section)?.[1];
     if (!first) continue;

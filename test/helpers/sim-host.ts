@@ -46,7 +46,9 @@ const initOf = (pid: number): number | undefined => {
   try {
     const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
     return kids.find((k) => readFileSync(`/proc/${k}/comm`, "utf8").trim() === "systemd");
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 };
 
 export class SimHost {
@@ -54,7 +56,12 @@ export class SimHost {
   init = 0;
 
   /** Host `name` of topo (its network namespace made by topo.hostNet), its disk (the overlays' upper layers) and console log. */
-  constructor(readonly topo: Topology, readonly name: string, readonly disk: string, readonly log: string) {
+  constructor(
+    readonly topo: Topology,
+    readonly name: string,
+    readonly disk: string,
+    readonly log: string,
+  ) {
     requireHostVisible(disk);
   }
 
@@ -92,19 +99,35 @@ export class SimHost {
   /** Power off: SIGKILL PID 1 (every process of the host dies with it; before PID 1 is known, unshare, which takes it along), then free its cgroup. */
   async kill(): Promise<void> {
     const p = this.p;
-    if (!p || p.exitCode !== null || p.signalCode !== null) { removeCgroup(cgroupOf(this.topo.ns(this.name))); return; }
+    if (!p || p.exitCode !== null || p.signalCode !== null) {
+      removeCgroup(cgroupOf(this.topo.ns(this.name)));
+      return;
+    }
     const done = new Promise((r) => p.once("exit", r));
-    try { process.kill(this.init || p.pid!, "SIGKILL"); } catch { /* already gone */ }
+    try {
+      process.kill(this.init || p.pid!, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
     await Promise.race([done, sleep(10_000)]);
     for (let i = 0; i < 50; i++) {
-      try { removeCgroup(cgroupOf(this.topo.ns(this.name))); return; } catch { await sleep(100); }
+      try {
+        removeCgroup(cgroupOf(this.topo.ns(this.name)));
+        return;
+      } catch {
+        await sleep(100);
+      }
     }
     removeCgroup(cgroupOf(this.topo.ns(this.name)));
   }
 
   /** The PID, in this machine's PID namespace, of the host's process named comm (one only). */
   pidOf(comm: string): number {
-    const pids = run("pgrep", ["-x", "--ns", String(this.init), "--nslist", "pid", comm]).stdout.trim().split("\n").filter(Boolean).map(Number);
+    const pids = run("pgrep", ["-x", "--ns", String(this.init), "--nslist", "pid", comm])
+      .stdout.trim()
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
     if (pids.length !== 1) throw new Error(`${this.name}: ${pids.length} processes named ${comm}`);
     return pids[0]!;
   }

@@ -23,11 +23,22 @@ export function requireRootNetns(): void {
   if (process.getuid?.() !== 0) throw new Error("network-namespace tests need root");
 }
 
-export interface RunResult { code: number; stdout: string; stderr: string }
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 export function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): RunResult {
   // maxBuffer: a big site's --check lists each of its ~24,000 files (over spawnSync's 1 MiB default, which kills the child)
-  const r = spawnSync(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, input: opts.input, encoding: "utf8", timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 << 20 });
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    input: opts.input,
+    encoding: "utf8",
+    timeout: opts.timeoutMs ?? 60_000,
+    maxBuffer: 64 << 20,
+  });
   return { code: r.status ?? (r.signal ? 128 : 1), stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 

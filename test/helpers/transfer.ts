@@ -13,19 +13,40 @@ const STREAM = join(ROOT, "test/helpers/tcp-stream.mjs");
 /** Poll f up to n times, delay ms apart; returns the first truthy value (or the last falsy one). */
 export async function poll<T>(n: number, ms: number, f: () => T): Promise<T> {
   let v = f();
-  for (let i = 1; i < n && !v; i++) { await new Promise((r) => setTimeout(r, ms)); v = f(); }
+  for (let i = 1; i < n && !v; i++) {
+    await new Promise((r) => setTimeout(r, ms));
+    v = f();
+  }
   return v;
 }
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A JSON file the stream writes, or undefined while it is not there (or half written). */
 function readJson<T>(file: string): T | undefined {
-  try { return JSON.parse(readFileSync(file, "utf8")) as T; } catch { return undefined; }
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as T;
+  } catch {
+    return undefined;
+  }
 }
 
-export interface Progress { bytes: number; done: boolean; reset: boolean; error: string; sha256: string }
+export interface Progress {
+  bytes: number;
+  done: boolean;
+  reset: boolean;
+  error: string;
+  sha256: string;
+}
 /** timeout: seconds either end gives up after (default 90). */
-export interface Flow { from: string; to: string; target: string; port: number; bytes: number; rate: number; timeout?: number }
+export interface Flow {
+  from: string;
+  to: string;
+  target: string;
+  port: number;
+  bytes: number;
+  rate: number;
+  timeout?: number;
+}
 
 /** Start a receiver on f.to (listening on f.target) now; start() the throttled sender on f.from once it listens. */
 export function transfer(topo: Topology, tmp: string, f: Flow) {
@@ -37,10 +58,16 @@ export function transfer(topo: Topology, tmp: string, f: Flow) {
     start: async () => {
       const listening = await poll(100, 100, () => topo.sh(f.to, `ss -Hltn 'sport = :${f.port}' | grep -q .`).code === 0);
       expect(listening, `the receiver on port ${f.port} does not listen`).toBe(true);
-      sender = topo.start(f.from, [process.execPath, STREAM, "send", f.target, String(f.port), String(f.bytes), String(f.rate), String(f.timeout ?? 90)], senderOut);
+      sender = topo.start(
+        f.from,
+        [process.execPath, STREAM, "send", f.target, String(f.port), String(f.bytes), String(f.rate), String(f.timeout ?? 90)],
+        senderOut,
+      );
     },
     /** Lift the sender's throttle (its PID: sh, ip netns exec and node exec one another), so the rest goes at once. */
-    unthrottle: () => { sender?.kill("SIGUSR1"); },
+    unthrottle: () => {
+      sender?.kill("SIGUSR1");
+    },
     progress: (): Progress => readJson<Progress>(progress) ?? { bytes: 0, done: false, reset: false, error: "", sha256: "" },
     sender: () => readJson<{ bytes: number; sha256: string; error: string }>(senderOut),
   };

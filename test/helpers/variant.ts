@@ -33,9 +33,11 @@ export function buildVariant(dir: string, name: string, text: string): string {
  * member with this priority; its namespace address is written (the lock file's range is full).
  */
 export function withMember(text: string, name: string, i: number, priority: number, address: string): string {
-  const host = `  - name: ${name}\n    management: 192.168.0.1${i + 1}\n    bridges:\n`
-    + "      - { name: br-mgmt, owner: unmanaged, type: linux, ports: [eth1] }\n      - { name: br-ex, owner: unmanaged, type: linux, ports: [eth2] }\n";
-  return text.replace("  - name: cmp1\n", `${host}  - name: cmp1\n`)
+  const host =
+    `  - name: ${name}\n    management: 192.168.0.1${i + 1}\n    bridges:\n` +
+    "      - { name: br-mgmt, owner: unmanaged, type: linux, ports: [eth1] }\n      - { name: br-ex, owner: unmanaged, type: linux, ports: [eth2] }\n";
+  return text
+    .replace("  - name: cmp1\n", `${host}  - name: cmp1\n`)
     .replace(/( {6}- \{ host: ctrl3, bridge: br-mgmt, address: [^\n]*\n)/, `$1      - { host: ${name}, bridge: br-mgmt, address: 192.168.0.1${i + 1} }\n`)
     .replace(/( {6}- \{ host: ctrl3, bridge: br-ex, address: [^\n]*\n)/, `$1      - { host: ${name}, bridge: br-ex, address: 172.16.0.1${i + 1} }\n`)
     .replace(/( {6}- \{ host: ctrl3, address: auto, priority: \d+ \}\n)/, `$1      - { host: ${name}, address: ${address}, priority: ${priority} }\n`);

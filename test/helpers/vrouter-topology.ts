@@ -14,12 +14,20 @@ const d = require("dgram").createSocket("udp4"); const b = Buffer.alloc(48); b[0
 d.on("message", (m) => { console.log(JSON.stringify({ mode: m[0] & 7, stratum: m[1], refid: [...m.subarray(12, 16)].join(".") })); process.exit(0); });
 d.send(b, 123, "${server}"); setTimeout(() => { console.log("{}"); process.exit(0); }, 1500);'`;
 
-export interface HostSpec { name: string; bridges: Array<{ name: string; segment: "mgmt" | "pub"; address?: string; prefix: number }> }
+export interface HostSpec {
+  name: string;
+  bridges: Array<{ name: string; segment: "mgmt" | "pub"; address?: string; prefix: number }>;
+}
 /**
  * What keeps a host's own namespaces alive: the PID to enter (with nsenter's flags, and a command every
  * program run there goes through: a simulated host's capability bounding set), and how to end it.
  */
-export interface Holder { pid: number; flags: string[]; wrap?: string[]; stop: () => Promise<void> }
+export interface Holder {
+  pid: number;
+  flags: string[];
+  wrap?: string[];
+  stop: () => Promise<void>;
+}
 
 export class Topology {
   readonly ns: (short: string) => string;
@@ -34,7 +42,8 @@ export class Topology {
   /** Run a shell script in a namespace we made (its mount namespace too, for hosts). Bounded by timeoutMs. */
   sh(where: string, script: string, timeoutMs = 60_000): RunResult {
     const holder = this.holders.get(where);
-    const argv = holder ? ["nsenter", "-t", String(holder.pid), ...holder.flags, "--", ...holder.wrap ?? [], "bash", "-c", script]
+    const argv = holder
+      ? ["nsenter", "-t", String(holder.pid), ...holder.flags, "--", ...(holder.wrap ?? []), "bash", "-c", script]
       : ["ip", "netns", "exec", this.ns(where), "bash", "-c", script];
     return run(argv[0]!, argv.slice(1), { timeoutMs });
   }
@@ -71,8 +80,11 @@ export class Topology {
     h.bridges.forEach((b, i) => {
       const port = `eth${i + 1}`;
       this.uplink(h.name, port, `${h.name.slice(-4)}-${b.segment[0]}${i}`, b.segment);
-      this.must(h.name, `ip link add ${b.name} type bridge stp_state 0 forward_delay 0 && ip link set ${port} master ${b.name} && ip link set ${b.name} up`
-        + (b.address ? ` && ip addr add ${b.address}/${b.prefix} dev ${b.name}` : ""));
+      this.must(
+        h.name,
+        `ip link add ${b.name} type bridge stp_state 0 forward_delay 0 && ip link set ${port} master ${b.name} && ip link set ${b.name} up` +
+          (b.address ? ` && ip addr add ${b.address}/${b.prefix} dev ${b.name}` : ""),
+      );
     });
   }
 
@@ -85,8 +97,23 @@ export class Topology {
   async host(h: HostSpec): Promise<void> {
     this.hostNet(h);
     // the holder keeps the host's mount namespace (and so its /run/netns names) alive; bounded
-    const p = spawn("ip", ["netns", "exec", this.ns(h.name), "unshare", "--mount", "--propagation", "private", "--",
-      "sh", "-c", `mount -t tmpfs tmpfs /run && mkdir -p /run/netns && exec sleep 3600`], { stdio: "ignore" });
+    const p = spawn(
+      "ip",
+      [
+        "netns",
+        "exec",
+        this.ns(h.name),
+        "unshare",
+        "--mount",
+        "--propagation",
+        "private",
+        "--",
+        "sh",
+        "-c",
+        `mount -t tmpfs tmpfs /run && mkdir -p /run/netns && exec sleep 3600`,
+      ],
+      { stdio: "ignore" },
+    );
     this.adopt(h.name, { pid: p.pid!, flags: ["-m", "-n"], stop: () => this.stop(p) });
     for (let i = 0; i < 100; i++) {
       if (readFileSync(`/proc/${p.pid}/comm`, "utf8").trim() === "sleep") return;
@@ -97,10 +124,13 @@ export class Topology {
 
   /** fuel-env's controller hosts (ctrlN: br-mgmt 192.168.0.1N, br-ex 172.16.0.1N). */
   static controller(name: string, i: number): HostSpec {
-    return { name, bridges: [
-      { name: "br-mgmt", segment: "mgmt", address: `192.168.0.1${i + 1}`, prefix: 24 },
-      { name: "br-ex", segment: "pub", address: `172.16.0.1${i + 1}`, prefix: 24 },
-    ] };
+    return {
+      name,
+      bridges: [
+        { name: "br-mgmt", segment: "mgmt", address: `192.168.0.1${i + 1}`, prefix: 24 },
+        { name: "br-ex", segment: "pub", address: `172.16.0.1${i + 1}`, prefix: 24 },
+      ],
+    };
   }
 
   /** fuel-env's controllers (ctrlN: br-mgmt 192.168.0.1N, br-ex 172.16.0.1N), each a host() of its own. */
@@ -122,8 +152,22 @@ export class Topology {
   upstream(tmp: string, gw: string, dns: string[], ntp: string[], more: string[] = []): void {
     this.leaf("up", "eth0", "pub");
     this.must("up", `ip addr add ${gw}/24 dev eth0 && for a in ${[...dns, ...ntp, ...more].join(" ")}; do ip addr add $a/32 dev lo; done`);
-    this.start("up", ["dnsmasq", "-k", "-C", "/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces",
-      `--listen-address=${dns.join(",")}`, "--address=/upstream.test/203.0.113.7", `--pid-file=${tmp}/up-dnsmasq.pid`], `${tmp}/up-dnsmasq.log`);
+    this.start(
+      "up",
+      [
+        "dnsmasq",
+        "-k",
+        "-C",
+        "/dev/null",
+        "--no-resolv",
+        "--no-hosts",
+        "--bind-interfaces",
+        `--listen-address=${dns.join(",")}`,
+        "--address=/upstream.test/203.0.113.7",
+        `--pid-file=${tmp}/up-dnsmasq.pid`,
+      ],
+      `${tmp}/up-dnsmasq.log`,
+    );
     const conf = `${tmp}/up-chrony.conf`;
     const lines = ["local stratum 3", "allow all", "cmdport 0", `bindcmdaddress ${tmp}/up-chrony/chronyd.sock`, `pidfile ${tmp}/up-chrony/chronyd.pid`];
     writeFileSync(conf, `${lines.join("\n")}\n`);
@@ -133,7 +177,8 @@ export class Topology {
   /** Start a long-running program (a daemon in the foreground); it is killed by PID in teardown. */
   start(where: string, argv: string[], log: string): ChildProcess {
     const holder = this.holders.get(where);
-    const full = holder ? ["nsenter", "-t", String(holder.pid), ...holder.flags, "--", ...holder.wrap ?? [], ...argv]
+    const full = holder
+      ? ["nsenter", "-t", String(holder.pid), ...holder.flags, "--", ...(holder.wrap ?? []), ...argv]
       : ["ip", "netns", "exec", this.ns(where), ...argv];
     const p = spawn("sh", ["-c", `exec "$@" >>${log} 2>&1`, "sh", ...full], { stdio: "ignore" });
     this.started.push({ p, argv });
@@ -150,7 +195,10 @@ export class Topology {
     const done = new Promise((r) => p.once("exit", r));
     p.kill("SIGTERM");
     await Promise.race([done, new Promise((r) => setTimeout(r, 3000))]);
-    if (p.exitCode === null && p.signalCode === null) { p.kill("SIGKILL"); await done; }
+    if (p.exitCode === null && p.signalCode === null) {
+      p.kill("SIGKILL");
+      await done;
+    }
   }
 
   /** Everything we started, by PID, then every namespace we made. Safe to call twice. */
@@ -171,7 +219,10 @@ export class Topology {
       link: j("ip -j link show"),
       route: j("ip -j route show table all"),
       nft: this.must(where, `${x}nft list ruleset`),
-      forwarding: this.must(where, `${x}sh -c 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/all/forwarding /proc/sys/net/ipv6/conf/all/forwarding'`),
+      forwarding: this.must(
+        where,
+        `${x}sh -c 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/all/forwarding /proc/sys/net/ipv6/conf/all/forwarding'`,
+      ),
       ...(this.holders.has(where) && !inner ? { netns: this.must(where, "ip netns list") } : {}),
     };
   }

@@ -34,11 +34,16 @@ const on = (script: string) => topo.sh(HOST, script);
 const play = (dir: string, window: number) => fleet.play(dir, "apply.yml", ["-e", `approve=${token(dir)}`, "-e", `confirm_within=${window}`]);
 /** The runs the host recorded, oldest first: id, outcome and journal. */
 function runs(): Array<{ id: string; outcome: string; journal: string[] }> {
-  const out = on(`cd ${STATE}/runs 2>/dev/null && for r in $(ls); do printf '%s|%s|%s\\n' "$r" "$(cat $r/outcome 2>/dev/null)" "$(paste -sd, $r/journal)"; done`);
-  return out.stdout.split("\n").filter(Boolean).map((l) => {
-    const [id, outcome, journal] = l.split("|");
-    return { id: id!, outcome: outcome!, journal: journal ? journal.split(",") : [] };
-  });
+  const out = on(
+    `cd ${STATE}/runs 2>/dev/null && for r in $(ls); do printf '%s|%s|%s\\n' "$r" "$(cat $r/outcome 2>/dev/null)" "$(paste -sd, $r/journal)"; done`,
+  );
+  return out.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => {
+      const [id, outcome, journal] = l.split("|");
+      return { id: id!, outcome: outcome!, journal: journal ? journal.split(",") : [] };
+    });
 }
 const armed = () => on(`cat ${STATE}/armed 2>/dev/null`).stdout.trim();
 
@@ -126,20 +131,24 @@ describe("apply.yml -e confirm_within: the host's own revert, driven by the play
   it.each([
     { what: "lost: the session dies (ServerAlive), the play waits for a new one", holdS: 35, window: 25 },
     { what: "stalled: the session survives the outage, the host reverted meanwhile", holdS: 0, window: 20 },
-  ])("cut, $what; the host reverts on its own, the play reports it and the host equals its snapshot", ({ holdS, window }) => {
-    const before = topo.snapshot(HOST);
-    const known = new Set(runs().map((x) => x.id));
-    cutAfterJournal(holdS, known);
-    const r = play(site, window);
-    expect(r.code, show(r)).not.toBe(0);
-    expect(r.stdout, show(r)).toMatch(/the host\s+reverted this run's steps on its own \(reverted;/);
-    const run = runs().find((x) => !known.has(x.id));
-    expect(run, "a new run was armed").toMatchObject({ outcome: "reverted" });
-    expect(run!.journal[0]).toBe("runtime-gw");
-    const log = on(`cat ${STATE}/runs/${run!.id}/revert.log; cat ${join(tmp, `cutter-${holdS}.log`)}`).stdout;
-    expect(log).toMatch(/window expired unconfirmed: reverting 1 step\(s\), newest first/);
-    if (holdS > 0) expect(r.stdout, show(r)).toMatch(/UNREACHABLE|unreachable/);
-    expect(armed()).toBe("");
-    expect(topo.snapshot(HOST), `the host is as it was before the run\n${log}\n${show(r)}`).toEqual(before);
-  }, 400_000);
+  ])(
+    "cut, $what; the host reverts on its own, the play reports it and the host equals its snapshot",
+    ({ holdS, window }) => {
+      const before = topo.snapshot(HOST);
+      const known = new Set(runs().map((x) => x.id));
+      cutAfterJournal(holdS, known);
+      const r = play(site, window);
+      expect(r.code, show(r)).not.toBe(0);
+      expect(r.stdout, show(r)).toMatch(/the host\s+reverted this run's steps on its own \(reverted;/);
+      const run = runs().find((x) => !known.has(x.id));
+      expect(run, "a new run was armed").toMatchObject({ outcome: "reverted" });
+      expect(run!.journal[0]).toBe("runtime-gw");
+      const log = on(`cat ${STATE}/runs/${run!.id}/revert.log; cat ${join(tmp, `cutter-${holdS}.log`)}`).stdout;
+      expect(log).toMatch(/window expired unconfirmed: reverting 1 step\(s\), newest first/);
+      if (holdS > 0) expect(r.stdout, show(r)).toMatch(/UNREACHABLE|unreachable/);
+      expect(armed()).toBe("");
+      expect(topo.snapshot(HOST), `the host is as it was before the run\n${log}\n${show(r)}`).toEqual(before);
+    },
+    400_000,
+  );
 });

@@ -37,10 +37,13 @@ describe("fuel-env (virtual router): the runtime phase through Ansible on three 
     for (const t of ["ansible-playbook", "nsenter", "unshare", "nft"]) requireTool(t);
     topo.switch();
     for (const [i, h] of CONTROLLERS.entries()) {
-      await topo.host({ name: h, bridges: [
-        { name: "br-mgmt", segment: "mgmt", address: `192.168.0.1${i + 1}`, prefix: 24 },
-        { name: "br-ex", segment: "pub", address: `172.16.0.1${i + 1}`, prefix: 24 },
-      ] });
+      await topo.host({
+        name: h,
+        bridges: [
+          { name: "br-mgmt", segment: "mgmt", address: `192.168.0.1${i + 1}`, prefix: 24 },
+          { name: "br-ex", segment: "pub", address: `172.16.0.1${i + 1}`, prefix: 24 },
+        ],
+      });
     }
     before = snap();
   }, 120_000);

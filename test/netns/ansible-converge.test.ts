@@ -27,7 +27,10 @@ const times: string[] = [];
 /** An ansible-playbook run may take minutes on a loaded 2-core machine. */
 const PLAY_MS = 300_000;
 vi.setConfig({ testTimeout: 2 * PLAY_MS });
-const timed = (label: string, r: PlayResult): PlayResult => { times.push(`${label}: ${r.seconds.toFixed(1)} s`); return r; };
+const timed = (label: string, r: PlayResult): PlayResult => {
+  times.push(`${label}: ${r.seconds.toFixed(1)} s`);
+  return r;
+};
 const out = (r: PlayResult) => `${r.stdout}\n${r.stderr}`;
 let tmp: string;
 
@@ -38,7 +41,11 @@ function quietNetns(tag: string): Netns {
   return ns;
 }
 
-beforeAll(() => { requireRootNetns(); requireTool("ansible-playbook"); tmp = tempDir("ansible-converge"); });
+beforeAll(() => {
+  requireRootNetns();
+  requireTool("ansible-playbook");
+  tmp = tempDir("ansible-converge");
+});
 afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
   if (times.length) console.log(`ansible-playbook wall times:\n  ${times.join("\n  ")}`);
@@ -50,7 +57,8 @@ describe("converge: a plan this kernel can run", () => {
   let site: string;
   let root: string;
   let before: { state: string; files: unknown };
-  const run = (book: "apply.yml" | "rollback.yml", args: string[] = []) => playbook((c) => ns.sh(c, {}, PLAY_MS), { outSite: site, book, host: "gw", root, tmp, args });
+  const run = (book: "apply.yml" | "rollback.yml", args: string[] = []) =>
+    playbook((c) => ns.sh(c, {}, PLAY_MS), { outSite: site, book, host: "gw", root, tmp, args });
   const approve = () => ["-e", `approve=${token(site)}`];
   const now = () => ({ state: ns.state(), files: snapshotTree(root) });
 
@@ -68,7 +76,10 @@ describe("converge: a plan this kernel can run", () => {
     guest.ip("link set eth0 up");
     before = now();
   });
-  afterAll(() => { ns?.delete(); guest?.delete(); });
+  afterAll(() => {
+    ns?.delete();
+    guest?.delete();
+  });
 
   it("--check --diff predicts the change, needs no approval, and changes nothing", () => {
     const r = timed("converge --check --diff", run("apply.yml", ["--check", "--diff"]));
@@ -95,7 +106,7 @@ describe("converge: a plan this kernel can run", () => {
     try {
       const r = run("apply.yml", approve());
       expect(r.code).not.toBe(0);
-      expect(r.stdout).toContain("\"msg\": \"hosts/gw/files/etc/sysctl.d/60-sitegen-forwarding.conf differs from manifest.json");
+      expect(r.stdout).toContain('"msg": "hosts/gw/files/etc/sysctl.d/60-sitegen-forwarding.conf differs from manifest.json');
       expect(now()).toEqual(before);
     } finally {
       writeFileSync(f, "# sitegen converge test\nnet.ipv4.ip_forward = 1\n");
@@ -160,7 +171,8 @@ describe("jumphost, the real site, as far as this kernel goes", () => {
   let root: string;
   let before: { state: string; files: unknown };
   let virsh: string;
-  const run = (book: "apply.yml" | "rollback.yml", args: string[] = [], path = virsh) => playbook((c) => ns.sh(c, {}, PLAY_MS), { outSite: site, book, host: "jumphost", root, tmp, args, path });
+  const run = (book: "apply.yml" | "rollback.yml", args: string[] = [], path = virsh) =>
+    playbook((c) => ns.sh(c, {}, PLAY_MS), { outSite: site, book, host: "jumphost", root, tmp, args, path });
   const now = () => ({ state: ns.state(), files: snapshotTree(root) });
 
   /** A stand-in for virsh: net-info / net-dumpxml of a NAT network 1_provider on virbr1, or no such network. */

@@ -56,48 +56,105 @@ describe("fuel-env (2 routers, 2 nodes): one ansible-playbook run over every hos
   };
   const approve = () => ["-e", `approve=${token(SITE)}`, ...VAULT];
   /** Files (not folders) the runs left below path (/etc, /var/lib) on host h: its overlay's upper layer. */
-  const upper = (h: string, path: string) => run("find", [".", "!", "-type", "d"], { cwd: fleet.sim.get(h)!.upper(path) }).stdout.split("\n").sort().join("\n");
+  const upper = (h: string, path: string) =>
+    run("find", [".", "!", "-type", "d"], { cwd: fleet.sim.get(h)!.upper(path) })
+      .stdout.split("\n")
+      .sort()
+      .join("\n");
   /** Links, addresses, routes, rulesets, namespaces; the files the run left in /etc; the units and their states; a node's NTP sources. */
-  const snap = () => Object.fromEntries(HOSTS.map((h) => [h, {
-    ...topo.snapshot(h),
-    // files only: like host.sh apply's install -D, an install makes a missing folder, and the inverse (rm -f) leaves it
-    etc: upper(h, "/etc"),
-    varlib: upper(h, "/var/lib"),
-    units: topo.must(h, "systemctl list-unit-files --no-legend 'sitegen-*'"
-      + "; systemctl list-units --all --no-legend --plain 'sitegen-*' | awk '{ print $1, $3, $4 }'"),
-    ...(NODES.includes(h) ? { ntp: topo.must(h, "chronyc -n -c sources | cut -d, -f3 | sort") } : {}),
-  }]));
+  const snap = () =>
+    Object.fromEntries(
+      HOSTS.map((h) => [
+        h,
+        {
+          ...topo.snapshot(h),
+          // files only: like host.sh apply's install -D, an install makes a missing folder, and the inverse (rm -f) leaves it
+          etc: upper(h, "/etc"),
+          varlib: upper(h, "/var/lib"),
+          units: topo.must(
+            h,
+            "systemctl list-unit-files --no-legend 'sitegen-*'" + "; systemctl list-units --all --no-legend --plain 'sitegen-*' | awk '{ print $1, $3, $4 }'",
+          ),
+          ...(NODES.includes(h) ? { ntp: topo.must(h, "chronyc -n -c sources | cut -d, -f3 | sort") } : {}),
+        },
+      ]),
+    );
 
   beforeAll(async () => {
     requireRootNetns();
     requireSshd();
-    for (const t of ["ansible-playbook", "ssh", "ssh-keygen", "nsenter", "unshare", "nft", "dnsmasq", "chronyd", "chronyc", "keepalived", "conntrackd", "netplan"]) requireTool(t);
+    for (const t of [
+      "ansible-playbook",
+      "ssh",
+      "ssh-keygen",
+      "nsenter",
+      "unshare",
+      "nft",
+      "dnsmasq",
+      "chronyd",
+      "chronyc",
+      "keepalived",
+      "conntrackd",
+      "netplan",
+    ])
+      requireTool(t);
     SITE = smallFuelEnv(tmp);
     topo.switch();
     fleet = new Fleet(topo, tmp);
     fleet.controller("192.168.0.250", 24);
     for (const [i, h] of CONTROLLERS.entries()) {
-      await fleet.host({ name: h, bridges: [
-        { name: "br-mgmt", segment: "mgmt", address: `192.168.0.1${i + 1}`, prefix: 24 },
-        { name: "br-ex", segment: "pub", address: `172.16.0.1${i + 1}`, prefix: 24 },
-      ] }, `192.168.0.1${i + 1}`, BIN);
+      await fleet.host(
+        {
+          name: h,
+          bridges: [
+            { name: "br-mgmt", segment: "mgmt", address: `192.168.0.1${i + 1}`, prefix: 24 },
+            { name: "br-ex", segment: "pub", address: `172.16.0.1${i + 1}`, prefix: 24 },
+          ],
+        },
+        `192.168.0.1${i + 1}`,
+        BIN,
+      );
     }
     for (const h of NODES) {
       const a = mgmtOf(h);
       await fleet.host({ name: h, bridges: [{ name: "br-mgmt", segment: "mgmt", address: a, prefix: 24 }] }, a, BIN);
       // netplan owns br-mgmt on a node; its chronyd reads sources.d, serves nobody, never sets the clock
-      topo.must(h, `mkdir -p /etc/netplan && printf 'network:\\n  version: 2\\n  ethernets:\\n    eth1: {}\\n  bridges:\\n    br-mgmt:\\n      interfaces: [eth1]\\n      addresses: [${a}/24]\\n' > /etc/netplan/01-test.yaml`
-        + " && chmod 600 /etc/netplan/01-test.yaml && mkdir -p /run/chrony && chown _chrony: /run/chrony && chmod 750 /run/chrony"
-        + " && printf 'sourcedir /etc/chrony/sources.d\\ncmdport 0\\n' > /etc/chrony/chrony.conf"
-        // copy sources.d up into the overlay now, as the failure test's mv does later, so snapshots compare alike
-        + " && mv /etc/chrony/sources.d /etc/chrony/sources.d.up && mv /etc/chrony/sources.d.up /etc/chrony/sources.d");
+      topo.must(
+        h,
+        `mkdir -p /etc/netplan && printf 'network:\\n  version: 2\\n  ethernets:\\n    eth1: {}\\n  bridges:\\n    br-mgmt:\\n      interfaces: [eth1]\\n      addresses: [${a}/24]\\n' > /etc/netplan/01-test.yaml` +
+          " && chmod 600 /etc/netplan/01-test.yaml && mkdir -p /run/chrony && chown _chrony: /run/chrony && chmod 750 /run/chrony" +
+          " && printf 'sourcedir /etc/chrony/sources.d\\ncmdport 0\\n' > /etc/chrony/chrony.conf" +
+          // copy sources.d up into the overlay now, as the failure test's mv does later, so snapshots compare alike
+          " && mv /etc/chrony/sources.d /etc/chrony/sources.d.up && mv /etc/chrony/sources.d.up /etc/chrony/sources.d",
+      );
       topo.start(h, ["chronyd", "-n", "-x", "-f", "/etc/chrony/chrony.conf"], join(tmp, `${h}-chronyd.log`));
     }
     topo.leaf("up", "eth0", "pub");
-    topo.must("up", "ip addr add 172.16.0.1/24 dev eth0 && for a in 198.51.100.53 198.51.100.54 198.51.100.123 198.51.100.124; do ip addr add $a/32 dev lo; done");
-    topo.start("up", ["dnsmasq", "-k", "-C", "/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces", "--listen-address=198.51.100.53,198.51.100.54",
-      "--address=/upstream.test/203.0.113.7", "--local=/invalid/", `--pid-file=${tmp}/up-dnsmasq.pid`], `${tmp}/up-dnsmasq.log`);
-    topo.must("up", `mkdir -p ${tmp}/up-chrony && printf '%s\\n' 'local stratum 3' 'allow all' 'cmdport 0' 'bindcmdaddress ${tmp}/up-chrony/chronyd.sock' 'pidfile ${tmp}/up-chrony/chronyd.pid' > ${tmp}/up-chrony.conf`);
+    topo.must(
+      "up",
+      "ip addr add 172.16.0.1/24 dev eth0 && for a in 198.51.100.53 198.51.100.54 198.51.100.123 198.51.100.124; do ip addr add $a/32 dev lo; done",
+    );
+    topo.start(
+      "up",
+      [
+        "dnsmasq",
+        "-k",
+        "-C",
+        "/dev/null",
+        "--no-resolv",
+        "--no-hosts",
+        "--bind-interfaces",
+        "--listen-address=198.51.100.53,198.51.100.54",
+        "--address=/upstream.test/203.0.113.7",
+        "--local=/invalid/",
+        `--pid-file=${tmp}/up-dnsmasq.pid`,
+      ],
+      `${tmp}/up-dnsmasq.log`,
+    );
+    topo.must(
+      "up",
+      `mkdir -p ${tmp}/up-chrony && printf '%s\\n' 'local stratum 3' 'allow all' 'cmdport 0' 'bindcmdaddress ${tmp}/up-chrony/chronyd.sock' 'pidfile ${tmp}/up-chrony/chronyd.pid' > ${tmp}/up-chrony.conf`,
+    );
     topo.start("up", ["chronyd", "-n", "-x", "-f", `${tmp}/up-chrony.conf`], `${tmp}/up-chronyd.log`);
     fleet.waitReady(HOSTS.map(mgmtOf));
     before = snap();
@@ -116,7 +173,10 @@ describe("fuel-env (2 routers, 2 nodes): one ansible-playbook run over every hos
     for (const h of HOSTS) expect(r.recaps[h]!.changed, h).toBeGreaterThan(0);
     const order = ["PLAY [Router members that hold no VIP", "PLAY [Gate: the routers serve", "PLAY [Nodes in rolling batches", "PLAY [Verify every host, last"];
     const at = order.map((p) => r.stdout.indexOf(p));
-    expect(at.every((x, i) => x >= 0 && (i === 0 || x > at[i - 1]!)), at.join(" ")).toBe(true);
+    expect(
+      at.every((x, i) => x >= 0 && (i === 0 || x > at[i - 1]!)),
+      at.join(" "),
+    ).toBe(true);
     for (const n of NODES) expect(topo.must(n, "ip -4 route show default")).toContain("via 192.168.0.2 dev br-mgmt");
     expect(topo.must("cmp2", "dig +time=2 +tries=2 +short @192.168.0.2 upstream.test A").trim()).toBe("203.0.113.7");
     expect(topo.must("cmp1", "ping -c1 -W2 172.16.0.1")).toContain("1 received");

@@ -16,7 +16,11 @@ let tmp: string;
 let ns: Netns;
 
 /** What the host runs: the libvirt daemons that are active (and enabled), libvirt's and systemd's versions. */
-interface HostSoftware { daemons: string[]; libvirt: string; systemd: string }
+interface HostSoftware {
+  daemons: string[];
+  libvirt: string;
+  systemd: string;
+}
 const DEBIAN12: HostSoftware = { daemons: ["libvirtd"], libvirt: "9.0.0", systemd: "252 (252.39-1~deb12u1)" };
 
 function fakeVirsh(autostart: "yes" | "no", known = true, sw: HostSoftware = DEBIAN12): string {
@@ -24,13 +28,19 @@ function fakeVirsh(autostart: "yes" | "no", known = true, sw: HostSoftware = DEB
   mkdirSync(bin, { recursive: true });
   const info = `Name:           1_provider\nUUID:           0f6c3f34-8f3b-4c1e-9d55-1c7a44a0c001\nActive:         yes\nPersistent:     yes\nAutostart:      ${autostart}\nBridge:         virbr1\n`;
   const xml = `<network>\n  <name>1_provider</name>\n  <forward mode='nat'>\n    <nat><port start='1024' end='65535'/></nat>\n  </forward>\n  <bridge name='virbr1' stp='on' delay='0'/>\n  <ip address='10.12.4.1' netmask='255.255.252.0'/>\n</network>\n`;
-  writeFileSync(join(bin, "virsh"), known
-    ? `#!/bin/sh\ncase "$1 $2" in\n"--version "*) echo ${sw.libvirt};;\n"net-info 1_provider") printf '%s' '${info}';;\n"net-dumpxml 1_provider") printf '%s' "${xml.replace(/"/g, '\\"')}";;\n*) echo "error: failed to get network '$2'" >&2; exit 1;;\nesac\n`
-    : `#!/bin/sh\necho "error: failed to get network '$2'" >&2\necho "error: Network not found: no network with matching name '$2'" >&2\nexit 1\n`);
+  writeFileSync(
+    join(bin, "virsh"),
+    known
+      ? `#!/bin/sh\ncase "$1 $2" in\n"--version "*) echo ${sw.libvirt};;\n"net-info 1_provider") printf '%s' '${info}';;\n"net-dumpxml 1_provider") printf '%s' "${xml.replace(/"/g, '\\"')}";;\n*) echo "error: failed to get network '$2'" >&2; exit 1;;\nesac\n`
+      : `#!/bin/sh\necho "error: failed to get network '$2'" >&2\necho "error: Network not found: no network with matching name '$2'" >&2\nexit 1\n`,
+  );
   chmodSync(join(bin, "virsh"), 0o755);
   // no systemd as PID 1 here: systemctl answers as on a host that runs these daemons
   const running = sw.daemons.map((d) => `"is-active --quiet ${d}.service"|"is-enabled --quiet ${d}.service"`).join("|");
-  writeFileSync(join(bin, "systemctl"), `#!/bin/sh\ncase "$*" in\n--version) echo "systemd ${sw.systemd}";;\n${running ? `${running}) exit 0;;\n` : ""}*) exit 3;;\nesac\n`);
+  writeFileSync(
+    join(bin, "systemctl"),
+    `#!/bin/sh\ncase "$*" in\n--version) echo "systemd ${sw.systemd}";;\n${running ? `${running}) exit 0;;\n` : ""}*) exit 3;;\nesac\n`,
+  );
   chmodSync(join(bin, "systemctl"), 0o755);
   return bin;
 }
@@ -40,7 +50,11 @@ function audit(dir: string, bin: string, root = join(tmp, "root")) {
 }
 const lines = (out: string, prefix: string) => out.split("\n").filter((l) => l.startsWith(prefix));
 
-beforeAll(() => { requireRootNetns(); tmp = tempDir("audit"); mkdirSync(join(tmp, "root/etc/netplan"), { recursive: true }); });
+beforeAll(() => {
+  requireRootNetns();
+  tmp = tempDir("audit");
+  mkdirSync(join(tmp, "root/etc/netplan"), { recursive: true });
+});
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 beforeEach(() => {
   ns = new Netns("audit");
@@ -59,10 +73,18 @@ describe("jumphost audit in a network namespace", () => {
     const before = ns.state();
     const r = audit(JUMP, fakeVirsh("yes"));
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(lines(r.stdout, "PASS").map((l) => l.split(":")[0])).toEqual([
-      "PASS G1 virbr1", "PASS G2 net.ipv4.ip_forward = 1", "PASS G3 virbr1", "PASS G4 1_provider", "PASS G5 virbr1", "PASS G6 virbr1.104",
-      "PASS G8 provider-vip-gw.service", "PASS H1 systemd 252",
-    ].map((s) => s.split(":")[0]));
+    expect(lines(r.stdout, "PASS").map((l) => l.split(":")[0])).toEqual(
+      [
+        "PASS G1 virbr1",
+        "PASS G2 net.ipv4.ip_forward = 1",
+        "PASS G3 virbr1",
+        "PASS G4 1_provider",
+        "PASS G5 virbr1",
+        "PASS G6 virbr1.104",
+        "PASS G8 provider-vip-gw.service",
+        "PASS H1 systemd 252",
+      ].map((s) => s.split(":")[0]),
+    );
     expect(lines(r.stdout, "WARN")).toEqual([]);
     expect(lines(r.stdout, "STOP")).toEqual([]);
     expect(r.stdout).toContain("PASS G4 1_provider: active, autostart, bridge virbr1, forward mode nat");
@@ -118,15 +140,21 @@ describe("jumphost audit in a network namespace", () => {
     expect(per.stdout).toContain("note: virtnetworkd owns libvirt's networks here");
     const none = audit(JUMP, fakeVirsh("yes", true, { ...DEBIAN12, daemons: [] }));
     expect(none.code).toBe(1);
-    expect(lines(none.stdout, "STOP")).toEqual(["STOP G4 1_provider: neither libvirtd nor virtnetworkd is active: nothing starts 1_provider and virbr1 at boot"]);
+    expect(lines(none.stdout, "STOP")).toEqual([
+      "STOP G4 1_provider: neither libvirtd nor virtnetworkd is active: nothing starts 1_provider and virbr1 at boot",
+    ]);
     const both = audit(JUMP, fakeVirsh("yes", true, { ...DEBIAN12, daemons: ["libvirtd", "virtnetworkd"] }));
-    expect(lines(both.stdout, "STOP")).toEqual(["STOP G4 1_provider: libvirtd and virtnetworkd are both active: two daemons would manage 1_provider; keep one"]);
+    expect(lines(both.stdout, "STOP")).toEqual([
+      "STOP G4 1_provider: libvirtd and virtnetworkd are both active: two daemons would manage 1_provider; keep one",
+    ]);
   });
 
   it("stops where libvirt reads no hooks/network.d (before 6.5.0) and where systemd cannot retry a oneshot (before 244)", () => {
     const old = audit(JUMP, fakeVirsh("yes", true, { ...DEBIAN12, libvirt: "6.0.0" }));
     expect(old.code).toBe(1);
-    expect(lines(old.stdout, "STOP")).toEqual([expect.stringMatching(/^STOP G4 1_provider: libvirt 6\.0\.0 reads no hooks from \/etc\/libvirt\/hooks\/network\.d \(6\.5\.0 and newer do\)/)]);
+    expect(lines(old.stdout, "STOP")).toEqual([
+      expect.stringMatching(/^STOP G4 1_provider: libvirt 6\.0\.0 reads no hooks from \/etc\/libvirt\/hooks\/network\.d \(6\.5\.0 and newer do\)/),
+    ]);
     const atFloor = audit(JUMP, fakeVirsh("yes", true, { ...DEBIAN12, libvirt: "6.5.0" }));
     expect(atFloor.code, atFloor.stdout).toBe(0);
     const systemd = audit(JUMP, fakeVirsh("yes", true, { ...DEBIAN12, systemd: "241 (241-7~deb10u8)" }));
@@ -211,7 +239,9 @@ describe("runtime apply on a kernel without 8021q", () => {
 });
 
 describe("roosevelt audit (router-held gateways)", () => {
-  beforeEach(() => { ns.ip("link add br-provider type bridge"); });
+  beforeEach(() => {
+    ns.ip("link add br-provider type bridge");
+  });
   it("passes when neither router address is on this host", () => {
     const r = audit(RSV, fakeVirsh("yes"));
     expect(r.code, r.stdout).toBe(0);

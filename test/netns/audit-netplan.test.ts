@@ -37,15 +37,22 @@ function root(files: Record<string, string>): string {
 
 /** PATH with every `tool` left out. */
 function pathWithout(tool: string): string {
-  return (process.env.PATH ?? "").split(delimiter).map((d) => {
-    let entries: string[];
-    try { entries = readdirSync(d); } catch { return d; }
-    if (!entries.includes(tool)) return d;
-    const shadow = join(tmp, `path${n++}`);
-    mkdirSync(shadow);
-    for (const e of entries.filter((x) => x !== tool)) symlinkSync(join(d, e), join(shadow, e));
-    return shadow;
-  }).join(delimiter);
+  return (process.env.PATH ?? "")
+    .split(delimiter)
+    .map((d) => {
+      let entries: string[];
+      try {
+        entries = readdirSync(d);
+      } catch {
+        return d;
+      }
+      if (!entries.includes(tool)) return d;
+      const shadow = join(tmp, `path${n++}`);
+      mkdirSync(shadow);
+      for (const e of entries.filter((x) => x !== tool)) symlinkSync(join(d, e), join(shadow, e));
+      return shadow;
+    })
+    .join(delimiter);
 }
 /** The host without netplan installed. */
 const pathWithoutNetplan = () => pathWithout("netplan");
@@ -58,8 +65,16 @@ function audit(dir: string, r: string, env: NodeJS.ProcessEnv = {}) {
   return { gate: (id: string) => lines.filter((l) => / (G5|N1) /.test(l) && l.includes(` ${id} `)), lines, out: out.stdout + out.stderr };
 }
 
-beforeAll(() => { requireRootNetns(); requireTool("netplan"); tmp = tempDir("audit-netplan"); ns = new Netns("netplan"); });
-afterAll(() => { ns.delete(); rmSync(tmp, { recursive: true, force: true }); });
+beforeAll(() => {
+  requireRootNetns();
+  requireTool("netplan");
+  tmp = tempDir("audit-netplan");
+  ns = new Netns("netplan");
+});
+afterAll(() => {
+  ns.delete();
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 const LOOKALIKES = `  ethernets:
     eth0:
@@ -88,8 +103,8 @@ describe("G5 on a libvirt bridge (persistence via systemd)", () => {
   it("stops when netplan gives the gateway address to another link, in any file", () => {
     const a = audit(JUMP, root({ "01-netcfg.yaml": LOOKALIKES, "02-extra.yaml": "  ethernets:\n    eth1: { addresses: [10.12.8.1/24] }\n" }));
     expect(a.gate("G5")).toEqual([
-      "STOP G5 virbr1: netplan already holds a gateway address: it gives 10.12.8.1 (the gateway of virbr1.104, persisted by systemd) to eth1; "
-        + "remove it from netplan first",
+      "STOP G5 virbr1: netplan already holds a gateway address: it gives 10.12.8.1 (the gateway of virbr1.104, persisted by systemd) to eth1; " +
+        "remove it from netplan first",
     ]);
   });
 
@@ -130,16 +145,20 @@ describe("G5 on a netplan bridge", () => {
     expect(numbered.gate("G5")).toEqual(["PASS G5 br-prov: netplan defines it, as the inventory says (persistence via netplan)"]);
     const late = audit(NP, root({ "zzz-site.yaml": "  bridges:\n    br-prov: { interfaces: [] }\n" }));
     expect(late.gate("G5")).toHaveLength(1);
-    expect(late.gate("G5")[0]).toMatch(new RegExp("^STOP G5 br-prov: netplan would reject the configuration with this host's generated netplan files beside /etc/netplan "
-      + "\\(netplan generate: /etc/netplan/zz-sitegen-br-prov-104\\.yaml:.*interface 'br-prov' is not defined\\); it reads zzz-site\\.yaml after sitegen's "
-      + "zz-sitegen-br-prov-104\\.yaml, and resolves a link only in the same or an earlier file: nothing was changed"));
+    expect(late.gate("G5")[0]).toMatch(
+      new RegExp(
+        "^STOP G5 br-prov: netplan would reject the configuration with this host's generated netplan files beside /etc/netplan " +
+          "\\(netplan generate: /etc/netplan/zz-sitegen-br-prov-104\\.yaml:.*interface 'br-prov' is not defined\\); it reads zzz-site\\.yaml after sitegen's " +
+          "zz-sitegen-br-prov-104\\.yaml, and resolves a link only in the same or an earlier file: nothing was changed",
+      ),
+    );
   });
 
   it("stops when netplan gives the gateway address to the bridge itself", () => {
     const a = audit(NP, root({ "01-netcfg.yaml": "  bridges:\n    br-prov: { addresses: [10.12.8.1/22] }\n" }));
     expect(a.gate("G5")).toEqual([
-      "STOP G5 br-prov: netplan already holds a gateway address: it gives 10.12.8.1 (the gateway of br-prov.104, persisted by netplan) to br-prov; "
-        + "remove it from netplan first",
+      "STOP G5 br-prov: netplan already holds a gateway address: it gives 10.12.8.1 (the gateway of br-prov.104, persisted by netplan) to br-prov; " +
+        "remove it from netplan first",
     ]);
   });
 
@@ -151,8 +170,10 @@ describe("G5 on a netplan bridge", () => {
   });
 
   it("reads the persistence decision: persistence systemd on a netplan bridge says systemd, once", () => {
-    const text = readFileSync(join(GOLDEN, "jumphost-netplan/jumphost-netplan.yaml"), "utf8")
-      .replace("on: host, host: jumphost }", "on: host, host: jumphost, persistence: systemd }");
+    const text = readFileSync(join(GOLDEN, "jumphost-netplan/jumphost-netplan.yaml"), "utf8").replace(
+      "on: host, host: jumphost }",
+      "on: host, host: jumphost, persistence: systemd }",
+    );
     mkdirSync(join(tmp, "inv"));
     writeFileSync(join(tmp, "inv/jumphost-netplan.yaml"), text);
     const r = gen(["--site", "jumphost-netplan", "--inventory", join(tmp, "inv"), "--out", join(tmp, "out"), "-q"]);
@@ -167,18 +188,18 @@ describe("G5 on a netplan bridge", () => {
 
 describe("what netplan makes of its files: renames, globs, VLAN ids, renderers", () => {
   it("stops when netplan renames a device to the bridge's name (match + set-name)", () => {
-    const a = audit(JUMP, root({ "01-netcfg.yaml": "  ethernets:\n    lan:\n      match: { macaddress: \"52:54:00:12:34:56\" }\n      set-name: virbr1\n" }));
+    const a = audit(JUMP, root({ "01-netcfg.yaml": '  ethernets:\n    lan:\n      match: { macaddress: "52:54:00:12:34:56" }\n      set-name: virbr1\n' }));
     expect(a.gate("G5")).toEqual([
-      "STOP G5 virbr1: netplan renames a device to it (set-name, netplan id lan), but the inventory says libvirt owns it; two managers would fight: "
-        + "give the device netplan renames another name, or the bridge",
+      "STOP G5 virbr1: netplan renames a device to it (set-name, netplan id lan), but the inventory says libvirt owns it; two managers would fight: " +
+        "give the device netplan renames another name, or the bridge",
     ]);
   });
 
   it("stops when a name glob of netplan's covers the bridge, not when it covers a look-alike", () => {
     const glob = (g: string) => audit(JUMP, root({ "01-netcfg.yaml": `  ethernets:\n    all:\n      match: { name: "${g}" }\n      dhcp4: true\n` }));
     expect(glob("virbr*").gate("G5")).toEqual([
-      "STOP G5 virbr1: netplan configures it through the name glob virbr* (netplan id all), but the inventory says libvirt owns it; "
-        + "two managers would fight: narrow netplan's match so that it leaves virbr1 alone",
+      "STOP G5 virbr1: netplan configures it through the name glob virbr* (netplan id all), but the inventory says libvirt owns it; " +
+        "two managers would fight: narrow netplan's match so that it leaves virbr1 alone",
     ]);
     expect(glob("virbr1?").gate("G5")).toEqual(["PASS G5 virbr1: netplan does not touch it; libvirt owns it (persistence via systemd)"]);
   });
@@ -191,7 +212,8 @@ describe("what netplan makes of its files: renames, globs, VLAN ids, renderers",
   });
 
   it("stops on a VLAN with the gateway's id on the bridge under another name, not on another id", () => {
-    const vlan = (id: number) => audit(NP, root({ "01-netcfg.yaml": `  bridges:\n    br-prov: { interfaces: [] }\n  vlans:\n    tenant: { id: ${id}, link: br-prov }\n` }));
+    const vlan = (id: number) =>
+      audit(NP, root({ "01-netcfg.yaml": `  bridges:\n    br-prov: { interfaces: [] }\n  vlans:\n    tenant: { id: ${id}, link: br-prov }\n` }));
     expect(vlan(104).gate("G5")).toEqual([
       "STOP G5 br-prov: netplan already has a VLAN with id 104 on br-prov: tenant (netplan id tenant); a link holds one VLAN per id: remove it from netplan first",
     ]);
@@ -201,8 +223,8 @@ describe("what netplan makes of its files: renames, globs, VLAN ids, renderers",
   it("stops when the bridge is NetworkManager's and the stanza networkd's: netplan would attach the VLAN to nothing", () => {
     const a = audit(NP, root({ "01-netcfg.yaml": "  bridges:\n    renderer: NetworkManager\n    br-prov: { interfaces: [] }\n" }));
     expect(a.gate("G5")).toEqual([
-      "STOP G5 br-prov: netplan would not attach br-prov.104 to br-prov with id 104: it makes a VLAN with id 104 on no link (no configuration of a link lists it) of it "
-        + "(is br-prov under another renderer than the stanza?): nothing was changed; fix the conflict first",
+      "STOP G5 br-prov: netplan would not attach br-prov.104 to br-prov with id 104: it makes a VLAN with id 104 on no link (no configuration of a link lists it) of it " +
+        "(is br-prov under another renderer than the stanza?): nothing was changed; fix the conflict first",
     ]);
     // the whole configuration NetworkManager's: the stanza is too, and NetworkManager attaches it
     const nm = audit(NP, root({ "01-netcfg.yaml": "  renderer: NetworkManager\n  bridges:\n    br-prov: { interfaces: [] }\n" }));
@@ -213,10 +235,12 @@ describe("what netplan makes of its files: renames, globs, VLAN ids, renderers",
     // a python3 first on PATH that sees no site-packages, as a bare virtualenv's: the gate reads netplan's output with the standard library
     const bare = join(tmp, `bare${n++}`);
     mkdirSync(bare);
-    writeFileSync(join(bare, "python3"), "#!/bin/sh\nexec /usr/bin/python3 -S \"$@\"\n", { mode: 0o755 });
+    writeFileSync(join(bare, "python3"), '#!/bin/sh\nexec /usr/bin/python3 -S "$@"\n', { mode: 0o755 });
     expect(ns.sh(`PATH=${bare}:$PATH python3 -c 'import yaml'`).code).not.toBe(0);
-    const glob = "  ethernets:\n    all:\n      match: { name: \"virbr*\" }\n";
-    expect(audit(JUMP, root({ "01-netcfg.yaml": glob }), { PATH: `${bare}${delimiter}${process.env.PATH}` }).gate("G5")[0]).toMatch(/^STOP G5 virbr1: netplan configures it through the name glob virbr\* /);
+    const glob = '  ethernets:\n    all:\n      match: { name: "virbr*" }\n';
+    expect(audit(JUMP, root({ "01-netcfg.yaml": glob }), { PATH: `${bare}${delimiter}${process.env.PATH}` }).gate("G5")[0]).toMatch(
+      /^STOP G5 virbr1: netplan configures it through the name glob virbr\* /,
+    );
     const a = audit(JUMP, root({ "01-netcfg.yaml": LOOKALIKES }), { PATH: pathWithoutPython() });
     expect(a.gate("G5")).toEqual([
       "STOP G5 virbr1: the audit cannot read what netplan makes of /etc/netplan (python3 is not installed): install python3 (netplan's own dependency) or report this",
@@ -227,11 +251,11 @@ describe("what netplan makes of its files: renames, globs, VLAN ids, renderers",
 
 describe("exact names and addresses", () => {
   it("compares IPv6 addresses canonically: 2001:db8:210:0::1 is the gateway 2001:db8:210::1", () => {
-    const eth0 = "  ethernets:\n    eth0: { addresses: [\"2001:db8:210:0::1/64\", \"2001:db8:210::10/64\", 198.51.100.10/24] }\n";
+    const eth0 = '  ethernets:\n    eth0: { addresses: ["2001:db8:210:0::1/64", "2001:db8:210::10/64", 198.51.100.10/24] }\n';
     const a = audit(DUAL, root({ "01-netcfg.yaml": eth0 }));
     expect(a.gate("G5")).toEqual([
-      "STOP G5 br0: netplan already holds a gateway address: it gives 2001:db8:210::1 (the gateway of br0.211, persisted by systemd) to eth0; "
-        + "remove it from netplan first",
+      "STOP G5 br0: netplan already holds a gateway address: it gives 2001:db8:210::1 (the gateway of br0.211, persisted by systemd) to eth0; " +
+        "remove it from netplan first",
     ]);
     expect(a.lines).toContain("netplan gives 198.51.100.1 to: nothing");
   });
@@ -255,7 +279,10 @@ describe("exact names and addresses", () => {
       const r = root({ "01.yaml": "  bridges:\n    br-mgmt: {}\n" });
       for (let i = 0; i < 15; i++) {
         const a = audit(NODE, r);
-        expect(a.lines.filter((l) => / N2:/.test(l) && !l.startsWith("===")), a.out).toEqual([
+        expect(
+          a.lines.filter((l) => / N2:/.test(l) && !l.startsWith("===")),
+          a.out,
+        ).toEqual([
           "PASS N2: default 'default via 10.9.0.1 dev np-v0 metric 100' is recorded, replaced by the route via 10.20.0.2 on br-mgmt, and given back by the rollback",
           "PASS N2: default 'default via 10.9.0.3 dev np-v0 metric 200' is recorded, replaced by the route via 10.20.0.2 on br-mgmt, and given back by the rollback",
         ]);

@@ -32,38 +32,73 @@ const CHRONY = (a: string) => `printf '^* %-27s 2   6   377    23   +12us[  +15u
 const UNIT = (enabled: string, active: string) => `printf '%s\\n' ${enabled} >"$FAKE/enabled"; printf '%s\\n' ${active} >"$FAKE/active"`;
 
 const CASES: Record<string, Case> = {
-  check_addr: { args: "a0 10.9.0.1/24", good: `${VETH} && ip addr add 10.9.0.1/24 dev a0`, broken: "ip addr del 10.9.0.1/24 dev a0 && ip addr add 10.9.0.1/25 dev a0" },
+  check_addr: {
+    args: "a0 10.9.0.1/24",
+    good: `${VETH} && ip addr add 10.9.0.1/24 dev a0`,
+    broken: "ip addr del 10.9.0.1/24 dev a0 && ip addr add 10.9.0.1/25 dev a0",
+  },
   check_admin_up: { args: "a0", good: VETH, broken: "ip link set a0 down" },
   check_bridge_port: { args: "a0 br0", good: `${VETH} && ip link add br0 type bridge && ip link set a0 master br0`, broken: "ip link set a0 nomaster" },
-  check_cluster_resource: { args: "vip-mgmt", good: "echo vip-mgmt >\"$FAKE/resources\"", broken: "echo other >\"$FAKE/resources\"" },
-  check_default_via: { args: "10.9.0.254", good: `${VETH} && ip addr add 10.9.0.1/24 dev a0 && ip route add default via 10.9.0.254`,
+  check_cluster_resource: { args: "vip-mgmt", good: 'echo vip-mgmt >"$FAKE/resources"', broken: 'echo other >"$FAKE/resources"' },
+  check_default_via: {
+    args: "10.9.0.254",
+    good: `${VETH} && ip addr add 10.9.0.1/24 dev a0 && ip route add default via 10.9.0.254`,
     // a second default on the same link, which a substring match on the routes would have let through
-    broken: "ip route add default via 10.9.0.253 metric 50" },
-  check_file: { args: "/etc/sitegen/x.conf", good: "mkdir -p \"$root/etc/sitegen\" && echo x >\"$root/etc/sitegen/x.conf\"", broken: "rm \"$root/etc/sitegen/x.conf\"" },
+    broken: "ip route add default via 10.9.0.253 metric 50",
+  },
+  check_file: {
+    args: "/etc/sitegen/x.conf",
+    good: 'mkdir -p "$root/etc/sitegen" && echo x >"$root/etc/sitegen/x.conf"',
+    broken: 'rm "$root/etc/sitegen/x.conf"',
+  },
   check_netns: { args: "INNER", good: INNER, broken: "umount /run/netns/INNER && rm /run/netns/INNER" },
   check_ns_addr: { args: "INNER v1 10.8.0.2/24", good: `${INNER_VETH} && ip -n INNER addr add 10.8.0.2/24 dev v1`, broken: "ip -n INNER addr flush dev v1" },
-  check_ns_iptables: { args: "INNER nat POSTROUTING -s 10.8.0.0/24 -j MASQUERADE",
+  check_ns_iptables: {
+    args: "INNER nat POSTROUTING -s 10.8.0.0/24 -j MASQUERADE",
     good: `${INNER} && ip netns exec INNER iptables -w -t nat -A POSTROUTING -s 10.8.0.0/24 -j MASQUERADE`,
-    broken: "ip netns exec INNER iptables -w -t nat -F POSTROUTING" },
-  check_ns_nft: { args: "INNER inet vr", good: `${INNER} && ip netns exec INNER nft add table inet vr`, broken: "ip netns exec INNER nft delete table inet vr" },
-  check_ns_reachable: { args: "INNER 10.8.0.1", good: `${INNER_VETH} && ip addr add 10.8.0.1/24 dev v0 && ip -n INNER addr add 10.8.0.2/24 dev v1`,
-    broken: "ip link set v0 down" },
-  check_ns_route: { args: "INNER default 10.8.0.1", good: `${INNER_VETH} && ip -n INNER addr add 10.8.0.2/24 dev v1 && ip -n INNER route add default via 10.8.0.1`,
-    broken: "ip -n INNER route replace default via 10.8.0.3" },
-  check_ns_sysctl: { args: "INNER net.ipv4.ip_forward 1", good: `${INNER} && ip netns exec INNER sysctl -qw net.ipv4.ip_forward=1`,
-    broken: "ip netns exec INNER sysctl -qw net.ipv4.ip_forward=0" },
+    broken: "ip netns exec INNER iptables -w -t nat -F POSTROUTING",
+  },
+  check_ns_nft: {
+    args: "INNER inet vr",
+    good: `${INNER} && ip netns exec INNER nft add table inet vr`,
+    broken: "ip netns exec INNER nft delete table inet vr",
+  },
+  check_ns_reachable: {
+    args: "INNER 10.8.0.1",
+    good: `${INNER_VETH} && ip addr add 10.8.0.1/24 dev v0 && ip -n INNER addr add 10.8.0.2/24 dev v1`,
+    broken: "ip link set v0 down",
+  },
+  check_ns_route: {
+    args: "INNER default 10.8.0.1",
+    good: `${INNER_VETH} && ip -n INNER addr add 10.8.0.2/24 dev v1 && ip -n INNER route add default via 10.8.0.1`,
+    broken: "ip -n INNER route replace default via 10.8.0.3",
+  },
+  check_ns_sysctl: {
+    args: "INNER net.ipv4.ip_forward 1",
+    good: `${INNER} && ip netns exec INNER sysctl -qw net.ipv4.ip_forward=1`,
+    broken: "ip netns exec INNER sysctl -qw net.ipv4.ip_forward=0",
+  },
   check_ns_up: { args: "INNER v1", good: INNER_VETH, broken: "ip -n INNER link set v1 down" },
   check_ovs_port: { args: "br-mgmt vr-mgmt", good: "echo 'vr-mgmt br-mgmt' >\"$FAKE/ovs\"", broken: "echo 'vr-mgmt br-ex' >\"$FAKE/ovs\"" },
-  check_reachable: { args: "10.9.0.2", good: `${VETH} && ip addr add 10.9.0.1/24 dev a0 && ip addr add 10.9.0.2/32 dev a1`, broken: "ip addr del 10.9.0.2/32 dev a1" },
+  check_reachable: {
+    args: "10.9.0.2",
+    good: `${VETH} && ip addr add 10.9.0.1/24 dev a0 && ip addr add 10.9.0.2/32 dev a1`,
+    broken: "ip addr del 10.9.0.2/32 dev a1",
+  },
   check_route: { args: "10.7.0.0/24 a0", good: `${VETH} && ip route add 10.7.0.0/24 dev a0`, broken: "ip route replace 10.7.0.0/24 dev a1" },
   check_route_to: { args: "10.7.0.9", good: `${VETH} && ip route add 10.7.0.0/24 dev a0`, broken: "ip route del 10.7.0.0/24 dev a0" },
-  check_secret_file: { args: "/etc/sitegen/pass", good: "mkdir -p \"$root/etc/sitegen\" && install -m 600 /dev/null \"$root/etc/sitegen/pass\"",
-    broken: "chmod 644 \"$root/etc/sitegen/pass\"" },
+  check_secret_file: {
+    args: "/etc/sitegen/pass",
+    good: 'mkdir -p "$root/etc/sitegen" && install -m 600 /dev/null "$root/etc/sitegen/pass"',
+    broken: 'chmod 644 "$root/etc/sitegen/pass"',
+  },
   check_sysctl: { args: "net.ipv4.ip_forward 1", good: "sysctl -qw net.ipv4.ip_forward=1", broken: "sysctl -qw net.ipv4.ip_forward=0" },
   // chronyd "runs" (pidof answers) and lists a source whose address only starts like the VIP: compared whole, it is not the VIP
-  check_time_source: { args: "192.168.0.2",
+  check_time_source: {
+    args: "192.168.0.2",
     good: `mkdir -p "$root/etc/chrony" && : >"$root/etc/chrony/chrony.conf" && : >"$FAKE/running-chronyd" && ${CHRONY("192.168.0.2")}`,
-    broken: CHRONY("192.168.0.21") },
+    broken: CHRONY("192.168.0.21"),
+  },
   check_unit: { args: "x.service", good: UNIT("enabled", "active"), broken: UNIT("enabled", "failed") },
   check_unit_file: { args: "x.service", good: `echo x.service >"$FAKE/units"; ${UNIT("static", "inactive")}`, broken: UNIT("enabled", "inactive") },
   check_vlan: { args: "a0.104 a0 104", broken: VETH },
@@ -97,8 +132,13 @@ describe("every check kind catches a broken host", () => {
     }
     const fn = (n: string) => readFileSync(join(ROOT, "templates/shell/lib", `${n}.hbs`), "utf8");
     // the checks' contract (ok/bad) and strict mode as every generated lib.sh has them
-    lib = ["set -euo pipefail", 'root="${SITEGEN_ROOT:-}"', "ok() { printf 'ok   %s\\n' \"$*\"; }", "bad() { printf 'FAIL %s\\n' \"$*\"; return 1; }",
-      ...CHECK_FNS.map(fn)].join("\n");
+    lib = [
+      "set -euo pipefail",
+      'root="${SITEGEN_ROOT:-}"',
+      "ok() { printf 'ok   %s\\n' \"$*\"; }",
+      "bad() { printf 'FAIL %s\\n' \"$*\"; return 1; }",
+      ...CHECK_FNS.map(fn),
+    ].join("\n");
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -22,7 +22,13 @@ describe("host.sh apply --confirm-within in a network namespace (fuel-env ctrl1,
   const sh = (s: string) => topo.sh("ctrl1", `export SITEGEN_ROOT=${root}; ${s}`);
   const snap = () => ({ host: topo.snapshot("ctrl1"), ns: topo.sh("ctrl1", "ip netns list").stdout });
   const runIdOf = (out: string) => /== armed: run (\S+) reverts/.exec(out)?.[1] ?? "";
-  const outcome = (id: string) => { try { return readFileSync(join(state, "runs", id, "outcome"), "utf8").trim(); } catch { return ""; } };
+  const outcome = (id: string) => {
+    try {
+      return readFileSync(join(state, "runs", id, "outcome"), "utf8").trim();
+    } catch {
+      return "";
+    }
+  };
   async function waitOutcome(id: string, ms: number): Promise<string> {
     for (let t = 0; t < ms && !outcome(id); t += 200) await sleep(200);
     return outcome(id);
@@ -41,7 +47,9 @@ describe("host.sh apply --confirm-within in a network namespace (fuel-env ctrl1,
   afterAll(async () => {
     // any sleeper still armed (a failed test) is ours: stop it by its recorded pid
     for (const id of safeList(join(state, "runs"))) {
-      const [by, pid] = safeRead(join(state, "runs", id, "armed-by")).trim().split(" ");
+      const [by, pid] = safeRead(join(state, "runs", id, "armed-by"))
+        .trim()
+        .split(" ");
       if (by === "detached" && pid && safeRead(`/proc/${pid}/cmdline`).includes(`sitegen-revert-${id}`)) run("kill", ["--", `-${pid}`]);
     }
     await topo.teardown();
@@ -59,7 +67,9 @@ describe("host.sh apply --confirm-within in a network namespace (fuel-env ctrl1,
     // host.sh apply has exited: only the host-side sleeper is left to revert
     expect(await waitOutcome(id, 10_000)).toBe("reverted");
     expect(snap()).toEqual(before);
-    const journal = readFileSync(join(state, "runs", id, "journal"), "utf8").trim().split("\n");
+    const journal = readFileSync(join(state, "runs", id, "journal"), "utf8")
+      .trim()
+      .split("\n");
     expect(journal).toEqual(["netns", "management-leg", "public-leg", "route", "filter"].map((s) => `vrouter-vrouter-${s}`));
     const log = readFileSync(join(state, "runs", id, "revert.log"), "utf8");
     const undone = [...log.matchAll(/undo (\S+):/g)].map((m) => m[1]);
@@ -75,7 +85,9 @@ describe("host.sh apply --confirm-within in a network namespace (fuel-env ctrl1,
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const id = runIdOf(r.stdout);
     const applied = snap();
-    const pid = readFileSync(join(state, "runs", id, "armed-by"), "utf8").trim().split(" ")[1];
+    const pid = readFileSync(join(state, "runs", id, "armed-by"), "utf8")
+      .trim()
+      .split(" ")[1];
     const c = sh(hostCmd(dir, `confirm ${id}`));
     expect(c.code, c.stdout + c.stderr).toBe(0);
     expect(c.stdout).toContain("confirmed: revert disarmed");
@@ -139,7 +151,11 @@ describe("host.sh apply --confirm-within in a network namespace (fuel-env ctrl1,
     expect(r.stdout.match(/already in place \(applied again, kept on failure\)/g)).toHaveLength(4);
     expect(r.stdout).toContain("== done: 1 step(s) brought in and 4 already in place, all verified");
     const id = runIdOf(r.stdout);
-    expect(readFileSync(join(state, "runs", id, "journal"), "utf8").trim().split("\n")).toEqual(["vrouter-vrouter-route"]);
+    expect(
+      readFileSync(join(state, "runs", id, "journal"), "utf8")
+        .trim()
+        .split("\n"),
+    ).toEqual(["vrouter-vrouter-route"]);
     expect(await waitOutcome(id, 10_000)).toBe("reverted");
     // the revert took back only what this run did: the host is as it was before the run, not bare
     expect(snap()).toEqual(prior);
@@ -165,5 +181,17 @@ describe("host.sh apply --confirm-within in a network namespace (fuel-env ctrl1,
   }, 30_000);
 });
 
-function safeRead(p: string): string { try { return readFileSync(p, "utf8"); } catch { return ""; } }
-function safeList(p: string): string[] { try { return readdirSync(p); } catch { return []; } }
+function safeRead(p: string): string {
+  try {
+    return readFileSync(p, "utf8");
+  } catch {
+    return "";
+  }
+}
+function safeList(p: string): string[] {
+  try {
+    return readdirSync(p);
+  } catch {
+    return [];
+  }
+}

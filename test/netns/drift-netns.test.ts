@@ -10,7 +10,13 @@ import { buildVariant, fuelEnvText, withoutHa } from "../helpers/variant.js";
 import { Topology } from "../helpers/vrouter-topology.js";
 import { hostCmd } from "../helpers/gen.js";
 
-interface Item { kind: string; what: string; where: string; expected: string; actual: string }
+interface Item {
+  kind: string;
+  what: string;
+  where: string;
+  expected: string;
+  actual: string;
+}
 
 describe("host.sh drift in a network namespace (fuel-env ctrl1)", () => {
   const topo = new Topology(`sdr${process.pid % 1000}`);
@@ -35,7 +41,9 @@ describe("host.sh drift in a network namespace (fuel-env ctrl1)", () => {
       expect(d.code, d.text).toBe(1);
       expect(d.items).toEqual(want.map((w) => expect.objectContaining(w)));
       expect(d.text).toContain(`drift ctrl1: ${want.length} difference(s)`);
-    } finally { undo(); }
+    } finally {
+      undo();
+    }
     const clean = drift(phase);
     expect(clean.code, clean.text).toBe(0);
   }
@@ -66,54 +74,97 @@ describe("host.sh drift in a network namespace (fuel-env ctrl1)", () => {
   });
 
   it("addresses on the links it owns: extra, different, missing", () => {
-    expectDrift("runtime", () => must("ip -n vrouter addr add 192.168.0.99/24 dev vr-mgmt"), () => must("ip -n vrouter addr del 192.168.0.99/24 dev vr-mgmt"),
-      [{ kind: "extra", what: "address", where: "vrouter/vr-mgmt", actual: "192.168.0.99/24" }]);
-    expectDrift("runtime", () => must("ip -n vrouter addr del 172.16.0.2/24 dev vr-ex && ip -n vrouter addr add 172.16.0.2/25 dev vr-ex"),
-      () => must("ip -n vrouter addr del 172.16.0.2/25 dev vr-ex && ip -n vrouter addr add 172.16.0.2/24 dev vr-ex"
-        + " && ip -n vrouter route replace default via 172.16.0.1 dev vr-ex"),
-      [{ kind: "different", what: "address", where: "vrouter/vr-ex", expected: "172.16.0.2/24", actual: "172.16.0.2/25" }, { kind: "missing", what: "route" }]);
-    expectDrift("runtime", () => must("ip -n vrouter addr del 192.168.0.2/24 dev vr-mgmt"), () => must("ip -n vrouter addr add 192.168.0.2/24 dev vr-mgmt"),
-      [{ kind: "missing", what: "address", where: "vrouter/vr-mgmt", expected: "192.168.0.2/24" }]);
+    expectDrift(
+      "runtime",
+      () => must("ip -n vrouter addr add 192.168.0.99/24 dev vr-mgmt"),
+      () => must("ip -n vrouter addr del 192.168.0.99/24 dev vr-mgmt"),
+      [{ kind: "extra", what: "address", where: "vrouter/vr-mgmt", actual: "192.168.0.99/24" }],
+    );
+    expectDrift(
+      "runtime",
+      () => must("ip -n vrouter addr del 172.16.0.2/24 dev vr-ex && ip -n vrouter addr add 172.16.0.2/25 dev vr-ex"),
+      () =>
+        must(
+          "ip -n vrouter addr del 172.16.0.2/25 dev vr-ex && ip -n vrouter addr add 172.16.0.2/24 dev vr-ex" +
+            " && ip -n vrouter route replace default via 172.16.0.1 dev vr-ex",
+        ),
+      [
+        { kind: "different", what: "address", where: "vrouter/vr-ex", expected: "172.16.0.2/24", actual: "172.16.0.2/25" },
+        { kind: "missing", what: "route" },
+      ],
+    );
+    expectDrift(
+      "runtime",
+      () => must("ip -n vrouter addr del 192.168.0.2/24 dev vr-mgmt"),
+      () => must("ip -n vrouter addr add 192.168.0.2/24 dev vr-mgmt"),
+      [{ kind: "missing", what: "address", where: "vrouter/vr-mgmt", expected: "192.168.0.2/24" }],
+    );
   });
 
   it("routes in its namespace: extra, different, missing", () => {
-    expectDrift("runtime", () => must("ip -n vrouter route add 10.9.9.0/24 via 192.168.0.1"), () => must("ip -n vrouter route del 10.9.9.0/24"),
-      [{ kind: "extra", what: "route", where: "vrouter", actual: "10.9.9.0/24 via 192.168.0.1" }]);
+    expectDrift(
+      "runtime",
+      () => must("ip -n vrouter route add 10.9.9.0/24 via 192.168.0.1"),
+      () => must("ip -n vrouter route del 10.9.9.0/24"),
+      [{ kind: "extra", what: "route", where: "vrouter", actual: "10.9.9.0/24 via 192.168.0.1" }],
+    );
     const back = () => must("ip -n vrouter route replace default via 172.16.0.1 dev vr-ex");
-    expectDrift("runtime", () => must("ip -n vrouter route replace default via 172.16.0.9 dev vr-ex"), back,
-      [{ kind: "different", what: "route", where: "vrouter", expected: "default via 172.16.0.1", actual: "default via 172.16.0.9" }]);
+    expectDrift("runtime", () => must("ip -n vrouter route replace default via 172.16.0.9 dev vr-ex"), back, [
+      { kind: "different", what: "route", where: "vrouter", expected: "default via 172.16.0.1", actual: "default via 172.16.0.9" },
+    ]);
     expectDrift("runtime", () => must("ip -n vrouter route del default"), back, [{ kind: "missing", what: "route", expected: "default via 172.16.0.1" }]);
   });
 
   it("namespace contents and the host-side links: an extra link, a port moved", () => {
-    expectDrift("runtime", () => must("ip -n vrouter link add sneaky0 type bridge"), () => must("ip -n vrouter link del sneaky0"),
-      [{ kind: "extra", what: "link", where: "vrouter/sneaky0" }]);
-    expectDrift("runtime", () => must("ip link add br-x type bridge && ip link set vr-ex-p master br-x"),
+    expectDrift(
+      "runtime",
+      () => must("ip -n vrouter link add sneaky0 type bridge"),
+      () => must("ip -n vrouter link del sneaky0"),
+      [{ kind: "extra", what: "link", where: "vrouter/sneaky0" }],
+    );
+    expectDrift(
+      "runtime",
+      () => must("ip link add br-x type bridge && ip link set vr-ex-p master br-x"),
       () => must("ip link set vr-ex-p master br-ex && ip link del br-x"),
-      [{ kind: "different", what: "master", where: "vr-ex-p", expected: "br-ex", actual: "br-x" }]);
+      [{ kind: "different", what: "master", where: "vr-ex-p", expected: "br-ex", actual: "br-x" }],
+    );
   });
 
   it("rules in the nftables table it owns: extra, missing, and the table itself", () => {
     const reload = () => must(`ip netns exec vrouter nft -f ${dir}/nftables-vrouter.nft`);
-    expectDrift("runtime", () => must("ip netns exec vrouter nft add rule inet sitegen-vrouter forward tcp dport 22 accept"), reload,
-      [{ kind: "extra", what: "rule", where: "vrouter/inet sitegen-vrouter", actual: "forward: tcp dport 22 accept" }]);
-    expectDrift("runtime", () => must("ip netns exec vrouter nft flush chain inet sitegen-vrouter postrouting"), reload,
-      [{ kind: "missing", what: "rule", expected: expect.stringMatching(/^postrouting: oifname "vr-ex" ip saddr 192.168.0.0\/24 masquerade/) }]);
-    expectDrift("runtime", () => must("ip netns exec vrouter nft delete table inet sitegen-vrouter"), reload,
-      [{ kind: "missing", what: "table", where: "vrouter/inet sitegen-vrouter" }]);
+    expectDrift("runtime", () => must("ip netns exec vrouter nft add rule inet sitegen-vrouter forward tcp dport 22 accept"), reload, [
+      { kind: "extra", what: "rule", where: "vrouter/inet sitegen-vrouter", actual: "forward: tcp dport 22 accept" },
+    ]);
+    expectDrift("runtime", () => must("ip netns exec vrouter nft flush chain inet sitegen-vrouter postrouting"), reload, [
+      { kind: "missing", what: "rule", expected: expect.stringMatching(/^postrouting: oifname "vr-ex" ip saddr 192.168.0.0\/24 masquerade/) },
+    ]);
+    expectDrift("runtime", () => must("ip netns exec vrouter nft delete table inet sitegen-vrouter"), reload, [
+      { kind: "missing", what: "table", where: "vrouter/inet sitegen-vrouter" },
+    ]);
   });
 
   it("installed files against manifest.json's sha256: different content and mode, missing, extra", () => {
     const conf = join(root, "etc/sitegen/vrouter/dnsmasq.conf");
     const orig = join(dir, "files/etc/sitegen/vrouter/dnsmasq.conf");
-    const restore = () => { cpSync(orig, conf); chmodSync(conf, 0o644); };
-    expectDrift("services", () => appendFileSync(conf, "server=203.0.113.1\n"), restore,
-      [{ kind: "different", what: "file", where: "/etc/sitegen/vrouter/dnsmasq.conf" }]);
+    const restore = () => {
+      cpSync(orig, conf);
+      chmodSync(conf, 0o644);
+    };
+    expectDrift("services", () => appendFileSync(conf, "server=203.0.113.1\n"), restore, [
+      { kind: "different", what: "file", where: "/etc/sitegen/vrouter/dnsmasq.conf" },
+    ]);
     expectDrift("services", () => chmodSync(conf, 0o600), restore, [{ kind: "different", what: "mode", expected: "0644", actual: "0600" }]);
     expectDrift("services", () => rmSync(conf), restore, [{ kind: "missing", what: "file", where: "/etc/sitegen/vrouter/dnsmasq.conf" }]);
     const stray = join(root, "etc/sitegen/vrouter/stray.conf");
-    expectDrift("services", () => { mkdirSync(join(root, "etc/sitegen/vrouter"), { recursive: true }); writeFileSync(stray, "x\n"); }, () => rmSync(stray),
-      [{ kind: "extra", what: "file", where: "/etc/sitegen/vrouter/stray.conf" }]);
+    expectDrift(
+      "services",
+      () => {
+        mkdirSync(join(root, "etc/sitegen/vrouter"), { recursive: true });
+        writeFileSync(stray, "x\n");
+      },
+      () => rmSync(stray),
+      [{ kind: "extra", what: "file", where: "/etc/sitegen/vrouter/stray.conf" }],
+    );
   });
 
   it("a namespace that is gone is one missing item, not a cascade", () => {

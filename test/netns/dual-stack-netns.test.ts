@@ -26,7 +26,9 @@ let client: Netns;
 function standInIp(dir: string): string {
   const real = sh("command -v ip").trim();
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "ip"), `#!/bin/bash
+  writeFileSync(
+    join(dir, "ip"),
+    `#!/bin/bash
 state=${JSON.stringify(join(dir, "vids"))}
 mkdir -p "$state"
 args=("$@")
@@ -42,7 +44,8 @@ if [ "$1 $2 $3 $4" = "-d -o link show" ] && [ -f "$state/\${args[n-1]}" ]; then
   exit 0
 fi
 exec ${real} "$@"
-`);
+`,
+  );
   chmodSync(join(dir, "ip"), 0o755);
   return dir;
 }
@@ -72,7 +75,10 @@ beforeEach(() => {
   client.ip("addr add 2001:db8:300::40/64 dev eth0");
   client.ip("link set eth0 up");
 });
-afterEach(() => { gw.delete(); client.delete(); });
+afterEach(() => {
+  gw.delete();
+  client.delete();
+});
 
 describe("dual-stack gateway in network namespaces", () => {
   it("audits both addresses, applies both, answers on both, verifies, and rolls back to the snapshot", () => {

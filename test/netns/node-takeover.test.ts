@@ -40,39 +40,59 @@ function bin(): string {
   const put = (name: string, text: string) => writeFileSync(join(dir, name), text, { mode: 0o755 });
   put("netplan", `#!/bin/sh\nexec python3 ${JSON.stringify(join(ROOT, "test/helpers/bin/netplan"))} "$@"\n`);
   // each daemon "runs" when its configuration exists below the root; its status lists what that configuration names
-  put("pidof", `#!/bin/bash
+  put(
+    "pidof",
+    `#!/bin/bash
 case $1 in
   chronyd) [ -f "$SITEGEN_ROOT/etc/chrony/chrony.conf" ] ;;
   systemd-timesyncd) [ -f "$SITEGEN_ROOT/etc/systemd/timesyncd.conf" ] ;;
   ntpd) [ -f "$SITEGEN_ROOT/etc/ntpsec/ntp.conf" ] ;;
   *) exit 1 ;;
-esac\n`);
+esac\n`,
+  );
   // never the machine's own systemd: a restart of a "running" daemon is only said
-  put("systemctl", `#!/bin/bash
+  put(
+    "systemctl",
+    `#!/bin/bash
 case "$1 $2" in
   "is-active --quiet") [ "$3" = ntpsec.service ] && pidof ntpd || { [ "$3" = systemd-timesyncd.service ] && pidof systemd-timesyncd; } ;;
   try-restart*) echo "(stand-in) systemctl $*" ;;
   *) exit 1 ;;
-esac\n`);
-  put("chronyc", `#!/bin/bash
+esac\n`,
+  );
+  put(
+    "chronyc",
+    `#!/bin/bash
 [ "$*" = "-n sources" ] || exit 0  # reload sources: nothing to do here
 echo "MS Name/IP address         Stratum Poll Reach LastRx Last sample"
 echo "==============================================================================="
-cat "$SITEGEN_ROOT"/etc/chrony/sources.d/*.sources 2>/dev/null | awk '$1 == "server" { printf "^? %-27s 0   6     0     -     +0ns[   +0ns] +/-    0ns\\n", $2 }'\n`);
+cat "$SITEGEN_ROOT"/etc/chrony/sources.d/*.sources 2>/dev/null | awk '$1 == "server" { printf "^? %-27s 0   6     0     -     +0ns[   +0ns] +/-    0ns\\n", $2 }'\n`,
+  );
   // timesyncd's list: NTP= lines in order, the main file then the drop-ins; an empty NTP= resets it
-  put("timedatectl", `#!/bin/bash
+  put(
+    "timedatectl",
+    `#!/bin/bash
 [ "$*" = "show-timesync -p SystemNTPServers --value" ] || exit 1
 cat "$SITEGEN_ROOT/etc/systemd/timesyncd.conf" "$SITEGEN_ROOT"/etc/systemd/timesyncd.conf.d/*.conf 2>/dev/null \\
-  | awk -F= '$1 == "NTP" { if ($2 == "") l = ""; else l = (l == "" ? $2 : l " " $2) } END { print l }'\n`);
-  put("ntpq", `#!/bin/bash
+  | awk -F= '$1 == "NTP" { if ($2 == "") l = ""; else l = (l == "" ? $2 : l " " $2) } END { print l }'\n`,
+  );
+  put(
+    "ntpq",
+    `#!/bin/bash
 [ "$*" = "-pn" ] || exit 1
 echo "     remote           refid      st t when poll reach   delay   offset   jitter"
 echo "=============================================================================="
-awk '$1 == "server" || $1 == "pool" { printf " %-16s .INIT.          16 u    -   64    0   0.0000   0.0000   0.0001\\n", $2 }' "$SITEGEN_ROOT/etc/ntpsec/ntp.conf"\n`);
+awk '$1 == "server" || $1 == "pool" { printf " %-16s .INIT.          16 u    -   64    0   0.0000   0.0000   0.0001\\n", $2 }' "$SITEGEN_ROOT/etc/ntpsec/ntp.conf"\n`,
+  );
   return dir;
 }
 
-interface Node { root: string; sh: (script: string) => RunResult; snapshot: () => string; del: () => void }
+interface Node {
+  root: string;
+  sh: (script: string) => RunResult;
+  snapshot: () => string;
+  del: () => void;
+}
 
 /** A network namespace for host cmp1 of `out`, set up by `setup` (ip commands), with its /etc below a fresh root. */
 function node(name: string, setup: string[]): Node {
@@ -92,16 +112,25 @@ function node(name: string, setup: string[]): Node {
 
 /** Every file and link below dir, but sitegen's own record of a passing audit (/run/sitegen: the audit's, not the node's state). */
 function listing(dir: string): string {
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => !join(e.parentPath, e.name).startsWith(join(dir, "run/sitegen"))).map((e) => {
-    const p = join(e.parentPath, e.name);
-    const what = e.isSymbolicLink() ? `-> ${readlinkSync(p)}` : e.isFile() ? readFileSync(p, "utf8") : "dir";
-    return `${p.slice(dir.length)} ${(lstatSync(p).mode & 0o777).toString(8)} ${what}`;
-  }).sort().join("\n");
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => !join(e.parentPath, e.name).startsWith(join(dir, "run/sitegen")))
+    .map((e) => {
+      const p = join(e.parentPath, e.name);
+      const what = e.isSymbolicLink() ? `-> ${readlinkSync(p)}` : e.isFile() ? readFileSync(p, "utf8") : "dir";
+      return `${p.slice(dir.length)} ${(lstatSync(p).mode & 0o777).toString(8)} ${what}`;
+    })
+    .sort()
+    .join("\n");
 }
 
 const veth = (a: string) => [`ip link add ${a} type veth peer name ${a}p`, `ip link set ${a} up`, `ip link set ${a}p up`];
-const BRIDGE = [...veth("eth1"), "ip link add br-mgmt type bridge", "ip link set eth1 master br-mgmt", "ip link set br-mgmt up",
-  "ip addr add 192.168.0.21/24 dev br-mgmt"];
+const BRIDGE = [
+  ...veth("eth1"),
+  "ip link add br-mgmt type bridge",
+  "ip link set eth1 master br-mgmt",
+  "ip link set br-mgmt up",
+  "ip addr add 192.168.0.21/24 dev br-mgmt",
+];
 // Fuel's own case: the node routes via the master on the admin network, not on the management bridge
 const ADMIN = [...veth("eth0"), "ip addr add 10.20.0.21/24 dev eth0"];
 // and a default on a link nobody's configuration names, through a gateway outside every subnet (a /32 host, as clouds give)
@@ -222,10 +251,17 @@ describe("node takeover where the bridge is not netplan's (live)", () => {
     requireRootNetns();
     requireTool("python3");
     const host = join(site("live", "unmanaged"), "hosts/cmp1");
-    const n = node("live", [...BRIDGE, ...ADMIN, "ip route add default via 10.20.0.2 dev eth0 proto static",
-      "ip route add default via 192.168.0.254 dev br-mgmt metric 300", ...CLOUD, ...veth("eth9"), "ip addr add 10.30.0.21/24 dev eth9",
+    const n = node("live", [
+      ...BRIDGE,
+      ...ADMIN,
+      "ip route add default via 10.20.0.2 dev eth0 proto static",
+      "ip route add default via 192.168.0.254 dev br-mgmt metric 300",
+      ...CLOUD,
+      ...veth("eth9"),
+      "ip addr add 10.30.0.21/24 dev eth9",
       // and a multipath default over two links
-      "ip route add default metric 700 nexthop via 10.20.0.1 dev eth0 weight 2 nexthop via 10.30.0.1 dev eth9"]);
+      "ip route add default metric 700 nexthop via 10.20.0.1 dev eth0 weight 2 nexthop via 10.30.0.1 dev eth9",
+    ]);
     try {
       mkdirSync(join(n.root, "run/systemd/resolve"), { recursive: true });
       writeFileSync(join(n.root, "run/systemd/resolve/stub-resolv.conf"), "nameserver 127.0.0.53\n");
@@ -279,9 +315,10 @@ describe("node takeover where the bridge is not netplan's (live)", () => {
 
 describe("a node provisioned from sitegen's own cloud-init (its only default route is via the VIP)", () => {
   /** The node as cloud-init left it: sitegen's network-config as its netplan file, the route live. */
-  const provisioned = (name: string, out: string) => netplanNode(name, {
-    "50-cloud-init.yaml": readFileSync(join(out, "hosts/cmp1/cloud-init/network-config"), "utf8"),
-  });
+  const provisioned = (name: string, out: string) =>
+    netplanNode(name, {
+      "50-cloud-init.yaml": readFileSync(join(out, "hosts/cmp1/cloud-init/network-config"), "utf8"),
+    });
 
   it("without a fallback_gateway, N2 stops and the takeover changes nothing", () => {
     requireRootNetns();

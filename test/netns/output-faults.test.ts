@@ -25,8 +25,10 @@ describe("output folder faults", () => {
     writeFileSync(join(tmp, "afile"), "x\n");
     for (const out of ["afile", "afile/sub"]) {
       const r = gen(["--site", "jumphost", "--out", join(tmp, out)]);
-      expect(r.stderr).toBe(`gen: cannot write ${join(tmp, out, "jumphost")}: ${join(tmp, "afile")} is a file, not a folder; `
-        + `choose another --out folder (or move that file away) (ENOTDIR); nothing was written to ${join(tmp, out, "jumphost")}\n`);
+      expect(r.stderr).toBe(
+        `gen: cannot write ${join(tmp, out, "jumphost")}: ${join(tmp, "afile")} is a file, not a folder; ` +
+          `choose another --out folder (or move that file away) (ENOTDIR); nothing was written to ${join(tmp, out, "jumphost")}\n`,
+      );
       expect(r.code).toBe(2);
     }
   });
@@ -46,10 +48,8 @@ describe("output folder faults", () => {
       for o in ro/out ro/new/x; do $GEN --out $o; echo "rc=$?"; done; ls -A ro/out; cat ro/out/jumphost/REVIEW.md`);
     const lines = r.stderr.split("\n");
     const ro = "is on a read-only file system; remount it read-write or choose another --out folder (EROFS)";
-    expect(lines[0]).toBe(`gen: cannot write ro/out/jumphost: ro/out ${ro}; `
-      + "ro/out/jumphost was left as it was");
-    expect(lines[1]).toBe(`gen: cannot write ro/new/x/jumphost: ro/new ${ro}; `
-      + "nothing was written to ro/new/x/jumphost");
+    expect(lines[0]).toBe(`gen: cannot write ro/out/jumphost: ro/out ${ro}; ` + "ro/out/jumphost was left as it was");
+    expect(lines[1]).toBe(`gen: cannot write ro/new/x/jumphost: ro/new ${ro}; ` + "nothing was written to ro/new/x/jumphost");
     expect(lines.length).toBe(3);
     expect(r.stdout).toBe("rc=2\nrc=2\njumphost\nkeep\n");
   });
@@ -58,8 +58,10 @@ describe("output folder faults", () => {
     const r = inMountNs(`mount -t tmpfs -o size=48k tmpfs full && mkdir -p full/out/jumphost && echo keep > full/out/jumphost/REVIEW.md
       $GEN --out full/out; echo "rc=$?"; ls -A full/out; cat full/out/jumphost/REVIEW.md`);
     expect(r.stderr).toMatch(ONE_LINE);
-    expect(r.stderr).toBe("gen: cannot write full/out/jumphost: no space left on the device holding full/out; free some space and run gen again (ENOSPC); "
-      + "full/out/jumphost was left as it was\n");
+    expect(r.stderr).toBe(
+      "gen: cannot write full/out/jumphost: no space left on the device holding full/out; free some space and run gen again (ENOSPC); " +
+        "full/out/jumphost was left as it was\n",
+    );
     expect(r.stdout).toBe("rc=2\njumphost\nkeep\n");
   });
 });

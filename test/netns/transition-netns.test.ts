@@ -55,18 +55,36 @@ vrouters:
 
 const V1 = withoutHa(fuelEnvText());
 const SCENARIOS: Array<{ name: string; from: string; to: string; expect: string[] }> = [
-  { name: "VIP moved (primary ctrl1 -> ctrl2)", from: V1, to: V1.replace("primary: ctrl1", "primary: ctrl2"),
-    expect: ["host ctrl1: 0 removed, 4 changed", "changed  runtime  vrouter-vrouter-management-leg  [moves a VIP: VIP 192.168.0.2]",
-      "run order: ctrl1, ctrl2"] },
-  { name: "gateway address changed", from: V1, to: V1.replace("address: 172.16.0.1\n", "address: 172.16.0.254\n"),
-    expect: ["host ctrl1: 0 removed, 2 changed", "changed  runtime  vrouter-vrouter-route  [changes a default route: default route in vrouter via 172.16.0.1]"] },
-  { name: "a member's own address changed: its unchanged route is reset with the re-created leg", from: V1,
+  {
+    name: "VIP moved (primary ctrl1 -> ctrl2)",
+    from: V1,
+    to: V1.replace("primary: ctrl1", "primary: ctrl2"),
+    expect: ["host ctrl1: 0 removed, 4 changed", "changed  runtime  vrouter-vrouter-management-leg  [moves a VIP: VIP 192.168.0.2]", "run order: ctrl1, ctrl2"],
+  },
+  {
+    name: "gateway address changed",
+    from: V1,
+    to: V1.replace("address: 172.16.0.1\n", "address: 172.16.0.254\n"),
+    expect: ["host ctrl1: 0 removed, 2 changed", "changed  runtime  vrouter-vrouter-route  [changes a default route: default route in vrouter via 172.16.0.1]"],
+  },
+  {
+    name: "a member's own address changed: its unchanged route is reset with the re-created leg",
+    from: V1,
     to: V1.replace(/\{ host: ctrl2, address: [^ ,}]+/, "{ host: ctrl2, address: 192.168.0.6"),
-    expect: ["changed  runtime  vrouter-vrouter-management-leg", "reset    runtime  vrouter-vrouter-route"] },
-  { name: "VLAN network and its router added", from: V1, to: withVr2(V1),
-    expect: ["host ctrl1: 0 removed, 0 changed, 6 added", "added    runtime  vrouter-vr2-netns"] },
-  { name: "network removed", from: withVr2(V1), to: V1,
-    expect: ["host ctrl1: 6 removed, 0 changed, 0 added", "removed  runtime  vrouter-vr2-management-leg  [moves a VIP: VIP 10.60.0.2]"] },
+    expect: ["changed  runtime  vrouter-vrouter-management-leg", "reset    runtime  vrouter-vrouter-route"],
+  },
+  {
+    name: "VLAN network and its router added",
+    from: V1,
+    to: withVr2(V1),
+    expect: ["host ctrl1: 0 removed, 0 changed, 6 added", "added    runtime  vrouter-vr2-netns"],
+  },
+  {
+    name: "network removed",
+    from: withVr2(V1),
+    to: V1,
+    expect: ["host ctrl1: 6 removed, 0 changed, 0 added", "removed  runtime  vrouter-vr2-management-leg  [moves a VIP: VIP 10.60.0.2]"],
+  },
 ];
 
 describe("transitions in network namespaces (fuel-env ctrl1, ctrl2, runtime)", () => {
@@ -77,9 +95,18 @@ describe("transitions in network namespaces (fuel-env ctrl1, ctrl2, runtime)", (
   /** What must match: links (name, flags, master), addresses, routes, namespaces, and per namespace the same plus nft and forwarding. */
   function state(h: string): string {
     const links = `awk '{n=$2; sub(/@.*/, "", n); sub(/:$/, "", n); m="-"; for (i=1;i<NF;i++) if ($i=="master") m=$(i+1); print n, $3, m}'`;
-    const one = (x: string) => topo.must(h, `${x}ip -o link show | ${links} | sort;`
-      + ` ${x}ip -br addr show | awk '{n=$1; sub(/@.*/, "", n); $1=n; $2=""; print}' | sort; ${x}ip route show table all | sort`);
-    const inner = topo.must(h, "ip netns list").split("\n").filter(Boolean).map((l) => l.split(" ")[0]!).sort();
+    const one = (x: string) =>
+      topo.must(
+        h,
+        `${x}ip -o link show | ${links} | sort;` +
+          ` ${x}ip -br addr show | awk '{n=$1; sub(/@.*/, "", n); $1=n; $2=""; print}' | sort; ${x}ip route show table all | sort`,
+      );
+    const inner = topo
+      .must(h, "ip netns list")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split(" ")[0]!)
+      .sort();
     const rest = (n: string) => topo.must(h, `ip netns exec ${n} nft list ruleset; ip netns exec ${n} cat /proc/sys/net/ipv4/ip_forward`);
     return [one(""), inner.join(","), ...inner.map((n) => `${n}:\n${one(`ip netns exec ${n} `)}${rest(n)}`)].join("\n");
   }
@@ -110,38 +137,45 @@ describe("transitions in network namespaces (fuel-env ctrl1, ctrl2, runtime)", (
   });
 
   SCENARIOS.forEach((sc, n) => {
-    it(sc.name, async () => {
-      const from = buildVariant(tmp, `from${n}`, sc.from);
-      const to = buildVariant(tmp, `to${n}`, sc.to);
-      // the new version as the working inventory, the old one as a file
-      const inv = join(tmp, `plan${n}`, "inventories");
-      mkdirSync(inv, { recursive: true });
-      writeFileSync(join(inv, "fuel-env.yaml"), sc.to);
-      writeFileSync(join(tmp, `plan${n}`, "v1.yaml"), sc.from);
-      const out = join(tmp, `plan${n}`, "out");
-      const p = gen(["plan", "--site", "fuel-env", "--from", join(tmp, `plan${n}`, "v1.yaml"), "--inventory", inv, "--out", out]);
-      expect(p.code, p.stderr).toBe(0);
-      for (const e of sc.expect) expect(p.stdout).toContain(e);
-      const tdir = join(out, "fuel-env.transition");
-      const order = /run order: (.*)/.exec(p.stdout)![1]!.split(", ").filter((h) => HOSTS.includes(h));
+    it(
+      sc.name,
+      async () => {
+        const from = buildVariant(tmp, `from${n}`, sc.from);
+        const to = buildVariant(tmp, `to${n}`, sc.to);
+        // the new version as the working inventory, the old one as a file
+        const inv = join(tmp, `plan${n}`, "inventories");
+        mkdirSync(inv, { recursive: true });
+        writeFileSync(join(inv, "fuel-env.yaml"), sc.to);
+        writeFileSync(join(tmp, `plan${n}`, "v1.yaml"), sc.from);
+        const out = join(tmp, `plan${n}`, "out");
+        const p = gen(["plan", "--site", "fuel-env", "--from", join(tmp, `plan${n}`, "v1.yaml"), "--inventory", inv, "--out", out]);
+        expect(p.code, p.stderr).toBe(0);
+        for (const e of sc.expect) expect(p.stdout).toContain(e);
+        const tdir = join(out, "fuel-env.transition");
+        const order = /run order: (.*)/
+          .exec(p.stdout)![1]!
+          .split(", ")
+          .filter((h) => HOSTS.includes(h));
 
-      runAll(from, "apply runtime");
-      const v1 = all();
-      runAll(tdir, "audit runtime", order);
-      runAll(tdir, "apply runtime", order);
-      const moved = all();
-      expect(moved).not.toEqual(v1);
-      expect(moved.ctrl1).toMatch(/^vrouter:$/m);
-      runAll(to, "drift runtime");
-      runAll(tdir, "rollback runtime", [...order].reverse());
-      await settlesTo(v1);
-      runAll(from, "rollback runtime");
-      await settlesTo(clean);
-      runAll(to, "apply runtime");
-      await settlesTo(moved);
-      runAll(to, "rollback runtime");
-      await settlesTo(clean);
-    }, 120_000);
+        runAll(from, "apply runtime");
+        const v1 = all();
+        runAll(tdir, "audit runtime", order);
+        runAll(tdir, "apply runtime", order);
+        const moved = all();
+        expect(moved).not.toEqual(v1);
+        expect(moved.ctrl1).toMatch(/^vrouter:$/m);
+        runAll(to, "drift runtime");
+        runAll(tdir, "rollback runtime", [...order].reverse());
+        await settlesTo(v1);
+        runAll(from, "rollback runtime");
+        await settlesTo(clean);
+        runAll(to, "apply runtime");
+        await settlesTo(moved);
+        runAll(to, "rollback runtime");
+        await settlesTo(clean);
+      },
+      120_000,
+    );
   });
 
   it("the transition is deterministic, and the same inventory gives no changes", () => {

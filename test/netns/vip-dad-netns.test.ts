@@ -25,8 +25,9 @@ function hold(bridge: string, cidr: string): void {
   member.ip("link set hp up");
   holder.ip(`addr add ${cidr} dev eth0`);
   holder.ip("link set eth0 up");
-  const nft = "add table inet t; add chain inet t in { type filter hook input priority 0; }; "
-    + "add rule inet t in icmp type echo-request drop; add rule inet t in icmpv6 type echo-request drop";
+  const nft =
+    "add table inet t; add chain inet t in { type filter hook input priority 0; }; " +
+    "add rule inet t in icmp type echo-request drop; add rule inet t in icmpv6 type echo-request drop";
   const r = holder.sh(`nft '${nft}'`);
   if (r.code !== 0) throw new Error(r.stderr);
 }
@@ -45,11 +46,17 @@ beforeEach(() => {
   member = new Netns("dad-m");
   holder = new Netns("dad-h");
   for (const ns of [member, holder]) ns.sh("sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0");
-  for (const b of ["br-mgmt", "br-ex"]) { member.ip(`link add ${b} type bridge`); member.ip(`link set ${b} up`); }
+  for (const b of ["br-mgmt", "br-ex"]) {
+    member.ip(`link add ${b} type bridge`);
+    member.ip(`link set ${b} up`);
+  }
   member.ip("addr add 192.168.0.11/24 dev br-mgmt");
   member.ip("addr add 172.16.0.11/24 dev br-ex");
 });
-afterEach(() => { member.delete(); holder.delete(); });
+afterEach(() => {
+  member.delete();
+  holder.delete();
+});
 
 describe("VIP-free gates by duplicate-address detection", () => {
   it("static router: a public VIP holder that drops ping stops V5; the free management VIP passes", () => {
@@ -59,19 +66,26 @@ describe("VIP-free gates by duplicate-address detection", () => {
     expect(r.code).toBe(1);
     expect(gateLines("V5", r.stdout)).toEqual([
       "PASS V5 192.168.0.2: no answer to a duplicate-address probe on br-mgmt (ARP/NS, which dropping ping does not hide)",
-      expect.stringMatching(/^STOP V5 172\.16\.0\.2: ([0-9A-F]{2}:){5}[0-9A-F]{2} answers a duplicate-address probe for it on br-ex: two routers would claim one VIP$/i),
+      expect.stringMatching(
+        /^STOP V5 172\.16\.0\.2: ([0-9A-F]{2}:){5}[0-9A-F]{2} answers a duplicate-address probe for it on br-ex: two routers would claim one VIP$/i,
+      ),
     ]);
   });
 
   it("keepalived: with no adverts, a holder of either VIP that drops ping stops V6", () => {
-    for (const [bridge, cidr, vip] of [["br-mgmt", "192.168.0.2/24", "192.168.0.2"], ["br-ex", "172.16.0.2/24", "172.16.0.2"]] as const) {
+    for (const [bridge, cidr, vip] of [
+      ["br-mgmt", "192.168.0.2/24", "192.168.0.2"],
+      ["br-ex", "172.16.0.2/24", "172.16.0.2"],
+    ] as const) {
       hold(bridge, cidr);
       const r = member.sh(hostCmd(HA, "audit"));
       expect(r.code, vip).toBe(1);
       const lines = gateLines("V6", r.stdout);
       expect(lines[0]).toBe("PASS V6 vrid 52: no adverts with this ID");
       expect(lines.filter((l) => l.startsWith("STOP"))).toEqual([
-        expect.stringMatching(new RegExp(`^STOP V6 ${vip.replace(/\./g, "\\.")}: \\S+ answers a duplicate-address probe for it on ${bridge}: nobody advertises this ID`)),
+        expect.stringMatching(
+          new RegExp(`^STOP V6 ${vip.replace(/\./g, "\\.")}: \\S+ answers a duplicate-address probe for it on ${bridge}: nobody advertises this ID`),
+        ),
       ]);
       member.ip("link del hp");
       holder.sh("ip addr flush dev eth0 2>/dev/null; nft flush ruleset");

@@ -50,15 +50,26 @@ describe("HA membership changes and an Ansible roll-out with a transfer through 
    * VRRP state changes so far, per member: "Entering MASTER STATE" in its keepalived's journal (kept across restarts), as
    * written to stdout (--log-console): keepalived writes each line to syslog too, which the journal also keeps.
    */
-  const masters = () => Object.fromEntries(ALL.map((h) => [h, (topo.sh(h, `journalctl -q -o cat -u ${KEEPALIVED} _TRANSPORT=stdout`)
-    .stdout.match(/Entering MASTER STATE/g) ?? []).length]));
+  const masters = () =>
+    Object.fromEntries(
+      ALL.map((h) => [h, (topo.sh(h, `journalctl -q -o cat -u ${KEEPALIVED} _TRANSPORT=stdout`).stdout.match(/Entering MASTER STATE/g) ?? []).length]),
+    );
   const sum = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
   /** The PID systemd tracks as keepalived's ("" when it is not running). */
   const keepalivedPid = (h: string) => topo.sh(h, `systemctl show -p MainPID --value ${KEEPALIVED}`).stdout.trim().replace(/^0$/, "");
   const holds = (h: string) => topo.sh(h, `ip -n vrouter -br addr show dev vr-mgmt 2>/dev/null | grep -qw ${MGMT_VIP}`).code === 0;
 
   const play = (site: string, label: string): FleetRun => {
-    const r = fleet.play(site, "apply.yml", ["-e", `approve=${token(site)}`, "-e", `${PASS}=${SECRET}`, "--limit", "site_fuel_env_routers", "--tags", "services"]);
+    const r = fleet.play(site, "apply.yml", [
+      "-e",
+      `approve=${token(site)}`,
+      "-e",
+      `${PASS}=${SECRET}`,
+      "--limit",
+      "site_fuel_env_routers",
+      "--tags",
+      "services",
+    ]);
     times.push(`${label}: ${r.seconds.toFixed(1)} s`);
     return r;
   };
@@ -86,7 +97,10 @@ describe("HA membership changes and an Ansible roll-out with a transfer through 
     for (let guard = 0; todo.length && guard < 20; guard++) {
       const h = todo.shift()!;
       const rest = todo.filter((x) => staying.includes(x));
-      if (staying.includes(h) && rest.length && sh(h, `bash ${hostFile(dir, h, "holder.sh")}`).code === 0) { todo.push(h); continue; }
+      if (staying.includes(h) && rest.length && sh(h, `bash ${hostFile(dir, h, "holder.sh")}`).code === 0) {
+        todo.push(h);
+        continue;
+      }
       const r = sh(h, hostCmd(hostFile(dir, h, ""), "apply"));
       expect(r.code, `${h} host.sh apply\n${r.stdout}${r.stderr}`).toBe(0);
       ran.push(h);
@@ -175,25 +189,29 @@ describe("HA membership changes and an Ansible roll-out with a transfer through 
     await stageEnds(before, 0, "ctrl1", pid1);
   }, 300_000);
 
-  it("a failover drill hands the VIPs to ctrl2 (1 move, outside any plan); then ctrl3, a backup, leaves: the plan says 0 to 1, 0 happen, "
-    + "and holder.sh puts ctrl2, not the inventory's primary, last", async () => {
-    // restart keepalived on ctrl1: it gives the VIPs up (priority 0), ctrl2 takes them, ctrl1 comes back as a backup (nopreempt)
-    const drill = masters();
-    expect(sh("ctrl1", `systemctl restart ${KEEPALIVED}`).code).toBe(0);
-    expect(await settle()).toEqual(["ctrl2"]);
-    expect(sum(masters()) - sum(drill)).toBe(1);
-    holderPid = keepalivedPid("ctrl2");
-    expect(holderPid).toMatch(/^\d+$/);
-    const before = masters();
-    expect(topo.sh("ctrl3", "ip -n vrouter -br addr show dev vr-mgmt").stdout).not.toContain(MGMT_VIP);
-    const p = transitionStage("leave", V4, V5, ["ctrl1", "ctrl2", "ctrl4"]);
-    expect([p.min, p.max]).toEqual([0, 1]);
-    // the plan's static order ends with the preferred member; asked at run time, ctrl2 holds the VIPs and goes last
-    expect(/^run order: (.*)$/m.exec(p.stdout)![1]).toBe("ctrl3, ctrl2, ctrl4, ctrl1");
-    expect(p.ran).toEqual(["ctrl3", "ctrl4", "ctrl1", "ctrl2"]);
-    expect(topo.sh("ctrl3", "ip netns list").stdout).not.toContain("vrouter");
-    await stageEnds(before, p.min, "ctrl2", holderPid);
-  }, 300_000);
+  it(
+    "a failover drill hands the VIPs to ctrl2 (1 move, outside any plan); then ctrl3, a backup, leaves: the plan says 0 to 1, 0 happen, " +
+      "and holder.sh puts ctrl2, not the inventory's primary, last",
+    async () => {
+      // restart keepalived on ctrl1: it gives the VIPs up (priority 0), ctrl2 takes them, ctrl1 comes back as a backup (nopreempt)
+      const drill = masters();
+      expect(sh("ctrl1", `systemctl restart ${KEEPALIVED}`).code).toBe(0);
+      expect(await settle()).toEqual(["ctrl2"]);
+      expect(sum(masters()) - sum(drill)).toBe(1);
+      holderPid = keepalivedPid("ctrl2");
+      expect(holderPid).toMatch(/^\d+$/);
+      const before = masters();
+      expect(topo.sh("ctrl3", "ip -n vrouter -br addr show dev vr-mgmt").stdout).not.toContain(MGMT_VIP);
+      const p = transitionStage("leave", V4, V5, ["ctrl1", "ctrl2", "ctrl4"]);
+      expect([p.min, p.max]).toEqual([0, 1]);
+      // the plan's static order ends with the preferred member; asked at run time, ctrl2 holds the VIPs and goes last
+      expect(/^run order: (.*)$/m.exec(p.stdout)![1]).toBe("ctrl3, ctrl2, ctrl4, ctrl1");
+      expect(p.ran).toEqual(["ctrl3", "ctrl4", "ctrl1", "ctrl2"]);
+      expect(topo.sh("ctrl3", "ip netns list").stdout).not.toContain("vrouter");
+      await stageEnds(before, p.min, "ctrl2", holderPid);
+    },
+    300_000,
+  );
 
   it("a new gateway rolled out by apply.yml over every member: backups one at a time, the holder last, each by reload; 0 moves", async () => {
     const before = masters();

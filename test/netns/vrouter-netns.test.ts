@@ -24,13 +24,20 @@ const times: Record<string, number> = {};
 
 async function timed<T>(label: string, f: () => T | Promise<T>): Promise<T> {
   const t0 = performance.now();
-  try { return await f(); } finally { times[label] = Math.round(performance.now() - t0); }
+  try {
+    return await f();
+  } finally {
+    times[label] = Math.round(performance.now() - t0);
+  }
 }
 
 /** Poll f up to n times, delay ms apart; returns the first truthy value (or the last falsy one). */
 async function poll<T>(n: number, ms: number, f: () => T): Promise<T> {
   let v = f();
-  for (let i = 1; i < n && !v; i++) { await new Promise((r) => setTimeout(r, ms)); v = f(); }
+  for (let i = 1; i < n && !v; i++) {
+    await new Promise((r) => setTimeout(r, ms));
+    v = f();
+  }
   return v;
 }
 
@@ -56,7 +63,10 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
       topo.switch();
       await topo.controllers(CONTROLLERS);
       topo.leaf("cmp1", "eth1", "mgmt");
-      topo.must("cmp1", `ip link add br-mgmt type bridge && ip link set eth1 master br-mgmt && ip link set br-mgmt up && ip addr add ${nodeConfig.address} dev br-mgmt && ip route add default via ${nodeConfig.via}`);
+      topo.must(
+        "cmp1",
+        `ip link add br-mgmt type bridge && ip link set eth1 master br-mgmt && ip link set br-mgmt up && ip addr add ${nodeConfig.address} dev br-mgmt && ip route add default via ${nodeConfig.via}`,
+      );
       topo.upstream(tmp, "172.16.0.1", UPSTREAM_DNS, UPSTREAM_NTP);
     });
     Object.assign(before, snapAll());
@@ -124,7 +134,8 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
   it("boot.sh (what the boot unit runs) rebuilds a controller whose runtime state is gone, and changes nothing on a live one", async () => {
     // recreated links get new indexes and random MACs (a bridge takes its ports' lowest), as after a real reboot
     const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
-    const stable = (x: unknown) => JSON.parse(JSON.stringify(x, (k, v) => (["ifindex", "link_index"].includes(k) || (typeof v === "string" && MAC.test(v)) ? undefined : v)));
+    const stable = (x: unknown) =>
+      JSON.parse(JSON.stringify(x, (k, v) => (["ifindex", "link_index"].includes(k) || (typeof v === "string" && MAC.test(v)) ? undefined : v)));
     const inner = (h: string) => stable({ host: topo.snapshot(h), vrouter: topo.snapshot(h, "vrouter") });
     const boot = (h: string) => topo.sh(h, `bash ${hostDir(h)}/files/etc/sitegen/vrouter/boot.sh`);
     for (const h of ["ctrl1", "ctrl2"]) {
@@ -147,7 +158,10 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
     for (const h of CONTROLLERS) {
       const r = topo.sh(h, hostCmd(hostDir(h), "verify"));
       const fails = r.stdout.split("\n").filter((l) => l.startsWith("FAIL"));
-      expect(fails.every((l) => /sitegen-vrouter-(dnsmasq|chrony|boot)\.service is not enabled/.test(l)), r.stdout).toBe(true);
+      expect(
+        fails.every((l) => /sitegen-vrouter-(dnsmasq|chrony|boot)\.service is not enabled/.test(l)),
+        r.stdout,
+      ).toBe(true);
       expect(r.stdout).toMatch(/^ok {3}route default via/m);
     }
   });
@@ -157,7 +171,10 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
       for (const h of CONTROLLERS) {
         for (const d of ["dnsmasq", "chrony"]) {
           const unit = readFileSync(join(hostDir(h), `files/etc/systemd/system/sitegen-vrouter-${d}.service`), "utf8");
-          const exec = /^ExecStart=(.*)$/m.exec(unit)![1]!.split(" ").map((w) => w.replace("/etc/sitegen/", `${hostDir(h)}/files/etc/sitegen/`));
+          const exec = /^ExecStart=(.*)$/m
+            .exec(unit)![1]!
+            .split(" ")
+            .map((w) => w.replace("/etc/sitegen/", `${hostDir(h)}/files/etc/sitegen/`));
           const rt = /^RuntimeDirectory=(.*)$/m.exec(unit)?.[1];
           if (rt) topo.must(h, `mkdir -p /run/${rt}`); // what systemd does for the unit
           topo.start(h, d === "chrony" ? [...exec, "-l", `${tmp}/${h}-chrony.log`] : exec, `${tmp}/${h}-${d}.out`);
@@ -165,7 +182,15 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
       }
       // every member, holder of the VIP or not, listens on the management VIP (non-local bind)
       for (const h of CONTROLLERS) {
-        const ok = await poll(50, 100, () => topo.sh(h, `ip netns exec vrouter ss -Hlnu 'sport = :53' | grep -q '${MGMT_VIP}:53' && ip netns exec vrouter ss -Hlnu 'sport = :123' | grep -q '${MGMT_VIP}:123'`).code === 0);
+        const ok = await poll(
+          50,
+          100,
+          () =>
+            topo.sh(
+              h,
+              `ip netns exec vrouter ss -Hlnu 'sport = :53' | grep -q '${MGMT_VIP}:53' && ip netns exec vrouter ss -Hlnu 'sport = :123' | grep -q '${MGMT_VIP}:123'`,
+            ).code === 0,
+        );
         expect(ok, `${h}: dnsmasq or chronyd not listening on ${MGMT_VIP}`).toBe(true);
       }
     });
@@ -188,14 +213,21 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
   });
 
   it("dnsmasq answers the node's DNS query through the VIP", async () => {
-    const answer = await timed("dns", () => poll(10, 300, () => topo.sh("cmp1", `dig +time=2 +tries=1 +short @${nodeConfig.nameserver} upstream.test A`).stdout.trim()));
+    const answer = await timed("dns", () =>
+      poll(10, 300, () => topo.sh("cmp1", `dig +time=2 +tries=1 +short @${nodeConfig.nameserver} upstream.test A`).stdout.trim()),
+    );
     expect(answer).toBe("203.0.113.7");
   });
 
   it("chronyd answers the node's NTP query through the VIP, synced to the upstream", async () => {
     const q = () => JSON.parse(topo.must("cmp1", ntpQuery(MGMT_VIP)) || "{}") as { mode?: number; stratum?: number; refid?: string };
     // iburst: a few seconds until the namespace's chronyd has selected the upstream (stratum 3 + 1)
-    const r = await timed("ntp-sync", () => poll(40, 500, () => { const x = q(); return x.stratum === 4 ? x : undefined; }));
+    const r = await timed("ntp-sync", () =>
+      poll(40, 500, () => {
+        const x = q();
+        return x.stratum === 4 ? x : undefined;
+      }),
+    );
     expect(r, "no synchronised NTP answer from the VIP within 20 s").toBeDefined();
     expect(r!.mode).toBe(4);
     expect(UPSTREAM_NTP).toContain(r!.refid);
@@ -231,4 +263,3 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
     expect(snapAll()).toEqual(before);
   });
 });
-

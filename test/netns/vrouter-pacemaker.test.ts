@@ -39,7 +39,9 @@ describe("VIP failover by a live Corosync + Pacemaker cluster (fuel-env, manager
   const tmp = hostTempDir("pacemaker");
   const members = new Map<string, SimHost>();
   const measured: Record<string, number[]> = {};
-  const note = (k: string, ms: number) => { (measured[k] ??= []).push(Math.round(ms)); };
+  const note = (k: string, ms: number) => {
+    (measured[k] ??= []).push(Math.round(ms));
+  };
   let site = "";
   const hostDir = (h: string) => join(site, "hosts", h);
   const before: Record<string, unknown> = {};
@@ -61,15 +63,20 @@ describe("VIP failover by a live Corosync + Pacemaker cluster (fuel-env, manager
   const synced = (h: string, port: number) =>
     new RegExp(`src=${NODE} dst=${TARGET} sport=\\d+ dport=${port} `).test(topo.sh(h, `ip netns exec vrouter conntrackd -C ${CONF} -e`).stdout);
   /** Where the cluster says a resource runs, and in which role (crm_mon's XML). */
-  const placed = (via: string, id: string) => [...topo.must(via, "crm_mon --output-as=xml")
-    .matchAll(new RegExp(`<resource id="${id}"[^>]*role="(\\w+)"[^>]*>\\s*<node name="(\\w+)"`, "g"))].map((m) => `${m[2]}:${m[1]}`).sort();
+  const placed = (via: string, id: string) =>
+    [...topo.must(via, "crm_mon --output-as=xml").matchAll(new RegExp(`<resource id="${id}"[^>]*role="(\\w+)"[^>]*>\\s*<node name="(\\w+)"`, "g"))]
+      .map((m) => `${m[2]}:${m[1]}`)
+      .sort();
   const online = (via: string) => [...topo.sh(via, "crm_mon --output-as=xml").stdout.matchAll(/<node name="(\w+)"[^>]*online="true"/g)].map((m) => m[1]).sort();
   const settle = (via: string) => topo.must(via, "crm_resource --wait --timeout=120s", 130_000);
 
   /** Boot a member and start its cluster stack (corosync and pacemaker are enabled units on its disk). */
   async function start(h: string): Promise<void> {
     let m = members.get(h);
-    if (!m) { m = new SimHost(topo, h, join(tmp, `${h}-disk`), join(tmp, `${h}-console.log`)); members.set(h, m); }
+    if (!m) {
+      m = new SimHost(topo, h, join(tmp, `${h}-disk`), join(tmp, `${h}-console.log`));
+      members.set(h, m);
+    }
     note(`member boot to systemd running`, await m.boot());
     alive.add(h);
   }
@@ -111,7 +118,10 @@ describe("VIP failover by a live Corosync + Pacemaker cluster (fuel-env, manager
     // the cluster exists before the runbook runs: corosync on br-mgmt, pacemaker, no fencing (see above)
     const t0 = Date.now();
     await Promise.all(CONTROLLERS.map((h) => start(h)));
-    const conf = corosyncConf("fuel-env", CONTROLLERS.map((h, i) => ({ name: h, address: `192.168.0.1${i + 1}` })));
+    const conf = corosyncConf(
+      "fuel-env",
+      CONTROLLERS.map((h, i) => ({ name: h, address: `192.168.0.1${i + 1}` })),
+    );
     writeFileSync(join(tmp, "corosync.conf"), conf);
     for (const h of CONTROLLERS) {
       topo.must(h, `install -m 0644 ${join(tmp, "corosync.conf")} /etc/corosync/corosync.conf && systemctl enable -q --now corosync pacemaker`);
@@ -179,7 +189,10 @@ describe("VIP failover by a live Corosync + Pacemaker cluster (fuel-env, manager
     const answer = await poll(10, 300, () => topo.sh("cmp1", `dig +time=2 +tries=1 +short @${MGMT_VIP} upstream.test A`).stdout.trim());
     expect(answer).toBe("203.0.113.7");
     const q = () => JSON.parse(topo.must("cmp1", ntpQuery(MGMT_VIP)) || "{}") as { mode?: number; stratum?: number; refid?: string };
-    const ntp = await poll(40, 500, () => { const x = q(); return x.stratum === 4 ? x : undefined; });
+    const ntp = await poll(40, 500, () => {
+      const x = q();
+      return x.stratum === 4 ? x : undefined;
+    });
     expect(ntp, "no synchronised NTP answer from the VIP within 20 s").toBeDefined();
     expect(UPSTREAM_NTP).toContain(ntp!.refid);
   }, 60_000);
@@ -199,7 +212,10 @@ describe("VIP failover by a live Corosync + Pacemaker cluster (fuel-env, manager
     lose("ctrl1");
     note("loss of the active member: VIPs on the next", await vipMove("ctrl2", t0));
     expect(holders()).toEqual(["ctrl2"]);
-    const end = await poll(600, 100, () => { const p = t.progress(); return p.done || p.reset || p.error ? p : undefined; });
+    const end = await poll(600, 100, () => {
+      const p = t.progress();
+      return p.done || p.reset || p.error ? p : undefined;
+    });
     expect(end, "the transfer did not finish within 60 s").toBeDefined();
     expect(end).toMatchObject({ done: true, reset: false, error: "", bytes: size });
     expect(got).toBeLessThan(size);
@@ -211,7 +227,11 @@ describe("VIP failover by a live Corosync + Pacemaker cluster (fuel-env, manager
 
   it("the VIP move time over several losses (each lost member reboots and rejoins first)", async () => {
     // ctrl1 back; the VIPs stay on ctrl2 (stickiness); then the active member is lost again, and again
-    const rounds: Array<[string, string]> = [["ctrl2", "ctrl1"], ["ctrl1", "ctrl2"], ["ctrl2", "ctrl1"]];
+    const rounds: Array<[string, string]> = [
+      ["ctrl2", "ctrl1"],
+      ["ctrl1", "ctrl2"],
+      ["ctrl2", "ctrl1"],
+    ];
     let last = "ctrl1";
     for (const [victim, next] of rounds) {
       await rejoin(last);

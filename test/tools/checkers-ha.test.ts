@@ -26,8 +26,16 @@ const trees = [
   ...readdirSync(join(ROOT, "test/cases/golden")).map((c) => join(ROOT, "test/cases/golden", c, "expected")),
   buildVariant(tmp, "two-members", fuelEnvText().replace(/^ {6}- \{ host: ctrl3, address: [^\n]*\n/m, "")),
 ];
-const found = (suffix: RegExp) => trees.flatMap((t) => listFiles(t).filter((f) => suffix.test(f)).map((f) => ({ name: `${t.slice(ROOT.length + 1).replace(/^\/tmp\/.*?\/out\//, "variant ")}: ${f}`, path: join(t, f) })));
-const cases = <T extends { name: string }>(xs: T[]) => { expect(xs.length).toBeGreaterThan(0); return xs.map((x) => [x.name, x] as const); };
+const found = (suffix: RegExp) =>
+  trees.flatMap((t) =>
+    listFiles(t)
+      .filter((f) => suffix.test(f))
+      .map((f) => ({ name: `${t.slice(ROOT.length + 1).replace(/^\/tmp\/.*?\/out\//, "variant ")}: ${f}`, path: join(t, f) })),
+  );
+const cases = <T extends { name: string }>(xs: T[]) => {
+  expect(xs.length).toBeGreaterThan(0);
+  return xs.map((x) => [x.name, x] as const);
+};
 let serial = 0;
 
 /** Run f with a fresh network namespace holding veths named links (with addresses), deleted afterwards whatever happens. */
@@ -64,7 +72,10 @@ function keepalivedCopy(path: string, edit: (t: string) => string = (t) => t): {
   return { conf: join(dir, "keepalived.conf"), links: [...new Set(links)] };
 }
 const keepalivedTest = (links: string[], conf: string) =>
-  inNetns(links.map((name) => ({ name })), (ns) => run("ip", ["netns", "exec", ns, "keepalived", "-t", "-l", "--all-config", "-f", conf]));
+  inNetns(
+    links.map((name) => ({ name })),
+    (ns) => run("ip", ["netns", "exec", ns, "keepalived", "-t", "-l", "--all-config", "-f", conf]),
+  );
 
 describe("keepalived -t inside a namespace holding the interfaces it names", () => {
   it.each(cases(found(/keepalived\.conf$/)))("%s", async (_, f) => {
@@ -93,13 +104,18 @@ describe("keepalived -t inside a namespace holding the interfaces it names", () 
 
 /** A conntrackd.conf with its lock file and socket moved into dir. */
 function conntrackdCopy(path: string, dir: string): { conf: string; text: string } {
-  const text = readFileSync(path, "utf8").replace(/^(\s*LockFile) \S+$/m, `$1 ${dir}/lock`).replace(/^(\s*Path) \S+$/m, `$1 ${dir}/ctl`);
+  const text = readFileSync(path, "utf8")
+    .replace(/^(\s*LockFile) \S+$/m, `$1 ${dir}/lock`)
+    .replace(/^(\s*Path) \S+$/m, `$1 ${dir}/ctl`);
   writeFileSync(join(dir, "conntrackd.conf"), text);
   return { conf: join(dir, "conntrackd.conf"), text };
 }
 
 async function waitFor(n: number, ms: number, f: () => boolean): Promise<boolean> {
-  for (let i = 0; i < n; i++) { if (f()) return true; await new Promise((r) => setTimeout(r, ms)); }
+  for (let i = 0; i < n; i++) {
+    if (f()) return true;
+    await new Promise((r) => setTimeout(r, ms));
+  }
   return false;
 }
 
@@ -115,7 +131,9 @@ describe("conntrackd started in a namespace holding its sync interface, queried 
     await inNetns([{ name: link, address: `${address}/24` }], async (ns) => {
       const p = spawn("ip", ["netns", "exec", ns, "conntrackd", "-C", conf], { stdio: ["ignore", "ignore", "pipe"] });
       let err = "";
-      p.stderr.on("data", (d) => { err += String(d); });
+      p.stderr.on("data", (d) => {
+        err += String(d);
+      });
       try {
         const up = await waitFor(50, 100, () => run("ip", ["netns", "exec", ns, "conntrackd", "-C", conf, "-s", "runtime"]).code === 0);
         expect(up, `conntrackd does not answer: ${err}`).toBe(true);
@@ -126,7 +144,10 @@ describe("conntrackd started in a namespace holding its sync interface, queried 
         const exited = new Promise((r) => p.once("exit", r));
         p.kill("SIGTERM");
         await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-        if (p.exitCode === null && p.signalCode === null) { p.kill("SIGKILL"); await exited; }
+        if (p.exitCode === null && p.signalCode === null) {
+          p.kill("SIGKILL");
+          await exited;
+        }
       }
     });
   });
@@ -153,29 +174,33 @@ for sec in ("resources", "constraints"):
 `;
 
 describe("pacemaker.sh with pcs -f on a CIB from cibadmin --empty, crm_verify -x, and the committed fragment", () => {
-  it.each(cases(found(/\/pacemaker\.sh$/)))("%s", (_, f) => {
-    for (const t of ["pcs", "cibadmin", "crm_verify", "python3"]) requireTool(t);
-    const dir = join(tmp, `pcs${serial++}`);
-    mkdirSync(dir);
-    const cib = join(dir, "cib.xml");
-    writeFileSync(cib, run("cibadmin", ["--empty"]).stdout);
-    // a real cluster has fencing; this stand-in CIB has none, so crm_verify is told not to require it
-    expect(run("pcs", ["-f", cib, "property", "set", "stonith-enabled=false"]).code).toBe(0);
-    const env = { ...process.env, SITEGEN_CIB: cib };
-    const created = run("bash", [f.path, "create"], { env, timeoutMs: 120_000 });
-    expect(created.code, created.stdout + created.stderr).toBe(0);
-    const verify = run("crm_verify", ["-x", cib, "-V"]);
-    expect(verify.stdout + verify.stderr).toBe("");
-    expect(verify.code).toBe(0);
-    const fragment = f.path.replace(/pacemaker\.sh$/, "") + readdirSync(f.path.replace(/\/pacemaker\.sh$/, "")).find((x) => /^cib-.*\.xml$/.test(x));
-    const same = run("python3", ["-c", PY_CANON, cib, fragment]);
-    expect(same.stdout).toBe("resources same\nconstraints same\n");
-    const deleted = run("bash", [f.path, "delete"], { env, timeoutMs: 120_000 });
-    expect(deleted.code, deleted.stdout + deleted.stderr).toBe(0);
-    const left = readFileSync(cib, "utf8");
-    expect(left).toContain("<resources/>");
-    expect(left).toContain("<constraints/>");
-  }, 180_000);
+  it.each(cases(found(/\/pacemaker\.sh$/)))(
+    "%s",
+    (_, f) => {
+      for (const t of ["pcs", "cibadmin", "crm_verify", "python3"]) requireTool(t);
+      const dir = join(tmp, `pcs${serial++}`);
+      mkdirSync(dir);
+      const cib = join(dir, "cib.xml");
+      writeFileSync(cib, run("cibadmin", ["--empty"]).stdout);
+      // a real cluster has fencing; this stand-in CIB has none, so crm_verify is told not to require it
+      expect(run("pcs", ["-f", cib, "property", "set", "stonith-enabled=false"]).code).toBe(0);
+      const env = { ...process.env, SITEGEN_CIB: cib };
+      const created = run("bash", [f.path, "create"], { env, timeoutMs: 120_000 });
+      expect(created.code, created.stdout + created.stderr).toBe(0);
+      const verify = run("crm_verify", ["-x", cib, "-V"]);
+      expect(verify.stdout + verify.stderr).toBe("");
+      expect(verify.code).toBe(0);
+      const fragment = f.path.replace(/pacemaker\.sh$/, "") + readdirSync(f.path.replace(/\/pacemaker\.sh$/, "")).find((x) => /^cib-.*\.xml$/.test(x));
+      const same = run("python3", ["-c", PY_CANON, cib, fragment]);
+      expect(same.stdout).toBe("resources same\nconstraints same\n");
+      const deleted = run("bash", [f.path, "delete"], { env, timeoutMs: 120_000 });
+      expect(deleted.code, deleted.stdout + deleted.stderr).toBe(0);
+      const left = readFileSync(cib, "utf8");
+      expect(left).toContain("<resources/>");
+      expect(left).toContain("<constraints/>");
+    },
+    180_000,
+  );
 });
 
 describe("the resource agents the CIB names, run directly in a namespace (no cluster)", () => {
@@ -189,7 +214,12 @@ describe("the resource agents the CIB names, run directly in a namespace (no clu
     const param = (n: string) => new RegExp(`name="${n}" value="([^"]+)"`).exec(vip)![1]!;
     mkdirSync(join(tmp, "rsctmp"), { recursive: true });
     await inNetns([{ name: param("nic"), address: `${param("ip").replace(/\.\d+$/, ".250")}/${param("cidr_netmask")}` }], (ns) => {
-      const env = { OCF_RESKEY_ip: param("ip"), OCF_RESKEY_cidr_netmask: param("cidr_netmask"), OCF_RESKEY_nic: param("nic"), OCF_RESKEY_network_namespace: ns };
+      const env = {
+        OCF_RESKEY_ip: param("ip"),
+        OCF_RESKEY_cidr_netmask: param("cidr_netmask"),
+        OCF_RESKEY_nic: param("nic"),
+        OCF_RESKEY_network_namespace: ns,
+      };
       expect(agent("IPaddr2", "monitor", env).code).toBe(7); // not running
       const start = agent("IPaddr2", "start", env);
       expect(start.code, start.stdout + start.stderr).toBe(0);
@@ -217,12 +247,23 @@ describe("the resource agents the CIB names, run directly in a namespace (no clu
       writeFileSync(wrapper, w.replace(/^mkdir -p \S+$/m, `mkdir -p ${dir}`).replace(`ip netns exec ${generatedNs} `, `ip netns exec ${ns} `));
       chmodSync(wrapper, 0o755);
       const env = {
-        OCF_RESKEY_binary: wrapper, OCF_RESKEY_config: ctConf,
-        OCF_RESKEY_CRM_meta_interval: "0", OCF_RESKEY_CRM_meta_promoted_max: "1", OCF_RESKEY_CRM_meta_master_max: "1",
-        OCF_RESKEY_CRM_meta_master_node_max: "1", OCF_RESKEY_CRM_meta_clone_node_max: "1",
+        OCF_RESKEY_binary: wrapper,
+        OCF_RESKEY_config: ctConf,
+        OCF_RESKEY_CRM_meta_interval: "0",
+        OCF_RESKEY_CRM_meta_promoted_max: "1",
+        OCF_RESKEY_CRM_meta_master_max: "1",
+        OCF_RESKEY_CRM_meta_master_node_max: "1",
+        OCF_RESKEY_CRM_meta_clone_node_max: "1",
       };
       try {
-        for (const [action, code] of [["start", 0], ["monitor", 0], ["promote", 0], ["monitor", 8], ["demote", 0], ["monitor", 0]] as const) {
+        for (const [action, code] of [
+          ["start", 0],
+          ["monitor", 0],
+          ["promote", 0],
+          ["monitor", 8],
+          ["demote", 0],
+          ["monitor", 0],
+        ] as const) {
           const r = agent("conntrackd", action, env);
           expect(r.code, `${action}: ${r.stdout}${r.stderr}`).toBe(code);
         }
@@ -244,7 +285,9 @@ describe("the Ansible tasks that write the VRRP password from the vault variable
     const actions = hostVars.sitegen_steps.flatMap((st) => st.apply).filter((a) => String(a.kind).startsWith("secret"));
     expect(actions.map((a) => a.var)).toEqual(["vault_fuel_env_vrrp_pass"]);
     const action = actions[0]!;
-    const tasks = parse(readFileSync(join(ROOT, "out/engine/ansible", `roles/sitegen_host/tasks/action-${String(action.kind)}.yml`), "utf8")) as Array<Record<string, unknown>>;
+    const tasks = parse(readFileSync(join(ROOT, "out/engine/ansible", `roles/sitegen_host/tasks/action-${String(action.kind)}.yml`), "utf8")) as Array<
+      Record<string, unknown>
+    >;
     const secretTasks = tasks.filter((t) => t.no_log === true);
     expect(secretTasks.map((t) => Object.keys(t).find((k) => k.startsWith("ansible.builtin.")))).toEqual(["ansible.builtin.assert", "ansible.builtin.copy"]);
     const dir = join(tmp, "ansible-secret");

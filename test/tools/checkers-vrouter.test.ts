@@ -18,9 +18,21 @@ const NTPD = join(ROOT, ".tools/ntpsec/usr/sbin/ntpd");
 const tmp = tempDir("checkers-vrouter");
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const trees = { committed: join(ROOT, "out/fuel-env"), variant: buildVariant(tmp, "variant", variantText()), static: buildVariant(tmp, "static", withoutHa(fuelEnvText())) };
-const all = (suffix: RegExp) => Object.entries(trees).flatMap(([t, dir]) => listFiles(dir).filter((f) => suffix.test(f)).map((f) => ({ name: `${t}: ${f}`, path: join(dir, f) })));
-const cases = <T extends { name: string }>(xs: T[]) => { expect(xs.length).toBeGreaterThan(0); return xs.map((x) => [x.name, x] as const); };
+const trees = {
+  committed: join(ROOT, "out/fuel-env"),
+  variant: buildVariant(tmp, "variant", variantText()),
+  static: buildVariant(tmp, "static", withoutHa(fuelEnvText())),
+};
+const all = (suffix: RegExp) =>
+  Object.entries(trees).flatMap(([t, dir]) =>
+    listFiles(dir)
+      .filter((f) => suffix.test(f))
+      .map((f) => ({ name: `${t}: ${f}`, path: join(dir, f) })),
+  );
+const cases = <T extends { name: string }>(xs: T[]) => {
+  expect(xs.length).toBeGreaterThan(0);
+  return xs.map((x) => [x.name, x] as const);
+};
 
 /** Run argv inside a fresh network namespace that is deleted afterwards, whatever happens. */
 function inScratchNetns<T>(f: (exec: (argv: string[]) => ReturnType<typeof run>) => T): T {
@@ -39,7 +51,9 @@ describe("trees hold the expected variants", () => {
   it("the committed tree uses nftables and chrony; the variant OVS, iptables, ntpd and a resolv.conf for the namespace", () => {
     expect(existsSync(join(trees.committed, "hosts/ctrl1/files/etc/sitegen/vrouter/chrony.conf"))).toBe(true);
     expect(existsSync(join(trees.variant, "hosts/ctrl1/files/etc/sitegen/vrouter/ntp.conf"))).toBe(true);
-    expect(stepsOf(readFileSync(join(trees.variant, "hosts/ctrl1", HOST_SH), "utf8"))).toContain("ovs-vsctl --may-exist add-port br-mgmt vr-mgmt -- set Interface vr-mgmt type=internal");
+    expect(stepsOf(readFileSync(join(trees.variant, "hosts/ctrl1", HOST_SH), "utf8"))).toContain(
+      "ovs-vsctl --may-exist add-port br-mgmt vr-mgmt -- set Interface vr-mgmt type=internal",
+    );
     expect(readFileSync(join(trees.variant, "hosts/ctrl1/files/etc/netns/vrouter/resolv.conf"), "utf8")).toContain("nameserver 198.51.100.53\n");
   });
 });
@@ -164,18 +178,35 @@ describe("the namespace's resolv.conf, read by the C library in a network namesp
     const server = /^nameserver (\S+)$/m.exec(readFileSync(f.path, "utf8"))![1]!;
     const [c, s] = [`sgrc${process.pid % 10000}`, `sgrs${process.pid % 10000}`];
     const steps = [
-      ["netns", "add", c], ["netns", "add", s], ["link", "add", "rc0", "netns", c, "type", "veth", "peer", "name", "rs0", "netns", s],
-      ["-n", c, "addr", "add", "198.51.100.1/24", "dev", "rc0"], ["-n", s, "addr", "add", `${server}/24`, "dev", "rs0"],
-      ["-n", c, "link", "set", "rc0", "up"], ["-n", s, "link", "set", "rs0", "up"], ["-n", s, "link", "set", "lo", "up"],
+      ["netns", "add", c],
+      ["netns", "add", s],
+      ["link", "add", "rc0", "netns", c, "type", "veth", "peer", "name", "rs0", "netns", s],
+      ["-n", c, "addr", "add", "198.51.100.1/24", "dev", "rc0"],
+      ["-n", s, "addr", "add", `${server}/24`, "dev", "rs0"],
+      ["-n", c, "link", "set", "rc0", "up"],
+      ["-n", s, "link", "set", "rs0", "up"],
+      ["-n", s, "link", "set", "lo", "up"],
     ];
     let pid = 0;
     try {
       for (const a of steps) expect(run("ip", a).stderr).toBe("");
-      const d = run("ip", ["netns", "exec", s, "dnsmasq", "--no-resolv", "--no-hosts", `--listen-address=${server}`, "--bind-interfaces",
-        "--address=/probe.sitegen.test/192.0.2.77", `--pid-file=${join(tmp, "rc-dnsmasq.pid")}`]);
+      const d = run("ip", [
+        "netns",
+        "exec",
+        s,
+        "dnsmasq",
+        "--no-resolv",
+        "--no-hosts",
+        `--listen-address=${server}`,
+        "--bind-interfaces",
+        "--address=/probe.sitegen.test/192.0.2.77",
+        `--pid-file=${join(tmp, "rc-dnsmasq.pid")}`,
+      ]);
       expect(d.code).toBe(0);
       pid = Number(readFileSync(join(tmp, "rc-dnsmasq.pid"), "utf8"));
-      const q = run("ip", ["netns", "exec", c, "unshare", "-m", "sh", "-c", `mount --bind ${f.path} /etc/resolv.conf && getent ahostsv4 probe.sitegen.test`], { timeoutMs: 20_000 });
+      const q = run("ip", ["netns", "exec", c, "unshare", "-m", "sh", "-c", `mount --bind ${f.path} /etc/resolv.conf && getent ahostsv4 probe.sitegen.test`], {
+        timeoutMs: 20_000,
+      });
       expect(q.stdout).toMatch(/^192\.0\.2\.77\s/);
     } finally {
       if (pid) process.kill(pid);

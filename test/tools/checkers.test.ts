@@ -12,7 +12,9 @@ import { tempDir } from "../helpers/tree.js";
 
 /** Every generated tree: committed out/<site>/ and the golden cases' expected output. */
 function trees(): string[] {
-  const out = readdirSync(join(ROOT, "out")).filter((d) => !d.startsWith(".")).map((d) => join(ROOT, "out", d));
+  const out = readdirSync(join(ROOT, "out"))
+    .filter((d) => !d.startsWith("."))
+    .map((d) => join(ROOT, "out", d));
   const golden = join(ROOT, "test/cases/golden");
   return [...out, ...readdirSync(golden).map((c) => join(golden, c, "expected"))];
 }
@@ -24,7 +26,9 @@ const units = files.filter((f) => CHECKED_FILES["systemd-analyze"].test(f));
 const netplans = files.filter((f) => CHECKED_FILES.netplan.test(f) && !f.endsWith("network-config"));
 
 let tmp: string;
-beforeAll(() => { tmp = tempDir("checkers"); });
+beforeAll(() => {
+  tmp = tempDir("checkers");
+});
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("artifacts exist to check", () => {
@@ -79,10 +83,12 @@ describe("systemd-analyze verify", () => {
     const unit = join(dir, basename(f));
     copyFileSync(join(ROOT, f), unit);
     const deps = [...readFileSync(unit, "utf8").matchAll(/^(?:Requires|Wants)=(.+)$/gm)].flatMap((m) => m[1]!.split(/\s+/));
-    const standins = deps.filter((d) => !existsSync(`/lib/systemd/system/${d}`)).map((d) => {
-      writeFileSync(join(dir, d), "[Unit]\nDescription=stand-in for the test\n[Service]\nExecStart=/bin/true\n");
-      return join(dir, d);
-    });
+    const standins = deps
+      .filter((d) => !existsSync(`/lib/systemd/system/${d}`))
+      .map((d) => {
+        writeFileSync(join(dir, d), "[Unit]\nDescription=stand-in for the test\n[Service]\nExecStart=/bin/true\n");
+        return join(dir, d);
+      });
     const r = run("systemd-analyze", ["verify", ...standins, unit]);
     expect(r.stderr + r.stdout).toBe("");
     expect(r.code).toBe(0);

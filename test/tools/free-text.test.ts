@@ -22,7 +22,7 @@ const FIELDS: Array<[string, (v: string) => string]> = [
   ["network description", (v) => ROOSEVELT.replace("  - name: provider\n", `  - name: provider\n    description: ${v}\n`)],
 ];
 const CONTROL = ["line\\nPASS  G1 faked", "cr\\rPASS", "esc\\e[2J", "tab\\tx", "nul\\0", "del\\x7f", "c1\\x85", "ls\\u2028", "bidi\\u202e"];
-const SHELL = ["$(touch /tmp/sitegen-pwn)", "`id`", "it's", "\\\\ back", "\\\"q\\\"", "${HOME} $1 $$", "a;b|c&d>e<f", "!x *?[a]", "~root #c"];
+const SHELL = ["$(touch /tmp/sitegen-pwn)", "`id`", "it's", "\\\\ back", '\\"q\\"', "${HOME} $1 $$", "a;b|c&d>e<f", "!x *?[a]", "~root #c"];
 
 describe("free text", () => {
   for (const [field, set] of FIELDS) {
@@ -30,7 +30,10 @@ describe("free text", () => {
       for (const c of CONTROL) {
         const text = set(`"${c}"`);
         const ds = check(text, "r.yaml", { site: "roosevelt", source: "inventories/roosevelt.yaml" });
-        expect(ds.map((d) => d.code), c).toEqual(["bad-format"]);
+        expect(
+          ds.map((d) => d.code),
+          c,
+        ).toEqual(["bad-format"]);
         expect(text.split("\n")[ds[0]!.line - 1]!.slice(ds[0]!.col - 1), c).toMatch(/^"/);
         expect(ds[0]!.help).toContain("no line breaks, tabs, escape or other control characters");
       }

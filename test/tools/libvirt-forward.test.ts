@@ -17,11 +17,29 @@ const XML = join(CORPUS, "libvirt/xml");
 // Each file's forward mode, read by hand from the file against libvirt's documentation.
 const MODES: Record<string, string[]> = {
   nat: [
-    "conf--leasetime-hours", "fw--forward-dev", "fw--nat-ipv6-masquerade", "in--dhcp6-nat-network", "in--nat-network-dns-local-domain",
-    "in--nat-network-forward-nat-no-address", "in--nat-network", "out--bandwidth-network", "out--dhcp6-network", "out--dnsmasq-options",
-    "out--nat-network-dns-forward-plain", "out--nat-network-dns-forwarders", "out--nat-network-dns-hosts", "out--nat-network-dns-srv-record",
-    "out--nat-network-explicit-flood", "out--nat-network-forward-nat-address", "out--nat-network-forward-nat-ipv6", "out--nat-network-mtu",
-    "out--nat-network-name-with-quotes", "out--nat-network", "out--netboot-network", "out--netboot-proxy-network", "out--ptr-domains-auto",
+    "conf--leasetime-hours",
+    "fw--forward-dev",
+    "fw--nat-ipv6-masquerade",
+    "in--dhcp6-nat-network",
+    "in--nat-network-dns-local-domain",
+    "in--nat-network-forward-nat-no-address",
+    "in--nat-network",
+    "out--bandwidth-network",
+    "out--dhcp6-network",
+    "out--dnsmasq-options",
+    "out--nat-network-dns-forward-plain",
+    "out--nat-network-dns-forwarders",
+    "out--nat-network-dns-hosts",
+    "out--nat-network-dns-srv-record",
+    "out--nat-network-explicit-flood",
+    "out--nat-network-forward-nat-address",
+    "out--nat-network-forward-nat-ipv6",
+    "out--nat-network-mtu",
+    "out--nat-network-name-with-quotes",
+    "out--nat-network",
+    "out--netboot-network",
+    "out--netboot-proxy-network",
+    "out--ptr-domains-auto",
     "src--default",
   ],
   route: ["fw--route-default", "in--routed-network", "out--dhcp6host-routed-network", "out--routed-network-no-dns", "out--routed-network"],
@@ -47,13 +65,21 @@ function corpusModes(): Map<string, string> {
   const script = `${render("shell/audit-libvirt", {})}\nfor f in "$1"/*.xml; do printf '%s %s\\n' "$(basename "$f" .xml)" "$(libvirt_forward_mode <"$f")"; done`;
   const r = spawnSync("bash", ["-c", script, "bash", XML], { encoding: "utf8" });
   if (r.status !== 0 || r.stderr) throw new Error(`libvirt_forward_mode: status ${r.status}: ${r.stderr}`);
-  return new Map(r.stdout.trim().split("\n").map((l) => [l.slice(0, l.indexOf(" ")), l.slice(l.indexOf(" ") + 1)]));
+  return new Map(
+    r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => [l.slice(0, l.indexOf(" ")), l.slice(l.indexOf(" ") + 1)]),
+  );
 }
 
 describe("G4 reads libvirt's own network definitions as libvirt does", () => {
   it("has the corpus, and a pinned mode for every file in it", () => {
     expect(existsSync(XML), `${XML}: the real-configs corpus (set SITEGEN_REAL_CONFIGS)`).toBe(true);
-    const files = readdirSync(XML).filter((f) => f.endsWith(".xml")).map((f) => f.replace(/\.xml$/, "")).sort();
+    const files = readdirSync(XML)
+      .filter((f) => f.endsWith(".xml"))
+      .map((f) => f.replace(/\.xml$/, ""))
+      .sort();
     expect(files).toEqual(Object.values(MODES).flat().sort());
   });
 
@@ -73,6 +99,6 @@ describe("G4 reads libvirt's own network definitions as libvirt does", () => {
     requireTool("python3");
     expect(forwardMode("error: failed to get network '1_provider'\n")).toMatch(/^error: net-dumpxml printed no XML: /);
     // a <forward> over several lines, attributes in any quotes: still its mode
-    expect(forwardMode("<network>\n  <forward\n     dev=\"eth0\"\n     mode=\"route\"/>\n</network>\n")).toBe("route");
+    expect(forwardMode('<network>\n  <forward\n     dev="eth0"\n     mode="route"/>\n</network>\n')).toBe("route");
   });
 });

@@ -25,8 +25,19 @@ const ADDRESS = "198.18.104.1"; // benchmark space (RFC 2544): no case gives it 
 /** A name sitegen could give a bridge and still fit the VLAN's name (bridge.vid) in 15 bytes. */
 const USABLE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,9}$/;
 
-interface Decision { br: string; owner: "libvirt" | "netplan"; vid: number; truth: "PASS" | "STOP"; why: string; got?: string }
-interface Case { id: string; root: string; decisions: Decision[] }
+interface Decision {
+  br: string;
+  owner: "libvirt" | "netplan";
+  vid: number;
+  truth: "PASS" | "STOP";
+  why: string;
+  got?: string;
+}
+interface Case {
+  id: string;
+  root: string;
+  decisions: Decision[];
+}
 
 /** One instance of a glob: the names it covers are what G5 must count. */
 const instance = (glob: string) => glob.replace(/\[!?(.)[^\]]*\]/g, "$1").replace(/[*?]/g, "0");
@@ -45,7 +56,11 @@ function candidates(dir: string, files: string[]): Map<string, Set<number>> {
   };
   for (const f of files) {
     let doc: { network?: Record<string, unknown> } | undefined;
-    try { doc = parse(readFileSync(join(dir, f), "utf8")) as typeof doc; } catch { continue; } // netplan's verdict covers it
+    try {
+      doc = parse(readFileSync(join(dir, f), "utf8")) as typeof doc;
+    } catch {
+      continue;
+    } // netplan's verdict covers it
     for (const [section, defs] of Object.entries(doc?.network ?? {})) {
       if (section === "openvswitch" || !defs || typeof defs !== "object") continue;
       for (const [id, d] of Object.entries(defs as Record<string, Record<string, unknown> | null>)) {
@@ -77,7 +92,12 @@ function limiter(n: number) {
   return async <T>(fn: () => Promise<T>): Promise<T> => {
     while (active >= n) await new Promise<void>((r) => queue.push(r));
     active++;
-    try { return await fn(); } finally { active--; queue.shift()?.(); }
+    try {
+      return await fn();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
   };
 }
 
@@ -85,8 +105,12 @@ function bash(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number; o
   return new Promise((resolve) => {
     const p = spawn("bash", ["-c", script], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
-    p.stdout.on("data", (d: Buffer) => { out += d.toString(); });
-    p.stderr.on("data", (d: Buffer) => { out += d.toString(); });
+    p.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    p.stderr.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
     p.on("close", (code) => resolve({ code: code ?? 1, out }));
   });
 }
@@ -109,13 +133,23 @@ function truthWithout(g: Generated, d: Decision): Pick<Decision, "truth" | "why"
 /** netplan's verdict on one decision: the host's files alone, then (netplan owns the bridge) with the stanza. */
 async function judge(c: Case, base: { ok: boolean; g?: Generated }, d: Decision, run: ReturnType<typeof limiter>): Promise<void> {
   const w = base.ok ? truthWithout(base.g!, d) : { truth: "STOP" as const, why: "rejected by netplan" };
-  if (w) { Object.assign(d, w); return; }
+  if (w) {
+    Object.assign(d, w);
+    return;
+  }
   const copy = join(c.root, "..", `with-${d.br}-${d.vid}`);
   cpSync(c.root, copy, { recursive: true });
   cpSync(join(hereOf(c, d), "files/etc/netplan"), join(copy, "etc/netplan"), { recursive: true });
   const r = await run(() => netplanGenerate(copy));
   const attached = r.ok && generated(copy).vlans.some((v) => v.name === ifnameOf(d) && v.vid === String(d.vid) && v.links.includes(d.br));
-  Object.assign(d, !r.ok ? { truth: "STOP", why: "stanza rejected" } : attached ? { truth: "PASS", why: "netplan's bridge" } : { truth: "STOP", why: "VLAN attached to nothing" });
+  Object.assign(
+    d,
+    !r.ok
+      ? { truth: "STOP", why: "stanza rejected" }
+      : attached
+        ? { truth: "PASS", why: "netplan's bridge" }
+        : { truth: "STOP", why: "VLAN attached to nothing" },
+  );
   rmSync(copy, { recursive: true, force: true });
 }
 
@@ -125,8 +159,13 @@ function gateScript(c: Case): string {
     const gateways = [{ ifname: ifnameOf(d), address: ADDRESS, persistence: d.owner === "netplan" ? "netplan" : "systemd", vid: String(d.vid) }];
     return `here=${JSON.stringify(hereOf(c, d))}\nsay '=== ${i}'\n${render("shell/gates/netplan-ownership", { id: "G5", subject: d.br, params: { owner: d.owner, gateways } })}`;
   });
-  return [render("shell/lib-core", {}), "pass() { printf 'PASS %s\\n' \"$*\"; }", "stop() { printf 'STOP %s\\n' \"$*\"; }",
-    render("shell/audit-netplan", {}), ...calls].join("\n");
+  return [
+    render("shell/lib-core", {}),
+    "pass() { printf 'PASS %s\\n' \"$*\"; }",
+    "stop() { printf 'STOP %s\\n' \"$*\"; }",
+    render("shell/audit-netplan", {}),
+    ...calls,
+  ].join("\n");
 }
 
 /** Each decision's line from the gate, or why there is not exactly one. */
@@ -136,7 +175,10 @@ function gateVerdicts(c: Case, r: { code: number; out: string }): void {
     const lines = parts[i + 1]!.split("\n").filter((l) => /^(PASS|STOP|WARN) G5 /.test(l));
     c.decisions[Number(parts[i])]!.got = lines.length === 1 ? lines[0] : `${lines.length} verdicts: ${parts[i + 1]}`;
   }
-  if (r.code !== 0 || /Traceback/.test(r.out)) c.decisions.forEach((d) => { d.got = `exit ${r.code}: ${r.out.slice(-400)}`; });
+  if (r.code !== 0 || /Traceback/.test(r.out))
+    c.decisions.forEach((d) => {
+      d.got = `exit ${r.code}: ${r.out.slice(-400)}`;
+    });
 }
 
 async function runCase(tmp: string, id: string, run: ReturnType<typeof limiter>): Promise<Case> {
@@ -149,7 +191,8 @@ async function runCase(tmp: string, id: string, run: ReturnType<typeof limiter>)
   }
   for (const d of c.decisions) {
     mkdirSync(join(hereOf(c, d), "files/etc/netplan"), { recursive: true });
-    if (d.owner === "netplan") writeFileSync(join(hereOf(c, d), "files/etc/netplan", dropInName(ifnameOf(d))), vlanStanza(ifnameOf(d), d.vid, d.br, [`${ADDRESS}/24`]));
+    if (d.owner === "netplan")
+      writeFileSync(join(hereOf(c, d), "files/etc/netplan", dropInName(ifnameOf(d))), vlanStanza(ifnameOf(d), d.vid, d.br, [`${ADDRESS}/24`]));
   }
   const baseCopy = join(tmp, id, "base");
   cpSync(c.root, baseCopy, { recursive: true });
@@ -174,26 +217,51 @@ describe("G5 decides as netplan does on canonical/netplan's own configurations",
     tmp = tempDir("netplan-corpus");
     const run = limiter(3);
     const t0 = Date.now();
-    cases = await Promise.all(readdirSync(CASES).sort().map((id) => runCase(tmp, id, run)));
+    cases = await Promise.all(
+      readdirSync(CASES)
+        .sort()
+        .map((id) => runCase(tmp, id, run)),
+    );
     const all = cases.flatMap((c) => c.decisions);
     const classes = new Map<string, number>();
     for (const d of all) classes.set(`${d.owner} ${d.truth} ${d.why}`, (classes.get(`${d.owner} ${d.truth} ${d.why}`) ?? 0) + 1);
-    console.log(`G5 on ${cases.length} netplan cases: ${all.length} decisions in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`
-      + [...classes].sort().map(([k, n]) => `  ${String(n).padStart(5)}  ${k}`).join("\n"));
+    console.log(
+      `G5 on ${cases.length} netplan cases: ${all.length} decisions in ${((Date.now() - t0) / 1000).toFixed(1)} s\n` +
+        [...classes]
+          .sort()
+          .map(([k, n]) => `  ${String(n).padStart(5)}  ${k}`)
+          .join("\n"),
+    );
   }, 300_000); // about 100 s of CPU over two cores (measured 2026-12-06: 73 s user, 24 s sys)
-  afterAll(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
+  afterAll(() => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
 
   it("covers every case and every class the issue measured", () => {
     expect(cases.length).toBe(185);
     const whys = new Set(cases.flatMap((c) => c.decisions.map((d) => d.why)));
-    for (const w of ["rejected by netplan", "bridge created", "bridge renamed (set-name)", "bridge glob", "same VID on the bridge",
-      "owner netplan, not defined", "owner netplan, a glob only", "stanza rejected", "VLAN attached to nothing", "netplan's bridge", "untouched",
-    ]) expect(whys, w).toContain(w);
+    for (const w of [
+      "rejected by netplan",
+      "bridge created",
+      "bridge renamed (set-name)",
+      "bridge glob",
+      "same VID on the bridge",
+      "owner netplan, not defined",
+      "owner netplan, a glob only",
+      "stanza rejected",
+      "VLAN attached to nothing",
+      "netplan's bridge",
+      "untouched",
+    ])
+      expect(whys, w).toContain(w);
   });
 
   it("agrees with netplan on each decision, and never ends without a verdict", () => {
-    const wrong = cases.flatMap((c) => c.decisions.filter((d) => !d.got?.startsWith(`${d.truth} G5 ${d.br}: `))
-      .map((d) => `${c.id} ${d.owner} ${d.br} vid ${d.vid}: netplan says ${d.truth} (${d.why}), the gate: ${d.got}`));
+    const wrong = cases.flatMap((c) =>
+      c.decisions
+        .filter((d) => !d.got?.startsWith(`${d.truth} G5 ${d.br}: `))
+        .map((d) => `${c.id} ${d.owner} ${d.br} vid ${d.vid}: netplan says ${d.truth} (${d.why}), the gate: ${d.got}`),
+    );
     expect(wrong.slice(0, 20).join("\n")).toBe("");
   });
 });

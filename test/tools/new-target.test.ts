@@ -22,13 +22,17 @@ describe("scripts/new-target.mjs", () => {
     const made = sh(process.execPath, ["scripts/new-target.mjs", "demo-unit"]);
     expect(made.stderr).toBe("");
     expect(made.code).toBe(0);
-    expect(readFileSync(join(copy, "src/targets/index.ts"), "utf8")).toMatch(/import \{ demoUnit \} from "\.\/demo-unit\/index\.js";[\s\S]*cloudInit, demoUnit,\n\];/);
+    expect(readFileSync(join(copy, "src/targets/index.ts"), "utf8")).toMatch(
+      /import \{ demoUnit \} from "\.\/demo-unit\/index\.js";[\s\S]*cloudInit, demoUnit,\n\];/,
+    );
     expect(sh(process.execPath, ["scripts/generate.mjs"]).code).toBe(0);
     const tsc = sh(join(ROOT, "node_modules/.bin/tsc"), ["-p", "tsconfig.json", "--noEmit"]);
     expect(tsc.stdout + tsc.stderr).toBe("");
     const vitest = (files: string[], env: Record<string, string> = {}) =>
-      run(join(ROOT, "node_modules/.bin/vitest"), ["run", "--root", copy, "--config", join(ROOT, "vitest.config.ts"), ...files],
-        { cwd: copy, env: { ...process.env, ...env } });
+      run(join(ROOT, "node_modules/.bin/vitest"), ["run", "--root", copy, "--config", join(ROOT, "vitest.config.ts"), ...files], {
+        cwd: copy,
+        env: { ...process.env, ...env },
+      });
     // the golden case's expected tree, as a contributor makes it, then the target's own test and the rating pins
     expect(vitest(["test/unit/golden.test.ts"], { UPDATE_GOLDEN: "1" }).code).toBe(0);
     const own = vitest(["test/unit/targets/demo-unit.test.ts"]);

@@ -19,9 +19,20 @@ const tmp = tempDir("plan");
 async function gen(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((s) => { stdout += String(s); return true; });
-  vi.spyOn(process.stderr, "write").mockImplementation((s) => { stderr += String(s); return true; });
-  try { const code = await cli(["node", "gen", ...args]); return { code, stdout, stderr }; } finally { vi.restoreAllMocks(); }
+  vi.spyOn(process.stdout, "write").mockImplementation((s) => {
+    stdout += String(s);
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation((s) => {
+    stderr += String(s);
+    return true;
+  });
+  try {
+    const code = await cli(["node", "gen", ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    vi.restoreAllMocks();
+  }
 }
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const JUMP = readFileSync(join(ROOT, "inventories/jumphost.yaml"), "utf8");
@@ -53,7 +64,9 @@ describe("gen plan --from", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^host jumphost: 0 removed, 0 changed, 3 added, 0 reset; at worst: brief interruption on a link$/m);
     expect(r.stdout).toContain("added    runtime  runtime-virbr1.105  [additive (adds what nothing uses yet): VLAN 105 link virbr1.105 on virbr1]");
-    expect(r.stdout).toContain("added    persist  persist-provider-storage-gw.service  [brief interruption on a link: enable --now provider-storage-gw.service: its start re-creates virbr1.105 (the gateway 10.12.16.1 is briefly absent)]");
+    expect(r.stdout).toContain(
+      "added    persist  persist-provider-storage-gw.service  [brief interruption on a link: enable --now provider-storage-gw.service: its start re-creates virbr1.105 (the gateway 10.12.16.1 is briefly absent)]",
+    );
     const t = join(dir, "out/jumphost.transition");
     const apply = stepsOf(readFileSync(join(t, "hosts/jumphost", HOST_SH), "utf8"));
     expect(apply).toContain("run ip link add link virbr1 name virbr1.105 type vlan id 105");
@@ -74,7 +87,9 @@ describe("gen plan --from", () => {
     writeFileSync(join(dir, "inventories/jumphost.yaml"), JUMP.replace("address: 10.12.8.1\n", "address: 10.12.8.2\n"));
     const r = await gen(["plan", "--site", "jumphost", "--from", join(dir, "v1.yaml"), "--inventory", join(dir, "inventories"), "--out", join(dir, "out")]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("changed  runtime  runtime-virbr1.104  [removes a gateway or an address others route through: link virbr1.104 deleted: the gateway 10.12.8.1 is gone until it is made again]");
+    expect(r.stdout).toContain(
+      "changed  runtime  runtime-virbr1.104  [removes a gateway or an address others route through: link virbr1.104 deleted: the gateway 10.12.8.1 is gone until it is made again]",
+    );
     const h = join(dir, "out/jumphost.transition/hosts/jumphost");
     const rollback = inversesOf(readFileSync(join(h, HOST_SH), "utf8"));
     // the reverse transition re-installs the old unit from files-from/
@@ -82,7 +97,10 @@ describe("gen plan --from", () => {
     expect(readFileSync(join(h, "files-from/etc/systemd/system/provider-vip-gw.service"), "utf8")).toContain("10.12.8.1/22");
     expect(readFileSync(join(h, "files/etc/systemd/system/provider-vip-gw.service"), "utf8")).toContain("10.12.8.2/22");
     // undo old (newest first), then apply new
-    const ids = /^ids=\((.*)\)$/m.exec(readFileSync(join(h, HOST_SH), "utf8"))![1]!.trim().split(" ");
+    const ids = /^ids=\((.*)\)$/m
+      .exec(readFileSync(join(h, HOST_SH), "utf8"))![1]!
+      .trim()
+      .split(" ");
     expect(ids).toEqual(["undo-persist-provider-vip-gw.service", "undo-runtime-virbr1.104", "runtime-virbr1.104", "persist-provider-vip-gw.service"]);
   });
 
@@ -91,7 +109,18 @@ describe("gen plan --from", () => {
     mkdirSync(join(dir, "inventories"), { recursive: true });
     writeFileSync(join(dir, "inventories/jumphost.yaml"), JUMP);
     writeFileSync(join(dir, "v1.yaml"), JUMP);
-    const same = await gen(["plan", "--site", "jumphost", "--from", join(dir, "v1.yaml"), "--inventory", join(dir, "inventories"), "--out", join(dir, "out"), "-q"]);
+    const same = await gen([
+      "plan",
+      "--site",
+      "jumphost",
+      "--from",
+      join(dir, "v1.yaml"),
+      "--inventory",
+      join(dir, "inventories"),
+      "--out",
+      join(dir, "out"),
+      "-q",
+    ]);
     expect(same).toEqual({ code: 0, stdout: "no step changes from file v1.yaml\n", stderr: "" });
     expect(readFileSync(join(dir, "out/jumphost.transition/REVIEW.md"), "utf8")).toContain("No host's steps change.");
     writeFileSync(join(dir, "bad.yaml"), JUMP.replace("vlan: 104", "vlan: 5000"));
@@ -110,8 +139,15 @@ describe("gen plan --from", () => {
 describe("diffHost", () => {
   const ctx: DisruptionContext = { vips: new Set(["10.0.0.2"]), mgmtLinks: new Map(), gateways: new Map(), routers: new Map() };
   const step = (id: string, apply: Action[], inverse: Action[]): Step => ({ id, host: "h", phase: "runtime", title: id, verify: [], apply, inverse });
-  const leg = (addr: string) => step("leg",
-    [{ kind: "veth-add", peer: "p", link: "l", ns: "n" }, { kind: "addr-replace", ns: "n", link: "l", cidr: addr, family: 4 }], [{ kind: "link-del", link: "p" }]);
+  const leg = (addr: string) =>
+    step(
+      "leg",
+      [
+        { kind: "veth-add", peer: "p", link: "l", ns: "n" },
+        { kind: "addr-replace", ns: "n", link: "l", cidr: addr, family: 4 },
+      ],
+      [{ kind: "link-del", link: "p" }],
+    );
   const via = { ns: "n", via: "10.0.0.1", dev: "l" };
   const route = step("route", [{ kind: "route-replace", ...via }], [{ kind: "route-del", ...via }]);
   const other = step("other", [{ kind: "link-up", link: "q" }], [{ kind: "link-del", link: "q" }]);
@@ -123,13 +159,23 @@ describe("diffHost", () => {
     const ch = diffHost(side([leg("10.0.0.2/24"), route, other, gone]), side([leg("10.0.0.3/24"), route, other, added]));
     // the route uses the leg the changed step re-creates: reset; `other` uses nothing it takes away
     expect(ch.map((c) => [c.kind, c.id, c.cls.cls, c.dropsVip ?? false])).toEqual([
-      ["changed", "leg", "vip", true], ["reset", "route", "default-route", false], ["removed", "gone", "link", false], ["added", "new", "additive", false],
+      ["changed", "leg", "vip", true],
+      ["reset", "route", "default-route", false],
+      ["removed", "gone", "link", false],
+      ["added", "new", "additive", false],
     ]);
   });
 
   it("a step whose installed file's bytes changed counts as changed", () => {
-    const s: Step = { id: "f", host: "h", phase: "persist", title: "f", verify: [],
-      apply: [{ kind: "install", dest: "/etc/x", mode: 0o644 }], inverse: [{ kind: "remove", dest: "/etc/x" }] };
+    const s: Step = {
+      id: "f",
+      host: "h",
+      phase: "persist",
+      title: "f",
+      verify: [],
+      apply: [{ kind: "install", dest: "/etc/x", mode: 0o644 }],
+      inverse: [{ kind: "remove", dest: "/etc/x" }],
+    };
     const a = diffHost({ steps: [s], ctx, file: () => "a" }, { steps: [s], ctx, file: () => "b" });
     expect(a.map((c) => c.kind)).toEqual(["changed"]);
     expect(diffHost({ steps: [s], ctx, file: () => "a" }, { steps: [s], ctx, file: () => "a" })).toEqual([]);

@@ -7,23 +7,43 @@ import { ROOT } from "../helpers/gen.js";
 
 /** Lowest first: a module may import from its own layer and those before it. */
 export const LAYERS = [
-  "generated", "diag", "net", "model", "validate", "alloc", "resolve", "plan", "render", "targets", "drift", "bundles",
-  "compile.ts", "transition", "emit", "cli",
+  "generated",
+  "diag",
+  "net",
+  "model",
+  "validate",
+  "alloc",
+  "resolve",
+  "plan",
+  "render",
+  "targets",
+  "drift",
+  "bundles",
+  "compile.ts",
+  "transition",
+  "emit",
+  "cli",
 ] as const;
 
 const SRC = join(ROOT, "src");
-const files = (dir: string): string[] => readdirSync(dir).flatMap((n) => {
-  const p = join(dir, n);
-  return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
-});
+const files = (dir: string): string[] =>
+  readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
+  });
 const layerOf = (file: string): string => relative(SRC, file).split("/")[0]!;
 const rank = (layer: string): number => LAYERS.indexOf(layer as (typeof LAYERS)[number]);
 
 /** [importing file, imported file] for every relative import in src/. */
 function imports(): Array<[string, string]> {
-  return files(SRC).filter((f) => !f.includes("/generated/")).flatMap((f) =>
-    [...readFileSync(f, "utf8").matchAll(/^(?:import|export)[^;]*? from "(\.[^"]+)";/gm)]
-      .map((m): [string, string] => [f, normalize(join(dirname(f), m[1]!.replace(/\.js$/, ".ts")))]));
+  return files(SRC)
+    .filter((f) => !f.includes("/generated/"))
+    .flatMap((f) =>
+      [...readFileSync(f, "utf8").matchAll(/^(?:import|export)[^;]*? from "(\.[^"]+)";/gm)].map((m): [string, string] => [
+        f,
+        normalize(join(dirname(f), m[1]!.replace(/\.js$/, ".ts"))),
+      ]),
+    );
 }
 
 describe("architecture", () => {
@@ -33,7 +53,8 @@ describe("architecture", () => {
   });
 
   it("no layer imports one above it", () => {
-    const up = imports().filter(([from, to]) => rank(layerOf(to)) > rank(layerOf(from)))
+    const up = imports()
+      .filter(([from, to]) => rank(layerOf(to)) > rank(layerOf(from)))
       .map(([from, to]) => `${relative(ROOT, from)} imports ${relative(ROOT, to)}`);
     expect(up).toEqual([]);
   });

@@ -22,7 +22,9 @@ function hostStep(site: Site, h: Host): { step: Step; artifacts: Artifact[] } {
   // the view-model holds the logic; templates/_template/example.service.hbs only places it
   const unit = installed(h.name, unitPath, render("_template/example.service", { header: headerText(site), host: h.name }));
   const step: Step = {
-    id: `example-${h.name}`, host: h.name, phase: "persist",
+    id: `example-${h.name}`,
+    host: h.name,
+    phase: "persist",
     title: `install and enable ${UNIT}`,
     apply: [unit.install, daemonReload, unitOp("enable", UNIT, { now: true, serves })],
     verify: [check("unit", { unit: UNIT })],

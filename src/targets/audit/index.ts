@@ -9,15 +9,25 @@ import { ONESHOT_RESTART_SYSTEMD, OVS_UNITS } from "../systemd/index.js";
 function bridgeGates(host: string, b: Bridge, gws: HostGateway[]): HostGate[] {
   const gateways = gws.flatMap((g) => addrsOf(g).map((a) => ({ ifname: g.ifname, address: a.address, persistence: g.persistence, vid: String(g.vid) })));
   const gates: HostGate[] = [
-    gate(host, "bridge-vlan-filtering", b.name, `${b.name} must pass tagged frames (VLAN ${gws.map((g) => g.vid).join(", ")})`,
-      { bridge: b.name, expected: b.vlanFiltering ? "1" : "0" }),
+    gate(host, "bridge-vlan-filtering", b.name, `${b.name} must pass tagged frames (VLAN ${gws.map((g) => g.vid).join(", ")})`, {
+      bridge: b.name,
+      expected: b.vlanFiltering ? "1" : "0",
+    }),
     gate(host, "bridge-detail", b.name, `${b.name} is a bridge: detail and state`, { bridge: b.name }),
-    gate(host, "netplan-ownership", b.name, `does netplan touch ${b.name}? (decides systemd or netplan persistence)`,
-      { bridge: b.name, owner: b.owner, gateways }),
+    gate(host, "netplan-ownership", b.name, `does netplan touch ${b.name}? (decides systemd or netplan persistence)`, {
+      bridge: b.name,
+      owner: b.owner,
+      gateways,
+    }),
   ];
   if (b.owner === "libvirt" && b.libvirtNetwork !== undefined) {
-    gates.push(gate(host, "libvirt-network", b.libvirtNetwork, `libvirt network ${b.libvirtNetwork}: active, autostart, bridge, forward mode`,
-      { network: b.libvirtNetwork, bridge: b.name, hook: gws.some(hooked) }));
+    gates.push(
+      gate(host, "libvirt-network", b.libvirtNetwork, `libvirt network ${b.libvirtNetwork}: active, autostart, bridge, forward mode`, {
+        network: b.libvirtNetwork,
+        bridge: b.name,
+        hook: gws.some(hooked),
+      }),
+    );
   }
   return gates;
 }
@@ -27,8 +37,13 @@ function factGates(h: Host): HostGate[] {
   const gates: HostGate[] = [];
   const units = h.gateways.filter((g) => g.persistence === "systemd").map((g) => g.unit);
   if (units.length) {
-    gates.push(gate(h.name, "systemd-version", "systemd", `systemd is ${ONESHOT_RESTART_SYSTEMD} or newer (Restart= on a oneshot: ${units.join(", ")})`,
-      { min: ONESHOT_RESTART_SYSTEMD, units, why: "Restart= on a Type=oneshot unit" }));
+    gates.push(
+      gate(h.name, "systemd-version", "systemd", `systemd is ${ONESHOT_RESTART_SYSTEMD} or newer (Restart= on a oneshot: ${units.join(", ")})`, {
+        min: ONESHOT_RESTART_SYSTEMD,
+        units,
+        why: "Restart= on a Type=oneshot unit",
+      }),
+    );
   }
   const ovs = h.bridges.filter((b) => b.type === "ovs").map((b) => b.name);
   if (ovs.length) {
@@ -37,15 +52,23 @@ function factGates(h: Host): HostGate[] {
   return gates;
 }
 
-const FORWARDING = [["ipv4", "net.ipv4.ip_forward"], ["ipv6", "net.ipv6.conf.all.forwarding"]] as const;
+const FORWARDING = [
+  ["ipv4", "net.ipv4.ip_forward"],
+  ["ipv6", "net.ipv6.conf.all.forwarding"],
+] as const;
 
 /** A host that routes between its planes needs forwarding on, for each family it routes. */
 function forwardingGates(h: Host): HostGate[] {
   const gates: HostGate[] = [];
   for (const [family, key] of FORWARDING) {
     if (h.forwarding[family]) {
-      gates.push(gate(h.name, "sysctl", key, `${key} must be 1 (the host routes between its planes)`,
-        { key, path: `/proc/sys/${key.replace(/\./g, "/")}`, expected: "1" }));
+      gates.push(
+        gate(h.name, "sysctl", key, `${key} must be 1 (the host routes between its planes)`, {
+          key,
+          path: `/proc/sys/${key.replace(/\./g, "/")}`,
+          expected: "1",
+        }),
+      );
     }
   }
   return gates;
@@ -56,9 +79,17 @@ function gatewayGates(h: Host): HostGate[] {
   const gates: HostGate[] = [];
   // a dual-stack gateway is checked once per address: the sub-interface must hold each, nobody else may
   for (const g of h.gateways) {
-    addrsOf(g).forEach((a, i) => gates.push(gate(h.name, "gateway-absent", i ? `${g.ifname} ${a.address}` : g.ifname,
-      `${g.ifname} / ${a.address} must not exist yet (or be exactly ours)`,
-      { ifname: g.ifname, parent: g.bridge.name, vid: String(g.vid), cidr: a.ifaddr, address: a.address })));
+    addrsOf(g).forEach((a, i) =>
+      gates.push(
+        gate(h.name, "gateway-absent", i ? `${g.ifname} ${a.address}` : g.ifname, `${g.ifname} / ${a.address} must not exist yet (or be exactly ours)`, {
+          ifname: g.ifname,
+          parent: g.bridge.name,
+          vid: String(g.vid),
+          cidr: a.ifaddr,
+          address: a.address,
+        }),
+      ),
+    );
   }
   // a gateway's unit must not take over one the distribution or another program installed (ssh.service)
   for (const g of h.gateways.filter((x) => x.persistence === "systemd")) {
@@ -76,8 +107,12 @@ export function hostGates(h: Host): HostGate[] {
   gates.push(...gatewayGates(h));
   for (const c of h.checked.filter((x) => x.on === "router")) {
     for (const a of addrsOf(c)) {
-      gates.push(gate(h.name, "address-not-local", a.address, `${a.address} belongs to ${c.router}: it must not be on this host`,
-        { address: a.address, owner: c.router ?? "the router" }));
+      gates.push(
+        gate(h.name, "address-not-local", a.address, `${a.address} belongs to ${c.router}: it must not be on this host`, {
+          address: a.address,
+          owner: c.router ?? "the router",
+        }),
+      );
     }
   }
   return gates.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.subject < b.subject ? -1 : 1));

@@ -48,10 +48,15 @@ function nodeFilesOf(site: Site, v: Vrouter, n: VrouterNode): Artifact[] {
 }
 
 function nodeGates(v: Vrouter, n: VrouterNode): HostGate[] {
-  const n1 = viaNetplan(n) ? [gate(n.host, "netplan-bridge", n.bridge.name, `netplan defines ${n.bridge.name} (the drop-in merges into it)`,
-    { bridge: n.bridge.name })] : [];
-  const n2 = gate(n.host, "default-route", "default", "every default route, which the takeover records and the rollback gives back",
-    { via: v.management.vip, bridge: n.bridge.name, saved: savedDir(v), ...(v.fallbackGateway ? { fallback: v.fallbackGateway } : {}) });
+  const n1 = viaNetplan(n)
+    ? [gate(n.host, "netplan-bridge", n.bridge.name, `netplan defines ${n.bridge.name} (the drop-in merges into it)`, { bridge: n.bridge.name })]
+    : [];
+  const n2 = gate(n.host, "default-route", "default", "every default route, which the takeover records and the rollback gives back", {
+    via: v.management.vip,
+    bridge: n.bridge.name,
+    saved: savedDir(v),
+    ...(v.fallbackGateway ? { fallback: v.fallbackGateway } : {}),
+  });
   const n3 = v.ntp ? [gate(n.host, "time-daemons", "time", "the time daemons the takeover points at the VIP", { vip: v.management.vip })] : [];
   return [...n1, n2, ...n3];
 }
@@ -67,8 +72,9 @@ function nodeChecks(v: Vrouter, n: VrouterNode): Array<Check & { host: string; t
 
 export const cloudInit: Target = {
   name: "cloud-init",
-  summary: "public-less nodes: cloud-init network-config v2 and user-data; "
-    + "deployed nodes hand their default route, resolver and NTP to the VIP and get them back on rollback",
+  summary:
+    "public-less nodes: cloud-init network-config v2 and user-data; " +
+    "deployed nodes hand their default route, resolver and NTP to the VIP and get them back on rollback",
   // the time daemons' lines are written on the node by node-takeover.py (which daemons it has is known only there):
   // node-takeover.test.ts parses chrony's with chronyd -p
   checkedBy: ["cloud-init", "netplan", "python"],
@@ -79,13 +85,29 @@ export const cloudInit: Target = {
       artifacts: each((v, n) => nodeFilesOf(site, v, n)),
       gates: each(nodeGates),
       checks: each(nodeChecks),
-      notes: each((v, n) => reviewLines(n.host, "cloud-init/review-notes", {
-        host: n.host, name: v.name, mgmtVip: v.management.vip, dns: v.dns !== undefined, ntp: v.ntp !== undefined,
-        netplan: viaNetplan(n), bridge: n.bridge.name, owner: n.bridge.owner, saved: savedDir(v), fallback: v.fallbackGateway,
-      })),
-      tests: each((v, n) => reviewLines(n.host, "cloud-init/review-tests", {
-        probe: v.dns?.upstreams[0] ?? v.gateway, mgmtVip: v.management.vip, pubVip: v.public.vip, dns: v.dns !== undefined, ntp: v.ntp !== undefined,
-      })),
+      notes: each((v, n) =>
+        reviewLines(n.host, "cloud-init/review-notes", {
+          host: n.host,
+          name: v.name,
+          mgmtVip: v.management.vip,
+          dns: v.dns !== undefined,
+          ntp: v.ntp !== undefined,
+          netplan: viaNetplan(n),
+          bridge: n.bridge.name,
+          owner: n.bridge.owner,
+          saved: savedDir(v),
+          fallback: v.fallbackGateway,
+        }),
+      ),
+      tests: each((v, n) =>
+        reviewLines(n.host, "cloud-init/review-tests", {
+          probe: v.dns?.upstreams[0] ?? v.gateway,
+          mgmtVip: v.management.vip,
+          pubVip: v.public.vip,
+          dns: v.dns !== undefined,
+          ntp: v.ntp !== undefined,
+        }),
+      ),
     };
   },
 };

@@ -36,12 +36,21 @@ function dropIn(site: Site, v: Vrouter, n: VrouterNode): string {
   return `${hashHeader(site)}# merged by netplan into its own definition of ${n.bridge.name}\n${toYaml({ network })}`;
 }
 
-export interface NodeFiles { script: Installed; dropIn?: Installed }
+export interface NodeFiles {
+  script: Installed;
+  dropIn?: Installed;
+}
 
 export function nodeFiles(site: Site, v: Vrouter, n: VrouterNode): NodeFiles {
   const vm = {
-    header: headerText(site), host: n.host, router: v.name, vip: v.management.vip, bridge: n.bridge.name, dns: v.dns !== undefined,
-    ntp: v.ntp !== undefined, fallback: v.fallbackGateway,
+    header: headerText(site),
+    host: n.host,
+    router: v.name,
+    vip: v.management.vip,
+    bridge: n.bridge.name,
+    dns: v.dns !== undefined,
+    ntp: v.ntp !== undefined,
+    fallback: v.fallbackGateway,
   };
   return {
     script: installed(n.host, takeoverScript(v), render("cloud-init/node-takeover.py", vm), 0o755),
@@ -95,7 +104,8 @@ function timeSources(v: Vrouter): { apply: Action[]; inverse: Action[] } {
     program(["chronyc", "reload", "sources"], { cls: "reload", why }, { onlyIf: { kind: "process", name: "chronyd" } }),
     // by unit, not by process: an ntpd of the classic ntp package is no ntpsec.service
     ...["systemd-timesyncd.service", "ntpsec.service"].map((unit) =>
-      unitOp("try-restart", unit, { onlyIfActive: true, serves: { kind: "daemon", what: "the node's time daemon" } })),
+      unitOp("try-restart", unit, { onlyIfActive: true, serves: { kind: "daemon", what: "the node's time daemon" } }),
+    ),
   ];
   return {
     apply: [py(v, FILES, "take-ntp", ETC, saved), ...reread],
@@ -108,17 +118,24 @@ export function nodeStep(site: Site, v: Vrouter, n: VrouterNode): Step {
   const f = nodeFiles(site, v, n);
   const t = takeover(v, n, f);
   const ntp = timeSources(v);
-  const how = f.dropIn ? `netplan: every link's default route${v.dns ? " and resolvers" : ""} saved, then replaced by a drop-in; other managers' routes live`
+  const how = f.dropIn
+    ? `netplan: every link's default route${v.dns ? " and resolvers" : ""} saved, then replaced by a drop-in; other managers' routes live`
     : `live, until ${n.bridge.owner} reconfigures ${n.bridge.name}`;
   const what = `route${v.dns ? ", resolve" : ""}${v.ntp ? " and sync time" : ""} through ${v.name}'s management VIP ${v.management.vip}`;
   return {
-    id: `vrouter-${v.name}-node`, host: n.host, phase: "nodes",
+    id: `vrouter-${v.name}-node`,
+    host: n.host,
+    phase: "nodes",
     title: `${what} (${how}${v.ntp ? "; each time daemon found" : ""}); the rollback gives back what the takeover changed`,
     apply: [f.script.install, ...t.apply, ...ntp.apply],
     verify: [check("default-via", { via: v.management.vip }), ...(v.ntp ? [check("time-source", { via: v.management.vip })] : [])],
     // every STOP first, so that a rollback stops before it changes anything; the time daemons before the routes,
     // whose restore forgets the record
-    inverse: [giveBack(v, FILES, "check-give-back", f.dropIn ? NETPLAN : "-", v.dns && !f.dropIn ? RESOLV : "-", v.ntp ? ETC : "-", { path: savedDir(v) }),
-      ...ntp.inverse, ...t.inverse, f.script.remove],
+    inverse: [
+      giveBack(v, FILES, "check-give-back", f.dropIn ? NETPLAN : "-", v.dns && !f.dropIn ? RESOLV : "-", v.ntp ? ETC : "-", { path: savedDir(v) }),
+      ...ntp.inverse,
+      ...t.inverse,
+      f.script.remove,
+    ],
   };
 }

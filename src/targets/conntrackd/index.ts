@@ -25,13 +25,27 @@ export function conntrackdConfText(site: Site, v: HaRouter, m: VrouterMember): s
     ...v.members.map((x) => ({ address: x.address!, what: `${x.host}'s namespace` })),
   ];
   return render("conntrackd/conntrackd.conf", {
-    header: headerText(site), router: v.name, host: m.host, namespace: v.namespace,
-    peers: v.members.filter((x) => x.host !== m.host).map((x) => x.host).join(", "),
-    startedBy: ha.manager === "keepalived"
-      ? `Started by sitegen-${v.name}-conntrackd.service; keepalived's notify script (ha-notify.sh) switches it.`
-      : `Started and promoted by Pacemaker (ocf:heartbeat:conntrackd, through ${conntrackdWrapper(v)}).`,
-    ftfw: ha.sync.mode === "ftfw", mode: ha.sync.mode.toUpperCase(), count: v.members.length, group: ha.sync.group, port: ha.sync.port,
-    address: m.address!, link: v.management.link, run: run(v), ignore,
+    header: headerText(site),
+    router: v.name,
+    host: m.host,
+    namespace: v.namespace,
+    peers: v.members
+      .filter((x) => x.host !== m.host)
+      .map((x) => x.host)
+      .join(", "),
+    startedBy:
+      ha.manager === "keepalived"
+        ? `Started by sitegen-${v.name}-conntrackd.service; keepalived's notify script (ha-notify.sh) switches it.`
+        : `Started and promoted by Pacemaker (ocf:heartbeat:conntrackd, through ${conntrackdWrapper(v)}).`,
+    ftfw: ha.sync.mode === "ftfw",
+    mode: ha.sync.mode.toUpperCase(),
+    count: v.members.length,
+    group: ha.sync.group,
+    port: ha.sync.port,
+    address: m.address!,
+    link: v.management.link,
+    run: run(v),
+    ignore,
   });
 }
 
@@ -42,7 +56,11 @@ function pacemakerStep(site: Site, v: HaRouter, m: VrouterMember) {
     { dest: conntrackdWrapper(v), content: wrapper, mode: 0o755 },
   ];
   return unitsStep({
-    id: `vrouter-${v.name}-${CONNTRACKD}`, host: m.host, files, units: [], byCluster: true,
+    id: `vrouter-${v.name}-${CONNTRACKD}`,
+    host: m.host,
+    files,
+    units: [],
+    byCluster: true,
     title: `install ${conntrackdConf(v)} and ${conntrackdWrapper(v)}, through which Pacemaker's conntrackd agent runs conntrackd inside ${v.namespace}`,
     checks: files.map((f) => check("file", { path: f.dest })),
   });
@@ -50,19 +68,29 @@ function pacemakerStep(site: Site, v: HaRouter, m: VrouterMember) {
 
 export const conntrackd: Target = {
   name: "conntrackd",
-  summary: "connection-state sync for failover: conntrackd (FTFW for two members, NOTRACK for more; multicast on the management leg) "
-    + "in each member's router namespace",
+  summary:
+    "connection-state sync for failover: conntrackd (FTFW for two members, NOTRACK for more; multicast on the management leg) " +
+    "in each member's router namespace",
   checkedBy: ["conntrackd", "shellcheck", "systemd-analyze"],
   plan: (site) => {
-    const made = site.vrouters.filter(withHa).flatMap((v) => v.members.map((m) => (v.ha.manager === "pacemaker" ? pacemakerStep(site, v, m)
-      : daemon(site, v, m, {
-        daemon: CONNTRACKD, what: "connection-state sync (conntrackd)",
-        config: { name: "conntrackd.conf", content: conntrackdConfText(site, v, m) },
-        command: ["/usr/sbin/conntrackd", "-C", "{conf}"],
-      }))));
+    const made = site.vrouters.filter(withHa).flatMap((v) =>
+      v.members.map((m) =>
+        v.ha.manager === "pacemaker"
+          ? pacemakerStep(site, v, m)
+          : daemon(site, v, m, {
+              daemon: CONNTRACKD,
+              what: "connection-state sync (conntrackd)",
+              config: { name: "conntrackd.conf", content: conntrackdConfText(site, v, m) },
+              command: ["/usr/sbin/conntrackd", "-C", "{conf}"],
+            }),
+      ),
+    );
     // on every member, what shows the sync working (text: templates/conntrackd/review-tests.hbs)
-    const tests = site.vrouters.filter(withHa).flatMap((v) => v.members.flatMap((m) =>
-      reviewLines(m.host, "conntrackd/review-tests", { ct: `ip netns exec ${v.namespace} conntrackd -C ${conntrackdConf(v)}` })));
+    const tests = site.vrouters
+      .filter(withHa)
+      .flatMap((v) =>
+        v.members.flatMap((m) => reviewLines(m.host, "conntrackd/review-tests", { ct: `ip netns exec ${v.namespace} conntrackd -C ${conntrackdConf(v)}` })),
+      );
     return { steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), tests };
   },
 };

@@ -8,9 +8,20 @@ export const seconds = (s: number) => `${s.toFixed(1)} s`;
 
 export function failoverFacts(v: HaRouter) {
   return {
-    name: v.name, namespace: v.namespace, gateway: v.gateway, mgmtLink: v.management.link, pubLink: v.public.link, pubVip: v.public.vip,
-    prios: v.members.map((m) => `${m.host} ${m.priority}`).join(", "), preempt: v.ha.preempt,
-    syncMode: v.ha.sync.mode.toUpperCase(), syncGroup: v.ha.sync.group, syncPort: v.ha.sync.port, conntrackdConf: conntrackdConf(v),
-    masquerade: v.nat.masquerade, ftfw: v.ha.sync.mode === "ftfw", count: v.members.length,
+    name: v.name,
+    namespace: v.namespace,
+    gateway: v.gateway,
+    mgmtLink: v.management.link,
+    pubLink: v.public.link,
+    pubVip: v.public.vip,
+    prios: v.members.map((m) => `${m.host} ${m.priority}`).join(", "),
+    preempt: v.ha.preempt,
+    syncMode: v.ha.sync.mode.toUpperCase(),
+    syncGroup: v.ha.sync.group,
+    syncPort: v.ha.sync.port,
+    conntrackdConf: conntrackdConf(v),
+    masquerade: v.nat.masquerade,
+    ftfw: v.ha.sync.mode === "ftfw",
+    count: v.members.length,
   };
 }

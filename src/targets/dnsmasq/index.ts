@@ -11,8 +11,13 @@ const NAME = { daemon: "dnsmasq", config: { name: "dnsmasq.conf", content: "" } 
 
 export function dnsmasqConf(site: Site, v: Vrouter): string {
   return render("dnsmasq/dnsmasq.conf", {
-    header: headerText(site), router: v.name, namespace: v.namespace, vip: v.management.vip, cidr: v.management.cidr,
-    upstreams: v.dns!.upstreams, run: expand(v, NAME, "{run}"),
+    header: headerText(site),
+    router: v.name,
+    namespace: v.namespace,
+    vip: v.management.vip,
+    cidr: v.management.cidr,
+    upstreams: v.dns!.upstreams,
+    run: expand(v, NAME, "{run}"),
   });
 }
 
@@ -20,8 +25,15 @@ export const dnsmasq: Target = {
   name: "dnsmasq",
   summary: "DNS for public-less nodes: dnsmasq in the router namespace on the management VIP, with a systemd unit",
   checkedBy: ["dnsmasq", "systemd-analyze"],
-  plan: (site) => perMember(site, (v) => v.dns !== undefined, (v): DaemonSpec => ({
-    ...NAME, what: "DNS (dnsmasq)", config: { name: NAME.config.name, content: dnsmasqConf(site, v) },
-    command: ["/usr/sbin/dnsmasq", "--keep-in-foreground", "--conf-file={conf}"],
-  })),
+  plan: (site) =>
+    perMember(
+      site,
+      (v) => v.dns !== undefined,
+      (v): DaemonSpec => ({
+        ...NAME,
+        what: "DNS (dnsmasq)",
+        config: { name: NAME.config.name, content: dnsmasqConf(site, v) },
+        command: ["/usr/sbin/dnsmasq", "--keep-in-foreground", "--conf-file={conf}"],
+      }),
+    ),
 };

@@ -28,12 +28,28 @@ export const downSeconds = (v: KRouter, m: VrouterMember) => 3 * v.ha.vrrp.inter
 export function keepalivedConf(site: Site, v: KRouter, m: VrouterMember): string {
   const k = v.ha.vrrp;
   return render("keepalived/keepalived.conf", {
-    header: headerText(site), router: v.name, host: m.host, namespace: v.namespace,
-    peers: v.members.filter((x) => x.host !== m.host).map((x) => `${x.host} ${x.priority}`).join(", "),
-    missed: 3, downSeconds: downSeconds(v, m).toFixed(1),
-    authFile: k.authVar ? authFile(v) : "", authVar: k.authVar ?? "", authParam: AUTH_PARAM,
-    mgmt: v.management.link, pub: v.public.link, vrid: k.vrid, priority: m.priority, interval: k.interval, preempt: v.ha.preempt,
-    mgmtVip: v.management.vipAddr, pubVip: v.public.vipAddr, gateway: v.gateway,
+    header: headerText(site),
+    router: v.name,
+    host: m.host,
+    namespace: v.namespace,
+    peers: v.members
+      .filter((x) => x.host !== m.host)
+      .map((x) => `${x.host} ${x.priority}`)
+      .join(", "),
+    missed: 3,
+    downSeconds: downSeconds(v, m).toFixed(1),
+    authFile: k.authVar ? authFile(v) : "",
+    authVar: k.authVar ?? "",
+    authParam: AUTH_PARAM,
+    mgmt: v.management.link,
+    pub: v.public.link,
+    vrid: k.vrid,
+    priority: m.priority,
+    interval: k.interval,
+    preempt: v.ha.preempt,
+    mgmtVip: v.management.vipAddr,
+    pubVip: v.public.vipAddr,
+    gateway: v.gateway,
     notify: notifyScript(v),
   });
 }
@@ -50,16 +66,26 @@ const notifyText = (site: Site, v: KRouter) =>
 
 function spec(site: Site, v: KRouter, m: VrouterMember): DaemonSpec {
   return {
-    daemon: KEEPALIVED, what: `VRRP (keepalived, virtual_router_id ${v.ha.vrrp.vrid}, priority ${m.priority})`,
+    daemon: KEEPALIVED,
+    what: `VRRP (keepalived, virtual_router_id ${v.ha.vrrp.vrid}, priority ${m.priority})`,
     config: { name: "keepalived.conf", content: keepalivedConf(site, v, m) },
     // --all-config: a missing include (the password file) is an error, not a silent default
-    command: ["/usr/sbin/keepalived", "--dont-fork", "--log-console", "--vrrp", "--all-config",
-      "--use-file={conf}", "--pid={run}/keepalived.pid", "--vrrp_pid={run}/vrrp.pid"],
+    command: [
+      "/usr/sbin/keepalived",
+      "--dont-fork",
+      "--log-console",
+      "--vrrp",
+      "--all-config",
+      "--use-file={conf}",
+      "--pid={run}/keepalived.pid",
+      "--vrrp_pid={run}/vrrp.pid",
+    ],
     // keepalived runs the notify script on each transition: a new version of it needs no reload
     extra: [{ dest: notifyScript(v), mode: 0o755, content: notifyText(site, v), eachUse: true }],
     // keepalived rereads keepalived.conf on SIGHUP and keeps each VRRP instance's state (no VIP moves);
     // its parser takes both # and ! as comments
-    reloadSignal: "HUP", comment: "#!",
+    reloadSignal: "HUP",
+    comment: "#!",
     secrets: authSecret(v),
     after: [unitName(v, CONNTRACKD)],
     // a start, stop or restart changes who holds the VIPs: this member joins, leaves or re-enters the election
@@ -70,23 +96,38 @@ function spec(site: Site, v: KRouter, m: VrouterMember): DaemonSpec {
 function vrrpGate(v: KRouter, m: VrouterMember): HostGate {
   const k = v.ha.vrrp;
   const bridge = m.bridges.management.name;
-  const title = `no router but ${v.name}'s members sends VRRP adverts with virtual_router_id ${k.vrid} on ${bridge}, `
-    + "and while none does, nobody holds its VIPs (ARP/NS)";
+  const title =
+    `no router but ${v.name}'s members sends VRRP adverts with virtual_router_id ${k.vrid} on ${bridge}, ` +
+    "and while none does, nobody holds its VIPs (ARP/NS)";
   // about three advert intervals
   const seconds = String(3 * k.interval + 1);
-  return gate(m.host, "vrrp-segment", `vrid ${k.vrid}`, title,
-    { bridge, vrid: String(k.vrid), members: v.members.map((x) => x.address!).join(" "), probes: vipProbes(v, m), seconds });
+  return gate(m.host, "vrrp-segment", `vrid ${k.vrid}`, title, {
+    bridge,
+    vrid: String(k.vrid),
+    members: v.members.map((x) => x.address!).join(" "),
+    probes: vipProbes(v, m),
+    seconds,
+  });
 }
 
 /** REVIEW.md's failover section: settings, the path step by step, what was tested (templates/keepalived/review-failover.hbs). */
 function section(v: KRouter): string {
   const k = v.ha.vrrp;
   return render("keepalived/review-failover", {
-    ...failoverFacts(v), vrid: k.vrid, interval: k.interval, authVar: k.authVar ?? "", authParam: AUTH_PARAM, authFile: authFile(v),
-    first: v.members.find((m) => m.primary)!.host, mgmtVipAddr: v.management.vipAddr, pubVipAddr: v.public.vipAddr,
+    ...failoverFacts(v),
+    vrid: k.vrid,
+    interval: k.interval,
+    authVar: k.authVar ?? "",
+    authParam: AUTH_PARAM,
+    authFile: authFile(v),
+    first: v.members.find((m) => m.primary)!.host,
+    mgmtVipAddr: v.management.vipAddr,
+    pubVipAddr: v.public.vipAddr,
     down: v.members.map((m) => ({ host: m.host, seconds: seconds(downSeconds(v, m)) })),
-    slowest: seconds(Math.max(...v.members.map((m) => downSeconds(v, m)))), advert: seconds(k.interval),
-    notify: notifyScript(v), transitions: transitionsFile(v),
+    slowest: seconds(Math.max(...v.members.map((m) => downSeconds(v, m)))),
+    advert: seconds(k.interval),
+    notify: notifyScript(v),
+    transitions: transitionsFile(v),
   }).trimEnd();
 }
 
@@ -98,7 +139,9 @@ export const keepalived: Target = {
     const vs = site.vrouters.filter(byKeepalived);
     const made = vs.flatMap((v) => v.members.map((m) => daemon(site, v, m, spec(site, v, m))));
     return {
-      steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => vrrpGate(v, m))),
+      steps: made.map((x) => x.step),
+      artifacts: made.flatMap((x) => x.artifacts),
+      gates: vs.flatMap((v) => v.members.map((m) => vrrpGate(v, m))),
       tests: vs.flatMap((v) => v.members.flatMap((m) => reviewLines(m.host, "keepalived/review-tests", { name: v.name, transitions: transitionsFile(v) }))),
       sections: vs.map(section),
     };

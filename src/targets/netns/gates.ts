@@ -9,14 +9,23 @@ const HA_TOOLS = { keepalived: ["keepalived", "conntrackd", "tcpdump"], pacemake
 /** The programs this member's router and its services run. */
 function tools(v: Vrouter, m: VrouterMember): string[] {
   const ovs = [v.management, v.public].some((l) => m.bridges[l.role].type === "ovs");
-  return ["ip", "arping", v.nat.backend === "nftables" ? "nft" : "iptables", ...(v.dns ? ["dnsmasq"] : []),
-    ...(v.ntp ? [v.ntp.daemon === "chrony" ? "chronyd" : "ntpd"] : []), ...(ovs ? ["ovs-vsctl"] : []), ...(v.ha ? HA_TOOLS[v.ha.manager] : [])];
+  return [
+    "ip",
+    "arping",
+    v.nat.backend === "nftables" ? "nft" : "iptables",
+    ...(v.dns ? ["dnsmasq"] : []),
+    ...(v.ntp ? [v.ntp.daemon === "chrony" ? "chronyd" : "ntpd"] : []),
+    ...(ovs ? ["ovs-vsctl"] : []),
+    ...(v.ha ? HA_TOOLS[v.ha.manager] : []),
+  ];
 }
 
 function bridgeGate(m: VrouterMember, l: VrouterLeg): HostGate {
   const b = m.bridges[l.role];
-  return gate(m.host, "vrouter-bridge", b.name, `${b.name} exists and is ${b.type === "ovs" ? "an Open vSwitch" : "a Linux"} bridge (the ${l.role} leg's)`,
-    { bridge: b.name, type: b.type });
+  return gate(m.host, "vrouter-bridge", b.name, `${b.name} exists and is ${b.type === "ovs" ? "an Open vSwitch" : "a Linux"} bridge (the ${l.role} leg's)`, {
+    bridge: b.name,
+    type: b.type,
+  });
 }
 
 /** The veth's host end, for a leg on a Linux bridge (an OVS leg is an internal port). */
@@ -29,14 +38,23 @@ function vethGates(m: VrouterMember, l: VrouterLeg): HostGate[] {
 export function memberGates(v: Vrouter, m: VrouterMember): HostGate[] {
   const legs = [v.management, v.public];
   const t = tools(v, m);
-  const vips = m.holdsVips ? legs.map((l) => gate(m.host, "vip-free", l.vip,
-    `nobody holds the ${l.role} VIP ${l.vip} on ${m.bridges[l.role].name} yet, by ARP/NS (or our ${v.namespace} does)`,
-    { address: l.vip, namespace: v.namespace, bridge: m.bridges[l.role].name, ...(l.vlan !== undefined ? { vlan: String(l.vlan) } : {}) })) : [];
+  const vips = m.holdsVips
+    ? legs.map((l) =>
+        gate(m.host, "vip-free", l.vip, `nobody holds the ${l.role} VIP ${l.vip} on ${m.bridges[l.role].name} yet, by ARP/NS (or our ${v.namespace} does)`, {
+          address: l.vip,
+          namespace: v.namespace,
+          bridge: m.bridges[l.role].name,
+          ...(l.vlan !== undefined ? { vlan: String(l.vlan) } : {}),
+        }),
+      )
+    : [];
   return [
     gate(m.host, "tools-present", t.join(" "), `the programs the router needs are installed: ${t.join(", ")}`, { tools: t }),
     ...legs.map((l) => bridgeGate(m, l)),
-    gate(m.host, "netns-free", v.namespace, `network namespace ${v.namespace} does not exist yet (or is exactly ours)`,
-      { namespace: v.namespace, link: v.management.link }),
+    gate(m.host, "netns-free", v.namespace, `network namespace ${v.namespace} does not exist yet (or is exactly ours)`, {
+      namespace: v.namespace,
+      link: v.management.link,
+    }),
     ...legs.flatMap((l) => vethGates(m, l)),
     ...vips,
   ];

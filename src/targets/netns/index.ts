@@ -15,7 +15,9 @@ import { filterPlan, nftRuleset } from "./ruleset.js";
 function namespaceStep(v: Vrouter, m: VrouterMember): Step {
   const sysctl = (key: string, value: string): Action => ({ kind: "sysctl", ns: v.namespace, key, value });
   return {
-    id: `vrouter-${v.name}-netns`, host: m.host, phase: "runtime",
+    id: `vrouter-${v.name}-netns`,
+    host: m.host,
+    phase: "runtime",
     title: `create network namespace ${v.namespace} with loopback up, IPv4 forwarding and non-local bind on and IPv6 off, inside it only`,
     apply: [
       { kind: "netns-add", ns: v.namespace },
@@ -71,7 +73,9 @@ function legStep(v: Vrouter, m: VrouterMember, l: VrouterLeg): Step {
   const what = `${l.role} leg ${l.link} on ${bridge.name}${legAddressText(v, addrs)}`;
   if (bridge.type === "ovs") {
     return {
-      id: `vrouter-${v.name}-${l.role}-leg`, host: m.host, phase: "runtime",
+      id: `vrouter-${v.name}-${l.role}-leg`,
+      host: m.host,
+      phase: "runtime",
       title: `add ${what}: an Open vSwitch internal port moved into ${v.namespace}`,
       apply: [
         { kind: "ovs-port-add", bridge: bridge.name, link: l.link, ...(l.vlan !== undefined ? { vid: l.vlan } : {}) },
@@ -83,7 +87,9 @@ function legStep(v: Vrouter, m: VrouterMember, l: VrouterLeg): Step {
     };
   }
   return {
-    id: `vrouter-${v.name}-${l.role}-leg`, host: m.host, phase: "runtime",
+    id: `vrouter-${v.name}-${l.role}-leg`,
+    host: m.host,
+    phase: "runtime",
     title: `add ${what}: a veth pair, ${l.peer} enslaved to ${bridge.name}, ${l.link} in ${v.namespace}`,
     apply: [
       { kind: "veth-add", peer: l.peer, link: l.link, ns: v.namespace },
@@ -112,10 +118,13 @@ function routeStep(v: Vrouter, m: VrouterMember): Step | undefined {
   const r = defaultRoute(v, m);
   if (!r) return undefined;
   return {
-    id: `vrouter-${v.name}-route`, host: m.host, phase: "runtime",
-    title: m.holdsVips ? `route ${v.namespace}'s default via the upstream gateway ${v.gateway}`
-      : `add the low-priority default route (metric ${LOW_PRIORITY_METRIC}) via the management VIP ${v.management.vip}, `
-        + "for while another member holds the VIPs",
+    id: `vrouter-${v.name}-route`,
+    host: m.host,
+    phase: "runtime",
+    title: m.holdsVips
+      ? `route ${v.namespace}'s default via the upstream gateway ${v.gateway}`
+      : `add the low-priority default route (metric ${LOW_PRIORITY_METRIC}) via the management VIP ${v.management.vip}, ` +
+        "for while another member holds the VIPs",
     apply: [{ kind: "route-replace", ...r }],
     verify: [check("ns-default-route", { ns: v.namespace, via: r.via })],
     // absent already when the namespace or the leg is gone: nothing to undo then
@@ -132,14 +141,18 @@ const TCP_LOOSE = "net.netfilter.nf_conntrack_tcp_loose";
 
 function filterStep(v: Vrouter, m: VrouterMember): Step {
   const f = filterPlan(v);
-  const snat = `SNAT ${v.management.cidr} to the public VIP ${v.public.vip} out of ${v.public.link} `
-    + "(not MASQUERADE, whose connections die with the VIP on a handover), ";
+  const snat =
+    `SNAT ${v.management.cidr} to the public VIP ${v.public.vip} out of ${v.public.link} ` +
+    "(not MASQUERADE, whose connections die with the VIP on a handover), ";
   const nat = !v.nat.masquerade ? "" : v.ha ? snat : `MASQUERADE ${v.management.cidr} out of ${v.public.link}, `;
-  const ha = !v.ha ? ""
+  const ha = !v.ha
+    ? ""
     : `, drop packets of untracked flows and pick up no TCP flow mid-stream (${TCP_LOOSE}=0: only conntrackd's synced entries survive a failover)`;
   const sysctl = (value: string, onlyIfNs = false): Action => ({ kind: "sysctl", ns: v.namespace, key: TCP_LOOSE, value, ...(onlyIfNs ? { onlyIfNs } : {}) });
   return {
-    id: `vrouter-${v.name}-filter`, host: m.host, phase: "runtime",
+    id: `vrouter-${v.name}-filter`,
+    host: m.host,
+    phase: "runtime",
     title: `${nat}forward only ${v.management.link} to ${v.public.link}, and let only ${v.management.cidr} reach DNS and NTP (${v.nat.backend})${ha}`,
     apply: [...f.apply, ...(v.ha ? [sysctl("0")] : [])],
     verify: [...f.verify, ...(v.ha ? [check("ns-sysctl", { ns: v.namespace, key: TCP_LOOSE, value: "0" })] : [])],
@@ -161,8 +174,11 @@ function memberChecks(v: Vrouter, m: VrouterMember): ExtraCheck[] {
   return m.holdsVips ? [{ ...check("ns-reachable", { ns: v.namespace, address: v.gateway }), host: m.host, title: routerTitle(v) }] : [];
 }
 
-const reviewFile = (site: Site, v: Vrouter, m: VrouterMember): Artifact =>
-  ({ path: `hosts/${m.host}/nftables-${v.name}.nft`, content: nftRuleset(site, v), mode: 0o644 });
+const reviewFile = (site: Site, v: Vrouter, m: VrouterMember): Artifact => ({
+  path: `hosts/${m.host}/nftables-${v.name}.nft`,
+  content: nftRuleset(site, v),
+  mode: 0o644,
+});
 
 export const netns: Target = {
   name: "netns",

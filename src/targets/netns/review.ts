@@ -14,17 +14,33 @@ function manager(v: Vrouter, m: VrouterMember): string {
 }
 
 export function memberNotes(v: Vrouter, m: VrouterMember): HostText[] {
-  const ovs = [v.management, v.public].filter((l) => m.bridges[l.role].type === "ovs")
+  const ovs = [v.management, v.public]
+    .filter((l) => m.bridges[l.role].type === "ovs")
     .map((l) => ({ bridge: m.bridges[l.role].name, role: l.role, link: l.link, tag: l.vlan === undefined ? "" : String(l.vlan) }));
   return reviewLines(m.host, "netns/review-notes", {
-    host: m.host, name: v.name, ha: manager(v, m), primary: m.primary, address: m.address ?? "", primaryHost: v.primary,
-    mgmtVip: v.management.vip, pubVip: v.public.vip, metric: LOW_PRIORITY_METRIC, ovs,
+    host: m.host,
+    name: v.name,
+    ha: manager(v, m),
+    primary: m.primary,
+    address: m.address ?? "",
+    primaryHost: v.primary,
+    mgmtVip: v.management.vip,
+    pubVip: v.public.vip,
+    metric: LOW_PRIORITY_METRIC,
+    ovs,
   });
 }
 
 export function memberTests(v: Vrouter, m: VrouterMember): HostText[] {
   return reviewLines(m.host, "netns/review-tests", {
-    ha: v.ha !== undefined, primary: m.primary, namespace: v.namespace, gateway: v.gateway, probe: v.dns?.upstreams[0] ?? v.gateway,
-    mgmtVip: v.management.vip, mgmtLink: v.management.link, pubVip: v.public.vip, pubLink: v.public.link,
+    ha: v.ha !== undefined,
+    primary: m.primary,
+    namespace: v.namespace,
+    gateway: v.gateway,
+    probe: v.dns?.upstreams[0] ?? v.gateway,
+    mgmtVip: v.management.vip,
+    mgmtLink: v.management.link,
+    pubVip: v.public.vip,
+    pubLink: v.public.link,
   });
 }

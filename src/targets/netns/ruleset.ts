@@ -13,8 +13,16 @@ export const nftTable = (v: Vrouter) => `sitegen-${v.name}`;
 /** The nftables ruleset; with a header for the reviewable file, without for the command line. */
 export function nftRuleset(site: Site | undefined, v: Vrouter): string {
   return render("netns/vrouter.nft", {
-    header: site ? headerText(site) : "", name: v.name, namespace: v.namespace, table: nftTable(v), cidr: v.management.cidr,
-    mgmt: v.management.link, pub: v.public.link, masquerade: v.nat.masquerade, ha: v.ha !== undefined, vip: v.public.vip,
+    header: site ? headerText(site) : "",
+    name: v.name,
+    namespace: v.namespace,
+    table: nftTable(v),
+    cidr: v.management.cidr,
+    mgmt: v.management.link,
+    pub: v.public.link,
+    masquerade: v.nat.masquerade,
+    ha: v.ha !== undefined,
+    vip: v.public.vip,
   });
 }
 
@@ -39,10 +47,19 @@ export function iptablesRules(v: Vrouter): string[][] {
 }
 
 /** An iptables action on one of the rules. */
-const ipt = (v: Vrouter, kind: "iptables-add" | "iptables-del", [table, chain, ...rule]: string[]): Action =>
-  ({ kind, ns: v.namespace, table: table!, chain: chain!, rule });
+const ipt = (v: Vrouter, kind: "iptables-add" | "iptables-del", [table, chain, ...rule]: string[]): Action => ({
+  kind,
+  ns: v.namespace,
+  table: table!,
+  chain: chain!,
+  rule,
+});
 
-export interface FilterPlan { apply: Action[]; verify: Check[]; inverse: Action[] }
+export interface FilterPlan {
+  apply: Action[];
+  verify: Check[];
+  inverse: Action[];
+}
 
 export function filterPlan(v: Vrouter): FilterPlan {
   if (v.nat.backend === "nftables") {

@@ -14,7 +14,9 @@ import type { Vrouter, VrouterMember } from "../../resolve/vrouter.js";
 
 /** A file a step installs: hosts/<host>/files<dest> in out/, dest on the host. */
 export interface FileSpec {
-  dest: string; content: string; mode?: FileMode;
+  dest: string;
+  content: string;
+  mode?: FileMode;
   /** The daemon runs this file on each use (a notify script): a new version needs no reload. Default: read at start. */
   eachUse?: boolean;
 }
@@ -57,7 +59,11 @@ export function expand(v: Vrouter, d: Pick<DaemonSpec, "daemon" | "config">, s: 
 
 /** What a services step installs and starts. */
 export interface UnitsSpec {
-  id: string; host: string; title: string; files: FileSpec[]; units: string[];
+  id: string;
+  host: string;
+  title: string;
+  files: FileSpec[];
+  units: string[];
   /** Pacemaker starts the units: install them only (no enable, no start). */
   byCluster: boolean;
   secrets?: Secret[];
@@ -82,7 +88,10 @@ export function unitsStep(u: UnitsSpec): { step: Step; artifacts: Artifact[] } {
   const serves = u.serves ? { serves: u.serves } : {};
   const start = u.byCluster ? [] : u.units.flatMap((x) => [unitOp("enable", x), unitOp(u.reload ? "reload" : "restart", x, serves)]);
   const step: Step = {
-    id: u.id, host: u.host, phase: "services", title: u.title,
+    id: u.id,
+    host: u.host,
+    phase: "services",
+    title: u.title,
     apply: [...secrets, ...placed.map((f) => f.install), ...reload, ...start],
     verify: [...(u.checks ?? []), ...u.units.map((unit) => (u.byCluster ? check("unit-file", { unit }) : check("unit", { unit })))],
     inverse: [
@@ -101,17 +110,27 @@ function daemonUnit(site: Site, v: Vrouter, d: DaemonSpec, unit: string, byClust
   return {
     dest: unitPath(unit),
     content: render("systemd/netns-daemon.service", {
-      header: headerText(site), description: `${d.what} for virtual router ${v.name}, inside network namespace ${v.namespace}`,
-      router: v.name, namespace: v.namespace, runtimeDir: runtimeDir(v, d.daemon), selfRunDir: d.selfRunDir ?? false, daemon: d.daemon,
-      command: d.command.map((w) => expand(v, d, w)).join(" "), after: d.after ?? [], cluster: byCluster, reloadSignal: d.reloadSignal ?? "",
+      header: headerText(site),
+      description: `${d.what} for virtual router ${v.name}, inside network namespace ${v.namespace}`,
+      router: v.name,
+      namespace: v.namespace,
+      runtimeDir: runtimeDir(v, d.daemon),
+      selfRunDir: d.selfRunDir ?? false,
+      daemon: d.daemon,
+      command: d.command.map((w) => expand(v, d, w)).join(" "),
+      after: d.after ?? [],
+      cluster: byCluster,
+      reloadSignal: d.reloadSignal ?? "",
     }),
   };
 }
 
 /** What one of the daemon's files is to it: its unit, a file it reads at each use, or its config. */
 function fileRole(f: FileSpec, unit: string, d: DaemonSpec): DaemonFile {
-  return f.dest === unitPath(unit) ? { dest: f.dest, role: "unit", syntax: "systemd-unit" }
-    : f.eachUse ? { dest: f.dest, role: "runs-each-time" }
+  return f.dest === unitPath(unit)
+    ? { dest: f.dest, role: "unit", syntax: "systemd-unit" }
+    : f.eachUse
+      ? { dest: f.dest, role: "runs-each-time" }
       : { dest: f.dest, role: "config", syntax: "hash-comments", ...(d.comment ? { comment: d.comment } : {}) };
 }
 
@@ -122,13 +141,25 @@ export function daemon(site: Site, v: Vrouter, m: VrouterMember, d: DaemonSpec):
   const files: FileSpec[] = [{ dest: conf, content: d.config.content }, ...(d.extra ?? []), daemonUnit(site, v, d, unit, byCluster)];
   const change: DaemonChange = { unit, byCluster, live: d.reloadSignal ? "reload" : "restart", files: files.map((f) => fileRole(f, unit, d)) };
   const secret = (d.secrets ?? []).map((s) => `, write ${s.dest} (0600) from ${s.name}`).join("");
-  const title = byCluster ? `install ${conf} and ${unit}, which runs ${d.what} inside ${v.namespace}${secret}; Pacemaker starts it, not systemd`
+  const title = byCluster
+    ? `install ${conf} and ${unit}, which runs ${d.what} inside ${v.namespace}${secret}; Pacemaker starts it, not systemd`
     : `install ${conf} and ${unit}, which runs ${d.what} inside ${v.namespace}${secret}, and (re)start it`;
   const secretChecks = (d.secrets ?? []).map((s) => check("secret-file", { path: s.dest }));
   const id = `vrouter-${v.name}-${d.daemon}`;
   const serves = d.serves ?? { kind: "daemon", what: d.what };
-  return unitsStep({ id, host: m.host, title, files, units: [unit], byCluster, secrets: d.secrets ?? [], checks: secretChecks, serves,
-    daemon: { ...change, serves }, reload: d.reloadSignal !== undefined });
+  return unitsStep({
+    id,
+    host: m.host,
+    title,
+    files,
+    units: [unit],
+    byCluster,
+    secrets: d.secrets ?? [],
+    checks: secretChecks,
+    serves,
+    daemon: { ...change, serves },
+    reload: d.reloadSignal !== undefined,
+  });
 }
 
 /** Run f for every member of every router that has the service, and gather steps and files. */

@@ -24,28 +24,34 @@ export const vlanStanza = (ifname: string, vid: number, link: string, addresses:
   toYaml({ network: { version: 2, vlans: { [ifname]: { id: vid, link, addresses } } } });
 
 function dropIn(site: Site, g: HostGateway): string {
-  return `${hashHeader(site)}# persistence: ${g.persistenceReason}\n${vlanStanza(g.ifname, g.vid, g.bridge.name, addrsOf(g).map((a) => a.ifaddr))}`;
+  return `${hashHeader(site)}# persistence: ${g.persistenceReason}\n${vlanStanza(
+    g.ifname,
+    g.vid,
+    g.bridge.name,
+    addrsOf(g).map((a) => a.ifaddr),
+  )}`;
 }
 
 // The copy in out/ is 0644 (git keeps no other mode); install_file puts it in place as 0600, as netplan wants.
 export function netplanStep(site: Site, host: string, g: HostGateway): { step: Step; file: Installed } {
   const file = installed(host, dropInPath(g), dropIn(site, g), 0o600);
-  return { file, step: {
-    id: `persist-netplan-${g.ifname}`, host, phase: "persist",
-    title: `add the vlans stanza for ${g.ifname} to netplan (${dropInPath(g)}) and apply it`,
-    apply: [
-      file.install,
-      netplanRun("generate"),
-      netplanRun("apply"),
-    ],
-    verify: gatewayChecks(g),
-    inverse: [
-      file.remove,
-      netplanRun("apply"),
-      // netplan apply leaves virtual links it no longer defines in place
-      deleteLink(g.ifname),
-    ],
-  } };
+  return {
+    file,
+    step: {
+      id: `persist-netplan-${g.ifname}`,
+      host,
+      phase: "persist",
+      title: `add the vlans stanza for ${g.ifname} to netplan (${dropInPath(g)}) and apply it`,
+      apply: [file.install, netplanRun("generate"), netplanRun("apply")],
+      verify: gatewayChecks(g),
+      inverse: [
+        file.remove,
+        netplanRun("apply"),
+        // netplan apply leaves virtual links it no longer defines in place
+        deleteLink(g.ifname),
+      ],
+    },
+  };
 }
 
 const mine = (h: Host) => h.gateways.filter((g) => g.persistence === "netplan");
@@ -59,8 +65,9 @@ export const netplan: Target = {
     return {
       steps: made.map((m) => m.step),
       reverify: made.map((m) => reverify(m.step, gatewayTitle(m.g))),
-      notes: site.hosts.flatMap((h) => byBridge(mine(h))
-        .flatMap((gs) => reviewLines(h.name, "netplan/review-notes", { ifnames: gs.map((g) => g.ifname), bridge: gs[0]!.bridge.name }))),
+      notes: site.hosts.flatMap((h) =>
+        byBridge(mine(h)).flatMap((gs) => reviewLines(h.name, "netplan/review-notes", { ifnames: gs.map((g) => g.ifname), bridge: gs[0]!.bridge.name })),
+      ),
       artifacts: made.map((m) => m.file.artifact),
       decisions: site.hosts.flatMap((h) => mine(h).map((g) => persistenceDecision(h.name, g))),
     };

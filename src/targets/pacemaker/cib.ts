@@ -6,8 +6,18 @@ import type { HaRouter, PacemakerHa, Vrouter } from "../../resolve/vrouter.js";
 import { conntrackdConf, conntrackdWrapper } from "../conntrackd/index.js";
 import { unitName } from "../netns/service.js";
 
-export interface Op { interval: string; timeout: string; role?: "Promoted" | "Unpromoted" }
-export interface Primitive { id: string; agent: string; params: Array<[string, string]>; ops: Op[]; what: string }
+export interface Op {
+  interval: string;
+  timeout: string;
+  role?: "Promoted" | "Unpromoted";
+}
+export interface Primitive {
+  id: string;
+  agent: string;
+  params: Array<[string, string]>;
+  ops: Op[];
+  what: string;
+}
 export type Resource =
   | { kind: "clone"; id: string; prim: Primitive; meta: Array<[string, string]>; promotable: boolean }
   | { kind: "group"; id: string; prims: Primitive[]; meta: Array<[string, string]>; what: string };
@@ -15,11 +25,19 @@ export type Constraint =
   | { kind: "order"; id: string; first: string; firstAction: "start" | "promote"; then: string; why: string }
   | { kind: "colocation"; id: string; rsc: string; withRsc: string; withRole?: "Promoted"; why: string }
   | { kind: "location"; id: string; rsc: string; node: string; score: number; why: string };
-export interface Cluster { prefix: string; resources: Resource[]; constraints: Constraint[]; top: string[] }
+export interface Cluster {
+  prefix: string;
+  resources: Resource[];
+  constraints: Constraint[];
+  top: string[];
+}
 
 const monitor = (interval: string, timeout = "30s"): Op[] => [{ interval, timeout }];
 /** The agent's own monitor intervals (ocf:heartbeat:conntrackd metadata). */
-const CONNTRACKD_OPS: Op[] = [{ interval: "20s", timeout: "20s", role: "Unpromoted" }, { interval: "10s", timeout: "20s", role: "Promoted" }];
+const CONNTRACKD_OPS: Op[] = [
+  { interval: "20s", timeout: "20s", role: "Unpromoted" },
+  { interval: "10s", timeout: "20s", role: "Promoted" },
+];
 
 export const systemdAgent = (unit: string) => `systemd:${unit.replace(/\.service$/, "")}`;
 export const uplinkUnit = (v: Vrouter) => unitName(v, "uplink");
@@ -27,7 +45,13 @@ export const netnsUnit = (v: Vrouter) => unitName(v, "netns");
 
 function clone(id: string, prim: Primitive, promotable = false): Resource {
   const meta: Array<[string, string]> = promotable
-    ? [["clone-node-max", "1"], ["interleave", "true"], ["notify", "true"], ["promoted-max", "1"], ["promoted-node-max", "1"]]
+    ? [
+        ["clone-node-max", "1"],
+        ["interleave", "true"],
+        ["notify", "true"],
+        ["promoted-max", "1"],
+        ["promoted-node-max", "1"],
+      ]
     : [["interleave", "true"]];
   return { kind: "clone", id: `${id}-clone`, prim, meta, promotable };
 }
@@ -39,22 +63,41 @@ const unitClone = (id: string, unit: string, what: string): Resource => clone(id
 /** IPaddr2 putting a leg's VIP on its link inside the router's namespace. */
 function vipPrimitive(v: HaRouter<PacemakerHa>, role: "mgmt" | "pub", l: Vrouter["management"]): Primitive {
   return {
-    id: `${v.ha.prefix}-vip-${role}`, agent: "ocf:heartbeat:IPaddr2", ops: monitor("10s", "20s"),
+    id: `${v.ha.prefix}-vip-${role}`,
+    agent: "ocf:heartbeat:IPaddr2",
+    ops: monitor("10s", "20s"),
     what: `${l.role} VIP ${l.vip}/${l.prefix} on ${l.link} inside ${v.namespace}`,
-    params: [["cidr_netmask", String(l.prefix)], ["ip", l.vip], ["network_namespace", v.namespace], ["nic", l.link]],
+    params: [
+      ["cidr_netmask", String(l.prefix)],
+      ["ip", l.vip],
+      ["network_namespace", v.namespace],
+      ["nic", l.link],
+    ],
   };
 }
 
 export function cluster(v: HaRouter<PacemakerHa>): Cluster {
   const p = v.ha.prefix;
   const netns = unitClone(`${p}-netns`, netnsUnit(v), `namespace ${v.namespace} is present (${netnsUnit(v)})`);
-  const ct = clone(`${p}-conntrackd`, {
-    id: `${p}-conntrackd`, agent: "ocf:heartbeat:conntrackd", ops: CONNTRACKD_OPS, what: "conntrackd, promoted where the VIPs are",
-    params: [["binary", conntrackdWrapper(v)], ["config", conntrackdConf(v)]],
-  }, true);
+  const ct = clone(
+    `${p}-conntrackd`,
+    {
+      id: `${p}-conntrackd`,
+      agent: "ocf:heartbeat:conntrackd",
+      ops: CONNTRACKD_OPS,
+      what: "conntrackd, promoted where the VIPs are",
+      params: [
+        ["binary", conntrackdWrapper(v)],
+        ["config", conntrackdConf(v)],
+      ],
+    },
+    true,
+  );
   const uplink = unitPrimitive(`${p}-uplink`, uplinkUnit(v), `default route via ${v.gateway} out of ${v.public.link} (${uplinkUnit(v)})`);
   const router: Resource = {
-    kind: "group", id: `${p}-router`, what: "the VIPs and the default route out of the public leg, started in this order",
+    kind: "group",
+    id: `${p}-router`,
+    what: "the VIPs and the default route out of the public leg, started in this order",
     prims: [vipPrimitive(v, "mgmt", v.management), vipPrimitive(v, "pub", v.public), uplink],
     meta: [["resource-stickiness", v.ha.preempt ? "0" : "1000"]],
   };
@@ -78,11 +121,29 @@ function constraintsOf(v: HaRouter<PacemakerHa>, netns: Resource, ct: Resource, 
   });
   return [
     ...afterNetns,
-    { kind: "colocation", id: `${p}-router-with-promoted`, rsc: router.id, withRsc: ct.id, withRole: "Promoted",
-      why: "the VIPs sit where conntrackd is promoted" },
-    { kind: "order", id: `${p}-promote-before-router`, first: ct.id, firstAction: "promote", then: router.id,
-      why: "the synced states are committed before the VIPs answer" },
-    ...v.members.map((m): Constraint =>
-      ({ kind: "location", id: `${p}-router-on-${m.host}`, rsc: router.id, node: m.host, score: m.priority, why: `priority ${m.priority}` })),
+    {
+      kind: "colocation",
+      id: `${p}-router-with-promoted`,
+      rsc: router.id,
+      withRsc: ct.id,
+      withRole: "Promoted",
+      why: "the VIPs sit where conntrackd is promoted",
+    },
+    {
+      kind: "order",
+      id: `${p}-promote-before-router`,
+      first: ct.id,
+      firstAction: "promote",
+      then: router.id,
+      why: "the synced states are committed before the VIPs answer",
+    },
+    ...v.members.map((m): Constraint => ({
+      kind: "location",
+      id: `${p}-router-on-${m.host}`,
+      rsc: router.id,
+      node: m.host,
+      score: m.priority,
+      why: `priority ${m.priority}`,
+    })),
   ];
 }

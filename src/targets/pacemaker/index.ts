@@ -26,15 +26,26 @@ function oneshot(site: Site, v: Vrouter, unit: string, description: string, star
 /** Every member: the units Pacemaker starts, installed and never enabled. */
 function unitsOf(site: Site, v: Vrouter, m: VrouterMember) {
   const route = ["default", "via", v.gateway, "dev", v.public.link].join(" ");
-  const present = `Namespace ${v.namespace} of virtual router ${v.name} is present (made by host.sh apply runtime): `
-    + `Pacemaker places nothing of ${v.name} where it is not`;
+  const present =
+    `Namespace ${v.namespace} of virtual router ${v.name} is present (made by host.sh apply runtime): ` +
+    `Pacemaker places nothing of ${v.name} where it is not`;
   const files = [
     oneshot(site, v, netnsUnit(v), present, `/sbin/ip netns exec ${v.namespace} true`, ""),
-    oneshot(site, v, uplinkUnit(v), `Default route of virtual router ${v.name} out of ${v.public.link}, on the member holding the VIPs`,
-      `/sbin/ip -n ${v.namespace} route replace ${route}`, `-/sbin/ip -n ${v.namespace} route del ${route}`),
+    oneshot(
+      site,
+      v,
+      uplinkUnit(v),
+      `Default route of virtual router ${v.name} out of ${v.public.link}, on the member holding the VIPs`,
+      `/sbin/ip -n ${v.namespace} route replace ${route}`,
+      `-/sbin/ip -n ${v.namespace} route del ${route}`,
+    ),
   ];
   return unitsStep({
-    id: `vrouter-${v.name}-cluster-units`, host: m.host, files, units: [netnsUnit(v), uplinkUnit(v)], byCluster: true,
+    id: `vrouter-${v.name}-cluster-units`,
+    host: m.host,
+    files,
+    units: [netnsUnit(v), uplinkUnit(v)],
+    byCluster: true,
     title: `install ${netnsUnit(v)} and ${uplinkUnit(v)}, which Pacemaker starts (namespace check, default route out of ${v.public.link})`,
   });
 }
@@ -43,14 +54,29 @@ function unitsOf(site: Site, v: Vrouter, m: VrouterMember) {
 function clusterFiles(site: Site, v: HaRouter<PacemakerHa>, m: VrouterMember, c: Cluster): FileSpec[] {
   const header = headerText(site);
   return [
-    { dest: pcsScript(v), mode: 0o755, content: render("pacemaker/pacemaker.sh", {
-      header, router: v.name, prefix: c.prefix, primary: m.host, create: pcsCreate(c).map((x) => ({ comment: x.comment, line: pcsLine(x.argv) })),
-      delete: pcsDelete(c).map(pcsLine), disable: pcsLine(pcsDisable(c)),
-    }) },
-    { dest: cibFragment(v), content: render("pacemaker/cib.xml", {
-      header, router: v.name, resources: cibResources(c), constraintXml: cibConstraints(c),
-      constraints: c.constraints.map((k) => `${k.id}: ${k.why}`),
-    }) },
+    {
+      dest: pcsScript(v),
+      mode: 0o755,
+      content: render("pacemaker/pacemaker.sh", {
+        header,
+        router: v.name,
+        prefix: c.prefix,
+        primary: m.host,
+        create: pcsCreate(c).map((x) => ({ comment: x.comment, line: pcsLine(x.argv) })),
+        delete: pcsDelete(c).map(pcsLine),
+        disable: pcsLine(pcsDisable(c)),
+      }),
+    },
+    {
+      dest: cibFragment(v),
+      content: render("pacemaker/cib.xml", {
+        header,
+        router: v.name,
+        resources: cibResources(c),
+        constraintXml: cibConstraints(c),
+        constraints: c.constraints.map((k) => `${k.id}: ${k.why}`),
+      }),
+    },
   ];
 }
 
@@ -61,7 +87,9 @@ function clusterOf(site: Site, v: HaRouter<PacemakerHa>, m: VrouterMember): { st
   // the script is run from where it was installed, below $SITEGEN_ROOT like every installed file
   const resources = { router: v.name, script: pcsScript(v), resource: `${c.prefix}-router`, vips: [v.management.vip, v.public.vip] };
   const step: Step = {
-    id: `vrouter-${v.name}-pacemaker`, host: m.host, phase: "services",
+    id: `vrouter-${v.name}-pacemaker`,
+    host: m.host,
+    phase: "services",
     title: `create ${v.name}'s cluster resources (${c.top.join(", ")}) and their ordering and colocation with pacemaker.sh create (one verified CIB push)`,
     apply: [...placed.map((f) => f.install), { kind: "cluster", op: "create", ...resources }],
     verify: c.top.map((resource) => check("cluster-resource", { resource })),
@@ -72,9 +100,13 @@ function clusterOf(site: Site, v: HaRouter<PacemakerHa>, m: VrouterMember): { st
 
 function clusterGate(v: HaRouter<PacemakerHa>, m: VrouterMember): HostGate {
   const p = v.ha.prefix;
-  return gate(m.host, "cluster-members", "pacemaker",
+  return gate(
+    m.host,
+    "cluster-members",
+    "pacemaker",
     `Pacemaker runs here and knows every member, its IPaddr2 can work in a namespace, and until resource ${p}-vip-mgmt exists nobody holds the VIPs (ARP/NS)`,
-    { members: v.members.map((x) => x.host), resource: `${p}-vip-mgmt`, probes: vipProbes(v, m) });
+    { members: v.members.map((x) => x.host), resource: `${p}-vip-mgmt`, probes: vipProbes(v, m) },
+  );
 }
 
 /** REVIEW.md's failover section (templates/pacemaker/review-failover.hbs). */
@@ -85,14 +117,24 @@ function section(v: HaRouter<PacemakerHa>): string {
 
 export const pacemaker: Target = {
   name: "pacemaker",
-  summary: "VIP failover by Pacemaker: units the cluster starts on every member, a pcs script and its CIB fragment "
-    + "(IPaddr2 in the namespace, promotable conntrackd, ordering and colocation)",
+  summary:
+    "VIP failover by Pacemaker: units the cluster starts on every member, a pcs script and its CIB fragment " +
+    "(IPaddr2 in the namespace, promotable conntrackd, ordering and colocation)",
   checkedBy: ["pcs", "shellcheck", "systemd-analyze"],
   plan: (site) => {
     const vs = site.vrouters.filter(byPacemaker);
-    const made = vs.flatMap((v) => [...v.members.map((m) => unitsOf(site, v, m)), clusterOf(site, v, v.members.find((m) => m.primary)!)]);
+    const made = vs.flatMap((v) => [
+      ...v.members.map((m) => unitsOf(site, v, m)),
+      clusterOf(
+        site,
+        v,
+        v.members.find((m) => m.primary)!,
+      ),
+    ]);
     return {
-      steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), gates: vs.flatMap((v) => v.members.map((m) => clusterGate(v, m))),
+      steps: made.map((x) => x.step),
+      artifacts: made.flatMap((x) => x.artifacts),
+      gates: vs.flatMap((v) => v.members.map((m) => clusterGate(v, m))),
       // the drill moves the resources off the preferred member
       tests: vs.flatMap((v) => v.members.filter((m) => m.primary).flatMap((m) => reviewLines(m.host, "pacemaker/review-tests", { host: m.host }))),
       sections: vs.map(section),

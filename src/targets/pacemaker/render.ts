@@ -27,9 +27,12 @@ export function pcsCreate(c: Cluster): Array<{ comment: string; argv: string[] }
 
 function constraintArgs(k: Constraint): string[] {
   switch (k.kind) {
-    case "order": return ["constraint", "order", k.firstAction, k.first, "then", "start", k.then, `id=${k.id}`];
-    case "colocation": return ["constraint", "colocation", "add", k.rsc, "with", ...(k.withRole ? [k.withRole] : []), k.withRsc, "INFINITY", `id=${k.id}`];
-    case "location": return ["constraint", "location", "add", k.id, k.rsc, k.node, String(k.score)];
+    case "order":
+      return ["constraint", "order", k.firstAction, k.first, "then", "start", k.then, `id=${k.id}`];
+    case "colocation":
+      return ["constraint", "colocation", "add", k.rsc, "with", ...(k.withRole ? [k.withRole] : []), k.withRsc, "INFINITY", `id=${k.id}`];
+    case "location":
+      return ["constraint", "location", "add", k.id, k.rsc, k.node, String(k.score)];
   }
 }
 
@@ -51,12 +54,28 @@ type Attr = [string, string];
 /** An attribute only when it has a value. */
 const maybe = (k: string, v: string | undefined): Attr[] => (v ? [[k, v]] : []);
 
-const opAttrs = (p: Primitive, o: Op): Attr[] =>
-  [["name", "monitor"], ["interval", o.interval], ...maybe("role", o.role), ["timeout", o.timeout], ["id", `${p.id}-monitor-interval-${o.interval}`]];
+const opAttrs = (p: Primitive, o: Op): Attr[] => [
+  ["name", "monitor"],
+  ["interval", o.interval],
+  ...maybe("role", o.role),
+  ["timeout", o.timeout],
+  ["id", `${p.id}-monitor-interval-${o.interval}`],
+];
 
 function primitiveXml(p: Primitive, pad: string): string[] {
   const [cls, a, b] = p.agent.split(":");
-  const head: Array<[string, string]> = b ? [["id", p.id], ["class", cls!], ["type", b], ["provider", a!]] : [["id", p.id], ["class", cls!], ["type", a!]];
+  const head: Array<[string, string]> = b
+    ? [
+        ["id", p.id],
+        ["class", cls!],
+        ["type", b],
+        ["provider", a!],
+      ]
+    : [
+        ["id", p.id],
+        ["class", cls!],
+        ["type", a!],
+      ];
   return [
     `${pad}<primitive${attrs(head)}>`,
     ...nvpairs("instance_attributes", `${p.id}-instance_attributes`, p.params, `${pad}  `),
@@ -77,7 +96,13 @@ function resourceXml(r: Resource, pad: string): string[] {
 function constraintXml(k: Constraint, pad: string): string {
   switch (k.kind) {
     case "order": {
-      const order: Attr[] = [["id", k.id], ["first", k.first], ["first-action", k.firstAction], ["then", k.then], ["then-action", "start"]];
+      const order: Attr[] = [
+        ["id", k.id],
+        ["first", k.first],
+        ["first-action", k.firstAction],
+        ["then", k.then],
+        ["then-action", "start"],
+      ];
       return `${pad}<rsc_order${attrs(order)}/>`;
     }
     case "colocation": {
@@ -85,7 +110,13 @@ function constraintXml(k: Constraint, pad: string): string {
       const roles = { rsc: maybe("rsc-role", k.withRole && "Started"), with: maybe("with-rsc-role", k.withRole) };
       return `${pad}<rsc_colocation${attrs([["id", k.id], ["rsc", k.rsc], ...roles.rsc, ["with-rsc", k.withRsc], ...roles.with, ["score", "INFINITY"]])}/>`;
     }
-    case "location": return `${pad}<rsc_location${attrs([["id", k.id], ["rsc", k.rsc], ["node", k.node], ["score", String(k.score)]])}/>`;
+    case "location":
+      return `${pad}<rsc_location${attrs([
+        ["id", k.id],
+        ["rsc", k.rsc],
+        ["node", k.node],
+        ["score", String(k.score)],
+      ])}/>`;
   }
 }
 

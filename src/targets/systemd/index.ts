@@ -33,18 +33,31 @@ export function ordering(b: Bridge): { after: string[]; requires: string[]; want
   // Open vSwitch bridges exist once ovs-vswitchd has read its database, whoever declared them
   if (b.type === "ovs") return { after: OVS_UNITS, requires: [], wants: OVS_UNITS };
   switch (b.owner) {
-    case "libvirt": return { after: LIBVIRT_NETWORK_DAEMONS, requires: [], wants: [] };
-    case "netplan": case "systemd-networkd": return { after: ["systemd-networkd.service"], requires: [], wants: ["systemd-networkd.service"] };
-    default: return { after: ["network.target"], requires: [], wants: [] };
+    case "libvirt":
+      return { after: LIBVIRT_NETWORK_DAEMONS, requires: [], wants: [] };
+    case "netplan":
+    case "systemd-networkd":
+      return { after: ["systemd-networkd.service"], requires: [], wants: ["systemd-networkd.service"] };
+    default:
+      return { after: ["network.target"], requires: [], wants: [] };
   }
 }
 
 function unit(site: Site, g: HostGateway): string {
   const ref = site.decision ? ` -- ${site.decision}` : "";
   return render("systemd/vlan-gateway.service", {
-    header: headerText(site), reason: `persistence: ${g.persistenceReason}`,
-    description: `${g.network} L3 gateway (${g.ifname} = ${addrsOf(g).map((a) => a.address).join(", ")})${ref}`,
-    ...ordering(g.bridge), waitSeconds: WAIT_SECONDS, retry: RETRY, minSystemd: ONESHOT_RESTART_SYSTEMD, bridge: g.bridge.name, ifname: g.ifname, vid: g.vid,
+    header: headerText(site),
+    reason: `persistence: ${g.persistenceReason}`,
+    description: `${g.network} L3 gateway (${g.ifname} = ${addrsOf(g)
+      .map((a) => a.address)
+      .join(", ")})${ref}`,
+    ...ordering(g.bridge),
+    waitSeconds: WAIT_SECONDS,
+    retry: RETRY,
+    minSystemd: ONESHOT_RESTART_SYSTEMD,
+    bridge: g.bridge.name,
+    ifname: g.ifname,
+    vid: g.vid,
     addrs: addrsOf(g).map((a) => ({ ipFamily: a.family === 6 ? "-6 " : "", cidr: a.ifaddr })),
   });
 }
@@ -53,33 +66,38 @@ export function systemdStep(site: Site, host: string, g: HostGateway): { step: S
   const file = installed(host, unitPath(g), unit(site, g));
   // its start re-creates the link (ExecStartPre deletes a stale one), its stop deletes it
   const serves: UnitServes = { kind: "gateway", link: g.ifname, addresses: addrsOf(g).map((a) => a.address) };
-  return { file, step: {
-    id: `persist-${g.unit}`, host, phase: "persist",
-    title: `install and enable ${g.unit}, which recreates ${g.ifname} at every boot`,
-    apply: [
-      file.install,
-      daemonReload,
-      unitOp("enable", g.unit, { now: true, serves }),
-    ],
-    verify: [check("unit", { unit: g.unit }), ...gatewayChecks(g)],
-    inverse: [
-      unitOp("disable", g.unit, { now: true, onlyIfInstalled: true, serves }),
-      file.remove,
-      daemonReload,
-      deleteLink(g.ifname),
-    ],
-  } };
+  return {
+    file,
+    step: {
+      id: `persist-${g.unit}`,
+      host,
+      phase: "persist",
+      title: `install and enable ${g.unit}, which recreates ${g.ifname} at every boot`,
+      apply: [file.install, daemonReload, unitOp("enable", g.unit, { now: true, serves })],
+      verify: [check("unit", { unit: g.unit }), ...gatewayChecks(g)],
+      inverse: [unitOp("disable", g.unit, { now: true, onlyIfInstalled: true, serves }), file.remove, daemonReload, deleteLink(g.ifname)],
+    },
+  };
 }
 
 const mine = (h: Host) => h.gateways.filter((g) => g.persistence === "systemd");
 
 /** One note for a host's units after libvirt's daemons, one for those after another owner: each said once. */
-const notes = (h: Host) => [true, false].map((libvirt) => ({ libvirt, gs: mine(h).filter((g) => (g.bridge.owner === "libvirt") === libvirt) }))
-  .filter((x) => x.gs.length)
-  .flatMap((x) => reviewLines(h.name, "systemd/review-notes", {
-    units: x.gs.map((g) => g.unit), waitSeconds: WAIT_SECONDS, libvirt: x.libvirt, retry: RETRY, minSystemd: ONESHOT_RESTART_SYSTEMD,
-    ifnames: x.gs.map((g) => g.ifname), hooks: x.gs.filter(hooked).map(hookPath),
-  }));
+const notes = (h: Host) =>
+  [true, false]
+    .map((libvirt) => ({ libvirt, gs: mine(h).filter((g) => (g.bridge.owner === "libvirt") === libvirt) }))
+    .filter((x) => x.gs.length)
+    .flatMap((x) =>
+      reviewLines(h.name, "systemd/review-notes", {
+        units: x.gs.map((g) => g.unit),
+        waitSeconds: WAIT_SECONDS,
+        libvirt: x.libvirt,
+        retry: RETRY,
+        minSystemd: ONESHOT_RESTART_SYSTEMD,
+        ifnames: x.gs.map((g) => g.ifname),
+        hooks: x.gs.filter(hooked).map(hookPath),
+      }),
+    );
 
 export const systemd: Target = {
   name: "systemd",
@@ -88,7 +106,11 @@ export const systemd: Target = {
   plan: (site) => {
     const made = site.hosts.flatMap((h) => mine(h).map((g) => ({ g, ...systemdStep(site, h.name, g) })));
     // each hook right after its unit, which it restarts: undone first, before the unit goes
-    const hooks = site.hosts.flatMap((h) => mine(h).filter(hooked).map((g) => ({ g, ...hookStep(site, h.name, g) })));
+    const hooks = site.hosts.flatMap((h) =>
+      mine(h)
+        .filter(hooked)
+        .map((g) => ({ g, ...hookStep(site, h.name, g) })),
+    );
     const all = made.flatMap((m) => [m, ...hooks.filter((k) => k.g === m.g)]);
     return {
       steps: all.map((m) => m.step),

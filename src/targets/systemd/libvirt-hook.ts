@@ -20,18 +20,32 @@ export const hooked = (g: HostGateway): boolean => g.persistence === "systemd" &
 
 export function hookStep(site: Site, host: string, g: HostGateway): { step: Step; file: Installed } {
   const network = g.bridge.libvirtNetwork ?? "";
-  const file = installed(host, hookPath(g), render("systemd/libvirt-hook", {
-    header: headerText(site), unit: g.unit, network, bridge: g.bridge.name, ifname: g.ifname,
-  }), 0o755);
+  const file = installed(
+    host,
+    hookPath(g),
+    render("systemd/libvirt-hook", {
+      header: headerText(site),
+      unit: g.unit,
+      network,
+      bridge: g.bridge.name,
+      ifname: g.ifname,
+    }),
+    0o755,
+  );
   // libvirt caches whether any network hook exists until its daemon reloads (SIGHUP): whichever of the
   // two runs here is told, the other is skipped. Removing the hook needs no reload: libvirt looks in
   // the directory at every call and finds nothing to run.
   const reloads = LIBVIRT_NETWORK_DAEMONS.map((d) => unitOp("reload", d, { onlyIfActive: true }));
-  return { file, step: {
-    id: `persist-hook-${g.unit}`, host, phase: "persist",
-    title: `install libvirt's network hook for ${network}, which restarts ${g.unit} when ${network} starts again`,
-    apply: [file.install, ...reloads],
-    verify: [check("file", { path: hookPath(g) })],
-    inverse: [file.remove],
-  } };
+  return {
+    file,
+    step: {
+      id: `persist-hook-${g.unit}`,
+      host,
+      phase: "persist",
+      title: `install libvirt's network hook for ${network}, which restarts ${g.unit} when ${network} starts again`,
+      apply: [file.install, ...reloads],
+      verify: [check("file", { path: hookPath(g) })],
+      inverse: [file.remove],
+    },
+  };
 }

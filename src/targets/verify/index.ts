@@ -31,7 +31,17 @@ export const verify: Target = {
   checkedBy: [],
   plan: (site): Contribution => ({
     checks: site.hosts.flatMap((h) => hostChecks(h, new Set(site.vrouters.flatMap((v) => v.nodes.map((n) => n.host))))),
-    tests: site.hosts.flatMap((h) => h.checked.flatMap((c) => addrsOf(c).flatMap((a) => reviewLines(h.name, "verify/review-tests",
-      { address: a.address, network: c.network, router: c.on === "router" ? mdText(c.router ?? "") : "", bridge: c.bridge ?? "" })))),
+    tests: site.hosts.flatMap((h) =>
+      h.checked.flatMap((c) =>
+        addrsOf(c).flatMap((a) =>
+          reviewLines(h.name, "verify/review-tests", {
+            address: a.address,
+            network: c.network,
+            router: c.on === "router" ? mdText(c.router ?? "") : "",
+            bridge: c.bridge ?? "",
+          }),
+        ),
+      ),
+    ),
   }),
 };

@@ -10,8 +10,13 @@ import { reviewLines, type Target } from "../target.js";
 export const gatewayTitle = (g: HostGateway): string => `gateway ${g.ifname}`;
 
 /** REVIEW.md's record of how a gateway persists (systemd or netplan) and why. */
-export const persistenceDecision = (host: string, g: HostGateway): Decision =>
-  ({ host, key: "persistence", value: g.persistence, subject: g.ifname, reason: g.persistenceReason });
+export const persistenceDecision = (host: string, g: HostGateway): Decision => ({
+  host,
+  key: "persistence",
+  value: g.persistence,
+  subject: g.ifname,
+  reason: g.persistenceReason,
+});
 
 // Single-family gateways keep the order they always had: vlan, address, up, route (then the IPv6 pair of a dual stack).
 export const gatewayChecks = (g: HostGateway): Check[] => [
@@ -23,14 +28,19 @@ export const gatewayChecks = (g: HostGateway): Check[] => [
 ];
 
 /** "10.12.8.1/22", or "10.12.8.1/22 and 2001:db8::1/64" for a dual stack. */
-export const ifaddrsText = (g: HostGateway): string => addrsOf(g).map((a) => a.ifaddr).join(" and ");
+export const ifaddrsText = (g: HostGateway): string =>
+  addrsOf(g)
+    .map((a) => a.ifaddr)
+    .join(" and ");
 
 /** Delete the sub-interface if present: the inverse of creating it, shared by every phase that creates it. */
 export const deleteLink = (ifname: string): Action => ({ kind: "link-del", link: ifname });
 
 export function runtimeStep(host: string, g: HostGateway): Step {
   return {
-    id: `runtime-${g.ifname}`, host, phase: "runtime",
+    id: `runtime-${g.ifname}`,
+    host,
+    phase: "runtime",
     title: `create ${g.ifname} (VLAN ${g.vid} on ${g.bridge.name}) with ${ifaddrsText(g)} and bring it up`,
     apply: [
       { kind: "vlan-add", link: g.ifname, parent: g.bridge.name, vid: g.vid },
@@ -48,16 +58,32 @@ export const byBridge = (gs: readonly HostGateway[]): HostGateway[][] =>
 
 // Per bridge: the libvirt notes; per IPv6 address whether anything sends router advertisements for it
 // (the files alone do not tell a reviewer).
-const notes = (h: Host) => byBridge(h.gateways).flatMap((gs) => reviewLines(h.name, "vlan-gateway/review-notes", {
-  libvirt: gs[0]!.bridge.owner === "libvirt", network: gs[0]!.bridge.libvirtNetwork ?? "", bridge: gs[0]!.bridge.name,
-  units: gs.map((g) => g.unit), ifnames: gs.map((g) => g.ifname),
-  ipv6: gs.flatMap((g) => addrsOf(g).filter((a) => a.family === 6).map((a) => ({ address: a.address, ifname: g.ifname, gwnetwork: g.network }))),
-}));
+const notes = (h: Host) =>
+  byBridge(h.gateways).flatMap((gs) =>
+    reviewLines(h.name, "vlan-gateway/review-notes", {
+      libvirt: gs[0]!.bridge.owner === "libvirt",
+      network: gs[0]!.bridge.libvirtNetwork ?? "",
+      bridge: gs[0]!.bridge.name,
+      units: gs.map((g) => g.unit),
+      ifnames: gs.map((g) => g.ifname),
+      ipv6: gs.flatMap((g) =>
+        addrsOf(g)
+          .filter((a) => a.family === 6)
+          .map((a) => ({ address: a.address, ifname: g.ifname, gwnetwork: g.network })),
+      ),
+    }),
+  );
 
-const tests = (h: Host) => h.gateways.flatMap((g) => reviewLines(h.name, "vlan-gateway/review-tests", {
-  addrs: addrsOf(g).map((a) => ({ address: a.address, cidr: a.cidr, forwarding: a.family === 6 ? "IPv6 forwarding=1" : "ip_forward=1" })),
-  targets: g.testTargets.slice(0, 3), network: g.network, ifname: g.ifname, ifaddr: ifaddrsText(g),
-}));
+const tests = (h: Host) =>
+  h.gateways.flatMap((g) =>
+    reviewLines(h.name, "vlan-gateway/review-tests", {
+      addrs: addrsOf(g).map((a) => ({ address: a.address, cidr: a.cidr, forwarding: a.family === 6 ? "IPv6 forwarding=1" : "ip_forward=1" })),
+      targets: g.testTargets.slice(0, 3),
+      network: g.network,
+      ifname: g.ifname,
+      ifaddr: ifaddrsText(g),
+    }),
+  );
 
 export const vlanGateway: Target = {
   name: "vlan-gateway",
@@ -66,8 +92,10 @@ export const vlanGateway: Target = {
   plan: (site) => {
     const made = site.hosts.flatMap((h) => h.gateways.map((g) => ({ g, step: runtimeStep(h.name, g) })));
     return {
-      steps: made.map((m) => m.step), reverify: made.map((m) => reverify(m.step, gatewayTitle(m.g))),
-      notes: site.hosts.flatMap(notes), tests: site.hosts.flatMap(tests),
+      steps: made.map((m) => m.step),
+      reverify: made.map((m) => reverify(m.step, gatewayTitle(m.g))),
+      notes: site.hosts.flatMap(notes),
+      tests: site.hosts.flatMap(tests),
     };
   },
 };

@@ -25,7 +25,9 @@ const WAIT_SECONDS = 60;
 /** The units that run inside the namespace on this member: they start after it exists. */
 export function namespaceUnits(v: Vrouter): string[] {
   const daemons = [
-    ...(v.dns ? ["dnsmasq"] : []), ...(v.ntp ? [v.ntp.daemon] : []), ...(v.ha ? ["conntrackd"] : []),
+    ...(v.dns ? ["dnsmasq"] : []),
+    ...(v.ntp ? [v.ntp.daemon] : []),
+    ...(v.ha ? ["conntrackd"] : []),
     ...(v.ha?.manager === "keepalived" ? ["keepalived"] : []),
   ];
   return [...daemons.map((d) => unitName(v, d)), ...(v.ha?.manager === "pacemaker" ? ["pacemaker.service"] : [])];
@@ -37,8 +39,10 @@ export function bootOrder(v: Vrouter, m: VrouterMember): { after: string[]; want
   const owners = [m.bridges.management, m.bridges.public].map(ordering);
   const uniq = (xs: string[]) => [...new Set(xs)].sort();
   return {
-    after: uniq(owners.flatMap((o) => o.after)), wants: uniq(owners.flatMap((o) => [...o.wants, ...o.requires])),
-    bridges, before: namespaceUnits(v),
+    after: uniq(owners.flatMap((o) => o.after)),
+    wants: uniq(owners.flatMap((o) => [...o.wants, ...o.requires])),
+    bridges,
+    before: namespaceUnits(v),
   };
 }
 
@@ -49,8 +53,14 @@ function files(site: Site, v: Vrouter, m: VrouterMember) {
   // a command naming an installed file reads it below $root, which is the real root at boot
   const rooted = runtime.some((s) => s.apply.some(readsInstalledFile));
   const script = render("vrouter-boot/boot.sh", { header, router: v.name, host: m.host, unit: bootUnit(v), steps, rooted });
-  const unit = render("vrouter-boot/boot.service",
-    { header, router: v.name, namespace: v.namespace, script: bootScript(v), wait: WAIT_SECONDS, ...bootOrder(v, m) });
+  const unit = render("vrouter-boot/boot.service", {
+    header,
+    router: v.name,
+    namespace: v.namespace,
+    script: bootScript(v),
+    wait: WAIT_SECONDS,
+    ...bootOrder(v, m),
+  });
   return { script: installed(m.host, bootScript(v), script, 0o755), unit: installed(m.host, unitPath(bootUnit(v)), unit) };
 }
 
@@ -61,7 +71,9 @@ function bootStep(site: Site, v: Vrouter, m: VrouterMember): { step: Step; artif
   const f = files(site, v, m);
   const unit = bootUnit(v);
   const step: Step = {
-    id: `vrouter-${v.name}-boot`, host: m.host, phase: "persist",
+    id: `vrouter-${v.name}-boot`,
+    host: m.host,
+    phase: "persist",
     title: `install and enable ${unit}, which recreates ${v.name}'s namespace ${v.namespace} (legs, addresses, routes, forwarding, NAT) at every boot`,
     apply: [f.script.install, f.unit.install, daemonReload, unitOp("enable", unit, { now: true, serves: replay(v) })],
     verify: [check("unit", { unit }), check("netns", { ns: v.namespace })],
@@ -73,14 +85,16 @@ function bootStep(site: Site, v: Vrouter, m: VrouterMember): { step: Step; artif
 
 export const vrouterBoot: Target = {
   name: "vrouter-boot",
-  summary: "boot persistence for each virtual router member: a oneshot unit replaying the runtime steps, "
-    + "after the bridges' owners, before the namespace's services",
+  summary:
+    "boot persistence for each virtual router member: a oneshot unit replaying the runtime steps, " +
+    "after the bridges' owners, before the namespace's services",
   checkedBy: ["shellcheck", "systemd-analyze"],
   plan: (site) => {
     const made = site.vrouters.flatMap((v) => v.members.map((m) => bootStep(site, v, m)));
     // what the boot unit waits for and what waits for it (text: templates/vrouter-boot/review-notes.hbs)
-    const notes = site.vrouters.flatMap((v) => v.members.flatMap((m) =>
-      reviewLines(m.host, "vrouter-boot/review-notes", { unit: bootUnit(v), ...bootOrder(v, m) })));
+    const notes = site.vrouters.flatMap((v) =>
+      v.members.flatMap((m) => reviewLines(m.host, "vrouter-boot/review-notes", { unit: bootUnit(v), ...bootOrder(v, m) })),
+    );
     return { steps: made.map((x) => x.step), artifacts: made.flatMap((x) => x.artifacts), notes };
   },
 };

@@ -8,8 +8,12 @@ export const addressCollision: Rule = (ctx) => {
     const spans = claims(n, i).map((c) => ({ from: c.from.value, to: c.to.value, item: c, fam: c.from.family }));
     for (const family of [4, 6]) {
       for (const [a, b] of overlaps<Claim>(spans.filter((s) => s.fam === family))) {
-        ctx.report(b.item.path, "address-collision", `${b.item.label} collides with ${a.item.label}`,
-          "each address in a network has one owner: move one of them");
+        ctx.report(
+          b.item.path,
+          "address-collision",
+          `${b.item.label} collides with ${a.item.label}`,
+          "each address in a network has one owner: move one of them",
+        );
       }
     }
   });

@@ -9,12 +9,21 @@ export const attachOnce: Rule = (ctx) => {
     const first = new Map<string, number>();
     (n.attach ?? []).forEach((a, j) => {
       const prev = first.get(a.host);
-      if (prev === undefined) { first.set(a.host, j); return; }
+      if (prev === undefined) {
+        first.set(a.host, j);
+        return;
+      }
       const other = n.attach![prev]!;
-      const what = other.bridge === a.bridge ? `attachment ${prev + 1} already attaches it to ${a.bridge}`
-        : `attachment ${prev + 1} already attaches it through bridge ${other.bridge}`;
-      ctx.report(["networks", i, "attach", j, "host"], "host-attached-twice", `host ${a.host} is attached to network ${n.name} twice: ${what}`,
-        "keep one attachment per host and network; to join two bridges of one host, use two networks (e.g. one tagged with 'vlan')");
+      const what =
+        other.bridge === a.bridge
+          ? `attachment ${prev + 1} already attaches it to ${a.bridge}`
+          : `attachment ${prev + 1} already attaches it through bridge ${other.bridge}`;
+      ctx.report(
+        ["networks", i, "attach", j, "host"],
+        "host-attached-twice",
+        `host ${a.host} is attached to network ${n.name} twice: ${what}`,
+        "keep one attachment per host and network; to join two bridges of one host, use two networks (e.g. one tagged with 'vlan')",
+      );
     });
   });
 };

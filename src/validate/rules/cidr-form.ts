@@ -12,8 +12,12 @@ export const cidrForm: Rule = (ctx) => {
       if (r.error === "host-bits") {
         ctx.report(["networks", i, key], "cidr-host-bits", `${text} has host bits set`, `did you mean ${r.suggestion}?`);
       } else {
-        ctx.report(["networks", i, key], "invalid-cidr", `'${text}' is not an IPv4 or IPv6 network in CIDR form`,
-          key === "cidr6" ? "write it as ADDRESS/PREFIX, e.g. 2001:db8::/64" : "write it as ADDRESS/PREFIX, e.g. 10.12.8.0/22 or 2001:db8::/64");
+        ctx.report(
+          ["networks", i, key],
+          "invalid-cidr",
+          `'${text}' is not an IPv4 or IPv6 network in CIDR form`,
+          key === "cidr6" ? "write it as ADDRESS/PREFIX, e.g. 2001:db8::/64" : "write it as ADDRESS/PREFIX, e.g. 10.12.8.0/22 or 2001:db8::/64",
+        );
       }
     }
   });

@@ -19,15 +19,24 @@ export const dualStack: Rule = (ctx) => {
     const g = n.gateway;
     if (!g) return;
     if (g.address6 !== undefined && n.cidr6 === undefined) {
-      ctx.report([...base, "gateway", "address6"], "gateway-address6-needs-cidr6", `network ${n.name} has no cidr6 for the IPv6 gateway ${g.address6}`,
-        `add 'cidr6: <IPv6 prefix>' to network ${n.name}, or remove address6`, true);
+      ctx.report(
+        [...base, "gateway", "address6"],
+        "gateway-address6-needs-cidr6",
+        `network ${n.name} has no cidr6 for the IPv6 gateway ${g.address6}`,
+        `add 'cidr6: <IPv6 prefix>' to network ${n.name}, or remove address6`,
+        true,
+      );
     }
     const a6 = g.address6 === undefined ? undefined : parseAddress(g.address6);
     if (a6 && a6.family !== 6) ctx.report([...base, "gateway", "address6"], "dual-stack-family", `address6 must be an IPv6 address (it is ${a6.text})`, HELP);
     const a = parseAddress(g.address);
     if (n.cidr6 !== undefined && a?.family === 6) {
-      ctx.report([...base, "gateway", "address"], "dual-stack-family", `the gateway's address ${a.text} is IPv6 on a dual-stack network`,
-        "write the IPv4 gateway as 'address' and the IPv6 one as 'address6'");
+      ctx.report(
+        [...base, "gateway", "address"],
+        "dual-stack-family",
+        `the gateway's address ${a.text} is IPv6 on a dual-stack network`,
+        "write the IPv4 gateway as 'address' and the IPv6 one as 'address6'",
+      );
     }
   });
 };

@@ -19,10 +19,13 @@ export const nodeBridgePorts: Rule = (ctx) => {
       warned.add(a.host);
       const hi = ctx.doc.hosts.findIndex((h) => h.name === a.host);
       const bi = ctx.doc.hosts[hi]!.bridges!.indexOf(b);
-      ctx.warn(["hosts", hi, "bridges", bi, "name"], "node-bridge-no-ports",
-        `node ${a.host} reaches router ${v.name} through ${b.name}, which lists no 'ports': `
-        + "its cloud-init network-config gets `interfaces: []`, a bridge with no uplink",
-        `list the NICs ${b.name} enslaves, e.g. 'ports: [eth1]'`);
+      ctx.warn(
+        ["hosts", hi, "bridges", bi, "name"],
+        "node-bridge-no-ports",
+        `node ${a.host} reaches router ${v.name} through ${b.name}, which lists no 'ports': ` +
+          "its cloud-init network-config gets `interfaces: []`, a bridge with no uplink",
+        `list the NICs ${b.name} enslaves, e.g. 'ports: [eth1]'`,
+      );
     }
   });
 };

@@ -14,8 +14,12 @@ export const references: Rule = (ctx) => {
       }
       const bridges = (h.bridges ?? []).map((b) => b.name);
       if (!bridges.includes(a.bridge)) {
-        ctx.report(["networks", i, "attach", j, "bridge"], "unknown-bridge", `host ${a.host} has no bridge '${a.bridge}'`,
-          didYouMean(a.bridge, bridges) ?? `add it under host ${a.host}'s 'bridges:'`);
+        ctx.report(
+          ["networks", i, "attach", j, "bridge"],
+          "unknown-bridge",
+          `host ${a.host} has no bridge '${a.bridge}'`,
+          didYouMean(a.bridge, bridges) ?? `add it under host ${a.host}'s 'bridges:'`,
+        );
       }
     });
     const g = n.gateway;
@@ -23,8 +27,12 @@ export const references: Rule = (ctx) => {
     if (!hosts.has(g.host)) {
       ctx.report(["networks", i, "gateway", "host"], "unknown-host", `host '${g.host}' is not defined`, hostHelp(g.host));
     } else if (!(n.attach ?? []).some((a) => a.host === g.host)) {
-      ctx.report(["networks", i, "gateway", "host"], "gateway-not-attached", `gateway host ${g.host} is not attached to network ${n.name}`,
-        `add '{ host: ${g.host}, bridge: <its bridge> }' under 'attach:'`);
+      ctx.report(
+        ["networks", i, "gateway", "host"],
+        "gateway-not-attached",
+        `gateway host ${g.host} is not attached to network ${n.name}`,
+        `add '{ host: ${g.host}, bridge: <its bridge> }' under 'attach:'`,
+      );
     }
   });
 };

@@ -6,8 +6,13 @@ function unique(ctx: RuleContext, items: Array<{ name: string }>, base: Path, wh
   items.forEach((it, i) => {
     const prev = first.get(it.name);
     if (prev === undefined) first.set(it.name, i);
-    else ctx.report([...base, i, "name"], "duplicate-name", `${what} '${it.name}' is defined twice (first as entry ${prev + 1})`,
-      `give each ${what} its own name`);
+    else
+      ctx.report(
+        [...base, i, "name"],
+        "duplicate-name",
+        `${what} '${it.name}' is defined twice (first as entry ${prev + 1})`,
+        `give each ${what} its own name`,
+      );
   });
 }
 

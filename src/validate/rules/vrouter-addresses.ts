@@ -5,7 +5,11 @@ import type { Rule, RuleContext } from "../context.js";
 import { claims } from "../items.js";
 import { eachVrouter, legs } from "../vrouter-lookup.js";
 
-interface Owned { label: string; path: Path; addr: Addr }
+interface Owned {
+  label: string;
+  path: Path;
+  addr: Addr;
+}
 
 const RANGE_HELP = "a snat or dhcp range hands its addresses out: move the VIP out of it, or mark the range 'purpose: vip' or 'reserved'";
 
@@ -14,15 +18,23 @@ function check(ctx: RuleContext, text: string, path: Path, label: string, netInd
   const auto = autoOk && text === AUTO;
   const a = auto ? undefined : parseAddress(text);
   if (!a && !auto) {
-    ctx.report(path, "invalid-address", `${label} '${text}' is not an IPv4 or IPv6 address`,
-      text.includes("/") ? "write the address without a prefix length; the network's cidr gives it" : "write a dotted-quad IPv4 address");
+    ctx.report(
+      path,
+      "invalid-address",
+      `${label} '${text}' is not an IPv4 or IPv6 address`,
+      text.includes("/") ? "write the address without a prefix length; the network's cidr gives it" : "write a dotted-quad IPv4 address",
+    );
     return undefined;
   }
   const net = ctx.nets[netIndex];
   if (!net) return undefined;
   if (net.family !== 4) {
-    ctx.report(path, "vrouter-ipv6-unsupported", `${label} is on IPv6 network ${net.text}; virtual routers are IPv4 only (NAT44, as in the seed)`,
-      "put the router's legs on IPv4 networks; IPv6 nodes need routing, not masquerade");
+    ctx.report(
+      path,
+      "vrouter-ipv6-unsupported",
+      `${label} is on IPv6 network ${net.text}; virtual routers are IPv4 only (NAT44, as in the seed)`,
+      "put the router's legs on IPv4 networks; IPv6 nodes need routing, not masquerade",
+    );
     return undefined;
   }
   if (!a) return undefined; // auto: src/alloc picks an address inside the network
@@ -64,8 +76,12 @@ export const vrouterAddresses: Rule = (ctx) => {
         if (twice) {
           ctx.report(path, "address-collision", `${label} ${a.text} collides with ${twice.label}`, "each address in a network has one owner: move one of them");
         } else if (clash && (clash.role !== "range" || !rangeMayHold(l.net, clash.label))) {
-          ctx.report(path, "address-collision", `${label} ${a.text} collides with ${clash.label} of network ${l.net.name}`,
-            clash.role === "range" ? RANGE_HELP : "each address in a network has one owner: move one of them");
+          ctx.report(
+            path,
+            "address-collision",
+            `${label} ${a.text} collides with ${clash.label} of network ${l.net.name}`,
+            clash.role === "range" ? RANGE_HELP : "each address in a network has one owner: move one of them",
+          );
         }
         list.push({ label, path, addr: a });
         owned.set(l.index, list);
@@ -85,8 +101,12 @@ function fallback(ctx: RuleContext, text: string, i: number, netIndex: number, m
   const a = check(ctx, text, path, "gateway fallback_gateway", netIndex);
   const twice = a && mine.find((o) => o.addr.value === a.value);
   if (a && twice) {
-    ctx.report(path, "fallback-gateway-is-router", `fallback_gateway ${a.text} is the router's ${twice.label}: the rollback removes it`,
-      "name a gateway that stays when the router goes (the site's own router on the management network)");
+    ctx.report(
+      path,
+      "fallback-gateway-is-router",
+      `fallback_gateway ${a.text} is the router's ${twice.label}: the rollback removes it`,
+      "name a gateway that stays when the router goes (the site's own router on the management network)",
+    );
   }
 }
 

@@ -7,8 +7,9 @@ import { bridgeOn, eachVrouter, IFNAMSIZ, legs, type LegRef } from "../vrouter-l
 
 function tooLong(ctx: RuleContext, name: string, path: Path, what: string, onKey = false): boolean {
   if (name.length <= IFNAMSIZ) return false;
-  const help = `use a shorter name, e.g. '${shorten(name, IFNAMSIZ)}'; sitegen does not shorten names itself `
-    + "(Fuel cut them to 13 characters plus a hash, which nobody could read back)";
+  const help =
+    `use a shorter name, e.g. '${shorten(name, IFNAMSIZ)}'; sitegen does not shorten names itself ` +
+    "(Fuel cut them to 13 characters plus a hash, which nobody could read back)";
   ctx.report(path, "ifname-too-long", `${what} '${name}' is ${name.length} characters; Linux allows ${IFNAMSIZ} (IFNAMSIZ)`, help, onKey);
   return true;
 }
@@ -42,8 +43,12 @@ export const vrouterNames: Rule = (ctx) => {
       const key = `${m.host}/${ns}`;
       const other = namespaces.get(key);
       if (other) {
-        ctx.report(["vrouters", i, "namespace"], "vrouter-namespace-clash", `namespace '${ns}' on ${m.host} is already vrouter ${other}'s`,
-          "give each router on a host its own namespace");
+        ctx.report(
+          ["vrouters", i, "namespace"],
+          "vrouter-namespace-clash",
+          `namespace '${ns}' on ${m.host} is already vrouter ${other}'s`,
+          "give each router on a host its own namespace",
+        );
       } else namespaces.set(key, v.name);
     }
   });
@@ -57,8 +62,12 @@ function checkLeg(ctx: RuleContext, names: Names, l: LegRef): void {
   const linkPath: Path = [...l.path, l.leg.link === undefined ? "network" : "link"];
   if (tooLong(ctx, link, linkPath, `${l.role} link name`)) return;
   if (names.inside.has(link)) {
-    ctx.report(linkPath, "vrouter-link-clash", `both legs of vrouter ${names.v.name} are named '${link}' inside namespace ${names.ns}`,
-      "give the public leg another name (the seed uses vr-ex)");
+    ctx.report(
+      linkPath,
+      "vrouter-link-clash",
+      `both legs of vrouter ${names.v.name} are named '${link}' inside namespace ${names.ns}`,
+      "give the public leg another name (the seed uses vr-ex)",
+    );
     return;
   }
   names.inside.set(link, l.role);
@@ -66,8 +75,8 @@ function checkLeg(ctx: RuleContext, names: Names, l: LegRef): void {
   const peerPath: Path = [...l.path, l.leg.peer === undefined ? "link" : "peer"];
   const ovsMembers = names.members.filter((m) => bridgeOn(ctx, l.net, m.host)?.type === "ovs").map((m) => m.host);
   if (l.leg.peer !== undefined && ovsMembers.length) {
-    const message = `'peer' names a veth end, but on ${ovsMembers.join(", ")} the ${l.role} leg is an internal port of an Open vSwitch bridge, `
-      + "which has no peer";
+    const message =
+      `'peer' names a veth end, but on ${ovsMembers.join(", ")} the ${l.role} leg is an internal port of an Open vSwitch bridge, ` + "which has no peer";
     ctx.report([...l.path, "peer"], "vrouter-peer-on-ovs", message, "remove 'peer', or use Linux bridges on every member");
   }
   const peerWhat = l.leg.peer === undefined ? `the default veth peer name of link '${link}' (<link>-p)` : "veth peer name";
@@ -86,10 +95,17 @@ function claimHostSide(ctx: RuleContext, names: Names, l: LegRef, link: string, 
     const key = `${m.host}/${mine}`;
     const other = names.hostSide.get(key);
     const t = bridges.includes(mine) ? `'${mine}' is already bridge ${mine}` : names.hostSide.has(key) ? `'${mine}' is already ${other}` : "";
-    if (t) { clashes.push(m.host); taken ||= t; } else names.hostSide.set(key, `the ${l.role} leg of vrouter ${names.v.name}`);
+    if (t) {
+      clashes.push(m.host);
+      taken ||= t;
+    } else names.hostSide.set(key, `the ${l.role} leg of vrouter ${names.v.name}`);
   }
   if (clashes.length) {
-    ctx.report(path, "vrouter-link-clash", `on ${clashes.join(", ")}, ${taken}`,
-      "name the leg (link/peer) so that each host-side interface is unique on its host");
+    ctx.report(
+      path,
+      "vrouter-link-clash",
+      `on ${clashes.join(", ")}, ${taken}`,
+      "name the leg (link/peer) so that each host-side interface is unique on its host",
+    );
   }
 }

@@ -23,13 +23,21 @@ export const vrouterReferences: Rule = (ctx) => {
     for (const l of ls) checkLeg(ctx, v, l, hosts);
     const [mg, pub] = ls;
     if (mg!.net && mg!.net === pub!.net) {
-      ctx.report([...pub!.path, "network"], "vrouter-same-network", `the public leg is on ${pub!.leg.network}, the same network as the management leg`,
-        "the router NATs from the management network out of the public one: name two different networks");
+      ctx.report(
+        [...pub!.path, "network"],
+        "vrouter-same-network",
+        `the public leg is on ${pub!.leg.network}, the same network as the management leg`,
+        "the router NATs from the management network out of the public one: name two different networks",
+      );
     }
     if (v.gateway === undefined && pub!.net && pub!.net !== mg!.net && !pub!.net.gateway) {
       const name = pub!.net.name;
-      ctx.report([...base, "public", "network"], "vrouter-no-gateway", `network ${name} has no gateway, so vrouter ${v.name} has no upstream default route`,
-        `add 'gateway: <address>' to vrouter ${v.name}, or a 'gateway:' (on: router) to network ${name}`);
+      ctx.report(
+        [...base, "public", "network"],
+        "vrouter-no-gateway",
+        `network ${name} has no gateway, so vrouter ${v.name} has no upstream default route`,
+        `add 'gateway: <address>' to vrouter ${v.name}, or a 'gateway:' (on: router) to network ${name}`,
+      );
     }
   });
 };
@@ -39,16 +47,24 @@ function checkMembers(ctx: RuleContext, v: VrouterDoc, base: Path, hosts: string
   const members = new Set<string>();
   v.members.forEach((m, j) => {
     if (!hosts.includes(m.host)) {
-      ctx.report([...base, "members", j, "host"], "unknown-host", `host '${m.host}' is not defined`,
-        didYouMean(m.host, hosts) ?? `define it under 'hosts:' (known: ${hosts.join(", ")})`);
+      ctx.report(
+        [...base, "members", j, "host"],
+        "unknown-host",
+        `host '${m.host}' is not defined`,
+        didYouMean(m.host, hosts) ?? `define it under 'hosts:' (known: ${hosts.join(", ")})`,
+      );
     } else if (members.has(m.host)) {
       ctx.report([...base, "members", j, "host"], "vrouter-duplicate-member", `host ${m.host} is listed twice as a member`, "list each controller once");
     }
     members.add(m.host);
   });
   if (v.primary !== undefined && !members.has(v.primary)) {
-    ctx.report([...base, "primary"], "vrouter-primary-not-member", `primary '${v.primary}' is not a member of vrouter ${v.name}`,
-      didYouMean(v.primary, members) ?? `use one of: ${[...members].join(", ")}`);
+    ctx.report(
+      [...base, "primary"],
+      "vrouter-primary-not-member",
+      `primary '${v.primary}' is not a member of vrouter ${v.name}`,
+      didYouMean(v.primary, members) ?? `use one of: ${[...members].join(", ")}`,
+    );
   }
 }
 
@@ -57,8 +73,12 @@ function checkLeg(ctx: RuleContext, v: VrouterDoc, l: LegRef, hosts: string[]): 
   const net = l.net;
   if (!net) {
     const nets = ctx.doc.networks.map((n) => n.name);
-    ctx.report([...l.path, "network"], "unknown-network", `network '${l.leg.network}' is not defined`,
-      didYouMean(l.leg.network, nets) ?? `define it under 'networks:' (known: ${nets.join(", ")})`);
+    ctx.report(
+      [...l.path, "network"],
+      "unknown-network",
+      `network '${l.leg.network}' is not defined`,
+      didYouMean(l.leg.network, nets) ?? `define it under 'networks:' (known: ${nets.join(", ")})`,
+    );
     return;
   }
   const attached = new Set((net.attach ?? []).map((a) => a.host));

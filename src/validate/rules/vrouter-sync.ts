@@ -10,9 +10,13 @@ import { eachVrouter } from "../vrouter-lookup.js";
 function ftfwMembers(ctx: RuleContext, v: VrouterDoc, ha: VrouterHaDoc, path: Path): void {
   const members = new Set(v.members.map((m) => m.host)).size;
   if (ha.sync?.mode === "ftfw" && members > 2) {
-    ctx.report([...path, "mode"], "vrouter-sync-ftfw-members", `FTFW syncs exactly two members, vrouter ${v.name} has ${members}`,
-      "remove 'mode' (notrack is the default for more than two members) or set 'mode: notrack'; "
-        + "FTFW's receivers track one sequence for all peers and drop the active member's updates when a third member's messages interleave");
+    ctx.report(
+      [...path, "mode"],
+      "vrouter-sync-ftfw-members",
+      `FTFW syncs exactly two members, vrouter ${v.name} has ${members}`,
+      "remove 'mode' (notrack is the default for more than two members) or set 'mode: notrack'; " +
+        "FTFW's receivers track one sequence for all peers and drop the active member's updates when a third member's messages interleave",
+    );
   }
 }
 
@@ -21,14 +25,22 @@ function syncGroup(ctx: RuleContext, ha: VrouterHaDoc, path: Path): Addr | undef
   const text = ha.sync?.group ?? SYNC_DEFAULTS.group;
   const a = parseAddress(text);
   if (!a) {
-    ctx.report([...path, "group"], "invalid-address", `sync group '${text}' is not an IPv4 or IPv6 address`,
-      "write an IPv4 multicast address, e.g. 225.0.0.50");
+    ctx.report(
+      [...path, "group"],
+      "invalid-address",
+      `sync group '${text}' is not an IPv4 or IPv6 address`,
+      "write an IPv4 multicast address, e.g. 225.0.0.50",
+    );
     return undefined;
   }
   const why = multicastProblem(a);
   if (why) {
-    ctx.report([...path, "group"], "vrouter-sync-not-multicast", `sync group ${a.text} is ${why}`,
-      "use an address in 225.0.0.0-239.255.255.255, e.g. 225.0.0.50 (conntrackd's default)");
+    ctx.report(
+      [...path, "group"],
+      "vrouter-sync-not-multicast",
+      `sync group ${a.text} is ${why}`,
+      "use an address in 225.0.0.0-239.255.255.255, e.g. 225.0.0.50 (conntrackd's default)",
+    );
     return undefined;
   }
   return a;
@@ -56,9 +68,13 @@ export const vrouterSync: Rule = (ctx) => {
     const key = `${seg[net]}/${a.text}/${port}`;
     const who = taken.get(key);
     if (who) {
-      ctx.report(v.ha.sync ? path : ["vrouters", i, "ha"], "vrouter-sync-collision",
+      ctx.report(
+        v.ha.sync ? path : ["vrouters", i, "ha"],
+        "vrouter-sync-collision",
         `conntrackd sync ${a.text} port ${port} is already vrouter ${who}'s on the segment of ${segmentNames(ctx.doc, seg, seg[net]!).join(", ")}`,
-        "give each router on a segment its own 'sync: { group, port }': a member would commit the other router's connections", v.ha.sync === undefined);
+        "give each router on a segment its own 'sync: { group, port }': a member would commit the other router's connections",
+        v.ha.sync === undefined,
+      );
     } else taken.set(key, v.name);
   });
 };

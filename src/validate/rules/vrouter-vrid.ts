@@ -11,10 +11,12 @@ import { eachVrouter } from "../vrouter-lookup.js";
 export const vrouterVrid: Rule = (ctx) => {
   const seg = segmentsOf(ctx.doc);
   const taken = new Map<string, string>(); // segment/vrid -> who
-  ctx.doc.networks.forEach((n, i) => (n.vrids_in_use ?? []).forEach((id) => {
-    const key = `${seg[i]}/${id}`;
-    if (!taken.has(key)) taken.set(key, `a router sitegen does not manage (network ${n.name}'s vrids_in_use)`);
-  }));
+  ctx.doc.networks.forEach((n, i) =>
+    (n.vrids_in_use ?? []).forEach((id) => {
+      const key = `${seg[i]}/${id}`;
+      if (!taken.has(key)) taken.set(key, `a router sitegen does not manage (network ${n.name}'s vrids_in_use)`);
+    }),
+  );
   eachVrouter(ctx, (v, i) => {
     const id = v.ha?.manager === "keepalived" ? v.ha.virtual_router_id : undefined;
     if (id === undefined || id === AUTO) return; // src/alloc chooses around the ones taken here
@@ -26,9 +28,12 @@ export const vrouterVrid: Rule = (ctx) => {
     if (who) {
       const names = segmentNames(ctx.doc, seg, seg[net]!);
       const there = [...taken.keys()].filter((k) => k.startsWith(`${seg[net]}/`)).map((k) => k.split("/")[1]);
-      ctx.report(["vrouters", i, "ha", "virtual_router_id"], "vrouter-vrid-collision",
+      ctx.report(
+        ["vrouters", i, "ha", "virtual_router_id"],
+        "vrouter-vrid-collision",
         `virtual_router_id ${id} is already used on the L2 segment of ${names.join(", ")} by ${who}`,
-        `pick an ID no other VRRP router on that segment uses (taken there: ${there.join(", ")})`);
+        `pick an ID no other VRRP router on that segment uses (taken there: ${there.join(", ")})`,
+      );
     } else taken.set(key, `vrouter ${v.name}`);
   });
 };

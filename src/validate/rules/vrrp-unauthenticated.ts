@@ -11,8 +11,12 @@ export const vrrpUnauthenticated: Rule = (ctx) => {
     if (ha?.manager !== "keepalived" || ha.auth_vault_var !== undefined) return;
     // `auto` is chosen after validation (src/alloc): not a number to name here
     const id = typeof ha.virtual_router_id === "number" ? `VRRP ID ${ha.virtual_router_id}` : "its VRRP ID";
-    ctx.warn(["vrouters", i, "ha"], "vrrp-unauthenticated",
+    ctx.warn(
+      ["vrouters", i, "ha"],
+      "vrrp-unauthenticated",
       `keepalived runs VRRP without a password: adverts for ${id} from any host on network ${v.management.network} are accepted`,
-      "set 'auth_vault_var' to the Ansible vault variable that holds the VRRP password (never written into out/)", true);
+      "set 'auth_vault_var' to the Ansible vault variable that holds the VRRP password (never written into out/)",
+      true,
+    );
   });
 };

@@ -12,7 +12,9 @@ const tmp = tempDir("alloc");
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const opts = (lock?: string) => ({
-  site: "fuel-env", source: "inventories/fuel-env.yaml", ...(lock ? { lock: { text: lock, file: "fuel-env.lock.yaml" } } : {}),
+  site: "fuel-env",
+  source: "inventories/fuel-env.yaml",
+  ...(lock ? { lock: { text: lock, file: "fuel-env.lock.yaml" } } : {}),
 });
 function build(text: string, lock?: string): Build {
   const r = compile(text, "fuel-env.yaml", opts(lock));
@@ -43,8 +45,11 @@ describe("auto allocation", () => {
   it("gives fuel-env the addresses it had written by hand, the same on every run", () => {
     const a = build(text);
     expect(values(a)).toEqual({
-      "management VIP of vrouter vrouter": "192.168.0.2", "public VIP of vrouter vrouter": "172.16.0.2",
-      [m("ctrl1")]: "192.168.0.3", [m("ctrl2")]: "192.168.0.4", [m("ctrl3")]: "192.168.0.5",
+      "management VIP of vrouter vrouter": "192.168.0.2",
+      "public VIP of vrouter vrouter": "172.16.0.2",
+      [m("ctrl1")]: "192.168.0.3",
+      [m("ctrl2")]: "192.168.0.4",
+      [m("ctrl3")]: "192.168.0.5",
     });
     const b = build(text);
     expect(b.lock).toBe(a.lock);

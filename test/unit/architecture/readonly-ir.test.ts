@@ -14,18 +14,21 @@ import type { HaRouter } from "../../../src/resolve/vrouter.js";
 import { TARGETS } from "../../../src/targets/index.js";
 import { ROOT } from "../../helpers/gen.js";
 
-type Equal<X, Y> = (<T>() => T extends X ? 1 : 2) extends (<T>() => T extends Y ? 1 : 2) ? true : false;
+type Equal<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;
 type Primitive = string | number | bigint | boolean | symbol | null | undefined;
 /** The keys of T that can be assigned. */
 type WritableKeys<T> = { [K in keyof T]-?: Equal<{ [Q in K]: T[K] }, { -readonly [Q in K]: T[K] }> extends true ? K : never }[keyof T];
 
 /** Where T can be changed in place: each writable field, mutable array, Map or Set, by its path (never: nowhere). */
-type MutablePaths<T, P extends string = ""> =
-  T extends Primitive | ((...args: never[]) => unknown) ? never
-  : T extends ReadonlyArray<infer E> ? (T extends unknown[] ? `${P} (an array)` : never) | MutablePaths<E, `${P}[]`>
-  : T extends ReadonlyMap<infer K, infer V> ? (T extends Map<K, V> ? `${P} (a Map)` : never) | MutablePaths<K, `${P}.key`> | MutablePaths<V, `${P}.value`>
-  : T extends ReadonlySet<infer E> ? (T extends Set<E> ? `${P} (a Set)` : never) | MutablePaths<E, `${P}.item`>
-  : { [K in keyof T & string]-?: (K extends WritableKeys<T> ? `${P}.${K}` : never) | MutablePaths<T[K], `${P}.${K}`> }[keyof T & string];
+type MutablePaths<T, P extends string = ""> = T extends Primitive | ((...args: never[]) => unknown)
+  ? never
+  : T extends ReadonlyArray<infer E>
+    ? (T extends unknown[] ? `${P} (an array)` : never) | MutablePaths<E, `${P}[]`>
+    : T extends ReadonlyMap<infer K, infer V>
+      ? (T extends Map<K, V> ? `${P} (a Map)` : never) | MutablePaths<K, `${P}.key`> | MutablePaths<V, `${P}.value`>
+      : T extends ReadonlySet<infer E>
+        ? (T extends Set<E> ? `${P} (a Set)` : never) | MutablePaths<E, `${P}.item`>
+        : { [K in keyof T & string]-?: (K extends WritableKeys<T> ? `${P}.${K}` : never) | MutablePaths<T[K], `${P}.${K}`> }[keyof T & string];
 
 /** Compiles only when T is never; otherwise tsc prints T: the paths that are writable. */
 type None<T extends never> = T;
@@ -78,7 +81,9 @@ describe("no mutable IR after resolve", () => {
   it("the type checker's probe finds what is writable", () => expect(found).toBe(true));
 
   const sites = [
-    ...readdirSync(join(ROOT, "inventories")).filter((f) => !f.endsWith(".lock.yaml")).map((f) => `inventories/${f}`),
+    ...readdirSync(join(ROOT, "inventories"))
+      .filter((f) => !f.endsWith(".lock.yaml"))
+      .map((f) => `inventories/${f}`),
     ...readdirSync(join(ROOT, "test/cases/golden")).map((n) => `test/cases/golden/${n}/${n}.yaml`),
   ];
   for (const file of sites) {

@@ -31,12 +31,21 @@ describe("actions as data", () => {
   });
 
   it("a reload after a file change is a flush of the role's handler; the file notifies it", () => {
-    const actions: Action[] = [{ kind: "install", dest: "/etc/systemd/system/x.service", mode: 0o644 }, daemonReload, unitOp("restart", "x.service"), unitOp("enable", "x.service", { now: true })];
+    const actions: Action[] = [
+      { kind: "install", dest: "/etc/systemd/system/x.service", mode: 0o644 },
+      daemonReload,
+      unitOp("restart", "x.service"),
+      unitOp("enable", "x.service", { now: true }),
+    ];
     const d = actionsData(actions, scope());
     expect(d[0]).toEqual({ kind: "install-notify", dest: "/etc/systemd/system/x.service", mode: "0644" });
     expect(d[1]).toEqual({
-      kind: "flush", shown: "Reload the systemd manager configuration",
-      ops: [{ label: "Reload the systemd manager configuration", daemon_reload: true }, { label: "Restart x.service", name: "x.service", state: "restarted" }],
+      kind: "flush",
+      shown: "Reload the systemd manager configuration",
+      ops: [
+        { label: "Reload the systemd manager configuration", daemon_reload: true },
+        { label: "Restart x.service", name: "x.service", state: "restarted" },
+      ],
     });
     expect(d[2]).toMatchObject({ kind: "flush-start", ensure: "x.service", ops: [{ name: "x.service", state: "restarted" }] });
     expect(d[3]).toEqual({ kind: "unit", shown: "systemctl enable --now x.service", op: { name: "x.service", enabled: true, state: "started" } });
@@ -61,7 +70,9 @@ describe("actions as data", () => {
   });
 
   it("refuses a word or a title Ansible would template", () => {
-    expect(() => actionsData([program(["echo", "{{ lookup('pipe', 'id') }}"], { cls: "none", why: "test" })], scope())).toThrow(/would be templated by Ansible/);
+    expect(() => actionsData([program(["echo", "{{ lookup('pipe', 'id') }}"], { cls: "none", why: "test" })], scope())).toThrow(
+      /would be templated by Ansible/,
+    );
     const step = { id: "x", host: "h1", phase: "runtime" as const, title: "{% raw %}", apply: [], verify: [], inverse: [] };
     expect(() => stepsData("h1", [step], [])).toThrow(/would be templated by Ansible/);
   });
@@ -90,8 +101,15 @@ describe("plays ordered across the site's tiers", () => {
 
   it("apply: gates, routers (asked who holds the VIPs, backups then holders, one at a time), the serving gate, nodes in rolling batches, verify; rollback: nodes first", () => {
     const plays = applyPlaybook(site, plan);
-    expect(plays.map((p) => p.hosts)).toEqual(["site_fuel_env", "site_fuel_env_routers", "site_fuel_env_routers:&site_fuel_env_vip_backups",
-      "site_fuel_env_routers:&site_fuel_env_vip_holders", "site_fuel_env_routers:site_fuel_env_nodes", "site_fuel_env_nodes", "site_fuel_env"]);
+    expect(plays.map((p) => p.hosts)).toEqual([
+      "site_fuel_env",
+      "site_fuel_env_routers",
+      "site_fuel_env_routers:&site_fuel_env_vip_backups",
+      "site_fuel_env_routers:&site_fuel_env_vip_holders",
+      "site_fuel_env_routers:site_fuel_env_nodes",
+      "site_fuel_env_nodes",
+      "site_fuel_env",
+    ]);
     expect(plays[1]).not.toHaveProperty("serial");
     expect(plays[2]).toMatchObject({ serial: 1, any_errors_fatal: true });
     expect(plays[3]).toMatchObject({ serial: 1, any_errors_fatal: true });
@@ -104,11 +122,15 @@ describe("plays ordered across the site's tiers", () => {
 describe("the serving gate", () => {
   it("is the engine's, once per output tree: the role with its serves task file and serves.py, checks.sh; no site carries a copy", () => {
     const engine = engineFiles().map((f) => f.path);
-    for (const p of ["ansible/roles/sitegen_host/tasks/serves.yml", "ansible/roles/sitegen_host/files/serves.py", "checks.sh", "lib.sh"]) expect(engine).toContain(p);
+    for (const p of ["ansible/roles/sitegen_host/tasks/serves.yml", "ansible/roles/sitegen_host/files/serves.py", "checks.sh", "lib.sh"])
+      expect(engine).toContain(p);
     for (const name of ["jumphost", "roosevelt", "fuel-env"]) {
       const r = compile(readFileSync(join(ROOT, `inventories/${name}.yaml`), "utf8"), `${name}.yaml`, { site: name, source: `inventories/${name}.yaml` });
       if (!r.ok) throw new Error(`${name} does not compile`);
-      expect(r.build.files.filter((f) => f.path.includes("roles/") || f.path.endsWith("/lib.sh") || f.path.endsWith("checks.sh")), name).toEqual([]);
+      expect(
+        r.build.files.filter((f) => f.path.includes("roles/") || f.path.endsWith("/lib.sh") || f.path.endsWith("checks.sh")),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -117,7 +139,7 @@ describe("the serving gate", () => {
     expect(t).toMatchObject({ "ansible.builtin.assert": { that: "sitegen_gate_failed | length == 0" } });
     expect(t!.vars).toEqual({ sitegen_gate_failed: "{{ ansible_play_hosts_all | difference(ansible_play_hosts) }}" });
     const serves = readFileSync(join(ROOT, "out/engine/ansible/roles/sitegen_host/tasks/serves.yml"), "utf8");
-    expect(serves.trimEnd().endsWith("sitegen_gate_failed: \"{{ ansible_play_hosts_all | difference(ansible_play_hosts) }}\"")).toBe(true);
+    expect(serves.trimEnd().endsWith('sitegen_gate_failed: "{{ ansible_play_hosts_all | difference(ansible_play_hosts) }}"')).toBe(true);
   });
 
   it("checks.sh runs the gate's checks beside the engine's lib.sh, as the role stages them", () => {

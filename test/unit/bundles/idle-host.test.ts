@@ -15,8 +15,10 @@ const JUMPHOST = readFileSync(join(ROOT, "inventories/jumphost.yaml"), "utf8");
 
 /** jumphost with one more host, attached to the provider network (untagged) with this attachment's extra keys; "runbook": its REVIEW.md part. */
 function withIdleHost(extra: string): Map<string, string> {
-  const text = JUMPHOST.replace("\nnetworks:\n", "\n  - name: idle\n    management: 10.17.11.247\n    bridges:\n      - { name: br0, owner: unmanaged }\n\nnetworks:\n")
-    .replace("      - { host: jumphost, bridge: virbr1 }\n", `      - { host: jumphost, bridge: virbr1 }\n      - { host: idle, bridge: br0${extra} }\n`);
+  const text = JUMPHOST.replace(
+    "\nnetworks:\n",
+    "\n  - name: idle\n    management: 10.17.11.247\n    bridges:\n      - { name: br0, owner: unmanaged }\n\nnetworks:\n",
+  ).replace("      - { host: jumphost, bridge: virbr1 }\n", `      - { host: jumphost, bridge: virbr1 }\n      - { host: idle, bridge: br0${extra} }\n`);
   const r = compile(text, "j.yaml", { site: "jumphost", source: "inventories/jumphost.yaml" });
   if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
   return new Map([...r.build.files.map((f) => [f.path, f.content] as const), ["runbook", runbookOf(r.build, "idle").text]]);

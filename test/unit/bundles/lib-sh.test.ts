@@ -10,11 +10,15 @@ import { HOST_SH, ROOT } from "../../helpers/gen.js";
 
 const LIB = join(ROOT, "templates/shell/lib");
 const HELPERS = ["install_file", "remove_file", "install_secret"];
-const names = readdirSync(LIB).map((f) => f.replace(/\.hbs$/, "")).sort();
+const names = readdirSync(LIB)
+  .map((f) => f.replace(/\.hbs$/, ""))
+  .sort();
 
 function hostDirs(): string[] {
   const trees = [
-    ...readdirSync(join(ROOT, "out")).filter((s) => s !== ENGINE).map((s) => join(ROOT, "out", s)),
+    ...readdirSync(join(ROOT, "out"))
+      .filter((s) => s !== ENGINE)
+      .map((s) => join(ROOT, "out", s)),
     ...readdirSync(join(ROOT, "test/cases/golden")).map((c) => join(ROOT, "test/cases/golden", c, "expected")),
   ];
   return trees.flatMap((t) => readdirSync(join(t, "hosts")).map((h) => join(t, "hosts", h)));
@@ -36,7 +40,10 @@ describe("lib.sh", () => {
       expect(existsSync(join(d, "lib.sh")), d).toBe(false);
       const scripts = readFileSync(join(d, HOST_SH), "utf8");
       const called = names.filter((n) => new RegExp(`(^|[\\s;(])${n} `, "m").test(scripts));
-      expect(called.filter((n) => !defined.includes(n)), d).toEqual([]);
+      expect(
+        called.filter((n) => !defined.includes(n)),
+        d,
+      ).toEqual([]);
     }
   });
 });

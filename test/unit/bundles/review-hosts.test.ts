@@ -18,8 +18,13 @@ describe("REVIEW.md", () => {
 
   it("hosts alike are compared with each host's own router addresses (a node's own address, a member's own and priority)", () => {
     const site = buildFuelEnv(fuelEnvText()).site;
-    const routerSlots = (host: string) => slotsOf(site, site.hosts.find((h) => h.name === host)!)
-      .filter((x) => x.column === "router addresses" || x.column === "failover priority").map((x) => x.value);
+    const routerSlots = (host: string) =>
+      slotsOf(
+        site,
+        site.hosts.find((h) => h.name === host)!,
+      )
+        .filter((x) => x.column === "router addresses" || x.column === "failover priority")
+        .map((x) => x.value);
     expect(routerSlots("cmp1")).toEqual(["192.168.0.21"]);
     expect(routerSlots("cmp2")).toEqual(["192.168.0.22"]);
     expect(routerSlots("ctrl2")).toEqual(["192.168.0.4", "100"]);

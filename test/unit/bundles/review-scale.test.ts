@@ -36,7 +36,10 @@ function reachable(b: Build): Set<string> {
         continue;
       }
       if (!files.has(to)) expect.fail(`${path} links to ${to}, which the output does not have`);
-      if (!seen.has(to)) { seen.add(to); queue.push(to); }
+      if (!seen.has(to)) {
+        seen.add(to);
+        queue.push(to);
+      }
     }
   }
   return seen;
@@ -133,13 +136,20 @@ describe("REVIEW.md says only what is true of the site, each note once", () => {
   });
 
   it("each note and test once per host; a note about a bridge names all its VLANs at once", () => {
-    for (const [s, text] of [["s4", syntheticSite("s4", 4)], ["fuel-env", fuelEnvText()], ["jumphost", inventory("jumphost")]] as const) {
+    for (const [s, text] of [
+      ["s4", syntheticSite("s4", 4)],
+      ["fuel-env", fuelEnvText()],
+      ["jumphost", inventory("jumphost")],
+    ] as const) {
       const b = build(text, s);
       // per section: two hosts' sections may rightly say the same of each
       for (const f of b.files.filter((x) => /(^|\/)REVIEW\.md$/.test(x.path))) {
         for (const section of f.content.split(/^## /m)) {
           const items = [...section.matchAll(/^- .*$/gm)].map((m) => m[0]);
-          expect(items.filter((x, i) => items.indexOf(x) !== i), `${s} ${f.path}`).toEqual([]);
+          expect(
+            items.filter((x, i) => items.indexOf(x) !== i),
+            `${s} ${f.path}`,
+          ).toEqual([]);
         }
       }
     }

@@ -9,8 +9,12 @@ import { ROOT } from "../../helpers/gen.js";
 
 /** Each site's REVIEW.md, the one runbook of its site (a host has no file of its own). */
 function reviews(): string[] {
-  const dirs = [...readdirSync(join(ROOT, "out")).filter((s) => s !== "engine").map((s) => join(ROOT, "out", s)),
-    ...readdirSync(join(ROOT, "test/cases/golden")).map((c) => join(ROOT, "test/cases/golden", c, "expected"))];
+  const dirs = [
+    ...readdirSync(join(ROOT, "out"))
+      .filter((s) => s !== "engine")
+      .map((s) => join(ROOT, "out", s)),
+    ...readdirSync(join(ROOT, "test/cases/golden")).map((c) => join(ROOT, "test/cases/golden", c, "expected")),
+  ];
   return dirs.map((d) => join(d, "REVIEW.md"));
 }
 
@@ -18,10 +22,15 @@ describe("REVIEW.md", () => {
   it("numbers each host's phases 1..n, audit first and verify last, with no gap or repeat", () => {
     let hosts = 0;
     for (const f of reviews()) {
-      for (const section of readFileSync(f, "utf8").split(/^## Hosts? /m).slice(1)) {
+      for (const section of readFileSync(f, "utf8")
+        .split(/^## Hosts? /m)
+        .slice(1)) {
         hosts++;
         const phases = [...section.matchAll(/^### Phase (\d+): (\w+)/gm)].map((m) => [Number(m[1]), m[2]] as const);
-        expect(phases.map(([n]) => n), `${f}: ${section.split("\n")[0]}`).toEqual(phases.map((_, i) => i + 1));
+        expect(
+          phases.map(([n]) => n),
+          `${f}: ${section.split("\n")[0]}`,
+        ).toEqual(phases.map((_, i) => i + 1));
         expect(phases[0]![1]).toBe("audit");
         expect(phases.at(-1)![1]).toBe("verify");
       }

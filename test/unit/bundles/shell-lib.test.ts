@@ -24,8 +24,10 @@ describe("lib.sh install_file / remove_file", () => {
   it("removing the last file under /etc/sitegen removes the directories install_file made", () => {
     root = mkdtempSync(join(tmpdir(), "sitegen-lib-"));
     mkdirSync(join(root, "etc/systemd/system"), { recursive: true });
-    lib("install_file /etc/sitegen/vrouter/boot.sh 0755; install_file /etc/sitegen/vrouter/chrony.conf 0644\n"
-      + "install_file /etc/systemd/system/sitegen-vrouter-boot.service 0644");
+    lib(
+      "install_file /etc/sitegen/vrouter/boot.sh 0755; install_file /etc/sitegen/vrouter/chrony.conf 0644\n" +
+        "install_file /etc/systemd/system/sitegen-vrouter-boot.service 0644",
+    );
     expect(existsSync(join(root, "etc/sitegen/vrouter/boot.sh"))).toBe(true);
 
     // one file left: its directory stays

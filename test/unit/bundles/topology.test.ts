@@ -16,12 +16,24 @@ function build(text: string, site: string) {
   return r.build;
 }
 const review = (text: string, site: string) => build(text, site).files.find((f) => f.path === "REVIEW.md")!.content;
-const diagram = (text: string, site: string) => { const b = mermaidBlocks(review(text, site)); expect(b).toHaveLength(1); return b[0]!; };
+const diagram = (text: string, site: string) => {
+  const b = mermaidBlocks(review(text, site));
+  expect(b).toHaveLength(1);
+  return b[0]!;
+};
 
-const inventories = readdirSync(join(ROOT, "inventories")).filter((f) => f.endsWith(".yaml") && !f.endsWith(".lock.yaml")).map((f) => join(ROOT, "inventories", f));
+const inventories = readdirSync(join(ROOT, "inventories"))
+  .filter((f) => f.endsWith(".yaml") && !f.endsWith(".lock.yaml"))
+  .map((f) => join(ROOT, "inventories", f));
 const goldens = readdirSync(join(ROOT, "test/cases/golden")).map((c) => join(ROOT, "test/cases/golden", c, `${c}.yaml`));
-const warned = readdirSync(join(ROOT, "test/cases/warning")).filter((f) => f.endsWith(".yaml")).map((f) => join(ROOT, "test/cases/warning", f));
-const site = (p: string) => p.split("/").pop()!.replace(/\.yaml$/, "");
+const warned = readdirSync(join(ROOT, "test/cases/warning"))
+  .filter((f) => f.endsWith(".yaml"))
+  .map((f) => join(ROOT, "test/cases/warning", f));
+const site = (p: string) =>
+  p
+    .split("/")
+    .pop()!
+    .replace(/\.yaml$/, "");
 
 describe("topology picture", () => {
   it("Mermaid's parser refuses a broken diagram (the check below can fail)", async () => {
@@ -35,7 +47,7 @@ describe("topology picture", () => {
   it("a label with quotes, angle brackets and backticks stays one label", async () => {
     const text = readFileSync(join(ROOT, "inventories/roosevelt.yaml"), "utf8").replace(/router: rsv-core SVI Vlan100/, "router: '\"core\" <sw1> `a`'");
     const d = diagram(text, "roosevelt");
-    expect(d).toContain('(("router: #quot;core#quot; #lt;sw1#gt; \'a\'"))');
+    expect(d).toContain("((\"router: #quot;core#quot; #lt;sw1#gt; 'a'\"))");
     expect((await (await mermaid()).parse(d)).diagramType).toBe("flowchart-v2");
   });
   it("fuel-env: every host, bridge owner, namespace leg with its VIP, the upstream router and the nodes' routes", () => {
@@ -45,7 +57,7 @@ describe("topology picture", () => {
     expect(d.match(/\["netns vrouter: router vrouter, keepalived"\]/g)).toHaveLength(3);
     expect(d).toContain('("vr-mgmt<br>192.168.0.3/24<br>VIP 192.168.0.2 when active")');
     expect(d).toContain('("vr-ex<br>VIP 172.16.0.2 when active<br>default via 172.16.0.1")');
-    expect(d).toContain("(\"router: the environment's upstream router\")");
+    expect(d).toContain('("router: the environment\'s upstream router")');
     expect(d).toMatch(/\n {2}(\w+) ---\|"gateway 172\.16\.0\.1"\| \w+\n/);
     expect(d.match(/-\.->\|"default route, DNS, NTP via 192\.168\.0\.2"\|/g)).toHaveLength(2);
   });

@@ -12,19 +12,31 @@ import { snapshotTree, tempDir } from "../../helpers/tree.js";
 
 const tmp = tempDir("cli-inproc");
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-afterEach(() => { vi.restoreAllMocks(); delete process.env.SITEGEN_FAULT; });
+afterEach(() => {
+  vi.restoreAllMocks();
+  delete process.env.SITEGEN_FAULT;
+});
 
 async function gen(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((s) => { stdout += String(s); return true; });
-  vi.spyOn(process.stderr, "write").mockImplementation((s) => { stderr += String(s); return true; });
+  vi.spyOn(process.stdout, "write").mockImplementation((s) => {
+    stdout += String(s);
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation((s) => {
+    stderr += String(s);
+    return true;
+  });
   const cwd = process.cwd();
   process.chdir(ROOT);
   try {
     const code = await cli(["node", "gen", ...args]);
     return { code, stdout, stderr };
-  } finally { process.chdir(cwd); vi.restoreAllMocks(); }
+  } finally {
+    process.chdir(cwd);
+    vi.restoreAllMocks();
+  }
 }
 
 describe("gen in process", async () => {
@@ -80,9 +92,11 @@ describe("gen in process", async () => {
     // an inventory named .yml is not read, and gen says so
     writeFileSync(join(tmp, "empty", "lab.yml"), "site: lab\n");
     expect((await gen("validate", "--inventory", join(tmp, "empty"))).stderr).toBe(
-      `gen: no sites: ${join(tmp, "empty")} has no *.yaml files (lab.yml is there, but inventories end in .yaml: rename)\n`);
+      `gen: no sites: ${join(tmp, "empty")} has no *.yaml files (lab.yml is there, but inventories end in .yaml: rename)\n`,
+    );
     expect((await gen("--site", "lab", "--inventory", join(tmp, "empty"))).stderr).toBe(
-      `gen: ${join(tmp, "empty")}/lab.yaml: no such site 'lab' (no *.yaml in ${join(tmp, "empty")}); lab.yml is there, but inventories end in .yaml: rename it\n`);
+      `gen: ${join(tmp, "empty")}/lab.yaml: no such site 'lab' (no *.yaml in ${join(tmp, "empty")}); lab.yml is there, but inventories end in .yaml: rename it\n`,
+    );
   });
   it("usage mistakes: unknown site, bad name, missing --site, unknown option; help and targets", async () => {
     const known = "gen: inventories/nope.yaml: no such site 'nope'; known sites: fuel-env, jumphost, roosevelt\n";
@@ -105,8 +119,17 @@ describe("gen in process", async () => {
     expect(await gen("validate", "--site", "")).toEqual({ code: 1, stdout: "", stderr: bad });
   });
   it("gen plan reads the lock beside the inventory: a stale entry gen refuses, the plan refuses too", async () => {
-    const r = await gen("plan", "--site", "lock-stale", "--inventory", "test/cases/invalid", "--from", "test/cases/invalid/lock-stale.yaml",
-      "--out", join(tmp, "plan-out"));
+    const r = await gen(
+      "plan",
+      "--site",
+      "lock-stale",
+      "--inventory",
+      "test/cases/invalid",
+      "--from",
+      "test/cases/invalid/lock-stale.yaml",
+      "--out",
+      join(tmp, "plan-out"),
+    );
     expect(r).toEqual({ code: 1, stdout: "", stderr: readFileSync(join(ROOT, "test/cases/invalid/lock-stale.expected"), "utf8") });
   });
   it("the lock: --check fails while gen would write it, gen writes it beside the inventory, then it is up to date", async () => {
@@ -135,8 +158,9 @@ describe("writer pieces", () => {
   it("outputError names the folder and what to do for each errno, and passes anything else through", () => {
     const t = join(tmp, "o", "s");
     const msg = (code: string, path?: string) => (outputError(errno(code, path), join(tmp, "o"), t) as OutputError).message;
-    expect(msg("EACCES", "/x")).toBe(`cannot write ${t}: permission denied on /x; fix its permissions or choose another --out folder (EACCES); `
-      + `nothing was written to ${t}`);
+    expect(msg("EACCES", "/x")).toBe(
+      `cannot write ${t}: permission denied on /x; fix its permissions or choose another --out folder (EACCES); ` + `nothing was written to ${t}`,
+    );
     expect(msg("EPERM")).toContain(`operation not permitted on ${join(tmp, "o")}`);
     expect(msg("EDQUOT")).toContain("the disk quota");
     expect(msg("EEXIST", "/y")).toContain("/y exists and is not a folder");

@@ -26,12 +26,18 @@ describe("drift model", () => {
 
   it("fuel-env with keepalived: the VIPs and the upstream default route are allowed, not extra; the secret is checked by mode only", () => {
     const { lines } = modelOf("fuel-env", "ctrl2");
-    expect(lines).toEqual(expect.arrayContaining([
-      "ns runtime vrouter", "owned runtime vrouter vr-ex", "route runtime vrouter default 192.168.0.2",
-      "table runtime vrouter inet sitegen-vrouter nftables-vrouter.nft",
-      "allow-addr runtime vrouter vr-mgmt 192.168.0.2/24", "allow-addr runtime vrouter vr-ex 172.16.0.2/24", "allow-route runtime vrouter default 172.16.0.1",
-      "secret services /etc/sitegen/vrouter/vrrp-auth.conf",
-    ]));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        "ns runtime vrouter",
+        "owned runtime vrouter vr-ex",
+        "route runtime vrouter default 192.168.0.2",
+        "table runtime vrouter inet sitegen-vrouter nftables-vrouter.nft",
+        "allow-addr runtime vrouter vr-mgmt 192.168.0.2/24",
+        "allow-addr runtime vrouter vr-ex 172.16.0.2/24",
+        "allow-route runtime vrouter default 172.16.0.1",
+        "secret services /etc/sitegen/vrouter/vrrp-auth.conf",
+      ]),
+    );
     expect(new Set(lines).size).toBe(lines.length);
   });
 });

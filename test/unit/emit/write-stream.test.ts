@@ -19,7 +19,10 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const file = (path: string, content: string, mode: 0o644 | 0o755 = 0o644): Artifact => ({ path, content, mode });
 const tree = (edit = ""): Artifact[] => [file("a/1.txt", "one\n"), file("a/2.txt", "two\n"), file("b/3.sh", `three${edit}\n`, 0o755), file("c.txt", "c\n")];
 function* stream(files: Artifact[], failAt = -1): Generator<Artifact> {
-  for (const [i, f] of files.entries()) { if (i === failAt) throw new Error("render failed"); yield f; }
+  for (const [i, f] of files.entries()) {
+    if (i === failAt) throw new Error("render failed");
+    yield f;
+  }
 }
 const snapshot = (files: Artifact[]) => Object.fromEntries(files.map((f) => [f.path, { content: f.content, mode: f.mode.toString(8) }]));
 
@@ -66,7 +69,11 @@ describe("the output as a stream", () => {
     writeSite(out, "s", stream([...tree(), file(MANIFEST, "{}\n"), file("z.txt", "z\n")]));
     const next = [file(MANIFEST, "{ }\n"), file("c.txt", "C\n"), ...tree(" edited").slice(0, 3).reverse(), file("y.txt", "y\n")];
     expect(drift(join(out, "s"), stream(next))).toEqual([
-      "changed:    b/3.sh", "changed:    c.txt", "missing:    y.txt", `changed:    ${MANIFEST}`, "unexpected: z.txt",
+      "changed:    b/3.sh",
+      "changed:    c.txt",
+      "missing:    y.txt",
+      `changed:    ${MANIFEST}`,
+      "unexpected: z.txt",
     ]);
   });
 });

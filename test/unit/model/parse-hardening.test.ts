@@ -25,8 +25,10 @@ describe("YAML aliases", () => {
     expect(body(r)).toEqual(body(literal));
   });
   it("an alias of a whole mapping is located inside the anchored value", () => {
-    const text = JUMPHOST.replace("  - name: provider\n", "  - &p\n    name: provider\n")
-      .replace("\n  - name: provider-vip\n", "\n  - *p\n  - name: provider-vip\n");
+    const text = JUMPHOST.replace("  - name: provider\n", "  - &p\n    name: provider\n").replace(
+      "\n  - name: provider-vip\n",
+      "\n  - *p\n  - name: provider-vip\n",
+    );
     const ds = check(text, "j.yaml", opts);
     expect(ds.map((d) => [d.code, d.line])).toContainEqual(["duplicate-name", 21]); // the anchored 'name: provider' line
   });

@@ -35,7 +35,8 @@ describe("address boundaries", () => {
   it("the validator names 224.0.0.0 as in the control block, not as outside multicast", () => {
     const text = fuelEnvText().replace("sync: { group: 225.0.0.50", "sync: { group: 224.0.0.0");
     const d = check(text, FUEL_ENV, fuelEnvOpts);
-    expect(d.map((x) => [x.code, x.message])).toEqual([["vrouter-sync-not-multicast",
-      "sync group 224.0.0.0 is in 224.0.0.0/24, the local network control block (VRRP's 224.0.0.18 and routing protocols)"]]);
+    expect(d.map((x) => [x.code, x.message])).toEqual([
+      ["vrouter-sync-not-multicast", "sync group 224.0.0.0 is in 224.0.0.0/24, the local network control block (VRRP's 224.0.0.18 and routing protocols)"],
+    ]);
   });
 });

@@ -12,7 +12,7 @@ function byLibrary(s: string) {
 }
 
 // a fixed sequence (a multiplicative hash of 1..2000): the same addresses on every run
-const randoms = Array.from({ length: 2000 }, (_, i) => (Math.imul(i + 1, 2654435761) >>> 0));
+const randoms = Array.from({ length: 2000 }, (_, i) => Math.imul(i + 1, 2654435761) >>> 0);
 
 describe("canonical IPv4 addresses", () => {
   it("parse to the value and text ip-address gives", () => {

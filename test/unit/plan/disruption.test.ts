@@ -91,15 +91,23 @@ function pinned(b: Build) {
   return b.plan.steps.map((s) => {
     const pin = PINS.find(([re]) => re.test(s.id));
     const d = stepDisruption(s, c);
-    return { id: `${s.host}/${s.id}`, pin: pin?.[0].source, apply: d.apply.cls, inverse: d.inverse.cls, ok: !!pin
-      && new RegExp(`^(${pin[1]})$`).test(d.apply.cls) && new RegExp(`^(${pin[2]})$`).test(d.inverse.cls) };
+    return {
+      id: `${s.host}/${s.id}`,
+      pin: pin?.[0].source,
+      apply: d.apply.cls,
+      inverse: d.inverse.cls,
+      ok: !!pin && new RegExp(`^(${pin[1]})$`).test(d.apply.cls) && new RegExp(`^(${pin[2]})$`).test(d.inverse.cls),
+    };
   });
 }
 
 describe("every target's steps are rated as pinned, applied and undone", () => {
   const sites: Array<[string, () => Build]> = [
-    ["jumphost", () => inventory("jumphost")], ["roosevelt", () => inventory("roosevelt")], ["fuel-env", () => fuel],
-    ...readdirSync(join(ROOT, "test/cases/golden")).sort()
+    ["jumphost", () => inventory("jumphost")],
+    ["roosevelt", () => inventory("roosevelt")],
+    ["fuel-env", () => fuel],
+    ...readdirSync(join(ROOT, "test/cases/golden"))
+      .sort()
       .map((g): [string, () => Build] => [g, () => buildGolden(g)]),
   ];
   it.each(sites)("%s", (_, build) => {
@@ -108,7 +116,11 @@ describe("every target's steps are rated as pinned, applied and undone", () => {
   });
 
   it("the pins say exactly what the seeds' key steps do", () => {
-    const byId = (b: Build, host: string, id: string) => stepDisruption(b.plan.steps.find((s) => s.host === host && s.id === id)!, disruptionContext(b.site));
+    const byId = (b: Build, host: string, id: string) =>
+      stepDisruption(
+        b.plan.steps.find((s) => s.host === host && s.id === id)!,
+        disruptionContext(b.site),
+      );
     const j = inventory("jumphost");
     const h = j.site.hosts[0]!.name;
     // host.sh rollback persist: disable --now (ExecStop deletes virbr1.104) and ip link del: the gateway is gone

@@ -12,8 +12,15 @@ import { compile } from "../../../src/compile.js";
 import type { Site } from "../../../src/resolve/site.js";
 import { ROOT } from "../../helpers/gen.js";
 
-const step = (id: string, phase: Step["phase"], verify: Check[], host = "h"): Step =>
-  ({ id, host, phase, title: id, apply: [program(["true"], { cls: "none", why: "test" })], verify, inverse: [program(["true"], { cls: "none", why: "test" })] });
+const step = (id: string, phase: Step["phase"], verify: Check[], host = "h"): Step => ({
+  id,
+  host,
+  phase,
+  title: id,
+  apply: [program(["true"], { cls: "none", why: "test" })],
+  verify,
+  inverse: [program(["true"], { cls: "none", why: "test" })],
+});
 const site = { name: "s", source: "inventories/s.yaml", hosts: [], networks: [], vrouters: [] } as unknown as Site;
 
 describe("final verify", () => {
@@ -31,14 +38,16 @@ describe("final verify", () => {
   it("puts preconditions first and other extras after, groups by title, and leaves steps not asked for out", () => {
     const run = step("run", "runtime", [c("netns", { ns: "ns" })]);
     const svc = step("svc", "services", [c("unit", { unit: "d" })]);
-    const out = finalChecks([run, svc], [reverify(run, "router")], [
-      { ...c("reachable", { address: "1.2.3.4" }), host: "h", title: "held elsewhere" },
-      { ...c("ns-reachable", { ns: "ns", address: "1.2.3.4" }), host: "h", title: "router" },
-      { ...c("sysctl", { key: "net.ipv4.ip_forward", value: "1" }), host: "h", title: "forwarding", before: true },
-    ]);
-    expect(out.map((x) => `${x.title}: ${x.kind}`)).toEqual([
-      "forwarding: sysctl", "router: netns", "router: ns-reachable", "held elsewhere: reachable",
-    ]);
+    const out = finalChecks(
+      [run, svc],
+      [reverify(run, "router")],
+      [
+        { ...c("reachable", { address: "1.2.3.4" }), host: "h", title: "held elsewhere" },
+        { ...c("ns-reachable", { ns: "ns", address: "1.2.3.4" }), host: "h", title: "router" },
+        { ...c("sysctl", { key: "net.ipv4.ip_forward", value: "1" }), host: "h", title: "forwarding", before: true },
+      ],
+    );
+    expect(out.map((x) => `${x.title}: ${x.kind}`)).toEqual(["forwarding: sysctl", "router: netns", "router: ns-reachable", "held elsewhere: reachable"]);
   });
 
   it("refuses to re-run a step no target planned", () => {
@@ -56,6 +65,9 @@ describe("final verify", () => {
     const own = [...new Set(steps.flatMap((s) => s.verify).map((x) => checkCall(x).join(" ")))];
     expect(gw.map((x) => checkCall(x).join(" ")).sort()).toEqual(own.sort());
     expect(checks[0]).toMatchObject({ title: "forwarding", kind: "sysctl" });
-    expect(gw.filter((x) => x.phase).map((x) => [x.kind, x.phase])).toEqual([["unit", "persist"], ["file", "persist"]]);
+    expect(gw.filter((x) => x.phase).map((x) => [x.kind, x.phase])).toEqual([
+      ["unit", "persist"],
+      ["file", "persist"],
+    ]);
   });
 });

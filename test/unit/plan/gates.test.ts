@@ -15,9 +15,17 @@ const PARTIALS = join(ROOT, "templates/shell/gates");
 const kinds = Object.keys(GATES) as GateKind[];
 
 function sites(): Array<[string, string]> {
-  const inv = readdirSync(join(ROOT, "inventories")).filter((f) => !f.endsWith(".lock.yaml")).map((f) => join(ROOT, "inventories", f));
+  const inv = readdirSync(join(ROOT, "inventories"))
+    .filter((f) => !f.endsWith(".lock.yaml"))
+    .map((f) => join(ROOT, "inventories", f));
   const golden = readdirSync(join(ROOT, "test/cases/golden")).map((c) => join(ROOT, "test/cases/golden", c, `${c}.yaml`));
-  return [...inv, ...golden].map((p) => [p, p.split("/").at(-1)!.replace(/\.yaml$/, "")]);
+  return [...inv, ...golden].map((p) => [
+    p,
+    p
+      .split("/")
+      .at(-1)!
+      .replace(/\.yaml$/, ""),
+  ]);
 }
 
 describe("gate registry", () => {
@@ -27,7 +35,9 @@ describe("gate registry", () => {
   });
 
   it("has a partial for every kind and no partial without a kind", () => {
-    const partials = readdirSync(PARTIALS).map((f) => f.replace(/\.hbs$/, "")).sort();
+    const partials = readdirSync(PARTIALS)
+      .map((f) => f.replace(/\.hbs$/, ""))
+      .sort();
     expect(partials).toEqual([...kinds].sort());
   });
 
@@ -46,15 +56,23 @@ describe("gate registry", () => {
 describe("G8 unit-ours (read-only, under a fixture root)", () => {
   const root = tempDir("g8");
   const unit = "ssh.service";
-  const gateShell = [render("shell/audit-unit", {}), render("shell/gates/unit-ours", { id: "G8", subject: unit, params: { unit, marker: HEADER_MARK } })].join("\n");
+  const gateShell = [render("shell/audit-unit", {}), render("shell/gates/unit-ours", { id: "G8", subject: unit, params: { unit, marker: HEADER_MARK } })].join(
+    "\n",
+  );
   /** The gate's verdict with the fixture root as / (the audit's $root). */
   const verdict = (): string => {
     requireTool("bash");
     const r = run("bash", ["-c", `set -euo pipefail; root=${root}; pass() { echo "PASS $*"; }; stop() { echo "STOP $*"; }\n${gateShell}`]);
     return r.stdout.trim();
   };
-  const put = (dir: string, text: string) => { mkdirSync(join(root, dir), { recursive: true }); writeFileSync(join(root, dir, unit), text); };
-  const clean = () => { rmSync(root, { recursive: true, force: true }); mkdirSync(root); };
+  const put = (dir: string, text: string) => {
+    mkdirSync(join(root, dir), { recursive: true });
+    writeFileSync(join(root, dir, unit), text);
+  };
+  const clean = () => {
+    rmSync(root, { recursive: true, force: true });
+    mkdirSync(root);
+  };
 
   it("passes when no unit has the name, and when the one in /etc is sitegen's (a re-run)", () => {
     clean();
@@ -66,7 +84,9 @@ describe("G8 unit-ours (read-only, under a fixture root)", () => {
     for (const dir of ["usr/lib/systemd/system", "lib/systemd/system", "run/systemd/system"]) {
       clean();
       put(dir, "[Unit]\nDescription=OpenBSD Secure Shell server\n");
-      expect(verdict(), dir).toBe(`STOP G8 ssh.service: /${dir}/ssh.service exists: the unit is not sitegen's; name the gateway's own unit ('unit:' in the inventory)`);
+      expect(verdict(), dir).toBe(
+        `STOP G8 ssh.service: /${dir}/ssh.service exists: the unit is not sitegen's; name the gateway's own unit ('unit:' in the inventory)`,
+      );
     }
     clean();
     put("etc/systemd/system", "[Unit]\nDescription=written by hand\n");

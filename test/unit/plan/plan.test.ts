@@ -11,9 +11,22 @@ import type { Target } from "../../../src/targets/target.js";
 const site = { name: "s", source: "inventories/s.yaml", hosts: [], networks: [], vrouters: [] } as unknown as Site;
 const target = (step: Step, artifacts = true): Target => {
   const f = installed("h", "/etc/x.conf", "x\n", 0o600);
-  return { name: "t", summary: "", checkedBy: [], plan: () => ({ steps: [{ ...step, apply: [f.install, ...step.apply], inverse: [f.remove] }], artifacts: artifacts ? [f.artifact] : [] }) };
+  return {
+    name: "t",
+    summary: "",
+    checkedBy: [],
+    plan: () => ({ steps: [{ ...step, apply: [f.install, ...step.apply], inverse: [f.remove] }], artifacts: artifacts ? [f.artifact] : [] }),
+  };
 };
-const step: Step = { id: "s1", host: "h", phase: "runtime", title: "x", apply: [{ kind: "netns-add", ns: "x" }], verify: [check("netns", { ns: "x" })], inverse: [] };
+const step: Step = {
+  id: "s1",
+  host: "h",
+  phase: "runtime",
+  title: "x",
+  apply: [{ kind: "netns-add", ns: "x" }],
+  verify: [check("netns", { ns: "x" })],
+  inverse: [],
+};
 
 describe("plan", () => {
   it("an installed file is kept 0644 in out/ and installed with its own mode", () => {
@@ -31,7 +44,12 @@ describe("plan", () => {
   it("refuses a change without an inverse, and a step without verification", () => {
     const bare: Target = { name: "t", summary: "", checkedBy: [], plan: () => ({ steps: [step] }) };
     expect(() => buildPlan(site, [bare])).toThrow(/s1 \(x\) has no inverse/);
-    const blind: Target = { name: "t", summary: "", checkedBy: [], plan: () => ({ steps: [{ ...step, verify: [], inverse: [program(["false"], { cls: "none", why: "test" }, { onlyIf: { kind: "file", path: "/x" } })] }] }) };
+    const blind: Target = {
+      name: "t",
+      summary: "",
+      checkedBy: [],
+      plan: () => ({ steps: [{ ...step, verify: [], inverse: [program(["false"], { cls: "none", why: "test" }, { onlyIf: { kind: "file", path: "/x" } })] }] }),
+    };
     expect(() => buildPlan(site, [blind])).toThrow(/has no verification/);
   });
 });

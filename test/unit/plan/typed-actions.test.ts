@@ -22,18 +22,17 @@ function sources(dir: string): string[] {
 }
 
 /** Reading a command's words back: a word by position compared, or searched for in an argv. */
-const WORD_READS = [
-  /\b(argv|words?|w|rest)\[\d+\]\s*[!=]==/,
-  /\b(argv|words?)\.(includes|indexOf|find|findIndex|filter)\(/,
-  /plainWords\(/,
-  /kind === "cmd"/,
-];
+const WORD_READS = [/\b(argv|words?|w|rest)\[\d+\]\s*[!=]==/, /\b(argv|words?)\.(includes|indexOf|find|findIndex|filter)\(/, /plainWords\(/, /kind === "cmd"/];
 
 describe("typed actions", () => {
   it("no module outside the renderers reads a command's words", () => {
-    const found = sources(join(ROOT, "src")).filter((f) => !RENDERERS.has(f) && f !== "src/plan/actions.ts").flatMap((f) =>
-      readFileSync(join(ROOT, f), "utf8").split("\n").flatMap((line, i) =>
-        WORD_READS.some((re) => re.test(line.replace(/process\.argv/g, ""))) ? [`${f}:${i + 1}: ${line.trim()}`] : []));
+    const found = sources(join(ROOT, "src"))
+      .filter((f) => !RENDERERS.has(f) && f !== "src/plan/actions.ts")
+      .flatMap((f) =>
+        readFileSync(join(ROOT, f), "utf8")
+          .split("\n")
+          .flatMap((line, i) => (WORD_READS.some((re) => re.test(line.replace(/process\.argv/g, ""))) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
+      );
     expect(found).toEqual([]);
   });
 
@@ -53,8 +52,25 @@ describe("typed actions", () => {
     const live = actions.filter((a): a is CommandAction => !["install", "remove", "secret"].includes(a.kind));
     const kinds = new Set(live.map((a) => a.kind));
     // the seeds exercise these kinds (ovs and iptables come from the guest and variant tests)
-    for (const k of ["netns-add", "netns-del", "veth-add", "link-master", "link-up", "link-del", "addr-replace", "route-replace", "route-del",
-      "sysctl", "nft-table", "nft-table-del", "vlan-add", "unit", "program", "cluster"]) expect(kinds, k).toContain(k);
+    for (const k of [
+      "netns-add",
+      "netns-del",
+      "veth-add",
+      "link-master",
+      "link-up",
+      "link-del",
+      "addr-replace",
+      "route-replace",
+      "route-del",
+      "sysctl",
+      "nft-table",
+      "nft-table-del",
+      "vlan-add",
+      "unit",
+      "program",
+      "cluster",
+    ])
+      expect(kinds, k).toContain(k);
     for (const a of live) {
       const c = commandOf(a);
       expect(c.argv.length, a.kind).toBeGreaterThan(0);
@@ -62,10 +78,12 @@ describe("typed actions", () => {
       if (a.kind.endsWith("-add") && a.kind !== "ovs-port-add") expect(c.unless, a.kind).toBeDefined();
       if (a.kind === "link-del" || a.kind === "netns-del" || a.kind === "nft-table-del" || a.kind === "iptables-del") expect(c.onlyIf, a.kind).toBeDefined();
     }
-    expect(actionText({ kind: "ovs-port-add", bridge: "br-ex", link: "vr-ex", vid: 7 }))
-      .toBe("run ovs-vsctl --may-exist add-port br-ex vr-ex tag=7 -- set Interface vr-ex type=internal");
-    expect(actionText({ kind: "iptables-add", ns: "vr", table: "nat", chain: "POSTROUTING", rule: ["-j", "MASQUERADE"] }))
-      .toBe("if ! quiet ip netns exec vr iptables -w -t nat -C POSTROUTING -j MASQUERADE; then run ip netns exec vr iptables -w -t nat -A POSTROUTING -j MASQUERADE; fi");
+    expect(actionText({ kind: "ovs-port-add", bridge: "br-ex", link: "vr-ex", vid: 7 })).toBe(
+      "run ovs-vsctl --may-exist add-port br-ex vr-ex tag=7 -- set Interface vr-ex type=internal",
+    );
+    expect(actionText({ kind: "iptables-add", ns: "vr", table: "nat", chain: "POSTROUTING", rule: ["-j", "MASQUERADE"] })).toBe(
+      "if ! quiet ip netns exec vr iptables -w -t nat -C POSTROUTING -j MASQUERADE; then run ip netns exec vr iptables -w -t nat -A POSTROUTING -j MASQUERADE; fi",
+    );
   });
 
   it("a check's fields become its function's arguments", () => {

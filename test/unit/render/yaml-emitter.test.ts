@@ -4,12 +4,73 @@ import { describe, expect, it } from "vitest";
 import { toYaml } from "../../../src/render/yaml.js";
 
 const tricky = [
-  "", " lead", "trail ", "yes", "No", "on", "OFF", "y", "n", "null", "~", "true", "False", "104", "0x1f", "0o17", "1e3", ".5",
-  "-1", "+1", "1_000", "12:30", "190:20:30", ".inf", "-.Inf", ".NaN", "2026-11-21", "2026-11-21T10:00:00Z", "<<",
-  "- item", "? key", ": x", "a: b", "a #b", "a#b", "ends:", "#comment", "&anchor", "*alias", "!tag", "|pipe", ">fold",
-  "'single'", "\"double\"", "%pct", "@at", "`tick`", "{{ jinja }}", "bash {{ x }}/checks.sh", "[list]", "{map}", "a, b",
-  "10.12.8.1/22", "2001:db8::1", "::1", "virbr1.104", "tab\there", "ctl\u0001", "uni ✓", "line1\nline2", "two\n\n",
-  "trailing\n", "  indented\nx", "x\n  indented", "sp \nx", "\n", "a\n\nb\n",
+  "",
+  " lead",
+  "trail ",
+  "yes",
+  "No",
+  "on",
+  "OFF",
+  "y",
+  "n",
+  "null",
+  "~",
+  "true",
+  "False",
+  "104",
+  "0x1f",
+  "0o17",
+  "1e3",
+  ".5",
+  "-1",
+  "+1",
+  "1_000",
+  "12:30",
+  "190:20:30",
+  ".inf",
+  "-.Inf",
+  ".NaN",
+  "2026-11-21",
+  "2026-11-21T10:00:00Z",
+  "<<",
+  "- item",
+  "? key",
+  ": x",
+  "a: b",
+  "a #b",
+  "a#b",
+  "ends:",
+  "#comment",
+  "&anchor",
+  "*alias",
+  "!tag",
+  "|pipe",
+  ">fold",
+  "'single'",
+  '"double"',
+  "%pct",
+  "@at",
+  "`tick`",
+  "{{ jinja }}",
+  "bash {{ x }}/checks.sh",
+  "[list]",
+  "{map}",
+  "a, b",
+  "10.12.8.1/22",
+  "2001:db8::1",
+  "::1",
+  "virbr1.104",
+  "tab\there",
+  "ctl\u0001",
+  "uni ✓",
+  "line1\nline2",
+  "two\n\n",
+  "trailing\n",
+  "  indented\nx",
+  "x\n  indented",
+  "sp \nx",
+  "\n",
+  "a\n\nb\n",
 ];
 
 describe("toYaml", () => {
@@ -22,8 +83,9 @@ describe("toYaml", () => {
   });
   it("with a flow width, writes a record or a list of words that fits on one line, and keeps lists of records and sentences a line an item", () => {
     const data = { checks: ["check_addr a 1", "check_up a"], apply: [{ kind: "cmd", argv: ["ip", "link", "set", "a", "up"] }], long: { x: "y".repeat(60) } };
-    expect(toYaml(data, 60)).toBe("checks:\n  - check_addr a 1\n  - check_up a\napply:\n  - {kind: cmd, argv: [ip, link, set, a, up]}\nlong:\n  x: "
-      + `${"y".repeat(60)}\n`);
+    expect(toYaml(data, 60)).toBe(
+      "checks:\n  - check_addr a 1\n  - check_up a\napply:\n  - {kind: cmd, argv: [ip, link, set, a, up]}\nlong:\n  x: " + `${"y".repeat(60)}\n`,
+    );
     expect(parse(toYaml(data, 60))).toEqual(data);
     expect(toYaml(data)).not.toContain("{");
   });
@@ -32,7 +94,8 @@ describe("toYaml", () => {
     expect(parse(toYaml(data))).toEqual(data);
   });
   it("writes netplan's shape in block style", () => {
-    expect(toYaml({ network: { version: 2, vlans: { "virbr1.104": { id: 104, link: "virbr1", addresses: ["10.12.8.1/22"] } } } }))
-      .toBe("network:\n  version: 2\n  vlans:\n    virbr1.104:\n      id: 104\n      link: virbr1\n      addresses:\n        - 10.12.8.1/22\n");
+    expect(toYaml({ network: { version: 2, vlans: { "virbr1.104": { id: 104, link: "virbr1", addresses: ["10.12.8.1/22"] } } } })).toBe(
+      "network:\n  version: 2\n  vlans:\n    virbr1.104:\n      id: 104\n      link: virbr1\n      addresses:\n        - 10.12.8.1/22\n",
+    );
   });
 });

@@ -8,7 +8,9 @@ describe("dual stack", () => {
     const v6 = b.site.networks.map((n) => [n.cidr, n.v6?.cidr]);
     expect(v6).toContainEqual(["198.51.100.0/24", "2001:db8:300::/64"]);
     expect(v6.every(([, c]) => c !== undefined)).toBe(true);
-    const added = b.plan.steps.filter((st) => st.host === "gw1").flatMap((st) => st.apply)
+    const added = b.plan.steps
+      .filter((st) => st.host === "gw1")
+      .flatMap((st) => st.apply)
       .flatMap((a) => (a.kind === "addr-replace" ? [a.cidr] : []));
     expect(added).toEqual(expect.arrayContaining(["198.51.100.1/24", "2001:db8:300::1/64"]));
   });

@@ -30,8 +30,11 @@ describe("router defaults", () => {
   });
 
   it("a lock entry needs both its value and a whole generation", () => {
-    const errors = (ctrl1: string) => parseLock(fuelEnvLock.text.replace("ctrl1: { address: 192.168.0.3, generation: 1 }", `ctrl1: ${ctrl1}`),
-      fuelEnvLock.file, "fuel-env").errors.map((d) => [d.line, d.message]);
+    const errors = (ctrl1: string) =>
+      parseLock(fuelEnvLock.text.replace("ctrl1: { address: 192.168.0.3, generation: 1 }", `ctrl1: ${ctrl1}`), fuelEnvLock.file, "fuel-env").errors.map((d) => [
+        d.line,
+        d.message,
+      ]);
     const bad = [[11, "each entry is { address: ..., generation: N }"]];
     expect(errors("{ address: 192.168.0.3, generation: 1 }")).toEqual([]);
     expect(errors("192.168.0.3")).toEqual(bad);

@@ -25,7 +25,8 @@ describe("the router's plan", () => {
   });
 
   it("host.sh drift compares a member's nftables table with the ruleset file written for it, also for a router of one member", () => {
-    const drift = (b: Build, host: string) => modelLines(b.files.find((f) => f.path === `hosts/${host}/host.sh`)!.content).some((l) => l.includes("nftables-vrouter.nft"));
+    const drift = (b: Build, host: string) =>
+      modelLines(b.files.find((f) => f.path === `hosts/${host}/host.sh`)!.content).some((l) => l.includes("nftables-vrouter.nft"));
     expect(drift(buildGolden("vrouter-single"), "ctrl1")).toBe(true);
     expect(drift(buildFuelEnv(fuelEnvText()), "ctrl2")).toBe(true);
     expect(drift(buildFuelEnv(fuelEnvText()), "cmp1")).toBe(false);
@@ -45,8 +46,8 @@ describe("the router's plan", () => {
 
   it("a member's own address goes on its management leg only; with ha no leg step adds a VIP", () => {
     const b = buildFuelEnv(fuelEnvText());
-    const added = (id: string, host: string) => b.plan.steps.find((s) => s.id === id && s.host === host)!.apply
-      .flatMap((a) => (a.kind === "addr-replace" ? [a.cidr] : []));
+    const added = (id: string, host: string) =>
+      b.plan.steps.find((s) => s.id === id && s.host === host)!.apply.flatMap((a) => (a.kind === "addr-replace" ? [a.cidr] : []));
     for (const m of b.site.vrouters[0]!.members) {
       expect(added("vrouter-vrouter-management-leg", m.host)).toEqual([`${m.address}/24`]);
       expect(added("vrouter-vrouter-public-leg", m.host)).toEqual([]);
@@ -62,8 +63,7 @@ describe("the router's plan", () => {
   });
 
   it("systemd enables and restarts a namespace daemon under keepalived, Pacemaker alone starts it; RuntimeDirectory unless it makes its own", () => {
-    const unit = (b: Build, host: string, name: string) =>
-      b.files.find((f) => f.path === `hosts/${host}/files/etc/systemd/system/${name}`)!.content;
+    const unit = (b: Build, host: string, name: string) => b.files.find((f) => f.path === `hosts/${host}/files/etc/systemd/system/${name}`)!.content;
     const ka = buildFuelEnv(fuelEnvText());
     const dnsmasq = unit(ka, "ctrl1", "sitegen-vrouter-dnsmasq.service");
     for (const line of ["RuntimeDirectory=sitegen-vrouter-dnsmasq", "Restart=on-failure", "WantedBy=multi-user.target"]) {
@@ -80,18 +80,42 @@ describe("the router's plan", () => {
 
   it("a node's network-config: its bridge ports take no DHCP lease; the bridge has its address, route and DNS via the VIP", () => {
     const text = buildFuelEnv(fuelEnvText()).files.find((f) => f.path === "hosts/cmp1/cloud-init/network-config")!.content;
-    expect(parse(text)).toEqual({ network: { version: 2, ethernets: { eth1: { dhcp4: false, dhcp6: false } }, bridges: { "br-mgmt": {
-      interfaces: ["eth1"], addresses: ["192.168.0.21/24"], routes: [{ to: "default", via: "192.168.0.2" }],
-      nameservers: { addresses: ["192.168.0.2"], search: ["fuel-env.example"] } } } } });
+    expect(parse(text)).toEqual({
+      network: {
+        version: 2,
+        ethernets: { eth1: { dhcp4: false, dhcp6: false } },
+        bridges: {
+          "br-mgmt": {
+            interfaces: ["eth1"],
+            addresses: ["192.168.0.21/24"],
+            routes: [{ to: "default", via: "192.168.0.2" }],
+            nameservers: { addresses: ["192.168.0.2"], search: ["fuel-env.example"] },
+          },
+        },
+      },
+    });
   });
 
   it("the boot unit starts before every daemon in the namespace: keepalived's, or Pacemaker", () => {
     const ka = buildFuelEnv(fuelEnvText()).site.vrouters[0]!;
-    expect(namespaceUnits(ka)).toEqual(["sitegen-vrouter-dnsmasq.service", "sitegen-vrouter-chrony.service",
-      "sitegen-vrouter-conntrackd.service", "sitegen-vrouter-keepalived.service"]);
-    const pm = buildFuelEnv(fuelEnvText().replace("manager: keepalived", "manager: pacemaker")
-      .replace(/^ {6}(virtual_router_id|auth_vault_var): .*\n/gm, "").replace(/^ {6}#.*\n/gm, ""), false).site.vrouters[0]!;
-    expect(namespaceUnits(pm)).toEqual(["sitegen-vrouter-dnsmasq.service", "sitegen-vrouter-chrony.service",
-      "sitegen-vrouter-conntrackd.service", "pacemaker.service"]);
+    expect(namespaceUnits(ka)).toEqual([
+      "sitegen-vrouter-dnsmasq.service",
+      "sitegen-vrouter-chrony.service",
+      "sitegen-vrouter-conntrackd.service",
+      "sitegen-vrouter-keepalived.service",
+    ]);
+    const pm = buildFuelEnv(
+      fuelEnvText()
+        .replace("manager: keepalived", "manager: pacemaker")
+        .replace(/^ {6}(virtual_router_id|auth_vault_var): .*\n/gm, "")
+        .replace(/^ {6}#.*\n/gm, ""),
+      false,
+    ).site.vrouters[0]!;
+    expect(namespaceUnits(pm)).toEqual([
+      "sitegen-vrouter-dnsmasq.service",
+      "sitegen-vrouter-chrony.service",
+      "sitegen-vrouter-conntrackd.service",
+      "pacemaker.service",
+    ]);
   });
 });

@@ -12,8 +12,18 @@ const emptyCtx = (): DisruptionContext => ({ vips: new Set(), mgmtLinks: new Map
 describe("transitions", () => {
   it("a changed step drops its VIP when the new one no longer holds it, not when it still does", () => {
     const ctx = { ...emptyCtx(), vips: new Set(["10.0.0.9"]) };
-    const addr = (a: string): Step => ({ id: "leg", host: "h", phase: "runtime", title: "t", verify: [], inverse: [],
-      apply: [{ kind: "addr-replace", ns: "vr", link: "vr-mgmt", cidr: a, family: 4 }, { kind: "link-up", ns: "vr", link: "vr-mgmt" }] });
+    const addr = (a: string): Step => ({
+      id: "leg",
+      host: "h",
+      phase: "runtime",
+      title: "t",
+      verify: [],
+      inverse: [],
+      apply: [
+        { kind: "addr-replace", ns: "vr", link: "vr-mgmt", cidr: a, family: 4 },
+        { kind: "link-up", ns: "vr", link: "vr-mgmt" },
+      ],
+    });
     const side = (steps: Step[]) => ({ steps, ctx, file: () => undefined });
     const drops = (to: Step[]) => diffHost(side([addr("10.0.0.9/24")]), side(to)).map((c) => [c.kind, c.dropsVip]);
     expect(drops([addr("10.0.0.5/24")])).toEqual([["changed", true]]);
@@ -22,8 +32,15 @@ describe("transitions", () => {
   });
   it("a step whose installed file's content changed is a changed step", () => {
     const ctx = emptyCtx();
-    const step: Step = { id: "conf", host: "h", phase: "services", title: "t", verify: [], inverse: [],
-      apply: [{ kind: "install", dest: "/etc/x", mode: 0o644 }] };
+    const step: Step = {
+      id: "conf",
+      host: "h",
+      phase: "services",
+      title: "t",
+      verify: [],
+      inverse: [],
+      apply: [{ kind: "install", dest: "/etc/x", mode: 0o644 }],
+    };
     const side = (text: string) => ({ steps: [step], ctx, file: () => text });
     expect(diffHost(side("a\n"), side("b\n")).map((c) => c.kind)).toEqual(["changed"]);
     expect(diffHost(side("a\n"), side("a\n"))).toEqual([]);

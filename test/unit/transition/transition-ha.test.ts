@@ -38,7 +38,7 @@ describe("what a daemon's file means to it", () => {
     expect(meaning("priority 150\n", "hash-comments")).not.toBe(meaning("priority 151\n", "hash-comments"));
     expect(meaning("IPv4_address 10.0.0.1 # ctrl1\n", "hash-comments")).toBe("IPv4_address 10.0.0.1");
     // keepalived also takes '!'; a '#' inside a word is no comment
-    expect(meaning("! note\nnotify \"a#b\"\n", "hash-comments", "#!")).toBe("notify \"a#b\"");
+    expect(meaning('! note\nnotify "a#b"\n', "hash-comments", "#!")).toBe('notify "a#b"');
     expect(meaning("! note\n", "hash-comments")).toBe("! note");
   });
 
@@ -82,7 +82,11 @@ describe("HA day two (fuel-env, keepalived)", () => {
   });
 
   it("a changed priority is a reload of keepalived (SIGHUP keeps the VRRP state), in place, and its rollback too", async () => {
-    const { stdout, dir } = await plan("priority", V3, V3.replace("{ host: ctrl3, address: auto, priority: 90 }", "{ host: ctrl3, address: auto, priority: 95 }"));
+    const { stdout, dir } = await plan(
+      "priority",
+      V3,
+      V3.replace("{ host: ctrl3, address: auto, priority: 90 }", "{ host: ctrl3, address: auto, priority: 95 }"),
+    );
     expect(stdout).toContain("host ctrl3: 0 removed, 1 changed, 0 added, 0 reset; at worst: moves a VIP");
     expect(stdout).toMatch(/VIP moves: 0 \(/);
     const apply = steps(dir, "ctrl3");

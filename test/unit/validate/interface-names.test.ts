@@ -11,10 +11,17 @@ describe("interface names", () => {
   const longLink = (text: string) => text.replace("link: vr-mgmt }", "link: vr-management1 }");
 
   it("a too long veth peer name is reported at the name that makes it: the link for the default peer, else the peer", () => {
-    expect(diags(longLink(fuelEnvText()))).toEqual([[84, 57, "ifname-too-long",
-      "the default veth peer name of link 'vr-management1' (<link>-p) 'vr-management1-p' is 16 characters; Linux allows 15 (IFNAMSIZ)"]]);
-    expect(diags(fuelEnvText().replace("link: vr-mgmt }", "link: vr-mgmt, peer: vr-mgmt-peer-end }"))).toEqual([[84, 72, "ifname-too-long",
-      "veth peer name 'vr-mgmt-peer-end' is 16 characters; Linux allows 15 (IFNAMSIZ)"]]);
+    expect(diags(longLink(fuelEnvText()))).toEqual([
+      [
+        84,
+        57,
+        "ifname-too-long",
+        "the default veth peer name of link 'vr-management1' (<link>-p) 'vr-management1-p' is 16 characters; Linux allows 15 (IFNAMSIZ)",
+      ],
+    ]);
+    expect(diags(fuelEnvText().replace("link: vr-mgmt }", "link: vr-mgmt, peer: vr-mgmt-peer-end }"))).toEqual([
+      [84, 72, "ifname-too-long", "veth peer name 'vr-mgmt-peer-end' is 16 characters; Linux allows 15 (IFNAMSIZ)"],
+    ]);
   });
 
   it("a suggested shorter name takes letters from the first of equally long words", () => {

@@ -13,9 +13,14 @@ const DIR = join(ROOT, "test/cases/invalid");
 const out = tempDir("invalid");
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-
-const listTs = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).map((f) => join(dir, f));
-const cases = readdirSync(DIR).filter((f) => f.endsWith(".yaml") && !f.endsWith(".lock.yaml")).map((f) => f.slice(0, -5)).sort();
+const listTs = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => join(dir, f));
+const cases = readdirSync(DIR)
+  .filter((f) => f.endsWith(".yaml") && !f.endsWith(".lock.yaml"))
+  .map((f) => f.slice(0, -5))
+  .sort();
 /** A case's lock file (<case>.lock.yaml), as the CLI reads it, when it has one. */
 const lockOf = (c: string) => {
   const file = `test/cases/invalid/${c}.lock.yaml`;
@@ -30,7 +35,9 @@ describe("invalid inventories", () => {
   });
   it("name every rule code the validator can report", () => {
     // Literal codes in src/validate and src/model; the constructed `${role}-outside-subnet` ones are listed by hand above.
-    const src = [...listTs(join(ROOT, "src/validate")), ...listTs(join(ROOT, "src/model")), ...listTs(join(ROOT, "src/alloc"))].map((f) => readFileSync(f, "utf8")).join("\n");
+    const src = [...listTs(join(ROOT, "src/validate")), ...listTs(join(ROOT, "src/model")), ...listTs(join(ROOT, "src/alloc"))]
+      .map((f) => readFileSync(f, "utf8"))
+      .join("\n");
     const literal = [...src.matchAll(/(?:report\([^;]*?|code: )"([a-z0-9]+(?:-[a-z0-9]+)+)"/g)].map((m) => m[1]!);
     const notCodes = new Set(["host-bits", "ip-address", "bridge-owner"]);
     expect([...new Set(literal)].filter((c) => !notCodes.has(c) && !RULE_CODES.includes(c))).toEqual([]);
@@ -59,7 +66,9 @@ describe("invalid inventories", () => {
       const text = readFileSync(join(ROOT, file), "utf8");
       const lock = lockOf(c);
       const r = compile(text, file, { site: c, source: file, ...(lock ? { lock } : {}) });
-      expect(r.ok ? "compiled" : formatDiagnostics(r.diagnostics, text, undefined, lock ? { [lock.file]: lock.text } : {}), c).toBe(readFileSync(join(DIR, `${c}.expected`), "utf8"));
+      expect(r.ok ? "compiled" : formatDiagnostics(r.diagnostics, text, undefined, lock ? { [lock.file]: lock.text } : {}), c).toBe(
+        readFileSync(join(DIR, `${c}.expected`), "utf8"),
+      );
     }
   });
   it("validate reports every file's problems and exits 1", async () => {

@@ -31,9 +31,13 @@ type Seed = { site: string; text: string; lock?: CompileOptions["lock"] };
 const opts = (s: Seed): CompileOptions => ({ site: s.site, source: `inventories/${s.site}.yaml`, ...(s.lock ? { lock: s.lock } : {}) });
 
 const SEEDS: Seed[] = [
-  ...readdirSync(join(ROOT, "inventories")).filter((f) => !f.endsWith(".lock.yaml")).map((f) => join(ROOT, "inventories", f)),
+  ...readdirSync(join(ROOT, "inventories"))
+    .filter((f) => !f.endsWith(".lock.yaml"))
+    .map((f) => join(ROOT, "inventories", f)),
   ...readdirSync(join(ROOT, "test/cases/golden")).map((d) => join(ROOT, "test/cases/golden", d, `${d}.yaml`)),
-  ...readdirSync(join(ROOT, "test/cases/invalid")).filter((f) => f.endsWith(".yaml")).map((f) => join(ROOT, "test/cases/invalid", f)),
+  ...readdirSync(join(ROOT, "test/cases/invalid"))
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => join(ROOT, "test/cases/invalid", f)),
 ].map((p) => ({ site: basename(p, ".yaml"), text: readFileSync(p, "utf8"), lock: lockOf(p) }));
 const PARSEABLE = SEEDS.filter((s) => check(s.text, "s.yaml", opts(s)).every((d) => !/^(yaml-|duplicate-key)/.test(d.code)));
 const VALID = SEEDS.filter((s) => check(s.text, "s.yaml", opts(s)).every(isWarning));
@@ -45,7 +49,9 @@ const START = fc.oneof(
 );
 
 class Broken extends Error {}
-const fail = (why: string, detail: unknown): never => { throw new Broken(`${why}: ${JSON.stringify(detail).slice(0, 2000)}`); };
+const fail = (why: string, detail: unknown): never => {
+  throw new Broken(`${why}: ${JSON.stringify(detail).slice(0, 2000)}`);
+};
 
 /** Codes of automatic allocation and its lock file (src/alloc), which the invalid corpus cannot express without a lock. */
 const ALLOC_CODES = ["alloc-no-range", "alloc-range-full", "alloc-vrid-full", "lock-collision", "lock-invalid", "lock-outside-range", "lock-stale"];
@@ -83,36 +89,72 @@ function examine(seed: Seed, twice = false): boolean {
 }
 
 describe("properties", () => {
-  it("generated valid sites are accepted and compile deterministically", () => {
-    fc.assert(fc.property(validSite, (text) => {
-      const seed = { site: SITE, text };
-      if (!examine(seed, true)) fail("a valid site was refused", check(text, "p.yaml", opts(seed)).map((d) => `${d.code} ${d.object}: ${d.message}`));
-    }), share(0.1));
-  }, TIMEOUT);
-  it("every model hole planted in a generated site is reported with its code, by validate and gen alike", () => {
-    const seen = new Set<string>();
-    fc.assert(fc.property(validSite, holePick, (text, { hole, pick }) => {
-      const h = HOLES[hole]!;
-      const bad = planted(text, h, pick);
-      if (bad === undefined) return;
-      seen.add(h.name);
-      const seed = { site: SITE, text: bad };
-      if (examine(seed)) fail(`${h.name}: compiled`, bad);
-      const codes: string[] = check(bad, "p.yaml", opts(seed)).map((d) => d.code);
-      if (!codes.includes(h.code)) fail(`${h.name}: no ${h.code}`, { codes, bad });
-    }), share(0.05));
-    if (RUNS >= 1000 && seen.size !== HOLES.length) fail("some holes never found a place in the generated sites", HOLES.map((h) => h.name).filter((n) => !seen.has(n)));
-  }, TIMEOUT);
-  it("mutated inventories (structure, types, values): validate and gen agree, nothing throws", () => {
-    let compiled = 0;
-    fc.assert(fc.property(START, fc.array(dataMutation, { minLength: 1, maxLength: 3 }), fc.boolean(), (seed, ms, flow) => {
-      if (examine({ ...seed, text: mutateData(seed.text, ms, flow) })) compiled++;
-    }), share(0.5));
-    if (compiled < RUNS * 0.5 * 0.05) fail("too few data mutants compile to exercise the generator", compiled);
-  }, TIMEOUT);
-  it("text-level edits and aliases: validate and gen agree, nothing throws", () => {
-    fc.assert(fc.property(fc.oneof(START, fc.constantFrom(...SEEDS)), fc.array(textMutation, { minLength: 1, maxLength: 3 }), (seed, ms) => {
-      examine({ ...seed, text: ms.reduce(applyText, seed.text) });
-    }), share(0.4));
-  }, TIMEOUT);
+  it(
+    "generated valid sites are accepted and compile deterministically",
+    () => {
+      fc.assert(
+        fc.property(validSite, (text) => {
+          const seed = { site: SITE, text };
+          if (!examine(seed, true))
+            fail(
+              "a valid site was refused",
+              check(text, "p.yaml", opts(seed)).map((d) => `${d.code} ${d.object}: ${d.message}`),
+            );
+        }),
+        share(0.1),
+      );
+    },
+    TIMEOUT,
+  );
+  it(
+    "every model hole planted in a generated site is reported with its code, by validate and gen alike",
+    () => {
+      const seen = new Set<string>();
+      fc.assert(
+        fc.property(validSite, holePick, (text, { hole, pick }) => {
+          const h = HOLES[hole]!;
+          const bad = planted(text, h, pick);
+          if (bad === undefined) return;
+          seen.add(h.name);
+          const seed = { site: SITE, text: bad };
+          if (examine(seed)) fail(`${h.name}: compiled`, bad);
+          const codes: string[] = check(bad, "p.yaml", opts(seed)).map((d) => d.code);
+          if (!codes.includes(h.code)) fail(`${h.name}: no ${h.code}`, { codes, bad });
+        }),
+        share(0.05),
+      );
+      if (RUNS >= 1000 && seen.size !== HOLES.length)
+        fail(
+          "some holes never found a place in the generated sites",
+          HOLES.map((h) => h.name).filter((n) => !seen.has(n)),
+        );
+    },
+    TIMEOUT,
+  );
+  it(
+    "mutated inventories (structure, types, values): validate and gen agree, nothing throws",
+    () => {
+      let compiled = 0;
+      fc.assert(
+        fc.property(START, fc.array(dataMutation, { minLength: 1, maxLength: 3 }), fc.boolean(), (seed, ms, flow) => {
+          if (examine({ ...seed, text: mutateData(seed.text, ms, flow) })) compiled++;
+        }),
+        share(0.5),
+      );
+      if (compiled < RUNS * 0.5 * 0.05) fail("too few data mutants compile to exercise the generator", compiled);
+    },
+    TIMEOUT,
+  );
+  it(
+    "text-level edits and aliases: validate and gen agree, nothing throws",
+    () => {
+      fc.assert(
+        fc.property(fc.oneof(START, fc.constantFrom(...SEEDS)), fc.array(textMutation, { minLength: 1, maxLength: 3 }), (seed, ms) => {
+          examine({ ...seed, text: ms.reduce(applyText, seed.text) });
+        }),
+        share(0.4),
+      );
+    },
+    TIMEOUT,
+  );
 });

@@ -10,9 +10,18 @@ const schema = JSON.parse(readFileSync(join(ROOT, "src/model/site.schema.json"),
 const types = readFileSync(join(ROOT, "src/model/types.ts"), "utf8");
 
 const INTERFACE: Record<string, string> = {
-  "#": "SiteDoc", host: "HostDoc", bridge: "BridgeDoc", attachment: "AttachmentDoc", range: "RangeDoc",
-  static: "StaticDoc", gateway: "GatewayDoc", network: "NetworkDoc",
-  vrouter: "VrouterDoc", "vrouter-member": "VrouterMemberDoc", "vrouter-leg": "VrouterLegDoc", "vrouter-ha": "VrouterHaDoc",
+  "#": "SiteDoc",
+  host: "HostDoc",
+  bridge: "BridgeDoc",
+  attachment: "AttachmentDoc",
+  range: "RangeDoc",
+  static: "StaticDoc",
+  gateway: "GatewayDoc",
+  network: "NetworkDoc",
+  vrouter: "VrouterDoc",
+  "vrouter-member": "VrouterMemberDoc",
+  "vrouter-leg": "VrouterLegDoc",
+  "vrouter-ha": "VrouterHaDoc",
 };
 
 function interfaceProps(name: string): string[] {

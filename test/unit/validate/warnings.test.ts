@@ -10,7 +10,10 @@ import { tempDir } from "../../helpers/tree.js";
 
 const DIR = "test/cases/warning";
 
-const cases = readdirSync(join(ROOT, DIR)).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5)).sort();
+const cases = readdirSync(join(ROOT, DIR))
+  .filter((f) => f.endsWith(".yaml"))
+  .map((f) => f.slice(0, -5))
+  .sort();
 const expected = (c: string) => readFileSync(join(ROOT, DIR, `${c}.expected`), "utf8");
 const tmp = tempDir("warnings");
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -20,10 +20,69 @@ const clone = <T>(v: T): T => structuredClone(v);
 
 /** Values that often break things: boundaries, wrong types, odd strings. */
 export const ODD: Json[] = [
-  null, "", 0, -1, 1, 4094, 4095, 4096, 255, 256, 65535, 65536, 1e300, -0, 0.5, true, false, [], {}, [[]], [{}], "x".repeat(300),
-  "10.0.0.0/8", "10.12.8.0/22", "10.12.8.1", "10.12.8.0", "10.12.11.255", "0.0.0.0", "255.255.255.255", "::", "::1", "2001:db8::1", "fe80::1%eth0",
-  "2001:db8:8::/64", "ff02::1", "225.0.0.50", "1.2.3.4/32", "1.2.3", "01.2.3.4", "a b", "a.b", "UPPER", "virbr1", "br-mgmt", "ctrl1", "jumphost",
-  "bridge-owner", "host", "router", "netplan", "libvirt", "keepalived", "pacemaker", "a\nb", "tab\tx", "$(id)", "`id`", "'", "\"", "\\", "é", "-", "x.service",
+  null,
+  "",
+  0,
+  -1,
+  1,
+  4094,
+  4095,
+  4096,
+  255,
+  256,
+  65535,
+  65536,
+  1e300,
+  -0,
+  0.5,
+  true,
+  false,
+  [],
+  {},
+  [[]],
+  [{}],
+  "x".repeat(300),
+  "10.0.0.0/8",
+  "10.12.8.0/22",
+  "10.12.8.1",
+  "10.12.8.0",
+  "10.12.11.255",
+  "0.0.0.0",
+  "255.255.255.255",
+  "::",
+  "::1",
+  "2001:db8::1",
+  "fe80::1%eth0",
+  "2001:db8:8::/64",
+  "ff02::1",
+  "225.0.0.50",
+  "1.2.3.4/32",
+  "1.2.3",
+  "01.2.3.4",
+  "a b",
+  "a.b",
+  "UPPER",
+  "virbr1",
+  "br-mgmt",
+  "ctrl1",
+  "jumphost",
+  "bridge-owner",
+  "host",
+  "router",
+  "netplan",
+  "libvirt",
+  "keepalived",
+  "pacemaker",
+  "a\nb",
+  "tab\tx",
+  "$(id)",
+  "`id`",
+  "'",
+  '"',
+  "\\",
+  "é",
+  "-",
+  "x.service",
   ...holeValues(),
 ];
 
@@ -33,9 +92,32 @@ export const ODD: Json[] = [
  */
 function holeValues(): Json[] {
   return [
-    "ssh.service", "libvirtd.service", "systemd-networkd.service", "sitegen-vr-dnsmasq.service", "sitegen-vr-boot.service", "provider-vip-gw.service",
-    "127.0.0.1", "224.0.0.9", "169.254.1.1", "fe80::5", "10.250.0.1", "10.250.1.2", "10.17.11.246", "192.168.0.21", "10.250.0.1%eth0", "2001:db8::1%2",
-    "239.1.0.0/16", "127.0.0.0/8", "169.254.0.0/16", "fe80::/64", "10.1.0.0/32", "10.12.8.1/32", "all", "ungrouped", 104, 20,
+    "ssh.service",
+    "libvirtd.service",
+    "systemd-networkd.service",
+    "sitegen-vr-dnsmasq.service",
+    "sitegen-vr-boot.service",
+    "provider-vip-gw.service",
+    "127.0.0.1",
+    "224.0.0.9",
+    "169.254.1.1",
+    "fe80::5",
+    "10.250.0.1",
+    "10.250.1.2",
+    "10.17.11.246",
+    "192.168.0.21",
+    "10.250.0.1%eth0",
+    "2001:db8::1%2",
+    "239.1.0.0/16",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "fe80::/64",
+    "10.1.0.0/32",
+    "10.12.8.1/32",
+    "all",
+    "ungrouped",
+    104,
+    20,
   ];
 }
 
@@ -73,7 +155,8 @@ function deleteAt(d: Json, p: Path): void {
   if (!p.length) return;
   const parent = get(d, p.slice(0, -1));
   const k = p[p.length - 1]!;
-  if (Array.isArray(parent)) parent.splice(k as number, 1); else delete (parent as Record<string, Json>)[k as string];
+  if (Array.isArray(parent)) parent.splice(k as number, 1);
+  else delete (parent as Record<string, Json>)[k as string];
 }
 
 /** Apply one mutation to data in place; indexes wrap around the document's paths and keys. */
@@ -82,12 +165,18 @@ export function applyData(d: Json, m: DataMutation): void {
   const keys = [...new Set(ps.map((p) => p[p.length - 1]).filter((k): k is string => typeof k === "string"))];
   const pick = (n: number) => ps[n % ps.length]!;
   switch (m.op) {
-    case "delete": return deleteAt(d, pick(m.at));
-    case "set": return setAt(d, pick(m.at), clone(m.value));
-    case "copy": return copy(d, pick(m.from), pick(m.to));
-    case "duplicate": return duplicate(d, pick(m.at));
-    case "swap": return swap(d, pick(m.at), pick(m.with));
-    case "rename": return rename(d, pick(m.at), keys[m.key % keys.length]!);
+    case "delete":
+      return deleteAt(d, pick(m.at));
+    case "set":
+      return setAt(d, pick(m.at), clone(m.value));
+    case "copy":
+      return copy(d, pick(m.from), pick(m.to));
+    case "duplicate":
+      return duplicate(d, pick(m.at));
+    case "swap":
+      return swap(d, pick(m.at), pick(m.with));
+    case "rename":
+      return rename(d, pick(m.at), keys[m.key % keys.length]!);
     case "add-key": {
       const obj = get(d, pick(m.at));
       if (isObject(obj)) obj[keys[m.key % keys.length]!] = clone(get(d, pick(m.value)));
@@ -151,10 +240,53 @@ export type TextMutation =
   | { op: "alias"; anchor: number; alias: number; name: string };
 
 const SNIPPETS = [
-  "\n", ":", ": ", "- ", "  ", "\t", "#", "&a ", "*a", "*nope", "[", "]", "{", "}", ",", "'", "\"", "|", ">", "---\n", "...\n", "!!str ", "!!int ",
-  "? ", "<<: *a\n", "\\", "%YAML 1.2\n", "\u0000", "\u001b[2J", "é", "0x1F", "1e3", "~", "null", "true", ".nan", "-.inf", "10.12.8.1", "virbr1", "jumphost",
+  "\n",
+  ":",
+  ": ",
+  "- ",
+  "  ",
+  "\t",
+  "#",
+  "&a ",
+  "*a",
+  "*nope",
+  "[",
+  "]",
+  "{",
+  "}",
+  ",",
+  "'",
+  '"',
+  "|",
+  ">",
+  "---\n",
+  "...\n",
+  "!!str ",
+  "!!int ",
+  "? ",
+  "<<: *a\n",
+  "\\",
+  "%YAML 1.2\n",
+  "\u0000",
+  "\u001b[2J",
+  "é",
+  "0x1F",
+  "1e3",
+  "~",
+  "null",
+  "true",
+  ".nan",
+  "-.inf",
+  "10.12.8.1",
+  "virbr1",
+  "jumphost",
   // bytes that are not UTF-8 as reading them leaves them (U+FFFD), a byte-order mark, tags sitegen would not honour, a zone id
-  "\uFFFD", "\uFEFF", "!foo ", "!!binary ", "!!set ", "%eth0",
+  "\uFFFD",
+  "\uFEFF",
+  "!foo ",
+  "!!binary ",
+  "!!set ",
+  "%eth0",
 ];
 
 export const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(
@@ -171,10 +303,23 @@ export function applyText(t: string, m: TextMutation): string {
   const lines = t.split("\n");
   const L = (n: number) => n % lines.length;
   switch (m.op) {
-    case "delete": { const at = m.at % (t.length + 1); return t.slice(0, at) + t.slice(at + m.len); }
-    case "insert": { const at = m.at % (t.length + 1); return t.slice(0, at) + m.text + t.slice(at); }
-    case "dup-line": lines.splice(L(m.at), 0, lines[L(m.at)]!); return lines.join("\n");
-    case "swap-lines": { const a = L(m.at); const b = L(m.with); [lines[a], lines[b]] = [lines[b]!, lines[a]!]; return lines.join("\n"); }
+    case "delete": {
+      const at = m.at % (t.length + 1);
+      return t.slice(0, at) + t.slice(at + m.len);
+    }
+    case "insert": {
+      const at = m.at % (t.length + 1);
+      return t.slice(0, at) + m.text + t.slice(at);
+    }
+    case "dup-line":
+      lines.splice(L(m.at), 0, lines[L(m.at)]!);
+      return lines.join("\n");
+    case "swap-lines": {
+      const a = L(m.at);
+      const b = L(m.with);
+      [lines[a], lines[b]] = [lines[b]!, lines[a]!];
+      return lines.join("\n");
+    }
     case "indent": {
       const a = L(m.at);
       lines[a] = m.by >= 0 ? " ".repeat(m.by) + lines[a] : lines[a]!.replace(new RegExp(`^ {0,${-m.by}}`), "");
