@@ -381,15 +381,15 @@ addr verify - br-ex 172.16.0.11/24
 file persist /etc/sitegen/vrouter/boot.sh 0755 8ded93460def12c7dc23d6b00e1e9b540842cb2221847d1258050174dc40966c
 file persist /etc/systemd/system/sitegen-vrouter-boot.service 0644 34890c471ffbe9f341be69a72c00184ff131865d62c6fe8a3ced39e381d91fb3
 file services /etc/sitegen/vrouter/dnsmasq.conf 0644 5acef695f934d6cea7567d7bd2b7e8c7a730a967c31de214d31025dcee6c6c00
-file services /etc/systemd/system/sitegen-vrouter-dnsmasq.service 0644 39b8d5a3cc7ff12cde1b6b5f8ef1d28f6bddaaedf77e22835b9c46aef712bff6
+file services /etc/systemd/system/sitegen-vrouter-dnsmasq.service 0644 c0b1b6d430d83e63cecb97e6cedfbad62f9cbf13cd717b80cefad054e30e22b2
 file services /etc/sitegen/vrouter/chrony.conf 0644 28dcf2b2f755723e5c81e56d2bdc423de77ea5e281a67d453e84b2fa9a024cf9
-file services /etc/systemd/system/sitegen-vrouter-chrony.service 0644 0fb5288b7ee3ab5424c5464e89ffa92adab6e9773720cdafb53f6bfd4dc37bc0
+file services /etc/systemd/system/sitegen-vrouter-chrony.service 0644 71d3d067b85271a41dfca4533b25bd949c8423761e66694485f5bdfdb73373f6
 file services /etc/sitegen/vrouter/conntrackd.conf 0644 e1b943240f853fea6d9e6c6eb205c968e49d2f7c6903248bfcc8597919648a73
-file services /etc/systemd/system/sitegen-vrouter-conntrackd.service 0644 bec09425b849abb69777d0ff96da8d9bc0d2a3c6e04ec31fe7ff2676cc12db85
+file services /etc/systemd/system/sitegen-vrouter-conntrackd.service 0644 15615a50678b0b96a9f668e432640ce5331285e39b36bfcbd29590231187845a
 secret services /etc/sitegen/vrouter/vrrp-auth.conf
 file services /etc/sitegen/vrouter/keepalived.conf 0644 de4386d346d0db4b6bcc0aa4ca4c0c1da7b5591d94a3f729083e6da28469b21f
 file services /etc/sitegen/vrouter/ha-notify.sh 0755 1c8276d73614368f4814276136be8109a3c15d0c2cfa930236fa0df29a8aa2c6
-file services /etc/systemd/system/sitegen-vrouter-keepalived.service 0644 3e71fe607be1ce492f25032b18298153415c362dd3b922c2d2f7c363bf611188
+file services /etc/systemd/system/sitegen-vrouter-keepalived.service 0644 4f4c6aaf5137f7cec85d8aa74cd43a91ccc0ebd74de40f99cdda8d07252f785c
 allow-addr runtime vrouter vr-mgmt 192.168.0.2/24
 allow-addr runtime vrouter vr-ex 172.16.0.2/24
 allow-route runtime vrouter default 172.16.0.1

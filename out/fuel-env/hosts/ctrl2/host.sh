@@ -381,15 +381,15 @@ addr verify - br-ex 172.16.0.12/24
 file persist /etc/sitegen/vrouter/boot.sh 0755 398716785ab325a18d49510bba08cae753fd9f13176a484c1f87d603261e6310
 file persist /etc/systemd/system/sitegen-vrouter-boot.service 0644 34890c471ffbe9f341be69a72c00184ff131865d62c6fe8a3ced39e381d91fb3
 file services /etc/sitegen/vrouter/dnsmasq.conf 0644 5acef695f934d6cea7567d7bd2b7e8c7a730a967c31de214d31025dcee6c6c00
-file services /etc/systemd/system/sitegen-vrouter-dnsmasq.service 0644 39b8d5a3cc7ff12cde1b6b5f8ef1d28f6bddaaedf77e22835b9c46aef712bff6
+file services /etc/systemd/system/sitegen-vrouter-dnsmasq.service 0644 c0b1b6d430d83e63cecb97e6cedfbad62f9cbf13cd717b80cefad054e30e22b2
 file services /etc/sitegen/vrouter/chrony.conf 0644 28dcf2b2f755723e5c81e56d2bdc423de77ea5e281a67d453e84b2fa9a024cf9
-file services /etc/systemd/system/sitegen-vrouter-chrony.service 0644 0fb5288b7ee3ab5424c5464e89ffa92adab6e9773720cdafb53f6bfd4dc37bc0
+file services /etc/systemd/system/sitegen-vrouter-chrony.service 0644 71d3d067b85271a41dfca4533b25bd949c8423761e66694485f5bdfdb73373f6
 file services /etc/sitegen/vrouter/conntrackd.conf 0644 a1370fac39dd50d2b06cad89d7177c0dcedbd3fa2086d015be5027e64b51788d
-file services /etc/systemd/system/sitegen-vrouter-conntrackd.service 0644 bec09425b849abb69777d0ff96da8d9bc0d2a3c6e04ec31fe7ff2676cc12db85
+file services /etc/systemd/system/sitegen-vrouter-conntrackd.service 0644 15615a50678b0b96a9f668e432640ce5331285e39b36bfcbd29590231187845a
 secret services /etc/sitegen/vrouter/vrrp-auth.conf
 file services /etc/sitegen/vrouter/keepalived.conf 0644 504c840e916075d1a24d00722df80c60de87382ee7dcdf2d586a1a694ec447b3
 file services /etc/sitegen/vrouter/ha-notify.sh 0755 1c8276d73614368f4814276136be8109a3c15d0c2cfa930236fa0df29a8aa2c6
-file services /etc/systemd/system/sitegen-vrouter-keepalived.service 0644 05783a541ec8edb46333fa3baf3b582f563c9722a276e664a460d97bea21428b
+file services /etc/systemd/system/sitegen-vrouter-keepalived.service 0644 1bcfaf5b5c811b89a32dc2428cc362471e3eb15d1826a6bd8513689d05c19de0
 allow-addr runtime vrouter vr-mgmt 192.168.0.2/24
 allow-addr runtime vrouter vr-ex 172.16.0.2/24
 allow-route runtime vrouter default 172.16.0.1

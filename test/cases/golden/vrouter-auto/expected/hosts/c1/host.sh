@@ -360,13 +360,13 @@ addr verify - br-mgmt 10.30.0.11/24
 file persist /etc/sitegen/vr/boot.sh 0755 c0125021a03c2add4739c212538dc7832960910ebc2f8387978e2d65f756ae5d
 file persist /etc/systemd/system/sitegen-vr-boot.service 0644 d258131fbfedeff9e7381f49a659e81f6999a5077046c07f6d7e1db1656aee45
 file services /etc/sitegen/vr/dnsmasq.conf 0644 9bf519c7e96698a84f0cb6c7ac34caf98b9c0b88db2b9b166c400add1482ff0a
-file services /etc/systemd/system/sitegen-vr-dnsmasq.service 0644 2e7ad6efa088020a790346c52afbb72002d9bfa4f311a176f6626d60422f2ea1
+file services /etc/systemd/system/sitegen-vr-dnsmasq.service 0644 9d11bc9bf4fc875b55c5678b43b5328ea3d6414e94b44c81aca2babb6c83e978
 file services /etc/sitegen/vr/conntrackd.conf 0644 91f3c1668af6c2e8c3cf39e9ac4bcb3baefc67c98196ae4159ed0fa0032e9273
-file services /etc/systemd/system/sitegen-vr-conntrackd.service 0644 3bca7183fa3c8a7b5580fce131a8e770ba192cc1ab5840378afcee45f7c3e302
+file services /etc/systemd/system/sitegen-vr-conntrackd.service 0644 b094d578f32bb1098a14f06f66e3415746d54936c2bbc736514a71f690c54663
 secret services /etc/sitegen/vr/vrrp-auth.conf
 file services /etc/sitegen/vr/keepalived.conf 0644 f1db6f1802b129465368d5e62e8668c1a41eb27c02c1bb70580b5e3779be51b3
 file services /etc/sitegen/vr/ha-notify.sh 0755 b460766277ccf3e0b80548c3a4199f366dd99bb067df6d4af729eeb5f0ac331f
-file services /etc/systemd/system/sitegen-vr-keepalived.service 0644 632e1192282973293e1b9fec24c17927c080c0ab8190404414e18694a638310d
+file services /etc/systemd/system/sitegen-vr-keepalived.service 0644 bc24db3ae9988a0ed4cc783361c325fef73ab9eb7ff4159250e6a5e7eaa3f391
 allow-addr runtime vr vr-mgmt 10.30.0.3/24
 allow-addr runtime vr vr-ex 203.0.113.20/24
 allow-route runtime vr default 203.0.113.1

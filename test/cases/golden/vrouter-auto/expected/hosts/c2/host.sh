@@ -360,13 +360,13 @@ addr verify - br-mgmt 10.30.0.12/24
 file persist /etc/sitegen/vr/boot.sh 0755 d25f32e8139a29b4ed75e7e5082e61fc9bd8f888f5713b2decc4b5f146adce33
 file persist /etc/systemd/system/sitegen-vr-boot.service 0644 d258131fbfedeff9e7381f49a659e81f6999a5077046c07f6d7e1db1656aee45
 file services /etc/sitegen/vr/dnsmasq.conf 0644 9bf519c7e96698a84f0cb6c7ac34caf98b9c0b88db2b9b166c400add1482ff0a
-file services /etc/systemd/system/sitegen-vr-dnsmasq.service 0644 2e7ad6efa088020a790346c52afbb72002d9bfa4f311a176f6626d60422f2ea1
+file services /etc/systemd/system/sitegen-vr-dnsmasq.service 0644 9d11bc9bf4fc875b55c5678b43b5328ea3d6414e94b44c81aca2babb6c83e978
 file services /etc/sitegen/vr/conntrackd.conf 0644 4716084ff21c7497607b4492895843a65c7fb6ca7ec0b1bf601226e78d3691bb
-file services /etc/systemd/system/sitegen-vr-conntrackd.service 0644 3bca7183fa3c8a7b5580fce131a8e770ba192cc1ab5840378afcee45f7c3e302
+file services /etc/systemd/system/sitegen-vr-conntrackd.service 0644 b094d578f32bb1098a14f06f66e3415746d54936c2bbc736514a71f690c54663
 secret services /etc/sitegen/vr/vrrp-auth.conf
 file services /etc/sitegen/vr/keepalived.conf 0644 29ecb9494131c029dbb57f85b466685da1176b96089521fb5c98ecd6c33d5eed
 file services /etc/sitegen/vr/ha-notify.sh 0755 b460766277ccf3e0b80548c3a4199f366dd99bb067df6d4af729eeb5f0ac331f
-file services /etc/systemd/system/sitegen-vr-keepalived.service 0644 b1c6d3f0b31af856af82444facf46f4c01689871b3734fd79b2bacaaac7238c4
+file services /etc/systemd/system/sitegen-vr-keepalived.service 0644 a5c5b8a6f8b44b011c207b9482ef5115c6a05e85bf4eba03cd06b9cdcd8c49e0
 allow-addr runtime vr vr-mgmt 10.30.0.3/24
 allow-addr runtime vr vr-ex 203.0.113.20/24
 allow-route runtime vr default 203.0.113.1

@@ -370,9 +370,9 @@ addr verify - br-mgmt 10.20.0.13/24
 file persist /etc/sitegen/vr/boot.sh 0755 484ebe1a4c084bea36e93112a04a611eefc3c237ada2f1547e4e2fcc9d2e699f
 file persist /etc/systemd/system/sitegen-vr-boot.service 0644 5270745d3bf203060ae9dce3bfacc46a2ad1abf0a7f96e322818f54f03fb93fc
 file services /etc/sitegen/vr/dnsmasq.conf 0644 7b33ca0de377cff752d9dc08d3c1febaf26f28135a232649b7b7c3e9cb38b1d3
-file services /etc/systemd/system/sitegen-vr-dnsmasq.service 0644 6c0a968cb3954e9cac585afd1d7ed3223501fcdbd7114ef0114454df2374332b
+file services /etc/systemd/system/sitegen-vr-dnsmasq.service 0644 8ea0934494bee38e8ae52cc32dbc301454ac143090226c4a3c18e8395ccf9e37
 file services /etc/sitegen/vr/ntp.conf 0644 cf19214e35c1ff9513865235a6dd1992cb4afa8752cb0887c54815961d9bd074
-file services /etc/systemd/system/sitegen-vr-ntpd.service 0644 a767ef3a6546c4e16f93a68439cd2cd6dc6907748bfbc458e7dd23bd205c935a
+file services /etc/systemd/system/sitegen-vr-ntpd.service 0644 a90656efae635ee3f965356950f595d22d97285a45594b471d95deab7bd6c587
 file services /etc/sitegen/vr/conntrackd.conf 0644 dbaa41841b7911e529266e78e0442938a2927b411617f4807561b684923088a5
 file services /etc/sitegen/vr/conntrackd-netns.sh 0755 4047eb5aa6647287019503fb1820a40b87ba82bf6e097a8e709f350d41d293ea
 file services /etc/systemd/system/sitegen-vr-netns.service 0644 732456812b23e01ebea48f6434865e1c8f74ed8d6e7f103287332fee17acbdf8

@@ -332,9 +332,9 @@ addr verify - br-ex 172.16.0.11/24
 file persist /etc/sitegen/vrouter/boot.sh 0755 f7fd9c0ea83c7d39fd3de9c6f23db49a4fc4594770af209f2e3ccdfc45fadf14
 file persist /etc/systemd/system/sitegen-vrouter-boot.service 0644 b604a2ae1ba417c8d341d04738cc52423a3469d28469a2816022feb7dc934113
 file services /etc/sitegen/vrouter/dnsmasq.conf 0644 b0821e9ae7e8847e5621f53298f55c22b151443a7e37b90cfc12977e2b558056
-file services /etc/systemd/system/sitegen-vrouter-dnsmasq.service 0644 9f6733f3f5c08c0a300972225132f13aa0404565aac09c889d8ceebcf09691b0
+file services /etc/systemd/system/sitegen-vrouter-dnsmasq.service 0644 83f730ad609813a7f3e268527a06f149a66f06d92e513e5c04ed5757195815f1
 file services /etc/sitegen/vrouter/chrony.conf 0644 bcc53566a1b4a8b75add31da147ca920ecbc5d7a3e07a71b6a7e3306f1f5b1a6
-file services /etc/systemd/system/sitegen-vrouter-chrony.service 0644 c951a5efb00b4ebc70ab25de2a573e8d574ba88d950383a29fd639087470aba9
+file services /etc/systemd/system/sitegen-vrouter-chrony.service 0644 39da2193c86ac36c98fdf688caa3a02a7b8830cc6082a6705d911e9b670b3390
 MODEL
 }
 
