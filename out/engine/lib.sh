@@ -252,6 +252,23 @@ vips_free() { # GATE WHY DEV=ADDR...
   done
   return "$bad"
 }
+# G6: the gateway's sub-interface is absent (or exactly as planned), and no other device holds its address.
+gateway_absent() { # ID SUBJECT IFNAME PARENT VID CIDR ADDRESS
+  local id=$1 subject=$2 ifname=$3 parent=$4 vid=$5 cidr=$6 address=$7 d a holder
+  if ip link show dev "$ifname" >/dev/null 2>&1; then
+    d=$(ip -d -o link show dev "$ifname")
+    a=$(ip -br addr show dev "$ifname")
+    if [[ "$d" == *"$ifname@$parent:"* && "$d" == *"vlan protocol 802.1Q id $vid "* && " $a " == *" $cidr "* ]]; then
+      pass "$id $subject: already present exactly as planned (apply is idempotent)"
+    else
+      stop "$id $subject: exists but is not VLAN $vid on $parent with $cidr: inspect it (ip -d addr show dev $ifname) and remove it if stale"
+    fi
+  elif holder=$(ip -o addr show to "$address" | awk '{print $2}' | head -n1) && [ -n "$holder" ]; then
+    stop "$id $address: already held by $holder: two gateways would answer for it"
+  else
+    pass "$id $subject: clean: no $ifname and no $address yet"
+  fi
+}
 # A libvirt network's forward mode as libvirt means it, from its XML (stdin) parsed as XML: no
 # <forward> is an isolated network, a <forward> without mode is nat. Prints "error: ..." when the XML
 # does not parse or python3 is missing, never a traceback.
@@ -850,7 +867,8 @@ audit_stamped() { # prints when this output's audit passed on this host, since b
 # The commands of a host's host.sh (its last line calls sitegen_main "$@"): the same for every host; the
 # host's facts are host.sh's functions and arrays (host_gates, host_decisions, the steps' apply_N, verify_N,
 # inverse_N with titles, phases and ids, host_checks, model). A host without steps has no step arrays:
-# checks only (audit, verify, drift), no change machinery.
+# checks only (audit, verify, drift), no change machinery. verify_N returns how many of its checks failed
+# (at most 255): a later step or the final checks that run a whole step's checks again call it.
 has_steps() { declare -p titles >/dev/null 2>&1; }
 # shellcheck disable=SC2154 # phases: host.sh's step array, checked by has_steps
 phase_ok() { # PHASE: all, or a phase this host has steps in
@@ -867,6 +885,7 @@ host_usage() {
   if has_steps; then
     say "  apply [--confirm-within SECONDS] [PHASE]   audit, then each step applied and verified (checkpoint rollback), final verify"
     say "  rollback [PHASE] | rollback --run RUN-ID   the inverse of every step, newest first | the armed revert of RUN-ID"
+    say "  check STEP                                 one step's checks (its number, 1-${#titles[@]}), read-only; exit 1 if any fails"
   fi
   say "  verify [PHASE]                             read-only checks; exit 1 if any fails"
   [ -n "${transition_from:-}" ] || say "  drift [--json] [PHASE]                     what differs between this host and the model; exit 1 on any"
@@ -880,7 +899,7 @@ sitegen_main() { # COMMAND [ARGS]: host.sh's last line
   [ $# -eq 0 ] || shift
   case "$cmd" in
     audit | verify | drift) ;;
-    apply | rollback | confirm)
+    apply | rollback | confirm | check)
       if ! has_steps; then
         say "host $host: sitegen changes nothing on this host: no $cmd here, only audit, verify and drift (checks only)"
         exit 2
@@ -934,6 +953,18 @@ cmd_verify() { # [PHASE]
   else
     say "verify $host: nothing to check: the inventory gives sitegen nothing to do on this host"
   fi
+}
+
+# Check: one step's checks, read-only (Ansible's probe before the step, so that a step whose checks pass
+# is not applied again, and its verification after it). STEP: its number, as REVIEW.md numbers the steps.
+cmd_check() { # STEP
+  local n="${1:-}"
+  if ! [[ "$n" =~ ^[1-9][0-9]*$ ]] || ! declare -F "verify_$((n - 1))" >/dev/null; then
+    say "usage: $0 check STEP (a step's number, 1-${#titles[@]})"
+    exit 2
+  fi
+  need_root_for "read-only, but its checks read what only root sees"
+  "verify_$((n - 1))" || exit 1
 }
 
 # Drift: what differs between this host and the model (host.sh's `model`), read-only. Reports MISSING (the

@@ -1,6 +1,7 @@
 // A host's steps as data for the generic role (host_vars/<host>.yml): each step's number, phase,
-// title, checks and its apply and inverse as kind-tagged actions. The role's task files are the same
-// for every host, so hosts that are at the same step and action kind run each task together.
+// title and its apply and inverse as kind-tagged actions (its checks are host.sh's: `host.sh check N`).
+// The role's task files are the same for every host, so hosts that are at the same step and action kind
+// run each task together.
 import { modeText, plainWords, type Action, type Unit } from "../plan/actions.js";
 import { checkCall } from "../plan/checks.js";
 import { commandOf, type Command } from "../render/commands.js";
@@ -93,7 +94,6 @@ export function stepsData(host: string, steps: readonly Step[], files: Artifact[
     id: literal(s.id),
     phase: s.phase,
     title: literal(taskName(s.title)),
-    checks: checkLines(s.verify).map(literal),
     apply: actionsData(s.apply, { host, base: `step${i + 1}_apply`, files }),
     inverse: actionsData(s.inverse, { host, base: `step${i + 1}_undo`, files }),
   }));

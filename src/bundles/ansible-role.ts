@@ -16,8 +16,8 @@ const ALWAYS = { tags: ["always"] };
 
 /** checks.sh (staged beside the engine's lib.sh) with the checks as arguments, `--` between them. */
 export const CHECKS_CMD = "bash {{ sitegen_stage.path }}/checks.sh {{ sitegen_check_lines | join(' -- ') }}";
-/** The same as a shell line for ansible.builtin.raw (rawLine); check lines are shell-quoted word by word (checkLines). */
-const CHECKS_RAW = rawLine("bash {{ sitegen_stage.path | quote }}/checks.sh {{ sitegen_step.checks | join(' -- ') }}");
+/** A step's checks, as host.sh holds them (verify_N), for ansible.builtin.raw (rawLine): host_vars does not restate them. */
+const CHECKS_RAW = rawLine("bash {{ sitegen_stage.path | quote }}/host.sh check {{ sitegen_step.n }}");
 
 /**
  * The host's host.sh: its audit, its final verify and its confirm (which arms the revert, a copy of host.sh

@@ -98,7 +98,7 @@ export function* ansibleFiles(site: Site, plan: Plan): Generator<Artifact> {
     yield yamlFile(
       site,
       `host_vars/${h.name}.yml`,
-      [`Host ${h.name}: its steps as data for roles/sitegen_host (the same role for every host),`, "an action or a check a line."],
+      [`Host ${h.name}: its steps as data for roles/sitegen_host (the same role for every host),`, "an action a line (its checks: host.sh check N)."],
       data,
       HOST_VARS_WIDTH,
     );

@@ -8,11 +8,16 @@ import { mdText } from "../render/markdown.js";
 import { checkLine, plainText } from "../render/shell-lines.js";
 import type { DisruptionContext } from "../plan/disruption.js";
 import { confirmVm } from "./review-confirm.js";
+import { foldChecks, foldStepChecks, type CheckRun } from "../render/check-runs.js";
 
-const stepVm = (s: Step) => ({
+/** A folded check list as REVIEW.md shows it: a check's line, or "step N's checks" (1-based, as the steps are numbered). */
+const runVm = (r: CheckRun) => ("step" in r ? { step: r.step + 1 } : { line: r.line });
+
+const stepVm = (s: Step, n: number, runs: CheckRun[] = []) => ({
+  n,
   title: mdText(s.title),
   apply: s.apply.map(plainText),
-  verify: s.verify.map(checkLine),
+  verify: runs.map(runVm),
   inverse: s.inverse.map(plainText),
 });
 
@@ -20,9 +25,19 @@ const stepVm = (s: Step) => ({
 const PHASE_LABELS: Record<Exclude<Phase, "audit" | "verify">, string> = { runtime: "runtime", persist: "persistence", services: "services", nodes: "node" };
 
 /** The host's phases with steps, numbered after the audit (1); the final verify comes last. */
-function phasesVm(steps: readonly Step[]) {
+function phasesVm(steps: readonly Step[], folded: CheckRun[][]) {
   const names = PHASES.filter((p): p is keyof typeof PHASE_LABELS => p in PHASE_LABELS && steps.some((s) => s.phase === p));
-  return names.map((name, i) => ({ name, number: i + 2, label: PHASE_LABELS[name], steps: steps.filter((s) => s.phase === name).map(stepVm) }));
+  const ofPhase = (name: Phase) => steps.flatMap((s, i) => (s.phase === name ? [stepVm(s, i + 1, folded[i])] : []));
+  return names.map((name, i) => ({ name, number: i + 2, label: PHASE_LABELS[name], steps: ofPhase(name) }));
+}
+
+/** The final checks as host.sh's host_checks runs them: under each title, a step's whole list by its number. */
+function finalChecksVm(checks: HostPlan["checks"], stepChecks: string[][]) {
+  const titles = [...new Set(checks.map((c) => c.title))];
+  return titles.flatMap((title) => {
+    const own = checks.filter((c) => c.title === title);
+    return foldChecks(own.map(checkLine), stepChecks, (i) => !own[i]?.phase).map((r) => ({ title: mdText(title), ...runVm(r) }));
+  });
 }
 
 /** Each line once: targets write per gateway, and two gateways on one bridge may say the same. */
@@ -30,13 +45,14 @@ const once = (xs: ReadonlyArray<{ text: string }>) => [...new Set(xs.map((x) => 
 
 function hostVm(plan: HostPlan, ctx: DisruptionContext) {
   const steps = plan.steps;
-  const phases = phasesVm(steps);
+  const stepChecks = steps.map((s) => s.verify.map(checkLine));
+  const phases = phasesVm(steps, foldStepChecks(stepChecks));
   return {
     gates: plan.gates.map((g) => ({ id: g.id, title: mdText(g.title), stops: GATES[g.kind].stops })),
     decisions: plan.decisions,
     phases,
     verifyNumber: phases.length + 2,
-    checks: plan.checks.map((c) => ({ title: mdText(c.title), line: checkLine(c) })),
+    checks: finalChecksVm(plan.checks, stepChecks),
     notes: once(plan.notes),
     tests: once(plan.tests),
     hasSteps: steps.length > 0,

@@ -9,6 +9,7 @@ import { render } from "../render/hbs.js";
 import type { Site } from "../resolve/site.js";
 import { actionLine, checkLine } from "../render/shell-lines.js";
 import { driftModel } from "../drift/model.js";
+import { foldChecks, foldStepChecks, type CheckRun } from "../render/check-runs.js";
 
 export interface StepVm {
   id: string;
@@ -40,19 +41,34 @@ export interface HostShVm {
   transition?: string;
 }
 
-/** The final checks grouped under their titles, in the order they first appear; a phase's own only after it. */
-function checkGroups(checks: readonly FinalCheck[]) {
+/**
+ * The final checks grouped under their titles, in the order they first appear; a phase's own only after it
+ * (in_phase). A run that is a step's whole check list calls verify_N (the step's checks, written once).
+ */
+function checkGroups(checks: readonly FinalCheck[], stepChecks: readonly (readonly string[])[]) {
   const titles = [...new Set(checks.map((c) => c.title))];
-  const lineOf = (c: FinalCheck) => (c.phase ? `! in_phase ${c.phase} || ${checkLine(c)}` : checkLine(c));
-  return titles.map((t) => ({ title: t, checks: checks.filter((c) => c.title === t).map(lineOf) }));
+  return titles.map((title) => {
+    const own = checks.filter((c) => c.title === title);
+    const runs = foldChecks(own.map(checkLine), stepChecks, (i) => !own[i]?.phase);
+    return { title, checks: runs.map((r) => ("step" in r ? stepCall(r.step) : ownCall(r.line, own[r.at]?.phase))) };
+  });
 }
+
+const stepCall = (step: number) => ({ call: `verify_${step}`, count: true });
+const ownCall = (line: string, phase?: string) => ({ call: phase ? `! in_phase ${phase} || ${line}` : line, count: false });
+
+/** A step's checks for its verify_N: its own lines, and verify_M for a whole earlier step's list. */
+const verifyCalls = (runs: CheckRun[] = []) => runs.map((r) => ("step" in r ? stepCall(r.step) : ownCall(r.line)));
 
 export function hostSh(vm: HostShVm): Artifact {
   const phases = PHASES.filter((p) => vm.steps.some((s) => s.phase === p));
+  const stepChecks = vm.steps.map((s) => s.verify);
+  const folded = foldStepChecks(stepChecks);
   const content = render("shell/host.sh", {
     ...vm,
+    steps: vm.steps.map((s, i) => ({ ...s, verify: verifyCalls(folded[i]) })),
     phaseList: ["all", ...phases].join("|"),
-    groups: checkGroups(vm.checks),
+    groups: checkGroups(vm.checks, stepChecks),
     hasModel: vm.model !== undefined,
     transition: vm.transition ?? "",
   });

@@ -54,7 +54,7 @@ interface GateDef {
   /** When it stops the change, for REVIEW.md's gate table. */
   stops: string;
   /** Shell functions its partial calls, a template included once in lib.sh. */
-  helper?: "shell/audit-netplan" | "shell/audit-dad" | "shell/audit-unit" | "shell/audit-libvirt";
+  helper?: "shell/audit-netplan" | "shell/audit-dad" | "shell/audit-unit" | "shell/audit-libvirt" | "shell/audit-gateway";
 }
 
 export const GATES: { readonly [K in GateKind]: GateDef } = {
@@ -77,7 +77,11 @@ export const GATES: { readonly [K in GateKind]: GateDef } = {
       "(two managers would fight), netplan gives a gateway's address to another link, uses its name or has a VLAN with its id on the bridge, " +
       "it rejects its own files, or it rejects sitegen's stanza beside them (a file that sorts after it defines the link) or would attach it to nothing",
   },
-  "gateway-absent": { id: "G6", stops: "the sub-interface exists with other settings, or another device already holds the gateway address" },
+  "gateway-absent": {
+    id: "G6",
+    helper: "shell/audit-gateway",
+    stops: "the sub-interface exists with other settings, or another device already holds the gateway address",
+  },
   "address-not-local": { id: "G7", stops: "this host holds an address that belongs to an external router" },
   "unit-ours": {
     id: "G8",

@@ -24,6 +24,7 @@ export const hostArgv = (dir: string, ...words: string[]): string[] => ["bash", 
 /** The drift model's lines in a host.sh (its `model` function's here-document). */
 export const modelLines = (hostSh: string): string[] => hostSh.split("<<'MODEL'\n")[1]!.split("\nMODEL\n")[0]!.split("\n");
 /** host.sh's steps, side by side (apply_N, verify_N, inverse_N of each): what `host.sh apply` runs. */
-export const stepsOf = (hostSh: string): string => hostSh.slice(hostSh.indexOf("\n# step 1 "), hostSh.indexOf("\ntitles=("));
+export const stepsOf = (hostSh: string): string =>
+  hostSh.slice(hostSh.indexOf("\n# step 1\n"), hostSh.search(/\n\n(# The final checks|# The drift model|sitegen_main)/));
 /** host.sh's inverse_N functions: what `host.sh rollback` runs. */
 export const inversesOf = (hostSh: string): string => [...hostSh.matchAll(/^inverse_\d+\(\) \{\n[\s\S]*?^\}$/gm)].map((m) => m[0]).join("\n");

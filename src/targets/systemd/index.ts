@@ -48,9 +48,8 @@ function unit(site: Site, g: HostGateway): string {
   return render("systemd/vlan-gateway.service", {
     header: headerText(site),
     reason: `persistence: ${g.persistenceReason}`,
-    description: `${g.network} L3 gateway (${g.ifname} = ${addrsOf(g)
-      .map((a) => a.address)
-      .join(", ")})${ref}`,
+    // no address here: ExecStart= holds it, so a changed address is one line of the unit
+    description: `${g.network} L3 gateway on ${g.ifname}${ref}`,
     ...ordering(g.bridge),
     waitSeconds: WAIT_SECONDS,
     retry: RETRY,

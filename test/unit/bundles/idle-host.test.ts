@@ -1,15 +1,14 @@
 // A host sitegen does nothing on (attached to a network, no step of its own) gets honest output: its own
 // address, when the inventory gives one, is checked by host.sh verify; with nothing to check, host.sh verify
 // and REVIEW.md say so instead of "all checks passed" over no check at all.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { engineFiles } from "../../../src/bundles/engine.js";
 import { compile } from "../../../src/compile.js";
-import { HOST_SH, hostArgv, ROOT } from "../../helpers/gen.js";
+import { HOST_SH, ROOT } from "../../helpers/gen.js";
+import { runHostSh } from "../../helpers/host-sh.js";
 import { runbookOf } from "../../helpers/runbook.js";
-import { run } from "../../helpers/tools.js";
-import { tempDir } from "../../helpers/tree.js";
 
 const JUMPHOST = readFileSync(join(ROOT, "inventories/jumphost.yaml"), "utf8");
 
@@ -24,19 +23,7 @@ function withIdleHost(extra: string): Map<string, string> {
   return new Map([...r.build.files.map((f) => [f.path, f.content] as const), ["runbook", runbookOf(r.build, "idle").text]]);
 }
 
-/**
- * Runs the idle host's host.sh beside the engine's lib.sh, as out/ lays them out, for what runs no check and
- * changes nothing (SITEGEN_ROOT: no root needed): the verify of a host without checks, a refused apply.
- */
-function runIdle(hostSh: string, ...words: string[]) {
-  const tmp = tempDir("idle-host");
-  mkdirSync(join(tmp, "engine"));
-  mkdirSync(join(tmp, "site/hosts/idle"), { recursive: true });
-  writeFileSync(join(tmp, "engine/lib.sh"), engineFiles().find((f) => f.path === "lib.sh")!.content);
-  writeFileSync(join(tmp, "site/hosts/idle", HOST_SH), hostSh);
-  const [cmd, ...args] = hostArgv(join(tmp, "site/hosts/idle"), ...words);
-  return run(cmd!, args, { env: { ...process.env, SITEGEN_ROOT: tmp } });
-}
+const runIdle = (hostSh: string, ...words: string[]) => runHostSh(hostSh, "idle", ...words);
 
 describe("a host with nothing to do", () => {
   it("with its own address: host.sh verify checks it on its bridge, first; REVIEW.md says only checks run there", () => {
@@ -48,12 +35,12 @@ describe("a host with nothing to do", () => {
     expect(files.get("runbook")).toContain("Nothing is created or changed on this host: host.sh verify only checks the list above");
     expect(files.get("runbook")).not.toContain("the gateways it uses are held elsewhere");
     // its checks only: no change machinery beside them (the jumphost's own stays)
-    for (const f of ["apply_0() {", "inverse_0() {", "titles=("]) {
+    for (const f of ["apply_0() {", "inverse_0() {", "titles[0]="]) {
       expect(host, f).not.toContain(f);
       expect(files.get("hosts/jumphost/host.sh"), f).toContain(f);
     }
     expect(host).toContain("# sitegen changes nothing on this host: checks only, no apply, rollback or confirm.");
-    for (const cmd of ["apply", "rollback", "confirm"]) {
+    for (const cmd of ["apply", "rollback", "confirm", "check"]) {
       const r = runIdle(host, cmd);
       expect(r.code, cmd).toBe(2);
       expect(r.stdout).toBe(`host idle: sitegen changes nothing on this host: no ${cmd} here, only audit, verify and drift (checks only)\n`);

@@ -6,6 +6,7 @@
 #   audit [PHASE]                              read-only gates; exit 1 on any STOP; the last line is the decision
 #   apply [--confirm-within SECONDS] [PHASE]   audit, then each step applied and verified (checkpoint rollback), final verify
 #   rollback [PHASE] | rollback --run RUN-ID   the inverse of every step, newest first | the armed revert of RUN-ID
+#   check STEP                                 one step's checks (its number), read-only; exit 1 if any fails
 #   verify [PHASE]                             read-only checks; exit 1 if any fails
 #   drift [--json] [PHASE]                     what differs between this host and the model; exit 1 on any
 #   confirm RUN-ID | --arm SECONDS | --unarmed | --journal RUN-ID STEP | --state RUN-ID | --undone RUN-ID
@@ -66,7 +67,8 @@ else
 fi
 }
 
-# step 1 (nodes): route, resolve and sync time through vrouter's management VIP 192.168.0.2 (netplan: every link's default route and resolvers saved, then replaced by a drop-in; other managers' routes live; each time daemon found); the rollback gives back what the takeover changed
+# step 1
+ids[0]=vrouter-vrouter-node phases[0]=nodes titles[0]='route, resolve and sync time through vrouter'\''s management VIP 192.168.0.2 (netplan: every link'\''s default route and resolvers saved, then replaced by a drop-in; other managers'\'' routes live; each time daemon found); the rollback gives back what the takeover changed'
 apply_0() {
   install_file /etc/sitegen/vrouter/node-takeover.py 0755 || return 1
   run python3 "$root"/etc/sitegen/vrouter/node-takeover.py save-live "$root"/var/lib/sitegen/vrouter/node-before || return 1
@@ -82,9 +84,9 @@ apply_0() {
 }
 verify_0() {
   local rc=0
-  check_default_via 192.168.0.2 || rc=1
-  check_time_source 192.168.0.2 || rc=1
-  return "$rc"
+  check_default_via 192.168.0.2 || rc=$((rc + 1))
+  check_time_source 192.168.0.2 || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_0() {
   if quiet test -f "$root"/etc/sitegen/vrouter/node-takeover.py; then run python3 "$root"/etc/sitegen/vrouter/node-takeover.py check-give-back "$root"/etc/netplan - "$root"/etc "$root"/var/lib/sitegen/vrouter/node-before; fi || return 1
@@ -98,13 +100,8 @@ inverse_0() {
   if quiet test -f "$root"/etc/sitegen/vrouter/node-takeover.py; then run python3 "$root"/etc/sitegen/vrouter/node-takeover.py restore-routes "$root"/var/lib/sitegen/vrouter/node-before; fi || return 1
   remove_file /etc/sitegen/vrouter/node-takeover.py || return 1
 }
-titles=(
-  'route, resolve and sync time through vrouter'\''s management VIP 192.168.0.2 (netplan: every link'\''s default route and resolvers saved, then replaced by a drop-in; other managers'\'' routes live; each time daemon found); the rollback gives back what the takeover changed'
-)
-phases=( nodes )
-ids=( vrouter-vrouter-node )
 
-# The final checks (seed Phase 4); in_phase: a check that holds only once that phase ran.
+# The final checks (seed Phase 4); in_phase: a check that holds only once that phase ran; verify_N: step N+1's.
 host_checks() {
   say '== through virtual router vrouter'
   check_default_via 192.168.0.2 || failed=$((failed + 1))

@@ -6,6 +6,7 @@
 #   audit [PHASE]                              read-only gates; exit 1 on any STOP; the last line is the decision
 #   apply [--confirm-within SECONDS] [PHASE]   audit, then each step applied and verified (checkpoint rollback), final verify
 #   rollback [PHASE] | rollback --run RUN-ID   the inverse of every step, newest first | the armed revert of RUN-ID
+#   check STEP                                 one step's checks (its number), read-only; exit 1 if any fails
 #   verify [PHASE]                             read-only checks; exit 1 if any fails
 #   drift [--json] [PHASE]                     what differs between this host and the model; exit 1 on any
 #   confirm RUN-ID | --arm SECONDS | --unarmed | --journal RUN-ID STEP | --state RUN-ID | --undone RUN-ID
@@ -101,7 +102,8 @@ else
 fi
 }
 
-# step 1 (runtime): create network namespace vrouter with loopback up, IPv4 forwarding and non-local bind on and IPv6 off, inside it only
+# step 1
+ids[0]=vrouter-vrouter-netns phases[0]=runtime titles[0]='create network namespace vrouter with loopback up, IPv4 forwarding and non-local bind on and IPv6 off, inside it only'
 apply_0() {
   if ! quiet ip netns exec vrouter true; then run ip netns add vrouter; fi || return 1
   run ip -n vrouter link set dev lo up || return 1
@@ -112,18 +114,19 @@ apply_0() {
 }
 verify_0() {
   local rc=0
-  check_netns vrouter || rc=1
-  check_ns_up vrouter lo || rc=1
-  check_ns_sysctl vrouter net.ipv4.ip_forward 1 || rc=1
-  check_ns_sysctl vrouter net.ipv4.ip_nonlocal_bind 1 || rc=1
-  check_ns_sysctl vrouter net.ipv6.conf.default.disable_ipv6 1 || rc=1
-  return "$rc"
+  check_netns vrouter || rc=$((rc + 1))
+  check_ns_up vrouter lo || rc=$((rc + 1))
+  check_ns_sysctl vrouter net.ipv4.ip_forward 1 || rc=$((rc + 1))
+  check_ns_sysctl vrouter net.ipv4.ip_nonlocal_bind 1 || rc=$((rc + 1))
+  check_ns_sysctl vrouter net.ipv6.conf.default.disable_ipv6 1 || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_0() {
   if quiet ip netns exec vrouter true; then run ip netns del vrouter; fi || return 1
 }
 
-# step 2 (runtime): add management leg vr-mgmt on br-mgmt with 192.168.0.5/24: a veth pair, vr-mgmt-p enslaved to br-mgmt, vr-mgmt in vrouter
+# step 2
+ids[1]=vrouter-vrouter-management-leg phases[1]=runtime titles[1]='add management leg vr-mgmt on br-mgmt with 192.168.0.5/24: a veth pair, vr-mgmt-p enslaved to br-mgmt, vr-mgmt in vrouter'
 apply_1() {
   if ! quiet ip link show dev vr-mgmt-p; then run ip link add vr-mgmt-p type veth peer name vr-mgmt netns vrouter; fi || return 1
   run ip link set dev vr-mgmt-p master br-mgmt || return 1
@@ -133,16 +136,17 @@ apply_1() {
 }
 verify_1() {
   local rc=0
-  check_bridge_port vr-mgmt-p br-mgmt || rc=1
-  check_ns_up vrouter vr-mgmt || rc=1
-  check_ns_addr vrouter vr-mgmt 192.168.0.5/24 || rc=1
-  return "$rc"
+  check_bridge_port vr-mgmt-p br-mgmt || rc=$((rc + 1))
+  check_ns_up vrouter vr-mgmt || rc=$((rc + 1))
+  check_ns_addr vrouter vr-mgmt 192.168.0.5/24 || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_1() {
   if quiet ip link show dev vr-mgmt-p; then run ip link del dev vr-mgmt-p; fi || return 1
 }
 
-# step 3 (runtime): add public leg vr-ex on br-ex (no address: keepalived adds the VIP on the active member): a veth pair, vr-ex-p enslaved to br-ex, vr-ex in vrouter
+# step 3
+ids[2]=vrouter-vrouter-public-leg phases[2]=runtime titles[2]='add public leg vr-ex on br-ex (no address: keepalived adds the VIP on the active member): a veth pair, vr-ex-p enslaved to br-ex, vr-ex in vrouter'
 apply_2() {
   if ! quiet ip link show dev vr-ex-p; then run ip link add vr-ex-p type veth peer name vr-ex netns vrouter; fi || return 1
   run ip link set dev vr-ex-p master br-ex || return 1
@@ -151,28 +155,30 @@ apply_2() {
 }
 verify_2() {
   local rc=0
-  check_bridge_port vr-ex-p br-ex || rc=1
-  check_ns_up vrouter vr-ex || rc=1
-  return "$rc"
+  check_bridge_port vr-ex-p br-ex || rc=$((rc + 1))
+  check_ns_up vrouter vr-ex || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_2() {
   if quiet ip link show dev vr-ex-p; then run ip link del dev vr-ex-p; fi || return 1
 }
 
-# step 4 (runtime): add the low-priority default route (metric 10000) via the management VIP 192.168.0.2, for while another member holds the VIPs
+# step 4
+ids[3]=vrouter-vrouter-route phases[3]=runtime titles[3]='add the low-priority default route (metric 10000) via the management VIP 192.168.0.2, for while another member holds the VIPs'
 apply_3() {
   run ip -n vrouter route replace default via 192.168.0.2 dev vr-mgmt metric 10000 || return 1
 }
 verify_3() {
   local rc=0
-  check_ns_route vrouter default 192.168.0.2 || rc=1
-  return "$rc"
+  check_ns_route vrouter default 192.168.0.2 || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_3() {
   run ip -n vrouter route del default via 192.168.0.2 dev vr-mgmt metric 10000 || true || return 1
 }
 
-# step 5 (runtime): SNAT 192.168.0.0/24 to the public VIP 172.16.0.2 out of vr-ex (not MASQUERADE, whose connections die with the VIP on a handover), forward only vr-mgmt to vr-ex, and let only 192.168.0.0/24 reach DNS and NTP (nftables), drop packets of untracked flows and pick up no TCP flow mid-stream (net.netfilter.nf_conntrack_tcp_loose=0: only conntrackd's synced entries survive a failover)
+# step 5
+ids[4]=vrouter-vrouter-filter phases[4]=runtime titles[4]='SNAT 192.168.0.0/24 to the public VIP 172.16.0.2 out of vr-ex (not MASQUERADE, whose connections die with the VIP on a handover), forward only vr-mgmt to vr-ex, and let only 192.168.0.0/24 reach DNS and NTP (nftables), drop packets of untracked flows and pick up no TCP flow mid-stream (net.netfilter.nf_conntrack_tcp_loose=0: only conntrackd'\''s synced entries survive a failover)'
 apply_4() {
   run ip netns exec vrouter nft 'table inet sitegen-vrouter
 delete table inet sitegen-vrouter
@@ -203,16 +209,17 @@ table inet sitegen-vrouter {
 }
 verify_4() {
   local rc=0
-  check_ns_nft vrouter inet sitegen-vrouter || rc=1
-  check_ns_sysctl vrouter net.netfilter.nf_conntrack_tcp_loose 0 || rc=1
-  return "$rc"
+  check_ns_nft vrouter inet sitegen-vrouter || rc=$((rc + 1))
+  check_ns_sysctl vrouter net.netfilter.nf_conntrack_tcp_loose 0 || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_4() {
   if quiet ip netns exec vrouter true; then run ip netns exec vrouter sysctl -qw net.netfilter.nf_conntrack_tcp_loose=1; fi || return 1
   if quiet ip netns exec vrouter nft list table inet sitegen-vrouter; then run ip netns exec vrouter nft delete table inet sitegen-vrouter; fi || return 1
 }
 
-# step 6 (persist): install and enable sitegen-vrouter-boot.service, which recreates vrouter's namespace vrouter (legs, addresses, routes, forwarding, NAT) at every boot
+# step 6
+ids[5]=vrouter-vrouter-boot phases[5]=persist titles[5]='install and enable sitegen-vrouter-boot.service, which recreates vrouter'\''s namespace vrouter (legs, addresses, routes, forwarding, NAT) at every boot'
 apply_5() {
   install_file /etc/sitegen/vrouter/boot.sh 0755 || return 1
   install_file /etc/systemd/system/sitegen-vrouter-boot.service 0644 || return 1
@@ -221,9 +228,9 @@ apply_5() {
 }
 verify_5() {
   local rc=0
-  check_unit sitegen-vrouter-boot.service || rc=1
-  check_netns vrouter || rc=1
-  return "$rc"
+  check_unit sitegen-vrouter-boot.service || rc=$((rc + 1))
+  check_netns vrouter || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_5() {
   if quiet systemctl cat sitegen-vrouter-boot.service; then run systemctl disable --now sitegen-vrouter-boot.service; fi || return 1
@@ -232,7 +239,8 @@ inverse_5() {
   run systemctl daemon-reload || return 1
 }
 
-# step 7 (services): install /etc/sitegen/vrouter/dnsmasq.conf and sitegen-vrouter-dnsmasq.service, which runs DNS (dnsmasq) inside vrouter, and (re)start it
+# step 7
+ids[6]=vrouter-vrouter-dnsmasq phases[6]=services titles[6]='install /etc/sitegen/vrouter/dnsmasq.conf and sitegen-vrouter-dnsmasq.service, which runs DNS (dnsmasq) inside vrouter, and (re)start it'
 apply_6() {
   install_file /etc/sitegen/vrouter/dnsmasq.conf 0644 || return 1
   install_file /etc/systemd/system/sitegen-vrouter-dnsmasq.service 0644 || return 1
@@ -242,8 +250,8 @@ apply_6() {
 }
 verify_6() {
   local rc=0
-  check_unit sitegen-vrouter-dnsmasq.service || rc=1
-  return "$rc"
+  check_unit sitegen-vrouter-dnsmasq.service || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_6() {
   if quiet systemctl cat sitegen-vrouter-dnsmasq.service; then run systemctl disable --now sitegen-vrouter-dnsmasq.service; fi || return 1
@@ -252,7 +260,8 @@ inverse_6() {
   run systemctl daemon-reload || return 1
 }
 
-# step 8 (services): install /etc/sitegen/vrouter/chrony.conf and sitegen-vrouter-chrony.service, which runs NTP (chronyd -x) inside vrouter, and (re)start it
+# step 8
+ids[7]=vrouter-vrouter-chrony phases[7]=services titles[7]='install /etc/sitegen/vrouter/chrony.conf and sitegen-vrouter-chrony.service, which runs NTP (chronyd -x) inside vrouter, and (re)start it'
 apply_7() {
   install_file /etc/sitegen/vrouter/chrony.conf 0644 || return 1
   install_file /etc/systemd/system/sitegen-vrouter-chrony.service 0644 || return 1
@@ -262,8 +271,8 @@ apply_7() {
 }
 verify_7() {
   local rc=0
-  check_unit sitegen-vrouter-chrony.service || rc=1
-  return "$rc"
+  check_unit sitegen-vrouter-chrony.service || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_7() {
   if quiet systemctl cat sitegen-vrouter-chrony.service; then run systemctl disable --now sitegen-vrouter-chrony.service; fi || return 1
@@ -272,7 +281,8 @@ inverse_7() {
   run systemctl daemon-reload || return 1
 }
 
-# step 9 (services): install /etc/sitegen/vrouter/conntrackd.conf and sitegen-vrouter-conntrackd.service, which runs connection-state sync (conntrackd) inside vrouter, and (re)start it
+# step 9
+ids[8]=vrouter-vrouter-conntrackd phases[8]=services titles[8]='install /etc/sitegen/vrouter/conntrackd.conf and sitegen-vrouter-conntrackd.service, which runs connection-state sync (conntrackd) inside vrouter, and (re)start it'
 apply_8() {
   install_file /etc/sitegen/vrouter/conntrackd.conf 0644 || return 1
   install_file /etc/systemd/system/sitegen-vrouter-conntrackd.service 0644 || return 1
@@ -282,8 +292,8 @@ apply_8() {
 }
 verify_8() {
   local rc=0
-  check_unit sitegen-vrouter-conntrackd.service || rc=1
-  return "$rc"
+  check_unit sitegen-vrouter-conntrackd.service || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_8() {
   if quiet systemctl cat sitegen-vrouter-conntrackd.service; then run systemctl disable --now sitegen-vrouter-conntrackd.service; fi || return 1
@@ -292,7 +302,8 @@ inverse_8() {
   run systemctl daemon-reload || return 1
 }
 
-# step 10 (services): install /etc/sitegen/vrouter/keepalived.conf and sitegen-vrouter-keepalived.service, which runs VRRP (keepalived, virtual_router_id 52, priority 90) inside vrouter, write /etc/sitegen/vrouter/vrrp-auth.conf (0600) from vault_fuel_env_vrrp_pass, and (re)start it
+# step 10
+ids[9]=vrouter-vrouter-keepalived phases[9]=services titles[9]='install /etc/sitegen/vrouter/keepalived.conf and sitegen-vrouter-keepalived.service, which runs VRRP (keepalived, virtual_router_id 52, priority 90) inside vrouter, write /etc/sitegen/vrouter/vrrp-auth.conf (0600) from vault_fuel_env_vrrp_pass, and (re)start it'
 apply_9() {
   # shellcheck disable=SC2016 # literal $ in the prefix
   install_secret /etc/sitegen/vrouter/vrrp-auth.conf vault_fuel_env_vrrp_pass "\$VRRP_AUTH_PASS=" '^[A-Za-z0-9%+,.:@_-]{1,8}$' || return 1
@@ -305,9 +316,9 @@ apply_9() {
 }
 verify_9() {
   local rc=0
-  check_secret_file /etc/sitegen/vrouter/vrrp-auth.conf || rc=1
-  check_unit sitegen-vrouter-keepalived.service || rc=1
-  return "$rc"
+  check_secret_file /etc/sitegen/vrouter/vrrp-auth.conf || rc=$((rc + 1))
+  check_unit sitegen-vrouter-keepalived.service || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_9() {
   if quiet systemctl cat sitegen-vrouter-keepalived.service; then run systemctl disable --now sitegen-vrouter-keepalived.service; fi || return 1
@@ -317,41 +328,19 @@ inverse_9() {
   remove_file /etc/systemd/system/sitegen-vrouter-keepalived.service || return 1
   run systemctl daemon-reload || return 1
 }
-titles=(
-  'create network namespace vrouter with loopback up, IPv4 forwarding and non-local bind on and IPv6 off, inside it only'
-  'add management leg vr-mgmt on br-mgmt with 192.168.0.5/24: a veth pair, vr-mgmt-p enslaved to br-mgmt, vr-mgmt in vrouter'
-  'add public leg vr-ex on br-ex (no address: keepalived adds the VIP on the active member): a veth pair, vr-ex-p enslaved to br-ex, vr-ex in vrouter'
-  'add the low-priority default route (metric 10000) via the management VIP 192.168.0.2, for while another member holds the VIPs'
-  'SNAT 192.168.0.0/24 to the public VIP 172.16.0.2 out of vr-ex (not MASQUERADE, whose connections die with the VIP on a handover), forward only vr-mgmt to vr-ex, and let only 192.168.0.0/24 reach DNS and NTP (nftables), drop packets of untracked flows and pick up no TCP flow mid-stream (net.netfilter.nf_conntrack_tcp_loose=0: only conntrackd'\''s synced entries survive a failover)'
-  'install and enable sitegen-vrouter-boot.service, which recreates vrouter'\''s namespace vrouter (legs, addresses, routes, forwarding, NAT) at every boot'
-  'install /etc/sitegen/vrouter/dnsmasq.conf and sitegen-vrouter-dnsmasq.service, which runs DNS (dnsmasq) inside vrouter, and (re)start it'
-  'install /etc/sitegen/vrouter/chrony.conf and sitegen-vrouter-chrony.service, which runs NTP (chronyd -x) inside vrouter, and (re)start it'
-  'install /etc/sitegen/vrouter/conntrackd.conf and sitegen-vrouter-conntrackd.service, which runs connection-state sync (conntrackd) inside vrouter, and (re)start it'
-  'install /etc/sitegen/vrouter/keepalived.conf and sitegen-vrouter-keepalived.service, which runs VRRP (keepalived, virtual_router_id 52, priority 90) inside vrouter, write /etc/sitegen/vrouter/vrrp-auth.conf (0600) from vault_fuel_env_vrrp_pass, and (re)start it'
-)
-phases=( runtime runtime runtime runtime runtime persist services services services services )
-ids=( vrouter-vrouter-netns vrouter-vrouter-management-leg vrouter-vrouter-public-leg vrouter-vrouter-route vrouter-vrouter-filter vrouter-vrouter-boot vrouter-vrouter-dnsmasq vrouter-vrouter-chrony vrouter-vrouter-conntrackd vrouter-vrouter-keepalived )
 
-# The final checks (seed Phase 4); in_phase: a check that holds only once that phase ran.
+# The final checks (seed Phase 4); in_phase: a check that holds only once that phase ran; verify_N: step N+1's.
 host_checks() {
   say '== its own address on management (not sitegen'\''s to set)'
   check_addr br-mgmt 192.168.0.13/24 || failed=$((failed + 1))
   say '== its own address on public (not sitegen'\''s to set)'
   check_addr br-ex 172.16.0.13/24 || failed=$((failed + 1))
   say '== vrouter vrouter in namespace vrouter'
-  check_netns vrouter || failed=$((failed + 1))
-  check_ns_up vrouter lo || failed=$((failed + 1))
-  check_ns_sysctl vrouter net.ipv4.ip_forward 1 || failed=$((failed + 1))
-  check_ns_sysctl vrouter net.ipv4.ip_nonlocal_bind 1 || failed=$((failed + 1))
-  check_ns_sysctl vrouter net.ipv6.conf.default.disable_ipv6 1 || failed=$((failed + 1))
-  check_bridge_port vr-mgmt-p br-mgmt || failed=$((failed + 1))
-  check_ns_up vrouter vr-mgmt || failed=$((failed + 1))
-  check_ns_addr vrouter vr-mgmt 192.168.0.5/24 || failed=$((failed + 1))
-  check_bridge_port vr-ex-p br-ex || failed=$((failed + 1))
-  check_ns_up vrouter vr-ex || failed=$((failed + 1))
+  verify_0 || failed=$((failed + $?))
+  verify_1 || failed=$((failed + $?))
+  verify_2 || failed=$((failed + $?))
   check_ns_route vrouter default 192.168.0.2 || failed=$((failed + 1))
-  check_ns_nft vrouter inet sitegen-vrouter || failed=$((failed + 1))
-  check_ns_sysctl vrouter net.netfilter.nf_conntrack_tcp_loose 0 || failed=$((failed + 1))
+  verify_4 || failed=$((failed + $?))
   say '== public gateway 172.16.0.1 on the environment'\''s upstream router'
   check_route_to 172.16.0.1 || failed=$((failed + 1))
   check_reachable 172.16.0.1 || failed=$((failed + 1))

@@ -33,7 +33,7 @@ else
 fi
 }
 
-# The final checks (seed Phase 4); in_phase: a check that holds only once that phase ran.
+# The final checks (seed Phase 4); in_phase: a check that holds only once that phase ran; verify_N: step N+1's.
 host_checks() {
   say '== its own address on provider (not sitegen'\''s to set)'
   check_addr br-provider 10.12.4.10/22 || failed=$((failed + 1))

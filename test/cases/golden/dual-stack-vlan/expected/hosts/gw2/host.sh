@@ -6,6 +6,7 @@
 #   audit [PHASE]                              read-only gates; exit 1 on any STOP; the last line is the decision
 #   apply [--confirm-within SECONDS] [PHASE]   audit, then each step applied and verified (checkpoint rollback), final verify
 #   rollback [PHASE] | rollback --run RUN-ID   the inverse of every step, newest first | the armed revert of RUN-ID
+#   check STEP                                 one step's checks (its number), read-only; exit 1 if any fails
 #   verify [PHASE]                             read-only checks; exit 1 if any fails
 #   drift [--json] [PHASE]                     what differs between this host and the model; exit 1 on any
 #   confirm RUN-ID | --arm SECONDS | --unarmed | --journal RUN-ID STEP | --state RUN-ID | --undone RUN-ID
@@ -71,40 +72,17 @@ say '=== G5: does netplan touch br1? (decides systemd or netplan persistence) ==
 np_ownership G5 br1 netplan br1.301 203.0.113.1 netplan 301 br1.301 2001:db8:301::1 netplan 301
 
 say '=== G6: br1.301 / 203.0.113.1 must not exist yet (or be exactly ours) ==='
-if ip link show dev br1.301 >/dev/null 2>&1; then
-  d=$(ip -d -o link show dev br1.301)
-  a=$(ip -br addr show dev br1.301)
-  if [[ "$d" == *br1.301@br1:* && "$d" == *'vlan protocol 802.1Q id 301 '* && " $a " == *' 203.0.113.1/25 '* ]]; then
-    pass 'G6 br1.301: already present exactly as planned (apply is idempotent)'
-  else
-    stop 'G6 br1.301: exists but is not VLAN 301 on br1 with 203.0.113.1/25: inspect it (ip -d addr show dev br1.301) and remove it if stale'
-  fi
-elif holder=$(ip -o addr show to 203.0.113.1 | awk '{print $2}' | head -n1) && [ -n "$holder" ]; then
-  stop 'G6 203.0.113.1: already held by' "$holder: two gateways would answer for it"
-else
-  pass 'G6 br1.301: clean: no br1.301 and no 203.0.113.1 yet'
-fi
+gateway_absent G6 br1.301 br1.301 br1 301 203.0.113.1/25 203.0.113.1
 
 say '=== G6: br1.301 / 2001:db8:301::1 must not exist yet (or be exactly ours) ==='
-if ip link show dev br1.301 >/dev/null 2>&1; then
-  d=$(ip -d -o link show dev br1.301)
-  a=$(ip -br addr show dev br1.301)
-  if [[ "$d" == *br1.301@br1:* && "$d" == *'vlan protocol 802.1Q id 301 '* && " $a " == *' 2001:db8:301::1/64 '* ]]; then
-    pass 'G6 br1.301 2001:db8:301::1: already present exactly as planned (apply is idempotent)'
-  else
-    stop 'G6 br1.301 2001:db8:301::1: exists but is not VLAN 301 on br1 with 2001:db8:301::1/64: inspect it (ip -d addr show dev br1.301) and remove it if stale'
-  fi
-elif holder=$(ip -o addr show to 2001:db8:301::1 | awk '{print $2}' | head -n1) && [ -n "$holder" ]; then
-  stop 'G6 2001:db8:301::1: already held by' "$holder: two gateways would answer for it"
-else
-  pass 'G6 br1.301 2001:db8:301::1: clean: no br1.301 and no 2001:db8:301::1 yet'
-fi
+gateway_absent G6 'br1.301 2001:db8:301::1' br1.301 br1 301 2001:db8:301::1/64 2001:db8:301::1
 }
 host_decisions() {
   say 'decision: persistence=netplan link=br1.301'
 }
 
-# step 1 (runtime): create br1.301 (VLAN 301 on br1) with 203.0.113.1/25 and 2001:db8:301::1/64 and bring it up
+# step 1
+ids[0]=runtime-br1.301 phases[0]=runtime titles[0]='create br1.301 (VLAN 301 on br1) with 203.0.113.1/25 and 2001:db8:301::1/64 and bring it up'
 apply_0() {
   if ! quiet ip link show dev br1.301; then run ip link add link br1 name br1.301 type vlan id 301; fi || return 1
   run ip addr replace 203.0.113.1/25 dev br1.301 || return 1
@@ -113,19 +91,20 @@ apply_0() {
 }
 verify_0() {
   local rc=0
-  check_vlan br1.301 br1 301 || rc=1
-  check_addr br1.301 203.0.113.1/25 || rc=1
-  check_admin_up br1.301 || rc=1
-  check_route 203.0.113.0/25 br1.301 || rc=1
-  check_addr br1.301 2001:db8:301::1/64 || rc=1
-  check_route 2001:db8:301::/64 br1.301 || rc=1
-  return "$rc"
+  check_vlan br1.301 br1 301 || rc=$((rc + 1))
+  check_addr br1.301 203.0.113.1/25 || rc=$((rc + 1))
+  check_admin_up br1.301 || rc=$((rc + 1))
+  check_route 203.0.113.0/25 br1.301 || rc=$((rc + 1))
+  check_addr br1.301 2001:db8:301::1/64 || rc=$((rc + 1))
+  check_route 2001:db8:301::/64 br1.301 || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_0() {
   if quiet ip link show dev br1.301; then run ip link del dev br1.301; fi || return 1
 }
 
-# step 2 (persist): add the vlans stanza for br1.301 to netplan (/etc/netplan/zz-sitegen-br1-301.yaml) and apply it
+# step 2
+ids[1]=persist-netplan-br1.301 phases[1]=persist titles[1]='add the vlans stanza for br1.301 to netplan (/etc/netplan/zz-sitegen-br1-301.yaml) and apply it'
 apply_1() {
   install_file /etc/netplan/zz-sitegen-br1-301.yaml 0600 || return 1
   run netplan generate || return 1
@@ -133,38 +112,22 @@ apply_1() {
 }
 verify_1() {
   local rc=0
-  check_vlan br1.301 br1 301 || rc=1
-  check_addr br1.301 203.0.113.1/25 || rc=1
-  check_admin_up br1.301 || rc=1
-  check_route 203.0.113.0/25 br1.301 || rc=1
-  check_addr br1.301 2001:db8:301::1/64 || rc=1
-  check_route 2001:db8:301::/64 br1.301 || rc=1
-  return "$rc"
+  verify_0 || rc=$((rc + $?))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_1() {
   remove_file /etc/netplan/zz-sitegen-br1-301.yaml || return 1
   run netplan apply || return 1
   if quiet ip link show dev br1.301; then run ip link del dev br1.301; fi || return 1
 }
-titles=(
-  'create br1.301 (VLAN 301 on br1) with 203.0.113.1/25 and 2001:db8:301::1/64 and bring it up'
-  'add the vlans stanza for br1.301 to netplan (/etc/netplan/zz-sitegen-br1-301.yaml) and apply it'
-)
-phases=( runtime persist )
-ids=( runtime-br1.301 persist-netplan-br1.301 )
 
-# The final checks (seed Phase 4); in_phase: a check that holds only once that phase ran.
+# The final checks (seed Phase 4); in_phase: a check that holds only once that phase ran; verify_N: step N+1's.
 host_checks() {
   say '== forwarding'
   check_sysctl net.ipv4.ip_forward 1 || failed=$((failed + 1))
   check_sysctl net.ipv6.conf.all.forwarding 1 || failed=$((failed + 1))
   say '== gateway br1.301'
-  check_vlan br1.301 br1 301 || failed=$((failed + 1))
-  check_addr br1.301 203.0.113.1/25 || failed=$((failed + 1))
-  check_admin_up br1.301 || failed=$((failed + 1))
-  check_route 203.0.113.0/25 br1.301 || failed=$((failed + 1))
-  check_addr br1.301 2001:db8:301::1/64 || failed=$((failed + 1))
-  check_route 2001:db8:301::/64 br1.301 || failed=$((failed + 1))
+  verify_0 || failed=$((failed + $?))
 }
 
 # The drift model: one fact a line (kind, phase, then the kind's fields; "-": the host itself, no namespace).

@@ -26,7 +26,7 @@ else
 fi
 }
 
-# The final checks (seed Phase 4); in_phase: a check that holds only once that phase ran.
+# The final checks (seed Phase 4); in_phase: a check that holds only once that phase ran; verify_N: step N+1's.
 host_checks() {
   say '== its own address on uplink (not sitegen'\''s to set)'
   check_addr br0 192.0.2.20/26 || failed=$((failed + 1))

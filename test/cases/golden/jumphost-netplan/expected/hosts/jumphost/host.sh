@@ -6,6 +6,7 @@
 #   audit [PHASE]                              read-only gates; exit 1 on any STOP; the last line is the decision
 #   apply [--confirm-within SECONDS] [PHASE]   audit, then each step applied and verified (checkpoint rollback), final verify
 #   rollback [PHASE] | rollback --run RUN-ID   the inverse of every step, newest first | the armed revert of RUN-ID
+#   check STEP                                 one step's checks (its number), read-only; exit 1 if any fails
 #   verify [PHASE]                             read-only checks; exit 1 if any fails
 #   drift [--json] [PHASE]                     what differs between this host and the model; exit 1 on any
 #   confirm RUN-ID | --arm SECONDS | --unarmed | --journal RUN-ID STEP | --state RUN-ID | --undone RUN-ID
@@ -63,25 +64,14 @@ say '=== G5: does netplan touch br-prov? (decides systemd or netplan persistence
 np_ownership G5 br-prov netplan br-prov.104 10.12.8.1 netplan 104
 
 say '=== G6: br-prov.104 / 10.12.8.1 must not exist yet (or be exactly ours) ==='
-if ip link show dev br-prov.104 >/dev/null 2>&1; then
-  d=$(ip -d -o link show dev br-prov.104)
-  a=$(ip -br addr show dev br-prov.104)
-  if [[ "$d" == *br-prov.104@br-prov:* && "$d" == *'vlan protocol 802.1Q id 104 '* && " $a " == *' 10.12.8.1/22 '* ]]; then
-    pass 'G6 br-prov.104: already present exactly as planned (apply is idempotent)'
-  else
-    stop 'G6 br-prov.104: exists but is not VLAN 104 on br-prov with 10.12.8.1/22: inspect it (ip -d addr show dev br-prov.104) and remove it if stale'
-  fi
-elif holder=$(ip -o addr show to 10.12.8.1 | awk '{print $2}' | head -n1) && [ -n "$holder" ]; then
-  stop 'G6 10.12.8.1: already held by' "$holder: two gateways would answer for it"
-else
-  pass 'G6 br-prov.104: clean: no br-prov.104 and no 10.12.8.1 yet'
-fi
+gateway_absent G6 br-prov.104 br-prov.104 br-prov 104 10.12.8.1/22 10.12.8.1
 }
 host_decisions() {
   say 'decision: persistence=netplan link=br-prov.104'
 }
 
-# step 1 (runtime): create br-prov.104 (VLAN 104 on br-prov) with 10.12.8.1/22 and bring it up
+# step 1
+ids[0]=runtime-br-prov.104 phases[0]=runtime titles[0]='create br-prov.104 (VLAN 104 on br-prov) with 10.12.8.1/22 and bring it up'
 apply_0() {
   if ! quiet ip link show dev br-prov.104; then run ip link add link br-prov name br-prov.104 type vlan id 104; fi || return 1
   run ip addr replace 10.12.8.1/22 dev br-prov.104 || return 1
@@ -89,17 +79,18 @@ apply_0() {
 }
 verify_0() {
   local rc=0
-  check_vlan br-prov.104 br-prov 104 || rc=1
-  check_addr br-prov.104 10.12.8.1/22 || rc=1
-  check_admin_up br-prov.104 || rc=1
-  check_route 10.12.8.0/22 br-prov.104 || rc=1
-  return "$rc"
+  check_vlan br-prov.104 br-prov 104 || rc=$((rc + 1))
+  check_addr br-prov.104 10.12.8.1/22 || rc=$((rc + 1))
+  check_admin_up br-prov.104 || rc=$((rc + 1))
+  check_route 10.12.8.0/22 br-prov.104 || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_0() {
   if quiet ip link show dev br-prov.104; then run ip link del dev br-prov.104; fi || return 1
 }
 
-# step 2 (persist): add the vlans stanza for br-prov.104 to netplan (/etc/netplan/zz-sitegen-br-prov-104.yaml) and apply it
+# step 2
+ids[1]=persist-netplan-br-prov.104 phases[1]=persist titles[1]='add the vlans stanza for br-prov.104 to netplan (/etc/netplan/zz-sitegen-br-prov-104.yaml) and apply it'
 apply_1() {
   install_file /etc/netplan/zz-sitegen-br-prov-104.yaml 0600 || return 1
   run netplan generate || return 1
@@ -107,35 +98,23 @@ apply_1() {
 }
 verify_1() {
   local rc=0
-  check_vlan br-prov.104 br-prov 104 || rc=1
-  check_addr br-prov.104 10.12.8.1/22 || rc=1
-  check_admin_up br-prov.104 || rc=1
-  check_route 10.12.8.0/22 br-prov.104 || rc=1
-  return "$rc"
+  verify_0 || rc=$((rc + $?))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_1() {
   remove_file /etc/netplan/zz-sitegen-br-prov-104.yaml || return 1
   run netplan apply || return 1
   if quiet ip link show dev br-prov.104; then run ip link del dev br-prov.104; fi || return 1
 }
-titles=(
-  'create br-prov.104 (VLAN 104 on br-prov) with 10.12.8.1/22 and bring it up'
-  'add the vlans stanza for br-prov.104 to netplan (/etc/netplan/zz-sitegen-br-prov-104.yaml) and apply it'
-)
-phases=( runtime persist )
-ids=( runtime-br-prov.104 persist-netplan-br-prov.104 )
 
-# The final checks (seed Phase 4); in_phase: a check that holds only once that phase ran.
+# The final checks (seed Phase 4); in_phase: a check that holds only once that phase ran; verify_N: step N+1's.
 host_checks() {
   say '== forwarding'
   check_sysctl net.ipv4.ip_forward 1 || failed=$((failed + 1))
   say '== its own address on provider (not sitegen'\''s to set)'
   check_addr br-prov 10.12.4.1/22 || failed=$((failed + 1))
   say '== gateway br-prov.104'
-  check_vlan br-prov.104 br-prov 104 || failed=$((failed + 1))
-  check_addr br-prov.104 10.12.8.1/22 || failed=$((failed + 1))
-  check_admin_up br-prov.104 || failed=$((failed + 1))
-  check_route 10.12.8.0/22 br-prov.104 || failed=$((failed + 1))
+  verify_0 || failed=$((failed + $?))
 }
 
 # The drift model: one fact a line (kind, phase, then the kind's fields; "-": the host itself, no namespace).

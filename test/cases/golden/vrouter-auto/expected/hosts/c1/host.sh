@@ -6,6 +6,7 @@
 #   audit [PHASE]                              read-only gates; exit 1 on any STOP; the last line is the decision
 #   apply [--confirm-within SECONDS] [PHASE]   audit, then each step applied and verified (checkpoint rollback), final verify
 #   rollback [PHASE] | rollback --run RUN-ID   the inverse of every step, newest first | the armed revert of RUN-ID
+#   check STEP                                 one step's checks (its number), read-only; exit 1 if any fails
 #   verify [PHASE]                             read-only checks; exit 1 if any fails
 #   drift [--json] [PHASE]                     what differs between this host and the model; exit 1 on any
 #   confirm RUN-ID | --arm SECONDS | --unarmed | --journal RUN-ID STEP | --state RUN-ID | --undone RUN-ID
@@ -101,7 +102,8 @@ else
 fi
 }
 
-# step 1 (runtime): create network namespace vr with loopback up, IPv4 forwarding and non-local bind on and IPv6 off, inside it only
+# step 1
+ids[0]=vrouter-vr-netns phases[0]=runtime titles[0]='create network namespace vr with loopback up, IPv4 forwarding and non-local bind on and IPv6 off, inside it only'
 apply_0() {
   if ! quiet ip netns exec vr true; then run ip netns add vr; fi || return 1
   run ip -n vr link set dev lo up || return 1
@@ -112,18 +114,19 @@ apply_0() {
 }
 verify_0() {
   local rc=0
-  check_netns vr || rc=1
-  check_ns_up vr lo || rc=1
-  check_ns_sysctl vr net.ipv4.ip_forward 1 || rc=1
-  check_ns_sysctl vr net.ipv4.ip_nonlocal_bind 1 || rc=1
-  check_ns_sysctl vr net.ipv6.conf.default.disable_ipv6 1 || rc=1
-  return "$rc"
+  check_netns vr || rc=$((rc + 1))
+  check_ns_up vr lo || rc=$((rc + 1))
+  check_ns_sysctl vr net.ipv4.ip_forward 1 || rc=$((rc + 1))
+  check_ns_sysctl vr net.ipv4.ip_nonlocal_bind 1 || rc=$((rc + 1))
+  check_ns_sysctl vr net.ipv6.conf.default.disable_ipv6 1 || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_0() {
   if quiet ip netns exec vr true; then run ip netns del vr; fi || return 1
 }
 
-# step 2 (runtime): add management leg vr-mgmt on br-mgmt with 10.30.0.4/24: a veth pair, vr-mgmt-p enslaved to br-mgmt, vr-mgmt in vr
+# step 2
+ids[1]=vrouter-vr-management-leg phases[1]=runtime titles[1]='add management leg vr-mgmt on br-mgmt with 10.30.0.4/24: a veth pair, vr-mgmt-p enslaved to br-mgmt, vr-mgmt in vr'
 apply_1() {
   if ! quiet ip link show dev vr-mgmt-p; then run ip link add vr-mgmt-p type veth peer name vr-mgmt netns vr; fi || return 1
   run ip link set dev vr-mgmt-p master br-mgmt || return 1
@@ -133,16 +136,17 @@ apply_1() {
 }
 verify_1() {
   local rc=0
-  check_bridge_port vr-mgmt-p br-mgmt || rc=1
-  check_ns_up vr vr-mgmt || rc=1
-  check_ns_addr vr vr-mgmt 10.30.0.4/24 || rc=1
-  return "$rc"
+  check_bridge_port vr-mgmt-p br-mgmt || rc=$((rc + 1))
+  check_ns_up vr vr-mgmt || rc=$((rc + 1))
+  check_ns_addr vr vr-mgmt 10.30.0.4/24 || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_1() {
   if quiet ip link show dev vr-mgmt-p; then run ip link del dev vr-mgmt-p; fi || return 1
 }
 
-# step 3 (runtime): add public leg vr-ex on br-ex (no address: keepalived adds the VIP on the active member): a veth pair, vr-ex-p enslaved to br-ex, vr-ex in vr
+# step 3
+ids[2]=vrouter-vr-public-leg phases[2]=runtime titles[2]='add public leg vr-ex on br-ex (no address: keepalived adds the VIP on the active member): a veth pair, vr-ex-p enslaved to br-ex, vr-ex in vr'
 apply_2() {
   if ! quiet ip link show dev vr-ex-p; then run ip link add vr-ex-p type veth peer name vr-ex netns vr; fi || return 1
   run ip link set dev vr-ex-p master br-ex || return 1
@@ -151,28 +155,30 @@ apply_2() {
 }
 verify_2() {
   local rc=0
-  check_bridge_port vr-ex-p br-ex || rc=1
-  check_ns_up vr vr-ex || rc=1
-  return "$rc"
+  check_bridge_port vr-ex-p br-ex || rc=$((rc + 1))
+  check_ns_up vr vr-ex || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_2() {
   if quiet ip link show dev vr-ex-p; then run ip link del dev vr-ex-p; fi || return 1
 }
 
-# step 4 (runtime): add the low-priority default route (metric 10000) via the management VIP 10.30.0.3, for while another member holds the VIPs
+# step 4
+ids[3]=vrouter-vr-route phases[3]=runtime titles[3]='add the low-priority default route (metric 10000) via the management VIP 10.30.0.3, for while another member holds the VIPs'
 apply_3() {
   run ip -n vr route replace default via 10.30.0.3 dev vr-mgmt metric 10000 || return 1
 }
 verify_3() {
   local rc=0
-  check_ns_route vr default 10.30.0.3 || rc=1
-  return "$rc"
+  check_ns_route vr default 10.30.0.3 || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_3() {
   run ip -n vr route del default via 10.30.0.3 dev vr-mgmt metric 10000 || true || return 1
 }
 
-# step 5 (runtime): SNAT 10.30.0.0/24 to the public VIP 203.0.113.20 out of vr-ex (not MASQUERADE, whose connections die with the VIP on a handover), forward only vr-mgmt to vr-ex, and let only 10.30.0.0/24 reach DNS and NTP (nftables), drop packets of untracked flows and pick up no TCP flow mid-stream (net.netfilter.nf_conntrack_tcp_loose=0: only conntrackd's synced entries survive a failover)
+# step 5
+ids[4]=vrouter-vr-filter phases[4]=runtime titles[4]='SNAT 10.30.0.0/24 to the public VIP 203.0.113.20 out of vr-ex (not MASQUERADE, whose connections die with the VIP on a handover), forward only vr-mgmt to vr-ex, and let only 10.30.0.0/24 reach DNS and NTP (nftables), drop packets of untracked flows and pick up no TCP flow mid-stream (net.netfilter.nf_conntrack_tcp_loose=0: only conntrackd'\''s synced entries survive a failover)'
 apply_4() {
   run ip netns exec vr nft 'table inet sitegen-vr
 delete table inet sitegen-vr
@@ -203,16 +209,17 @@ table inet sitegen-vr {
 }
 verify_4() {
   local rc=0
-  check_ns_nft vr inet sitegen-vr || rc=1
-  check_ns_sysctl vr net.netfilter.nf_conntrack_tcp_loose 0 || rc=1
-  return "$rc"
+  check_ns_nft vr inet sitegen-vr || rc=$((rc + 1))
+  check_ns_sysctl vr net.netfilter.nf_conntrack_tcp_loose 0 || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_4() {
   if quiet ip netns exec vr true; then run ip netns exec vr sysctl -qw net.netfilter.nf_conntrack_tcp_loose=1; fi || return 1
   if quiet ip netns exec vr nft list table inet sitegen-vr; then run ip netns exec vr nft delete table inet sitegen-vr; fi || return 1
 }
 
-# step 6 (persist): install and enable sitegen-vr-boot.service, which recreates vr's namespace vr (legs, addresses, routes, forwarding, NAT) at every boot
+# step 6
+ids[5]=vrouter-vr-boot phases[5]=persist titles[5]='install and enable sitegen-vr-boot.service, which recreates vr'\''s namespace vr (legs, addresses, routes, forwarding, NAT) at every boot'
 apply_5() {
   install_file /etc/sitegen/vr/boot.sh 0755 || return 1
   install_file /etc/systemd/system/sitegen-vr-boot.service 0644 || return 1
@@ -221,9 +228,9 @@ apply_5() {
 }
 verify_5() {
   local rc=0
-  check_unit sitegen-vr-boot.service || rc=1
-  check_netns vr || rc=1
-  return "$rc"
+  check_unit sitegen-vr-boot.service || rc=$((rc + 1))
+  check_netns vr || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_5() {
   if quiet systemctl cat sitegen-vr-boot.service; then run systemctl disable --now sitegen-vr-boot.service; fi || return 1
@@ -232,7 +239,8 @@ inverse_5() {
   run systemctl daemon-reload || return 1
 }
 
-# step 7 (services): install /etc/sitegen/vr/dnsmasq.conf and sitegen-vr-dnsmasq.service, which runs DNS (dnsmasq) inside vr, and (re)start it
+# step 7
+ids[6]=vrouter-vr-dnsmasq phases[6]=services titles[6]='install /etc/sitegen/vr/dnsmasq.conf and sitegen-vr-dnsmasq.service, which runs DNS (dnsmasq) inside vr, and (re)start it'
 apply_6() {
   install_file /etc/sitegen/vr/dnsmasq.conf 0644 || return 1
   install_file /etc/systemd/system/sitegen-vr-dnsmasq.service 0644 || return 1
@@ -242,8 +250,8 @@ apply_6() {
 }
 verify_6() {
   local rc=0
-  check_unit sitegen-vr-dnsmasq.service || rc=1
-  return "$rc"
+  check_unit sitegen-vr-dnsmasq.service || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_6() {
   if quiet systemctl cat sitegen-vr-dnsmasq.service; then run systemctl disable --now sitegen-vr-dnsmasq.service; fi || return 1
@@ -252,7 +260,8 @@ inverse_6() {
   run systemctl daemon-reload || return 1
 }
 
-# step 8 (services): install /etc/sitegen/vr/conntrackd.conf and sitegen-vr-conntrackd.service, which runs connection-state sync (conntrackd) inside vr, and (re)start it
+# step 8
+ids[7]=vrouter-vr-conntrackd phases[7]=services titles[7]='install /etc/sitegen/vr/conntrackd.conf and sitegen-vr-conntrackd.service, which runs connection-state sync (conntrackd) inside vr, and (re)start it'
 apply_7() {
   install_file /etc/sitegen/vr/conntrackd.conf 0644 || return 1
   install_file /etc/systemd/system/sitegen-vr-conntrackd.service 0644 || return 1
@@ -262,8 +271,8 @@ apply_7() {
 }
 verify_7() {
   local rc=0
-  check_unit sitegen-vr-conntrackd.service || rc=1
-  return "$rc"
+  check_unit sitegen-vr-conntrackd.service || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_7() {
   if quiet systemctl cat sitegen-vr-conntrackd.service; then run systemctl disable --now sitegen-vr-conntrackd.service; fi || return 1
@@ -272,7 +281,8 @@ inverse_7() {
   run systemctl daemon-reload || return 1
 }
 
-# step 9 (services): install /etc/sitegen/vr/keepalived.conf and sitegen-vr-keepalived.service, which runs VRRP (keepalived, virtual_router_id 3, priority 150) inside vr, write /etc/sitegen/vr/vrrp-auth.conf (0600) from vault_vr_pass, and (re)start it
+# step 9
+ids[8]=vrouter-vr-keepalived phases[8]=services titles[8]='install /etc/sitegen/vr/keepalived.conf and sitegen-vr-keepalived.service, which runs VRRP (keepalived, virtual_router_id 3, priority 150) inside vr, write /etc/sitegen/vr/vrrp-auth.conf (0600) from vault_vr_pass, and (re)start it'
 apply_8() {
   # shellcheck disable=SC2016 # literal $ in the prefix
   install_secret /etc/sitegen/vr/vrrp-auth.conf vault_vr_pass "\$VRRP_AUTH_PASS=" '^[A-Za-z0-9%+,.:@_-]{1,8}$' || return 1
@@ -285,9 +295,9 @@ apply_8() {
 }
 verify_8() {
   local rc=0
-  check_secret_file /etc/sitegen/vr/vrrp-auth.conf || rc=1
-  check_unit sitegen-vr-keepalived.service || rc=1
-  return "$rc"
+  check_secret_file /etc/sitegen/vr/vrrp-auth.conf || rc=$((rc + 1))
+  check_unit sitegen-vr-keepalived.service || rc=$((rc + 1))
+  return "$((rc < 255 ? rc : 255))"
 }
 inverse_8() {
   if quiet systemctl cat sitegen-vr-keepalived.service; then run systemctl disable --now sitegen-vr-keepalived.service; fi || return 1
@@ -297,40 +307,19 @@ inverse_8() {
   remove_file /etc/systemd/system/sitegen-vr-keepalived.service || return 1
   run systemctl daemon-reload || return 1
 }
-titles=(
-  'create network namespace vr with loopback up, IPv4 forwarding and non-local bind on and IPv6 off, inside it only'
-  'add management leg vr-mgmt on br-mgmt with 10.30.0.4/24: a veth pair, vr-mgmt-p enslaved to br-mgmt, vr-mgmt in vr'
-  'add public leg vr-ex on br-ex (no address: keepalived adds the VIP on the active member): a veth pair, vr-ex-p enslaved to br-ex, vr-ex in vr'
-  'add the low-priority default route (metric 10000) via the management VIP 10.30.0.3, for while another member holds the VIPs'
-  'SNAT 10.30.0.0/24 to the public VIP 203.0.113.20 out of vr-ex (not MASQUERADE, whose connections die with the VIP on a handover), forward only vr-mgmt to vr-ex, and let only 10.30.0.0/24 reach DNS and NTP (nftables), drop packets of untracked flows and pick up no TCP flow mid-stream (net.netfilter.nf_conntrack_tcp_loose=0: only conntrackd'\''s synced entries survive a failover)'
-  'install and enable sitegen-vr-boot.service, which recreates vr'\''s namespace vr (legs, addresses, routes, forwarding, NAT) at every boot'
-  'install /etc/sitegen/vr/dnsmasq.conf and sitegen-vr-dnsmasq.service, which runs DNS (dnsmasq) inside vr, and (re)start it'
-  'install /etc/sitegen/vr/conntrackd.conf and sitegen-vr-conntrackd.service, which runs connection-state sync (conntrackd) inside vr, and (re)start it'
-  'install /etc/sitegen/vr/keepalived.conf and sitegen-vr-keepalived.service, which runs VRRP (keepalived, virtual_router_id 3, priority 150) inside vr, write /etc/sitegen/vr/vrrp-auth.conf (0600) from vault_vr_pass, and (re)start it'
-)
-phases=( runtime runtime runtime runtime runtime persist services services services )
-ids=( vrouter-vr-netns vrouter-vr-management-leg vrouter-vr-public-leg vrouter-vr-route vrouter-vr-filter vrouter-vr-boot vrouter-vr-dnsmasq vrouter-vr-conntrackd vrouter-vr-keepalived )
 
-# The final checks (seed Phase 4); in_phase: a check that holds only once that phase ran.
+# The final checks (seed Phase 4); in_phase: a check that holds only once that phase ran; verify_N: step N+1's.
 host_checks() {
   say '== its own address on ex (not sitegen'\''s to set)'
   check_addr br-ex 203.0.113.11/24 || failed=$((failed + 1))
   say '== its own address on mgmt (not sitegen'\''s to set)'
   check_addr br-mgmt 10.30.0.11/24 || failed=$((failed + 1))
   say '== vrouter vr in namespace vr'
-  check_netns vr || failed=$((failed + 1))
-  check_ns_up vr lo || failed=$((failed + 1))
-  check_ns_sysctl vr net.ipv4.ip_forward 1 || failed=$((failed + 1))
-  check_ns_sysctl vr net.ipv4.ip_nonlocal_bind 1 || failed=$((failed + 1))
-  check_ns_sysctl vr net.ipv6.conf.default.disable_ipv6 1 || failed=$((failed + 1))
-  check_bridge_port vr-mgmt-p br-mgmt || failed=$((failed + 1))
-  check_ns_up vr vr-mgmt || failed=$((failed + 1))
-  check_ns_addr vr vr-mgmt 10.30.0.4/24 || failed=$((failed + 1))
-  check_bridge_port vr-ex-p br-ex || failed=$((failed + 1))
-  check_ns_up vr vr-ex || failed=$((failed + 1))
+  verify_0 || failed=$((failed + $?))
+  verify_1 || failed=$((failed + $?))
+  verify_2 || failed=$((failed + $?))
   check_ns_route vr default 10.30.0.3 || failed=$((failed + 1))
-  check_ns_nft vr inet sitegen-vr || failed=$((failed + 1))
-  check_ns_sysctl vr net.netfilter.nf_conntrack_tcp_loose 0 || failed=$((failed + 1))
+  verify_4 || failed=$((failed + $?))
   say '== ex gateway 203.0.113.1 on the upstream router'
   check_route_to 203.0.113.1 || failed=$((failed + 1))
   check_reachable 203.0.113.1 || failed=$((failed + 1))
