@@ -210,6 +210,40 @@ check_cluster_resource() { # RESOURCE: defined in the cluster's configuration
   crm_resource --resource "$1" --query-xml >/dev/null 2>&1 || { bad "cluster resource $1 is not defined"; return 1; }
   ok "cluster resource $1 is defined"
 }
+# G1: does the bridge pass tagged frames as the inventory expects (its vlan_filtering)?
+bridge_vlan_filtering() { # ID SUBJECT BRIDGE EXPECTED
+  local id=$1 subject=$2 bridge=$3 expected=$4 vf from=sysfs
+  vf=$(cat "/sys/class/net/$bridge/bridge/vlan_filtering" 2>/dev/null || true)
+  if [ -z "$vf" ]; then
+    # Kernels built without bridge VLAN filtering have no sysfs node; netlink still reports the value.
+    vf=$(ip -d link show dev "$bridge" 2>/dev/null | sed -n 's/.* vlan_filtering \([0-9]\).*/\1/p' | head -n1 || true)
+    from=netlink
+  fi
+  if [ -z "$vf" ]; then
+    warn "$id $subject: has no bridge/vlan_filtering node -- investigate before proceeding"
+  elif [ "$vf" = "$expected" ]; then
+    pass "$id $subject: vlan_filtering=$vf ($from)"
+  else
+    stop "$id $subject: vlan_filtering=$vf (expected $expected): tagged frames will not traverse $bridge; the tagged-secondary approach needs rework"
+  fi
+}
+
+# G3: the bridge exists, is a bridge, and is up (a VLAN cannot come up on a bridge that is down).
+bridge_detail() { # ID SUBJECT BRIDGE
+  local id=$1 subject=$2 bridge=$3 operstate
+  if [ ! -d "/sys/class/net/$bridge/bridge" ]; then
+    stop "$id $subject: no bridge by that name on this host; the inventory expects one"
+    return
+  fi
+  ip -d link show dev "$bridge" | sed -n '1,6p'
+  ip -br addr show dev "$bridge"
+  operstate=$(cat "/sys/class/net/$bridge/operstate")
+  if [ $(($(cat "/sys/class/net/$bridge/flags") & 1)) -eq 1 ]; then
+    pass "$id $subject: is a bridge, up, operstate $operstate"
+  else
+    stop "$id $subject: is down: a VLAN cannot come up on it; bring it up (or start its owner) first"
+  fi
+}
 # Duplicate-address probes for the VIP gates (vip-free, vrrp-segment, cluster-members): included once in lib.sh.
 # Does anyone hold ADDR on the segment DEV faces? Duplicate-address detection, which a holder cannot dodge
 # by dropping ICMP echo: an ARP probe from 0.0.0.0 (arping -D) for IPv4, a neighbour solicitation

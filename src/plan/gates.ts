@@ -54,13 +54,17 @@ interface GateDef {
   /** When it stops the change, for REVIEW.md's gate table. */
   stops: string;
   /** Shell functions its partial calls, a template included once in lib.sh. */
-  helper?: "shell/audit-netplan" | "shell/audit-dad" | "shell/audit-unit" | "shell/audit-libvirt" | "shell/audit-gateway";
+  helper?: "shell/audit-netplan" | "shell/audit-dad" | "shell/audit-unit" | "shell/audit-libvirt" | "shell/audit-gateway" | "shell/audit-bridge";
 }
 
 export const GATES: { readonly [K in GateKind]: GateDef } = {
-  "bridge-vlan-filtering": { id: "G1", stops: "vlan_filtering differs from the inventory: VLAN-tagged frames would not traverse the bridge" },
+  "bridge-vlan-filtering": {
+    id: "G1",
+    helper: "shell/audit-bridge",
+    stops: "vlan_filtering differs from the inventory: VLAN-tagged frames would not traverse the bridge",
+  },
   sysctl: { id: "G2", stops: "the host does not forward: routed traffic would be dropped" },
-  "bridge-detail": { id: "G3", stops: "the bridge does not exist or is not a bridge" },
+  "bridge-detail": { id: "G3", helper: "shell/audit-bridge", stops: "the bridge does not exist or is not a bridge" },
   "libvirt-network": {
     id: "G4",
     helper: "shell/audit-libvirt",

@@ -26,5 +26,7 @@ export const modelLines = (hostSh: string): string[] => hostSh.split("<<'MODEL'\
 /** host.sh's steps, side by side (apply_N, verify_N, inverse_N of each): what `host.sh apply` runs. */
 export const stepsOf = (hostSh: string): string =>
   hostSh.slice(hostSh.indexOf("\n# step 1\n"), hostSh.search(/\n\n(# The final checks|# The drift model|sitegen_main)/));
+/** host.sh's step ids in order (each step's `ids[N]=` line; an id needs no shell quoting). */
+export const stepIds = (hostSh: string): string[] => [...hostSh.matchAll(/^ids\[\d+\]=(\S+)/gm)].map((m) => m[1]!);
 /** host.sh's inverse_N functions: what `host.sh rollback` runs. */
 export const inversesOf = (hostSh: string): string => [...hostSh.matchAll(/^inverse_\d+\(\) \{\n[\s\S]*?^\}$/gm)].map((m) => m[0]).join("\n");

@@ -11,7 +11,7 @@ import type { Action } from "../../src/plan/actions.js";
 import type { DisruptionContext } from "../../src/plan/disruption.js";
 import type { Step } from "../../src/plan/types.js";
 import { diffHost } from "../../src/transition/diff.js";
-import { HOST_SH, inversesOf, ROOT, stepsOf } from "../helpers/gen.js";
+import { HOST_SH, inversesOf, ROOT, stepIds, stepsOf } from "../helpers/gen.js";
 import { requireTool, run } from "../helpers/tools.js";
 import { tempDir } from "../helpers/tree.js";
 
@@ -97,10 +97,7 @@ describe("gen plan --from", () => {
     expect(readFileSync(join(h, "files-from/etc/systemd/system/provider-vip-gw.service"), "utf8")).toContain("10.12.8.1/22");
     expect(readFileSync(join(h, "files/etc/systemd/system/provider-vip-gw.service"), "utf8")).toContain("10.12.8.2/22");
     // undo old (newest first), then apply new
-    const ids = /^ids=\((.*)\)$/m
-      .exec(readFileSync(join(h, HOST_SH), "utf8"))![1]!
-      .trim()
-      .split(" ");
+    const ids = stepIds(readFileSync(join(h, HOST_SH), "utf8"));
     expect(ids).toEqual(["undo-persist-provider-vip-gw.service", "undo-runtime-virbr1.104", "runtime-virbr1.104", "persist-provider-vip-gw.service"]);
   });
 

@@ -23,20 +23,7 @@ sitegen_lib="$here/lib.sh"
 host_gates() {
 
 say '=== G1: br1 must pass tagged frames (VLAN 301) ==='
-vf=$(cat /sys/class/net/br1/bridge/vlan_filtering 2>/dev/null || true)
-from=sysfs
-if [ -z "$vf" ]; then
-  # Kernels built without bridge VLAN filtering have no sysfs node; netlink still reports the value.
-  vf=$(ip -d link show dev br1 2>/dev/null | sed -n 's/.* vlan_filtering \([0-9]\).*/\1/p' | head -n1 || true)
-  from=netlink
-fi
-if [ -z "$vf" ]; then
-  warn 'G1 br1: has no bridge/vlan_filtering node -- investigate before proceeding'
-elif [ "$vf" = 0 ]; then
-  pass 'G1 br1: vlan_filtering='"$vf ($from)"
-else
-  stop 'G1 br1: vlan_filtering='"$vf (expected 0): tagged frames will not traverse br1; the tagged-secondary approach needs rework"
-fi
+bridge_vlan_filtering G1 br1 br1 0
 
 say '=== G2: net.ipv4.ip_forward must be 1 (the host routes between its planes) ==='
 if v=$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null); then
@@ -55,18 +42,7 @@ else
 fi
 
 say '=== G3: br1 is a bridge: detail and state ==='
-if [ ! -d /sys/class/net/br1/bridge ]; then
-  stop 'G3 br1: no bridge by that name on this host; the inventory expects one'
-else
-  ip -d link show dev br1 | sed -n '1,6p'
-  ip -br addr show dev br1
-  operstate=$(cat /sys/class/net/br1/operstate)
-  if [ $(( $(cat /sys/class/net/br1/flags) & 1 )) -eq 1 ]; then
-    pass 'G3 br1: is a bridge, up, operstate '"$operstate"
-  else
-    stop 'G3 br1: is down: a VLAN cannot come up on it; bring it up (or start its owner) first'
-  fi
-fi
+bridge_detail G3 br1 br1
 
 say '=== G5: does netplan touch br1? (decides systemd or netplan persistence) ==='
 np_ownership G5 br1 netplan br1.301 203.0.113.1 netplan 301 br1.301 2001:db8:301::1 netplan 301
