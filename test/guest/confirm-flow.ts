@@ -13,7 +13,7 @@
 import { exec, type ExecResult, type SshContext } from "./harness.js";
 
 // Not shorter: the revert must not restore the path before the client has given the cut session up (about 6 s
-// after the cut, which comes some 20 s into the apply under TCG); at load 10 ssh was down 31.7 s after the apply began.
+// after the cut, which comes some 20 s into the apply under TCG); at load 10-12 ssh was down 31.5-35.7 s after the apply began.
 export const CUT_S = 45;
 export const KEPT_S = 30;
 /** Where the test puts cmp1's generated folder in the share (the guest mounts the share at /mnt/host). */
