@@ -11,6 +11,8 @@
 import { NIC, ROUTES } from "./confirm-flow.js";
 import type { ExecResult, SshContext } from "./harness.js";
 
+// Not shorter: the window must outlast the play from the arm to the lost session (the steps before the cutting one,
+// then ServerAlive's 15 s); at load 8-10 the cutting step began 39 s after the arm and the session was given up at 60 s.
 export const ANS_CUT_S = 120;
 export const ANS_KEPT_S = 240;
 

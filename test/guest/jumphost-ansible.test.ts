@@ -204,7 +204,7 @@ describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over s
     expect(c.rollback?.code, show(c.rollback)).toBe(0);
     expect(c.afterRollback?.stdout, "routes and resolver after host.sh rollback").toBe(c.keptBefore?.stdout);
     process.stderr.write(
-      `[guest] confirm: ssh down ${c.downAt?.toFixed(1)} s after the cutting apply began, back after ${c.backAfter?.toFixed(1)} s (window ${CUT_S} s, kept run ${KEPT_S} s)\n`,
+      `[guest] confirm: ssh down ${c.downAt?.toFixed(1)} s after the cutting apply began, back after ${c.backAfter?.toFixed(1)} s (window ${CUT_S} s); kept run confirmed ${c.confirmedAfter?.toFixed(1)} s after its apply (window ${KEPT_S} s)\n`,
     );
   });
 
