@@ -303,6 +303,29 @@ gateway_absent() { # ID SUBJECT IFNAME PARENT VID CIDR ADDRESS
     pass "$id $subject: clean: no $ifname and no $address yet"
   fi
 }
+# G2: a sysctl the plan needs has its value (read from /proc/sys: a namespace's own when run in it).
+sysctl_is() { # ID SUBJECT PATH EXPECTED
+  local id=$1 subject=$2 path=$3 expected=$4 v
+  if v=$(cat "$path" 2>/dev/null); then
+    if [ "$v" = "$expected" ]; then pass "$id $subject = $v"
+    else stop "$id $subject = $v, expected $expected: enable it persistently (sysctl.d) before routing through this host"; fi
+  else
+    stop "$id $subject is not readable"
+  fi
+}
+
+# H1: systemd is new enough for what the units use (an older one refuses to load them).
+systemd_at_least() { # ID SUBJECT MIN WHY UNITS
+  local id=$1 subject=$2 min=$3 why=$4 units=$5 v
+  v=$(systemctl --version 2>/dev/null | sed -n '1s/^systemd \([0-9][0-9]*\).*/\1/p')
+  if [ -z "$v" ]; then
+    stop "$id $subject: systemctl --version answered nothing; $why needs systemd $min or newer ($units)"
+  elif [ "$v" -lt "$min" ]; then
+    stop "$id $subject $v: $why needs $min or newer ($units); an older systemd refuses to load such a unit"
+  else
+    pass "$id $subject $v: $min or newer ($why: $units)"
+  fi
+}
 # A libvirt network's forward mode as libvirt means it, from its XML (stdin) parsed as XML: no
 # <forward> is an isolated network, a <forward> without mode is nat. Prints "error: ..." when the XML
 # does not parse or python3 is missing, never a traceback.

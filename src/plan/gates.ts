@@ -54,7 +54,8 @@ interface GateDef {
   /** When it stops the change, for REVIEW.md's gate table. */
   stops: string;
   /** Shell functions its partial calls, a template included once in lib.sh. */
-  helper?: "shell/audit-netplan" | "shell/audit-dad" | "shell/audit-unit" | "shell/audit-libvirt" | "shell/audit-gateway" | "shell/audit-bridge";
+  helper?:
+    "shell/audit-netplan" | "shell/audit-dad" | "shell/audit-unit" | "shell/audit-libvirt" | "shell/audit-gateway" | "shell/audit-bridge" | "shell/audit-host";
 }
 
 export const GATES: { readonly [K in GateKind]: GateDef } = {
@@ -63,7 +64,7 @@ export const GATES: { readonly [K in GateKind]: GateDef } = {
     helper: "shell/audit-bridge",
     stops: "vlan_filtering differs from the inventory: VLAN-tagged frames would not traverse the bridge",
   },
-  sysctl: { id: "G2", stops: "the host does not forward: routed traffic would be dropped" },
+  sysctl: { id: "G2", helper: "shell/audit-host", stops: "the host does not forward: routed traffic would be dropped" },
   "bridge-detail": { id: "G3", helper: "shell/audit-bridge", stops: "the bridge does not exist or is not a bridge" },
   "libvirt-network": {
     id: "G4",
@@ -131,7 +132,11 @@ export const GATES: { readonly [K in GateKind]: GateDef } = {
       "the rollback would leave a route to the VIP it removes; otherwise it reports each default route the takeover records and the rollback gives back",
   },
   "time-daemons": { id: "N3", stops: "never: it names the time daemons the takeover points at the VIP (a WARN when there is none)" },
-  "systemd-version": { id: "H1", stops: "systemd is older than a unit needs (it would refuse to load the unit), or does not answer" },
+  "systemd-version": {
+    id: "H1",
+    helper: "shell/audit-host",
+    stops: "systemd is older than a unit needs (it would refuse to load the unit), or does not answer",
+  },
   "ovs-unit": { id: "H2", stops: "Open vSwitch's unit is installed under none of its names: units ordered after it would start before the bridges exist" },
 };
 

@@ -26,20 +26,10 @@ say '=== G1: br1 must pass tagged frames (VLAN 301) ==='
 bridge_vlan_filtering G1 br1 br1 0
 
 say '=== G2: net.ipv4.ip_forward must be 1 (the host routes between its planes) ==='
-if v=$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null); then
-  if [ "$v" = 1 ]; then pass 'G2 net.ipv4.ip_forward' "= $v"
-  else stop 'G2 net.ipv4.ip_forward' "= $v, expected 1: enable it persistently (sysctl.d) before routing through this host"; fi
-else
-  stop 'G2 net.ipv4.ip_forward' "is not readable"
-fi
+sysctl_is G2 net.ipv4.ip_forward /proc/sys/net/ipv4/ip_forward 1
 
 say '=== G2: net.ipv6.conf.all.forwarding must be 1 (the host routes between its planes) ==='
-if v=$(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null); then
-  if [ "$v" = 1 ]; then pass 'G2 net.ipv6.conf.all.forwarding' "= $v"
-  else stop 'G2 net.ipv6.conf.all.forwarding' "= $v, expected 1: enable it persistently (sysctl.d) before routing through this host"; fi
-else
-  stop 'G2 net.ipv6.conf.all.forwarding' "is not readable"
-fi
+sysctl_is G2 net.ipv6.conf.all.forwarding /proc/sys/net/ipv6/conf/all/forwarding 1
 
 say '=== G3: br1 is a bridge: detail and state ==='
 bridge_detail G3 br1 br1

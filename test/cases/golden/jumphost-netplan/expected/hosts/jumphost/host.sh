@@ -26,12 +26,7 @@ say '=== G1: br-prov must pass tagged frames (VLAN 104) ==='
 bridge_vlan_filtering G1 br-prov br-prov 0
 
 say '=== G2: net.ipv4.ip_forward must be 1 (the host routes between its planes) ==='
-if v=$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null); then
-  if [ "$v" = 1 ]; then pass 'G2 net.ipv4.ip_forward' "= $v"
-  else stop 'G2 net.ipv4.ip_forward' "= $v, expected 1: enable it persistently (sysctl.d) before routing through this host"; fi
-else
-  stop 'G2 net.ipv4.ip_forward' "is not readable"
-fi
+sysctl_is G2 net.ipv4.ip_forward /proc/sys/net/ipv4/ip_forward 1
 
 say '=== G3: br-prov is a bridge: detail and state ==='
 bridge_detail G3 br-prov br-prov
