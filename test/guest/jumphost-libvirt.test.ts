@@ -17,10 +17,10 @@
 //   the seed's STOP message, and nothing changed, not even by host.sh apply, whose first step is that
 //   audit. (Same guest run, to save a boot and a libvirt setup: TCG boots are the suite's cost.)
 // The guest runs once, in beforeAll; each `it` asserts one scenario on its results.
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ROOT, guestAvailability, jobReport, linkOf } from "./harness.js";
 import { gen, HOST_SH } from "../helpers/gen.js";
 import { SECOND_GATEWAY, withSecondGateway } from "../helpers/variant.js";
@@ -32,9 +32,8 @@ import { FILES_SNAP, IN_SITE, fileLines, LIBVIRT_SETTLE, LIBVIRT_SETUP, LIBVIRT_
 const HOST_DIR = process.env.SITEGEN_GUEST_JUMPHOST_DIR || join(ROOT, "out/jumphost/hosts/jumphost");
 const avail = guestAvailability();
 
-/** The jumphost's host folder generated from the inventory with a second gateway on virbr1 (VID 105), in a temp folder. */
-function twoGatewayHostDir(): string {
-  const work = mkdtempSync(join(tmpdir(), "sitegen-guest-2gw-"));
+/** The jumphost's host folder generated, under work, from the inventory with a second gateway on virbr1 (VID 105). */
+function twoGatewayHostDir(work: string): string {
   cpSync(join(ROOT, "inventories"), join(work, "inventories"), { recursive: true });
   const inv = join(work, "inventories/jumphost.yaml");
   writeFileSync(inv, withSecondGateway(readFileSync(inv, "utf8")));
@@ -45,7 +44,9 @@ function twoGatewayHostDir(): string {
 
 describe.skipIf(!avail.run)("guest e2e: jumphost, libvirt-owned virbr1 (persistence 3A)", () => {
   const G2 = { unit: SECOND_GATEWAY.unit, vlanDev: SECOND_GATEWAY.ifname, gatewayCidr: SECOND_GATEWAY.cidr };
-  const TWO_DIR = avail.run ? twoGatewayHostDir() : "";
+  const work = avail.run ? mkdtempSync(join(tmpdir(), "sitegen-guest-2gw-")) : "";
+  afterAll(() => work && rmSync(work, { recursive: true, force: true }));
+  const TWO_DIR = avail.run ? twoGatewayHostDir(work) : "";
   const IN_SITE2 = `[ -d /root/site2 ] || cp -a "$GUEST_SHARE/site2" /root/site2\ncd /root/site2`;
   const guestRun = sharedGuestRun(
     "libvirt flow + STOP",
@@ -160,7 +161,7 @@ exit $rc`,
         { from: HOST_DIR, to: "site" },
         { from: TWO_DIR, to: "site2" },
       ],
-      totalTimeoutSec: 620,
+      totalTimeoutSec: 900,
     },
   );
 

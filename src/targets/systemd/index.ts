@@ -98,6 +98,7 @@ const notes = (h: Host) =>
         minSystemd: ONESHOT_RESTART_SYSTEMD,
         ifnames: x.gs.map((g) => g.ifname),
         hooks: hookedNetworks(x.gs).map((n) => hookPath(n.network)),
+        targets: hookedNetworks(x.gs).map((n) => networkTarget(n.network)),
       }),
     );
 
