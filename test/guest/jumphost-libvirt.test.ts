@@ -162,6 +162,8 @@ exit $rc`,
         { from: TWO_DIR, to: "site2" },
       ],
       totalTimeoutSec: 900,
+      // boot 2 runs three network restarts and a second apply: past the 300 s default on a loaded machine
+      bootTimeoutSec: 480,
     },
   );
 
