@@ -614,6 +614,28 @@ unit_ours() { # ID UNIT MARKER
     pass "$id $unit: free: no unit by that name"
   fi
 }
+# G9: are a libvirt network's hook and the target listing its gateway units someone else's? (one pair per network, shared by its gateways)
+hook_ours() { # ID NETWORK HOOK TARGET MARKER
+  local id=$1 network=$2 hook=$3 target=$4 marker=$5 d f rc=0
+  for d in /usr/lib/systemd/system /lib/systemd/system /run/systemd/system; do
+    if [ -e "$root$d/$target" ] || [ -L "$root$d/$target" ]; then
+      stop "$id $network: $d/$target exists: the target is not sitegen's"
+      return
+    fi
+  done
+  for f in "$hook" "/etc/systemd/system/$target"; do
+    if { [ -e "$root$f" ] || [ -L "$root$f" ]; } && ! grep -q -F "$marker" "$root$f" 2>/dev/null; then
+      stop "$id $network: $f exists without sitegen's header: it is someone else's; move it away"
+      rc=1
+    fi
+  done
+  [ $rc -eq 0 ] || return
+  if [ -e "$root$hook" ] || [ -e "$root/etc/systemd/system/$target" ]; then
+    pass "$id $network: $hook and $target are sitegen's (a previous apply): apply is idempotent"
+  else
+    pass "$id $network: free: no hook $hook, no unit $target"
+  fi
+}
 # The drift report of `host.sh drift`: the host against its model (the `model` function host.sh defines),
 # read-only. Prints each difference (or JSON) and fails when there is any.
 drift_found=()

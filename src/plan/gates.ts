@@ -22,6 +22,8 @@ export interface GateParams {
   "address-not-local": { readonly address: string; readonly owner: string };
   /** unit: the file name sitegen installs into /etc/systemd/system; marker: the line every file sitegen writes carries. */
   "unit-ours": { readonly unit: string; readonly marker: string };
+  /** A libvirt network's hook (hooks/network.d) and the target that lists its gateway units: both sitegen's or absent. */
+  "hook-ours": { readonly network: string; readonly hook: string; readonly target: string; readonly marker: string };
   "tools-present": { readonly tools: readonly string[] };
   "vrouter-bridge": { readonly bridge: string; readonly type: "linux" | "ovs" };
   "netns-free": { readonly namespace: string; readonly link: string };
@@ -94,6 +96,13 @@ export const GATES: { readonly [K in GateKind]: GateDef } = {
     stops:
       "a unit by that name exists and is not sitegen's (a package's under /usr/lib, /lib or /run, or a file in /etc/systemd/system " +
       "without sitegen's header): installing ours would replace it and the rollback would disable and delete it",
+  },
+  "hook-ours": {
+    id: "G9",
+    helper: "shell/audit-unit",
+    stops:
+      "the libvirt network's hook file or the target that lists its gateway units exists and is not sitegen's (a package's unit, or a file " +
+      "without sitegen's header): installing ours would replace it and the rollback would delete it",
   },
   "tools-present": { id: "V1", stops: "a program the router or its services need is not installed" },
   "vrouter-bridge": { id: "V2", stops: "the bridge a leg needs is missing, or is not of the type the inventory says" },

@@ -32,7 +32,7 @@ describe("--all", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${inv}/gateway-outside-subnet.yaml: 1 error; nothing was written\n3 sites: 2 ok, 1 failed\n`);
     const line = (s: string, n: number) => `${out}/${s}: wrote ${n} files; review ${out}/${s}/REVIEW.md\n`;
-    expect(r.stdout).toBe(line("jumphost", 11) + line("roosevelt", 8));
+    expect(r.stdout).toBe(line("jumphost", 12) + line("roosevelt", 8));
   });
   it("splits sites into two halves of about equal bytes, each in the given order", () => {
     const size: Record<string, number> = { a: 5, b: 1, c: 4, d: 2, e: 3 };

@@ -5,7 +5,11 @@
 //   boot 2: verify after the reboot (virbr1.104 = 10.12.8.1/22, UP: the bridge has a port);
 //           the gateway follows libvirt (issue 22): virsh net-destroy + net-start, and the network
 //           hook brings virbr1.104 back within 10 s; a libvirtd restart leaves it alone (same
-//           ifindex, the unit not restarted); persistence rollback, reboot
+//           ifindex, the unit not restarted); then a second VLAN gateway on the same network (the
+//           inventory with provider-vip2, VID 105, generated here): apply persist adds its unit, the
+//           hook and the target keep their bytes, a net-destroy + net-start brings both gateways
+//           back, and once disabled the second stays off across another; persistence rollback (of the
+//           two-gateway output), reboot
 //   boot 3: virbr1.104 gone, the unit and the hook gone, state and files equal the boot-1 snapshot
 //   (Debian 12's libvirt 9.0 has no per-driver daemons, virtnetworkd among them: only libvirtd here;
 //   the virtnetworkd side is covered by audit-netns.test.ts's G4 cases.)
@@ -13,11 +17,13 @@
 //   the seed's STOP message, and nothing changed, not even by host.sh apply, whose first step is that
 //   audit. (Same guest run, to save a boot and a libvirt setup: TCG boots are the suite's cost.)
 // The guest runs once, in beforeAll; each `it` asserts one scenario on its results.
-import { existsSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ROOT, guestAvailability, jobReport, linkOf } from "./harness.js";
-import { HOST_SH } from "../helpers/gen.js";
+import { gen, HOST_SH } from "../helpers/gen.js";
+import { SECOND_GATEWAY, withSecondGateway } from "../helpers/variant.js";
 import { expectRc, sharedGuestRun } from "./flow.js";
 import { FILES_SNAP, IN_SITE, fileLines, LIBVIRT_SETTLE, LIBVIRT_SETUP, LIBVIRT_SITE as S, auditLines, expectSameState } from "./site-fixtures.js";
 
@@ -26,7 +32,22 @@ import { FILES_SNAP, IN_SITE, fileLines, LIBVIRT_SETTLE, LIBVIRT_SETUP, LIBVIRT_
 const HOST_DIR = process.env.SITEGEN_GUEST_JUMPHOST_DIR || join(ROOT, "out/jumphost/hosts/jumphost");
 const avail = guestAvailability();
 
+/** The jumphost's host folder generated, under work, from the inventory with a second gateway on virbr1 (VID 105). */
+function twoGatewayHostDir(work: string): string {
+  cpSync(join(ROOT, "inventories"), join(work, "inventories"), { recursive: true });
+  const inv = join(work, "inventories/jumphost.yaml");
+  writeFileSync(inv, withSecondGateway(readFileSync(inv, "utf8")));
+  const r = gen(["--all", "--inventory", "inventories", "--out", "out", "-q"], work);
+  if (r.code !== 0) throw new Error(`gen (two gateways) failed: ${r.stderr}`);
+  return join(work, "out/jumphost/hosts/jumphost");
+}
+
 describe.skipIf(!avail.run)("guest e2e: jumphost, libvirt-owned virbr1 (persistence 3A)", () => {
+  const G2 = { unit: SECOND_GATEWAY.unit, vlanDev: SECOND_GATEWAY.ifname, gatewayCidr: SECOND_GATEWAY.cidr };
+  const work = avail.run ? mkdtempSync(join(tmpdir(), "sitegen-guest-2gw-")) : "";
+  afterAll(() => work && rmSync(work, { recursive: true, force: true }));
+  const TWO_DIR = avail.run ? twoGatewayHostDir(work) : "";
+  const IN_SITE2 = `[ -d /root/site2 ] || cp -a "$GUEST_SHARE/site2" /root/site2\ncd /root/site2`;
   const guestRun = sharedGuestRun(
     "libvirt flow + STOP",
     [
@@ -78,7 +99,40 @@ echo "ifindex before=$before after=$after"
 echo "job took $SECONDS s"
 exit $rc`,
       },
-      { name: "080-persist-rollback", script: `${IN_SITE}\nphase_rollback persist`, reboot: true },
+      // a second gateway on the same network: its unit only; the hook and the target stay as they are
+      {
+        name: "076-second-gateway",
+        script: String.raw`${IN_SITE2}
+rc=0
+hook=/etc/libvirt/hooks/network.d/sitegen-${S.network} target=/etc/systemd/system/sitegen-libvirt-${S.network}.target
+before=$(sha256sum "$hook" "$target")
+bash ./host.sh apply persist || { echo "FAIL apply persist (two gateways)"; rc=1; }
+[ "$before" = "$(sha256sum "$hook" "$target")" ] && echo "ok hook and target unchanged" || { echo "FAIL hook or target changed"; rc=1; }
+echo "wants: $(systemctl show --property=Wants --value sitegen-libvirt-${S.network}.target | tr ' ' '\n' | LC_ALL=C sort | tr '\n' ' ')"
+virsh net-destroy ${S.network}
+for l in ${S.vlanDev} ${G2.vlanDev}; do [ -e /sys/class/net/$l ] && { echo "FAIL $l survived net-destroy"; rc=1; }; done
+virsh net-start ${S.network}
+if wait_for 10 "both gateways back" sh -c 'ip -br addr show dev ${S.vlanDev} | grep -q " ${S.gatewayCidr}" && ip -br addr show dev ${G2.vlanDev} | grep -q " ${G2.gatewayCidr}"'; then
+  echo "ok both gateways back after net-start"
+else
+  echo "FAIL not both gateways back within 10 s of net-start"; ip -br addr >&2; rc=1
+fi
+/usr/local/sbin/sitegen-test-port
+bash ./host.sh verify >&2 || { echo "FAIL host.sh verify (two gateways) after the network restart"; rc=1; }
+# the operator turns the second off: it stays off across a network restart, the first comes back
+systemctl disable --now ${G2.unit}
+virsh net-destroy ${S.network}
+virsh net-start ${S.network}
+wait_for 10 "${S.vlanDev} back" sh -c 'ip -br addr show dev ${S.vlanDev} | grep -q " ${S.gatewayCidr}"' && echo "ok ${S.vlanDev} back" || { echo "FAIL ${S.vlanDev} not back"; rc=1; }
+sleep 3
+if [ -e /sys/class/net/${G2.vlanDev} ]; then echo "FAIL disabled ${G2.vlanDev} came back"; rc=1; else echo "ok disabled ${G2.vlanDev} stays off"; fi
+echo "unit2: $(systemctl is-active ${G2.unit})"
+/usr/local/sbin/sitegen-test-port
+echo "job took $SECONDS s"
+exit $rc`,
+      },
+      // the rollback of the two-gateway output: both units, then the network's hook and target
+      { name: "080-persist-rollback", script: `${IN_SITE2}\nbash ./host.sh rollback persist`, reboot: true },
       // ---- boot 3
       {
         name: "090-clean-after-reboot",
@@ -102,7 +156,15 @@ exit $rc`,
       // host.sh apply runs the same audit as its gate: it must refuse before changing anything.
       { name: "120-stop-apply", script: `${IN_SITE}\nbash ./host.sh apply\nrc=$?\nsnap stop-after\nls /etc/systemd/system/${S.unit} 2>&1\nexit $rc` },
     ],
-    { copy: [{ from: HOST_DIR, to: "site" }], totalTimeoutSec: 560 },
+    {
+      copy: [
+        { from: HOST_DIR, to: "site" },
+        { from: TWO_DIR, to: "site2" },
+      ],
+      totalTimeoutSec: 900,
+      // boot 2 runs three network restarts and a second apply: past the 300 s default on a loaded machine
+      bootTimeoutSec: 480,
+    },
   );
 
   it("the generated artifacts and the fixtures describe the same site", () => {
@@ -186,6 +248,17 @@ exit $rc`,
     process.stderr.write(`[guest] ${said.join("; ")}\n`);
     expectRc(run, "074-libvirtd-restart", 0);
     expect(run.jobs["074-libvirtd-restart"]!.stdout).toMatch(/ifindex before=(\d+) after=\1\n/);
+  });
+
+  it("two gateways on one network share the hook: both come back after a network restart, a disabled one stays off", () => {
+    const run = guestRun();
+    const out = run.jobs["076-second-gateway"]!.stdout;
+    expectRc(run, "076-second-gateway", 0);
+    expect(out).toContain("ok hook and target unchanged");
+    expect(out).toContain(`wants: ${[S.unit, G2.unit].sort().join(" ")} `);
+    expect(out).toContain("ok both gateways back after net-start");
+    expect(out).toContain(`ok disabled ${G2.vlanDev} stays off`);
+    expect(out).toContain("unit2: inactive");
   });
 
   it("an audit on a VLAN-filtering virbr1 STOPs, exits non-zero, and nothing is changed", () => {

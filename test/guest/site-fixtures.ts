@@ -12,7 +12,7 @@ export const LIBVIRT_SITE = {
   vlanDev: "virbr1.104",
   gatewayCidr: "10.12.8.1/22",
   unit: "provider-vip-gw.service",
-  hook: "/etc/libvirt/hooks/network.d/sitegen-provider-vip-gw",
+  hook: "/etc/libvirt/hooks/network.d/sitegen-1_provider",
 } as const;
 
 /** Prints the files a persistence step touches (path, type, mode) as "files: " lines, to compare a rollback with its snapshot. */

@@ -5,7 +5,7 @@ import type { CheckerKind } from "../../src/targets/target.js";
 export const CHECKED_FILES: Record<CheckerKind, RegExp> = {
   // libvirt runs every executable in hooks/network.d, whatever its name
   shellcheck: /(\.sh|\/etc\/libvirt\/hooks\/network\.d\/[^/]+)$/,
-  "systemd-analyze": /\/etc\/systemd\/system\/[^/]+\.service$/,
+  "systemd-analyze": /\/etc\/systemd\/system\/[^/]+\.(service|target)$/,
   netplan: /(\/etc\/netplan\/[^/]+\.yaml|cloud-init\/network-config)$/,
   dnsmasq: /dnsmasq\.conf$/,
   chronyd: /(chrony\.conf|\/etc\/chrony\/sources\.d\/[^/]+\.sources)$/,

@@ -82,6 +82,7 @@ describe("jumphost audit in a network namespace", () => {
         "PASS G5 virbr1",
         "PASS G6 virbr1.104",
         "PASS G8 provider-vip-gw.service",
+        "PASS G9 1_provider",
         "PASS H1 systemd 252",
       ].map((s) => s.split(":")[0]),
     );
@@ -89,6 +90,7 @@ describe("jumphost audit in a network namespace", () => {
     expect(lines(r.stdout, "STOP")).toEqual([]);
     expect(r.stdout).toContain("PASS G4 1_provider: active, autostart, bridge virbr1, forward mode nat");
     expect(r.stdout).toContain("PASS G8 provider-vip-gw.service: free: no unit by that name");
+    expect(r.stdout).toContain("PASS G9 1_provider: free: no hook /etc/libvirt/hooks/network.d/sitegen-1_provider, no unit sitegen-libvirt-1_provider.target");
     expect(r.stdout).toContain("note: libvirtd owns libvirt's networks here");
     expect(r.stdout).toContain("note: libvirt 9.0.0 runs the gateway's hook from /etc/libvirt/hooks/network.d");
     expect(r.stdout).toContain("PASS H1 systemd 252: 244 or newer (Restart= on a Type=oneshot unit: provider-vip-gw.service)");

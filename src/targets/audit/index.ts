@@ -1,9 +1,10 @@
-// Read-only gates, numbered as in the seed's Phase 1 (G1-G6), plus G7 for gateways held elsewhere and G8 for a gateway unit's name.
+// Read-only gates, numbered as in the seed's Phase 1 (G1-G6), plus G7 for gateways held elsewhere, G8 for a gateway unit's name
+// and G9 for a libvirt network's hook and target.
 import { gate, type HostGate } from "../../plan/gates.js";
 import { addrsOf, type Bridge, type Host, type HostGateway } from "../../resolve/site.js";
 import { HEADER_MARK } from "../../render/header.js";
 import type { Target } from "../target.js";
-import { hooked } from "../systemd/libvirt-hook.js";
+import { hooked, hookedNetworks, hookPath, networkTarget } from "../systemd/libvirt-hook.js";
 import { ONESHOT_RESTART_SYSTEMD, OVS_UNITS } from "../systemd/index.js";
 
 function bridgeGates(host: string, b: Bridge, gws: HostGateway[]): HostGate[] {
@@ -95,6 +96,11 @@ function gatewayGates(h: Host): HostGate[] {
   for (const g of h.gateways.filter((x) => x.persistence === "systemd")) {
     gates.push(gate(h.name, "unit-ours", g.unit, `${g.unit} is no other program's unit`, { unit: g.unit, marker: HEADER_MARK }));
   }
+  // one hook and one target per libvirt network, shared by its gateways: neither may replace another program's
+  for (const n of hookedNetworks(h.gateways)) {
+    const [hook, target] = [hookPath(n.network), networkTarget(n.network)];
+    gates.push(gate(h.name, "hook-ours", n.network, `${hook} and ${target} are no other program's`, { network: n.network, hook, target, marker: HEADER_MARK }));
+  }
   return gates;
 }
 
@@ -120,7 +126,7 @@ export function hostGates(h: Host): HostGate[] {
 
 export const audit: Target = {
   name: "audit",
-  summary: "read-only preflight gates G1-G8 and host facts H1-H2 with PASS/WARN/STOP and a machine-readable decision",
+  summary: "read-only preflight gates G1-G9 and host facts H1-H2 with PASS/WARN/STOP and a machine-readable decision",
   checkedBy: [],
   plan: (site) => ({ gates: site.hosts.flatMap(hostGates) }),
 };

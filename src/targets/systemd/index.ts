@@ -9,7 +9,7 @@ import { headerText } from "../../render/header.js";
 import { render } from "../../render/hbs.js";
 import { addrsOf, type Bridge, type Host, type HostGateway, type Site } from "../../resolve/site.js";
 import { reviewLines, type Target } from "../target.js";
-import { hooked, hookPath, hookStep, LIBVIRT_NETWORK_DAEMONS } from "./libvirt-hook.js";
+import { hookedNetwork, hookedNetworks, hookPath, LIBVIRT_NETWORK_DAEMONS, LINK_VARIABLE, networkStep, networkTarget } from "./libvirt-hook.js";
 import { deleteLink, gatewayChecks, gatewayTitle, persistenceDecision } from "../vlan-gateway/index.js";
 
 /** How long the unit waits for its bridge to appear after the owner starts. */
@@ -45,6 +45,7 @@ export function ordering(b: Bridge): { after: string[]; requires: string[]; want
 
 function unit(site: Site, g: HostGateway): string {
   const ref = site.decision ? ` -- ${site.decision}` : "";
+  const n = hookedNetwork(g);
   return render("systemd/vlan-gateway.service", {
     header: headerText(site),
     reason: `persistence: ${g.persistenceReason}`,
@@ -58,6 +59,7 @@ function unit(site: Site, g: HostGateway): string {
     ifname: g.ifname,
     vid: g.vid,
     addrs: addrsOf(g).map((a) => ({ ipFamily: a.family === 6 ? "-6 " : "", cidr: a.ifaddr })),
+    hook: n && { path: hookPath(n.network), network: n.network, target: networkTarget(n.network), variable: LINK_VARIABLE },
   });
 }
 
@@ -94,7 +96,8 @@ const notes = (h: Host) =>
         retry: RETRY,
         minSystemd: ONESHOT_RESTART_SYSTEMD,
         ifnames: x.gs.map((g) => g.ifname),
-        hooks: x.gs.filter(hooked).map(hookPath),
+        hooks: hookedNetworks(x.gs).map((n) => hookPath(n.network)),
+        targets: hookedNetworks(x.gs).map((n) => networkTarget(n.network)),
       }),
     );
 
@@ -103,19 +106,28 @@ export const systemd: Target = {
   summary: "persistence 3A: a oneshot unit per gateway, after its bridge owner, retried; a libvirt network hook restarts it",
   checkedBy: ["systemd-analyze", "shellcheck"],
   plan: (site) => {
-    const made = site.hosts.flatMap((h) => mine(h).map((g) => ({ g, ...systemdStep(site, h.name, g) })));
-    // each hook right after its unit, which it restarts: undone first, before the unit goes
-    const hooks = site.hosts.flatMap((h) =>
-      mine(h)
-        .filter(hooked)
-        .map((g) => ({ g, ...hookStep(site, h.name, g) })),
+    // per host, each libvirt network's hook and target right before the first of its gateways' units:
+    // a phase's rollback undoes the units first and removes the hook once none of them is left
+    const all = site.hosts.flatMap((h) =>
+      mine(h).flatMap((g, i) => {
+        const n = hookedNetwork(g);
+        const opens =
+          n !== undefined &&
+          !mine(h)
+            .slice(0, i)
+            .some((x) => hookedNetwork(x)?.network === n.network);
+        const made = systemdStep(site, h.name, g);
+        return [
+          ...(opens ? [{ ...networkStep(site, h.name, n), title: `libvirt network ${n.network}` }] : []),
+          { step: made.step, files: [made.file], title: gatewayTitle(g) },
+        ];
+      }),
     );
-    const all = made.flatMap((m) => [m, ...hooks.filter((k) => k.g === m.g)]);
     return {
       steps: all.map((m) => m.step),
-      reverify: all.map((m) => reverify(m.step, gatewayTitle(m.g))),
+      reverify: all.map((m) => reverify(m.step, m.title)),
       notes: site.hosts.flatMap((h) => notes(h)),
-      artifacts: all.map((m) => m.file.artifact),
+      artifacts: all.flatMap((m) => m.files.map((f) => f.artifact)),
       decisions: site.hosts.flatMap((h) => mine(h).map((g) => persistenceDecision(h.name, g))),
     };
   },

@@ -42,11 +42,11 @@ async function gen(...args: string[]): Promise<{ code: number; stdout: string; s
 describe("gen in process", async () => {
   const out = join(tmp, "out");
   it("writes, then finds the tree unchanged and up to date, then reports a hand edit", async () => {
-    const wrote = `${out}/jumphost: wrote 11 files; review ${out}/jumphost/REVIEW.md\n`;
+    const wrote = `${out}/jumphost: wrote 12 files; review ${out}/jumphost/REVIEW.md\n`;
     expect(await gen("--site", "jumphost", "--out", out)).toEqual({ code: 0, stdout: wrote, stderr: "" });
     expect(snapshotTree(join(out, "jumphost"))).toEqual(snapshotTree(join(ROOT, "out/jumphost")));
-    expect((await gen("--site", "jumphost", "--out", out)).stdout).toContain("unchanged, 11 files");
-    expect(await gen("--site", "jumphost", "--out", out, "--check")).toEqual({ code: 0, stdout: `${out}/jumphost: up to date (11 files)\n`, stderr: "" });
+    expect((await gen("--site", "jumphost", "--out", out)).stdout).toContain("unchanged, 12 files");
+    expect(await gen("--site", "jumphost", "--out", out, "--check")).toEqual({ code: 0, stdout: `${out}/jumphost: up to date (12 files)\n`, stderr: "" });
     appendFileSync(join(out, "jumphost/REVIEW.md"), "edit\n");
     const d = await gen("--site", "jumphost", "--out", out, "--check", "-q");
     expect(d.code).toBe(1);

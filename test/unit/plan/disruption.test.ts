@@ -71,7 +71,7 @@ type Pin = [RegExp, string, string, string];
 const PINS: Pin[] = [
   [/^runtime-/, "additive", "gateway", "a new VLAN link nothing uses yet; its deletion takes the gateway away"],
   // libvirt re-reads its configuration on SIGHUP (networks and bridges stay); a hook that is gone is simply not run
-  [/^persist-hook-/, "reload", "none", "installs the network hook and reloads whichever libvirt daemon runs; removing the hook changes nothing live"],
+  [/^persist-libvirt-/, "reload", "none", "installs the network hook and target and reloads whichever libvirt daemon runs; removing them changes nothing live"],
   [/^persist-.*\.service$/, "link", "gateway", "the unit's start re-creates the link (ExecStartPre deletes a stale one); disable --now deletes it"],
   [/^persist-.*netplan|^netplan-/, "session", "session", "netplan apply re-applies every interface netplan has, the management one too"],
   [/^vrouter-.*-netns$/, "additive", "vip|gateway", "a new namespace; deleting it takes the router's legs, and with them the VIPs it may hold"],
@@ -127,7 +127,7 @@ describe("every target's steps are rated as pinned, applied and undone", () => {
     expect(byId(j, h, "persist-provider-vip-gw.service").inverse.cls).toBe("gateway");
     expect(byId(j, h, "runtime-virbr1.104").inverse.why).toContain("10.12.8.1");
     // the hook's install reloads libvirtd or virtnetworkd (whichever is active), nothing is restarted
-    expect(byId(j, h, "persist-hook-provider-vip-gw.service").apply).toEqual({ cls: "reload", why: "reload libvirtd.service" });
+    expect(byId(j, h, "persist-libvirt-1_provider").apply).toEqual({ cls: "reload", why: "reload libvirtd.service" });
     // a keepalived member's restart moves the VIPs; the non-ha single router's legs carry its VIPs (the nodes' gateway)
     expect(byId(fuel, "ctrl1", "vrouter-vrouter-keepalived").apply.cls).toBe("vip");
     const single = buildGolden("vrouter-single");

@@ -61,13 +61,15 @@ describe("final verify", () => {
     const r = compile(readFileSync(path, "utf8"), path, { site: "jumphost", source: "inventories/jumphost.yaml" });
     if (!r.ok) throw new Error("jumphost does not compile");
     const { steps, checks } = r.build.plan;
-    const gw = checks.filter((x) => x.title === "gateway virbr1.104");
+    // the gateway's checks and, apart, those of its libvirt network's step (the hook and target its gateways share)
+    const gw = checks.filter((x) => x.title === "gateway virbr1.104" || x.title === "libvirt network 1_provider");
     const own = [...new Set(steps.flatMap((s) => s.verify).map((x) => checkCall(x).join(" ")))];
     expect(gw.map((x) => checkCall(x).join(" ")).sort()).toEqual(own.sort());
     expect(checks[0]).toMatchObject({ title: "forwarding", kind: "sysctl" });
-    expect(gw.filter((x) => x.phase).map((x) => [x.kind, x.phase])).toEqual([
-      ["unit", "persist"],
-      ["file", "persist"],
+    expect(gw.filter((x) => x.phase).map((x) => [x.title, x.kind, x.phase])).toEqual([
+      ["gateway virbr1.104", "unit", "persist"],
+      ["libvirt network 1_provider", "file", "persist"],
+      ["libvirt network 1_provider", "file", "persist"],
     ]);
   });
 });

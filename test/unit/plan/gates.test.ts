@@ -98,3 +98,45 @@ describe("G8 unit-ours (read-only, under a fixture root)", () => {
     rmSync(root, { recursive: true, force: true });
   });
 });
+
+describe("G9 hook-ours (read-only, under a fixture root)", () => {
+  const root = tempDir("g9");
+  const [network, hook, target] = ["net1", "/etc/libvirt/hooks/network.d/sitegen-net1", "sitegen-libvirt-net1.target"];
+  const gateShell = [
+    render("shell/audit-unit", {}),
+    render("shell/gates/hook-ours", { id: "G9", subject: network, params: { network, hook, target, marker: HEADER_MARK } }),
+  ].join("\n");
+  const verdict = (): string => {
+    requireTool("bash");
+    return run("bash", ["-c", `set -euo pipefail; root=${root}; pass() { echo "PASS $*"; }; stop() { echo "STOP $*"; }\n${gateShell}`]).stdout.trim();
+  };
+  const put = (path: string, text: string) => {
+    mkdirSync(join(root, path, ".."), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  const clean = () => {
+    rmSync(root, { recursive: true, force: true });
+    mkdirSync(root);
+  };
+  const ours = `# ${HEADER_MARK}inventories/x.yaml (site x); do not edit\n`;
+
+  it("passes when neither exists, and when both are sitegen's (a re-run, or another gateway of the network)", () => {
+    clean();
+    expect(verdict()).toMatch(/^PASS G9 net1: free/);
+    put(hook, `#!/bin/sh\n${ours}`);
+    put(`/etc/systemd/system/${target}`, `${ours}[Unit]\n`);
+    expect(verdict()).toMatch(/^PASS G9 net1: .* are sitegen's/);
+  });
+  it("STOPs for a hook or a target without sitegen's header, and for a package's target", () => {
+    clean();
+    put(hook, "#!/bin/sh\necho mine\n");
+    expect(verdict()).toBe(`STOP G9 net1: ${hook} exists without sitegen's header: it is someone else's; move it away`);
+    clean();
+    put(`/etc/systemd/system/${target}`, "[Unit]\n");
+    expect(verdict()).toMatch(/^STOP G9 net1: \/etc\/systemd\/system\/sitegen-libvirt-net1.target exists without sitegen's header/);
+    clean();
+    put(`/usr/lib/systemd/system/${target}`, "[Unit]\n");
+    expect(verdict()).toBe(`STOP G9 net1: /usr/lib/systemd/system/${target} exists: the target is not sitegen's`);
+    rmSync(root, { recursive: true, force: true });
+  });
+});

@@ -40,12 +40,12 @@ describe("each check list written once (check-runs)", () => {
     ]);
   });
 
-  it("host.sh and REVIEW.md say the gateway's address check once per list: the persist step and the final verify call step 1's", () => {
+  it("host.sh and REVIEW.md say the gateway's address check once per list: the unit step and the final verify call step 1's", () => {
     const files = jumphostFiles();
     const host = files.get("hosts/jumphost/host.sh")!;
     expect(host.match(/check_addr virbr1\.104 10\.12\.8\.1\/22/g)).toHaveLength(1);
     expect(host).toMatch(
-      /\nverify_1\(\) \{\n {2}local rc=0\n {2}check_unit provider-vip-gw\.service \|\| rc=\$\(\(rc \+ 1\)\)\n {2}verify_0 \|\| rc=\$\(\(rc \+ \$\?\)\)\n/,
+      /\nverify_2\(\) \{\n {2}local rc=0\n {2}check_unit provider-vip-gw\.service \|\| rc=\$\(\(rc \+ 1\)\)\n {2}verify_0 \|\| rc=\$\(\(rc \+ \$\?\)\)\n/,
     );
     expect(host).toMatch(/\n {2}say '== gateway virbr1\.104'\n {2}verify_0 \|\| failed=\$\(\(failed \+ \$\?\)\)\n/);
     const review = files.get("REVIEW.md")!;
