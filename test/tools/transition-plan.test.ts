@@ -173,7 +173,7 @@ describe("diffHost", () => {
       phase: "persist",
       title: "f",
       verify: [],
-      apply: [{ kind: "install", dest: "/etc/x", mode: 0o644 }],
+      apply: [{ kind: "install", dest: "/etc/x", mode: 0o644, src: "x" }],
       inverse: [{ kind: "remove", dest: "/etc/x" }],
     };
     const a = diffHost({ steps: [s], ctx, file: () => "a" }, { steps: [s], ctx, file: () => "b" });

@@ -166,7 +166,7 @@ inverse_0() {
 
 # step 2 (persist): install and enable provider-vip-gw.service, which recreates virbr1.104 at every boot
 apply_1() {
-  install_file /etc/systemd/system/provider-vip-gw.service 0644 || return 1
+  install_file /etc/systemd/system/provider-vip-gw.service 0644 provider-vip-gw.service || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable --now provider-vip-gw.service || return 1
 }
@@ -188,7 +188,7 @@ inverse_1() {
 
 # step 3 (persist): install libvirt's network hook for 1_provider, which restarts provider-vip-gw.service when 1_provider starts again
 apply_2() {
-  install_file /etc/libvirt/hooks/network.d/sitegen-provider-vip-gw 0755 || return 1
+  install_file /etc/libvirt/hooks/network.d/sitegen-provider-vip-gw 0755 sitegen-provider-vip-gw || return 1
   if quiet systemctl is-active --quiet libvirtd.service; then run systemctl reload-or-restart libvirtd.service; fi || return 1
   if quiet systemctl is-active --quiet virtnetworkd.service; then run systemctl reload-or-restart virtnetworkd.service; fi || return 1
 }
