@@ -371,7 +371,8 @@ except Exception as e:
 # sitegen's netplan files for this host: judged apart from the host's own (np_tree ours), so the
 # audit decides the same before the apply and after it. host.sh declares them: np_copy, each one's name
 # in /etc/netplan to its copy's in files/ (flat, so the copy's name need not be the file's).
-np_ours() { if declare -p np_copy >/dev/null 2>&1; then printf '%s\n' "${!np_copy[@]}" | LC_ALL=C sort; fi; }
+# shellcheck disable=SC2154 # np_copy: host.sh's, declared only where the host installs netplan files
+np_ours() { if declare -p np_copy >/dev/null 2>&1; then local f; for f in "${!np_copy[@]}"; do printf '%s\n' "$f"; done | LC_ALL=C sort; fi; }
 # netplan's own verdict on a copy of /etc, /run and /lib/netplan under $root, without sitegen's files
 # ("base") or with them ("ours"): np_py's facts, or the reason it has none: 1, netplan rejects the files
 # (its last error line, with the host's paths); 2, what netplan wrote could not be read.
