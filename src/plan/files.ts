@@ -11,7 +11,7 @@
 // meet a written path (one without "%" is a single name, a basename that was not kept), and two written
 // paths differ as the paths do.
 import type { FileMode, Install, Remove } from "./actions.js";
-import type { Artifact, Step } from "./types.js";
+import type { Action, Artifact, Step } from "./types.js";
 
 /** An installed file's copy in out/: the artifact, and which host installs it where (plan/build.ts names it). */
 export type InstalledArtifact = Artifact & { readonly installs: { readonly host: string; readonly dest: string } };
@@ -81,3 +81,9 @@ export function nameFiles(steps: Step[], artifacts: Artifact[]): { steps: Step[]
     }),
   };
 }
+
+/**
+ * Actions as the host sees them: an install's copy name left out (it is out/'s, and changes when another of
+ * the host's files comes or goes). A transition compares steps by this, so a renamed copy is no change.
+ */
+export const asOnHost = (actions: readonly Action[]): Action[] => actions.map((a) => (a.kind === "install" ? { ...a, src: "" } : a));
