@@ -18,8 +18,9 @@ import { countFigures } from "./counts.mjs";
 import { syntheticSite } from "./synthetic.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
-// --cli <path>: another build of the bin (e.g. a copy of main's dist/) for before/after figures. With
-// --cold-only, --cli may repeat: the builds take turns, each run paired with a netplan run of its own.
+// --cli <path>: another build of the bin (e.g. a copy of main's dist/) for before/after figures. --cli may
+// repeat: for the cold start (--cold-only) and the 2,000-host site the builds take turns, each run paired
+// with a netplan run of its own (the 200-host and compile-only figures use the first).
 const clis = process.argv.flatMap((a, i) => (process.argv[i - 1] === "--cli" ? [a] : []));
 const cli = clis[0] ?? join(root, "dist/gen.cjs");
 const runsArg = process.argv.indexOf("--runs");
@@ -30,12 +31,17 @@ const loadBefore = loadavg()
   .join(" ");
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** One run of a command on a fresh output folder: seconds and peak RSS (MB, when gen reports it). */
-function once(label, args, okStatus, i) {
+// The 2,000-host pair's runs also report their system time (the file system's share: folders and files
+// made), through /usr/bin/time where it is installed; the cold pair is left unwrapped.
+const TIME = spawnSync("sh", ["-c", "command -v /usr/bin/time"]).status === 0 ? ["/usr/bin/time", "-f", "sitegen_times sys=%S"] : [];
+
+/** One run of a command on a fresh output folder: seconds, peak RSS (MB, when gen reports it) and system seconds (when timed). */
+function once(label, args, okStatus, i, timed = false) {
   const out = join(tmp, `out-${label}-${i}`);
+  const argv = [...(timed ? TIME : []), ...args];
   const t0 = process.hrtime.bigint();
   // maxBuffer: --check against no tree lists every file of the 2,000-host site (more than spawnSync's 1 MB default)
-  const r = spawnSync(args[0], [...args.slice(1).map((a) => a.replace("{out}", out))], {
+  const r = spawnSync(argv[0], [...argv.slice(1).map((a) => a.replace("{out}", out))], {
     cwd: root,
     encoding: "utf8",
     maxBuffer: 256 << 20,
@@ -45,7 +51,8 @@ function once(label, args, okStatus, i) {
   if (r.status !== okStatus) throw new Error(`${label} failed: ${r.stderr}`);
   rmSync(out, { recursive: true, force: true });
   const m = /maxrss_kb=(\d+)/.exec(r.stderr);
-  return { s, rss: m ? Number(m[1]) / 1024 : undefined };
+  const sys = /sitegen_times sys=([\d.]+)/.exec(r.stderr);
+  return { s, rss: m ? Number(m[1]) / 1024 : undefined, sys: sys ? Number(sys[1]) : undefined };
 }
 
 const summary = (label, runs) => ({
@@ -53,6 +60,7 @@ const summary = (label, runs) => ({
   median_s: Number(median(runs.map((r) => r.s)).toFixed(3)),
   min_s: Number(Math.min(...runs.map((r) => r.s)).toFixed(3)),
   maxrss_mb: runs.some((r) => r.rss) ? Number(Math.max(...runs.map((r) => r.rss ?? 0)).toFixed(0)) : undefined,
+  sys_median_s: runs.some((r) => r.sys !== undefined) ? Number(median(runs.map((r) => r.sys ?? 0)).toFixed(2)) : undefined,
 });
 
 /** Time one command RUNS times; returns median seconds and max RSS (MB). */
@@ -70,8 +78,8 @@ function pairedMany(as, b) {
   const ratios = as.map(() => []);
   for (let i = 0; i < RUNS; i++) {
     as.forEach((a, j) => {
-      ra[j].push(once(a.label, a.args, a.okStatus ?? 0, i));
-      rb[j].push(once(b.label, b.args, b.okStatus ?? 0, i));
+      ra[j].push(once(a.label, a.args, a.okStatus ?? 0, i, a.timed));
+      rb[j].push(once(b.label, b.args, b.okStatus ?? 0, i, b.timed));
       ratios[j].push(ra[j][i].s / rb[j][i].s);
     });
   }
@@ -117,19 +125,33 @@ function genFigures() {
   for (let i = 0; i < 4000; i++)
     lines.push(`    br${i >> 1}.${100 + (i & 1)}: { id: ${100 + (i & 1)}, link: br${i >> 1}, addresses: [10.${i >> 8}.${i & 255}.1/24] }`);
   writeFileSync(join(big, "etc/netplan/01.yaml"), `${lines.join("\n")}\n`, { mode: 0o600 });
-  const netplanBig = { label: "netplan generate (2,000 bridges + 4,000 VLANs)", args: ["sh", "-c", `rm -rf ${big}/run && netplan generate --root-dir ${big}`] };
+  const netplanBig = {
+    label: "netplan generate (2,000 bridges + 4,000 VLANs)",
+    args: ["sh", "-c", `rm -rf ${big}/run && netplan generate --root-dir ${big}`],
+    timed: true,
+  };
 
   const inv = join(tmp, "inventories");
   mkdirSync(inv);
-  const synth = (hosts, more = [], okStatus = 0) => {
+  const synth = (hosts, more = [], okStatus = 0, bin = cli) => {
     writeFileSync(join(inv, `synth${hosts}.yaml`), syntheticSite(`synth${hosts}`, hosts));
-    return { args: [process.execPath, cli, "--site", `synth${hosts}`, "--inventory", inv, "--out", "{out}", ...more], okStatus };
+    return { args: [process.execPath, bin, "--site", `synth${hosts}`, "--inventory", inv, "--out", "{out}", ...more], okStatus };
   };
   const small = time("gen synthetic 200 hosts / 400 gateways", synth(200, ["-q"]).args);
   results.push(small);
-  const large = paired({ label: "gen synthetic 2000 hosts / 4000 gateways", ...synth(2000, ["-q"]) }, netplanBig);
-  results.push(large.a, large.b);
-  ratios["2,000 hosts / netplan on 2,000 bridges (target <= 1)"] = large.ratio;
+  const bigs = pairedMany(
+    (clis.length > 1 ? clis : [cli]).map((c) => ({
+      label: clis.length > 1 ? `gen synthetic 2000 hosts / 4000 gateways, ${c}` : "gen synthetic 2000 hosts / 4000 gateways",
+      ...synth(2000, ["-q"], 0, c),
+      timed: true,
+    })),
+    netplanBig,
+  );
+  for (const b of bigs) {
+    results.push(b.a, b.b);
+    ratios[`${b.a.label} / netplan on 2,000 bridges (target <= 1)`] = b.ratio;
+  }
+  const large = bigs[0];
   ratios["2,000 hosts / 200 hosts (target <= 10.5)"] = Number((large.a.median_s / small.median_s).toFixed(2));
   // The same 2,000-host site without writing (--check against an empty folder: compile and compare
   // only), to separate compute from this disk's cost of creating ~24,000 files.

@@ -19,9 +19,9 @@ need_root() { need_root_for "it changes host networking"; }
 need_root_for() { # WHY
   if [ "$(id -u)" -ne 0 ] && [ -z "$root" ]; then say "run as root ($1)"; exit 2; fi
 }
-install_file() { # DEST MODE: copy files/DEST from beside this script (a transition's undo: SITEGEN_FILES=files-from)
-  printf '+ install -D -m %s %s%s %s\n' "$2" "${SITEGEN_FILES:-files}" "$1" "$root$1"
-  install -D -m "$2" "$here/${SITEGEN_FILES:-files}$1" "$root$1"
+install_file() { # DEST MODE NAME: copy files/NAME from beside this script to DEST (a transition's undo: SITEGEN_FILES=files-from)
+  printf '+ install -D -m %s %s/%s %s\n' "$2" "${SITEGEN_FILES:-files}" "$3" "$root$1"
+  install -D -m "$2" "$here/${SITEGEN_FILES:-files}/$3" "$root$1"
 }
 remove_file() { # DEST, then the directories under /etc/sitegen (sitegen's own) that this leaves empty,
   # and libvirt's hooks/network.d if this leaves it empty (libvirt treats an empty one as none)
@@ -443,8 +443,10 @@ except Exception as e:
     sys.exit(1)
 '
 # sitegen's netplan files for this host: judged apart from the host's own (np_tree ours), so the
-# audit decides the same before the apply and after it.
-np_ours() { local f; for f in "$here"/files/etc/netplan/*.yaml; do if [ -e "$f" ]; then printf '%s\n' "${f##*/}"; fi; done; }
+# audit decides the same before the apply and after it. host.sh declares them: np_copy, each one's name
+# in /etc/netplan to its copy's in files/ (flat, so the copy's name need not be the file's).
+# shellcheck disable=SC2154 # np_copy: host.sh's, declared only where the host installs netplan files
+np_ours() { if declare -p np_copy >/dev/null 2>&1; then local f; for f in "${!np_copy[@]}"; do printf '%s\n' "$f"; done | LC_ALL=C sort; fi; }
 # netplan's own verdict on a copy of /etc, /run and /lib/netplan under $root, without sitegen's files
 # ("base") or with them ("ours"): np_py's facts, or the reason it has none: 1, netplan rejects the files
 # (its last error line, with the host's paths); 2, what netplan wrote could not be read.
@@ -457,7 +459,7 @@ np_tree() { # base|ours
   done
   while read -r f; do
     rm -f "$copy/etc/netplan/$f"
-    if [ "$1" = ours ]; then mkdir -p "$copy/etc/netplan" && cp "$here/files/etc/netplan/$f" "$copy/etc/netplan/" && chmod 600 "$copy/etc/netplan/$f"; fi
+    if [ "$1" = ours ]; then mkdir -p "$copy/etc/netplan" && cp "$here/files/${np_copy[$f]}" "$copy/etc/netplan/$f" && chmod 600 "$copy/etc/netplan/$f"; fi
   done < <(np_ours)
   if ! out=$(netplan generate --root-dir "$copy" 2>&1); then
     rc=1 out="netplan generate: $(printf '%s\n' "${out//$copy/}" | grep -v '^[[:space:]]' | grep . | tail -n1)"

@@ -59,7 +59,7 @@ function flushData(actions: readonly Action[], i: number, handlerAt: Array<strin
 /** A file action; kind <kind>-notify when a unit operation follows it in the list (the role's handler). */
 function fileData(a: Action, notify: boolean): Data {
   const kind = (k: string) => (notify ? `${k}-notify` : k);
-  if (a.kind === "install") return { kind: kind("install"), dest: literal(a.dest), mode: modeText(a.mode) };
+  if (a.kind === "install") return { kind: kind("install"), dest: literal(a.dest), mode: modeText(a.mode), src: literal(a.src) };
   if (a.kind === "remove") return { kind: kind("remove"), dest: literal(a.dest) };
   if (a.kind === "secret") {
     const secret = { var: literal(a.name), prefix: literal(a.prefix), pattern: a.pattern.replace(/'/g, ""), why: literal(a.why) };

@@ -93,7 +93,7 @@ const FOLDER: Task = {
 };
 
 function installTasks(notify: boolean): Task[] {
-  const src = `{{ sitegen_out }}/hosts/{{ inventory_hostname }}/files{{ ${A}.dest }}`;
+  const src = `{{ sitegen_out }}/hosts/{{ inventory_hostname }}/files/{{ ${A}.src }}`;
   const copy = { src, dest: DEST, owner: "root", group: "root", mode: `{{ ${A}.mode }}` };
   return [FOLDER, notifying({ name: `Install {{ ${A}.dest }}`, "ansible.builtin.copy": copy }, notify)];
 }

@@ -39,7 +39,21 @@ export interface HostShVm {
   checks: readonly FinalCheck[];
   model?: string[];
   transition?: string;
+  /** sitegen's netplan files the gates judge: their names in /etc/netplan and their copies' in files/. */
+  netplan: NetplanCopy[];
 }
+
+export interface NetplanCopy {
+  name: string;
+  src: string;
+}
+
+const NETPLAN_FILE = /^\/etc\/netplan\/([^/]+\.yaml)$/;
+/** The netplan files these steps install (the netplan gates read them from files/ by name: np_copy). */
+export const netplanCopies = (steps: readonly Step[]): NetplanCopy[] =>
+  steps.flatMap((s) =>
+    s.apply.flatMap((a) => (a.kind === "install" && NETPLAN_FILE.test(a.dest) ? [{ name: NETPLAN_FILE.exec(a.dest)![1]!, src: a.src }] : [])),
+  );
 
 /**
  * The final checks grouped under their titles, in the order they first appear; a phase's own only after it
@@ -91,6 +105,7 @@ export function hostScripts(site: Site, plan: HostPlan, host: string, artifacts:
       decisions: plan.decisions,
       checks: plan.checks,
       model,
+      netplan: plan.gates.length ? netplanCopies(plan.steps) : [],
     }),
   ];
 }

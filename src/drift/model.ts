@@ -74,7 +74,7 @@ export function driftModel(site: Site, plan: HostPlan, artifacts: Map<string, Ar
     for (const a of s.apply) {
       if (a.kind === "secret") lines.push(["secret", s.phase, a.dest]);
       if (a.kind !== "install") continue;
-      const art = artifacts.get(filesPath(host, a.dest));
+      const art = artifacts.get(filesPath(host, a.src));
       if (art) lines.push(["file", s.phase, a.dest, modeText(a.mode), sha256(art.content)]);
     }
   }

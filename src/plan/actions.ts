@@ -99,11 +99,12 @@ export interface Cluster {
   readonly vips: readonly string[];
 }
 
-/** Copy hosts/<host>/files<dest> to dest, with this mode. */
+/** Copy hosts/<host>/files/<src> to dest, with this mode (src: the copy's name there, plan/files.ts). */
 export interface Install {
   readonly kind: "install";
   readonly dest: string;
   readonly mode: FileMode;
+  readonly src: string;
 }
 export interface Remove {
   readonly kind: "remove";

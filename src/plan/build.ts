@@ -1,6 +1,6 @@
 import type { Site } from "../resolve/site.js";
 import type { Target } from "./target.js";
-import { filesPath } from "./files.js";
+import { filesPath, nameFiles } from "./files.js";
 import { finalChecks, unplanned } from "./final.js";
 import { PHASES, type Draft, type ExtraCheck, type Plan, type Reverify } from "./types.js";
 
@@ -23,13 +23,14 @@ export function buildPlan(site: Site, targets: readonly Target[]): Plan {
     plan.tests.push(...(c.tests ?? []));
     plan.sections.push(...(c.sections ?? []));
   }
+  ({ steps: plan.steps, artifacts: plan.artifacts } = nameFiles(plan.steps, plan.artifacts));
   const shipped = new Set(plan.artifacts.map((a) => a.path));
   for (const s of plan.steps) {
     if (s.apply.length && !s.inverse.length) throw new PlanError(`step ${s.id} (${s.title}) has no inverse`);
     if (!s.verify.length) throw new PlanError(`step ${s.id} (${s.title}) has no verification`);
     // an install copies a file of out/: refuse the plan rather than ship a step that cannot run
     for (const a of [...s.apply, ...s.inverse]) {
-      if (a.kind === "install" && !shipped.has(filesPath(s.host, a.dest))) throw new PlanError(`step ${s.id} installs ${a.dest}, but no target wrote it`);
+      if (a.kind === "install" && !shipped.has(filesPath(s.host, a.src))) throw new PlanError(`step ${s.id} installs ${a.dest}, but no target wrote it`);
     }
   }
   // Stable order: phase, then the order targets produced them (which follows the sorted Site).

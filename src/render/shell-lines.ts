@@ -23,7 +23,7 @@ function guarded(cmd: string, g: Command, ask: (p: Word[]) => string): string {
 export function actionText(a: Action): string {
   switch (a.kind) {
     case "install":
-      return `install_file ${shq(a.dest)} ${modeText(a.mode)}`;
+      return `install_file ${shq(a.dest)} ${modeText(a.mode)} ${shq(a.src)}`;
     case "remove":
       return `remove_file ${shq(a.dest)}`;
     case "secret": {
@@ -47,7 +47,7 @@ export const checkLine = (c: Check): string => shWords(checkCall(c));
 export function plainText(a: Action): string {
   switch (a.kind) {
     case "install":
-      return `install -D -m ${modeText(a.mode)} files${a.dest} ${a.dest}`;
+      return `install -D -m ${modeText(a.mode)} files/${a.src} ${a.dest}`;
     case "remove":
       return `rm -f ${a.dest}`;
     case "secret":

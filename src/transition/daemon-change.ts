@@ -5,6 +5,7 @@
 // undoing it would stop the daemon, and on the member that holds the VIPs that moves them.
 import { daemonReload, unitOp, type Action } from "../plan/actions.js";
 import { meaning, unitRestartMeaning, type DaemonChange, type DaemonFile } from "../plan/daemon-meaning.js";
+import { asOnHost } from "../plan/files.js";
 import type { Step } from "../plan/types.js";
 import type { FileText } from "./diff.js";
 
@@ -21,7 +22,7 @@ function fileTouch(f: DaemonFile, d: DaemonChange, old: string, now: string): To
   return same ? "files" : d.live;
 }
 
-const shape = (s: Step) => JSON.stringify([s.apply, s.inverse, s.verify, s.daemon]);
+const shape = (s: Step) => JSON.stringify([asOnHost(s.apply), asOnHost(s.inverse), s.verify, s.daemon]);
 
 /**
  * How step `from` becomes step `to` in place, or undefined when it cannot be (not a daemon's step, its

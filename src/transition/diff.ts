@@ -2,6 +2,7 @@
 // step's stable id and its typed content; and which unchanged steps must be reset because undoing a
 // changed one takes away what they stand on (a route on a link that is re-created).
 import { stepDisruption, worse as worst, type DisruptionContext, type Rated } from "../plan/disruption.js";
+import { asOnHost } from "../plan/files.js";
 import type { Step } from "../plan/types.js";
 import { daemonTouch, updateActions, type Touch } from "./daemon-change.js";
 
@@ -24,7 +25,7 @@ export interface StepChange {
 /** A build's file contents by path in out/, so a step whose installed file changed counts as changed. */
 export type FileText = (host: string, dest: string) => string | undefined;
 const content = (s: Step, file: FileText) =>
-  JSON.stringify([s.apply, s.inverse, s.verify, s.apply.flatMap((a) => (a.kind === "install" ? [file(s.host, a.dest)] : []))]);
+  JSON.stringify([asOnHost(s.apply), asOnHost(s.inverse), s.verify, s.apply.flatMap((a) => (a.kind === "install" ? [file(s.host, a.dest)] : []))]);
 /** What stops being there when an old step goes: a VIP, a default route, the management path. */
 const loses = (s: Step, ctx: DisruptionContext): Rated => {
   const r = stepDisruption(s, ctx).apply;

@@ -72,7 +72,9 @@ function holderScripts(to: Build, routers: RouterOrder[], hosts: Transition["hos
 export function transition(from: Build, to: Build, label: string): Transition {
   const side = (b: Build, host: string): Side => {
     const files = new Map(b.files.map((f) => [f.path, f.content]));
-    return { steps: b.plan.steps.filter((s) => s.host === host), ctx: disruptionContext(b.site), file: (h, d) => files.get(filesPath(h, d)) };
+    const steps = b.plan.steps.filter((s) => s.host === host);
+    const src = new Map(steps.flatMap((s) => s.apply.flatMap((a) => (a.kind === "install" ? [[a.dest, a.src] as const] : []))));
+    return { steps, ctx: disruptionContext(b.site), file: (h, d) => files.get(filesPath(h, src.get(d) ?? "")) };
   };
   const names = [...new Set([...from.site.hosts, ...to.site.hosts].map((h) => h.name))].sort();
   const changed = names.map((host) => ({ host, changes: diffHost(side(from, host), side(to, host)) })).filter((h) => h.changes.length);

@@ -9,7 +9,7 @@ import { byHost } from "../plan/by-host.js";
 import { type Action, type Artifact, type Step } from "../plan/types.js";
 import { headerText } from "../render/header.js";
 import { actionLine, checkLine } from "../render/shell-lines.js";
-import { hostSh, stepVm, type StepVm } from "../bundles/shell.js";
+import { hostSh, netplanCopies, stepVm, type StepVm } from "../bundles/shell.js";
 import { driftModel } from "../drift/model.js";
 import { updateActions } from "./daemon-change.js";
 import type { StepChange } from "./diff.js";
@@ -54,8 +54,8 @@ export function transitionVms(changes: StepChange[], to: Step[]): StepVm[] {
 /** Copies of the files the steps install: new ones under files/, old ones under files-from/. */
 function copies(build: Build, host: string, steps: Step[], dir: string): Artifact[] {
   const byPath = new Map(build.files.map((f) => [f.path, f]));
-  const dests = [...new Set(steps.flatMap((s) => s.apply.flatMap((a) => (a.kind === "install" ? [a.dest] : []))))];
-  return dests.map((d) => ({ ...byPath.get(filesPath(host, d))!, path: `hosts/${host}/${dir}${d}` }));
+  const names = [...new Set(steps.flatMap((s) => s.apply.flatMap((a) => (a.kind === "install" ? [a.src] : []))))];
+  return names.map((n) => ({ ...byPath.get(filesPath(host, n))!, path: `hosts/${host}/${dir}/${n}` }));
 }
 
 /**
@@ -75,7 +75,7 @@ function transitionSh(from: Build, to: Build, host: string, steps: StepVm[], lab
     steps,
     checks,
     transition: label,
-    ...(model ? { model, gates: [], decisions: [] } : { gates: plan.gates, decisions: plan.decisions }),
+    ...(model ? { model, gates: [], decisions: [], netplan: [] } : { gates: plan.gates, decisions: plan.decisions, netplan: netplanCopies(plan.steps) }),
   });
 }
 

@@ -1,14 +1,14 @@
 // The output folder's errors (src/emit): what is and is not an output fault, in one thread and in
 // gen --all's second (the bin's worker), and the fault point write-atomic.test.ts kills at.
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { halves, runSites } from "../../src/cli/all.js";
 import { OutputError, outputError } from "../../src/emit/leftovers.js";
 import { writeSite } from "../../src/emit/write.js";
-import { gen, HOST_SH, ROOT } from "../helpers/gen.js";
+import { gen, HOST_SH, installedCopies, ROOT } from "../helpers/gen.js";
 import { snapshotTree } from "../helpers/tree.js";
 
 describe("the output folder", () => {
@@ -84,6 +84,38 @@ describe("the output folder", () => {
           h,
         ).toEqual([]);
         expect(existsSync(join(hosts, h, HOST_SH)), h).toBe(true);
+      }
+      expect(snapshotTree(join(out, "fuel-env"))).toEqual(snapshotTree(join(ROOT, "out/fuel-env")));
+      expect(gen(["--site", "fuel-env", "--out", out, "--check"]).code).toBe(0);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it("a tree of the nested files/ layout (files/<path on the host>) becomes flat files/<name>, with no orphan folder left", () => {
+    const out = mkdtempSync(join(tmpdir(), "sitegen-layout-"));
+    try {
+      expect(gen(["--site", "fuel-env", "--out", out, "-q"]).code).toBe(0);
+      const hosts = join(out, "fuel-env/hosts");
+      for (const h of readdirSync(hosts)) {
+        for (const [dest, copy] of installedCopies(join(hosts, h))) {
+          const nested = join(hosts, h, "files", dest);
+          mkdirSync(dirname(nested), { recursive: true });
+          renameSync(copy, nested);
+        }
+      }
+      const check = gen(["--site", "fuel-env", "--out", out, "--check"]);
+      expect(check.code).toBe(1);
+      expect(check.stderr).toContain("unexpected: hosts/ctrl1/files/etc/sitegen/vrouter/keepalived.conf");
+      expect(check.stderr).toContain("missing:    hosts/ctrl1/files/keepalived.conf");
+      expect(gen(["--site", "fuel-env", "--out", out, "-q"]).code).toBe(0);
+      for (const h of readdirSync(hosts)) {
+        const files = join(hosts, h, "files");
+        if (existsSync(files))
+          expect(
+            readdirSync(files).filter((f) => statSync(join(files, f)).isDirectory()),
+            h,
+          ).toEqual([]);
       }
       expect(snapshotTree(join(out, "fuel-env"))).toEqual(snapshotTree(join(ROOT, "out/fuel-env")));
       expect(gen(["--site", "fuel-env", "--out", out, "--check"]).code).toBe(0);

@@ -168,7 +168,7 @@ exit $rc`,
   );
 
   it("the generated artifacts and the fixtures describe the same site", () => {
-    for (const f of [HOST_SH, `files/etc/systemd/system/${S.unit}`]) {
+    for (const f of [HOST_SH, `files/${S.unit}`]) {
       expect(existsSync(join(HOST_DIR, f)), `${HOST_DIR}/${f}`).toBe(true);
     }
     // Phases: `host.sh apply runtime|persist`: the host has steps in both.

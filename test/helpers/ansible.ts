@@ -9,6 +9,7 @@ import { compile } from "../../src/compile.js";
 import { writeSite } from "../../src/emit/write.js";
 import { program } from "../../src/plan/actions.js";
 import { check } from "../../src/plan/checks.js";
+import { installed } from "../../src/plan/files.js";
 import type { Artifact, Check, Plan, Step } from "../../src/plan/types.js";
 import { shWords } from "../../src/render/shell-quote.js";
 import { sh } from "./tools.js";
@@ -110,6 +111,8 @@ ${hosts.map((h) => `      - { host: ${h.name}, bridge: virbr1 }\n`).join("")}`;
 
 export const GW = "virbr1-gw";
 const SYSCTL_FILE = "/etc/sysctl.d/60-sitegen-forwarding.conf";
+/** The forwarding file: its copy in out/ and its install, as a target makes them. */
+const sysctlFile = (host: string) => installed(host, SYSCTL_FILE, "# sitegen converge test\nnet.ipv4.ip_forward = 1\n");
 const gwChecks: Check[] = [
   check("addr", { link: GW, cidr: "10.12.8.1/22" }),
   check("admin-up", { link: GW }),
@@ -143,9 +146,9 @@ const steps = (host: string): Step[] => [
     host,
     phase: "persist",
     title: `enable IPv4 forwarding now and at boot (${SYSCTL_FILE})`,
-    apply: [{ kind: "install", dest: SYSCTL_FILE, mode: 0o644 }, program(["sysctl", "-w", "net.ipv4.ip_forward=1"], { cls: "additive", why: "forwarding on" })],
+    apply: [sysctlFile(host).install, program(["sysctl", "-w", "net.ipv4.ip_forward=1"], { cls: "additive", why: "forwarding on" })],
     verify: [check("sysctl", { key: "net.ipv4.ip_forward", value: "1" })],
-    inverse: [{ kind: "remove", dest: SYSCTL_FILE }, program(["sysctl", "-w", "net.ipv4.ip_forward=0"], { cls: "gateway", why: "forwarding off" })],
+    inverse: [sysctlFile(host).remove, program(["sysctl", "-w", "net.ipv4.ip_forward=0"], { cls: "gateway", why: "forwarding off" })],
   },
 ];
 
@@ -171,11 +174,7 @@ function convergePlan(hosts: string[], guest: boolean): Plan {
     notes: [],
     tests: [],
     sections: [],
-    artifacts: hosts.map((host) => ({
-      path: `hosts/${host}/files${SYSCTL_FILE}`,
-      content: "# sitegen converge test\nnet.ipv4.ip_forward = 1\n",
-      mode: 0o644 as const,
-    })),
+    artifacts: hosts.map((host) => sysctlFile(host).artifact),
   };
 }
 

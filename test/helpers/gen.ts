@@ -1,4 +1,5 @@
 // Run the built CLI as a user would.
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { run, type RunResult } from "./tools.js";
 
@@ -30,3 +31,20 @@ export const stepsOf = (hostSh: string): string =>
 export const stepIds = (hostSh: string): string[] => [...hostSh.matchAll(/^ids\[\d+\]=(\S+)/gm)].map((m) => m[1]!);
 /** host.sh's inverse_N functions: what `host.sh rollback` runs. */
 export const inversesOf = (hostSh: string): string => [...hostSh.matchAll(/^inverse_\d+\(\) \{\n[\s\S]*?^\}$/gm)].map((m) => m[0]).join("\n");
+
+/**
+ * A host folder's installed copies (files/<name>, flat) by where each lands on the host, as its host.sh's
+ * install lines say (`install_file DEST MODE NAME`); the naming rule is src/plan/files.ts's.
+ */
+export function installedCopies(hostDir: string): Map<string, string> {
+  const sh = join(hostDir, HOST_SH);
+  const text = existsSync(sh) ? readFileSync(sh, "utf8") : "";
+  const unq = (w: string) => w.replace(/^'(.*)'$/, "$1");
+  return new Map([...text.matchAll(/^\s*install_file (\S+) \S+ (\S+) \|\|/gm)].map((m) => [unq(m[1]!), join(hostDir, "files", unq(m[2]!))]));
+}
+/** The copy in hostDir/files/ of the file that lands at dest. */
+export function installedCopy(hostDir: string, dest: string): string {
+  const f = installedCopies(hostDir).get(dest);
+  if (!f) throw new Error(`${hostDir}/${HOST_SH} installs no ${dest}`);
+  return f;
+}

@@ -101,12 +101,12 @@ describe("converge: a plan this kernel can run", () => {
   });
 
   it("refuses output that differs from its manifest, approved or not", () => {
-    const f = join(site, "hosts/gw/files/etc/sysctl.d/60-sitegen-forwarding.conf");
+    const f = join(site, "hosts/gw/files/60-sitegen-forwarding.conf");
     writeFileSync(f, "net.ipv4.ip_forward = 1\nnet.ipv4.conf.all.rp_filter = 0\n");
     try {
       const r = run("apply.yml", approve());
       expect(r.code).not.toBe(0);
-      expect(r.stdout).toContain('"msg": "hosts/gw/files/etc/sysctl.d/60-sitegen-forwarding.conf differs from manifest.json');
+      expect(r.stdout).toContain('"msg": "hosts/gw/files/60-sitegen-forwarding.conf differs from manifest.json');
       expect(now()).toEqual(before);
     } finally {
       writeFileSync(f, "# sitegen converge test\nnet.ipv4.ip_forward = 1\n");

@@ -2,13 +2,13 @@
 // VIP) ctrl1 applied, then deliberate drift of each kind, reported by the generated host.sh drift as text
 // and JSON with exit 1; a clean host reports none with exit 0.
 import { chmodSync, cpSync, mkdirSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireRootNetns, requireTool } from "../helpers/tools.js";
 import { tempDir } from "../helpers/tree.js";
 import { buildVariant, fuelEnvText, withoutHa } from "../helpers/variant.js";
 import { Topology } from "../helpers/vrouter-topology.js";
-import { hostCmd } from "../helpers/gen.js";
+import { hostCmd, installedCopies, installedCopy } from "../helpers/gen.js";
 
 interface Item {
   kind: string;
@@ -56,7 +56,10 @@ describe("host.sh drift in a network namespace (fuel-env ctrl1)", () => {
     await topo.controllers(["ctrl1"]);
     expect(sh(hostCmd(dir, "apply runtime")).code).toBe(0);
     // the services phase's files, as install_file puts them (systemd cannot run here)
-    cpSync(join(dir, "files/etc"), join(root, "etc"), { recursive: true });
+    for (const [dest, copy] of installedCopies(dir)) {
+      mkdirSync(dirname(join(root, dest)), { recursive: true });
+      cpSync(copy, join(root, dest));
+    }
   }, 60_000);
 
   afterAll(async () => {
@@ -145,7 +148,7 @@ describe("host.sh drift in a network namespace (fuel-env ctrl1)", () => {
 
   it("installed files against manifest.json's sha256: different content and mode, missing, extra", () => {
     const conf = join(root, "etc/sitegen/vrouter/dnsmasq.conf");
-    const orig = join(dir, "files/etc/sitegen/vrouter/dnsmasq.conf");
+    const orig = installedCopy(dir, "/etc/sitegen/vrouter/dnsmasq.conf");
     const restore = () => {
       cpSync(orig, conf);
       chmodSync(conf, 0o644);

@@ -12,13 +12,13 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireRootNetns, requireTool } from "../helpers/tools.js";
 import { buildVariant, fuelEnvText } from "../helpers/variant.js";
 import { Topology } from "../helpers/vrouter-topology.js";
 import { flowIn as natted, poll, sleep, transfer as stream } from "../helpers/transfer.js";
-import { HOST_SH, hostCmd } from "../helpers/gen.js";
+import { HOST_SH, hostCmd, installedCopies, installedCopy } from "../helpers/gen.js";
 
 const MGMT_VIP = "192.168.0.2";
 const PUBLIC_VIP = "172.16.0.2";
@@ -60,10 +60,16 @@ describe.each(VARIANTS)(
     const holders = () => CONTROLLERS.filter(holdsAny);
     const daemons = new Map<string, { keepalived?: number; conntrackd?: number }>();
 
+    /** The copies of the files the host installs in /etc/sitegen/vrouter/, copied to this controller's (cp -a each). */
+    const vrouterCopies = (h: string) =>
+      [...installedCopies(hostDir(h))]
+        .filter(([dest]) => dest.startsWith("/etc/sitegen/vrouter/"))
+        .map(([dest, copy]) => `cp -a ${copy} ${conf(basename(dest))}`)
+        .join(" && ");
     /** The unit's ExecStart, pointed at this controller's copy of /etc/sitegen/vrouter. */
     const execStart = (h: string, unit: string) =>
       /^ExecStart=(.*)$/m
-        .exec(readFileSync(join(hostDir(h), `files/etc/systemd/system/${unit}`), "utf8"))![1]!
+        .exec(readFileSync(installedCopy(hostDir(h), `/etc/systemd/system/${unit}`), "utf8"))![1]!
         .split(" ")
         .map((w) => w.replace("/etc/sitegen/vrouter/", conf("")));
 
@@ -121,7 +127,7 @@ describe.each(VARIANTS)(
       requireRootNetns();
       for (const t of ["nsenter", "unshare", "nft", "keepalived", "conntrackd", "conntrack"]) requireTool(t);
       site = buildVariant(tmp, "ha", edit(fuelEnvText()));
-      expect(readFileSync(join(hostDir("ctrl1"), "files/etc/sitegen/vrouter/conntrackd.conf"), "utf8")).toContain(`Mode ${mode} {`);
+      expect(readFileSync(installedCopy(hostDir("ctrl1"), "/etc/sitegen/vrouter/conntrackd.conf"), "utf8")).toContain(`Mode ${mode} {`);
       topo.switch();
       await topo.controllers(CONTROLLERS);
       topo.leaf("cmp1", "eth1", "mgmt");
@@ -180,10 +186,7 @@ describe.each(VARIANTS)(
     it("writes the VRRP password from the environment as host.sh apply does (0600), and it is nowhere in out/", () => {
       const line = /^\s*(install_secret .*?) \|\| return 1$/m.exec(readFileSync(join(hostDir("ctrl1"), HOST_SH), "utf8"))![1]!;
       for (const h of CONTROLLERS) {
-        topo.must(
-          h,
-          `mkdir -p ${conf("")} && chmod 755 /run && cp -a ${hostDir(h)}/files/etc/sitegen/vrouter/. ${conf("")} && sed -i 's#/etc/sitegen/vrouter/#${conf("")}#g' ${conf("*")}`,
-        );
+        topo.must(h, `mkdir -p ${conf("")} && chmod 755 /run && ${vrouterCopies(h)} && sed -i 's#/etc/sitegen/vrouter/#${conf("")}#g' ${conf("*")}`);
         const unset = topo.sh(h, `SITEGEN_ROOT=${ROOT_IN_HOST} bash -c '. ${hostDir(h)}/../../../engine/lib.sh; ${line.replace(/'/g, `'\\''`)}'`);
         expect(unset.code).not.toBe(0);
         expect(unset.stdout).toContain(`${VAULT_VAR} is not set`);

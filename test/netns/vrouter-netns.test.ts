@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildVariant, fuelEnvText, withoutHa } from "../helpers/variant.js";
 import { requireRootNetns, requireTool } from "../helpers/tools.js";
 import { ntpQuery, Topology } from "../helpers/vrouter-topology.js";
-import { hostCmd } from "../helpers/gen.js";
+import { hostCmd, installedCopies, installedCopy } from "../helpers/gen.js";
 
 const CONTROLLERS = ["ctrl1", "ctrl2", "ctrl3"];
 const UPSTREAM_DNS = ["198.51.100.53", "198.51.100.54"];
@@ -137,7 +137,7 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
     const stable = (x: unknown) =>
       JSON.parse(JSON.stringify(x, (k, v) => (["ifindex", "link_index"].includes(k) || (typeof v === "string" && MAC.test(v)) ? undefined : v)));
     const inner = (h: string) => stable({ host: topo.snapshot(h), vrouter: topo.snapshot(h, "vrouter") });
-    const boot = (h: string) => topo.sh(h, `bash ${hostDir(h)}/files/etc/sitegen/vrouter/boot.sh`);
+    const boot = (h: string) => topo.sh(h, `bash ${installedCopy(hostDir(h), "/etc/sitegen/vrouter/boot.sh")}`);
     for (const h of ["ctrl1", "ctrl2"]) {
       const applied = inner(h);
       // what a reboot leaves: no namespace, no legs (host.sh rollback runtime removes exactly the runtime state)
@@ -166,15 +166,21 @@ describe("virtual router round trip in network namespaces (fuel-env)", () => {
     }
   });
 
+  /** A word that names a file the host installs (--conf-file=/etc/...), pointed at its copy in files/. */
+  const inCopies = (dir: string, w: string) => {
+    const hit = [...installedCopies(dir)].find(([dest]) => w.endsWith(dest));
+    return hit ? w.slice(0, w.length - hit[0].length) + hit[1] : w;
+  };
+
   it("starts dnsmasq and chronyd in every vrouter namespace with the units' own command lines", async () => {
     await timed("daemons", async () => {
       for (const h of CONTROLLERS) {
         for (const d of ["dnsmasq", "chrony"]) {
-          const unit = readFileSync(join(hostDir(h), `files/etc/systemd/system/sitegen-vrouter-${d}.service`), "utf8");
+          const unit = readFileSync(installedCopy(hostDir(h), `/etc/systemd/system/sitegen-vrouter-${d}.service`), "utf8");
           const exec = /^ExecStart=(.*)$/m
             .exec(unit)![1]!
             .split(" ")
-            .map((w) => w.replace("/etc/sitegen/", `${hostDir(h)}/files/etc/sitegen/`));
+            .map((w) => inCopies(hostDir(h), w));
           const rt = /^RuntimeDirectory=(.*)$/m.exec(unit)?.[1];
           if (rt) topo.must(h, `mkdir -p /run/${rt}`); // what systemd does for the unit
           topo.start(h, d === "chrony" ? [...exec, "-l", `${tmp}/${h}-chrony.log`] : exec, `${tmp}/${h}-${d}.out`);

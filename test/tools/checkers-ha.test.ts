@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { listFiles } from "../../src/emit/drift.js";
+import { landsAt } from "../helpers/checker-kinds.js";
 import { ROOT } from "../helpers/gen.js";
 import { requireRootNetns, requireTool, run } from "../helpers/tools.js";
 import { tempDir } from "../helpers/tree.js";
@@ -29,7 +30,7 @@ const trees = [
 const found = (suffix: RegExp) =>
   trees.flatMap((t) =>
     listFiles(t)
-      .filter((f) => suffix.test(f))
+      .filter((f) => suffix.test(landsAt(join(t, f))))
       .map((f) => ({ name: `${t.slice(ROOT.length + 1).replace(/^\/tmp\/.*?\/out\//, "variant ")}: ${f}`, path: join(t, f) })),
   );
 const cases = <T extends { name: string }>(xs: T[]) => {

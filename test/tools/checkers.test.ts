@@ -5,7 +5,7 @@ import { basename, join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listFiles } from "../../src/emit/drift.js";
-import { CHECKED_FILES } from "../helpers/checker-kinds.js";
+import { CHECKED_FILES, landsAt } from "../helpers/checker-kinds.js";
 import { ROOT } from "../helpers/gen.js";
 import { requireTool, run } from "../helpers/tools.js";
 import { tempDir } from "../helpers/tree.js";
@@ -20,10 +20,10 @@ function trees(): string[] {
 }
 const files = trees().flatMap((t) => listFiles(t).map((f) => join(t, f)));
 const rel = (p: string) => p.slice(ROOT.length + 1);
-const scripts = files.filter((f) => CHECKED_FILES.shellcheck.test(f));
-const units = files.filter((f) => CHECKED_FILES["systemd-analyze"].test(f));
+const scripts = files.filter((f) => CHECKED_FILES.shellcheck.test(landsAt(f)));
+const units = files.filter((f) => CHECKED_FILES["systemd-analyze"].test(landsAt(f)));
 // node network-config files are checked in checkers-vrouter.test.ts
-const netplans = files.filter((f) => CHECKED_FILES.netplan.test(f) && !f.endsWith("network-config"));
+const netplans = files.filter((f) => CHECKED_FILES.netplan.test(landsAt(f)) && !f.endsWith("network-config"));
 
 let tmp: string;
 beforeAll(() => {
@@ -40,7 +40,7 @@ describe("artifacts exist to check", () => {
 });
 
 describe("python3 -m py_compile (the node takeover helper; it also runs in node-takeover.test.ts)", () => {
-  const pys = files.filter((f) => CHECKED_FILES.python.test(f));
+  const pys = files.filter((f) => CHECKED_FILES.python.test(landsAt(f)));
   it.each(pys.map(rel))("%s", (f) => {
     requireTool("python3");
     const r = run("python3", ["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])", join(ROOT, f)]);
@@ -80,7 +80,7 @@ describe("systemd-analyze verify", () => {
     // Units it Requires/Wants that this machine lacks (libvirtd here) get a stand-in beside it.
     const dir = join(tmp, "units", basename(f));
     mkdirSync(dir, { recursive: true });
-    const unit = join(dir, basename(f));
+    const unit = join(dir, basename(landsAt(join(ROOT, f)))); // systemd reads the unit's name from the file's
     copyFileSync(join(ROOT, f), unit);
     const deps = [...readFileSync(unit, "utf8").matchAll(/^(?:Requires|Wants)=(.+)$/gm)].flatMap((m) => m[1]!.split(/\s+/));
     const standins = deps
@@ -105,8 +105,9 @@ describe("netplan generate --root-dir", () => {
     // The drop-in joins a netplan config that already defines the bridge (audit gate G5 checks that on the host).
     const bridges = Object.fromEntries([...new Set(vlans.map(([, v]) => v.link))].map((b) => [b, { dhcp4: false }]));
     writeFileSync(join(root, "etc/netplan/01-standin.yaml"), `network:\n  version: 2\n  bridges: ${JSON.stringify(bridges)}\n`, { mode: 0o600 });
-    copyFileSync(join(ROOT, f), join(root, "etc/netplan", basename(f)));
-    chmodSync(join(root, "etc/netplan", basename(f)), 0o600); // as install_file places it; a git checkout keeps only 0644/0755
+    const name = basename(landsAt(join(ROOT, f)));
+    copyFileSync(join(ROOT, f), join(root, "etc/netplan", name));
+    chmodSync(join(root, "etc/netplan", name), 0o600); // as install_file places it; a git checkout keeps only 0644/0755
     const r = run("netplan", ["generate", "--root-dir", root]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);

@@ -116,7 +116,7 @@ function bash(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number; o
 }
 
 const ifnameOf = (d: Decision) => `${d.br}.${d.vid}`;
-/** The host's generated folder: sitegen's stanza in files/etc/netplan where netplan persists the gateway, nothing else. */
+/** The host's generated folder: sitegen's stanza in files/ (flat) where netplan persists the gateway, nothing else. */
 const hereOf = (c: Case, d: Decision) => join(c.root, "..", `here-${d.owner}-${d.br}-${d.vid}`);
 
 /** Where a decision's truth comes from, by netplan's reading of the host's files without the stanza. */
@@ -139,7 +139,8 @@ async function judge(c: Case, base: { ok: boolean; g?: Generated }, d: Decision,
   }
   const copy = join(c.root, "..", `with-${d.br}-${d.vid}`);
   cpSync(c.root, copy, { recursive: true });
-  cpSync(join(hereOf(c, d), "files/etc/netplan"), join(copy, "etc/netplan"), { recursive: true });
+  mkdirSync(join(copy, "etc/netplan"), { recursive: true });
+  cpSync(join(hereOf(c, d), "files", dropInName(ifnameOf(d))), join(copy, "etc/netplan", dropInName(ifnameOf(d))));
   const r = await run(() => netplanGenerate(copy));
   const attached = r.ok && generated(copy).vlans.some((v) => v.name === ifnameOf(d) && v.vid === String(d.vid) && v.links.includes(d.br));
   Object.assign(
@@ -157,7 +158,10 @@ async function judge(c: Case, base: { ok: boolean; g?: Generated }, d: Decision,
 function gateScript(c: Case): string {
   const calls = c.decisions.map((d, i) => {
     const gateways = [{ ifname: ifnameOf(d), address: ADDRESS, persistence: d.owner === "netplan" ? "netplan" : "systemd", vid: String(d.vid) }];
-    return `here=${JSON.stringify(hereOf(c, d))}\nsay '=== ${i}'\n${render("shell/gates/netplan-ownership", { id: "G5", subject: d.br, params: { owner: d.owner, gateways } })}`;
+    // host.sh's np_copy: the stanza's name in /etc/netplan and its copy's in files/ (none when libvirt owns the bridge)
+    const name = dropInName(ifnameOf(d));
+    const copies = d.owner === "netplan" ? ` [${name}]=${name}` : "";
+    return `here=${JSON.stringify(hereOf(c, d))}\nunset np_copy; declare -gA np_copy=(${copies} )\nsay '=== ${i}'\n${render("shell/gates/netplan-ownership", { id: "G5", subject: d.br, params: { owner: d.owner, gateways } })}`;
   });
   return [
     render("shell/lib-core", {}),
@@ -190,9 +194,8 @@ async function runCase(tmp: string, id: string, run: ReturnType<typeof limiter>)
     for (const vid of vids) for (const owner of ["libvirt", "netplan"] as const) c.decisions.push({ br, owner, vid, truth: "STOP", why: "" });
   }
   for (const d of c.decisions) {
-    mkdirSync(join(hereOf(c, d), "files/etc/netplan"), { recursive: true });
-    if (d.owner === "netplan")
-      writeFileSync(join(hereOf(c, d), "files/etc/netplan", dropInName(ifnameOf(d))), vlanStanza(ifnameOf(d), d.vid, d.br, [`${ADDRESS}/24`]));
+    mkdirSync(join(hereOf(c, d), "files"), { recursive: true });
+    if (d.owner === "netplan") writeFileSync(join(hereOf(c, d), "files", dropInName(ifnameOf(d))), vlanStanza(ifnameOf(d), d.vid, d.br, [`${ADDRESS}/24`]));
   }
   const baseCopy = join(tmp, id, "base");
   cpSync(c.root, baseCopy, { recursive: true });

@@ -74,7 +74,7 @@ describe("gen plan --from", () => {
     expect(apply).toContain("run ip link add link virbr1 name virbr1.105 type vlan id 105");
     expect(apply).not.toContain("virbr1.104 type vlan");
     expect(apply).not.toContain("/etc/libvirt/hooks/network.d/");
-    expect(readFileSync(join(t, "hosts/jumphost/files/etc/systemd/system/provider-storage-gw.service"), "utf8")).toContain("virbr1.105");
+    expect(readFileSync(join(t, "hosts/jumphost/files/provider-storage-gw.service"), "utf8")).toContain("virbr1.105");
     requireTool("shellcheck");
     const h = join(t, "hosts/jumphost");
     expect(readdirSync(h).filter((f) => f.endsWith(".sh"))).toEqual([HOST_SH]);
@@ -96,9 +96,9 @@ describe("gen plan --from", () => {
     const h = join(dir, "out/jumphost.transition/hosts/jumphost");
     const rollback = inversesOf(readFileSync(join(h, HOST_SH), "utf8"));
     // the reverse transition re-installs the old unit from files-from/
-    expect(rollback).toContain("SITEGEN_FILES=files-from install_file /etc/systemd/system/provider-vip-gw.service 0644");
-    expect(readFileSync(join(h, "files-from/etc/systemd/system/provider-vip-gw.service"), "utf8")).toContain("10.12.8.1/22");
-    expect(readFileSync(join(h, "files/etc/systemd/system/provider-vip-gw.service"), "utf8")).toContain("10.12.8.2/22");
+    expect(rollback).toContain("SITEGEN_FILES=files-from install_file /etc/systemd/system/provider-vip-gw.service 0644 provider-vip-gw.service");
+    expect(readFileSync(join(h, "files-from/provider-vip-gw.service"), "utf8")).toContain("10.12.8.1/22");
+    expect(readFileSync(join(h, "files/provider-vip-gw.service"), "utf8")).toContain("10.12.8.2/22");
     // undo old (newest first), then apply new
     const ids = stepIds(readFileSync(join(h, HOST_SH), "utf8"));
     expect(ids).toEqual(["undo-persist-provider-vip-gw.service", "undo-runtime-virbr1.104", "runtime-virbr1.104", "persist-provider-vip-gw.service"]);
@@ -173,7 +173,7 @@ describe("diffHost", () => {
       phase: "persist",
       title: "f",
       verify: [],
-      apply: [{ kind: "install", dest: "/etc/x", mode: 0o644 }],
+      apply: [{ kind: "install", dest: "/etc/x", mode: 0o644, src: "x" }],
       inverse: [{ kind: "remove", dest: "/etc/x" }],
     };
     const a = diffHost({ steps: [s], ctx, file: () => "a" }, { steps: [s], ctx, file: () => "b" });

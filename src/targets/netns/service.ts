@@ -12,7 +12,7 @@ import { render } from "../../render/hbs.js";
 import type { Site } from "../../resolve/site.js";
 import type { Vrouter, VrouterMember } from "../../resolve/vrouter.js";
 
-/** A file a step installs: hosts/<host>/files<dest> in out/, dest on the host. */
+/** A file a step installs: dest on the host (its copy in out/ is hosts/<host>/files/<name>, plan/files.ts). */
 export interface FileSpec {
   dest: string;
   content: string;

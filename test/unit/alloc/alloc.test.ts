@@ -84,7 +84,7 @@ describe("auto allocation", () => {
     expect(build(auto).site.vrouters[0]!.ha).toMatchObject({ vrrp: { vrid: 1 } });
     const busy = build(auto.replace("vrids_in_use: [51]", "vrids_in_use: [1, 2, 51]"));
     expect(busy.site.vrouters[0]!.ha).toMatchObject({ vrrp: { vrid: 3 } });
-    expect(file(busy, "hosts/ctrl1/files/etc/sitegen/vrouter/keepalived.conf")).toContain("virtual_router_id 3\n");
+    expect(file(busy, "hosts/ctrl1/files/keepalived.conf")).toContain("virtual_router_id 3\n");
     // once locked, a new neighbour on the segment claiming 1 is a collision, not a silent move
     expect(codes(auto.replace("vrids_in_use: [51]", "vrids_in_use: [1, 51]"), build(auto).lock)).toEqual(["lock-collision"]);
   });

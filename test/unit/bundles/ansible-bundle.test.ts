@@ -27,18 +27,20 @@ describe("actions as data", () => {
   });
 
   it("a file followed by no unit operation notifies nothing", () => {
-    expect(actionsData([{ kind: "install", dest: "/etc/d.conf", mode: 0o600 }], scope())).toEqual([{ kind: "install", dest: "/etc/d.conf", mode: "0600" }]);
+    expect(actionsData([{ kind: "install", dest: "/etc/d.conf", mode: 0o600, src: "d.conf" }], scope())).toEqual([
+      { kind: "install", dest: "/etc/d.conf", mode: "0600", src: "d.conf" },
+    ]);
   });
 
   it("a reload after a file change is a flush of the role's handler; the file notifies it", () => {
     const actions: Action[] = [
-      { kind: "install", dest: "/etc/systemd/system/x.service", mode: 0o644 },
+      { kind: "install", dest: "/etc/systemd/system/x.service", mode: 0o644, src: "x.service" },
       daemonReload,
       unitOp("restart", "x.service"),
       unitOp("enable", "x.service", { now: true }),
     ];
     const d = actionsData(actions, scope());
-    expect(d[0]).toEqual({ kind: "install-notify", dest: "/etc/systemd/system/x.service", mode: "0644" });
+    expect(d[0]).toEqual({ kind: "install-notify", dest: "/etc/systemd/system/x.service", mode: "0644", src: "x.service" });
     expect(d[1]).toEqual({
       kind: "flush",
       shown: "Reload the systemd manager configuration",

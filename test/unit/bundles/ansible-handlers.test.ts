@@ -4,7 +4,7 @@ import { handlerPositions } from "../../../src/bundles/ansible-units.js";
 import { daemonReload, program, unitOp, type Action } from "../../../src/plan/actions.js";
 
 describe("Ansible handlers", () => {
-  const install: Action = { kind: "install", dest: "/etc/x.conf", mode: 0o644 };
+  const install: Action = { kind: "install", dest: "/etc/x.conf", mode: 0o644, src: "x.conf" };
   const remove: Action = { kind: "remove", dest: "/etc/x.conf" };
   const secret: Action = { kind: "secret", dest: "/etc/x.conf", name: "v", prefix: "p", pattern: "x", why: "w" };
 

@@ -25,8 +25,8 @@ describe("lib.sh install_file / remove_file", () => {
     root = mkdtempSync(join(tmpdir(), "sitegen-lib-"));
     mkdirSync(join(root, "etc/systemd/system"), { recursive: true });
     lib(
-      "install_file /etc/sitegen/vrouter/boot.sh 0755; install_file /etc/sitegen/vrouter/chrony.conf 0644\n" +
-        "install_file /etc/systemd/system/sitegen-vrouter-boot.service 0644",
+      "install_file /etc/sitegen/vrouter/boot.sh 0755 boot.sh; install_file /etc/sitegen/vrouter/chrony.conf 0644 chrony.conf\n" +
+        "install_file /etc/systemd/system/sitegen-vrouter-boot.service 0644 sitegen-vrouter-boot.service",
     );
     expect(existsSync(join(root, "etc/sitegen/vrouter/boot.sh"))).toBe(true);
 
@@ -47,7 +47,7 @@ describe("lib.sh install_file / remove_file", () => {
     root = mkdtempSync(join(tmpdir(), "sitegen-lib-"));
     mkdirSync(join(root, "etc/sitegen/other"), { recursive: true });
     writeFileSync(join(root, "etc/sitegen/other/keep.conf"), "x\n");
-    lib("install_file /etc/sitegen/vrouter/dnsmasq.conf 0644; remove_file /etc/sitegen/vrouter/dnsmasq.conf");
+    lib("install_file /etc/sitegen/vrouter/dnsmasq.conf 0644 dnsmasq.conf; remove_file /etc/sitegen/vrouter/dnsmasq.conf");
     expect(existsSync(join(root, "etc/sitegen/vrouter"))).toBe(false);
     expect(existsSync(join(root, "etc/sitegen/other/keep.conf"))).toBe(true);
   });

@@ -20,7 +20,7 @@ describe("drift model", () => {
     expect(lines).toContain("addr runtime - virbr1.104 10.12.8.1/22");
     // libvirt's bridge is checked, not owned: its other addresses are never extra
     expect(lines).not.toContain("owned runtime - virbr1");
-    const sha = manifest.files.find((f) => f.path === "hosts/jumphost/files/etc/systemd/system/provider-vip-gw.service")!.sha256;
+    const sha = manifest.files.find((f) => f.path === "hosts/jumphost/files/provider-vip-gw.service")!.sha256;
     expect(lines).toContain(`file persist /etc/systemd/system/provider-vip-gw.service 0644 ${sha}`);
   });
 

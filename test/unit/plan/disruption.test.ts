@@ -25,7 +25,7 @@ function inventory(site: string): Build {
 
 describe("each kind of action is rated by what it does", () => {
   it("files, netplan and units", () => {
-    expect(cls({ kind: "install", dest: "/etc/x", mode: 0o644 })).toBe("none");
+    expect(cls({ kind: "install", dest: "/etc/x", mode: 0o644, src: "x" })).toBe("none");
     expect(cls(netplan("generate"))).toBe("none");
     expect(cls(netplan("apply"))).toBe("session");
     expect(cls(unitOp("enable", "x.service"))).toBe("none");

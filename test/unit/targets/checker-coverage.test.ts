@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { compile } from "../../../src/compile.js";
 import { template } from "../../../src/targets/_template/index.js";
 import { TARGETS } from "../../../src/targets/index.js";
-import { CHECKED_FILES } from "../../helpers/checker-kinds.js";
+import { artifactLandsAt, CHECKED_FILES } from "../../helpers/checker-kinds.js";
 import { ROOT } from "../../helpers/gen.js";
 import { variantText, withoutHa, fuelEnvText } from "../../helpers/variant.js";
 
@@ -31,7 +31,7 @@ describe("every target's files have a real checker", () => {
   const all = sites();
   // the _template target (what scripts/new-target.mjs copies) is held to the same rule
   it.each([...TARGETS, template].map((t) => [t.name, t] as const))("%s", (_, t) => {
-    const files = all.flatMap((s) => (t.plan(s.site).artifacts ?? []).map((a) => `${s.name}: ${a.path}`));
+    const files = all.flatMap((s) => (t.plan(s.site).artifacts ?? []).map((a) => `${s.name}: ${artifactLandsAt(a)}`));
     const unclaimed = files.filter((f) => !t.checkedBy.some((k) => CHECKED_FILES[k].test(f)));
     expect(unclaimed, `add the checker to ${t.name}'s checkedBy, or a checker for these files to test/helpers/checker-kinds.ts`).toEqual([]);
     // a checker named but never used is a claim nothing backs

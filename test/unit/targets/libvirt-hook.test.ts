@@ -6,7 +6,8 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile, type Build } from "../../../src/compile.js";
-import { filesPath } from "../../../src/plan/files.js";
+import { filesDir, filesPath } from "../../../src/plan/files.js";
+import { artifactLandsAt } from "../../helpers/checker-kinds.js";
 import { hookPath, LINK_VARIABLE, networkTarget, targetPath } from "../../../src/targets/systemd/libvirt-hook.js";
 import { transition } from "../../../src/transition/index.js";
 import { ROOT } from "../../helpers/gen.js";
@@ -23,7 +24,8 @@ function build(text: string): Build {
 const one = build(ONE);
 const two = build(withSecondGateway(ONE));
 const NET = "1_provider";
-const fileOf = (b: Build, dest: string) => b.files.find((f) => f.path === filesPath("jumphost", dest));
+/** The copy in hosts/jumphost/files/ of the file that lands at dest (copies lie flat, named by src/plan/files.ts). */
+const fileOf = (b: Build, dest: string) => b.files.find((f) => f.path.startsWith(`${filesDir("jumphost")}/`) && artifactLandsAt(f) === dest);
 const persistIds = (b: Build) => b.plan.steps.filter((s) => s.phase === "persist").map((s) => s.id);
 
 describe("libvirt network hook: one per network", () => {
@@ -34,7 +36,7 @@ describe("libvirt network hook: one per network", () => {
     }
     const paths = (b: Build) => new Set(b.files.map((f) => f.path));
     const added = [...paths(two)].filter((p) => !paths(one).has(p));
-    expect(added).toEqual([filesPath("jumphost", `/etc/systemd/system/${SECOND_GATEWAY.unit}`)]);
+    expect(added).toEqual([filesPath("jumphost", SECOND_GATEWAY.unit)]);
     // the network's step is the same step in both builds
     const step = (b: Build) => b.plan.steps.find((s) => s.id === `persist-libvirt-${NET}`);
     expect(step(two)).toEqual(step(one));

@@ -63,7 +63,7 @@ describe("the router's plan", () => {
   });
 
   it("systemd enables and restarts a namespace daemon under keepalived, Pacemaker alone starts it; RuntimeDirectory unless it makes its own", () => {
-    const unit = (b: Build, host: string, name: string) => b.files.find((f) => f.path === `hosts/${host}/files/etc/systemd/system/${name}`)!.content;
+    const unit = (b: Build, host: string, name: string) => b.files.find((f) => f.path === `hosts/${host}/files/${name}`)!.content;
     const ka = buildFuelEnv(fuelEnvText());
     const dnsmasq = unit(ka, "ctrl1", "sitegen-vrouter-dnsmasq.service");
     for (const line of ["RuntimeDirectory=sitegen-vrouter-dnsmasq", "Restart=on-failure", "WantedBy=multi-user.target"]) {

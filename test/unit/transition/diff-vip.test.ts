@@ -39,7 +39,7 @@ describe("transitions", () => {
       title: "t",
       verify: [],
       inverse: [],
-      apply: [{ kind: "install", dest: "/etc/x", mode: 0o644 }],
+      apply: [{ kind: "install", dest: "/etc/x", mode: 0o644, src: "x" }],
     };
     const side = (text: string) => ({ steps: [step], ctx, file: () => text });
     expect(diffHost(side("a\n"), side("b\n")).map((c) => c.kind)).toEqual(["changed"]);

@@ -94,7 +94,7 @@ describe("HA day two (fuel-env, keepalived)", () => {
     expect(apply).not.toContain(`disable --now ${KEEPALIVED}`);
     expect(inverses(dir, "ctrl3")).toContain(`run systemctl reload-or-restart ${KEEPALIVED}`);
     // the unit reloads keepalived with SIGHUP
-    expect(readFileSync(join(dir, "hosts/ctrl3/files/etc/systemd/system", KEEPALIVED), "utf8")).toContain("ExecReload=/bin/kill -HUP $MAINPID");
+    expect(readFileSync(join(dir, "hosts/ctrl3/files", KEEPALIVED), "utf8")).toContain("ExecReload=/bin/kill -HUP $MAINPID");
   });
 
   it("a re-created leg on the holder costs a move: the count says so", async () => {

@@ -19,6 +19,9 @@ sitegen_lib="$here/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=../../../engine/lib.sh
 . "$sitegen_lib"
 
+# sitegen's netplan files, for the netplan gates: each one's name in /etc/netplan and its copy in files/.
+declare -gA np_copy=( [60-sitegen-vrouter.yaml]=60-sitegen-vrouter.yaml )
+
 # The audit's gates: each prints PASS, WARN or STOP (lib.sh's cmd_audit counts them).
 host_gates() {
 
@@ -70,10 +73,10 @@ fi
 # step 1
 ids[0]=vrouter-vrouter-node phases[0]=nodes titles[0]='route, resolve and sync time through vrouter'\''s management VIP 192.168.0.2 (netplan: every link'\''s default route and resolvers saved, then replaced by a drop-in; other managers'\'' routes live; each time daemon found); the rollback gives back what the takeover changed'
 apply_0() {
-  install_file /etc/sitegen/vrouter/node-takeover.py 0755 || return 1
+  install_file /etc/sitegen/vrouter/node-takeover.py 0755 node-takeover.py || return 1
   run python3 "$root"/etc/sitegen/vrouter/node-takeover.py save-live "$root"/var/lib/sitegen/vrouter/node-before || return 1
   run python3 "$root"/etc/sitegen/vrouter/node-takeover.py strip-netplan "$root"/etc/netplan "$root"/var/lib/sitegen/vrouter/node-before 60-sitegen-vrouter.yaml || return 1
-  install_file /etc/netplan/60-sitegen-vrouter.yaml 0600 || return 1
+  install_file /etc/netplan/60-sitegen-vrouter.yaml 0600 60-sitegen-vrouter.yaml || return 1
   run netplan generate || return 1
   run netplan apply || return 1
   run python3 "$root"/etc/sitegen/vrouter/node-takeover.py take-routes || return 1

@@ -221,8 +221,8 @@ inverse_4() {
 # step 6
 ids[5]=vrouter-vrouter-boot phases[5]=persist titles[5]='install and enable sitegen-vrouter-boot.service, which recreates vrouter'\''s namespace vrouter (legs, addresses, routes, forwarding, NAT) at every boot'
 apply_5() {
-  install_file /etc/sitegen/vrouter/boot.sh 0755 || return 1
-  install_file /etc/systemd/system/sitegen-vrouter-boot.service 0644 || return 1
+  install_file /etc/sitegen/vrouter/boot.sh 0755 boot.sh || return 1
+  install_file /etc/systemd/system/sitegen-vrouter-boot.service 0644 sitegen-vrouter-boot.service || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable --now sitegen-vrouter-boot.service || return 1
 }
@@ -242,8 +242,8 @@ inverse_5() {
 # step 7
 ids[6]=vrouter-vrouter-dnsmasq phases[6]=services titles[6]='install /etc/sitegen/vrouter/dnsmasq.conf and sitegen-vrouter-dnsmasq.service, which runs DNS (dnsmasq) inside vrouter, and (re)start it'
 apply_6() {
-  install_file /etc/sitegen/vrouter/dnsmasq.conf 0644 || return 1
-  install_file /etc/systemd/system/sitegen-vrouter-dnsmasq.service 0644 || return 1
+  install_file /etc/sitegen/vrouter/dnsmasq.conf 0644 dnsmasq.conf || return 1
+  install_file /etc/systemd/system/sitegen-vrouter-dnsmasq.service 0644 sitegen-vrouter-dnsmasq.service || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable sitegen-vrouter-dnsmasq.service || return 1
   run systemctl restart sitegen-vrouter-dnsmasq.service || return 1
@@ -263,8 +263,8 @@ inverse_6() {
 # step 8
 ids[7]=vrouter-vrouter-chrony phases[7]=services titles[7]='install /etc/sitegen/vrouter/chrony.conf and sitegen-vrouter-chrony.service, which runs NTP (chronyd -x) inside vrouter, and (re)start it'
 apply_7() {
-  install_file /etc/sitegen/vrouter/chrony.conf 0644 || return 1
-  install_file /etc/systemd/system/sitegen-vrouter-chrony.service 0644 || return 1
+  install_file /etc/sitegen/vrouter/chrony.conf 0644 chrony.conf || return 1
+  install_file /etc/systemd/system/sitegen-vrouter-chrony.service 0644 sitegen-vrouter-chrony.service || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable sitegen-vrouter-chrony.service || return 1
   run systemctl restart sitegen-vrouter-chrony.service || return 1
@@ -284,8 +284,8 @@ inverse_7() {
 # step 9
 ids[8]=vrouter-vrouter-conntrackd phases[8]=services titles[8]='install /etc/sitegen/vrouter/conntrackd.conf and sitegen-vrouter-conntrackd.service, which runs connection-state sync (conntrackd) inside vrouter, and (re)start it'
 apply_8() {
-  install_file /etc/sitegen/vrouter/conntrackd.conf 0644 || return 1
-  install_file /etc/systemd/system/sitegen-vrouter-conntrackd.service 0644 || return 1
+  install_file /etc/sitegen/vrouter/conntrackd.conf 0644 conntrackd.conf || return 1
+  install_file /etc/systemd/system/sitegen-vrouter-conntrackd.service 0644 sitegen-vrouter-conntrackd.service || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable sitegen-vrouter-conntrackd.service || return 1
   run systemctl restart sitegen-vrouter-conntrackd.service || return 1
@@ -307,9 +307,9 @@ ids[9]=vrouter-vrouter-keepalived phases[9]=services titles[9]='install /etc/sit
 apply_9() {
   # shellcheck disable=SC2016 # literal $ in the prefix
   install_secret /etc/sitegen/vrouter/vrrp-auth.conf vault_fuel_env_vrrp_pass "\$VRRP_AUTH_PASS=" '^[A-Za-z0-9%+,.:@_-]{1,8}$' || return 1
-  install_file /etc/sitegen/vrouter/keepalived.conf 0644 || return 1
-  install_file /etc/sitegen/vrouter/ha-notify.sh 0755 || return 1
-  install_file /etc/systemd/system/sitegen-vrouter-keepalived.service 0644 || return 1
+  install_file /etc/sitegen/vrouter/keepalived.conf 0644 keepalived.conf || return 1
+  install_file /etc/sitegen/vrouter/ha-notify.sh 0755 ha-notify.sh || return 1
+  install_file /etc/systemd/system/sitegen-vrouter-keepalived.service 0644 sitegen-vrouter-keepalived.service || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable sitegen-vrouter-keepalived.service || return 1
   run systemctl reload-or-restart sitegen-vrouter-keepalived.service || return 1

@@ -124,9 +124,9 @@ inverse_0() {
 # step 2
 ids[1]=persist-libvirt-1_provider phases[1]=persist titles[1]='install libvirt'\''s network hook for 1_provider and sitegen-libvirt-1_provider.target, which lists the gateway units the hook restarts when 1_provider starts again'
 apply_1() {
-  install_file /etc/systemd/system/sitegen-libvirt-1_provider.target 0644 || return 1
+  install_file /etc/systemd/system/sitegen-libvirt-1_provider.target 0644 sitegen-libvirt-1_provider.target || return 1
   run systemctl daemon-reload || return 1
-  install_file /etc/libvirt/hooks/network.d/sitegen-1_provider 0755 || return 1
+  install_file /etc/libvirt/hooks/network.d/sitegen-1_provider 0755 sitegen-1_provider || return 1
   if quiet systemctl is-active --quiet libvirtd.service; then run systemctl reload-or-restart libvirtd.service; fi || return 1
   if quiet systemctl is-active --quiet virtnetworkd.service; then run systemctl reload-or-restart virtnetworkd.service; fi || return 1
 }
@@ -145,7 +145,7 @@ inverse_1() {
 # step 3
 ids[2]=persist-provider-vip-gw.service phases[2]=persist titles[2]='install and enable provider-vip-gw.service, which recreates virbr1.104 at every boot'
 apply_2() {
-  install_file /etc/systemd/system/provider-vip-gw.service 0644 || return 1
+  install_file /etc/systemd/system/provider-vip-gw.service 0644 provider-vip-gw.service || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable --now provider-vip-gw.service || return 1
 }

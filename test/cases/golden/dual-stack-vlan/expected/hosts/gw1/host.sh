@@ -78,7 +78,7 @@ inverse_0() {
 # step 2
 ids[1]=persist-tenant-gw.service phases[1]=persist titles[1]='install and enable tenant-gw.service, which recreates br0.300 at every boot'
 apply_1() {
-  install_file /etc/systemd/system/tenant-gw.service 0644 || return 1
+  install_file /etc/systemd/system/tenant-gw.service 0644 tenant-gw.service || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable --now tenant-gw.service || return 1
 }

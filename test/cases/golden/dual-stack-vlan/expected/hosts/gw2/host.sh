@@ -19,6 +19,9 @@ sitegen_lib="$here/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=../../../engine/lib.sh
 . "$sitegen_lib"
 
+# sitegen's netplan files, for the netplan gates: each one's name in /etc/netplan and its copy in files/.
+declare -gA np_copy=( [zz-sitegen-br1-301.yaml]=zz-sitegen-br1-301.yaml )
+
 # The audit's gates: each prints PASS, WARN or STOP (lib.sh's cmd_audit counts them).
 host_gates() {
 
@@ -72,7 +75,7 @@ inverse_0() {
 # step 2
 ids[1]=persist-netplan-br1.301 phases[1]=persist titles[1]='add the vlans stanza for br1.301 to netplan (/etc/netplan/zz-sitegen-br1-301.yaml) and apply it'
 apply_1() {
-  install_file /etc/netplan/zz-sitegen-br1-301.yaml 0600 || return 1
+  install_file /etc/netplan/zz-sitegen-br1-301.yaml 0600 zz-sitegen-br1-301.yaml || return 1
   run netplan generate || return 1
   run netplan apply || return 1
 }

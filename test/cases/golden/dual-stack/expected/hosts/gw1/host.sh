@@ -98,7 +98,7 @@ inverse_1() {
 # step 3
 ids[2]=persist-tenant-v4-gw.service phases[2]=persist titles[2]='install and enable tenant-v4-gw.service, which recreates br0.210 at every boot'
 apply_2() {
-  install_file /etc/systemd/system/tenant-v4-gw.service 0644 || return 1
+  install_file /etc/systemd/system/tenant-v4-gw.service 0644 tenant-v4-gw.service || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable --now tenant-v4-gw.service || return 1
 }
@@ -118,7 +118,7 @@ inverse_2() {
 # step 4
 ids[3]=persist-tenant6-gw.service phases[3]=persist titles[3]='install and enable tenant6-gw.service, which recreates br0.211 at every boot'
 apply_3() {
-  install_file /etc/systemd/system/tenant6-gw.service 0644 || return 1
+  install_file /etc/systemd/system/tenant6-gw.service 0644 tenant6-gw.service || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable --now tenant6-gw.service || return 1
 }

@@ -19,6 +19,9 @@ sitegen_lib="$here/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=../../../engine/lib.sh
 . "$sitegen_lib"
 
+# sitegen's netplan files, for the netplan gates: each one's name in /etc/netplan and its copy in files/.
+declare -gA np_copy=( [zz-sitegen-br-prov-104.yaml]=zz-sitegen-br-prov-104.yaml )
+
 # The audit's gates: each prints PASS, WARN or STOP (lib.sh's cmd_audit counts them).
 host_gates() {
 
@@ -63,7 +66,7 @@ inverse_0() {
 # step 2
 ids[1]=persist-netplan-br-prov.104 phases[1]=persist titles[1]='add the vlans stanza for br-prov.104 to netplan (/etc/netplan/zz-sitegen-br-prov-104.yaml) and apply it'
 apply_1() {
-  install_file /etc/netplan/zz-sitegen-br-prov-104.yaml 0600 || return 1
+  install_file /etc/netplan/zz-sitegen-br-prov-104.yaml 0600 zz-sitegen-br-prov-104.yaml || return 1
   run netplan generate || return 1
   run netplan apply || return 1
 }

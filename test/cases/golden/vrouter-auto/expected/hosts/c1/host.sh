@@ -221,8 +221,8 @@ inverse_4() {
 # step 6
 ids[5]=vrouter-vr-boot phases[5]=persist titles[5]='install and enable sitegen-vr-boot.service, which recreates vr'\''s namespace vr (legs, addresses, routes, forwarding, NAT) at every boot'
 apply_5() {
-  install_file /etc/sitegen/vr/boot.sh 0755 || return 1
-  install_file /etc/systemd/system/sitegen-vr-boot.service 0644 || return 1
+  install_file /etc/sitegen/vr/boot.sh 0755 boot.sh || return 1
+  install_file /etc/systemd/system/sitegen-vr-boot.service 0644 sitegen-vr-boot.service || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable --now sitegen-vr-boot.service || return 1
 }
@@ -242,8 +242,8 @@ inverse_5() {
 # step 7
 ids[6]=vrouter-vr-dnsmasq phases[6]=services titles[6]='install /etc/sitegen/vr/dnsmasq.conf and sitegen-vr-dnsmasq.service, which runs DNS (dnsmasq) inside vr, and (re)start it'
 apply_6() {
-  install_file /etc/sitegen/vr/dnsmasq.conf 0644 || return 1
-  install_file /etc/systemd/system/sitegen-vr-dnsmasq.service 0644 || return 1
+  install_file /etc/sitegen/vr/dnsmasq.conf 0644 dnsmasq.conf || return 1
+  install_file /etc/systemd/system/sitegen-vr-dnsmasq.service 0644 sitegen-vr-dnsmasq.service || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable sitegen-vr-dnsmasq.service || return 1
   run systemctl restart sitegen-vr-dnsmasq.service || return 1
@@ -263,8 +263,8 @@ inverse_6() {
 # step 8
 ids[7]=vrouter-vr-conntrackd phases[7]=services titles[7]='install /etc/sitegen/vr/conntrackd.conf and sitegen-vr-conntrackd.service, which runs connection-state sync (conntrackd) inside vr, and (re)start it'
 apply_7() {
-  install_file /etc/sitegen/vr/conntrackd.conf 0644 || return 1
-  install_file /etc/systemd/system/sitegen-vr-conntrackd.service 0644 || return 1
+  install_file /etc/sitegen/vr/conntrackd.conf 0644 conntrackd.conf || return 1
+  install_file /etc/systemd/system/sitegen-vr-conntrackd.service 0644 sitegen-vr-conntrackd.service || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable sitegen-vr-conntrackd.service || return 1
   run systemctl restart sitegen-vr-conntrackd.service || return 1
@@ -286,9 +286,9 @@ ids[8]=vrouter-vr-keepalived phases[8]=services titles[8]='install /etc/sitegen/
 apply_8() {
   # shellcheck disable=SC2016 # literal $ in the prefix
   install_secret /etc/sitegen/vr/vrrp-auth.conf vault_vr_pass "\$VRRP_AUTH_PASS=" '^[A-Za-z0-9%+,.:@_-]{1,8}$' || return 1
-  install_file /etc/sitegen/vr/keepalived.conf 0644 || return 1
-  install_file /etc/sitegen/vr/ha-notify.sh 0755 || return 1
-  install_file /etc/systemd/system/sitegen-vr-keepalived.service 0644 || return 1
+  install_file /etc/sitegen/vr/keepalived.conf 0644 keepalived.conf || return 1
+  install_file /etc/sitegen/vr/ha-notify.sh 0755 ha-notify.sh || return 1
+  install_file /etc/systemd/system/sitegen-vr-keepalived.service 0644 sitegen-vr-keepalived.service || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable sitegen-vr-keepalived.service || return 1
   run systemctl reload-or-restart sitegen-vr-keepalived.service || return 1

@@ -228,8 +228,8 @@ inverse_4() {
 # step 6
 ids[5]=vrouter-vr-boot phases[5]=persist titles[5]='install and enable sitegen-vr-boot.service, which recreates vr'\''s namespace vr (legs, addresses, routes, forwarding, NAT) at every boot'
 apply_5() {
-  install_file /etc/sitegen/vr/boot.sh 0755 || return 1
-  install_file /etc/systemd/system/sitegen-vr-boot.service 0644 || return 1
+  install_file /etc/sitegen/vr/boot.sh 0755 boot.sh || return 1
+  install_file /etc/systemd/system/sitegen-vr-boot.service 0644 sitegen-vr-boot.service || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable --now sitegen-vr-boot.service || return 1
 }
@@ -249,8 +249,8 @@ inverse_5() {
 # step 7
 ids[6]=vrouter-vr-dnsmasq phases[6]=services titles[6]='install /etc/sitegen/vr/dnsmasq.conf and sitegen-vr-dnsmasq.service, which runs DNS (dnsmasq) inside vr; Pacemaker starts it, not systemd'
 apply_6() {
-  install_file /etc/sitegen/vr/dnsmasq.conf 0644 || return 1
-  install_file /etc/systemd/system/sitegen-vr-dnsmasq.service 0644 || return 1
+  install_file /etc/sitegen/vr/dnsmasq.conf 0644 dnsmasq.conf || return 1
+  install_file /etc/systemd/system/sitegen-vr-dnsmasq.service 0644 sitegen-vr-dnsmasq.service || return 1
   run systemctl daemon-reload || return 1
 }
 verify_6() {
@@ -267,8 +267,8 @@ inverse_6() {
 # step 8
 ids[7]=vrouter-vr-ntpd phases[7]=services titles[7]='install /etc/sitegen/vr/ntp.conf and sitegen-vr-ntpd.service, which runs NTP (ntpd) inside vr; Pacemaker starts it, not systemd'
 apply_7() {
-  install_file /etc/sitegen/vr/ntp.conf 0644 || return 1
-  install_file /etc/systemd/system/sitegen-vr-ntpd.service 0644 || return 1
+  install_file /etc/sitegen/vr/ntp.conf 0644 ntp.conf || return 1
+  install_file /etc/systemd/system/sitegen-vr-ntpd.service 0644 sitegen-vr-ntpd.service || return 1
   run systemctl daemon-reload || return 1
 }
 verify_7() {
@@ -285,8 +285,8 @@ inverse_7() {
 # step 9
 ids[8]=vrouter-vr-conntrackd phases[8]=services titles[8]='install /etc/sitegen/vr/conntrackd.conf and /etc/sitegen/vr/conntrackd-netns.sh, through which Pacemaker'\''s conntrackd agent runs conntrackd inside vr'
 apply_8() {
-  install_file /etc/sitegen/vr/conntrackd.conf 0644 || return 1
-  install_file /etc/sitegen/vr/conntrackd-netns.sh 0755 || return 1
+  install_file /etc/sitegen/vr/conntrackd.conf 0644 conntrackd.conf || return 1
+  install_file /etc/sitegen/vr/conntrackd-netns.sh 0755 conntrackd-netns.sh || return 1
 }
 verify_8() {
   local rc=0
@@ -302,8 +302,8 @@ inverse_8() {
 # step 10
 ids[9]=vrouter-vr-cluster-units phases[9]=services titles[9]='install sitegen-vr-netns.service and sitegen-vr-uplink.service, which Pacemaker starts (namespace check, default route out of vr-ex)'
 apply_9() {
-  install_file /etc/systemd/system/sitegen-vr-netns.service 0644 || return 1
-  install_file /etc/systemd/system/sitegen-vr-uplink.service 0644 || return 1
+  install_file /etc/systemd/system/sitegen-vr-netns.service 0644 sitegen-vr-netns.service || return 1
+  install_file /etc/systemd/system/sitegen-vr-uplink.service 0644 sitegen-vr-uplink.service || return 1
   run systemctl daemon-reload || return 1
 }
 verify_9() {
@@ -321,8 +321,8 @@ inverse_9() {
 # step 11
 ids[10]=vrouter-vr-pacemaker phases[10]=services titles[10]='create vr'\''s cluster resources (vr-netns-clone, vr-conntrackd-clone, vr-router, vr-dnsmasq-clone, vr-ntp-clone) and their ordering and colocation with pacemaker.sh create (one verified CIB push)'
 apply_10() {
-  install_file /etc/sitegen/vr/pacemaker.sh 0755 || return 1
-  install_file /etc/sitegen/vr/cib-vr.xml 0644 || return 1
+  install_file /etc/sitegen/vr/pacemaker.sh 0755 pacemaker.sh || return 1
+  install_file /etc/sitegen/vr/cib-vr.xml 0644 cib-vr.xml || return 1
   if ! quiet crm_resource --resource vr-router --query-xml; then run bash "$root"/etc/sitegen/vr/pacemaker.sh create; fi || return 1
 }
 verify_10() {

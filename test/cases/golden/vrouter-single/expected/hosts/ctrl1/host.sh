@@ -216,8 +216,8 @@ inverse_4() {
 # step 6
 ids[5]=vrouter-vrouter-boot phases[5]=persist titles[5]='install and enable sitegen-vrouter-boot.service, which recreates vrouter'\''s namespace vrouter (legs, addresses, routes, forwarding, NAT) at every boot'
 apply_5() {
-  install_file /etc/sitegen/vrouter/boot.sh 0755 || return 1
-  install_file /etc/systemd/system/sitegen-vrouter-boot.service 0644 || return 1
+  install_file /etc/sitegen/vrouter/boot.sh 0755 boot.sh || return 1
+  install_file /etc/systemd/system/sitegen-vrouter-boot.service 0644 sitegen-vrouter-boot.service || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable --now sitegen-vrouter-boot.service || return 1
 }
@@ -237,8 +237,8 @@ inverse_5() {
 # step 7
 ids[6]=vrouter-vrouter-dnsmasq phases[6]=services titles[6]='install /etc/sitegen/vrouter/dnsmasq.conf and sitegen-vrouter-dnsmasq.service, which runs DNS (dnsmasq) inside vrouter, and (re)start it'
 apply_6() {
-  install_file /etc/sitegen/vrouter/dnsmasq.conf 0644 || return 1
-  install_file /etc/systemd/system/sitegen-vrouter-dnsmasq.service 0644 || return 1
+  install_file /etc/sitegen/vrouter/dnsmasq.conf 0644 dnsmasq.conf || return 1
+  install_file /etc/systemd/system/sitegen-vrouter-dnsmasq.service 0644 sitegen-vrouter-dnsmasq.service || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable sitegen-vrouter-dnsmasq.service || return 1
   run systemctl restart sitegen-vrouter-dnsmasq.service || return 1
@@ -258,8 +258,8 @@ inverse_6() {
 # step 8
 ids[7]=vrouter-vrouter-chrony phases[7]=services titles[7]='install /etc/sitegen/vrouter/chrony.conf and sitegen-vrouter-chrony.service, which runs NTP (chronyd -x) inside vrouter, and (re)start it'
 apply_7() {
-  install_file /etc/sitegen/vrouter/chrony.conf 0644 || return 1
-  install_file /etc/systemd/system/sitegen-vrouter-chrony.service 0644 || return 1
+  install_file /etc/sitegen/vrouter/chrony.conf 0644 chrony.conf || return 1
+  install_file /etc/systemd/system/sitegen-vrouter-chrony.service 0644 sitegen-vrouter-chrony.service || return 1
   run systemctl daemon-reload || return 1
   run systemctl enable sitegen-vrouter-chrony.service || return 1
   run systemctl restart sitegen-vrouter-chrony.service || return 1
