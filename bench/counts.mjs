@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { withSecondGateway } from "./jumphost-variants.mjs";
 
 // fuel-env's file count when issue 21 was filed (the target is at most half of it).
 const FUEL_ENV_BEFORE = 125;
@@ -17,27 +18,6 @@ function gatewayMoved(text) {
   const hits = text.match(at) ?? [];
   if (hits.length !== 1) throw new Error(`jumphost.yaml: expected one gateway 'address: 10.12.8.1' line, found ${hits.length}`);
   return text.replace(at, "$110.12.8.2");
-}
-
-/** A second VLAN gateway on the jumphost: the provider-vip gateway copied with another name, VID and subnet. */
-function secondGateway(text) {
-  const before = "  - name: provider-vip\n";
-  if (!text.includes(before)) throw new Error("jumphost.yaml: no provider-vip network to put a second VLAN gateway beside");
-  const added = [
-    "  - name: provider-vip2",
-    "    cidr: 10.12.12.0/22",
-    "    vlan: 105",
-    "    attach:",
-    "      - { host: jumphost, bridge: virbr1 }",
-    "    gateway:",
-    "      address: 10.12.12.1",
-    "      on: host",
-    "      host: jumphost",
-    "      persistence: auto",
-    "      unit: provider-vip2-gw.service",
-    "",
-  ];
-  return text.replace(before, `${added.join("\n")}\n${before}`);
 }
 
 /**
@@ -92,7 +72,7 @@ export function countFigures(cli) {
       .filter((f) => f.endsWith(".yaml") && !f.endsWith(".lock.yaml"))
       .map((f) => f.slice(0, -5));
     const moved = diffStat(base, generate(cli, work, "gateway", { file: "jumphost.yaml", change: gatewayMoved }));
-    const second = diffStat(base, generate(cli, work, "vlan", { file: "jumphost.yaml", change: secondGateway }));
+    const second = diffStat(base, generate(cli, work, "vlan", { file: "jumphost.yaml", change: withSecondGateway }));
     const roosevelt = siteCount(base, "roosevelt", sites);
     const fuel = siteCount(base, "fuel-env", sites);
     const half = Math.floor(FUEL_ENV_BEFORE / 2);

@@ -46,24 +46,5 @@ export function withMember(text: string, name: string, i: number, priority: numb
 /** The router without member `name` (the host and its attachments stay: it only leaves the router). */
 export const withoutMember = (text: string, name: string): string => text.replace(new RegExp(`^ {6}- \\{ host: ${name}, address: [^\\n]*\\n`, "m"), "");
 
-/** The jumphost with a second VLAN gateway on virbr1 (libvirt network 1_provider): bench/counts.mjs's provider-vip2, VID 105. */
-export const SECOND_GATEWAY = { network: "provider-vip2", unit: "provider-vip2-gw.service", ifname: "virbr1.105", cidr: "10.12.12.1/22" } as const;
-export function withSecondGateway(jumphostText: string): string {
-  const before = "  - name: provider-vip\n";
-  if (!jumphostText.includes(before)) throw new Error("jumphost.yaml: no provider-vip network to put a second VLAN gateway beside");
-  const added = [
-    `  - name: ${SECOND_GATEWAY.network}`,
-    "    cidr: 10.12.12.0/22",
-    "    vlan: 105",
-    "    attach:",
-    "      - { host: jumphost, bridge: virbr1 }",
-    "    gateway:",
-    "      address: 10.12.12.1",
-    "      on: host",
-    "      host: jumphost",
-    "      persistence: auto",
-    `      unit: ${SECOND_GATEWAY.unit}`,
-    "",
-  ];
-  return jumphostText.replace(before, `${added.join("\n")}\n${before}`);
-}
+/** The jumphost with a second VLAN gateway on virbr1 (libvirt network 1_provider): the bench's counts use the same. */
+export { SECOND_GATEWAY, withSecondGateway } from "../../bench/jumphost-variants.mjs";
