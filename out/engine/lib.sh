@@ -343,6 +343,67 @@ forward = root.find("forward")
 print("isolated" if forward is None else forward.get("mode", "nat"))
 '
 }
+
+# G4: the libvirt network that owns the bridge is there, active, autostarted, with that bridge and a forward
+# mode in which libvirt makes the bridge; one daemon owns libvirt's networks; with HOOK 1, libvirt reads
+# hooks/network.d (6.5.0 and newer), where the network's hook goes.
+libvirt_network() { # ID SUBJECT NETWORK BRIDGE HOOK
+  local id=$1 subject=$2 network=$3 bridge=$4 hook=$5 info xml active autostart nbridge mode owner d version
+  if ! command -v virsh >/dev/null 2>&1; then
+    stop "$id $subject: virsh not found, but the inventory says libvirt owns $bridge"
+    return
+  fi
+  if ! info=$(LC_ALL=C virsh net-info "$network" 2>&1); then
+    stop "$id $subject: libvirt has no network by that name: $info"
+    return
+  fi
+  printf '%s\n' "$info"
+  xml=$(LC_ALL=C virsh net-dumpxml "$network" 2>/dev/null || true)
+  printf '%s\n' "$xml" | sed -n '1,30p'
+  active=$(libvirt_field Active "$info"); autostart=$(libvirt_field Autostart "$info"); nbridge=$(libvirt_field Bridge "$info")
+  mode=$(printf '%s\n' "$xml" | libvirt_forward_mode)
+  if [ "$nbridge" != "$bridge" ]; then
+    stop "$id $subject: its bridge is '$nbridge', not $bridge: fix the inventory"
+  elif [ "${mode#error: }" != "$mode" ]; then
+    stop "$id $subject: cannot tell how libvirt forwards it: ${mode#error: }"
+  elif case "$mode" in nat|route|open|isolated) false ;; *) true ;; esac; then
+    stop "$id $subject: forward mode $mode: libvirt does not create $bridge for such a network (it attaches guests to a bridge or devices that something else makes); the gateway must follow that owner: fix the inventory's owner"
+  elif [ "$active" != yes ]; then
+    stop "$id $subject: is not active; start it (virsh net-start $network) so $bridge exists"
+  elif [ "$autostart" != yes ]; then
+    warn "$id $subject: autostart is not set: enable it (virsh net-autostart $network) so $bridge exists at boot before the gateway unit runs"
+  else
+    pass "$id $subject: active, autostart, bridge $bridge, forward mode $mode"
+  fi
+  if [ "$mode" = nat ]; then
+    say "note: forward mode nat: routed traffic may be masqueraded to this host's address (cosmetic, see REVIEW.md)"
+  fi
+  # who owns libvirt's networks: libvirtd, or the per-driver virtnetworkd (Fedora, RHEL 9). The gateway's
+  # unit is ordered after both; the hook step reloads the one that runs (libvirt caches its hooks).
+  owner=""
+  for d in libvirtd virtnetworkd; do
+    if systemctl is-active --quiet "$d.service" 2>/dev/null; then owner="$owner${owner:+ and }$d"; fi
+  done
+  case "$owner" in
+    "") stop "$id $subject: neither libvirtd nor virtnetworkd is active: nothing starts $network and $bridge at boot" ;;
+    *" and "*) stop "$id $subject: libvirtd and virtnetworkd are both active: two daemons would manage $network; keep one" ;;
+    *)
+      say "note: $owner owns libvirt's networks here"
+      if ! systemctl is-enabled --quiet "$owner.service" 2>/dev/null; then
+        warn "$id $subject: $owner.service is not enabled: at boot nothing starts it, nor $network, until a client connects"
+      fi ;;
+  esac
+  [ "$hook" = 1 ] || return 0
+  # the network's hook (sitegen's gateways on it) goes in hooks/network.d, which libvirt reads since 6.5.0
+  version=$(virsh --version 2>/dev/null || true)
+  if [ -z "$version" ] || [ "$(printf '%s\n' 6.5.0 "$version" | sort -V | head -n1)" != 6.5.0 ]; then
+    stop "$id $subject: libvirt ${version:-(no answer from virsh --version)} reads no hooks from /etc/libvirt/hooks/network.d (6.5.0 and newer do): a restart of $network would leave the gateway deleted; upgrade libvirt, or install the hook as /etc/libvirt/hooks/network by hand if there is none (see REVIEW.md)"
+  else
+    say "note: libvirt $version runs the network's hook from /etc/libvirt/hooks/network.d"
+  fi
+}
+# One field of `virsh net-info`'s answer (FIELD: value).
+libvirt_field() { printf '%s\n' "$2" | sed -n "s/^$1: *//p" | head -n1; }
 # What netplan itself makes of its configuration, for the netplan gates: not its YAML (netplan merges
 # files, resolves renames and globs, and `netplan get` accepts configurations generate rejects) but
 # the files `netplan generate --root-dir` writes for networkd and NetworkManager, what apply and every

@@ -92,7 +92,7 @@ describe("jumphost audit in a network namespace", () => {
     expect(r.stdout).toContain("PASS G8 provider-vip-gw.service: free: no unit by that name");
     expect(r.stdout).toContain("PASS G9 1_provider: free: no hook /etc/libvirt/hooks/network.d/sitegen-1_provider, no unit sitegen-libvirt-1_provider.target");
     expect(r.stdout).toContain("note: libvirtd owns libvirt's networks here");
-    expect(r.stdout).toContain("note: libvirt 9.0.0 runs the gateway's hook from /etc/libvirt/hooks/network.d");
+    expect(r.stdout).toContain("note: libvirt 9.0.0 runs the network's hook from /etc/libvirt/hooks/network.d");
     expect(r.stdout).toContain("PASS H1 systemd 252: 244 or newer (Restart= on a Type=oneshot unit: provider-vip-gw.service)");
     expect(r.stdout.trimEnd().split("\n").at(-1)).toBe("decision: persistence=systemd link=virbr1.104");
     expect(ns.state()).toBe(before);

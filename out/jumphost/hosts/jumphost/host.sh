@@ -32,56 +32,7 @@ say '=== G3: virbr1 is a bridge: detail and state ==='
 bridge_detail G3 virbr1 virbr1
 
 say '=== G4: libvirt network 1_provider: active, autostart, bridge, forward mode ==='
-if ! command -v virsh >/dev/null 2>&1; then
-  stop 'G4 1_provider: virsh not found, but the inventory says libvirt owns virbr1'
-elif ! info=$(LC_ALL=C virsh net-info 1_provider 2>&1); then
-  stop 'G4 1_provider: libvirt has no network by that name:' "$info"
-else
-  printf '%s\n' "$info"
-  xml=$(LC_ALL=C virsh net-dumpxml 1_provider 2>/dev/null || true)
-  printf '%s\n' "$xml" | sed -n '1,30p'
-  field() { printf '%s\n' "$info" | sed -n "s/^$1: *//p" | head -n1; }
-  active=$(field Active); autostart=$(field Autostart); nbridge=$(field Bridge)
-  mode=$(printf '%s\n' "$xml" | libvirt_forward_mode)
-  if [ "$nbridge" != virbr1 ]; then
-    stop 'G4 1_provider: its bridge is' "'$nbridge', not virbr1: fix the inventory"
-  elif [ "${mode#error: }" != "$mode" ]; then
-    stop 'G4 1_provider: cannot tell how libvirt forwards it:' "${mode#error: }"
-  elif case "$mode" in nat|route|open|isolated) false ;; *) true ;; esac; then
-    stop 'G4 1_provider: forward mode' "$mode"': libvirt does not create virbr1 for such a network (it attaches guests to a bridge or devices that something else makes); the gateway must follow that owner: fix the inventory'\''s owner'
-  elif [ "$active" != yes ]; then
-    stop 'G4 1_provider: is not active; start it (virsh net-start 1_provider) so virbr1 exists'
-  elif [ "$autostart" != yes ]; then
-    warn 'G4 1_provider: autostart is not set: enable it (virsh net-autostart 1_provider) so virbr1 exists at boot before the gateway unit runs'
-  else
-    pass 'G4 1_provider: active, autostart, bridge virbr1, forward mode' "$mode"
-  fi
-  if [ "$mode" = nat ]; then
-    say "note: forward mode nat: routed traffic may be masqueraded to this host's address (cosmetic, see REVIEW.md)"
-  fi
-  # who owns libvirt's networks: libvirtd, or the per-driver virtnetworkd (Fedora, RHEL 9). The gateway's
-  # unit is ordered after both; the hook step reloads the one that runs (libvirt caches its hooks).
-  owner=""
-  for d in libvirtd virtnetworkd; do
-    if systemctl is-active --quiet "$d.service" 2>/dev/null; then owner="$owner${owner:+ and }$d"; fi
-  done
-  case "$owner" in
-    "") stop 'G4 1_provider: neither libvirtd nor virtnetworkd is active: nothing starts 1_provider and virbr1 at boot' ;;
-    *" and "*) stop 'G4 1_provider: libvirtd and virtnetworkd are both active: two daemons would manage 1_provider; keep one' ;;
-    *)
-      say "note: $owner owns libvirt's networks here"
-      if ! systemctl is-enabled --quiet "$owner.service" 2>/dev/null; then
-        warn 'G4 1_provider:' "$owner.service is not enabled: at boot nothing starts it, nor 1_provider, until a client connects"
-      fi ;;
-  esac
-  # the gateway's hook goes in hooks/network.d, which libvirt reads since 6.5.0
-  version=$(virsh --version 2>/dev/null || true)
-  if [ -z "$version" ] || [ "$(printf '%s\n' 6.5.0 "$version" | sort -V | head -n1)" != 6.5.0 ]; then
-    stop 'G4 1_provider: libvirt' "${version:-(no answer from virsh --version)}"' reads no hooks from /etc/libvirt/hooks/network.d (6.5.0 and newer do): a restart of 1_provider would leave the gateway deleted; upgrade libvirt, or install the hook as /etc/libvirt/hooks/network by hand if there is none (see REVIEW.md)'
-  else
-    say "note: libvirt $version runs the gateway's hook from /etc/libvirt/hooks/network.d"
-  fi
-fi
+libvirt_network G4 1_provider 1_provider virbr1 1
 
 say '=== G5: does netplan touch virbr1? (decides systemd or netplan persistence) ==='
 np_ownership G5 virbr1 libvirt virbr1.104 10.12.8.1 systemd 104
