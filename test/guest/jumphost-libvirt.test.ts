@@ -22,7 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ROOT, guestAvailability, jobReport, linkOf } from "./harness.js";
-import { gen, HOST_SH } from "../helpers/gen.js";
+import { gen, HOST_SH, stepPhases } from "../helpers/gen.js";
 import { SECOND_GATEWAY, withSecondGateway } from "../helpers/variant.js";
 import { expectRc, sharedGuestRun } from "./flow.js";
 import { FILES_SNAP, IN_SITE, fileLines, LIBVIRT_SETTLE, LIBVIRT_SETUP, LIBVIRT_SITE as S, auditLines, expectSameState } from "./site-fixtures.js";
@@ -172,10 +172,7 @@ exit $rc`,
       expect(existsSync(join(HOST_DIR, f)), `${HOST_DIR}/${f}`).toBe(true);
     }
     // Phases: `host.sh apply runtime|persist`: the host has steps in both.
-    const phases = /^phases=\((.*)\)$/m
-      .exec(readFileSync(join(HOST_DIR, HOST_SH), "utf8"))![1]!
-      .trim()
-      .split(" ");
+    const phases = stepPhases(readFileSync(join(HOST_DIR, HOST_SH), "utf8"));
     expect([...new Set(phases)], "host.sh apply takes runtime and persist").toEqual(["runtime", "persist"]);
     const inv = readFileSync(join(ROOT, "inventories/jumphost.yaml"), "utf8");
     expect(inv).toContain(`libvirt_network: ${S.network}`);

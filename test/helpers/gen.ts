@@ -29,6 +29,8 @@ export const stepsOf = (hostSh: string): string =>
   hostSh.slice(hostSh.indexOf("\n# step 1\n"), hostSh.search(/\n\n(# The final checks|# The drift model|sitegen_main)/));
 /** host.sh's step ids in order (each step's `ids[N]=` line; an id needs no shell quoting). */
 export const stepIds = (hostSh: string): string[] => [...hostSh.matchAll(/^ids\[\d+\]=(\S+)/gm)].map((m) => m[1]!);
+/** host.sh's step phases in order (each step's `phases[N]=` word). */
+export const stepPhases = (hostSh: string): string[] => [...hostSh.matchAll(/ phases\[\d+\]=(\S+)/g)].map((m) => m[1]!);
 /** host.sh's inverse_N functions: what `host.sh rollback` runs. */
 export const inversesOf = (hostSh: string): string => [...hostSh.matchAll(/^inverse_\d+\(\) \{\n[\s\S]*?^\}$/gm)].map((m) => m[0]).join("\n");
 

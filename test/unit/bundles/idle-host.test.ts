@@ -55,7 +55,7 @@ describe("a host with nothing to do", () => {
     expect(paths).not.toContain("ansible/rollback.yml");
     const hostShs = r.build.files.filter((f) => f.path.endsWith(`/${HOST_SH}`));
     expect(hostShs.length).toBeGreaterThan(0);
-    for (const f of hostShs) expect(f.content, f.path).not.toMatch(/^(apply_\d+|inverse_\d+)\(\) \{|^titles=\(/m);
+    for (const f of hostShs) expect(f.content, f.path).not.toMatch(/^(apply_\d+|inverse_\d+)\(\) \{|^ids\[\d+\]=/m);
     const apply = r.build.files.find((f) => f.path === "ansible/apply.yml")!.content;
     expect(apply).not.toContain("tasks_from: apply");
     expect(r.build.files.find((f) => f.path === "REVIEW.md")!.content).toContain("Nothing is created or changed on any host");
