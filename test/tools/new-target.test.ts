@@ -14,7 +14,18 @@ describe("scripts/new-target.mjs", () => {
   it("scaffolds a target that type-checks, is in the registry, generates its golden case and passes its test", () => {
     const copy = join(tmp, "repo");
     mkdirSync(copy);
-    for (const p of ["src", "templates", "scripts", "inventories", "test/helpers", "test/cases/golden", "test/unit", "package.json", "tsconfig.json"]) {
+    for (const p of [
+      "src",
+      "templates",
+      "scripts",
+      "bench",
+      "inventories",
+      "test/helpers",
+      "test/cases/golden",
+      "test/unit",
+      "package.json",
+      "tsconfig.json",
+    ]) {
       cpSync(join(ROOT, p), join(copy, p), { recursive: true });
     }
     symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
