@@ -21,7 +21,7 @@ import {
   type GuestRun,
 } from "./harness.js";
 import { IN_SITE, NETPLAN_SETTLE, NETPLAN_SETUP, NETPLAN_SITE as S, auditLines, expectSameState } from "./site-fixtures.js";
-import { HOST_SH } from "../helpers/gen.js";
+import { HOST_SH, installedCopy } from "../helpers/gen.js";
 
 const CASE = join(ROOT, "test/cases/golden/jumphost-netplan");
 const HOST_DIR = join(CASE, "expected/hosts/jumphost");
@@ -43,9 +43,9 @@ describe.skipIf(!avail.run)("guest e2e: jumphost variant, netplan-owned br-prov 
     expect(inv).toMatch(new RegExp(`name: ${S.bridge}\\s+owner: netplan`));
     expect(inv).toContain("vlan: 104");
     expect(inv).toContain("address: 10.12.8.1");
-    for (const f of [HOST_SH, `files${DROPIN}`]) {
-      expect(existsSync(join(HOST_DIR, f)), `${HOST_DIR}/${f}`).toBe(true);
-    }
+    expect(existsSync(join(HOST_DIR, HOST_SH)), `${HOST_DIR}/${HOST_SH}`).toBe(true);
+    // the drop-in's copy, flat in files/, as host.sh's install line names it
+    expect(existsSync(installedCopy(HOST_DIR, DROPIN)), DROPIN).toBe(true);
   });
 
   it(
