@@ -1,6 +1,6 @@
 // A host.sh run beside the engine's lib.sh, as out/ lays them out, for what changes nothing and needs no root
 // (SITEGEN_ROOT set): usage, a refused command, a verify without checks.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { engineFiles } from "../../src/bundles/engine.js";
 import { HOST_SH, hostArgv } from "./gen.js";
@@ -15,5 +15,9 @@ export function runHostSh(hostSh: string, host: string, ...words: string[]) {
   writeFileSync(join(tmp, "engine/lib.sh"), engineFiles().find((f) => f.path === "lib.sh")!.content);
   writeFileSync(join(dir, HOST_SH), hostSh);
   const [cmd, ...args] = hostArgv(dir, ...words);
-  return run(cmd!, args, { env: { ...process.env, SITEGEN_ROOT: tmp } });
+  try {
+    return run(cmd!, args, { env: { ...process.env, SITEGEN_ROOT: tmp } });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
