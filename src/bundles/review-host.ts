@@ -8,7 +8,7 @@ import { mdText } from "../render/markdown.js";
 import { checkLine, plainText } from "../render/shell-lines.js";
 import type { DisruptionContext } from "../plan/disruption.js";
 import { confirmVm } from "./review-confirm.js";
-import { foldChecks, foldStepChecks, type CheckRun } from "../render/check-runs.js";
+import { foldFinalChecks, foldStepChecks, type CheckRun } from "../render/check-runs.js";
 
 /** A folded check list as REVIEW.md shows it: a check's line, or "step N's checks" (1-based, as the steps are numbered). */
 const runVm = (r: CheckRun) => ("step" in r ? { step: r.step + 1 } : { line: r.line });
@@ -33,11 +33,8 @@ function phasesVm(steps: readonly Step[], folded: CheckRun[][]) {
 
 /** The final checks as host.sh's host_checks runs them: under each title, a step's whole list by its number. */
 function finalChecksVm(checks: HostPlan["checks"], stepChecks: string[][]) {
-  const titles = [...new Set(checks.map((c) => c.title))];
-  return titles.flatMap((title) => {
-    const own = checks.filter((c) => c.title === title);
-    return foldChecks(own.map(checkLine), stepChecks, (i) => !own[i]?.phase).map((r) => ({ title: mdText(title), ...runVm(r) }));
-  });
+  const titled = checks.map((c) => ({ title: c.title, line: checkLine(c), phase: c.phase }));
+  return foldFinalChecks(titled, stepChecks).flatMap((g) => g.runs.map((r) => ({ title: mdText(g.title), ...runVm(r) })));
 }
 
 /** Each line once: targets write per gateway, and two gateways on one bridge may say the same. */

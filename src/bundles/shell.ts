@@ -9,7 +9,7 @@ import { render } from "../render/hbs.js";
 import type { Site } from "../resolve/site.js";
 import { actionLine, checkLine } from "../render/shell-lines.js";
 import { driftModel } from "../drift/model.js";
-import { foldChecks, foldStepChecks, type CheckRun } from "../render/check-runs.js";
+import { foldFinalChecks, foldStepChecks, type CheckRun } from "../render/check-runs.js";
 
 export interface StepVm {
   id: string;
@@ -60,12 +60,11 @@ export const netplanCopies = (steps: readonly Step[]): NetplanCopy[] =>
  * (in_phase). A run that is a step's whole check list calls verify_N (the step's checks, written once).
  */
 function checkGroups(checks: readonly FinalCheck[], stepChecks: readonly (readonly string[])[]) {
-  const titles = [...new Set(checks.map((c) => c.title))];
-  return titles.map((title) => {
-    const own = checks.filter((c) => c.title === title);
-    const runs = foldChecks(own.map(checkLine), stepChecks, (i) => !own[i]?.phase);
-    return { title, checks: runs.map((r) => ("step" in r ? stepCall(r.step) : ownCall(r.line, own[r.at]?.phase))) };
-  });
+  const titled = checks.map((c) => ({ title: c.title, line: checkLine(c), phase: c.phase }));
+  return foldFinalChecks(titled, stepChecks).map((g) => ({
+    title: g.title,
+    checks: g.runs.map((r) => ("step" in r ? stepCall(r.step) : ownCall(r.line, r.phase))),
+  }));
 }
 
 const stepCall = (step: number) => ({ call: `verify_${step}`, count: true });

@@ -35,3 +35,27 @@ export function foldChecks(lines: readonly string[], lists: readonly (readonly s
 
 /** Each step's check lines folded against the steps before it. */
 export const foldStepChecks = (lists: readonly (readonly string[])[]): CheckRun[][] => lists.map((lines, j) => foldChecks(lines, lists.slice(0, j)));
+
+/** A final check as both host.sh and REVIEW.md list it: its group's title, its line, the phase it needs. */
+export interface TitledCheck {
+  readonly title: string;
+  readonly line: string;
+  readonly phase?: string;
+}
+
+/**
+ * The final checks grouped under their titles, in the order they first appear, each group folded against
+ * the steps' lists; a check that holds only after a phase keeps a line of its own (with that phase).
+ */
+export function foldFinalChecks(checks: readonly TitledCheck[], lists: readonly (readonly string[])[]) {
+  const titles = [...new Set(checks.map((c) => c.title))];
+  return titles.map((title) => {
+    const own = checks.filter((c) => c.title === title);
+    const runs = foldChecks(
+      own.map((c) => c.line),
+      lists,
+      (i) => !own[i]?.phase,
+    );
+    return { title, runs: runs.map((r) => ("step" in r ? r : { ...r, phase: own[r.at]?.phase })) };
+  });
+}
