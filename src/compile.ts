@@ -4,7 +4,7 @@ import { parseLock } from "./alloc/lock.js";
 import { isWarning, type Diagnostic } from "./diag/diagnostic.js";
 import { manifestEntry, manifestOf, outputOrder, type ManifestEntry } from "./bundles/manifest.js";
 import { BUNDLES } from "./bundles/index.js";
-import { engineEntries } from "./bundles/engine.js";
+import { ENGINE_FROM_SITE, engineEntries } from "./bundles/engine.js";
 import { parseSource, type Source } from "./model/source.js";
 import type { SiteDoc } from "./model/types.js";
 import { parseCidr } from "./net/cidr.js";
@@ -97,7 +97,7 @@ export function prepare(text: string, file: string, opts: CompileOptions): Prepa
  * The output, file by file, host by host (a big site's text is never held whole), manifest.json last.
  * Order otherwise is the bundles' own: outputOrder sorts it the way compile() returns it.
  */
-export function* outputFiles(build: Prepared, inventoryText: string): Generator<Artifact> {
+export function* outputFiles(build: Prepared): Generator<Artifact> {
   const seen = new Set<string>();
   const entries: ManifestEntry[] = [];
   const one = (f: Artifact): Artifact => {
@@ -108,13 +108,13 @@ export function* outputFiles(build: Prepared, inventoryText: string): Generator<
   };
   for (const f of build.plan.artifacts) yield one(f);
   for (const b of BUNDLES) for (const f of b.render(build.site, build.plan)) yield one(f);
-  yield manifestOf(build.site, inventoryText, [...entries, ...engineEntries()]);
+  yield manifestOf(build.site, [...entries, ...engineEntries()], ENGINE_FROM_SITE);
 }
 
 /** The whole output at once (tests, gen plan): prepare, then every file, in outputOrder. */
 export function compile(text: string, file: string, opts: CompileOptions): Result {
   const p = prepare(text, file, opts);
   if (!p.ok) return p;
-  const files = [...outputFiles(p.build, text)].sort((x, y) => outputOrder(x.path, y.path));
+  const files = [...outputFiles(p.build)].sort((x, y) => outputOrder(x.path, y.path));
   return { ok: true, build: { ...p.build, files } };
 }

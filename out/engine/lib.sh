@@ -827,7 +827,7 @@ drift_report() { # PHASE JSON(0|1)
     while IFS= read -r r; do note missing rule "$n/$fam $t" "$r" absent; done < <(comm -23 <(nft_rules <<<"$want") <(nft_rules <<<"$live"))
     while IFS= read -r r; do note extra rule "$n/$fam $t" absent "$r"; done < <(comm -13 <(nft_rules <<<"$want") <(nft_rules <<<"$live"))
   done
-  # Installed files against the sha256 manifest.json records, and strays in the folders sitegen owns.
+  # Installed files against the sha256 the model records (of the copy gen wrote), and strays in the folders sitegen owns.
   for x in "${files[@]}"; do
     read -r dest mode sum <<<"$x"
     f="$root$dest"

@@ -10,13 +10,15 @@ import { roleFiles } from "./ansible-role.js";
 import { auditTasks } from "./ansible-plays.js";
 import { servesTasks, servesVerdict } from "./ansible-serves.js";
 import { toYaml } from "../render/yaml.js";
-import { manifestEntry, type ManifestEntry } from "./manifest.js";
+import { manifestEntry, TOKEN_SCRIPT, type ManifestEntry } from "./manifest.js";
 
 import { ENGINE_FROM_SITE, ENGINE_HEADER } from "./engine-paths.js";
 
 export { ENGINE, ENGINE_FROM_SITE } from "./engine-paths.js";
 
 const ROLE = "ansible/roles/sitegen_host";
+
+const STALE_HOW = "(git status or gen --check shows how)";
 
 /** ansible/vars.yml: what every play of every site shares. */
 const VARS = {
@@ -25,12 +27,19 @@ const VARS = {
   sitegen_site: "{{ sitegen_out | basename }}",
   sitegen_engine: `{{ sitegen_out }}/${ENGINE_FROM_SITE}`,
   sitegen_manifest: "{{ sitegen_out }}/manifest.json",
-  sitegen_token: "{{ lookup('ansible.builtin.file', sitegen_manifest, rstrip=false) | hash('sha256') }}",
+  // token.sh's digest: sha256sum's lines ("<sha256>  <path>") for manifest.json and each file it lists, in its order
+  // (a newline by name: Ansible's templating keeps a \n written in an expression as two characters)
+  sitegen_listed: "{{ ['manifest.json'] + (lookup('ansible.builtin.file', sitegen_manifest) | from_json).files | map(attribute='path') | list }}",
+  sitegen_listed_at: "{{ sitegen_listed | map('regex_replace', '^', sitegen_out ~ '/') | list }}",
+  sitegen_sums:
+    "{{ query('ansible.builtin.file', *sitegen_listed_at, rstrip=false) | map('hash', 'sha256') | zip(sitegen_listed) | map('join', '  ') | list }}",
+  sitegen_nl: "\n",
+  sitegen_token: "{{ (sitegen_sums | join(sitegen_nl) ~ sitegen_nl) | hash('sha256') }}",
   sitegen_prefix: "{{ sitegen_root | default('/') | regex_replace('/+$', '') }}",
   sitegen_not_approved: "Not approved: this play {{ sitegen_action }}.",
-  sitegen_stale: "approve={{ approve | default('') }} is not the sha256 of {{ sitegen_manifest }}: the output changed since it was approved (or a typo).",
+  sitegen_stale: `approve={{ approve | default('') }} is not this output's token: {{ sitegen_out }} changed since it was approved ${STALE_HOW}, or a typo.`,
   sitegen_howto: "Review {{ sitegen_out }}/REVIEW.md and the diff of {{ sitegen_out }}, then approve exactly this output:",
-  sitegen_howto_cmd: "-e approve=$(sha256sum {{ sitegen_manifest }} | cut -d' ' -f1)",
+  sitegen_howto_cmd: `-e approve=$(bash {{ sitegen_engine }}/${TOKEN_SCRIPT} {{ sitegen_out }})`,
   ansible_ssh_use_tty: false,
 };
 
@@ -45,7 +54,7 @@ const yamlFile = (path: string, what: string, body: unknown): Artifact => ({
 });
 
 const VARS_WHY =
-  "# Shared by the plays. The approval token is the sha256 of the site's manifest.json (which is not in the manifest).\n" +
+  "# Shared by the plays. The approval token is token.sh's: the sha256 of sha256sum's lines for manifest.json and each file it lists.\n" +
   "# The role's raw commands get no terminal over ssh (no pager, stderr kept apart): ansible_ssh_use_tty.\n";
 
 function build(): Artifact[] {
@@ -56,6 +65,7 @@ function build(): Artifact[] {
     { path: "lib.sh", content: lib, mode: 0o644 },
     { path: "ansible/vars.yml", content: `---\n# ${header}\n${VARS_WHY}${toYaml(VARS)}`, mode: 0o644 },
     { path: "checks.sh", content: render("ansible/checks.sh", { header }), mode: 0o755 },
+    { path: TOKEN_SCRIPT, content: render("shell/token.sh", { header }), mode: 0o755 },
     ...roleFiles({ tasks: servesTasks(), after: servesVerdict() }, auditTasks()).map((f) => yamlFile(`${ROLE}/${f.path}`, f.what, f.body)),
     { path: `${ROLE}/files/serves.py`, content: render("ansible/serves.py", { header }), mode: 0o755 },
   ];

@@ -110,7 +110,7 @@ export function runSite(mode: Mode, o: SiteOptions, site: string): SiteOutcome {
   if (blocks(ws, o.strict)) return done("invalid", ws);
   const lockChanged = r.build.lock !== undefined && r.build.lock !== lock?.text;
   const fresh = lockChanged ? r.build.site.allocations.filter((a) => a.fresh) : [];
-  const out: Output = { dir: join(o.out, site), lockChanged, fresh, ...counting(outputFiles(r.build, text)) };
+  const out: Output = { dir: join(o.out, site), lockChanged, fresh, ...counting(outputFiles(r.build)) };
   if (mode === "check") {
     const d = differences(o, site, paths, out);
     return done(d.length ? "drift" : "current", ws, { out: out.dir, files: out.count(), drift: d });

@@ -1,6 +1,6 @@
 // What host.sh drift compares a live host against, read from the plan: the checks say which links,
 // addresses, routes, namespaces and tables the model expects; install actions say which files, with
-// the sha256 manifest.json records. Pure: no I/O.
+// the sha256 of the copy gen writes. Pure: no I/O.
 import { sha256 } from "../render/digest.js";
 import type { HostPlan } from "../plan/by-host.js";
 import { filesPath } from "../plan/files.js";

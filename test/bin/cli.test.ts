@@ -1,6 +1,8 @@
 // The CLI as a user meets it: committed output is current, drift is caught, output is atomic and
 // deterministic, and names that could escape out/ are refused.
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -87,16 +89,48 @@ describe("writing", () => {
     // no temp or old trees left; the engine, gen's too, beside the site
     expect(readdirSync(out).sort()).toEqual(["engine", "jumphost", "keep-too.txt", "other"]);
   });
-  it("manifest.json lists every other file with its sha256 and mode, and the engine's (../engine/...)", () => {
+  it("manifest.json lists every other file with its mode, and the engine's (../engine/...), one a line", () => {
     const dir = join(ROOT, "out/jumphost");
-    const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { files: Array<{ path: string; sha256: string; mode: string }> };
+    const text = readFileSync(join(dir, "manifest.json"), "utf8");
+    const m = JSON.parse(text) as { inventory: string; files: Array<{ path: string; mode: string }> };
+    expect(m.inventory).toBe("inventories/jumphost.yaml");
     const tree = snapshotTree(dir);
     delete tree["manifest.json"];
     for (const [p, f] of Object.entries(snapshotTree(join(ROOT, "out/engine")))) tree[`../engine/${p}`] = f;
     expect(m.files.map((f) => f.path)).toEqual(Object.keys(tree).sort());
-    for (const f of m.files) {
-      expect(f.sha256).toBe(createHash("sha256").update(tree[f.path]!.content).digest("hex"));
-      expect(f.mode).toBe(`0${tree[f.path]!.mode}`);
+    for (const f of m.files) expect(f.mode).toBe(`0${tree[f.path]!.mode}`);
+    // no digest in it: a change to a file's content is that file's diff only
+    expect(text).not.toMatch(/[0-9a-f]{64}/);
+    expect(text.split("\n").filter((l) => l.startsWith('    {"path": '))).toHaveLength(m.files.length);
+  });
+  it("the approval token (engine token.sh) is the sha256 of sha256sum's lines for manifest.json and each listed file, and follows any file's content", () => {
+    const dir = join(ROOT, "out/jumphost");
+    const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { files: Array<{ path: string }> };
+    const sums = ["manifest.json", ...m.files.map((f) => f.path)].map(
+      (p) =>
+        `${createHash("sha256")
+          .update(readFileSync(join(dir, p)))
+          .digest("hex")}  ${p}\n`,
+    );
+    const want = createHash("sha256").update(sums.join("")).digest("hex");
+    const tokenSh = join(ROOT, "out/engine/token.sh");
+    expect(execFileSync("bash", [tokenSh, dir], { encoding: "utf8" }).trim()).toBe(want);
+    // from the ansible folder, as the plays' comment says
+    expect(execFileSync("bash", ["-c", "bash ../../engine/token.sh .."], { cwd: join(dir, "ansible"), encoding: "utf8" }).trim()).toBe(want);
+    // a copy with one file edited has another token; one with a listed file missing has none (exit 1, the file named)
+    const copy = mkdtempSync(join(tmpdir(), "sitegen-token-"));
+    try {
+      cpSync(join(ROOT, "out/jumphost"), join(copy, "jumphost"), { recursive: true });
+      cpSync(join(ROOT, "out/engine"), join(copy, "engine"), { recursive: true });
+      const unit = join(copy, "jumphost/hosts/jumphost/files/provider-vip-gw.service");
+      writeFileSync(unit, readFileSync(unit, "utf8").replace("10.12.8.1/22", "10.12.8.9/22"));
+      expect(execFileSync("bash", [join(copy, "engine/token.sh"), join(copy, "jumphost")], { encoding: "utf8" }).trim()).not.toBe(want);
+      rmSync(unit);
+      const r = spawnSync("bash", [join(copy, "engine/token.sh"), join(copy, "jumphost")], { encoding: "utf8" });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain("provider-vip-gw.service");
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
     }
   });
   it("has a do-not-edit header in every file whose format allows comments", () => {

@@ -2,7 +2,7 @@
 // the generated Ansible hand-off (out/jumphost/ansible) with ansible-playbook over ssh, to the guest
 // on a loopback-only port forward (user-mode NIC, restrict=on: no path off this machine). One boot:
 //   site setup; apply.yml without the approval refuses and changes nothing; apply.yml with the
-//   approval (sha256 of manifest.json) applies and verifies; a second run reports changed=0;
+//   approval (the output's token, engine token.sh) applies and verifies; a second run reports changed=0;
 //   rollback.yml (approved) removes virbr1.104 and the unit.
 // Every Ansible task starts Python in the guest, ~3 s each under TCG (measured: a 10-task play
 // 30 s with pipelining, 53 s without), so the four plays alone take ~4-5 minutes. That is why
@@ -10,11 +10,11 @@
 // reboot; a rollback leaves a clean reboot) are in jumphost-libvirt.test.ts. The same boot then
 // plays a node for confirm-or-revert over ssh (confirm-flow.ts) and through the node's playbooks
 // (confirm-ansible.ts): a boot costs more than the flows.
-import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { token } from "../helpers/ansible.js";
 import { buildVariant, fuelEnvText } from "../helpers/variant.js";
 import { ANS_CUT_S, ANS_KEPT_S, confirmOverAnsible, type AnsibleConfirmResults } from "./confirm-ansible.js";
 import { CMP1_SHARE, CUT_S, KEPT_S, confirmOverSsh, type ConfirmResults } from "./confirm-flow.js";
@@ -65,15 +65,11 @@ describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over s
     async () => {
       ensureImage();
       for (const f of ["apply.yml", "rollback.yml", "ansible.cfg"]) expect(existsSync(join(ANSIBLE_DIR, f)), f).toBe(true);
-      const token = createHash("sha256")
-        .update(readFileSync(join(OUT, "manifest.json")))
-        .digest("hex");
+      const approval = token(OUT);
       // cmp1 with a bridge netplan does not own: its takeover is live (confirm-flow.ts)
       const node = buildVariant(tmp, "live", fuelEnvText().replace(/(- name: cmp1[\s\S]*?owner: )netplan/, "$1unmanaged"));
 
-      const nodeToken = createHash("sha256")
-        .update(readFileSync(join(node, "manifest.json")))
-        .digest("hex");
+      const nodeToken = token(node);
       const playbook = async (inv: string, book: string, approve: string | undefined, extra: string[] = [], dir = ANSIBLE_DIR): Promise<ExecResult> => {
         const args = ["-i", inv, book, ...(approve ? ["-e", `approve=${approve}`] : []), ...extra];
         // Connection settings come from the generated ansible.cfg (pipelining, ServerAlive, no compression: every
@@ -130,12 +126,12 @@ describe.skipIf(!avail.run)("guest e2e: jumphost through ansible-playbook over s
             const inv = inventory(ctx, share);
             got["unapproved"] = await playbook(inv, "apply.yml", undefined);
             got["state-after-unapproved"] = await ctx.ssh(`ip link show dev ${S.vlanDev} 2>&1; ls /etc/systemd/system/${S.unit} 2>&1; true`);
-            got["approved"] = await playbook(inv, "apply.yml", token);
+            got["approved"] = await playbook(inv, "apply.yml", approval);
             got["state-after-apply"] = await ctx.ssh(
               `ip -br addr show dev ${S.vlanDev} 2>&1; systemctl is-enabled ${S.unit} 2>&1; systemctl is-active ${S.unit} 2>&1; true`,
             );
-            got["second"] = await playbook(inv, "apply.yml", token);
-            got["rollback"] = await playbook(inv, "rollback.yml", token);
+            got["second"] = await playbook(inv, "apply.yml", approval);
+            got["rollback"] = await playbook(inv, "rollback.yml", approval);
             got["state-after-rollback"] = await ctx.ssh(
               `ip link show dev ${S.vlanDev} 2>&1; ls /etc/systemd/system/${S.unit} 2>&1; systemctl is-enabled ${S.unit} 2>&1; true`,
             );

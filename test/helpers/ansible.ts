@@ -3,7 +3,7 @@
 import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { BUNDLES } from "../../src/bundles/index.js";
-import { ENGINE, engineEntries, engineFiles } from "../../src/bundles/engine.js";
+import { ENGINE, ENGINE_FROM_SITE, engineEntries, engineFiles } from "../../src/bundles/engine.js";
 import { manifestEntry, manifestOf } from "../../src/bundles/manifest.js";
 import { compile } from "../../src/compile.js";
 import { writeSite } from "../../src/emit/write.js";
@@ -40,9 +40,9 @@ function recapOf(stdout: string, host: string): Recap {
   return { ok, changed, failed, skipped, rescued, ignored };
 }
 
-/** The approval token, as an operator computes it: sha256sum out/<site>/manifest.json. */
+/** The approval token, as an operator computes it: the engine's token.sh over out/<site>/. */
 export function token(outSite: string): string {
-  return sh(`sha256sum ${join(outSite, "manifest.json")}`).split(" ")[0]!;
+  return sh(`bash ${join(outSite, ENGINE_FROM_SITE, "token.sh")} ${outSite}`).trim();
 }
 
 /** Runs a shell command line where the host is (a namespace); Netns.sh and Topology.sh fit. */
@@ -190,7 +190,7 @@ export function writeConvergeSite(outDir: string, hosts = [{ name: "gw", managem
   const files: Artifact[] = [...plan.artifacts, ...BUNDLES.flatMap((b) => [...b.render(r.build.site, plan)])].sort((a, b) => (a.path < b.path ? -1 : 1));
   mkdirSync(outDir, { recursive: true });
   // as gen writes a site: its manifest lists the engine's files too, and the engine lies beside it
-  writeSite(outDir, "converge", [...files, manifestOf(r.build.site, inventory, [...files.map(manifestEntry), ...engineEntries()])]);
+  writeSite(outDir, "converge", [...files, manifestOf(r.build.site, [...files.map(manifestEntry), ...engineEntries()], ENGINE_FROM_SITE)]);
   writeSite(outDir, ENGINE, engineFiles());
   return join(outDir, "converge");
 }

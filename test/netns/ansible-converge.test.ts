@@ -93,20 +93,21 @@ describe("converge: a plan this kernel can run", () => {
     const none = timed("converge, not approved", run("apply.yml"));
     expect(none.code).not.toBe(0);
     expect(none.stdout).toContain("Not approved: this play changes hosts.");
-    expect(none.stdout).toContain(`then approve exactly this output: -e approve=$(sha256sum ${site}/manifest.json | cut -d' ' -f1)`);
+    expect(none.stdout).toContain(`then approve exactly this output: -e approve=$(bash ${site}/../engine/token.sh ${site})`);
     const stale = run("apply.yml", ["-e", "approve=0000"]);
     expect(stale.code).not.toBe(0);
-    expect(stale.stdout).toContain(`approve=0000 is not the sha256 of ${site}/manifest.json`);
+    expect(stale.stdout).toContain(`approve=0000 is not this output's token: ${site} changed since it was approved`);
     expect(now()).toEqual(before);
   });
 
-  it("refuses output that differs from its manifest, approved or not", () => {
+  it("refuses output changed since it was approved (one installed file edited)", () => {
+    const approved = approve();
     const f = join(site, "hosts/gw/files/60-sitegen-forwarding.conf");
     writeFileSync(f, "net.ipv4.ip_forward = 1\nnet.ipv4.conf.all.rp_filter = 0\n");
     try {
-      const r = run("apply.yml", approve());
+      const r = run("apply.yml", approved);
       expect(r.code).not.toBe(0);
-      expect(r.stdout).toContain('"msg": "hosts/gw/files/60-sitegen-forwarding.conf differs from manifest.json');
+      expect(r.stdout).toContain(`is not this output's token: ${site} changed since it was approved`);
       expect(now()).toEqual(before);
     } finally {
       writeFileSync(f, "# sitegen converge test\nnet.ipv4.ip_forward = 1\n");

@@ -225,7 +225,7 @@ describe("runtime apply on a kernel without 8021q", () => {
     const before = ns.state();
     const r = ns.sh(hostCmd(JUMP, "apply runtime"), { SITEGEN_ROOT: join(tmp, "root") });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("== step 1/3 (runtime): create virbr1.104 (VLAN 104 on virbr1) with 10.12.8.1/22 and bring it up");
+    expect(r.stdout).toContain("== step 1/3 (runtime): create virbr1.104 (VLAN 104 on virbr1) with provider-vip's gateway address and bring it up");
     expect(r.stdout).toContain("!! apply failed");
     expect(r.stdout).toContain("!! rolling back: inverses of 1 step(s), newest first");
     expect(ns.state()).toBe(before);

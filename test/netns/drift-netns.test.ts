@@ -146,7 +146,7 @@ describe("host.sh drift in a network namespace (fuel-env ctrl1)", () => {
     ]);
   });
 
-  it("installed files against manifest.json's sha256: different content and mode, missing, extra", () => {
+  it("installed files against their copies' sha256: different content and mode, missing, extra", () => {
     const conf = join(root, "etc/sitegen/vrouter/dnsmasq.conf");
     const orig = installedCopy(dir, "/etc/sitegen/vrouter/dnsmasq.conf");
     const restore = () => {

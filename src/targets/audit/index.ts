@@ -82,13 +82,19 @@ function gatewayGates(h: Host): HostGate[] {
   for (const g of h.gateways) {
     addrsOf(g).forEach((a, i) =>
       gates.push(
-        gate(h.name, "gateway-absent", i ? `${g.ifname} ${a.address}` : g.ifname, `${g.ifname} / ${a.address} must not exist yet (or be exactly ours)`, {
-          ifname: g.ifname,
-          parent: g.bridge.name,
-          vid: String(g.vid),
-          cidr: a.ifaddr,
-          address: a.address,
-        }),
+        gate(
+          h.name,
+          "gateway-absent",
+          i ? `${g.ifname} ${a.address}` : g.ifname,
+          `${g.ifname} and ${g.network}'s ${g.dual ? `IPv${a.family} ` : ""}gateway address must not exist yet (or be exactly ours)`,
+          {
+            ifname: g.ifname,
+            parent: g.bridge.name,
+            vid: String(g.vid),
+            cidr: a.ifaddr,
+            address: a.address,
+          },
+        ),
       ),
     );
   }

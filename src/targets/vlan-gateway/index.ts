@@ -27,11 +27,11 @@ export const gatewayChecks = (g: HostGateway): Check[] => [
   ...(g.dual ? [check("addr", { link: g.ifname, cidr: g.dual.ifaddr }), check("route", { cidr: g.dual.cidr, link: g.ifname })] : []),
 ];
 
-/** "10.12.8.1/22", or "10.12.8.1/22 and 2001:db8::1/64" for a dual stack. */
-export const ifaddrsText = (g: HostGateway): string =>
-  addrsOf(g)
-    .map((a) => a.ifaddr)
-    .join(" and ");
+/**
+ * "provider-vip's gateway address" (or "addresses" for a dual stack): a title names whose address, and the command
+ * beside it says which, so a moved address changes the lines that use it and no title.
+ */
+export const gatewayAddressText = (g: HostGateway): string => `${g.network}'s gateway address${g.dual ? "es" : ""}`;
 
 /** Delete the sub-interface if present: the inverse of creating it, shared by every phase that creates it. */
 export const deleteLink = (ifname: string): Action => ({ kind: "link-del", link: ifname });
@@ -41,7 +41,7 @@ export function runtimeStep(host: string, g: HostGateway): Step {
     id: `runtime-${g.ifname}`,
     host,
     phase: "runtime",
-    title: `create ${g.ifname} (VLAN ${g.vid} on ${g.bridge.name}) with ${ifaddrsText(g)} and bring it up`,
+    title: `create ${g.ifname} (VLAN ${g.vid} on ${g.bridge.name}) with ${gatewayAddressText(g)} and bring it up`,
     apply: [
       { kind: "vlan-add", link: g.ifname, parent: g.bridge.name, vid: g.vid },
       ...addrsOf(g).map((a): Action => ({ kind: "addr-replace", link: g.ifname, cidr: a.ifaddr, family: a.family })),
@@ -81,7 +81,7 @@ const tests = (h: Host) =>
       targets: g.testTargets.slice(0, 3),
       network: g.network,
       ifname: g.ifname,
-      ifaddr: ifaddrsText(g),
+      addressText: gatewayAddressText(g),
     }),
   );
 

@@ -1,26 +1,27 @@
-// The drift model host.sh carries: read from the plan's checks and installs, with manifest.json's sha256.
+// The drift model host.sh carries: read from the plan's checks and installs, each installed file with the sha256 of its copy in files/.
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile } from "../../../src/compile.js";
 import { modelLines, ROOT } from "../../helpers/gen.js";
 
-function modelOf(site: string, host: string): { lines: string[]; manifest: { files: Array<{ path: string; sha256: string }> } } {
+function modelOf(site: string, host: string): { lines: string[]; file: (path: string) => string } {
   const r = compile(readFileSync(join(ROOT, `inventories/${site}.yaml`), "utf8"), `inventories/${site}.yaml`, { site, source: `inventories/${site}.yaml` });
   if (!r.ok) throw new Error("compile failed");
   const file = (p: string) => r.build.files.find((f) => f.path === p)!.content;
-  return { lines: modelLines(file(`hosts/${host}/host.sh`)), manifest: JSON.parse(file("manifest.json")) };
+  return { lines: modelLines(file(`hosts/${host}/host.sh`)), file };
 }
 
 describe("drift model", () => {
-  it("jumphost: the VLAN it owns, its address, the checked bridge address, the unit file with manifest.json's sha256", () => {
-    const { lines, manifest } = modelOf("jumphost", "jumphost");
+  it("jumphost: the VLAN it owns, its address, the checked bridge address, the unit file with its copy's sha256", () => {
+    const { lines, file } = modelOf("jumphost", "jumphost");
     expect(lines).toContain("vlan runtime virbr1.104 virbr1 104");
     expect(lines).toContain("owned runtime - virbr1.104");
     expect(lines).toContain("addr runtime - virbr1.104 10.12.8.1/22");
     // libvirt's bridge is checked, not owned: its other addresses are never extra
     expect(lines).not.toContain("owned runtime - virbr1");
-    const sha = manifest.files.find((f) => f.path === "hosts/jumphost/files/provider-vip-gw.service")!.sha256;
+    const sha = createHash("sha256").update(file("hosts/jumphost/files/provider-vip-gw.service")).digest("hex");
     expect(lines).toContain(`file persist /etc/systemd/system/provider-vip-gw.service 0644 ${sha}`);
   });
 

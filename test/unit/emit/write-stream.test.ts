@@ -32,7 +32,7 @@ describe("the output as a stream", () => {
     const whole = compile(text, FUEL_ENV, fuelEnvOpts);
     const p = prepare(text, FUEL_ENV, fuelEnvOpts);
     if (!whole.ok || !p.ok) throw new Error("fuel-env does not compile");
-    const streamed = [...outputFiles(p.build, text)];
+    const streamed = [...outputFiles(p.build)];
     expect(streamed.at(-1)!.path).toBe(MANIFEST);
     expect(streamed.map((f) => f.path)).not.toEqual(whole.build.files.map((f) => f.path)); // not sorted: made as they come
     expect(snapshot(streamed)).toEqual(snapshot(whole.build.files));

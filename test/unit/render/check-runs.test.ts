@@ -51,7 +51,7 @@ describe("each check list written once (check-runs)", () => {
     const review = files.get("REVIEW.md")!;
     expect(review).toContain("Verified by: `check_unit provider-vip-gw.service`, step 1's checks.");
     expect(review).toContain("- gateway virbr1.104: step 1's checks\n");
-    expect(review).toContain("Step 1: create virbr1.104 (VLAN 104 on virbr1) with 10.12.8.1/22 and bring it up.");
+    expect(review).toContain("Step 1: create virbr1.104 (VLAN 104 on virbr1) with provider-vip's gateway address and bring it up.");
   });
 
   it("host.sh check STEP runs one step's checks (Ansible's probe and verification); a step it lacks is a usage error", () => {

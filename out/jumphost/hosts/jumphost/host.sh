@@ -37,7 +37,7 @@ libvirt_network G4 1_provider 1_provider virbr1 1
 say '=== G5: does netplan touch virbr1? (decides systemd or netplan persistence) ==='
 np_ownership G5 virbr1 libvirt virbr1.104 10.12.8.1 systemd 104
 
-say '=== G6: virbr1.104 / 10.12.8.1 must not exist yet (or be exactly ours) ==='
+say '=== G6: virbr1.104 and provider-vip'\''s gateway address must not exist yet (or be exactly ours) ==='
 gateway_absent G6 virbr1.104 virbr1.104 virbr1 104 10.12.8.1/22 10.12.8.1
 
 say '=== G8: provider-vip-gw.service is no other program'\''s unit ==='
@@ -54,7 +54,7 @@ host_decisions() {
 }
 
 # step 1
-ids[0]=runtime-virbr1.104 phases[0]=runtime titles[0]='create virbr1.104 (VLAN 104 on virbr1) with 10.12.8.1/22 and bring it up'
+ids[0]=runtime-virbr1.104 phases[0]=runtime titles[0]='create virbr1.104 (VLAN 104 on virbr1) with provider-vip'\''s gateway address and bring it up'
 apply_0() {
   if ! quiet ip link show dev virbr1.104; then run ip link add link virbr1 name virbr1.104 type vlan id 104; fi || return 1
   run ip addr replace 10.12.8.1/22 dev virbr1.104 || return 1

@@ -37,10 +37,10 @@ bridge_detail G3 br0 br0
 say '=== G5: does netplan touch br0? (decides systemd or netplan persistence) ==='
 np_ownership G5 br0 systemd-networkd br0.300 198.51.100.1 systemd 300 br0.300 2001:db8:300::1 systemd 300
 
-say '=== G6: br0.300 / 198.51.100.1 must not exist yet (or be exactly ours) ==='
+say '=== G6: br0.300 and tenant'\''s IPv4 gateway address must not exist yet (or be exactly ours) ==='
 gateway_absent G6 br0.300 br0.300 br0 300 198.51.100.1/24 198.51.100.1
 
-say '=== G6: br0.300 / 2001:db8:300::1 must not exist yet (or be exactly ours) ==='
+say '=== G6: br0.300 and tenant'\''s IPv6 gateway address must not exist yet (or be exactly ours) ==='
 gateway_absent G6 'br0.300 2001:db8:300::1' br0.300 br0 300 2001:db8:300::1/64 2001:db8:300::1
 
 say '=== G8: tenant-gw.service is no other program'\''s unit ==='
@@ -54,7 +54,7 @@ host_decisions() {
 }
 
 # step 1
-ids[0]=runtime-br0.300 phases[0]=runtime titles[0]='create br0.300 (VLAN 300 on br0) with 198.51.100.1/24 and 2001:db8:300::1/64 and bring it up'
+ids[0]=runtime-br0.300 phases[0]=runtime titles[0]='create br0.300 (VLAN 300 on br0) with tenant'\''s gateway addresses and bring it up'
 apply_0() {
   if ! quiet ip link show dev br0.300; then run ip link add link br0 name br0.300 type vlan id 300; fi || return 1
   run ip addr replace 198.51.100.1/24 dev br0.300 || return 1

@@ -40,10 +40,10 @@ bridge_detail G3 br1 br1
 say '=== G5: does netplan touch br1? (decides systemd or netplan persistence) ==='
 np_ownership G5 br1 netplan br1.301 203.0.113.1 netplan 301 br1.301 2001:db8:301::1 netplan 301
 
-say '=== G6: br1.301 / 203.0.113.1 must not exist yet (or be exactly ours) ==='
+say '=== G6: br1.301 and storage'\''s IPv4 gateway address must not exist yet (or be exactly ours) ==='
 gateway_absent G6 br1.301 br1.301 br1 301 203.0.113.1/25 203.0.113.1
 
-say '=== G6: br1.301 / 2001:db8:301::1 must not exist yet (or be exactly ours) ==='
+say '=== G6: br1.301 and storage'\''s IPv6 gateway address must not exist yet (or be exactly ours) ==='
 gateway_absent G6 'br1.301 2001:db8:301::1' br1.301 br1 301 2001:db8:301::1/64 2001:db8:301::1
 }
 host_decisions() {
@@ -51,7 +51,7 @@ host_decisions() {
 }
 
 # step 1
-ids[0]=runtime-br1.301 phases[0]=runtime titles[0]='create br1.301 (VLAN 301 on br1) with 203.0.113.1/25 and 2001:db8:301::1/64 and bring it up'
+ids[0]=runtime-br1.301 phases[0]=runtime titles[0]='create br1.301 (VLAN 301 on br1) with storage'\''s gateway addresses and bring it up'
 apply_0() {
   if ! quiet ip link show dev br1.301; then run ip link add link br1 name br1.301 type vlan id 301; fi || return 1
   run ip addr replace 203.0.113.1/25 dev br1.301 || return 1

@@ -37,10 +37,10 @@ bridge_detail G3 br0 br0
 say '=== G5: does netplan touch br0? (decides systemd or netplan persistence) ==='
 np_ownership G5 br0 systemd-networkd br0.210 198.51.100.1 systemd 210 br0.211 2001:db8:210::1 systemd 211
 
-say '=== G6: br0.210 / 198.51.100.1 must not exist yet (or be exactly ours) ==='
+say '=== G6: br0.210 and tenant-v4'\''s gateway address must not exist yet (or be exactly ours) ==='
 gateway_absent G6 br0.210 br0.210 br0 210 198.51.100.1/24 198.51.100.1
 
-say '=== G6: br0.211 / 2001:db8:210::1 must not exist yet (or be exactly ours) ==='
+say '=== G6: br0.211 and tenant-v6'\''s gateway address must not exist yet (or be exactly ours) ==='
 gateway_absent G6 br0.211 br0.211 br0 211 2001:db8:210::1/64 2001:db8:210::1
 
 say '=== G8: tenant-v4-gw.service is no other program'\''s unit ==='
@@ -58,7 +58,7 @@ host_decisions() {
 }
 
 # step 1
-ids[0]=runtime-br0.210 phases[0]=runtime titles[0]='create br0.210 (VLAN 210 on br0) with 198.51.100.1/24 and bring it up'
+ids[0]=runtime-br0.210 phases[0]=runtime titles[0]='create br0.210 (VLAN 210 on br0) with tenant-v4'\''s gateway address and bring it up'
 apply_0() {
   if ! quiet ip link show dev br0.210; then run ip link add link br0 name br0.210 type vlan id 210; fi || return 1
   run ip addr replace 198.51.100.1/24 dev br0.210 || return 1
@@ -77,7 +77,7 @@ inverse_0() {
 }
 
 # step 2
-ids[1]=runtime-br0.211 phases[1]=runtime titles[1]='create br0.211 (VLAN 211 on br0) with 2001:db8:210::1/64 and bring it up'
+ids[1]=runtime-br0.211 phases[1]=runtime titles[1]='create br0.211 (VLAN 211 on br0) with tenant-v6'\''s gateway address and bring it up'
 apply_1() {
   if ! quiet ip link show dev br0.211; then run ip link add link br0 name br0.211 type vlan id 211; fi || return 1
   run ip -6 addr replace 2001:db8:210::1/64 dev br0.211 || return 1

@@ -37,7 +37,7 @@ bridge_detail G3 br-prov br-prov
 say '=== G5: does netplan touch br-prov? (decides systemd or netplan persistence) ==='
 np_ownership G5 br-prov netplan br-prov.104 10.12.8.1 netplan 104
 
-say '=== G6: br-prov.104 / 10.12.8.1 must not exist yet (or be exactly ours) ==='
+say '=== G6: br-prov.104 and provider-vip'\''s gateway address must not exist yet (or be exactly ours) ==='
 gateway_absent G6 br-prov.104 br-prov.104 br-prov 104 10.12.8.1/22 10.12.8.1
 }
 host_decisions() {
@@ -45,7 +45,7 @@ host_decisions() {
 }
 
 # step 1
-ids[0]=runtime-br-prov.104 phases[0]=runtime titles[0]='create br-prov.104 (VLAN 104 on br-prov) with 10.12.8.1/22 and bring it up'
+ids[0]=runtime-br-prov.104 phases[0]=runtime titles[0]='create br-prov.104 (VLAN 104 on br-prov) with provider-vip'\''s gateway address and bring it up'
 apply_0() {
   if ! quiet ip link show dev br-prov.104; then run ip link add link br-prov name br-prov.104 type vlan id 104; fi || return 1
   run ip addr replace 10.12.8.1/22 dev br-prov.104 || return 1
