@@ -8,8 +8,9 @@ import { defineConfig } from "vitest/config";
  *   tools   the real programs that consume the artifacts (shellcheck, systemd-analyze, keepalived, ansible-lint, ...)
  *   netns   root and network namespaces: generated scripts, Ansible and clusters run for real
  *   guest   a qemu guest, for what this kernel lacks (VLANs, OVS, systemd as PID 1, reboots)
- * The tiers run one after another, unit first; every tier but unit one file at a time: namespace and guest tests share
- * host-global names (bridges, /run/netns).
+ * The tiers run one after another, unit first; every tier but unit one file at a time: namespace tests share
+ * host-global names (bridges, /run/netns). `npm test` (scripts/test-tiers.mjs) runs the guest tier in a vitest process
+ * of its own beside the other four, which need nothing of the guest's (its names live inside the guest).
  */
 const tier = (name: string, order: number, parallel = false) => ({
   extends: true as const,
