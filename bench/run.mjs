@@ -13,7 +13,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { countFigures } from "./counts.mjs";
 import { syntheticSite } from "./synthetic.mjs";
 
@@ -21,7 +21,8 @@ const root = new URL("..", import.meta.url).pathname;
 // --cli <path>: another build of the bin (e.g. a copy of main's dist/) for before/after figures. --cli may
 // repeat: for the cold start (--cold-only) and the 2,000-host site the builds take turns, each run paired
 // with a netplan run of its own (the 200-host and compile-only figures use the first).
-const clis = process.argv.flatMap((a, i) => (process.argv[i - 1] === "--cli" ? [a] : []));
+// (made absolute: the counts run gen from temp folders of their own)
+const clis = process.argv.flatMap((a, i) => (process.argv[i - 1] === "--cli" ? [resolve(a)] : []));
 const cli = clis[0] ?? join(root, "dist/gen.cjs");
 const runsArg = process.argv.indexOf("--runs");
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
@@ -50,6 +51,8 @@ function once(label, args, okStatus, i, timed = false) {
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== okStatus) throw new Error(`${label} failed: ${r.stderr}`);
   rmSync(out, { recursive: true, force: true });
+  // the removal's file system work (thousands of inodes freed) must not land in the next run's figure
+  spawnSync("sync");
   const m = /maxrss_kb=(\d+)/.exec(r.stderr);
   const sys = /sitegen_times sys=([\d.]+)/.exec(r.stderr);
   return { s, rss: m ? Number(m[1]) / 1024 : undefined, sys: sys ? Number(sys[1]) : undefined };
@@ -125,9 +128,10 @@ function genFigures() {
   for (let i = 0; i < 4000; i++)
     lines.push(`    br${i >> 1}.${100 + (i & 1)}: { id: ${100 + (i & 1)}, link: br${i >> 1}, addresses: [10.${i >> 8}.${i & 255}.1/24] }`);
   writeFileSync(join(big, "etc/netplan/01.yaml"), `${lines.join("\n")}\n`, { mode: 0o600 });
+  // a fresh root per run, as gen gets a fresh out folder: the previous run's 12,000 files are removed untimed
   const netplanBig = {
     label: "netplan generate (2,000 bridges + 4,000 VLANs)",
-    args: ["sh", "-c", `rm -rf ${big}/run && netplan generate --root-dir ${big}`],
+    args: ["sh", "-c", `mkdir -p "$0/etc/netplan" && cp -p ${big}/etc/netplan/01.yaml "$0/etc/netplan/" && netplan generate --root-dir "$0"`, "{out}"],
     timed: true,
   };
 
