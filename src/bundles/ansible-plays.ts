@@ -1,6 +1,6 @@
 // The plays of apply.yml and rollback.yml, ordered across the site's roles, and the gates they
 // enforce. Every play runs the same role (roles/sitegen_host) on the hosts of one tier:
-//   apply:    gates on every host (integrity, audit, approval) -> gateways and routers ->
+//   apply:    gates on every host (audit, approval of the output's token) -> gateways and routers ->
 //             the gate that the routers serve -> nodes in rolling batches -> verify every host
 //   rollback: approval -> nodes give back first -> gateways and routers last
 import { VARS_FROM_PLAYBOOKS } from "./engine-paths.js";
