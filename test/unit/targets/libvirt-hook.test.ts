@@ -2,7 +2,7 @@
 // network adds its unit and changes neither the hook nor the target; the hook's per-gateway rules,
 // run against a stand-in systemctl; transitions and rollback keep the hook while a gateway needs it.
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile, type Build } from "../../../src/compile.js";
@@ -100,7 +100,7 @@ describe("libvirt network hook: per-gateway rules", () => {
     link?: string;
   }
   function runHook(units: Record<string, Unit>, args = [NET, "started", "begin", "-"]): string[] {
-    const dir = tempDir("sitegen-hook-");
+    const dir = tempDir("hook");
     const bin = join(dir, "bin");
     mkdirSync(bin);
     for (const [name, u] of Object.entries(units)) {
@@ -125,15 +125,15 @@ describe("libvirt network hook: per-gateway rules", () => {
     );
     chmodSync(join(bin, "systemctl"), 0o755);
     writeFileSync(join(dir, "hook"), hook);
-    const r = spawnSync("/bin/sh", [join(dir, "hook"), ...args], { input: "<network/>", env: { PATH: `${bin}:/usr/bin:/bin` }, encoding: "utf8" });
-    expect(r.status, r.stderr).toBe(0);
-    let log = "";
     try {
-      log = readFileSync(join(dir, "log"), "utf8");
-    } catch {
-      // no call at all
+      const r = spawnSync("/bin/sh", [join(dir, "hook"), ...args], { input: "<network/>", env: { PATH: `${bin}:/usr/bin:/bin` }, encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      // no log at all: the hook called nothing
+      const log = existsSync(join(dir, "log")) ? readFileSync(join(dir, "log"), "utf8") : "";
+      return log.split("\n").filter((l) => /^(reset-failed|restart)/.test(l));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    return log.split("\n").filter((l) => /^(reset-failed|restart)/.test(l));
   }
 
   it("restarts each enabled gateway whose link is gone, after resetting its start limit; the rest it leaves alone", () => {

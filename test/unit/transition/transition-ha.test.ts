@@ -1,9 +1,9 @@
 // HA day two at plan level (issue 20, part 3): a daemon's files compared by what they mean to it, a
 // membership change ordered joins / leaves / backups / holder, the VIP moves it costs, holder.sh. In
 // process; vrouter-membership.test.ts runs the same transitions live in network namespaces.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { meaning, unitRestartMeaning } from "../../../src/plan/daemon-meaning.js";
 import { HOST_SH, inversesOf, stepsOf } from "../../helpers/gen.js";
 import { genIn } from "../../helpers/gen-inprocess.js";
@@ -11,6 +11,7 @@ import { tempDir } from "../../helpers/tree.js";
 import { fuelEnvText, withMember, withoutMember } from "../../helpers/variant.js";
 
 const tmp = tempDir("transition-ha");
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const V3 = fuelEnvText();
 const V4 = withMember(V3, "ctrl4", 3, 80, "192.168.0.6");
 
