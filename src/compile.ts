@@ -4,7 +4,7 @@ import { parseLock } from "./alloc/lock.js";
 import { isWarning, type Diagnostic } from "./diag/diagnostic.js";
 import { manifestEntry, manifestOf, outputOrder, type ManifestEntry } from "./bundles/manifest.js";
 import { BUNDLES } from "./bundles/index.js";
-import { ENGINE_FROM_SITE, engineEntries } from "./bundles/engine.js";
+import { engineEntries } from "./bundles/engine.js";
 import { parseSource, type Source } from "./model/source.js";
 import type { SiteDoc } from "./model/types.js";
 import { parseCidr } from "./net/cidr.js";
@@ -108,7 +108,7 @@ export function* outputFiles(build: Prepared): Generator<Artifact> {
   };
   for (const f of build.plan.artifacts) yield one(f);
   for (const b of BUNDLES) for (const f of b.render(build.site, build.plan)) yield one(f);
-  yield manifestOf(build.site, [...entries, ...engineEntries()], ENGINE_FROM_SITE);
+  yield manifestOf(build.site, [...entries, ...engineEntries()]);
 }
 
 /** The whole output at once (tests, gen plan): prepare, then every file, in outputOrder. */

@@ -6,7 +6,7 @@
 // never rendered again. Gates are enforced by the plays: the audit runs first on every host and any
 // STOP ends the run; before the first change the play requires -e approve=<the output's token>, the
 // digest of manifest.json and every file it lists (engine token.sh).
-import { ROLES_FROM_CFG } from "./engine-paths.js";
+import { APPROVE_FROM_PLAYBOOKS, ROLES_FROM_CFG } from "./engine-paths.js";
 import { byHost } from "../plan/by-host.js";
 import type { Artifact, Plan } from "../plan/types.js";
 import { headerText } from "../render/header.js";
@@ -47,7 +47,7 @@ function playbooks(site: Site, plan: Plan): Artifact[] {
         "gateways and routers, a gate that the routers serve, the nodes in rolling batches, and verify last.",
         "Each host runs its steps (probe, apply what is missing, verify; on failure undo the started steps).",
         "  dry run:  ansible-playbook -i inventory.yml apply.yml --check --diff",
-        "  apply:    ansible-playbook -i inventory.yml apply.yml -e approve=$(bash ../../engine/token.sh ..)",
+        `  apply:    ansible-playbook -i inventory.yml apply.yml ${APPROVE_FROM_PLAYBOOKS}`,
         "  from a session the change may cut: add -e confirm_within=SECONDS (each host arms its own revert of this run's",
         "  steps and the run confirms it over a new session after verify; a lost session is waited for, not fatal)",
         "Tags: audit, runtime, persist, services, nodes, verify.",
@@ -62,7 +62,7 @@ function playbooks(site: Site, plan: Plan): Artifact[] {
             "rollback.yml",
             [
               "The inverse of every step, newest first, nodes first and routers last, behind the same approval gate:",
-              "  ansible-playbook -i inventory.yml rollback.yml -e approve=$(bash ../../engine/token.sh ..)",
+              `  ansible-playbook -i inventory.yml rollback.yml ${APPROVE_FROM_PLAYBOOKS}`,
             ],
             rollbackPlaybook(site),
           ),

@@ -10,9 +10,9 @@ import { roleFiles } from "./ansible-role.js";
 import { auditTasks } from "./ansible-plays.js";
 import { servesTasks, servesVerdict } from "./ansible-serves.js";
 import { toYaml } from "../render/yaml.js";
-import { manifestEntry, TOKEN_SCRIPT, type ManifestEntry } from "./manifest.js";
+import { manifestEntry, type ManifestEntry } from "./manifest.js";
 
-import { ENGINE_FROM_SITE, ENGINE_HEADER } from "./engine-paths.js";
+import { ENGINE_FROM_SITE, ENGINE_HEADER, TOKEN_SCRIPT } from "./engine-paths.js";
 
 export { ENGINE, ENGINE_FROM_SITE } from "./engine-paths.js";
 

@@ -1,10 +1,8 @@
 import type { Artifact } from "../plan/types.js";
 import type { Site } from "../resolve/site.js";
+import { ENGINE_FROM_SITE, TOKEN_SCRIPT } from "./engine-paths.js";
 
 export const MANIFEST = "manifest.json";
-
-/** The engine's program that computes a site's approval token (out/engine/token.sh), from the site's folder. */
-export const TOKEN_SCRIPT = "token.sh";
 
 /** The order of a build's files (compile(), drift reports): by path, manifest.json last. */
 export const outputOrder = (a: string, b: string): number => ((a === MANIFEST) !== (b === MANIFEST) ? (a === MANIFEST ? 1 : -1) : a < b ? -1 : a > b ? 1 : 0);
@@ -23,14 +21,14 @@ export const manifestEntry = (f: Artifact): ManifestEntry => ({ path: f.path, mo
  * (engine token.sh, and the plays the same way), so a change to one file's content changes that file and no line here.
  * Written by hand rather than by JSON.stringify's layout: one line a file is what token.sh reads and what a diff shows.
  */
-export function manifestOf(site: Site, entries: ManifestEntry[], engineFromSite: string): Artifact {
+export function manifestOf(site: Site, entries: ManifestEntry[]): Artifact {
   const q = JSON.stringify;
   const head = [
     ["generator", "sitegen"],
     ["site", site.name],
     ...(site.decision ? [["decision", site.decision]] : []),
     ["inventory", site.source],
-    ["token", `bash ${engineFromSite}/${TOKEN_SCRIPT} (from this folder): the sha256 of sha256sum's lines for this file and each file below, in this order`],
+    ["token", `bash ${ENGINE_FROM_SITE}/${TOKEN_SCRIPT} (from this folder): the sha256 of sha256sum's lines for this file and each file below, in this order`],
   ];
   const files = [...entries].sort((a, b) => (a.path < b.path ? -1 : 1)).map((e) => `    {"path": ${q(e.path)}, "mode": ${q(e.mode)}}`);
   const body = [...head.map(([k, v]) => `  ${q(k)}: ${q(v)},`), `  "files": [`, files.join(",\n"), "  ]"];

@@ -190,7 +190,7 @@ export function writeConvergeSite(outDir: string, hosts = [{ name: "gw", managem
   const files: Artifact[] = [...plan.artifacts, ...BUNDLES.flatMap((b) => [...b.render(r.build.site, plan)])].sort((a, b) => (a.path < b.path ? -1 : 1));
   mkdirSync(outDir, { recursive: true });
   // as gen writes a site: its manifest lists the engine's files too, and the engine lies beside it
-  writeSite(outDir, "converge", [...files, manifestOf(r.build.site, [...files.map(manifestEntry), ...engineEntries()], ENGINE_FROM_SITE)]);
+  writeSite(outDir, "converge", [...files, manifestOf(r.build.site, [...files.map(manifestEntry), ...engineEntries()])]);
   writeSite(outDir, ENGINE, engineFiles());
   return join(outDir, "converge");
 }
