@@ -5,25 +5,38 @@
 
 type Value = null | boolean | number | string | Value[] | { [k: string]: Value };
 
+/** YAML 1.1's booleans and null as words. */
+const WORDS = "y Y n N yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF null Null NULL".split(" ");
+
 /** Strings that YAML 1.1 or 1.2 would read as something else (numbers, booleans, null, dates, sexagesimals). */
 const RESOLVES = new RegExp(
   `^(?:${[
     String.raw`[-+]?(?:\d[\d_]*)?(?:\.[\d_]*)?(?:[eE][-+]?\d+)?`, // decimal numbers (and the empty string)
     String.raw`0x[\da-fA-F_]+|0o[0-7_]+|0b[01_]+`,
     String.raw`[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)`,
-    "y|Y|n|N|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF", // YAML 1.1 booleans
-    "null|Null|NULL|~|<<",
+    ...WORDS,
+    "~|<<",
     String.raw`[-+]?[\d_]+(?::[0-5]?\d)+(?:\.[\d_]*)?`, // sexagesimals (1:20)
     String.raw`\d{4}-\d\d?-\d\d?(?:[Tt ].*)?`, // dates
   ].join("|")})$`,
 );
 const INDICATOR = /^(?:[,[\]{}#&*!|>'"%@`\s]|[-?:](?:\s|$))/;
 const UNSAFE = /: |:$| #|[\t\n\r\u0000-\u001f\u007f\u0085\u2028\u2029\ufeff]|\s$/;
+/** In flow style a plain scalar must not hold the flow indicators either. */
+const FLOW_UNSAFE = /[,[\]{}]/;
 
-function scalar(s: string): string {
-  if (s === "" || RESOLVES.test(s) || INDICATOR.test(s) || UNSAFE.test(s)) return JSON.stringify(s);
-  return s;
-}
+/**
+ * A name or a path (a letter or / first, then letters, digits, _ . / -) that is not one of WORDS nor an exponent
+ * alone (e5): then none of the checks below can match, and most strings written are such names (the checks
+ * took a quarter of toYaml's time). A string that does not match here is still checked in full.
+ */
+const PLAIN_NAME = new RegExp(`^(?!(?:${WORDS.join("|")}|[eE][-+]?\\d+)$)[A-Za-z/][\\w./-]*$`);
+
+/** Whether s can be written as a plain scalar (in a flow collection: inFlow) and read back as the same string. */
+const plain = (s: string, inFlow: boolean): boolean =>
+  PLAIN_NAME.test(s) || (s !== "" && !RESOLVES.test(s) && !INDICATOR.test(s) && !UNSAFE.test(s) && !(inFlow && FLOW_UNSAFE.test(s)));
+
+const scalar = (s: string): string => (plain(s, false) ? s : JSON.stringify(s));
 
 // a tab after a line's indentation is content in a literal block (YAML 1.2 and PyYAML read it back as is)
 const NONPRINT = /[^\n\t\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]/;
@@ -51,17 +64,28 @@ function leaf(v: Value, indent: string): string | undefined {
   return undefined;
 }
 
-/** In flow style a plain scalar must not hold the flow indicators either; anything else is double-quoted (JSON's escapes are YAML's). */
-const FLOW_UNSAFE = /[,[\]{}]/;
-const flowScalar = (s: string): string => (scalar(s) === s && !FLOW_UNSAFE.test(s) ? s : JSON.stringify(s));
+/** Anything not plain is double-quoted (JSON's escapes are YAML's). */
+const flowScalar = (s: string): string => (plain(s, true) ? s : JSON.stringify(s));
 
-/** A value on one line: [a, b] and {k: v}, nested as deep as it goes. */
-function flow(v: Value): string {
-  if (v === null || typeof v !== "object") return typeof v === "string" ? flowScalar(v) : String(v);
-  if (Array.isArray(v)) return `[${v.map(flow).join(", ")}]`;
-  return `{${Object.entries(v)
-    .map(([k, x]) => `${flowScalar(k)}: ${flow(x)}`)
-    .join(", ")}}`;
+/**
+ * A value on one line, [a, b] and {k: v} nested as deep as it goes, or undefined as soon as it passes room
+ * characters: most records of a host's steps do not fit, and writing each in full first was a third of toYaml's time.
+ */
+function flow(v: Value, room: number): string | undefined {
+  if (v === null || typeof v !== "object") {
+    const s = typeof v === "string" ? flowScalar(v) : String(v);
+    return s.length <= room ? s : undefined;
+  }
+  const keys = Array.isArray(v) ? undefined : Object.keys(v);
+  const items: Value[] = keys ? Object.values(v) : (v as Value[]);
+  let text = "";
+  for (let i = 0; i < items.length; i++) {
+    const head = `${i ? ", " : ""}${keys ? `${flowScalar(keys[i]!)}: ` : ""}`;
+    const item = flow(items[i]!, room - 2 - text.length - head.length);
+    if (item === undefined) return undefined;
+    text += head + item;
+  }
+  return keys ? `{${text}}` : `[${text}]`;
 }
 
 /** A list of records (actions) or of sentences (a string with a space) reads better an item a line: it stays in block style. */
@@ -70,8 +94,8 @@ const itemALine = (v: Value): boolean => Array.isArray(v) && v.some((x) => (type
 /** A collection's one-line form when the line (with its indent and key) fits in width; else undefined. */
 const oneLine = (item: Value, lead: string, width: number): string | undefined => {
   if (width <= 0 || itemALine(item)) return undefined;
-  const line = `${lead}${flow(item)}`;
-  return line.length <= width ? line : undefined;
+  const line = flow(item, width - lead.length);
+  return line === undefined ? undefined : `${lead}${line}`;
 };
 
 function block(v: Value, indent: string, out: string[], width: number): void {

@@ -89,6 +89,16 @@ describe("toYaml", () => {
     expect(parse(toYaml(data, 60))).toEqual(data);
     expect(toYaml(data)).not.toContain("{");
   });
+  it("writes names and paths plain but quotes the ones YAML 1.1 reads otherwise (a boolean word, an exponent)", () => {
+    expect(toYaml(["eth0", "/etc/x", "br0.100", "n1", "n", "Yes", "e5", "E-3", "e5x"])).toBe(
+      '- eth0\n- /etc/x\n- br0.100\n- n1\n- "n"\n- "Yes"\n- "e5"\n- "E-3"\n- e5x\n',
+    );
+  });
+  it("writes a record on one line exactly when its line fits in the width", () => {
+    const data = { apply: [{ kind: "cmd", argv: ["ip", "link"] }] };
+    expect(toYaml(data, 33)).toBe("apply:\n  - {kind: cmd, argv: [ip, link]}\n");
+    expect(toYaml(data, 32)).toBe("apply:\n  - kind: cmd\n    argv: [ip, link]\n");
+  });
   it("round-trips numbers, booleans, null and empty collections", () => {
     const data = { n: 1, f: 1.5, neg: -3, t: true, no: false, z: null, e: [], m: {}, deep: [{ a: [1, { b: [] }] }] };
     expect(parse(toYaml(data))).toEqual(data);
