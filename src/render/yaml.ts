@@ -26,11 +26,11 @@ const UNSAFE = /: |:$| #|[\t\n\r\u0000-\u001f\u007f\u0085\u2028\u2029\ufeff]|\s$
 const FLOW_UNSAFE = /[,[\]{}]/;
 
 /**
- * A name or a path (a letter or / first, then letters, digits, _ . / -) that is not one of WORDS nor an exponent
- * alone (e5): then none of the checks below can match, and most strings written are such names (the checks
- * took a quarter of toYaml's time). A string that does not match here is still checked in full.
+ * A name, a path or words of them (a letter or / first, then letters, digits, _ . / - and inner spaces) that is
+ * not one of WORDS nor an exponent alone (e5): then none of the checks below can match, and most strings written
+ * are such (the checks took a quarter of toYaml's time). A string that does not match here is still checked in full.
  */
-const PLAIN_NAME = new RegExp(`^(?!(?:${WORDS.join("|")}|[eE][-+]?\\d+)$)[A-Za-z/][\\w./-]*$`);
+const PLAIN_NAME = new RegExp(`^(?!(?:${WORDS.join("|")}|[eE][-+]?\\d+)$)[A-Za-z/](?:[\\w./ -]*[\\w./-])?$`);
 
 /** Whether s can be written as a plain scalar (in a flow collection: inFlow) and read back as the same string. */
 const plain = (s: string, inFlow: boolean): boolean =>

@@ -90,8 +90,8 @@ describe("toYaml", () => {
     expect(toYaml(data)).not.toContain("{");
   });
   it("writes names and paths plain but quotes the ones YAML 1.1 reads otherwise (a boolean word, an exponent)", () => {
-    expect(toYaml(["eth0", "/etc/x", "br0.100", "n1", "n", "Yes", "e5", "E-3", "e5x"])).toBe(
-      '- eth0\n- /etc/x\n- br0.100\n- n1\n- "n"\n- "Yes"\n- "e5"\n- "E-3"\n- e5x\n',
+    expect(toYaml(["eth0", "/etc/x", "br0.100", "n1", "ip link set a up", "n", "Yes", "e5", "E-3", "e5x", "a "])).toBe(
+      '- eth0\n- /etc/x\n- br0.100\n- n1\n- ip link set a up\n- "n"\n- "Yes"\n- "e5"\n- "E-3"\n- e5x\n- "a "\n',
     );
   });
   it("writes a record on one line exactly when its line fits in the width", () => {
