@@ -3,7 +3,8 @@
 import { checkKey } from "./checks.js";
 import type { ExtraCheck, FinalCheck, Reverify, Step } from "./types.js";
 
-const key = (...parts: string[]) => parts.join("\0");
+/** Two names as one Map key (a template string: joining a rest array was about 1 µs a call, 30,000 calls). */
+const key = (a: string, b: string) => `${a}\0${b}`;
 
 /**
  * Checks of one host and title together, groups in the order they first appear (host.sh verify runs them so),
