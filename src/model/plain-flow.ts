@@ -43,9 +43,12 @@ function flowNode(t: string, p: number, depth: number): [unknown, number] {
   if (c === "{") return flowMap(t, p + 1, depth + 1);
   if (c === "'" || c === '"') return quoted(t, p);
   let end = p;
-  while (end < t.length && !",[]{}".includes(t[end]!)) end++;
+  while (end < t.length && !isFlowIndicator(t.charCodeAt(end))) end++;
   return [plainScalar(t.slice(p, end).trimEnd()), end];
 }
+
+/** , [ ] { }: what ends a plain scalar inside a flow collection (by char code: the scan runs on every character of one). */
+const isFlowIndicator = (c: number) => c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
 
 function flowSeq(t: string, p: number, depth: number): [unknown[], number] {
   const a: unknown[] = [];

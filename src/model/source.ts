@@ -120,7 +120,8 @@ function tagged(doc: Document): { range: [number, number]; message: string; help
  */
 function tooDeep(text: string): ((file: string) => { source: Source; errors: Diagnostic[] }) | undefined {
   const lines = text.split("\n");
-  const i = lines.findIndex((l) => (/^[\s?:-]*/.exec(l)?.[0].length ?? 0) > MAX_INDENT);
+  // a line no longer than the limit cannot be indented past it: the regex runs only on the few that are
+  const i = lines.findIndex((l) => l.length > MAX_INDENT && (/^[\s?:-]*/.exec(l)?.[0].length ?? 0) > MAX_INDENT);
   const at = i >= 0 ? { line: i + 1, col: 1, what: `indented more than ${MAX_INDENT} columns`, help: "check the indentation" } : deepBracket(lines);
   if (!at) return undefined;
   return (file) => ({

@@ -17,17 +17,34 @@ export interface Cidr {
 
 const BITS: Record<Family, number> = { 4: 32, 6: 128 };
 
-/** An IPv4 address in its canonical form (decimal octets 0-255, no leading zeros): it is its own correctForm(). */
-const CANONICAL_V4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-
 /**
- * The value of a canonical IPv4 address, computed here: ip-address's parse (a regex per part, then correctForm and
- * bigInt through strings) was about 0.3 s of the 2,000-host site's compile. Any other form goes to ip-address.
+ * The value of an IPv4 address in its canonical form (decimal octets 0-255, no leading zeros: it is its own
+ * correctForm()), read a character at a time; undefined for any other text, which goes to ip-address.
+ * ip-address's parse (a regex per part, then correctForm and bigInt through strings) was about 0.3 s of the
+ * 2,000-host site's compile, and the anchored regex with split() that replaced it another 70 ms (each address is
+ * read by several rules, then by resolve).
  */
 function canonicalV4(s: string): Addr | undefined {
-  if (!CANONICAL_V4.test(s)) return undefined;
-  const [a, b, c, d] = s.split(".").map(Number) as [number, number, number, number];
-  return { family: 4, value: BigInt(((a * 256 + b) * 256 + c) * 256 + d), text: s };
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || dots === 3) return undefined;
+      value = value * 256 + octet;
+      octet = digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return undefined; // a leading zero
+      octet = octet * 10 + (c - 48);
+      digits++;
+      if (octet > 255) return undefined;
+    } else return undefined;
+  }
+  if (digits === 0 || dots !== 3) return undefined;
+  return { family: 4, value: BigInt(value * 256 + octet), text: s };
 }
 
 /** A plain address (no prefix). Returns undefined when it is not one. */

@@ -34,10 +34,11 @@ export function buildPlan(site: Site, targets: readonly Target[]): Plan {
     }
   }
   // Stable order: phase, then the order targets produced them (which follows the sorted Site).
+  // each step's rank once, not twice a comparison (about 250,000 indexOf calls for 9,000 steps)
   const rank = (p: string) => PHASES.indexOf(p as (typeof PHASES)[number]);
   plan.steps = plan.steps
-    .map((s, i) => ({ s, i }))
-    .sort((a, b) => rank(a.s.phase) - rank(b.s.phase) || a.i - b.i)
+    .map((s, i) => ({ s, i, rank: rank(s.phase) }))
+    .sort((a, b) => a.rank - b.rank || a.i - b.i)
     .map((x) => x.s);
   const missing = unplanned(plan.steps, reverify);
   if (missing) throw new PlanError(`the final verify re-runs step ${missing.step} on ${missing.host}, but no target planned it`);
