@@ -94,15 +94,25 @@ function table(members: Member[]): Shape {
   return { hosts: members.map((m) => m.host), columns, rows };
 }
 
-/** Hosts grouped by the masked text of their runbooks; groups in the order of their first host. */
+/**
+ * Hosts grouped by the masked text of their runbooks; groups in the order of their first host.
+ * Not a Map keyed by the text: V8 hashes a key's whole text, ~50 ms for 2,000 runbooks of ~9 KB. A mask is
+ * compared (a memcmp) only with the groups whose slots have the same columns and whose masks are as long.
+ */
 export function shapes(hosts: Array<{ host: string; slots: Slot[]; text: string }>): Shape[] {
-  const groups = new Map<string, Member[]>();
+  const alike = new Map<string, Member[][]>();
+  const groups: Member[][] = [];
   for (const h of hosts) {
     const mask = masked(h.text, h.slots);
-    const key = `${h.slots.map((s) => s.column ?? "").join("\n")}\n${MARK}\n${mask}`;
-    const g = groups.get(key);
-    if (g) g.push({ host: h.host, slots: h.slots, mask });
-    else groups.set(key, [{ host: h.host, slots: h.slots, mask }]);
+    const key = `${mask.length}\n${h.slots.map((s) => s.column ?? "").join("\n")}`;
+    const candidates = alike.get(key) ?? alike.set(key, []).get(key)!;
+    const member = { host: h.host, slots: h.slots, mask };
+    const g = candidates.find((c) => c[0]!.mask === mask);
+    if (g) g.push(member);
+    else {
+      candidates.push([member]);
+      groups.push(candidates.at(-1)!);
+    }
   }
-  return [...groups.values()].map(table);
+  return groups.map(table);
 }
