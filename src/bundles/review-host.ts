@@ -34,7 +34,10 @@ function phasesVm(steps: readonly Step[], folded: CheckRun[][]) {
 /** The final checks as host.sh's host_checks runs them: under each title, a step's whole list by its number. */
 function finalChecksVm(checks: HostPlan["checks"], stepChecks: string[][]) {
   const titled = checks.map((c) => ({ title: c.title, line: checkLine(c), phase: c.phase }));
-  return foldFinalChecks(titled, stepChecks).flatMap((g) => g.runs.map((r) => ({ title: mdText(g.title), ...runVm(r) })));
+  return foldFinalChecks(titled, stepChecks).flatMap((g) => {
+    const title = mdText(g.title);
+    return g.runs.map((r) => ({ title, ...runVm(r) }));
+  });
 }
 
 /** Each line once: targets write per gateway, and two gateways on one bridge may say the same. */
