@@ -4,8 +4,11 @@
  * names stays as it was ('_' can, and is left alone: REVIEW.md puts a host's names back into its shared runbook).
  */
 export const mdText = (s: string): string =>
-  s
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/[\\`*[\]|]/g, "\\$&");
+  // most titles hold none of these: one test instead of four replaces (17,000 titles on the 2,000-host site)
+  !/[&<>\\`*[\]|]/.test(s)
+    ? s
+    : s
+        .replace(/&/g, "&amp;")
+        .replace(/</g, "&lt;")
+        .replace(/>/g, "&gt;")
+        .replace(/[\\`*[\]|]/g, "\\$&");
