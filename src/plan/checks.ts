@@ -82,8 +82,4 @@ export function checkCall(c: Check): string[] {
 }
 
 /** Two checks ask the same thing (the final verify runs each once). */
-export const checkKey = (c: Check): string => {
-  // checkCall(c).join("\0") without its spread copy: 36,000 calls on the 2,000-host site
-  const def = CHECKS[c.kind] as CheckDef<CheckKind>;
-  return `${def.fn}\0${def.args(c.params as never).join("\0")}`;
-};
+export const checkKey = (c: Check): string => checkCall(c).join("\0");

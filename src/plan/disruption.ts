@@ -210,13 +210,9 @@ export function stepDisruption(s: Step, ctx: DisruptionContext): { apply: Rated;
   return { apply: rate(s.apply, s.host, ctx), inverse: rate(s.inverse, s.host, ctx) };
 }
 
-/** The worst of several steps' ratings, each way. */
+/** The worst of several steps' ratings (stepDisruption's), each way: a host's worst step. */
 export const worstOf = (rated: ReadonlyArray<{ apply: Rated; inverse: Rated }>): { apply: Rated; inverse: Rated } =>
   rated.reduce((a, b) => ({ apply: worse(a.apply, b.apply), inverse: worse(a.inverse, b.inverse) }), { apply: NONE, inverse: NONE });
-
-/** A host's worst step, each way. */
-export const hostDisruption = (steps: readonly Step[], ctx: DisruptionContext): { apply: Rated; inverse: Rated } =>
-  worstOf(steps.map((s) => stepDisruption(s, ctx)));
 
 /** Seconds to arm for: time to reconnect and verify, plus the steps themselves; netplan try's 120 s at least. */
 export const recommendedWindow = (steps: number): number => Math.max(120, Math.ceil((60 + 5 * steps) / 30) * 30);

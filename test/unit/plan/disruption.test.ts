@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile, type Build } from "../../../src/compile.js";
 import { netplan, program, unitOp, type Action, type UnitServes } from "../../../src/plan/actions.js";
-import { actionDisruption, disruptionContext, hostDisruption, recommendedWindow, stepDisruption } from "../../../src/plan/disruption.js";
+import { actionDisruption, disruptionContext, recommendedWindow, stepDisruption, worstOf } from "../../../src/plan/disruption.js";
 import { buildGolden, buildFuelEnv } from "../../helpers/compile.js";
 import { ROOT } from "../../helpers/gen.js";
 import { fuelEnvText } from "../../helpers/variant.js";
@@ -137,11 +137,11 @@ describe("every target's steps are rated as pinned, applied and undone", () => {
 
   it("a host is rated by its worst step, each way", () => {
     const steps = fuel.plan.steps.filter((s) => s.host === "ctrl1");
-    const d = hostDisruption(steps, ctx);
+    const d = worstOf(steps.map((s) => stepDisruption(s, ctx)));
     // the namespace's default route outranks the VIPs moving
     expect(d.apply.cls).toBe("default-route");
     expect(d.inverse.cls).toBe("default-route");
-    expect(hostDisruption([], ctx).apply.cls).toBe("none");
+    expect(worstOf([]).apply.cls).toBe("none");
   });
 });
 
